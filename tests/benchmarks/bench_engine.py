@@ -1,0 +1,154 @@
+"""Benchmark: theater-sim's whole day against a bare SimPy M/M/c loop.
+
+Run:  python tests/benchmarks/bench_engine.py [--rounds 3] [--skip-memory]
+
+Speed: in one process, alternately, (a) a textbook SimPy model (a process per
+customer, ``with counters.request()``) and (b) ``theater_sim.run_day`` on the
+same workload, both sides simulated and every metric computed: a 16-hour day
+of Poisson buyers at 25,000 an hour (about 400,000) on 120 selling counters,
+exponential service of mean 0.25 minutes (load 0.87 a counter). It prints
+customers per second (buyers only, the collecting side's customers are extra
+work the engine does for free) and the ratio engine / bare. Target: >= 1.0.
+
+Memory: the max RSS of whole ``theater-sim run`` processes for 1,000,000
+buyers on 300 counters (target <= 200 MiB) and on 100 counters, where the
+line grows all day (target <= 500 MiB).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import simpy
+import yaml
+
+from theater_sim import Scenario, run_day
+
+HOURS = 16
+RATE_PER_HOUR = 25_000.0
+COUNTERS = 120
+SERVICE_MEAN_MINUTES = 0.25
+
+
+def bare_simpy_day(seed: int) -> int:
+    """The same workload written the usual SimPy way; returns customers served."""
+    rng = random.Random(seed)
+    env = simpy.Environment()
+    counters = simpy.Resource(env, COUNTERS)
+    waits: list[float] = []
+    rate_per_minute = RATE_PER_HOUR / 60
+    close_at_minute = HOURS * 60
+
+    def customer(service_minutes: float):  # type: ignore[no-untyped-def]
+        arrived_at_minute = env.now
+        with counters.request() as request:
+            yield request
+            waits.append(env.now - arrived_at_minute)
+            yield env.timeout(service_minutes)
+
+    def source():  # type: ignore[no-untyped-def]
+        while True:
+            gap = rng.expovariate(rate_per_minute)
+            if env.now + gap >= close_at_minute:
+                return
+            yield env.timeout(gap)
+            env.process(customer(rng.expovariate(1 / SERVICE_MEAN_MINUTES)))
+
+    env.process(source())
+    env.run()
+    return len(waits)
+
+
+def engine_scenario(seed: int) -> Scenario:
+    return Scenario.model_validate(
+        {
+            "name": "benchmark",
+            "seed": seed,
+            "hours": HOURS,
+            "selling": {
+                "counters": COUNTERS,
+                "arrivals": {"rate_per_hour": RATE_PER_HOUR},
+                "service_minutes": {"distribution": "exponential", "mean": SERVICE_MEAN_MINUTES},
+            },
+            "collecting": {
+                "counters": 2,
+                "arrivals": {"total": 1000},
+                "service_minutes": {"distribution": "exponential", "mean": 0.5},
+            },
+        }
+    )
+
+
+def engine_day(seed: int) -> int:
+    return run_day(engine_scenario(seed)).selling.served
+
+
+def customers_per_second(day, seed: int) -> float:  # type: ignore[no-untyped-def]
+    started = time.perf_counter()
+    customers = day(seed)
+    return float(customers / (time.perf_counter() - started))
+
+
+def speed(rounds: int) -> float:
+    bare, engine = [], []
+    for round_index in range(rounds):
+        bare.append(customers_per_second(bare_simpy_day, round_index))
+        engine.append(customers_per_second(engine_day, round_index))
+        print(f"  round {round_index + 1}: bare {bare[-1]:,.0f}/s  engine {engine[-1]:,.0f}/s", flush=True)
+    ratio = statistics.median(e / b for e, b in zip(engine, bare, strict=True))
+    print(f"bare SimPy loop: {statistics.median(bare):,.0f} customers/s (median of {rounds})")
+    print(f"theater-sim    : {statistics.median(engine):,.0f} customers/s (median of {rounds})")
+    print(f"speed ratio engine/bare: {ratio:.2f}x (target >= 1.0x)")
+    return ratio
+
+
+def peak_rss_mib(scenario_path: Path) -> float:
+    """Max RSS of one whole `theater-sim run` process, from the kernel's rusage."""
+    command = [sys.executable, "-m", "theater_sim", "run", str(scenario_path)]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"{command} failed with {process.returncode}")
+    return usage.ru_maxrss / 1024  # KiB on Linux
+
+
+def memory() -> list[tuple[str, float, float]]:
+    results = []
+    with tempfile.TemporaryDirectory() as folder:
+        for label, counters, limit in (
+            ("1M buyers, 300 counters", 300, 200.0),
+            ("1M buyers, 100 counters (overloaded)", 100, 500.0),
+        ):
+            scenario = engine_scenario(1).model_dump(by_alias=True)
+            scenario["selling"].update(counters=counters, arrivals={"total": 1_000_000})
+            path = Path(folder) / f"memory-{counters}.yaml"
+            path.write_text(yaml.safe_dump(scenario), encoding="utf-8")
+            rss = peak_rss_mib(path)
+            print(f"peak RSS {label}: {rss:.0f} MiB (target <= {limit:.0f} MiB)", flush=True)
+            results.append((label, rss, limit))
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--skip-memory", action="store_true")
+    args = parser.parse_args()
+    ratio = speed(args.rounds)
+    within = ratio >= 1.0
+    if not args.skip_memory:
+        within &= all(rss <= limit for _, rss, limit in memory())
+    print("all targets met" if within else "TARGET MISSED")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,106 @@
+"""Loading: files and bundled names become scenarios, and every bad file a clear error."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from cases import BAD_FILES
+from conftest import scenario_dict
+
+from theater_sim.errors import ScenarioError
+from theater_sim.loading import MAX_FILE_BYTES, bundled_scenarios, load_scenario, parse_scenario
+
+REPO_SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+
+
+def _write(tmp_path: Path, text: str, name: str = "day.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_load_scenario_reads_a_valid_file(tmp_path: Path) -> None:
+    path = _write(tmp_path, yaml.safe_dump(scenario_dict()))
+    scenario, origin = load_scenario(str(path))
+    assert scenario.name == "Test day"
+    assert scenario.selling.arrivals.total == 100
+    assert origin == str(path)
+
+
+def test_load_scenario_applies_documented_defaults(tmp_path: Path) -> None:
+    data = scenario_dict()
+    del data["seed"], data["hours"]
+    del data["selling"]["counters"]
+    scenario, _ = load_scenario(str(_write(tmp_path, yaml.safe_dump(data))))
+    assert scenario.seed == 42
+    assert scenario.hours == 16
+    assert scenario.selling.counters == 1
+    assert scenario.verdict.tolerance == 0.2
+
+
+@pytest.mark.parametrize(("case_id", "text", "fragments"), BAD_FILES, ids=[c[0] for c in BAD_FILES])
+def test_load_scenario_rejects_bad_file_naming_file_and_key(tmp_path: Path, case_id, text, fragments) -> None:
+    path = _write(tmp_path, text)
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(str(path))
+    message = str(caught.value)
+    assert str(path) in message
+    for fragment in fragments:
+        assert fragment in message, f"{fragment!r} not in {message!r}"
+    assert len(message.splitlines()) <= 5
+
+
+def test_load_scenario_missing_file_lists_bundled_names() -> None:
+    with pytest.raises(ScenarioError, match=r"no-such\.yaml: no such file.*balanced-day"):
+        load_scenario("no-such.yaml")
+
+
+def test_load_scenario_rejects_directory(tmp_path: Path) -> None:
+    with pytest.raises(ScenarioError, match="is a directory"):
+        load_scenario(str(tmp_path))
+
+
+def test_load_scenario_rejects_oversized_file(tmp_path: Path) -> None:
+    path = _write(tmp_path, "# " + "x" * MAX_FILE_BYTES + "\n")
+    with pytest.raises(ScenarioError, match="limit"):
+        load_scenario(str(path))
+
+
+def test_load_scenario_rejects_non_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes(b"name: caf\xe9\n")
+    with pytest.raises(ScenarioError, match="UTF-8"):
+        load_scenario(str(path))
+
+
+def test_load_scenario_never_runs_yaml_tags(tmp_path: Path) -> None:
+    marker = tmp_path / "hacked"
+    text = f"!!python/object/apply:pathlib.Path.touch [!!python/object/apply:pathlib.Path ['{marker}']]\n"
+    with pytest.raises(ScenarioError):
+        load_scenario(str(_write(tmp_path, text)))
+    assert not marker.exists()
+
+
+def test_parse_scenario_allows_modest_aliases() -> None:
+    text = yaml.safe_dump(scenario_dict()).replace(
+        "selling:", "shared_service: &svc {distribution: fixed, value: 1}\nselling:"
+    )
+    # A harmless alias passes the size check; the unknown key is what fails.
+    with pytest.raises(ScenarioError, match="shared_service: unknown key"):
+        parse_scenario(text, "x.yaml")
+
+
+def test_bundled_scenarios_are_the_repository_files() -> None:
+    """The names resolve to files identical to scenarios/ (in a wheel install too)."""
+    bundled = bundled_scenarios()
+    assert set(bundled) >= {"balanced-day", "tarantino-announced", "premiere-night"}
+    for name, path in bundled.items():
+        assert path.read_bytes() == (REPO_SCENARIOS / f"{name}.yaml").read_bytes()
+
+
+def test_bundled_scenarios_all_load() -> None:
+    for name in bundled_scenarios():
+        scenario, _ = load_scenario(name)
+        assert scenario.description

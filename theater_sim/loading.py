@@ -1,0 +1,198 @@
+"""From a file on disk, or the name of a bundled day, to a checked ``Scenario``.
+
+The box office accepts only plain YAML: a safe loader (no Python objects, no
+code), a size limit, and a cap on how far aliases may expand so a small file
+cannot unfold into billions of nodes. Every problem becomes one
+``ScenarioError`` line that names the file, the key path and what is wrong.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from theater_sim.errors import ScenarioError
+from theater_sim.scenario import Scenario
+
+__all__ = [
+    "MAX_FILE_BYTES",
+    "MAX_YAML_NODES",
+    "bundled_scenarios",
+    "format_validation_error",
+    "load_scenario",
+    "parse_scenario",
+]
+
+MAX_FILE_BYTES = 1_000_000
+MAX_YAML_NODES = 10_000
+_SUFFIXES = (".yaml", ".yml")
+
+
+def bundled_scenarios() -> dict[str, Path]:
+    """Bundled scenario names and their files, sorted by name.
+
+    Found inside the installed package (a wheel carries them as
+    ``theater_sim/scenarios``), or beside it in a source checkout.
+    """
+    for folder in _bundled_folders():
+        if folder.is_dir():
+            files = sorted(p for p in folder.iterdir() if p.suffix in _SUFFIXES)
+            if files:
+                return {p.stem: p for p in files}
+    return {}
+
+
+def _bundled_folders() -> Iterator[Path]:
+    yield Path(str(resources.files("theater_sim"))) / "scenarios"
+    yield Path(__file__).resolve().parent.parent / "scenarios"
+
+
+def load_scenario(source: str) -> tuple[Scenario, str]:
+    """Load a scenario from a path or a bundled name.
+
+    Returns:
+        The scenario and the file it came from (for messages).
+
+    Raises:
+        ScenarioError: if the file is missing, unreadable, too large, not YAML,
+            or does not describe a valid day.
+    """
+    path = _resolve(source)
+    return parse_scenario(_read_text(path), str(path)), str(path)
+
+
+def _resolve(source: str) -> Path:
+    path = Path(source)
+    if path.exists():
+        return path
+    bundled = bundled_scenarios()
+    if source in bundled:
+        return bundled[source]
+    names = ", ".join(bundled) or "none found"
+    raise ScenarioError(f"{source}: no such file, nor a bundled scenario (bundled: {names})")
+
+
+def _read_text(path: Path) -> str:
+    if path.is_dir():
+        raise ScenarioError(f"{path}: is a directory, not a scenario file")
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        raise ScenarioError(f"{path}: cannot be read ({error.strerror or error})") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise ScenarioError(f"{path}: larger than the {MAX_FILE_BYTES:,}-byte limit for a scenario")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ScenarioError(f"{path}: is not UTF-8 text") from None
+
+
+def parse_scenario(text: str, origin: str) -> Scenario:
+    """Turn YAML text into a checked scenario; ``origin`` names it in messages."""
+    document = _parse_yaml(text, origin)
+    if document is None:
+        raise ScenarioError(f"{origin}: is empty; a scenario needs at least name, selling and collecting")
+    if not isinstance(document, dict):
+        raise ScenarioError(
+            f"{origin}: the top level must be a mapping of keys, not a {_yaml_kind(document)}"
+        )
+    try:
+        return Scenario.model_validate(document)
+    except ValidationError as error:
+        raise ScenarioError(format_validation_error(error, origin)) from None
+
+
+def _parse_yaml(text: str, origin: str) -> Any:
+    try:
+        document = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        hint = " (only plain YAML is accepted: no !! tags)" if "constructor" in str(error.problem) else ""
+        raise ScenarioError(f"{origin}: invalid YAML: {where}{error.problem}{hint}") from None
+    except yaml.YAMLError as error:
+        raise ScenarioError(f"{origin}: invalid YAML: {error}") from None
+    except RecursionError:
+        raise ScenarioError(f"{origin}: invalid YAML: nested too deeply") from None
+    _check_size(document, origin)
+    return document
+
+
+def _check_size(document: Any, origin: str) -> None:
+    """Refuse documents whose aliases expand past ``MAX_YAML_NODES`` nodes.
+
+    PyYAML shares aliased nodes instead of copying them, so a "billion laughs"
+    file loads quickly but would make every later walk over it endless; this
+    walk stops as soon as the budget is spent.
+    """
+    budget = MAX_YAML_NODES
+    stack = [document]
+    while stack:
+        node = stack.pop()
+        budget -= 1
+        if budget < 0:
+            raise ScenarioError(
+                f"{origin}: the document expands to more than {MAX_YAML_NODES:,} values"
+                " (YAML aliases used to blow it up?)"
+            )
+        if isinstance(node, dict):
+            stack.extend(node.keys())
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+
+
+def format_validation_error(error: ValidationError, origin: str) -> str:
+    """One ``origin: key.path: message`` line per pydantic error."""
+    lines = []
+    for item in error.errors(include_url=False):
+        path = ".".join(str(part) for part in item["loc"] if not _is_union_tag(part))
+        message = _friendly(item)
+        # Whole-scenario checks name their own key path inside the message.
+        lines.append(f"{origin}: {path}: {message}" if path else f"{origin}: {message}")
+    return "\n".join(lines)
+
+
+def _is_union_tag(part: object) -> bool:
+    # Discriminated unions add the tag ('exponential', ...) to the location.
+    return part in {"exponential", "fixed", "uniform", "lognormal", "gamma"}
+
+
+def _friendly(item: Any) -> str:
+    kind = item["type"]
+    if kind == "extra_forbidden":
+        return "unknown key"
+    if kind == "missing":
+        return "required key is missing"
+    if kind == "finite_number":
+        return "must be a finite number (not NaN or infinity)"
+    if kind == "union_tag_invalid":
+        return f"unknown distribution {item['ctx']['tag']!r}; use one of {item['ctx']['expected_tags']}"
+    if kind == "union_tag_not_found":
+        return "needs a 'distribution' key (exponential, fixed, uniform, lognormal or gamma)"
+    message: str = item["msg"]
+    if message.startswith("Value error, "):
+        message = message.removeprefix("Value error, ")
+    given = item.get("input")
+    if kind not in {"model_type", "model_attributes_type"} and _is_scalar(given):
+        message = f"{message} (got {given!r})"
+    return message
+
+
+def _is_scalar(value: object) -> bool:
+    if isinstance(value, float) and not math.isfinite(value):
+        return True
+    return isinstance(value, str | int | float | bool) and len(repr(value)) <= 60
+
+
+def _yaml_kind(document: object) -> str:
+    return {list: "list", str: "string", int: "number", float: "number", bool: "boolean"}.get(
+        type(document), type(document).__name__
+    )
