@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from theater_sim.scenario import Scenario
-from theater_sim.simulation import simulate_day, simulate_side
+from theater_sim.simulation import simulate_side
+from theater_sim.theater import simulate_day
 
 
 def _fifo_oracle(counters: int, arrivals: np.ndarray, services: np.ndarray) -> np.ndarray:

@@ -1,30 +1,39 @@
 """One whole day, from scenario to verdict.
 
 This is the domain's front door: hand it a scenario and it simulates the day,
-measures both sides and says which side needs more counters. It reads no files
-and prints nothing; ``report`` turns the result into tables or JSON.
+measures both sides, keeps the box office's ledger, and says which side needs
+more counters, for the whole day and hour by hour. It reads no files and
+prints nothing; ``report`` turns the result into tables or JSON.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
+from theater_sim.box_office import ShowingMetrics, TicketSummary, showing_metrics, ticket_summary
 from theater_sim.metrics import SideMetrics, side_metrics
 from theater_sim.scenario import Scenario, SideName
-from theater_sim.simulation import DayRecords, simulate_day
-from theater_sim.verdict import Verdict, decide
+from theater_sim.theater import DayRecords, simulate_day
+from theater_sim.verdict import Verdict, decide, hourly_verdicts
 
-__all__ = ["DayResult", "run_day"]
+__all__ = ["DayResult", "run_day", "summarise_day"]
 
 
 @dataclass(frozen=True)
 class DayResult:
-    """The measured day: both sides' metrics and the verdict."""
+    """The measured day: both sides' metrics, the ledger and the verdicts.
+
+    ``hourly_verdicts`` covers the hours the doors were open.
+    """
 
     scenario: Scenario
     verdict: Verdict
     selling: SideMetrics
     collecting: SideMetrics
+    hourly_verdicts: tuple[Verdict, ...]
+    showings: tuple[ShowingMetrics, ...]
+    tickets: TicketSummary | None
 
     def side(self, side_name: SideName) -> SideMetrics:
         metrics: SideMetrics = getattr(self, side_name)
@@ -37,8 +46,25 @@ def run_day(scenario: Scenario) -> DayResult:
 
 
 def summarise_day(scenario: Scenario, records: DayRecords) -> DayResult:
-    """Metrics and verdict for records already simulated from ``scenario``."""
-    selling = side_metrics(records.selling)
-    collecting = side_metrics(records.collecting)
-    verdict = decide(selling.demand_ratio, collecting.demand_ratio, scenario.verdict.tolerance)
-    return DayResult(scenario=scenario, verdict=verdict, selling=selling, collecting=collecting)
+    """Metrics, ledger and verdicts for records already simulated from ``scenario``."""
+    plan = scenario.showings()
+    selling = side_metrics(records.selling, scenario.opens)
+    collecting = side_metrics(records.collecting, scenario.opens, plan.starts_at_minute)
+    tolerance, calm_below = scenario.verdict.tolerance, scenario.verdict.calm_below
+    open_hours = min(len(selling.hourly), len(collecting.hourly), math.ceil(scenario.open_minutes / 60))
+    return DayResult(
+        scenario=scenario,
+        verdict=decide(selling.demand_ratio, collecting.demand_ratio, tolerance, calm_below),
+        selling=selling,
+        collecting=collecting,
+        hourly_verdicts=tuple(
+            hourly_verdicts(
+                [row.pressure for row in selling.hourly[:open_hours]],
+                [row.pressure for row in collecting.hourly[:open_hours]],
+                tolerance,
+                calm_below,
+            )
+        ),
+        showings=showing_metrics(records.collecting, plan, records.tickets) if plan.films else (),
+        tickets=None if records.tickets is None else ticket_summary(records.tickets, records.selling),
+    )

@@ -17,8 +17,10 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from theater_sim.clock import parse_clock_minutes
 from theater_sim.errors import ScenarioError
-from theater_sim.scenario import Scenario
+from theater_sim.scenario import DEFAULT_OPENS, SIDE_NAMES, Scenario
+from theater_sim.traces import read_trace
 
 __all__ = [
     "MAX_FILE_BYTES",
@@ -64,7 +66,7 @@ def load_scenario(source: str) -> tuple[Scenario, str]:
             or does not describe a valid day.
     """
     path = _resolve(source)
-    return parse_scenario(_read_text(path), str(path)), str(path)
+    return parse_scenario(_read_text(path), str(path), base_folder=path.parent), str(path)
 
 
 def _resolve(source: str) -> Path:
@@ -81,6 +83,8 @@ def _resolve(source: str) -> Path:
 def _read_text(path: Path) -> str:
     if path.is_dir():
         raise ScenarioError(f"{path}: is a directory, not a scenario file")
+    if not path.is_file():
+        raise ScenarioError(f"{path}: is not a regular file (a pipe or device cannot hold a scenario)")
     try:
         with path.open("rb") as handle:
             data = handle.read(MAX_FILE_BYTES + 1)
@@ -94,8 +98,14 @@ def _read_text(path: Path) -> str:
         raise ScenarioError(f"{path}: is not UTF-8 text") from None
 
 
-def parse_scenario(text: str, origin: str) -> Scenario:
-    """Turn YAML text into a checked scenario; ``origin`` names it in messages."""
+def parse_scenario(text: str, origin: str, base_folder: Path | None = None) -> Scenario:
+    """Turn YAML text into a checked scenario.
+
+    Args:
+        text: The YAML.
+        origin: Names the scenario in messages.
+        base_folder: Where relative trace paths start (default: the working folder).
+    """
     document = _parse_yaml(text, origin)
     if document is None:
         raise ScenarioError(f"{origin}: is empty; a scenario needs at least name, selling and collecting")
@@ -103,6 +113,7 @@ def parse_scenario(text: str, origin: str) -> Scenario:
         raise ScenarioError(
             f"{origin}: the top level must be a mapping of keys, not a {_yaml_kind(document)}"
         )
+    _attach_traces(document, base_folder or Path(), origin)
     try:
         return Scenario.model_validate(document)
     except ValidationError as error:
@@ -123,6 +134,24 @@ def _parse_yaml(text: str, origin: str) -> Any:
         raise ScenarioError(f"{origin}: invalid YAML: nested too deeply") from None
     _check_size(document, origin)
     return document
+
+
+def _attach_traces(document: dict[Any, Any], base_folder: Path, origin: str) -> None:
+    """Read each side's ``arrivals.trace`` file into ``arrivals.trace_at_minute``."""
+    opens = document.get("opens", DEFAULT_OPENS)
+    if not isinstance(opens, str):
+        return  # validation reports the bad 'opens'
+    try:
+        parse_clock_minutes(opens)
+    except ValueError:
+        return
+    for side_name in SIDE_NAMES:
+        side = document.get(side_name)
+        arrivals = side.get("arrivals") if isinstance(side, dict) else None
+        if isinstance(arrivals, dict) and isinstance(arrivals.get("trace"), str) and arrivals["trace"]:
+            path = base_folder / arrivals["trace"]
+            where = f"{origin}: {side_name}.arrivals.trace"
+            arrivals["trace_at_minute"] = read_trace(path, opens, where)
 
 
 def _check_size(document: Any, origin: str) -> None:

@@ -1,8 +1,9 @@
 """From what happened to each customer to what a manager reads.
 
-Given one side's records (arrival, service start and service time of every
-customer), these pure functions compute the waits, how long the line got, how
-busy the counters were, how much overtime closing cost and the same by hour.
+Given one side's records (arrival, service start, service time, how each
+customer left the line, counters open over time), these pure functions compute
+the waits, how long the line got, who walked away, how busy the counters were,
+what the staffing cost, how much overtime closing took and the same by hour.
 Everything is computed after the day from the records, so the simulation
 itself carries no bookkeeping.
 """
@@ -14,7 +15,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from theater_sim.simulation import SideRecords
+from theater_sim.clock import clock_label
+from theater_sim.simulation import BALKED, RENEGED, SideRecords
+from theater_sim.staffing import CapacityChange
+from theater_sim.staffing_time import CounterTime, counter_time
 
 __all__ = ["HourRow", "QueueStats", "SideMetrics", "WaitStats", "side_metrics"]
 
@@ -23,7 +27,7 @@ MINUTES_PER_HOUR = 60.0
 
 @dataclass(frozen=True)
 class WaitStats:
-    """Minutes customers stood in line before reaching a counter."""
+    """Minutes served customers stood in line before reaching a counter."""
 
     mean: float
     p50: float
@@ -44,15 +48,22 @@ class QueueStats:
 class HourRow:
     """One hour of one side; ``hour`` 0 is the first hour after opening.
 
-    ``mean_wait_minutes`` is over customers who arrived in that hour (0 when
-    none did); ``served`` counts customers who left a counter in that hour.
+    ``mean_wait_minutes`` is over served customers who arrived in that hour (0
+    when none did); ``served`` counts customers who left a counter in that
+    hour; ``counters_on_duty`` is the hour's time-average; ``pressure`` the
+    service minutes its arrivals asked for over the counter-minutes open.
     """
 
     hour: int
+    clock: str
     arrived: int
     served: int
     mean_wait_minutes: float
     max_queue: int
+    balked: int
+    reneged: int
+    counters_on_duty: float
+    pressure: float
     overtime: bool
 
 
@@ -63,54 +74,70 @@ class SideMetrics:
     counters: int
     arrived: int
     served: int
+    balked: int
+    reneged: int
     wait_minutes: WaitStats
     queue_length: QueueStats
     utilisation: float
     demand_ratio: float
     overtime_minutes: float
+    counter_hours: float
     service_minutes_demanded: float
     counter_minutes_available: float
     in_line_at_close: int
     in_service_at_close: int
     still_in_line: int
+    missed_showtime_start: int
+    capacity_changes: tuple[CapacityChange, ...]
     hourly: tuple[HourRow, ...]
 
 
-def side_metrics(records: SideRecords) -> SideMetrics:
+def side_metrics(
+    records: SideRecords, opens: str = "00:00", showing_starts_at_minute: tuple[float, ...] = ()
+) -> SideMetrics:
     """Summarise one side's day.
 
-    The time-average line length is the total waiting (person-minutes, by
-    Little's law the area under the line-length curve) divided by the side's
-    working span: from opening until the doors close or the last customer
-    leaves, whichever is later. Utilisation divides busy counter-minutes by
-    counters times that span. The demand ratio divides the service minutes all
-    arrivals asked for by the counter-minutes available while the doors were open.
+    The working span runs from opening until the doors close or the last
+    customer leaves, whichever is later. The time-average line is the total
+    person-minutes spent in line (the area under the line-length curve)
+    divided by the span. Utilisation divides busy counter-minutes by
+    counter-minutes on duty. The demand ratio (pressure) divides the service
+    minutes all arrivals asked for by the counter-minutes open while the
+    doors were open.
     """
     waits = records.wait_minutes
     departures = records.departure_at_minute
     last_departure = float(departures.max()) if len(departures) else 0.0
     span_minutes = max(records.open_minutes, last_departure)
+    hours = max(1, math.ceil(span_minutes / MINUTES_PER_HOUR))
+    staffing = counter_time(records, span_minutes, hours)
     demanded = float(records.service_minutes.sum())
-    busy = float(records.service_minutes[: records.served].sum())
-    available = records.counters * records.open_minutes
+    busy = float(records.service_minutes[records.served_mask].sum())
+    on_duty = float(staffing.on_duty_by_hour.sum())
+    balked, reneged = records.count(BALKED), records.count(RENEGED)
     return SideMetrics(
         counters=records.counters,
         arrived=records.arrived,
         served=records.served,
+        balked=balked,
+        reneged=reneged,
         wait_minutes=_wait_stats(waits),
         queue_length=QueueStats(
-            mean=float(waits.sum()) / span_minutes,
-            max=int(_line_after_each_arrival(records).max(initial=0)),
+            mean=float(np.nansum(records.left_line_at_minute - records.arrival_at_minute)) / span_minutes,
+            max=int(_line_after_each_join(records).max(initial=0)),
         ),
-        utilisation=busy / (records.counters * span_minutes),
-        demand_ratio=demanded / available,
+        utilisation=busy / on_duty if on_duty else 0.0,
+        demand_ratio=demanded / staffing.open_while_doors_open,
         overtime_minutes=max(0.0, last_departure - records.open_minutes),
+        counter_hours=on_duty / MINUTES_PER_HOUR,
         service_minutes_demanded=demanded,
-        counter_minutes_available=available,
+        counter_minutes_available=staffing.open_while_doors_open,
         in_line_at_close=records.in_line_at_close,
         in_service_at_close=records.in_service_at_close,
-        still_in_line=records.arrived - records.served,
-        hourly=_hourly_rows(records, span_minutes),
+        still_in_line=records.arrived - records.served - balked - reneged,
+        missed_showtime_start=_missed_starts(records, showing_starts_at_minute),
+        capacity_changes=records.capacity_changes,
+        hourly=_hourly_rows(records, staffing, span_minutes, hours, opens),
     )
 
 
@@ -123,46 +150,73 @@ def _wait_stats(waits: np.ndarray) -> WaitStats:
     )
 
 
-def _line_after_each_arrival(records: SideRecords) -> np.ndarray:
-    """People in line just after each arrival: arrived so far minus started so far.
+def _line_after_each_join(records: SideRecords) -> np.ndarray:
+    """People in line just after each customer joins it: joined so far minus left so far.
 
-    The line only grows at arrivals, so its maximum over any stretch of time
-    is at one of them (or at the stretch's start).
+    The line only grows when someone joins, so its maximum over any stretch
+    of time is at one of those moments (or at the stretch's start).
     """
-    arrived_so_far = np.arange(1, records.arrived + 1)
-    started_so_far = np.searchsorted(records.service_start_at_minute, records.arrival_at_minute, side="right")
-    line: np.ndarray = arrived_so_far - started_so_far
+    joined = records.arrival_at_minute[records.outcome != BALKED]
+    left = np.sort(records.left_line_at_minute[records.outcome != BALKED])
+    line: np.ndarray = np.arange(1, len(joined) + 1) - np.searchsorted(left, joined, side="right")
     return line
 
 
-def _hourly_rows(records: SideRecords, span_minutes: float) -> tuple[HourRow, ...]:
-    hours = max(1, math.ceil(span_minutes / MINUTES_PER_HOUR))
+def _line_at(records: SideRecords, moments: np.ndarray) -> np.ndarray:
+    """People in line at each of the given moments."""
+    joined = records.arrival_at_minute[records.outcome != BALKED]
+    left = np.sort(records.left_line_at_minute[records.outcome != BALKED])
+    line: np.ndarray = np.searchsorted(joined, moments, side="right") - np.searchsorted(
+        left, moments, side="right"
+    )
+    return line
+
+
+def _missed_starts(records: SideRecords, showing_starts_at_minute: tuple[float, ...]) -> int:
+    """Holders still in line (or not yet at a counter) when their showing began."""
+    if not showing_starts_at_minute:
+        return 0
+    has_showing = (records.showing >= 0) & (records.outcome != BALKED)
+    starts = np.asarray(showing_starts_at_minute)[records.showing[has_showing]]
+    return int((records.left_line_at_minute[has_showing] > starts).sum())
+
+
+def _hourly_rows(
+    records: SideRecords, staffing: CounterTime, span_minutes: float, hours: int, opens: str
+) -> tuple[HourRow, ...]:
     arrival_hour = (records.arrival_at_minute // MINUTES_PER_HOUR).astype(np.int64)
+    served = records.served_mask
     departure_hour = np.minimum(records.departure_at_minute // MINUTES_PER_HOUR, hours - 1).astype(np.int64)
     arrived = np.bincount(arrival_hour, minlength=hours)
-    served = np.bincount(departure_hour, minlength=hours)
-    waited = np.bincount(arrival_hour[: records.served], weights=records.wait_minutes, minlength=hours)
-    waited_count = np.bincount(arrival_hour[: records.served], minlength=hours)
-    max_queue = _line_at_hour_starts(records, hours)
-    np.maximum.at(max_queue, arrival_hour, _line_after_each_arrival(records))
+    left_counter = np.bincount(departure_hour, minlength=hours)
+    waited = np.bincount(arrival_hour[served], weights=records.wait_minutes, minlength=hours)
+    waited_count = np.bincount(arrival_hour[served], minlength=hours)
+    demanded = np.bincount(arrival_hour, weights=records.service_minutes, minlength=hours)
+    balked = np.bincount(arrival_hour[records.outcome == BALKED], minlength=hours)
+    reneged = np.bincount(arrival_hour[records.outcome == RENEGED], minlength=hours)
+    max_queue = _line_at(records, np.arange(hours) * MINUTES_PER_HOUR).astype(np.int64)
+    joined_hour = arrival_hour[records.outcome != BALKED]
+    np.maximum.at(max_queue, joined_hour, _line_after_each_join(records))
     open_hours = math.ceil(records.open_minutes / MINUTES_PER_HOUR)
+    # The last hour of the span may be cut short.
+    hour_minutes = np.minimum(MINUTES_PER_HOUR, span_minutes - np.arange(hours) * MINUTES_PER_HOUR)
     return tuple(
         HourRow(
             hour=hour,
+            clock=clock_label(hour * MINUTES_PER_HOUR, opens),
             arrived=int(arrived[hour]),
-            served=int(served[hour]),
+            served=int(left_counter[hour]),
             mean_wait_minutes=float(waited[hour] / waited_count[hour]) if waited_count[hour] else 0.0,
             max_queue=int(max_queue[hour]),
+            balked=int(balked[hour]),
+            reneged=int(reneged[hour]),
+            counters_on_duty=float(staffing.on_duty_by_hour[hour] / hour_minutes[hour])
+            if hour_minutes[hour] > 0
+            else 0.0,
+            pressure=float(demanded[hour] / staffing.open_by_hour[hour])
+            if staffing.open_by_hour[hour]
+            else 0.0,
             overtime=hour >= open_hours,
         )
         for hour in range(hours)
     )
-
-
-def _line_at_hour_starts(records: SideRecords, hours: int) -> np.ndarray:
-    """People already in line as each hour begins (carried over from before)."""
-    starts_at_minute = np.arange(hours) * MINUTES_PER_HOUR
-    arrived = np.searchsorted(records.arrival_at_minute, starts_at_minute, side="right")
-    started = np.searchsorted(records.service_start_at_minute, starts_at_minute, side="right")
-    line: np.ndarray = (arrived - started).astype(np.int64)
-    return line

@@ -2,7 +2,9 @@
 
 The only module that formats numbers. The summary puts the two kinds of
 counter side by side (selling is the command side, collecting the query side),
-then the day hour by hour, then the verdict on a line of its own.
+then the day hour by hour with the side under pressure in each hour, then
+counter changes, showings and tickets where the day has them, and last the
+verdict on a line of its own.
 """
 
 from __future__ import annotations
@@ -12,14 +14,15 @@ from dataclasses import asdict
 from typing import Any
 
 from rich import box
-from rich.console import Console
+from rich.console import Console, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from theater_sim.clock import clock_label
 from theater_sim.day import DayResult
 from theater_sim.metrics import SideMetrics
 from theater_sim.scenario import SIDE_NAMES, Scenario
-from theater_sim.verdict import Verdict
+from theater_sim.verdict import Verdict, pressure_spans
 
 __all__ = ["render_day", "render_scenario_list", "render_validated", "to_json", "to_json_dict"]
 
@@ -29,6 +32,8 @@ _VERDICT_STYLES = {
     Verdict.SELLING: "bold yellow",
     Verdict.COLLECTING: "bold magenta",
 }
+_HOUR_MARKS = {Verdict.BALANCED: "", Verdict.SELLING: "selling", Verdict.COLLECTING: "collecting"}
+MAX_CHANGES_SHOWN = 40
 
 
 def to_json_dict(result: DayResult) -> dict[str, Any]:
@@ -40,7 +45,19 @@ def to_json_dict(result: DayResult) -> dict[str, Any]:
         "hours": scenario.hours,
         "verdict": result.verdict.value,
         "tolerance": scenario.verdict.tolerance,
+        "calm_below": scenario.verdict.calm_below,
+        "opens": scenario.opens,
         "sides": {name: _side_json(result.side(name), scenario, name) for name in SIDE_NAMES},
+        "hourly_verdicts": [
+            {"hour": hour, "clock": clock_label(hour * 60.0, scenario.opens), "verdict": verdict.value}
+            for hour, verdict in enumerate(result.hourly_verdicts)
+        ],
+        "pressure_hours": {
+            name: _spans(result, verdict)
+            for name, verdict in (("selling", Verdict.SELLING), ("collecting", Verdict.COLLECTING))
+        },
+        "showings": [asdict(showing) for showing in result.showings],
+        "tickets": None if result.tickets is None else asdict(result.tickets),
     }
 
 
@@ -48,8 +65,19 @@ def _side_json(metrics: SideMetrics, scenario: Scenario, side_name: str) -> dict
     data = asdict(metrics)
     side = scenario.side(side_name)  # type: ignore[arg-type]
     data["service_minutes_distribution"] = repr(side.service_minutes)
-    data["hourly"] = [dict(row) for row in data["hourly"]]
+    data["capacity_changes"] = [
+        {**change, "clock": clock_label(change["at_minute"], scenario.opens)}
+        for change in data["capacity_changes"]
+    ]
     return data
+
+
+def _spans(result: DayResult, verdict: Verdict) -> list[str]:
+    opens = result.scenario.opens
+    return [
+        f"{clock_label(first * 60.0, opens)}-{clock_label(end * 60.0, opens)}"
+        for first, end in pressure_spans(list(result.hourly_verdicts), verdict)
+    ]
 
 
 def to_json(result: DayResult) -> str:
@@ -58,20 +86,40 @@ def to_json(result: DayResult) -> str:
 
 
 def render_day(result: DayResult, console: Console, source: str) -> None:
-    """Print the summary, the hourly table and the verdict."""
+    """Print the summary, the hourly table, changes, showings and the verdict."""
     scenario = result.scenario
+    closes = clock_label(scenario.open_minutes, scenario.opens)
     console.print(
         Text.assemble(
             (scenario.name, "bold"),
-            f"  ({source}, seed {scenario.seed}, doors open {scenario.hours:g} h)",
+            f"  ({source}, seed {scenario.seed},"
+            f" doors open {scenario.opens} to {closes}, {scenario.hours:g} h)",
         )
     )
     if scenario.description:
         console.print(Text(scenario.description.strip(), style="dim"))
-    console.print(_summary_table(result))
-    console.print(_hourly_table(result))
-    console.print(_pressure_line(result))
+    for renderable in _sections(result):
+        console.print(renderable)
     console.print(Text(result.verdict.value, style=_VERDICT_STYLES[result.verdict]))
+
+
+def _sections(result: DayResult) -> list[RenderableType]:
+    sections: list[RenderableType] = [_summary_table(result), _hourly_table(result)]
+    if any(len(result.side(name).capacity_changes) > 1 for name in SIDE_NAMES):
+        sections.append(_changes_table(result))
+    if result.showings:
+        sections.append(_showings_table(result))
+    if result.tickets is not None:
+        tickets = result.tickets
+        sections.append(
+            Text(
+                f"Tickets: {tickets.tickets_sold:,} sold ({tickets.tickets_sold_online:,} online) to"
+                f" {tickets.buyers:,} would-be buyers ({tickets.buyers_online:,} online);"
+                f" {tickets.turned_away:,} turned away because their showings were full or had started."
+            )
+        )
+    sections.extend([_pressure_hours_line(result), _pressure_line(result)])
+    return sections
 
 
 def _summary_table(result: DayResult) -> Table:
@@ -80,11 +128,24 @@ def _summary_table(result: DayResult) -> Table:
     for name in SIDE_NAMES:
         table.add_column(_SIDE_TITLES[name], justify="right")
     sides = [result.side(name) for name in SIDE_NAMES]
+    for label, cells in _summary_rows(result, sides):
+        table.add_row(label, *cells)
+    return table
+
+
+def _summary_rows(result: DayResult, sides: list[SideMetrics]) -> list[tuple[str, list[str]]]:
+    scenario = result.scenario
     rows: list[tuple[str, list[str]]] = [
-        ("counters", [str(s.counters) for s in sides]),
-        ("service time", [repr(result.scenario.side(n).service_minutes) for n in SIDE_NAMES]),
+        ("counters", [_counters_cell(scenario, name, s) for name, s in zip(SIDE_NAMES, sides, strict=True)]),
+        ("service time", [repr(scenario.side(n).service_minutes) for n in SIDE_NAMES]),
         ("arrived", [f"{s.arrived:,}" for s in sides]),
         ("served", [f"{s.served:,}" for s in sides]),
+    ]
+    if any(
+        scenario.side(n).balk_at_line is not None or scenario.side(n).patience_minutes for n in SIDE_NAMES
+    ):
+        rows.append(("walked away: balked / reneged", [f"{s.balked:,} / {s.reneged:,}" for s in sides]))
+    rows += [
         ("wait mean (min)", [f"{s.wait_minutes.mean:.2f}" for s in sides]),
         ("wait p50 (min)", [f"{s.wait_minutes.p50:.2f}" for s in sides]),
         ("wait p95 (min)", [f"{s.wait_minutes.p95:.2f}" for s in sides]),
@@ -92,51 +153,120 @@ def _summary_table(result: DayResult) -> Table:
         ("wait max (min)", [f"{s.wait_minutes.max:.2f}" for s in sides]),
         ("line length mean / max", [f"{s.queue_length.mean:.2f} / {s.queue_length.max:,}" for s in sides]),
         ("in line at closing", [f"{s.in_line_at_close:,}" for s in sides]),
+    ]
+    if result.showings:
+        rows.append(("missed showtime start", ["-", f"{sides[1].missed_showtime_start:,}"]))
+    rows += [
         ("counter utilisation", [f"{s.utilisation:.1%}" for s in sides]),
+        ("counter-hours on duty", [f"{s.counter_hours:,.1f}" for s in sides]),
         ("demand ratio (pressure)", [f"{s.demand_ratio:.2f}" for s in sides]),
         ("overtime (min)", [f"{s.overtime_minutes:.1f}" for s in sides]),
     ]
-    for label, cells in rows:
-        table.add_row(label, *cells)
-    return table
+    return rows
+
+
+def _counters_cell(scenario: Scenario, side_name: str, metrics: SideMetrics) -> str:
+    side = scenario.side(side_name)  # type: ignore[arg-type]
+    if side.autoscale is not None:
+        scale = side.autoscale
+        return f"autoscaled {scale.min_counters}-{scale.max_counters} (start {metrics.counters})"
+    if isinstance(side.counters, list):
+        return "schedule: " + ", ".join(f"{p.count} from {p.from_clock}" for p in side.counters)
+    return str(metrics.counters)
 
 
 def _hourly_table(result: DayResult) -> Table:
     table = Table(
-        title="Hour by hour: arrived, served, mean wait (min) of that hour's arrivals, longest line",
+        title="Hour by hour: arrived, served, mean wait (min) of that hour's arrivals,"
+        " longest line, counters on duty",
         title_justify="left",
         box=box.SIMPLE_HEAD,
         padding=(0, 1),
     )
     table.add_column("hour", justify="right", no_wrap=True)
+    walkaways = any(result.side(n).balked or result.side(n).reneged for n in SIDE_NAMES)
+    labels = ["arrived", "served", "wait", "line", "ctrs"] + (["gone"] if walkaways else [])
     for name in SIDE_NAMES:
-        for label in ("arrived", "served", "wait", "line"):
+        for label in labels:
             table.add_column(f"{name[:4]}\n{label}", justify="right", no_wrap=True)
+    table.add_column("pressure\npoint", no_wrap=True)
     hours = max(len(result.selling.hourly), len(result.collecting.hourly))
+    opens = result.scenario.opens
     for hour in range(hours):
         overtime = hour * 60 >= result.scenario.open_minutes
-        cells = [f"{hour}{' +' if overtime else ''}"]
+        cells = [f"{clock_label(hour * 60.0, opens)}{' +' if overtime else ''}"]
         for name in SIDE_NAMES:
-            cells.extend(_hour_cells(result.side(name), hour))
+            cells.extend(_hour_cells(result.side(name), hour, walkaways))
+        mark = _HOUR_MARKS[result.hourly_verdicts[hour]] if hour < len(result.hourly_verdicts) else ""
+        cells.append(mark)
         table.add_row(*cells, style="dim" if overtime else None)
-    table.caption = "hour 0 is the first hour after opening; '+' marks overtime after the doors closed"
+    table.caption = "'+' marks overtime after the doors closed; 'gone' = balked + reneged"
     return table
 
 
-def _hour_cells(metrics: SideMetrics, hour: int) -> list[str]:
+def _hour_cells(metrics: SideMetrics, hour: int, walkaways: bool) -> list[str]:
+    width = 6 if walkaways else 5
     if hour >= len(metrics.hourly):
-        return ["", "", "", ""]
+        return [""] * width
     row = metrics.hourly[hour]
     wait = f"{row.mean_wait_minutes:.2f}" if row.arrived else "-"
-    return [f"{row.arrived:,}", f"{row.served:,}", wait, f"{row.max_queue:,}"]
+    cells = [f"{row.arrived:,}", f"{row.served:,}", wait, f"{row.max_queue:,}", f"{row.counters_on_duty:.1f}"]
+    if walkaways:
+        cells.append(f"{row.balked + row.reneged:,}")
+    return cells
+
+
+def _changes_table(result: DayResult) -> Table:
+    table = Table(title="Counter changes", title_justify="left", box=box.SIMPLE_HEAD, padding=(0, 1))
+    for column in ("time", "side", "counters", "why"):
+        table.add_column(column, no_wrap=True)
+    changes = sorted(
+        (change.at_minute, name, change)
+        for name in SIDE_NAMES
+        for change in result.side(name).capacity_changes[1:]
+    )
+    for at_minute, name, change in changes[:MAX_CHANGES_SHOWN]:
+        table.add_row(
+            clock_label(at_minute, result.scenario.opens), name, str(change.counters), change.reason
+        )
+    if len(changes) > MAX_CHANGES_SHOWN:
+        table.caption = f"... and {len(changes) - MAX_CHANGES_SHOWN} more (all of them are in --json)"
+    return table
+
+
+def _showings_table(result: DayResult) -> Table:
+    table = Table(title="Showings", title_justify="left", box=box.SIMPLE_HEAD, padding=(0, 1))
+    for column in ("starts", "film", "seats", "sold (online)", "holders", "admitted", "missed start"):
+        table.add_column(column, justify="left" if column == "film" else "right", no_wrap=column != "film")
+    for showing in result.showings:
+        sold = "-" if showing.sold is None else f"{showing.sold:,} ({showing.sold_online:,})"
+        table.add_row(
+            showing.starts,
+            showing.film,
+            f"{showing.seats:,}",
+            sold,
+            f"{showing.holders:,}",
+            f"{showing.admitted:,}",
+            f"{showing.missed_start:,}",
+        )
+    return table
+
+
+def _pressure_hours_line(result: DayResult) -> Text:
+    parts = []
+    for name, verdict in (("selling", Verdict.SELLING), ("collecting", Verdict.COLLECTING)):
+        spans = _spans(result, verdict)
+        parts.append(f"{name} in {', '.join(spans)}" if spans else f"{name} in no hour")
+    return Text("Pressure point by hour: " + "; ".join(parts) + ".")
 
 
 def _pressure_line(result: DayResult) -> Text:
-    tolerance = result.scenario.verdict.tolerance
+    settings = result.scenario.verdict
     return Text(
         f"Pressure (service minutes demanded / counter-minutes open): selling "
         f"{result.selling.demand_ratio:.2f}, collecting {result.collecting.demand_ratio:.2f};"
-        f" balanced when within {tolerance:.0%} of the higher.",
+        f" balanced when within {settings.tolerance:.0%} of the higher"
+        f" or both below {settings.calm_below:g}.",
         style="dim",
     )
 
@@ -146,12 +276,30 @@ def render_validated(scenario: Scenario, source: str, console: Console) -> None:
     console.print(Text.assemble(("valid", "bold green"), f": {source}: {scenario.name}"))
     for name in SIDE_NAMES:
         side = scenario.side(name)
-        arrivals = (
-            f"{side.arrivals.total:,} customers"
-            if side.arrivals.total is not None
-            else f"Poisson {side.arrivals.rate_per_hour:g}/hour"
+        console.print(
+            f"  {name}: counters {side.counters if isinstance(side.counters, int) else 'on a schedule'}"
+            f"{' (autoscaled)' if side.autoscale else ''}, arrivals {_arrivals_text(scenario, name)},"
+            f" service {side.service_minutes!r}"
         )
-        console.print(f"  {name}: {side.counters} counter(s), {arrivals}, service {side.service_minutes!r}")
+    if scenario.showtimes:
+        console.print(
+            f"  {len(scenario.showtimes)} showing(s){', linked to sales' if scenario.linked else ''}"
+        )
+
+
+def _arrivals_text(scenario: Scenario, side_name: str) -> str:
+    arrivals = scenario.side(side_name).arrivals  # type: ignore[arg-type]
+    if arrivals is None:
+        return "from ticket sales (linked)"
+    if arrivals.total is not None:
+        return f"{arrivals.total:,} customers"
+    if arrivals.rate_per_hour is not None:
+        return f"Poisson {arrivals.rate_per_hour:g}/hour"
+    if arrivals.profile is not None:
+        return f"profile of {len(arrivals.profile)} period(s)"
+    if arrivals.trace is not None:
+        return f"trace {arrivals.trace} ({len(arrivals.trace_at_minute or ()):,} timestamps)"
+    return "by showtime"
 
 
 def render_scenario_list(entries: list[tuple[str, Scenario | str]], console: Console) -> None:

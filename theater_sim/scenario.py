@@ -1,10 +1,12 @@
 """What a theater manager writes down about one day.
 
-A scenario names the day, how long the doors are open, and for each kind of
-counter (``selling`` for buyers, the command side; ``collecting`` for ticket
-holders, the query side) how many counters are open, how customers arrive and
-how long each takes to serve. These pydantic models validate it, fill in the
-defaults and refuse unknown keys; nothing here reads a file.
+A scenario names the day, when the doors open and for how long, and for each
+kind of counter (``selling`` for buyers, the command side; ``collecting`` for
+ticket holders, the query side) how many counters are open and when, how
+customers arrive, how long each takes, and how patient they are. It may list
+the day's showings and link the sides: holders are then the buyers. These
+pydantic models validate it, fill in the defaults and refuse unknown keys;
+nothing here reads a file.
 """
 
 from __future__ import annotations
@@ -13,10 +15,17 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from theater_sim.arrivals import MAX_ARRIVALS_PER_SIDE, Arrivals
+from theater_sim.clock import ClockTime
 from theater_sim.distributions import ServiceDistribution
+from theater_sim.plan import ShowingPlan, counter_schedule, profile_periods, showing_plan, trace_problem
+from theater_sim.showtimes import MAX_SHOWINGS, Linked, Showing
+from theater_sim.staffing import MAX_COUNTERS_PER_SIDE, Autoscale, CounterCount, CounterPeriod
 
 __all__ = [
+    "DEFAULT_CALM_BELOW",
     "DEFAULT_HOURS",
+    "DEFAULT_OPENS",
     "DEFAULT_SEED",
     "DEFAULT_TOLERANCE",
     "MAX_ARRIVALS_PER_SIDE",
@@ -24,7 +33,6 @@ __all__ = [
     "MAX_HOURS",
     "MAX_SEED",
     "SIDE_NAMES",
-    "Arrivals",
     "Scenario",
     "Side",
     "SideName",
@@ -33,10 +41,10 @@ __all__ = [
 
 DEFAULT_SEED = 42
 DEFAULT_HOURS = 16.0
+DEFAULT_OPENS = "08:00"
 DEFAULT_TOLERANCE = 0.2
+DEFAULT_CALM_BELOW = 0.5
 MAX_HOURS = 24.0
-MAX_COUNTERS_PER_SIDE = 10_000
-MAX_ARRIVALS_PER_SIDE = 10_000_000
 MAX_SEED = 2**63 - 1
 
 SideName = Literal["selling", "collecting"]
@@ -44,73 +52,108 @@ SIDE_NAMES: tuple[SideName, SideName] = ("selling", "collecting")
 
 _STRICT = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
-Counters = Annotated[int, Field(ge=1, le=MAX_COUNTERS_PER_SIDE)]
-
-
-class Arrivals(BaseModel):
-    """How customers reach one side: exactly ``total`` of them spread at random
-    over the open day, or a Poisson stream of ``rate_per_hour``."""
-
-    model_config = _STRICT
-
-    total: Annotated[int, Field(ge=0, le=MAX_ARRIVALS_PER_SIDE)] | None = None
-    rate_per_hour: Annotated[float, Field(gt=0)] | None = None
-
-    @model_validator(mode="after")
-    def _exactly_one(self) -> Arrivals:
-        if (self.total is None) == (self.rate_per_hour is None):
-            raise ValueError("give exactly one of 'total' or 'rate_per_hour'")
-        return self
-
-    def expected_count(self, hours: float) -> float:
-        """Expected number of arrivals in a day of ``hours``."""
-        if self.total is not None:
-            return float(self.total)
-        assert self.rate_per_hour is not None
-        return self.rate_per_hour * hours
-
 
 class Side(BaseModel):
-    """One kind of counter: how many are open, who comes and how long they take."""
+    """One kind of counter: how many are open, who comes, how long they take,
+    and how long they are willing to wait."""
 
     model_config = _STRICT
 
-    counters: Counters = 1
-    arrivals: Arrivals
+    counters: CounterCount | Annotated[list[CounterPeriod], Field(min_length=1, max_length=500)] = 1
+    autoscale: Autoscale | None = None
+    arrivals: Arrivals | None = None
     service_minutes: ServiceDistribution
+    balk_at_line: Annotated[int, Field(ge=0, le=MAX_ARRIVALS_PER_SIDE)] | None = None
+    patience_minutes: ServiceDistribution | None = None
+
+    @model_validator(mode="after")
+    def _staffing_consistent(self) -> Side:
+        if self.autoscale is None:
+            return self
+        if not isinstance(self.counters, int):
+            raise ValueError("a side has either a counter schedule or autoscale, not both")
+        low, high = self.autoscale.min_counters, self.autoscale.max_counters
+        if not low <= self.counters <= high:
+            raise ValueError(f"counters ({self.counters}) must lie within autoscale min..max ({low}..{high})")
+        return self
+
+    @property
+    def initial_counters(self) -> int:
+        """Counters open when the doors open."""
+        return self.counters if isinstance(self.counters, int) else self.counters[0].count
 
 
 class VerdictSettings(BaseModel):
-    """How far apart the two sides' pressures may be and still be ``Balanced``."""
+    """How far apart the two sides' pressures may be and still be ``Balanced``,
+    and below which pressure a side is calm (never the pressure point)."""
 
     model_config = _STRICT
 
     tolerance: Annotated[float, Field(ge=0, lt=1)] = DEFAULT_TOLERANCE
+    calm_below: Annotated[float, Field(ge=0, le=10)] = DEFAULT_CALM_BELOW
 
 
 class Scenario(BaseModel):
-    """One day at the theater: both sides, the length of the day and the seed."""
+    """One day at the theater: both sides, the hours, the showings and the seed."""
 
     model_config = _STRICT
 
     name: Annotated[str, Field(min_length=1, max_length=200)]
     description: Annotated[str, Field(max_length=10_000)] = ""
     seed: Annotated[int, Field(ge=0, le=MAX_SEED)] = DEFAULT_SEED
+    opens: ClockTime = DEFAULT_OPENS
     hours: Annotated[float, Field(gt=0, le=MAX_HOURS)] = DEFAULT_HOURS
+    showtimes: Annotated[list[Showing], Field(max_length=MAX_SHOWINGS)] = []
+    linked: Linked | None = None
     selling: Side
     collecting: Side
     verdict: VerdictSettings = VerdictSettings()
 
     @model_validator(mode="after")
-    def _arrivals_within_limit(self) -> Scenario:
+    def _day_is_possible(self) -> Scenario:
+        self._check_arrival_sources()
+        self.showings()  # raises for showings outside opening hours
         for side_name in SIDE_NAMES:
-            expected = getattr(self, side_name).arrivals.expected_count(self.hours)
-            if expected > MAX_ARRIVALS_PER_SIDE:
-                raise ValueError(
-                    f"{side_name}.arrivals: rate_per_hour x hours expects {expected:,.0f}"
-                    f" customers, above the limit of {MAX_ARRIVALS_PER_SIDE:,} a side"
-                )
+            self.counter_schedule(side_name)
+            arrivals = self.side(side_name).arrivals
+            if arrivals is not None:
+                self._check_arrivals(side_name, arrivals)
         return self
+
+    def _check_arrival_sources(self) -> None:
+        if self.selling.arrivals is None:
+            raise ValueError("selling.arrivals: required key is missing")
+        if self.linked is not None:
+            if not self.showtimes:
+                raise ValueError("linked: needs showtimes to sell tickets for")
+            if self.collecting.arrivals is not None:
+                raise ValueError(
+                    "collecting.arrivals: leave it out when 'linked' is set (holders are the buyers)"
+                )
+        elif self.collecting.arrivals is None:
+            raise ValueError("collecting.arrivals: required key is missing (or set 'linked')")
+        if self.selling.arrivals.showtimes is not None:
+            raise ValueError(
+                "selling.arrivals.showtimes: only ticket holders arrive by showtime (collecting side)"
+            )
+        collecting = self.collecting.arrivals
+        if collecting is not None and collecting.showtimes is not None and not self.showtimes:
+            raise ValueError("collecting.arrivals.showtimes: the scenario lists no showtimes")
+
+    def _check_arrivals(self, side_name: SideName, arrivals: Arrivals) -> None:
+        where = f"{side_name}.arrivals"
+        if arrivals.profile is not None:
+            profile_periods(arrivals.profile, self.opens, self.open_minutes, f"{where}.profile")
+        if arrivals.trace_at_minute is not None:
+            problem = trace_problem(arrivals.trace_at_minute, self.open_minutes)
+            if problem:
+                raise ValueError(f"{where}.trace ({arrivals.trace}): {problem}")
+        expected = self.expected_arrivals(side_name)
+        if expected > MAX_ARRIVALS_PER_SIDE:
+            raise ValueError(
+                f"{where}: expects {expected:,.0f} customers,"
+                f" above the limit of {MAX_ARRIVALS_PER_SIDE:,} a side"
+            )
 
     @property
     def open_minutes(self) -> float:
@@ -122,6 +165,34 @@ class Scenario(BaseModel):
         side: Side = getattr(self, side_name)
         return side
 
+    def expected_arrivals(self, side_name: SideName) -> float:
+        """The expected number of customers reaching a side in a day."""
+        arrivals = self.side(side_name).arrivals
+        if arrivals is None:  # linked holders: at most one party per buyer
+            return self.expected_arrivals("selling")
+        if arrivals.total is not None:
+            return float(arrivals.total)
+        if arrivals.rate_per_hour is not None:
+            return arrivals.rate_per_hour * self.hours
+        if arrivals.profile is not None:
+            periods = profile_periods(arrivals.profile, self.opens, self.open_minutes, "profile")
+            return sum((end - start) * rate for start, end, rate in periods)
+        if arrivals.trace_at_minute is not None:
+            return float(len(arrivals.trace_at_minute))
+        assert arrivals.showtimes is not None
+        return sum(round(s.seats * arrivals.showtimes.occupancy) for s in self.showtimes)
+
+    def counter_schedule(self, side_name: SideName) -> list[tuple[float, int]]:
+        """``(from_minute, counters)`` steps for a side; one step for a fixed count."""
+        counters = self.side(side_name).counters
+        if isinstance(counters, int):
+            return [(0.0, counters)]
+        return counter_schedule(counters, self.opens, self.open_minutes, f"{side_name}.counters")
+
+    def showings(self) -> ShowingPlan:
+        """The day's showings in start order, in minutes after opening."""
+        return showing_plan(self.showtimes, self.opens, self.open_minutes)
+
     def overridden(
         self,
         *,
@@ -129,16 +200,17 @@ class Scenario(BaseModel):
         collectors: int | None = None,
         seed: int | None = None,
     ) -> Scenario:
-        """The same day with one or both sides scaled, or another seed.
+        """The same day with another seed, or a side fixed at a new counter count
+        all day (replacing its schedule or autoscaling).
 
         Raises:
             pydantic.ValidationError: if a value is outside its documented range.
         """
-        data = self.model_dump(by_alias=True)
+        updates: dict[str, object] = {}
         if seed is not None:
-            data["seed"] = seed
-        if sellers is not None:
-            data["selling"]["counters"] = sellers
-        if collectors is not None:
-            data["collecting"]["counters"] = collectors
-        return Scenario.model_validate(data)
+            updates["seed"] = seed
+        for side_name, count in (("selling", sellers), ("collecting", collectors)):
+            if count is not None:
+                side = getattr(self, side_name).model_copy(update={"counters": count, "autoscale": None})
+                updates[side_name] = Side.model_validate(side.__dict__)
+        return Scenario.model_validate({**self.__dict__, **updates})

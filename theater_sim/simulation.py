@@ -1,88 +1,88 @@
 """The theater's day in SimPy.
 
-Each side is a row of identical counters (a ``simpy.Resource`` whose capacity
-is the number of counters) with one first-come-first-served line. A single
-arrival process per side lets customers in at their moments; each customer
-asks for a counter, is served for their own service time and leaves. At
-closing time the doors shut to newcomers, but everyone already in line is
-still served: the overtime that costs is in the records.
+Each side is a row of counters (``counters.CounterBank``, a SimPy resource)
+with one first-come-first-served line. An arrival process per side lets
+customers in at their moments. A customer may walk away from a long line
+(balking) or give up after their patience runs out (reneging); otherwise they
+reach a counter, are served for their own service time and leave. Counters
+open and close on a schedule or by an autoscaling policy. At closing time the
+doors shut to newcomers, but everyone already in line is still served.
 
-Lean by design: a customer is two SimPy events and two callbacks, not a
-process of their own, because SimPy's per-process cost (an extra event, a
-generator and its resumptions) is what makes large days slow. Nothing here
-prints or reads files; the result is a set of flat records.
+In a linked day each completed sale books seats for a showing and sends the
+party to the collecting counters shortly before it starts; online buyers skip
+the selling counter. So the collecting side can only ever see sold tickets.
+
+Lean by design: a customer is a few SimPy events with callbacks, not a process
+of their own, because SimPy's per-process cost is what makes large days slow.
+Nothing here prints or reads files; the result is a set of flat records.
 """
 
 from __future__ import annotations
 
 from array import array
-from collections import deque
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import numpy as np
 import simpy
-from simpy.events import Event, EventPriority, Timeout
-from simpy.resources.resource import Request
+from simpy.events import PENDING, Event, EventPriority, Timeout
 
-from theater_sim.arrivals import arrival_times_at_minute
-from theater_sim.randomness import stream
-from theater_sim.scenario import SIDE_NAMES, Scenario, SideName
+from theater_sim.counters import CounterBank, Customer
+from theater_sim.staffing import Autoscale, Autoscaler, CapacityChange
 
-__all__ = ["CounterBank", "DayRecords", "SideRecords", "simulate_day", "simulate_side"]
+__all__ = [
+    "BALKED",
+    "RENEGED",
+    "SERVED",
+    "SidePlan",
+    "SideRecords",
+    "SideRun",
+    "exact_moments",
+    "run_environment",
+    "simulate_side",
+]
+
+SERVED, BALKED, RENEGED = 0, 1, 2
+NAN = float("nan")
 
 
-class _AtCounters(dict[Request, None]):
-    """The customers being served, with the list methods SimPy calls, in O(1).
+@dataclass(frozen=True)
+class SidePlan:
+    """Everything one side needs to run, drawn up front from the seed.
 
-    SimPy keeps them in a list and releases with ``list.remove``, a scan over
-    every counter: with thousands of counters that scan dominates the day.
+    Per-customer arrays are indexed by customer; ``arrival_at_minute`` is None
+    when customers are sent in during the day (linked holders).
     """
 
-    def append(self, request: Request) -> None:
-        self[request] = None
-
-    def remove(self, request: Request) -> None:
-        self.pop(request, None)
-
-
-class CounterBank(simpy.Resource):
-    """Counters sharing one FIFO line, kept in a deque.
-
-    ``simpy.Resource`` keeps its line in a list and removes the head with
-    ``list.pop(0)``, which costs time proportional to the line: a day where
-    half a million people wait would spend minutes moving memory. The deque
-    makes taking the head O(1), and the customers at counters live in an
-    insertion-ordered dict; the behaviour is otherwise SimPy's own.
-    """
-
-    PutQueue = deque
-
-    def __init__(self, env: simpy.Environment, capacity: int) -> None:
-        super().__init__(env, capacity)
-        self.users = _AtCounters()  # type: ignore[assignment]
-
-    def _trigger_put(self, get_event: Any) -> None:
-        line: deque[Request] = self.put_queue  # type: ignore[assignment]
-        users = self.users
-        while line and len(users) < self._capacity:
-            request = line.popleft()
-            users.append(request)
-            request.usage_since = self._env.now
-            request.succeed()
+    schedule: list[tuple[float, int]]
+    open_minutes: float
+    service_minutes: np.ndarray
+    arrival_at_minute: np.ndarray | None = None
+    patience_minutes: np.ndarray | None = None
+    balk_at_line: int | None = None
+    autoscale: Autoscale | None = None
+    showing: np.ndarray | None = None
+    party_size: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
 class SideRecords:
-    """What happened to every customer of one side, in arrival order.
+    """What happened to every customer who reached one side, in arrival order.
 
     Attributes:
-        counters: Counters open on this side.
+        counters: Counters open at the opening.
         open_minutes: How long the doors were open.
-        arrival_at_minute: When each customer joined the line.
-        service_start_at_minute: When each reached a counter.
-        service_minutes: How long each was served.
+        arrival_at_minute: When each customer reached the side.
+        service_minutes: Each customer's own service time (served or not).
+        service_start_at_minute: When each reached a counter (NaN if never).
+        left_line_at_minute: When each left the line: at service start, when
+            giving up, or NaN for those who never joined it (balked).
+        outcome: SERVED, BALKED or RENEGED.
+        showing: The showing each holder came for (-1 if none).
+        party_size: Tickets each customer bought or collected.
+        capacity_changes: Counters open from each moment on, and why.
         in_line_at_close: Customers waiting when the doors shut.
         in_service_at_close: Customers at a counter when the doors shut.
     """
@@ -90,22 +90,34 @@ class SideRecords:
     counters: int
     open_minutes: float
     arrival_at_minute: np.ndarray
-    service_start_at_minute: np.ndarray
     service_minutes: np.ndarray
+    service_start_at_minute: np.ndarray
+    left_line_at_minute: np.ndarray
+    outcome: np.ndarray
+    showing: np.ndarray
+    party_size: np.ndarray
+    capacity_changes: tuple[CapacityChange, ...]
     in_line_at_close: int
     in_service_at_close: int
 
     @property
-    def departure_at_minute(self) -> np.ndarray:
-        """When each customer left their counter."""
-        departures: np.ndarray = self.service_start_at_minute + self.service_minutes[: self.served]
-        return departures
+    def served_mask(self) -> np.ndarray:
+        mask: np.ndarray = self.outcome == SERVED
+        return mask
 
     @property
     def wait_minutes(self) -> np.ndarray:
-        """How long each served customer stood in line."""
-        waits: np.ndarray = self.service_start_at_minute - self.arrival_at_minute[: self.served]
+        """How long each served customer stood in line, in arrival order."""
+        mask = self.served_mask
+        waits: np.ndarray = self.service_start_at_minute[mask] - self.arrival_at_minute[mask]
         return waits
+
+    @property
+    def departure_at_minute(self) -> np.ndarray:
+        """When each served customer left their counter, in arrival order."""
+        mask = self.served_mask
+        departures: np.ndarray = self.service_start_at_minute[mask] + self.service_minutes[mask]
+        return departures
 
     @property
     def arrived(self) -> int:
@@ -113,89 +125,136 @@ class SideRecords:
 
     @property
     def served(self) -> int:
-        return len(self.service_start_at_minute)
+        return int(self.served_mask.sum())
+
+    def count(self, outcome: int) -> int:
+        return int((self.outcome == outcome).sum())
 
 
-@dataclass(frozen=True)
-class DayRecords:
-    """Both sides' records of one simulated day."""
-
-    selling: SideRecords
-    collecting: SideRecords
-
-    def side(self, side_name: SideName) -> SideRecords:
-        records: SideRecords = getattr(self, side_name)
-        return records
-
-
-def simulate_day(scenario: Scenario) -> DayRecords:
-    """Run one day of ``scenario`` from its seed and return every customer's record."""
-    env = simpy.Environment()
-    pending = {}
-    for side_name in SIDE_NAMES:
-        side = scenario.side(side_name)
-        arrivals = arrival_times_at_minute(
-            side.arrivals, scenario.open_minutes, stream(scenario.seed, side_name, "arrivals")
-        )
-        service = side.service_minutes.sample(stream(scenario.seed, side_name, "service"), len(arrivals))
-        pending[side_name] = _SideRun(env, side.counters, scenario.open_minutes, arrivals, service)
+def run_environment(env: simpy.Environment) -> None:
+    """Run the day to its end: every customer served or gone."""
     env.run()
-    return DayRecords(**{name: run.records() for name, run in pending.items()})
 
 
-def simulate_side(
-    counters: int,
-    open_minutes: float,
-    arrival_at_minute: np.ndarray,
-    service_minutes: np.ndarray,
-) -> SideRecords:
-    """Run one side alone on given arrival moments and service times.
+class SideRun:
+    """One side wired into a shared environment; ``records()`` after the run.
 
-    Useful for exact, hand-checked days; ``simulate_day`` runs both sides
-    together in one environment.
+    Args:
+        env: The day's environment.
+        plan: The side's customers and counters.
+        on_served: Called as ``on_served(index, now)`` when a customer leaves a counter.
     """
-    env = simpy.Environment()
-    run = _SideRun(
-        env, counters, open_minutes, np.asarray(arrival_at_minute, float), np.asarray(service_minutes, float)
-    )
-    env.run()
-    return run.records()
-
-
-class _SideRun:
-    """The wiring of one side inside a shared environment."""
 
     def __init__(
         self,
         env: simpy.Environment,
-        counters: int,
-        open_minutes: float,
-        arrival_at_minute: np.ndarray,
-        service_minutes: np.ndarray,
+        plan: SidePlan,
+        on_served: Callable[[int, float], None] | None = None,
     ) -> None:
-        self.counters = counters
-        self.open_minutes = open_minutes
-        self.bank = CounterBank(env, counters)
-        # Arrival moments are rebuilt as running sums of the gaps SimPy is
-        # given, so the records equal SimPy's clock to the last bit.
-        gaps = np.diff(arrival_at_minute, prepend=0.0)
-        self.arrival_at_minute = np.cumsum(gaps)
-        self.service_minutes = service_minutes
-        self.starts: array[float] = array("d")
+        self.env = env
+        self.plan = plan
+        self.size = len(plan.service_minutes)
+        self.bank = CounterBank(env, plan.schedule[0][1])
+        self.changes = [CapacityChange(0.0, plan.schedule[0][1], "opening")]
+        self.starts = array("d", [NAN]) * self.size
+        self.left_line = array("d", [NAN]) * self.size
+        self.outcome = array("b", [SERVED]) * self.size
+        self.dynamic_arrivals = array("d", [NAN]) * self.size if plan.arrival_at_minute is None else None
         self.close_snapshot = (0, 0)
-        env.process(_arrival_process(env, self.bank, gaps, service_minutes, self.starts))
-        env.schedule(_closing_event(env, self._snapshot), _AFTER_EVERYTHING_ELSE, open_minutes)
+        self.arrive = self._customer_flow(on_served)
+        self._staffing()
+        env.schedule(_closing_event(env, self._snapshot), _AFTER_EVERYTHING_ELSE, plan.open_minutes)
+        if plan.arrival_at_minute is not None:
+            env.process(_arrival_process(env, plan.arrival_at_minute, self.arrive))
+
+    def _customer_flow(self, on_served: Callable[[int, float], None] | None) -> Callable[[int], None]:
+        """The callbacks a customer passes through; returns ``arrive(index)``."""
+        env, bank, plan = self.env, self.bank, self.plan
+        starts, left_line, outcome, dynamic = self.starts, self.left_line, self.outcome, self.dynamic_arrivals
+        service = array("d", plan.service_minutes.tobytes())
+        patience = None if plan.patience_minutes is None else array("d", plan.patience_minutes.tobytes())
+        balk_at_line = plan.balk_at_line
+        release = bank.release
+
+        def finish(event: Event) -> None:
+            customer = event._value
+            release(customer)
+            if on_served is not None:
+                on_served(customer.index, env.now)
+
+        def start(customer: Customer) -> None:
+            index = customer.index
+            starts[index] = left_line[index] = env.now
+            Timeout(env, service[index], customer).callbacks.append(finish)
+
+        def renege(event: Event) -> None:
+            customer = event._value
+            if customer._value is PENDING:  # still waiting when patience ran out
+                outcome[customer.index] = RENEGED
+                left_line[customer.index] = env.now
+                bank.leave_line(customer)
+
+        def arrive(index: int) -> None:
+            if dynamic is not None:
+                dynamic[index] = env.now
+            if balk_at_line is not None and bank.line_length >= balk_at_line:
+                outcome[index] = BALKED
+                return
+            customer = Customer(bank, index)
+            customer.callbacks.append(start)
+            if patience is not None:
+                Timeout(env, patience[index], customer).callbacks.append(renege)
+
+        return arrive
+
+    def _staffing(self) -> None:
+        for at_minute, counters in self.plan.schedule[1:]:
+            self.after(at_minute, partial(self.set_counters, counters, "schedule"))
+        if self.plan.autoscale is not None:
+            scaler = Autoscaler(
+                self.plan.autoscale,
+                schedule=self.after,
+                set_counters=self.set_counters,
+                now=lambda: self.env.now,
+                counters=self.plan.schedule[0][1],
+            )
+            bank = self.bank
+            bank.on_change = lambda: scaler.observe(bank.line_length, bank.count)
+
+    def after(self, delay_minutes: float, action: Callable[[], None]) -> None:
+        """Run ``action`` ``delay_minutes`` from now."""
+        Timeout(self.env, delay_minutes).callbacks.append(lambda _event: action())
+
+    def set_counters(self, counters: int, reason: str) -> None:
+        self.changes.append(CapacityChange(self.env.now, counters, reason))
+        self.bank.set_counters(counters)
 
     def _snapshot(self, _event: Event) -> None:
-        self.close_snapshot = (len(self.bank.queue), self.bank.count)
+        self.close_snapshot = (self.bank.line_length, self.bank.count)
 
     def records(self) -> SideRecords:
+        """The side's records, restricted to customers who came, in arrival order."""
+        plan = self.plan
+        if plan.arrival_at_minute is not None:
+            arrivals = plan.arrival_at_minute
+            order = np.arange(self.size)
+        else:
+            arrivals = np.frombuffer(self.dynamic_arrivals, dtype=np.float64)  # type: ignore[arg-type]
+            came = np.flatnonzero(~np.isnan(arrivals))
+            order = came[np.argsort(arrivals[came], kind="stable")]
+            arrivals = arrivals[order]
+        size = self.size
         return SideRecords(
-            counters=self.counters,
-            open_minutes=self.open_minutes,
-            arrival_at_minute=self.arrival_at_minute,
-            service_start_at_minute=np.frombuffer(self.starts, dtype=np.float64),
-            service_minutes=self.service_minutes,
+            counters=plan.schedule[0][1],
+            open_minutes=plan.open_minutes,
+            arrival_at_minute=arrivals,
+            service_minutes=plan.service_minutes[order],
+            service_start_at_minute=np.frombuffer(self.starts, dtype=np.float64)[order],
+            left_line_at_minute=np.frombuffer(self.left_line, dtype=np.float64)[order],
+            outcome=np.frombuffer(self.outcome, dtype=np.int8)[order],
+            showing=(plan.showing if plan.showing is not None else np.full(size, -1))[order],
+            party_size=(plan.party_size if plan.party_size is not None else np.ones(size, np.int64))[order],
+            capacity_changes=tuple(self.changes),
             in_line_at_close=self.close_snapshot[0],
             in_service_at_close=self.close_snapshot[1],
         )
@@ -215,45 +274,54 @@ def _closing_event(env: simpy.Environment, callback: Callable[[Event], None]) ->
 
 
 def _arrival_process(
-    env: simpy.Environment,
-    bank: CounterBank,
-    gaps: np.ndarray,
-    service_minutes: np.ndarray,
-    starts: array[float],
+    env: simpy.Environment, arrival_at_minute: np.ndarray, arrive: Callable[[int], None]
 ) -> Generator[Event, Any, None]:
-    """Let each customer in after their gap; they queue FIFO for a counter."""
-    # array('d') iterates as fast as a list but keeps 8 bytes a customer.
-    start_service = _service_starter(env, bank, iter(_as_array(service_minutes)), starts)
-    for gap in _as_array(gaps):
-        yield Timeout(env, gap)
-        bank.request().callbacks.append(start_service)
+    """Let each customer in at their moment.
 
-
-def _service_starter(
-    env: simpy.Environment,
-    bank: CounterBank,
-    service_minutes: Iterator[float],
-    starts: array[float],
-) -> Callable[[Event], None]:
-    """The callback run when a customer reaches a counter.
-
-    The line is FIFO, so the k-th customer to reach a counter is the k-th to
-    arrive: their service time is simply the next one.
+    The moments are given as running sums of gaps (see ``exact_moments``), so
+    SimPy's clock lands on them to the last bit.
     """
-    release = bank.release
-    record_start = starts.append
-
-    def finish(event: Event) -> None:
-        release(event._value)
-
-    def start(request: Event) -> None:
-        record_start(env.now)
-        Timeout(env, next(service_minutes), request).callbacks.append(finish)
-
-    return start
+    gaps = np.diff(arrival_at_minute, prepend=0.0)
+    for index, gap in enumerate(array("d", gaps.tobytes())):
+        yield Timeout(env, gap)
+        arrive(index)
 
 
-def _as_array(values: np.ndarray) -> array[float]:
-    packed = array("d")
-    packed.frombytes(np.ascontiguousarray(values, dtype=np.float64).tobytes())
-    return packed
+def exact_moments(arrival_at_minute: np.ndarray) -> np.ndarray:
+    """Sorted moments rebuilt as running sums of their gaps.
+
+    SimPy advances its clock by adding each delay to the current time; moments
+    built the same way are exactly the times SimPy will report.
+    """
+    moments: np.ndarray = np.cumsum(np.diff(np.asarray(arrival_at_minute, dtype=np.float64), prepend=0.0))
+    return moments
+
+
+def simulate_side(
+    counters: int,
+    open_minutes: float,
+    arrival_at_minute: np.ndarray,
+    service_minutes: np.ndarray,
+    *,
+    patience_minutes: np.ndarray | None = None,
+    balk_at_line: int | None = None,
+    schedule: list[tuple[float, int]] | None = None,
+    autoscale: Autoscale | None = None,
+) -> SideRecords:
+    """Run one side alone on given moments and times (for exact, hand-checked days).
+
+    ``schedule`` (``(from_minute, counters)`` steps) replaces ``counters`` when given.
+    """
+    env = simpy.Environment()
+    plan = SidePlan(
+        schedule=schedule or [(0.0, counters)],
+        open_minutes=open_minutes,
+        service_minutes=np.asarray(service_minutes, dtype=np.float64),
+        arrival_at_minute=exact_moments(arrival_at_minute),
+        patience_minutes=None if patience_minutes is None else np.asarray(patience_minutes, dtype=np.float64),
+        balk_at_line=balk_at_line,
+        autoscale=autoscale,
+    )
+    run = SideRun(env, plan)
+    run_environment(env)
+    return run.records()

@@ -1,0 +1,57 @@
+"""Clock times on the theater's wall, and minutes since the doors opened.
+
+Scenarios speak in wall-clock times ("19:30"); the simulation counts minutes
+from the opening. A clock time maps to the minutes after ``opens`` on the same
+day or, for days that run past midnight, the next one.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from pydantic import AfterValidator
+
+__all__ = ["ClockTime", "clock_label", "minutes_after_opening", "parse_clock_minutes"]
+
+MINUTES_PER_DAY = 1440
+_CLOCK = re.compile(r"^([01]\d|2[0-4]):([0-5]\d)(?::([0-5]\d))?$")
+
+
+def parse_clock_minutes(text: str) -> float:
+    """Minutes after midnight of ``HH:MM`` or ``HH:MM:SS`` (``24:00`` is midnight at the end).
+
+    Raises:
+        ValueError: for anything else.
+    """
+    match = _CLOCK.match(text)
+    if not match or (match.group(1) == "24" and text not in {"24:00", "24:00:00"}):
+        raise ValueError(f"{text!r} is not a clock time like '19:30' or '19:30:15'")
+    hours, minutes, seconds = int(match.group(1)), int(match.group(2)), int(match.group(3) or 0)
+    return hours * 60 + minutes + seconds / 60
+
+
+def _checked_clock(text: str) -> str:
+    parse_clock_minutes(text)
+    return text
+
+
+ClockTime = Annotated[str, AfterValidator(_checked_clock)]
+
+
+def minutes_after_opening(clock: str, opens: str, *, is_end: bool = False) -> float:
+    """Minutes from ``opens`` to ``clock``, wrapping past midnight.
+
+    With ``is_end``, a time equal to the opening means a full day later
+    (the end of a 24-hour day), not the opening itself.
+    """
+    minutes = (parse_clock_minutes(clock) - parse_clock_minutes(opens)) % MINUTES_PER_DAY
+    if is_end and minutes == 0:
+        return float(MINUTES_PER_DAY)
+    return minutes
+
+
+def clock_label(minute: float, opens: str) -> str:
+    """The wall-clock ``HH:MM`` of ``minute`` after opening (wrapping past midnight)."""
+    total = int(parse_clock_minutes(opens) + minute) % MINUTES_PER_DAY
+    return f"{total // 60:02d}:{total % 60:02d}"
