@@ -1,7 +1,8 @@
 """Bad scenario files, shared by the loading tests and the CLI tests.
 
-Each case is (id, file text, fragments the error message must contain). The
-message must also name the file; the CLI must exit 2 without a traceback.
+Each case is (id, file text, fragments the error message must contain, other
+files to write beside it). The message must also name the file; the CLI must
+exit 2 without a traceback.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
 i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
 """
 
-BAD_FILES: list[tuple[str, str, list[str]]] = [
+CORE_BAD_FILES: list[tuple[str, str, list[str]]] = [
     ("empty", "", ["is empty"]),
     ("only-comment", "# nothing here\n", ["is empty"]),
     ("invalid-yaml", "name: [unclosed\n", ["invalid YAML", "line"]),
@@ -92,4 +93,134 @@ BAD_FILES: list[tuple[str, str, list[str]]] = [
     ("billion-laughs", BILLION_LAUGHS, ["aliases"]),
     ("python-object", "!!python/object/apply:os.system ['echo hacked']\n", ["invalid YAML"]),
     ("deep-nesting", "a: " + "[" * 5000 + "]" * 5000 + "\n", ["invalid YAML"]),
+]
+
+
+def _linked_dump(**changes: object) -> str:
+    data = scenario_dict(
+        showtimes=[{"film": "A", "starts": "09:00", "seats": 100}],
+        linked={"online_share": 0.5},
+        **changes,
+    )
+    data["collecting"].pop("arrivals", None)
+    return yaml.safe_dump(data, sort_keys=False)
+
+
+def _profile(*periods: tuple[str, str, float]) -> dict[str, object]:
+    return {"profile": [{"from": a, "to": b, "rate_per_hour": r} for a, b, r in periods]}
+
+
+_SCALE = {"min": 1, "max": 4}
+_SHOW = [{"film": "A", "starts": "09:00", "seats": 100}]
+_TRACE_SIDE = {"selling.arrivals": {"trace": "trace.csv"}}
+
+DAY_BAD_FILES: list[tuple[str, str, list[str]]] = [
+    ("opens-bad-clock", _dump(opens="8am"), ["opens", "not a clock time"]),
+    (
+        "profile-overlap",
+        _dump(**{"selling.arrivals": _profile(("08:00", "09:00", 5), ("08:30", "09:30", 5))}),
+        ["selling.arrivals.profile[1]", "overlap"],
+    ),
+    (
+        "profile-unordered",
+        _dump(**{"selling.arrivals": _profile(("09:00", "09:30", 5), ("08:00", "08:30", 5))}),
+        ["selling.arrivals.profile[1]", "in order"],
+    ),
+    (
+        "profile-outside-hours",
+        _dump(**{"selling.arrivals": _profile(("09:00", "11:00", 5))}),
+        ["selling.arrivals.profile[0]", "outside opening hours", "08:00 to 10:00"],
+    ),
+    (
+        "profile-to-before-from",
+        _dump(**{"selling.arrivals": _profile(("09:00", "08:30", 5))}),
+        ["selling.arrivals.profile[0]", "must be after"],
+    ),
+    ("profile-bad-clock", _dump(**{"selling.arrivals": _profile(("08:00", "25:00", 5))}), ["to", "clock time"]),
+    ("profile-negative-rate", _dump(**{"selling.arrivals": _profile(("08:00", "09:00", -1))}), ["rate_per_hour"]),
+    ("profile-empty", _dump(**{"selling.arrivals": {"profile": []}}), ["selling.arrivals.profile"]),
+    (
+        "patience-negative",
+        _dump(**{"selling.patience_minutes": {"distribution": "exponential", "mean": -2}}),
+        ["selling.patience_minutes.mean"],
+    ),
+    ("balk-negative", _dump(**{"collecting.balk_at_line": -1}), ["collecting.balk_at_line"]),
+    ("showing-no-seats", _dump(showtimes=[{"film": "A", "starts": "09:00", "seats": 0}]), ["showtimes[0].seats"]),
+    ("showing-missing-seats", _dump(showtimes=[{"film": "A", "starts": "09:00"}]), ["showtimes[0].seats", "required"]),
+    (
+        "showing-outside-hours",
+        _dump(showtimes=[{"film": "A", "starts": "19:00", "seats": 5}]),
+        ["showtimes[0]", "outside opening hours"],
+    ),
+    (
+        "autoscale-max-below-min",
+        _dump(**{"selling.autoscale": {"min": 3, "max": 2}}),
+        ["selling.autoscale", "below min"],
+    ),
+    (
+        "autoscale-with-schedule",
+        _dump(**{"selling.autoscale": _SCALE, "selling.counters": [{"from": "08:00", "count": 1}]}),
+        ["selling", "not both"],
+    ),
+    (
+        "autoscale-start-outside-range",
+        _dump(**{"selling.autoscale": {"min": 2, "max": 4}, "selling.counters": 1}),
+        ["selling", "within autoscale"],
+    ),
+    (
+        "schedule-not-at-opening",
+        _dump(**{"selling.counters": [{"from": "09:00", "count": 1}]}),
+        ["selling.counters[0]", "when the doors open"],
+    ),
+    (
+        "schedule-unordered",
+        _dump(
+            **{
+                "selling.counters": [
+                    {"from": "08:00", "count": 1},
+                    {"from": "09:30", "count": 2},
+                    {"from": "09:00", "count": 1},
+                ]
+            }
+        ),
+        ["selling.counters[2]", "after the previous"],
+    ),
+    ("schedule-zero-count", _dump(**{"selling.counters": [{"from": "08:00", "count": 0}]}), ["count"]),
+    ("linked-without-showtimes", _dump(linked={"online_share": 0.5}), ["linked", "showtimes"]),
+    ("linked-with-collecting-arrivals", _dump(showtimes=_SHOW, linked={}), ["collecting.arrivals", "leave it out"]),
+    ("linked-online-share-above-1", _linked_dump(**{"linked.online_share": 1.5}), ["linked.online_share"]),
+    ("linked-party-size-zero", _linked_dump(**{"linked.party_sizes": {0: 1.0}}), ["linked.party_sizes"]),
+    ("linked-party-weight-zero", _linked_dump(**{"linked.party_sizes": {2: 0}}), ["linked.party_sizes"]),
+    (
+        "showtime-arrivals-without-showtimes",
+        _dump(**{"collecting.arrivals": {"showtimes": {"occupancy": 0.5}}}),
+        ["collecting.arrivals.showtimes", "no showtimes"],
+    ),
+    (
+        "showtime-arrivals-on-selling",
+        _dump(showtimes=_SHOW, **{"selling.arrivals": {"showtimes": {}}}),
+        ["selling.arrivals.showtimes"],
+    ),
+    ("missing-collecting-arrivals", _dump(**{"collecting.arrivals": DELETE}), ["collecting.arrivals", "required"]),
+]
+
+# Trace cases: (id, scenario text, fragments, {file name: content}).
+TRACE_BAD_FILES: list[tuple[str, str, list[str], dict[str, str]]] = [
+    ("trace-missing-file", _dump(**_TRACE_SIDE), ["trace.csv", "cannot be read"], {}),
+    ("trace-unsorted", _dump(**_TRACE_SIDE), ["trace.csv", "line 3", "sort"], {"trace.csv": "at\n08:10\n08:05\n"}),
+    ("trace-bad-value", _dump(**_TRACE_SIDE), ["trace.csv", "line 2", "not a valid time"], {"trace.csv": "at\nsoon\n"}),
+    ("trace-no-column", _dump(**_TRACE_SIDE), ["trace.csv", "'at' or 'at_minute'"], {"trace.csv": "when\n08:10\n"}),
+    ("trace-empty", _dump(**_TRACE_SIDE), ["trace.csv", "empty"], {"trace.csv": ""}),
+    (
+        "trace-outside-hours",
+        _dump(**_TRACE_SIDE),
+        ["selling.arrivals.trace", "outside opening hours"],
+        {"trace.csv": "at_minute\n5\n200\n"},
+    ),
+    ("trace-nan", _dump(**_TRACE_SIDE), ["trace.csv", "line 2"], {"trace.csv": "at_minute\nnan\n"}),
+]
+
+BAD_FILES: list[tuple[str, str, list[str], dict[str, str]]] = [
+    *((case_id, text, fragments, {}) for case_id, text, fragments in CORE_BAD_FILES + DAY_BAD_FILES),
+    *TRACE_BAD_FILES,
 ]

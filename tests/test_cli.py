@@ -90,9 +90,7 @@ def test_run_sellers_rescales_selling_only(runner: CliRunner) -> None:
     assert scaled["sides"]["collecting"] == base["sides"]["collecting"]
     assert scaled["sides"]["selling"]["counters"] == 5
     assert scaled["sides"]["selling"]["arrived"] == base["sides"]["selling"]["arrived"]
-    assert (
-        scaled["sides"]["selling"]["wait_minutes"]["mean"] < base["sides"]["selling"]["wait_minutes"]["mean"]
-    )
+    assert scaled["sides"]["selling"]["wait_minutes"]["mean"] < base["sides"]["selling"]["wait_minutes"]["mean"]
     assert scaled["verdict"] == "Balanced"
 
 
@@ -124,10 +122,18 @@ def test_scenarios_lists_bundled(runner: CliRunner) -> None:
 
 
 @pytest.mark.parametrize("command", ["run", "validate"])
-@pytest.mark.parametrize(("case_id", "text", "fragments"), BAD_FILES, ids=[c[0] for c in BAD_FILES])
+@pytest.mark.parametrize(("case_id", "text", "fragments", "files"), BAD_FILES, ids=[c[0] for c in BAD_FILES])
 def test_bad_file_exits_2_with_message(
-    runner: CliRunner, tmp_path: Path, command: str, case_id: str, text: str, fragments: list[str]
+    runner: CliRunner,
+    tmp_path: Path,
+    command: str,
+    case_id: str,
+    text: str,
+    fragments: list[str],
+    files: dict[str, str],
 ) -> None:
+    for name, content in files.items():
+        (tmp_path / name).write_text(content, encoding="utf-8")
     path = tmp_path / "bad.yaml"
     path.write_text(text, encoding="utf-8")
     result = runner.invoke(app, [command, str(path)])
@@ -179,3 +185,42 @@ def test_python_dash_m_runs(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["verdict"] == "Balanced"
+
+
+@pytest.mark.parametrize("name", ["announcement-rush", "opening-weekend", "autoscale"])
+def test_day_scenarios_run_with_new_sections(runner: CliRunner, name: str) -> None:
+    result = runner.invoke(app, ["run", name])
+    assert result.exit_code == 0, result.output
+    assert "Showings" in result.stdout
+    assert "Pressure point by hour" in result.stdout
+    data = _json(runner, name)
+    assert set(data["sides"]["selling"]) >= CONTRACT_SIDE_KEYS
+    assert len(data["hourly_verdicts"]) == 14
+    hour_keys = {"counters_on_duty", "balked", "reneged", "pressure", "clock"}
+    assert set(data["sides"]["collecting"]["hourly"][0]) >= hour_keys
+    for side in data["sides"].values():
+        assert side["arrived"] == side["served"] + side["balked"] + side["reneged"] + side["still_in_line"]
+
+
+def test_autoscale_report_lists_counter_changes_and_saves_counter_hours(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["run", "autoscale"])
+    assert "Counter changes" in result.stdout
+    assert "autoscale: line stayed long" in result.stdout
+    scaled = _json(runner, "autoscale")
+    fixed = _json(runner, "autoscale", "--sellers", "4", "--collectors", "4")
+    cost = sum(side["counter_hours"] for side in scaled["sides"].values())
+    fixed_cost = sum(side["counter_hours"] for side in fixed["sides"].values())
+    assert cost < fixed_cost
+
+
+def test_trace_scenario_replays_file(runner: CliRunner, tmp_path: Path) -> None:
+    """A trace path is relative to the scenario file; clock times map to minutes after opening."""
+    (tmp_path / "arrivals.csv").write_text("at,who\n08:00:30,a\n08:10,b\n08:10,c\n09:59:59,d\n", encoding="utf-8")
+    data = scenario_dict(**{"selling.arrivals": {"trace": "arrivals.csv"}})
+    path = tmp_path / "trace-day.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    elsewhere = runner.invoke(app, ["run", str(path), "--json"])
+    assert elsewhere.exit_code == 0, elsewhere.output
+    selling = json.loads(elsewhere.stdout)["sides"]["selling"]
+    assert selling["arrived"] == 4
+    assert [row["arrived"] for row in selling["hourly"]][:2] == [3, 1]

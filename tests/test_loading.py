@@ -40,8 +40,10 @@ def test_load_scenario_applies_documented_defaults(tmp_path: Path) -> None:
     assert scenario.verdict.tolerance == 0.2
 
 
-@pytest.mark.parametrize(("case_id", "text", "fragments"), BAD_FILES, ids=[c[0] for c in BAD_FILES])
-def test_load_scenario_rejects_bad_file_naming_file_and_key(tmp_path: Path, case_id, text, fragments) -> None:
+@pytest.mark.parametrize(("case_id", "text", "fragments", "files"), BAD_FILES, ids=[c[0] for c in BAD_FILES])
+def test_load_scenario_rejects_bad_file_naming_file_and_key(tmp_path: Path, case_id, text, fragments, files) -> None:
+    for name, content in files.items():
+        _write(tmp_path, content, name)
     path = _write(tmp_path, text)
     with pytest.raises(ScenarioError) as caught:
         load_scenario(str(path))

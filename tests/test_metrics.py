@@ -79,12 +79,5 @@ def test_side_metrics_laws(counters: int, moments: list[float], service: float) 
     assert max(row.max_queue for row in metrics.hourly) == metrics.queue_length.max
     assert 0.0 <= metrics.utilisation <= 1.0 + 1e-12
     span = 180.0 + metrics.overtime_minutes
-    assert metrics.queue_length.mean * span == pytest.approx(
-        metrics.wait_minutes.mean * metrics.served, abs=1e-9
-    )
-    assert (
-        metrics.wait_minutes.p50
-        <= metrics.wait_minutes.p95
-        <= metrics.wait_minutes.p99
-        <= metrics.wait_minutes.max
-    )
+    assert metrics.queue_length.mean * span == pytest.approx(metrics.wait_minutes.mean * metrics.served, abs=1e-9)
+    assert metrics.wait_minutes.p50 <= metrics.wait_minutes.p95 <= metrics.wait_minutes.p99 <= metrics.wait_minutes.max

@@ -51,10 +51,7 @@ def _daily_mean_waits(service: dict[str, object], counters: int, rate_per_hour: 
         },
     )
     scenario = Scenario.model_validate(base)
-    return [
-        run_day(scenario.overridden(seed=seed)).selling.wait_minutes.mean
-        for seed in range(1, REPLICATIONS + 1)
-    ]
+    return [run_day(scenario.overridden(seed=seed)).selling.wait_minutes.mean for seed in range(1, REPLICATIONS + 1)]
 
 
 def _assert_inside_interval(observations: list[float], theory: float) -> None:
@@ -86,9 +83,7 @@ def test_mmc_mean_wait_matches_erlang_c(counters: int) -> None:
     ],
     ids=["fixed", "uniform", "lognormal", "gamma"],
 )
-def test_mg1_mean_wait_matches_pollaczek_khinchine(
-    service: dict[str, object], mean: float, variance: float
-) -> None:
+def test_mg1_mean_wait_matches_pollaczek_khinchine(service: dict[str, object], mean: float, variance: float) -> None:
     """M/G/1 at load 0.6: simulated mean wait vs the Pollaczek-Khinchine formula,
     which checks each distribution's second moment as well as its mean."""
     rate_per_minute = 0.6 / mean

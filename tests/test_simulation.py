@@ -126,9 +126,7 @@ def test_simulate_day_seed_changes_customers() -> None:
 def test_simulate_day_common_random_numbers(sellers: int, collectors: int) -> None:
     """Scaling either side changes neither side's customers (arrivals and service times)."""
     base = simulate_day(Scenario.model_validate(scenario_dict()))
-    scaled = simulate_day(
-        Scenario.model_validate(scenario_dict()).overridden(sellers=sellers, collectors=collectors)
-    )
+    scaled = simulate_day(Scenario.model_validate(scenario_dict()).overridden(sellers=sellers, collectors=collectors))
     for side in ("selling", "collecting"):
         np.testing.assert_array_equal(base.side(side).arrival_at_minute, scaled.side(side).arrival_at_minute)
         np.testing.assert_array_equal(base.side(side).service_minutes, scaled.side(side).service_minutes)

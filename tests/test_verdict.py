@@ -62,3 +62,22 @@ def test_bundled_scenario_verdict_stable_for_100_seeds(name: str, expected: Verd
 def test_scaling_the_pressured_side_balances_the_day(name: str, overrides: dict[str, int]) -> None:
     scenario, _ = load_scenario(name)
     assert run_day(scenario.overridden(**overrides)).verdict is Verdict.BALANCED
+
+
+def test_calm_sides_are_balanced() -> None:
+    """Two sides both below calm_below are Balanced, however far apart."""
+    assert decide(0.1, 0.45, 0.2, calm_below=0.5) is Verdict.BALANCED
+    assert decide(0.1, 0.55, 0.2, calm_below=0.5) is Verdict.COLLECTING
+
+
+def test_announcement_rush_pressure_moves_through_the_day() -> None:
+    """The day leans to selling, but the hourly verdict names selling in the
+    late morning (the rush) and collecting in the evening (the showings)."""
+    scenario, _ = load_scenario("announcement-rush")
+    result = run_day(scenario)
+    assert result.verdict is Verdict.SELLING
+    by_clock = {f"{10 + hour:02d}:00": verdict for hour, verdict in enumerate(result.hourly_verdicts)}
+    assert by_clock["11:00"] is Verdict.SELLING
+    assert by_clock["12:00"] is Verdict.SELLING
+    assert Verdict.COLLECTING in {by_clock["16:00"], by_clock["19:00"], by_clock["21:00"]}
+    assert len(result.hourly_verdicts) == 14

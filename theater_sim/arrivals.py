@@ -43,9 +43,7 @@ def default_lead_minutes() -> Uniform:
 class ProfilePeriod(BaseModel):
     """A stretch of the day with its own Poisson arrival rate."""
 
-    model_config = ConfigDict(
-        extra="forbid", frozen=True, strict=True, allow_inf_nan=False, populate_by_name=True
-    )
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False, populate_by_name=True)
 
     from_clock: ClockTime = Field(alias="from")
     to_clock: ClockTime = Field(alias="to")
@@ -76,20 +74,14 @@ class Arrivals(BaseModel):
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Arrivals:
-        given = [
-            k
-            for k in ("total", "rate_per_hour", "profile", "trace", "showtimes")
-            if getattr(self, k) is not None
-        ]
+        given = [k for k in ("total", "rate_per_hour", "profile", "trace", "showtimes") if getattr(self, k) is not None]
         if len(given) != 1:
             raise ValueError(
                 "give exactly one of 'total', 'rate_per_hour', 'profile', 'trace' or 'showtimes'"
                 + (f" (got {', '.join(given)})" if given else "")
             )
         if self.trace is not None and self.trace_at_minute is None:
-            raise ValueError(
-                f"the trace file {self.trace!r} was not read (load scenarios with load_scenario)"
-            )
+            raise ValueError(f"the trace file {self.trace!r} was not read (load scenarios with load_scenario)")
         return self
 
 
@@ -114,9 +106,7 @@ def poisson_times(
     return times
 
 
-def piecewise_poisson_times(
-    periods: list[tuple[float, float, float]], rng: np.random.Generator
-) -> np.ndarray:
+def piecewise_poisson_times(periods: list[tuple[float, float, float]], rng: np.random.Generator) -> np.ndarray:
     """A non-homogeneous Poisson process with a constant rate in each period.
 
     Args:

@@ -62,9 +62,7 @@ def showing_metrics(
         booked = tickets.sold_showing >= 0
         sold = np.bincount(tickets.sold_showing[booked], weights=tickets.party_size[booked], minlength=count)
         online = booked & tickets.online
-        sold_online = np.bincount(
-            tickets.sold_showing[online], weights=tickets.party_size[online], minlength=count
-        )
+        sold_online = np.bincount(tickets.sold_showing[online], weights=tickets.party_size[online], minlength=count)
     return tuple(
         ShowingMetrics(
             film=plan.films[k],

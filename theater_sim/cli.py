@@ -18,8 +18,8 @@ from rich.console import Console
 
 from theater_sim import __version__
 from theater_sim.day import run_day
-from theater_sim.errors import ScenarioError
-from theater_sim.loading import bundled_scenarios, format_validation_error, load_scenario
+from theater_sim.errors import ScenarioError, format_validation_error
+from theater_sim.loading import bundled_scenarios, load_scenario
 from theater_sim.report import render_day, render_scenario_list, render_validated, to_json
 from theater_sim.scenario import MAX_COUNTERS_PER_SIDE, MAX_SEED, Scenario
 
@@ -39,9 +39,7 @@ app = typer.Typer(
 
 ScenarioArgument = Annotated[
     str,
-    typer.Argument(
-        help="A scenario YAML file, or the name of a bundled scenario (see 'theater-sim scenarios')."
-    ),
+    typer.Argument(help="A scenario YAML file, or the name of a bundled scenario (see 'theater-sim scenarios')."),
 ]
 
 
@@ -71,9 +69,7 @@ def run(
         int | None,
         typer.Option(min=1, max=MAX_COUNTERS_PER_SIDE, help="Collecting counters, overriding the scenario."),
     ] = None,
-    seed: Annotated[
-        int | None, typer.Option(min=0, max=MAX_SEED, help="Seed, overriding the scenario's.")
-    ] = None,
+    seed: Annotated[int | None, typer.Option(min=0, max=MAX_SEED, help="Seed, overriding the scenario's.")] = None,
     json_output: Annotated[
         bool, typer.Option("--json", help="Print one JSON object on stdout and nothing else.")
     ] = False,

@@ -7,7 +7,12 @@ key and the limit; the command line turns these into exit status 2.
 
 from __future__ import annotations
 
-__all__ = ["ScenarioError"]
+import math
+from typing import Any
+
+from pydantic import ValidationError
+
+__all__ = ["ScenarioError", "format_validation_error"]
 
 
 class ScenarioError(Exception):
@@ -16,3 +21,79 @@ class ScenarioError(Exception):
     Args:
         message: One or a few lines, each naming where and what is wrong.
     """
+
+
+def format_validation_error(error: ValidationError, origin: str) -> str:
+    """One ``origin: key.path: message`` line per problem pydantic found.
+
+    Where a key may take one of several forms (``counters``: a number or a
+    schedule), only the complaints about the form the user chose are kept.
+    """
+    items = _chosen_branch(error.errors(include_url=False))
+    lines = []
+    for item in items:
+        path = _key_path(item["loc"])
+        message = _friendly(item)
+        # Whole-scenario checks name their own key path inside the message.
+        lines.append(f"{origin}: {path}: {message}" if path else f"{origin}: {message}")
+    return "\n".join(dict.fromkeys(lines))
+
+
+def _key_path(loc: tuple[Any, ...]) -> str:
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif part == "[key]":
+            path += " (key)"
+        elif not _is_union_tag(part):
+            path += f".{part}" if path else str(part)
+    return path
+
+
+def _is_union_tag(part: object) -> bool:
+    # Unions add the member's name to the location: a distribution's tag
+    # ('exponential'), or a type such as 'constrained-int' or 'list[CounterPeriod]'.
+    if not isinstance(part, str):
+        return False
+    return part in {"exponential", "fixed", "uniform", "lognormal", "gamma", "int", "float", "str"} or any(
+        mark in part for mark in "[-"
+    )
+
+
+def _chosen_branch(items: list[Any]) -> list[Any]:
+    """Drop "wrong type" complaints from union members when another member says more."""
+    by_path: dict[str, list[Any]] = {}
+    for item in items:
+        by_path.setdefault(_key_path(item["loc"][:1]), []).append(item)
+    kept = []
+    for group in by_path.values():
+        specific = [i for i in group if not (i["type"].endswith("_type") and any(_is_union_tag(p) for p in i["loc"]))]
+        kept.extend(specific or group)
+    return kept
+
+
+def _friendly(item: Any) -> str:
+    kind = item["type"]
+    if kind == "extra_forbidden":
+        return "unknown key"
+    if kind == "missing":
+        return "required key is missing"
+    if kind == "finite_number":
+        return "must be a finite number (not NaN or infinity)"
+    if kind == "union_tag_invalid":
+        return f"unknown distribution {item['ctx']['tag']!r}; use one of {item['ctx']['expected_tags']}"
+    if kind == "union_tag_not_found":
+        return "needs a 'distribution' key (exponential, fixed, uniform, lognormal or gamma)"
+    message: str = item["msg"]
+    message = message.removeprefix("Value error, ")
+    given = item.get("input")
+    if kind not in {"model_type", "model_attributes_type"} and _is_scalar(given) and repr(given) not in message:
+        message = f"{message} (got {given!r})"
+    return message
+
+
+def _is_scalar(value: object) -> bool:
+    if isinstance(value, float) and not math.isfinite(value):
+        return True
+    return isinstance(value, str | int | float | bool) and len(repr(value)) <= 60

@@ -8,7 +8,6 @@ cannot unfold into billions of nodes. Every problem becomes one
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
@@ -18,7 +17,7 @@ import yaml
 from pydantic import ValidationError
 
 from theater_sim.clock import parse_clock_minutes
-from theater_sim.errors import ScenarioError
+from theater_sim.errors import ScenarioError, format_validation_error
 from theater_sim.scenario import DEFAULT_OPENS, SIDE_NAMES, Scenario
 from theater_sim.traces import read_trace
 
@@ -26,7 +25,6 @@ __all__ = [
     "MAX_FILE_BYTES",
     "MAX_YAML_NODES",
     "bundled_scenarios",
-    "format_validation_error",
     "load_scenario",
     "parse_scenario",
 ]
@@ -110,9 +108,7 @@ def parse_scenario(text: str, origin: str, base_folder: Path | None = None) -> S
     if document is None:
         raise ScenarioError(f"{origin}: is empty; a scenario needs at least name, selling and collecting")
     if not isinstance(document, dict):
-        raise ScenarioError(
-            f"{origin}: the top level must be a mapping of keys, not a {_yaml_kind(document)}"
-        )
+        raise ScenarioError(f"{origin}: the top level must be a mapping of keys, not a {_yaml_kind(document)}")
     _attach_traces(document, base_folder or Path(), origin)
     try:
         return Scenario.model_validate(document)
@@ -176,49 +172,6 @@ def _check_size(document: Any, origin: str) -> None:
             stack.extend(node.values())
         elif isinstance(node, list):
             stack.extend(node)
-
-
-def format_validation_error(error: ValidationError, origin: str) -> str:
-    """One ``origin: key.path: message`` line per pydantic error."""
-    lines = []
-    for item in error.errors(include_url=False):
-        path = ".".join(str(part) for part in item["loc"] if not _is_union_tag(part))
-        message = _friendly(item)
-        # Whole-scenario checks name their own key path inside the message.
-        lines.append(f"{origin}: {path}: {message}" if path else f"{origin}: {message}")
-    return "\n".join(lines)
-
-
-def _is_union_tag(part: object) -> bool:
-    # Discriminated unions add the tag ('exponential', ...) to the location.
-    return part in {"exponential", "fixed", "uniform", "lognormal", "gamma"}
-
-
-def _friendly(item: Any) -> str:
-    kind = item["type"]
-    if kind == "extra_forbidden":
-        return "unknown key"
-    if kind == "missing":
-        return "required key is missing"
-    if kind == "finite_number":
-        return "must be a finite number (not NaN or infinity)"
-    if kind == "union_tag_invalid":
-        return f"unknown distribution {item['ctx']['tag']!r}; use one of {item['ctx']['expected_tags']}"
-    if kind == "union_tag_not_found":
-        return "needs a 'distribution' key (exponential, fixed, uniform, lognormal or gamma)"
-    message: str = item["msg"]
-    if message.startswith("Value error, "):
-        message = message.removeprefix("Value error, ")
-    given = item.get("input")
-    if kind not in {"model_type", "model_attributes_type"} and _is_scalar(given):
-        message = f"{message} (got {given!r})"
-    return message
-
-
-def _is_scalar(value: object) -> bool:
-    if isinstance(value, float) and not math.isfinite(value):
-        return True
-    return isinstance(value, str | int | float | bool) and len(repr(value)) <= 60
 
 
 def _yaml_kind(document: object) -> str:

@@ -115,6 +115,7 @@ def side_metrics(
     busy = float(records.service_minutes[records.served_mask].sum())
     on_duty = float(staffing.on_duty_by_hour.sum())
     balked, reneged = records.count(BALKED), records.count(RENEGED)
+    line_after_join = _line_after_each_join(records)
     return SideMetrics(
         counters=records.counters,
         arrived=records.arrived,
@@ -124,7 +125,7 @@ def side_metrics(
         wait_minutes=_wait_stats(waits),
         queue_length=QueueStats(
             mean=float(np.nansum(records.left_line_at_minute - records.arrival_at_minute)) / span_minutes,
-            max=int(_line_after_each_join(records).max(initial=0)),
+            max=int(line_after_join.max(initial=0)),
         ),
         utilisation=busy / on_duty if on_duty else 0.0,
         demand_ratio=demanded / staffing.open_while_doors_open,
@@ -137,7 +138,7 @@ def side_metrics(
         still_in_line=records.arrived - records.served - balked - reneged,
         missed_showtime_start=_missed_starts(records, showing_starts_at_minute),
         capacity_changes=records.capacity_changes,
-        hourly=_hourly_rows(records, staffing, span_minutes, hours, opens),
+        hourly=_hourly_rows(records, staffing, line_after_join, span_minutes, hours, opens),
     )
 
 
@@ -145,9 +146,7 @@ def _wait_stats(waits: np.ndarray) -> WaitStats:
     if len(waits) == 0:
         return WaitStats(mean=0.0, p50=0.0, p95=0.0, p99=0.0, max=0.0)
     p50, p95, p99 = np.quantile(waits, [0.5, 0.95, 0.99])
-    return WaitStats(
-        mean=float(waits.mean()), p50=float(p50), p95=float(p95), p99=float(p99), max=float(waits.max())
-    )
+    return WaitStats(mean=float(waits.mean()), p50=float(p50), p95=float(p95), p99=float(p99), max=float(waits.max()))
 
 
 def _line_after_each_join(records: SideRecords) -> np.ndarray:
@@ -156,19 +155,26 @@ def _line_after_each_join(records: SideRecords) -> np.ndarray:
     The line only grows when someone joins, so its maximum over any stretch
     of time is at one of those moments (or at the stretch's start).
     """
-    joined = records.arrival_at_minute[records.outcome != BALKED]
-    left = np.sort(records.left_line_at_minute[records.outcome != BALKED])
-    line: np.ndarray = np.arange(1, len(joined) + 1) - np.searchsorted(left, joined, side="right")
+    joined, left = _joined_and_left(records)
+    line: np.ndarray = np.searchsorted(left, joined, side="right")
+    np.subtract(np.arange(1, len(joined) + 1), line, out=line)
     return line
+
+
+def _joined_and_left(records: SideRecords) -> tuple[np.ndarray, np.ndarray]:
+    """Arrival moments of those who joined the line, and the sorted moments people left it."""
+    if records.count(BALKED) == 0:
+        joined, left = records.arrival_at_minute, records.left_line_at_minute
+    else:
+        joined_mask = records.outcome != BALKED
+        joined, left = records.arrival_at_minute[joined_mask], records.left_line_at_minute[joined_mask]
+    return joined, np.sort(left)
 
 
 def _line_at(records: SideRecords, moments: np.ndarray) -> np.ndarray:
     """People in line at each of the given moments."""
-    joined = records.arrival_at_minute[records.outcome != BALKED]
-    left = np.sort(records.left_line_at_minute[records.outcome != BALKED])
-    line: np.ndarray = np.searchsorted(joined, moments, side="right") - np.searchsorted(
-        left, moments, side="right"
-    )
+    joined, left = _joined_and_left(records)
+    line: np.ndarray = np.searchsorted(joined, moments, side="right") - np.searchsorted(left, moments, side="right")
     return line
 
 
@@ -182,11 +188,16 @@ def _missed_starts(records: SideRecords, showing_starts_at_minute: tuple[float, 
 
 
 def _hourly_rows(
-    records: SideRecords, staffing: CounterTime, span_minutes: float, hours: int, opens: str
+    records: SideRecords,
+    staffing: CounterTime,
+    line_after_join: np.ndarray,
+    span_minutes: float,
+    hours: int,
+    opens: str,
 ) -> tuple[HourRow, ...]:
-    arrival_hour = (records.arrival_at_minute // MINUTES_PER_HOUR).astype(np.int64)
+    arrival_hour = (records.arrival_at_minute // MINUTES_PER_HOUR).astype(np.int32)
     served = records.served_mask
-    departure_hour = np.minimum(records.departure_at_minute // MINUTES_PER_HOUR, hours - 1).astype(np.int64)
+    departure_hour = np.minimum(records.departure_at_minute // MINUTES_PER_HOUR, hours - 1).astype(np.int32)
     arrived = np.bincount(arrival_hour, minlength=hours)
     left_counter = np.bincount(departure_hour, minlength=hours)
     waited = np.bincount(arrival_hour[served], weights=records.wait_minutes, minlength=hours)
@@ -196,7 +207,7 @@ def _hourly_rows(
     reneged = np.bincount(arrival_hour[records.outcome == RENEGED], minlength=hours)
     max_queue = _line_at(records, np.arange(hours) * MINUTES_PER_HOUR).astype(np.int64)
     joined_hour = arrival_hour[records.outcome != BALKED]
-    np.maximum.at(max_queue, joined_hour, _line_after_each_join(records))
+    np.maximum.at(max_queue, joined_hour, line_after_join)
     open_hours = math.ceil(records.open_minutes / MINUTES_PER_HOUR)
     # The last hour of the span may be cut short.
     hour_minutes = np.minimum(MINUTES_PER_HOUR, span_minutes - np.arange(hours) * MINUTES_PER_HOUR)
@@ -213,9 +224,7 @@ def _hourly_rows(
             counters_on_duty=float(staffing.on_duty_by_hour[hour] / hour_minutes[hour])
             if hour_minutes[hour] > 0
             else 0.0,
-            pressure=float(demanded[hour] / staffing.open_by_hour[hour])
-            if staffing.open_by_hour[hour]
-            else 0.0,
+            pressure=float(demanded[hour] / staffing.open_by_hour[hour]) if staffing.open_by_hour[hour] else 0.0,
             overtime=hour >= open_hours,
         )
         for hour in range(hours)

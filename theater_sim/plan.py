@@ -76,9 +76,7 @@ def counter_schedule(
         if index == 0 and start != 0:
             raise ValueError(f"{here}: the first period must start when the doors open ({opens})")
         if start >= open_minutes:
-            raise ValueError(
-                f"{here}: {period.from_clock} is after closing ({clock_label(open_minutes, opens)})"
-            )
+            raise ValueError(f"{here}: {period.from_clock} is after closing ({clock_label(open_minutes, opens)})")
         if resolved and start <= resolved[-1][0]:
             raise ValueError(f"{here}: {period.from_clock} must come after the previous period's start")
         resolved.append((start, period.count))

@@ -66,8 +66,7 @@ def _side_json(metrics: SideMetrics, scenario: Scenario, side_name: str) -> dict
     side = scenario.side(side_name)  # type: ignore[arg-type]
     data["service_minutes_distribution"] = repr(side.service_minutes)
     data["capacity_changes"] = [
-        {**change, "clock": clock_label(change["at_minute"], scenario.opens)}
-        for change in data["capacity_changes"]
+        {**change, "clock": clock_label(change["at_minute"], scenario.opens)} for change in data["capacity_changes"]
     ]
     return data
 
@@ -92,8 +91,7 @@ def render_day(result: DayResult, console: Console, source: str) -> None:
     console.print(
         Text.assemble(
             (scenario.name, "bold"),
-            f"  ({source}, seed {scenario.seed},"
-            f" doors open {scenario.opens} to {closes}, {scenario.hours:g} h)",
+            f"  ({source}, seed {scenario.seed}, doors open {scenario.opens} to {closes}, {scenario.hours:g} h)",
         )
     )
     if scenario.description:
@@ -141,9 +139,7 @@ def _summary_rows(result: DayResult, sides: list[SideMetrics]) -> list[tuple[str
         ("arrived", [f"{s.arrived:,}" for s in sides]),
         ("served", [f"{s.served:,}" for s in sides]),
     ]
-    if any(
-        scenario.side(n).balk_at_line is not None or scenario.side(n).patience_minutes for n in SIDE_NAMES
-    ):
+    if any(scenario.side(n).balk_at_line is not None or scenario.side(n).patience_minutes for n in SIDE_NAMES):
         rows.append(("walked away: balked / reneged", [f"{s.balked:,} / {s.reneged:,}" for s in sides]))
     rows += [
         ("wait mean (min)", [f"{s.wait_minutes.mean:.2f}" for s in sides]),
@@ -177,8 +173,7 @@ def _counters_cell(scenario: Scenario, side_name: str, metrics: SideMetrics) -> 
 
 def _hourly_table(result: DayResult) -> Table:
     table = Table(
-        title="Hour by hour: arrived, served, mean wait (min) of that hour's arrivals,"
-        " longest line, counters on duty",
+        title="Hour by hour: arrived, served, mean wait (min) of that hour's arrivals, longest line, counters on duty",
         title_justify="left",
         box=box.SIMPLE_HEAD,
         padding=(0, 1),
@@ -221,14 +216,10 @@ def _changes_table(result: DayResult) -> Table:
     for column in ("time", "side", "counters", "why"):
         table.add_column(column, no_wrap=True)
     changes = sorted(
-        (change.at_minute, name, change)
-        for name in SIDE_NAMES
-        for change in result.side(name).capacity_changes[1:]
+        (change.at_minute, name, change) for name in SIDE_NAMES for change in result.side(name).capacity_changes[1:]
     )
     for at_minute, name, change in changes[:MAX_CHANGES_SHOWN]:
-        table.add_row(
-            clock_label(at_minute, result.scenario.opens), name, str(change.counters), change.reason
-        )
+        table.add_row(clock_label(at_minute, result.scenario.opens), name, str(change.counters), change.reason)
     if len(changes) > MAX_CHANGES_SHOWN:
         table.caption = f"... and {len(changes) - MAX_CHANGES_SHOWN} more (all of them are in --json)"
     return table
@@ -282,9 +273,7 @@ def render_validated(scenario: Scenario, source: str, console: Console) -> None:
             f" service {side.service_minutes!r}"
         )
     if scenario.showtimes:
-        console.print(
-            f"  {len(scenario.showtimes)} showing(s){', linked to sales' if scenario.linked else ''}"
-        )
+        console.print(f"  {len(scenario.showtimes)} showing(s){', linked to sales' if scenario.linked else ''}")
 
 
 def _arrivals_text(scenario: Scenario, side_name: str) -> str:

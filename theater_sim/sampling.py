@@ -53,9 +53,7 @@ def side_plan(
         open_minutes=scenario.open_minutes,
         service_minutes=side.service_minutes.sample(stream(seed, side_name, "service"), count),
         arrival_at_minute=None if arrival_at_minute is None else exact_moments(arrival_at_minute),
-        patience_minutes=None
-        if patience is None
-        else patience.sample(stream(seed, side_name, "patience"), count),
+        patience_minutes=None if patience is None else patience.sample(stream(seed, side_name, "patience"), count),
         balk_at_line=side.balk_at_line,
         autoscale=side.autoscale,
         showing=showing,
@@ -63,9 +61,7 @@ def side_plan(
     )
 
 
-def _draw_arrivals(
-    scenario: Scenario, side_name: SideName, arrivals: Arrivals
-) -> tuple[np.ndarray, np.ndarray | None]:
+def _draw_arrivals(scenario: Scenario, side_name: SideName, arrivals: Arrivals) -> tuple[np.ndarray, np.ndarray | None]:
     rng = stream(scenario.seed, side_name, "arrivals")
     open_minutes = scenario.open_minutes
     if arrivals.total is not None:
@@ -81,9 +77,7 @@ def _draw_arrivals(
     return _showtime_holders(scenario.showings(), arrivals, stream(scenario.seed, side_name, "lead"))
 
 
-def _showtime_holders(
-    plan: ShowingPlan, arrivals: Arrivals, rng: np.random.Generator
-) -> tuple[np.ndarray, np.ndarray]:
+def _showtime_holders(plan: ShowingPlan, arrivals: Arrivals, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Holders of each showing (occupancy x seats), arriving their lead time before it."""
     settings = arrivals.showtimes
     assert settings is not None

@@ -127,15 +127,11 @@ class Scenario(BaseModel):
             if not self.showtimes:
                 raise ValueError("linked: needs showtimes to sell tickets for")
             if self.collecting.arrivals is not None:
-                raise ValueError(
-                    "collecting.arrivals: leave it out when 'linked' is set (holders are the buyers)"
-                )
+                raise ValueError("collecting.arrivals: leave it out when 'linked' is set (holders are the buyers)")
         elif self.collecting.arrivals is None:
             raise ValueError("collecting.arrivals: required key is missing (or set 'linked')")
         if self.selling.arrivals.showtimes is not None:
-            raise ValueError(
-                "selling.arrivals.showtimes: only ticket holders arrive by showtime (collecting side)"
-            )
+            raise ValueError("selling.arrivals.showtimes: only ticket holders arrive by showtime (collecting side)")
         collecting = self.collecting.arrivals
         if collecting is not None and collecting.showtimes is not None and not self.showtimes:
             raise ValueError("collecting.arrivals.showtimes: the scenario lists no showtimes")
@@ -151,8 +147,7 @@ class Scenario(BaseModel):
         expected = self.expected_arrivals(side_name)
         if expected > MAX_ARRIVALS_PER_SIDE:
             raise ValueError(
-                f"{where}: expects {expected:,.0f} customers,"
-                f" above the limit of {MAX_ARRIVALS_PER_SIDE:,} a side"
+                f"{where}: expects {expected:,.0f} customers, above the limit of {MAX_ARRIVALS_PER_SIDE:,} a side"
             )
 
     @property

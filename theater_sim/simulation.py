@@ -22,7 +22,7 @@ from __future__ import annotations
 from array import array
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
-from functools import partial
+from functools import cached_property, partial
 from typing import Any
 
 import numpy as np
@@ -100,19 +100,19 @@ class SideRecords:
     in_line_at_close: int
     in_service_at_close: int
 
-    @property
+    @cached_property
     def served_mask(self) -> np.ndarray:
         mask: np.ndarray = self.outcome == SERVED
         return mask
 
-    @property
+    @cached_property
     def wait_minutes(self) -> np.ndarray:
         """How long each served customer stood in line, in arrival order."""
         mask = self.served_mask
         waits: np.ndarray = self.service_start_at_minute[mask] - self.arrival_at_minute[mask]
         return waits
 
-    @property
+    @cached_property
     def departure_at_minute(self) -> np.ndarray:
         """When each served customer left their counter, in arrival order."""
         mask = self.served_mask
@@ -235,25 +235,29 @@ class SideRun:
     def records(self) -> SideRecords:
         """The side's records, restricted to customers who came, in arrival order."""
         plan = self.plan
-        if plan.arrival_at_minute is not None:
-            arrivals = plan.arrival_at_minute
-            order = np.arange(self.size)
-        else:
-            arrivals = np.frombuffer(self.dynamic_arrivals, dtype=np.float64)  # type: ignore[arg-type]
-            came = np.flatnonzero(~np.isnan(arrivals))
-            order = came[np.argsort(arrivals[came], kind="stable")]
-            arrivals = arrivals[order]
-        size = self.size
+        starts = np.frombuffer(self.starts, dtype=np.float64)
+        left_line = np.frombuffer(self.left_line, dtype=np.float64)
+        outcome = np.frombuffer(self.outcome, dtype=np.int8)
+        # Read-only views, not copies: most days have no showings or parties.
+        showing = plan.showing if plan.showing is not None else np.broadcast_to(np.int64(-1), (self.size,))
+        party = plan.party_size if plan.party_size is not None else np.broadcast_to(np.int64(1), (self.size,))
+        arrivals, service = plan.arrival_at_minute, plan.service_minutes
+        if arrivals is None:  # sent in during the day: keep those who came, in arrival order
+            moments = np.frombuffer(self.dynamic_arrivals, dtype=np.float64)  # type: ignore[arg-type]
+            came = np.flatnonzero(~np.isnan(moments))
+            order = came[np.argsort(moments[came], kind="stable")]
+            arrivals, service, starts, left_line = moments[order], service[order], starts[order], left_line[order]
+            outcome, showing, party = outcome[order], showing[order], party[order]
         return SideRecords(
             counters=plan.schedule[0][1],
             open_minutes=plan.open_minutes,
             arrival_at_minute=arrivals,
-            service_minutes=plan.service_minutes[order],
-            service_start_at_minute=np.frombuffer(self.starts, dtype=np.float64)[order],
-            left_line_at_minute=np.frombuffer(self.left_line, dtype=np.float64)[order],
-            outcome=np.frombuffer(self.outcome, dtype=np.int8)[order],
-            showing=(plan.showing if plan.showing is not None else np.full(size, -1))[order],
-            party_size=(plan.party_size if plan.party_size is not None else np.ones(size, np.int64))[order],
+            service_minutes=service,
+            service_start_at_minute=starts,
+            left_line_at_minute=left_line,
+            outcome=outcome,
+            showing=showing,
+            party_size=party,
             capacity_changes=tuple(self.changes),
             in_line_at_close=self.close_snapshot[0],
             in_service_at_close=self.close_snapshot[1],

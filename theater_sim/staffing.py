@@ -42,9 +42,7 @@ class Autoscale(BaseModel):
     ``opening_delay_minutes`` later. Close one when a counter has stood idle for
     ``close_when_idle_minutes``, down to ``min``."""
 
-    model_config = ConfigDict(
-        extra="forbid", frozen=True, strict=True, allow_inf_nan=False, populate_by_name=True
-    )
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False, populate_by_name=True)
 
     min_counters: CounterCount = Field(default=1, alias="min")
     max_counters: CounterCount = Field(alias="max")

@@ -65,9 +65,7 @@ def _linked_day(env: simpy.Environment, scenario: Scenario) -> DayRecords:
     sold_showing = np.full(len(buyers.online), -1, dtype=np.int64)
     collecting = SideRun(
         env,
-        side_plan(
-            scenario, "collecting", size=len(sold_showing), showing=sold_showing, party_size=buyers.party_size
-        ),
+        side_plan(scenario, "collecting", size=len(sold_showing), showing=sold_showing, party_size=buyers.party_size),
     )
     sell = _Seller(env, scenario, buyers, sold_showing, collecting)
     selling = SideRun(
@@ -80,9 +78,7 @@ def _linked_day(env: simpy.Environment, scenario: Scenario) -> DayRecords:
         ),
         on_served=lambda index, _now: sell(int(at_counter[index])),
     )
-    env.process(
-        _online_sales(env, buyers.arrival_at_minute[buyers.online], np.flatnonzero(buyers.online), sell)
-    )
+    env.process(_online_sales(env, buyers.arrival_at_minute[buyers.online], np.flatnonzero(buyers.online), sell))
     run_environment(env)
     tickets = TicketRecords(online=buyers.online, party_size=buyers.party_size, sold_showing=sold_showing)
     return DayRecords(selling=selling.records(), collecting=collecting.records(), tickets=tickets)

@@ -44,9 +44,7 @@ def read_trace(path: Path, opens: str, where: str) -> tuple[float, ...]:
     elif "at" in columns:
         column, parse = columns.index("at"), _clock_parser(opens)
     else:
-        raise ScenarioError(
-            f"{where}: {path}: line 1: needs a column named 'at' or 'at_minute' (found {header})"
-        )
+        raise ScenarioError(f"{where}: {path}: line 1: needs a column named 'at' or 'at_minute' (found {header})")
     moments: list[float] = []
     for line_number, row in enumerate(reader, start=2):
         if not row or all(not cell.strip() for cell in row):

@@ -25,9 +25,7 @@ class Verdict(StrEnum):
     COLLECTING = "Greater demand for collecting tickets"
 
 
-def decide(
-    selling_pressure: float, collecting_pressure: float, tolerance: float, calm_below: float = 0.0
-) -> Verdict:
+def decide(selling_pressure: float, collecting_pressure: float, tolerance: float, calm_below: float = 0.0) -> Verdict:
     """The verdict for two sides' pressures (demand ratios).
 
     Args:
