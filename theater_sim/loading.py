@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from theater_sim.clock import parse_clock_minutes
 from theater_sim.errors import ScenarioError, format_validation_error
+from theater_sim.files import read_user_text
 from theater_sim.scenario import DEFAULT_OPENS, SIDE_NAMES, Scenario
 from theater_sim.traces import read_trace
 
@@ -79,21 +80,7 @@ def _resolve(source: str) -> Path:
 
 
 def _read_text(path: Path) -> str:
-    if path.is_dir():
-        raise ScenarioError(f"{path}: is a directory, not a scenario file")
-    if not path.is_file():
-        raise ScenarioError(f"{path}: is not a regular file (a pipe or device cannot hold a scenario)")
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
-    except OSError as error:
-        raise ScenarioError(f"{path}: cannot be read ({error.strerror or error})") from None
-    if len(data) > MAX_FILE_BYTES:
-        raise ScenarioError(f"{path}: larger than the {MAX_FILE_BYTES:,}-byte limit for a scenario")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ScenarioError(f"{path}: is not UTF-8 text") from None
+    return read_user_text(path, MAX_FILE_BYTES, "scenario", str(path))
 
 
 def parse_scenario(text: str, origin: str, base_folder: Path | None = None) -> Scenario:

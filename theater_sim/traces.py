@@ -16,6 +16,7 @@ from pathlib import Path
 
 from theater_sim.clock import minutes_after_opening, parse_clock_minutes
 from theater_sim.errors import ScenarioError
+from theater_sim.files import read_user_text
 
 __all__ = ["MAX_TRACE_BYTES", "read_trace"]
 
@@ -33,7 +34,7 @@ def read_trace(path: Path, opens: str, where: str) -> tuple[float, ...]:
     Raises:
         ScenarioError: naming the file and line of the first problem.
     """
-    text = _read(path, where)
+    text = read_user_text(path, MAX_TRACE_BYTES, "trace", f"{where}: {path}")
     reader = csv.reader(io.StringIO(text))
     header = next(reader, None)
     if header is None:
@@ -57,24 +58,6 @@ def read_trace(path: Path, opens: str, where: str) -> tuple[float, ...]:
             )
         moments.append(moment)
     return tuple(moments)
-
-
-def _read(path: Path, where: str) -> str:
-    try:
-        if path.is_dir():
-            raise ScenarioError(f"{where}: {path}: is a directory, not a trace file")
-        if path.exists() and not path.is_file():
-            raise ScenarioError(f"{where}: {path}: is not a regular file")
-        with path.open("rb") as handle:
-            data = handle.read(MAX_TRACE_BYTES + 1)
-    except OSError as error:
-        raise ScenarioError(f"{where}: {path}: cannot be read ({error.strerror or error})") from None
-    if len(data) > MAX_TRACE_BYTES:
-        raise ScenarioError(f"{where}: {path}: larger than the {MAX_TRACE_BYTES:,}-byte limit for a trace")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ScenarioError(f"{where}: {path}: is not UTF-8 text") from None
 
 
 def _minute_parser() -> Callable[[str], float]:
