@@ -224,3 +224,24 @@ def test_trace_scenario_replays_file(runner: CliRunner, tmp_path: Path) -> None:
     selling = json.loads(elsewhere.stdout)["sides"]["selling"]
     assert selling["arrived"] == 4
     assert [row["arrived"] for row in selling["hourly"]][:2] == [3, 1]
+
+
+def test_control_characters_in_names_are_made_visible(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "ansi.yaml"
+    path.write_text(yaml.safe_dump(scenario_dict(name="evil \x1b[31mred\u202e")), encoding="utf-8")
+    result = runner.invoke(app, ["run", str(path)])
+    assert result.exit_code == 0
+    assert "\x1b" not in result.stdout
+    assert "\u202e" not in result.stdout
+    assert "\\u001b" in result.stdout
+
+
+def test_readme_example_is_what_the_tool_prints() -> None:
+    """Every line of README.md's example (except the '...' cuts) is in the real output."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    start = readme.index("```text\nTarantino announced")
+    block = readme[start + len("```text\n") : readme.index("```", start + 8)]
+    wide = CliRunner(env={"COLUMNS": "110", "NO_COLOR": "1", "TERM": "dumb"})
+    printed = {line.rstrip() for line in wide.invoke(app, ["run", "tarantino-announced"]).stdout.splitlines()}
+    shown = [line.rstrip() for line in block.splitlines() if line.strip() and line.strip() != "..."]
+    assert [line for line in shown if line not in printed] == []

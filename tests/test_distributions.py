@@ -93,3 +93,10 @@ def test_distribution_sampling_is_reproducible() -> None:
     first = dist.sample(np.random.default_rng(3), 10)
     second = dist.sample(np.random.default_rng(3), 10)
     np.testing.assert_array_equal(first, second)
+
+
+def test_draws_are_capped_at_a_day() -> None:
+    """A heavy-tailed lognormal (sd 100 x mean) never draws a service above 1,440 minutes."""
+    draws = LogNormal(mean=10.0, sd=1000.0).sample(np.random.default_rng(0), 100_000)
+    assert draws.max() <= 1440.0
+    assert (draws == 1440.0).any()

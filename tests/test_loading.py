@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -106,3 +107,37 @@ def test_bundled_scenarios_all_load() -> None:
     for name in bundled_scenarios():
         scenario, _ = load_scenario(name)
         assert scenario.description
+
+
+def test_yaml_exponent_numbers_and_merge_keys_are_accepted() -> None:
+    """``1e-1`` is a number (YAML 1.2), and merge keys do not count as duplicates."""
+    text = yaml.safe_dump(scenario_dict()).replace("mean: 0.5", "mean: 5e-1")
+    text = "defaults: &svc {distribution: fixed, value: 1}\n" + text
+    with pytest.raises(ScenarioError, match="defaults: unknown key"):
+        parse_scenario(text, "x.yaml")
+    scenario = parse_scenario(yaml.safe_dump(scenario_dict()).replace("mean: 0.5", "mean: 5e-1"), "x.yaml")
+    assert scenario.selling.service_minutes.mean == 0.5
+    merged = "base: &b {counters: 3}\n"
+    data = scenario_dict()
+    body = yaml.safe_dump({k: v for k, v in data.items() if k != "selling"})
+    selling = yaml.safe_dump({"selling": data["selling"]}).replace("selling:\n", "selling:\n  <<: *b\n", 1)
+    selling = selling.replace("  counters: 1\n", "")
+    with pytest.raises(ScenarioError, match="base: unknown key"):
+        parse_scenario(merged + body + selling, "x.yaml")
+
+
+def test_load_scenario_refuses_a_pipe_without_hanging(tmp_path: Path) -> None:
+    fifo = tmp_path / "day.yaml"
+    os.mkfifo(fifo)
+    with pytest.raises(ScenarioError, match="not a regular file"):
+        load_scenario(str(fifo))
+
+
+def test_load_scenario_name_too_long_is_a_user_error() -> None:
+    with pytest.raises(ScenarioError, match="cannot be read"):
+        load_scenario("a" * 300)
+
+
+def test_load_scenario_empty_name() -> None:
+    with pytest.raises(ScenarioError, match="no scenario given"):
+        load_scenario("  ")

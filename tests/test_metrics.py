@@ -81,3 +81,14 @@ def test_side_metrics_laws(counters: int, moments: list[float], service: float) 
     span = 180.0 + metrics.overtime_minutes
     assert metrics.queue_length.mean * span == pytest.approx(metrics.wait_minutes.mean * metrics.served, abs=1e-9)
     assert metrics.wait_minutes.p50 <= metrics.wait_minutes.p95 <= metrics.wait_minutes.p99 <= metrics.wait_minutes.max
+
+
+def test_long_overtime_is_summed_into_a_last_row() -> None:
+    """2,000 customers of 1,440 minutes on one counter: 2,000 days of overtime, but
+    the hourly table stops at 48 overtime rows, the last holding the rest."""
+    metrics = side_metrics(simulate_side(1, 60.0, np.linspace(0, 59, 2000), np.full(2000, 1440.0)))
+    assert len(metrics.hourly) == 1 + 48
+    assert metrics.hourly[-1].until_end
+    assert not any(row.until_end for row in metrics.hourly[:-1])
+    assert sum(row.served for row in metrics.hourly) == 2000
+    assert metrics.hourly[-1].counters_on_duty == pytest.approx(1.0)

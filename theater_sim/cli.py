@@ -78,8 +78,9 @@ def run(
     with _user_errors():
         day, _ = _load(scenario, sellers=sellers, collectors=collectors, seed=seed)
         result = run_day(day)
-    if json_output:
-        sys.stdout.write(to_json(result) + "\n")
+        output = to_json(result) + "\n" if json_output else None
+    if output is not None:
+        sys.stdout.write(output)
     else:
         render_day(result, Console(), scenario)
 
@@ -88,8 +89,8 @@ def run(
 def validate(scenario: ScenarioArgument) -> None:
     """Check a scenario file without running it."""
     with _user_errors():
-        day, source = _load(scenario)
-    render_validated(day, source, Console())
+        day, _ = _load(scenario)
+    render_validated(day, scenario, Console())
 
 
 @app.command()

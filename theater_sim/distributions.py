@@ -40,11 +40,22 @@ class _Distribution(BaseModel):
 
     @property
     def mean(self) -> float:
-        """The expected service time in minutes."""
+        """The expected time in minutes (before draws are capped at a day)."""
         raise NotImplementedError
 
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
-        """Draw ``size`` service times in minutes (a float64 array)."""
+        """Draw ``size`` times in minutes (a float64 array), each at most a day.
+
+        Heavy tails (a lognormal with a large sd) could otherwise draw single
+        services of months, which no theater has; the cap leaves ordinary
+        distributions untouched (an exponential of mean 10 exceeds a day with
+        probability e^-144).
+        """
+        draws = self._draw(rng, size)
+        np.minimum(draws, MAX_SERVICE_MINUTES, out=draws)
+        return draws
+
+    def _draw(self, rng: np.random.Generator, size: int) -> np.ndarray:
         raise NotImplementedError
 
     def __repr__(self) -> str:
@@ -69,7 +80,7 @@ class Exponential(_Distribution):
     def mean(self) -> float:
         return self.mean_minutes
 
-    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
+    def _draw(self, rng: np.random.Generator, size: int) -> np.ndarray:
         return rng.exponential(self.mean_minutes, size)
 
     def __repr__(self) -> str:
@@ -86,7 +97,7 @@ class Fixed(_Distribution):
     def mean(self) -> float:
         return self.value
 
-    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
+    def _draw(self, rng: np.random.Generator, size: int) -> np.ndarray:
         return np.full(size, self.value, dtype=np.float64)
 
 
@@ -107,7 +118,7 @@ class Uniform(_Distribution):
     def mean(self) -> float:
         return (self.low + self.high) / 2
 
-    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
+    def _draw(self, rng: np.random.Generator, size: int) -> np.ndarray:
         return rng.uniform(self.low, self.high, size)
 
 
@@ -141,7 +152,7 @@ class LogNormal(_MeanSd):
 
     distribution: Literal["lognormal"] = "lognormal"
 
-    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
+    def _draw(self, rng: np.random.Generator, size: int) -> np.ndarray:
         # Moment matching: the underlying normal's sigma^2 = ln(1 + cv^2).
         sigma_squared = math.log1p((self.sd / self.mean_minutes) ** 2)
         mu = math.log(self.mean_minutes) - sigma_squared / 2
@@ -153,7 +164,7 @@ class Gamma(_MeanSd):
 
     distribution: Literal["gamma"] = "gamma"
 
-    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
+    def _draw(self, rng: np.random.Generator, size: int) -> np.ndarray:
         shape = (self.mean_minutes / self.sd) ** 2
         scale = self.sd**2 / self.mean_minutes
         return rng.gamma(shape, scale, size)

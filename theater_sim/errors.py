@@ -83,6 +83,10 @@ def _friendly(item: Any) -> str:
         return "must be a finite number (not NaN or infinity)"
     if kind == "union_tag_invalid":
         return f"unknown distribution {item['ctx']['tag']!r}; use one of {item['ctx']['expected_tags']}"
+    if kind in {"model_type", "model_attributes_type", "dict_type"}:
+        return "must be a mapping of keys (key: value lines)"
+    if kind == "list_type":
+        return "must be a list (lines starting with '- ')"
     if kind == "union_tag_not_found":
         return "needs a 'distribution' key (exponential, fixed, uniform, lognormal or gamma)"
     message: str = item["msg"]

@@ -21,6 +21,7 @@ from theater_sim.errors import ScenarioError, format_validation_error
 from theater_sim.files import read_user_text
 from theater_sim.scenario import DEFAULT_OPENS, SIDE_NAMES, Scenario
 from theater_sim.traces import read_trace
+from theater_sim.yaml_safe import load_yaml
 
 __all__ = [
     "MAX_FILE_BYTES",
@@ -69,9 +70,14 @@ def load_scenario(source: str) -> tuple[Scenario, str]:
 
 
 def _resolve(source: str) -> Path:
+    if not source.strip():
+        raise ScenarioError("no scenario given: name a YAML file or a bundled scenario")
     path = Path(source)
-    if path.exists():
-        return path
+    try:
+        if path.exists():
+            return path
+    except OSError as error:  # a name too long, a folder we may not enter
+        raise ScenarioError(f"{source}: cannot be read ({error.strerror or error})") from None
     bundled = bundled_scenarios()
     if source in bundled:
         return bundled[source]
@@ -105,11 +111,11 @@ def parse_scenario(text: str, origin: str, base_folder: Path | None = None) -> S
 
 def _parse_yaml(text: str, origin: str) -> Any:
     try:
-        document = yaml.safe_load(text)
+        document = load_yaml(text)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        hint = " (only plain YAML is accepted: no !! tags)" if "constructor" in str(error.problem) else ""
+        hint = " (only plain YAML is accepted: no Python !! tags)" if "constructor for" in str(error.problem) else ""
         raise ScenarioError(f"{origin}: invalid YAML: {where}{error.problem}{hint}") from None
     except yaml.YAMLError as error:
         raise ScenarioError(f"{origin}: invalid YAML: {error}") from None

@@ -23,6 +23,8 @@ from theater_sim.staffing_time import CounterTime, counter_time
 __all__ = ["HourRow", "QueueStats", "SideMetrics", "WaitStats", "side_metrics"]
 
 MINUTES_PER_HOUR = 60.0
+#: Hourly rows after closing; a longer overtime is summed into the last row.
+MAX_OVERTIME_ROWS = 48
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,8 @@ class HourRow:
     when none did); ``served`` counts customers who left a counter in that
     hour; ``counters_on_duty`` is the hour's time-average; ``pressure`` the
     service minutes its arrivals asked for over the counter-minutes open.
+    ``until_end`` marks a last row that also holds every later hour (an
+    overtime longer than ``MAX_OVERTIME_ROWS`` hours).
     """
 
     hour: int
@@ -65,6 +69,7 @@ class HourRow:
     counters_on_duty: float
     pressure: float
     overtime: bool
+    until_end: bool = False
 
 
 @dataclass(frozen=True)
@@ -109,7 +114,8 @@ def side_metrics(
     departures = records.departure_at_minute
     last_departure = float(departures.max()) if len(departures) else 0.0
     span_minutes = max(records.open_minutes, last_departure)
-    hours = max(1, math.ceil(span_minutes / MINUTES_PER_HOUR))
+    open_hours = math.ceil(records.open_minutes / MINUTES_PER_HOUR)
+    hours = min(max(1, math.ceil(span_minutes / MINUTES_PER_HOUR)), open_hours + MAX_OVERTIME_ROWS)
     staffing = counter_time(records, span_minutes, hours)
     demanded = float(records.service_minutes.sum())
     busy = float(records.service_minutes[records.served_mask].sum())
@@ -209,8 +215,10 @@ def _hourly_rows(
     joined_hour = arrival_hour[records.outcome != BALKED]
     np.maximum.at(max_queue, joined_hour, line_after_join)
     open_hours = math.ceil(records.open_minutes / MINUTES_PER_HOUR)
-    # The last hour of the span may be cut short.
+    # The last row may be cut short, or hold all the rest of a long overtime.
     hour_minutes = np.minimum(MINUTES_PER_HOUR, span_minutes - np.arange(hours) * MINUTES_PER_HOUR)
+    hour_minutes[-1] = span_minutes - (hours - 1) * MINUTES_PER_HOUR
+    until_end = bool(hour_minutes[-1] > MINUTES_PER_HOUR)
     return tuple(
         HourRow(
             hour=hour,
@@ -226,6 +234,7 @@ def _hourly_rows(
             else 0.0,
             pressure=float(demanded[hour] / staffing.open_by_hour[hour]) if staffing.open_by_hour[hour] else 0.0,
             overtime=hour >= open_hours,
+            until_end=until_end and hour == hours - 1,
         )
         for hour in range(hours)
     )

@@ -10,6 +10,7 @@ verdict on a line of its own.
 from __future__ import annotations
 
 import json
+import unicodedata
 from dataclasses import asdict
 from typing import Any
 
@@ -34,6 +35,12 @@ _VERDICT_STYLES = {
 }
 _HOUR_MARKS = {Verdict.BALANCED: "", Verdict.SELLING: "selling", Verdict.COLLECTING: "collecting"}
 MAX_CHANGES_SHOWN = 40
+
+
+def _plain(text: str) -> str:
+    """User text with control and bidi-override characters made visible, so a
+    scenario name cannot move the cursor, recolour or reverse the terminal."""
+    return "".join(f"\\u{ord(c):04x}" if unicodedata.category(c) in {"Cc", "Cf"} and c != "\n" else c for c in text)
 
 
 def to_json_dict(result: DayResult) -> dict[str, Any]:
@@ -90,12 +97,12 @@ def render_day(result: DayResult, console: Console, source: str) -> None:
     closes = clock_label(scenario.open_minutes, scenario.opens)
     console.print(
         Text.assemble(
-            (scenario.name, "bold"),
+            (_plain(scenario.name), "bold"),
             f"  ({source}, seed {scenario.seed}, doors open {scenario.opens} to {closes}, {scenario.hours:g} h)",
         )
     )
     if scenario.description:
-        console.print(Text(scenario.description.strip(), style="dim"))
+        console.print(Text(_plain(scenario.description.strip()), style="dim"))
     for renderable in _sections(result):
         console.print(renderable)
     console.print(Text(result.verdict.value, style=_VERDICT_STYLES[result.verdict]))
@@ -178,25 +185,34 @@ def _hourly_table(result: DayResult) -> Table:
         box=box.SIMPLE_HEAD,
         padding=(0, 1),
     )
-    table.add_column("hour", justify="right", no_wrap=True)
+    table.add_column("hour", justify="right", no_wrap=True, min_width=5)
     walkaways = any(result.side(n).balked or result.side(n).reneged for n in SIDE_NAMES)
     labels = ["arrived", "served", "wait", "line", "ctrs"] + (["gone"] if walkaways else [])
     for name in SIDE_NAMES:
         for label in labels:
-            table.add_column(f"{name[:4]}\n{label}", justify="right", no_wrap=True)
+            # Fold rather than cut numbers when the terminal is narrow: no digit is lost.
+            table.add_column(f"{name[:4]}\n{label}", justify="right", overflow="fold")
     table.add_column("pressure\npoint", no_wrap=True)
     hours = max(len(result.selling.hourly), len(result.collecting.hourly))
     opens = result.scenario.opens
     for hour in range(hours):
         overtime = hour * 60 >= result.scenario.open_minutes
-        cells = [f"{clock_label(hour * 60.0, opens)}{' +' if overtime else ''}"]
+        cells = [f"{clock_label(hour * 60.0, opens)}{_overtime_mark(result, hour) if overtime else ''}"]
         for name in SIDE_NAMES:
             cells.extend(_hour_cells(result.side(name), hour, walkaways))
         mark = _HOUR_MARKS[result.hourly_verdicts[hour]] if hour < len(result.hourly_verdicts) else ""
         cells.append(mark)
         table.add_row(*cells, style="dim" if overtime else None)
-    table.caption = "'+' marks overtime after the doors closed; 'gone' = balked + reneged"
+    table.caption = (
+        "'+' marks overtime after the doors closed ('++': that hour and all later ones); 'gone' = balked + reneged"
+    )
+    table.caption_justify = "left"
     return table
+
+
+def _overtime_mark(result: DayResult, hour: int) -> str:
+    rows = [result.side(name).hourly for name in SIDE_NAMES]
+    return " ++" if any(hour < len(r) and r[hour].until_end for r in rows) else " +"
 
 
 def _hour_cells(metrics: SideMetrics, hour: int, walkaways: bool) -> list[str]:
@@ -233,7 +249,7 @@ def _showings_table(result: DayResult) -> Table:
         sold = "-" if showing.sold is None else f"{showing.sold:,} ({showing.sold_online:,})"
         table.add_row(
             showing.starts,
-            showing.film,
+            _plain(showing.film),
             f"{showing.seats:,}",
             sold,
             f"{showing.holders:,}",
@@ -254,17 +270,16 @@ def _pressure_hours_line(result: DayResult) -> Text:
 def _pressure_line(result: DayResult) -> Text:
     settings = result.scenario.verdict
     return Text(
-        f"Pressure (service minutes demanded / counter-minutes open): selling "
-        f"{result.selling.demand_ratio:.2f}, collecting {result.collecting.demand_ratio:.2f};"
-        f" balanced when within {settings.tolerance:.0%} of the higher"
-        f" or both below {settings.calm_below:g}.",
+        f"Pressure (service minutes asked / counter-minutes open): selling {result.selling.demand_ratio:.2f},"
+        f" collecting {result.collecting.demand_ratio:.2f}.\nBalanced when within {settings.tolerance:.0%}"
+        f" of the higher pressure, or when both are below {settings.calm_below:g}.",
         style="dim",
     )
 
 
 def render_validated(scenario: Scenario, source: str, console: Console) -> None:
     """Confirm a scenario is valid and say what it holds."""
-    console.print(Text.assemble(("valid", "bold green"), f": {source}: {scenario.name}"))
+    console.print(Text.assemble(("valid", "bold green"), f": {source}: {_plain(scenario.name)}"))
     for name in SIDE_NAMES:
         side = scenario.side(name)
         console.print(
@@ -302,5 +317,5 @@ def render_scenario_list(entries: list[tuple[str, Scenario | str]], console: Con
             table.add_row(name, Text("invalid", style="red"), Text(scenario))
         else:
             first_line = scenario.description.strip().splitlines()[0] if scenario.description.strip() else ""
-            table.add_row(name, scenario.name, first_line)
+            table.add_row(name, _plain(scenario.name), _plain(first_line))
     console.print(table)

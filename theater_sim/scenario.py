@@ -45,6 +45,7 @@ DEFAULT_OPENS = "08:00"
 DEFAULT_TOLERANCE = 0.2
 DEFAULT_CALM_BELOW = 0.5
 MAX_HOURS = 24.0
+MIN_HOURS = 1 / 60  # one minute
 MAX_SEED = 2**63 - 1
 
 SideName = Literal["selling", "collecting"]
@@ -98,11 +99,11 @@ class Scenario(BaseModel):
 
     model_config = _STRICT
 
-    name: Annotated[str, Field(min_length=1, max_length=200)]
+    name: Annotated[str, Field(min_length=1, max_length=200, pattern=r"\S")]
     description: Annotated[str, Field(max_length=10_000)] = ""
     seed: Annotated[int, Field(ge=0, le=MAX_SEED)] = DEFAULT_SEED
     opens: ClockTime = DEFAULT_OPENS
-    hours: Annotated[float, Field(gt=0, le=MAX_HOURS)] = DEFAULT_HOURS
+    hours: Annotated[float, Field(ge=MIN_HOURS, le=MAX_HOURS)] = DEFAULT_HOURS
     showtimes: Annotated[list[Showing], Field(max_length=MAX_SHOWINGS)] = []
     linked: Linked | None = None
     selling: Side
