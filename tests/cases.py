@@ -228,3 +228,21 @@ BAD_FILES: list[tuple[str, str, list[str], dict[str, str]]] = [
     *((case_id, text, fragments, {}) for case_id, text, fragments in CORE_BAD_FILES + DAY_BAD_FILES),
     *TRACE_BAD_FILES,
 ]
+
+DAY_BAD_FILES += [
+    ("autoscale-for-zero", _dump(**{"selling.autoscale": {"min": 1, "max": 3, "for_minutes": 0}}), ["for_minutes"]),
+    ("opens-24", _dump(opens="24:00"), ["opens", "00:00"]),
+    ("clock-unquoted", _dump(opens=600), ["opens", "in quotes"]),
+]
+TRACE_BAD_FILES += [
+    (
+        "trace-both-columns",
+        _dump(**_TRACE_SIDE),
+        ["trace.csv", "both 'at' and 'at_minute'"],
+        {"trace.csv": "at_minute,at\n5,08:05\n"},
+    ),
+]
+BAD_FILES = [
+    *((case_id, text, fragments, {}) for case_id, text, fragments in CORE_BAD_FILES + DAY_BAD_FILES),
+    *TRACE_BAD_FILES,
+]

@@ -21,7 +21,10 @@ __all__ = ["ShowingMetrics", "TicketSummary", "showing_metrics", "ticket_summary
 
 @dataclass(frozen=True)
 class ShowingMetrics:
-    """One showing's numbers; ``sold`` is None when holders were not linked to sales."""
+    """One showing's numbers, all in tickets; ``sold`` is None when holders were not
+    linked to sales. ``holders``: tickets brought to collection; ``admitted``:
+    tickets whose holders were served; ``missed_start``: tickets whose holders
+    were still in line when the film began."""
 
     film: str
     starts: str
@@ -52,11 +55,11 @@ def showing_metrics(
     came = collecting.showing >= 0
     showing = collecting.showing[came]
     party = collecting.party_size[came]
-    holders = np.bincount(showing, minlength=count)
+    holders = np.bincount(showing, weights=party, minlength=count)
     admitted = np.bincount(showing, weights=party * (collecting.outcome[came] == SERVED), minlength=count)
     starts = np.asarray(plan.starts_at_minute)
     late = (collecting.left_line_at_minute[came] > starts[showing]) & (collecting.outcome[came] != BALKED)
-    missed = np.bincount(showing[late], minlength=count)
+    missed = np.bincount(showing[late], weights=party[late], minlength=count)
     sold = sold_online = None
     if tickets is not None:
         booked = tickets.sold_showing >= 0

@@ -10,7 +10,8 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 from pydantic import ValidationError
@@ -19,14 +20,24 @@ from rich.console import Console
 from theater_sim import __version__
 from theater_sim.day import run_day
 from theater_sim.errors import ScenarioError, format_validation_error
+from theater_sim.execution import Runner, default_workers
 from theater_sim.loading import bundled_scenarios, load_scenario
+from theater_sim.progress import LazyProgress
+from theater_sim.replication import combine_days, replication_seed
 from theater_sim.report import render_day, render_scenario_list, render_validated, to_json
+from theater_sim.report_plans import render_staffing, render_sweep, staffing_data, sweep_csv, sweep_data
 from theater_sim.scenario import MAX_COUNTERS_PER_SIDE, MAX_SEED, Scenario
+from theater_sim.staffing_search import Targets, search_staffing
+from theater_sim.store import ResultStore
+from theater_sim.summary import SIDE_METRICS, day_data
+from theater_sim.sweep import parse_counts, run_sweep
+from theater_sim.tasks import Staffing, Task, scenario_fingerprint
 
 __all__ = ["app", "main"]
 
 EXIT_FAILED_RUN = 1
 EXIT_BAD_INPUT = 2
+MAX_REPLICATIONS = 1000
 
 app = typer.Typer(
     name="theater-sim",
@@ -38,9 +49,24 @@ app = typer.Typer(
 )
 
 ScenarioArgument = Annotated[
-    str,
-    typer.Argument(help="A scenario YAML file, or the name of a bundled scenario (see 'theater-sim scenarios')."),
+    str, typer.Argument(help="A scenario YAML file, or the name of a bundled scenario (see 'theater-sim scenarios').")
 ]
+SeedOption = Annotated[int | None, typer.Option(help=f"Seed (0..{MAX_SEED}), overriding the scenario's.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout and nothing else.")]
+ReplicationsOption = Annotated[
+    int, typer.Option(min=1, max=MAX_REPLICATIONS, help="Independent days to run; numbers become means with 95% CIs.")
+]
+WorkersOption = Annotated[
+    int | None, typer.Option(min=1, max=256, help="Worker processes (default: all cores). Results never depend on it.")
+]
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option(help="Run on a Dask cluster at this address (tcp://HOST:8786); needs theater-sim[distributed]."),
+]
+StoreOption = Annotated[
+    Path | None, typer.Option(help="SQLite file keeping every finished day; a rerun skips what is there.")
+]
+QuietOption = Annotated[bool, typer.Option("--quiet", help="No progress bar.")]
 
 
 def _version(value: bool) -> None:
@@ -63,26 +89,121 @@ def run(
     scenario: ScenarioArgument,
     sellers: Annotated[
         int | None,
-        typer.Option(min=1, max=MAX_COUNTERS_PER_SIDE, help="Selling counters, overriding the scenario."),
+        typer.Option(help=f"Selling counters all day (1..{MAX_COUNTERS_PER_SIDE:,}), overriding the scenario."),
     ] = None,
     collectors: Annotated[
         int | None,
-        typer.Option(min=1, max=MAX_COUNTERS_PER_SIDE, help="Collecting counters, overriding the scenario."),
+        typer.Option(help=f"Collecting counters all day (1..{MAX_COUNTERS_PER_SIDE:,}), overriding the scenario."),
     ] = None,
-    seed: Annotated[int | None, typer.Option(min=0, max=MAX_SEED, help="Seed, overriding the scenario's.")] = None,
-    json_output: Annotated[
-        bool, typer.Option("--json", help="Print one JSON object on stdout and nothing else.")
-    ] = False,
+    seed: SeedOption = None,
+    replications: ReplicationsOption = 1,
+    json_output: JsonOption = False,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
+    store: StoreOption = None,
+    quiet: QuietOption = False,
 ) -> None:
-    """Simulate one day and print both sides' summary and the verdict."""
-    with _user_errors():
+    """Simulate one day (or several) and print both sides' summary and the verdict."""
+    with _user_errors(), LazyProgress("simulating", quiet) as progress:
         day, _ = _load(scenario, sellers=sellers, collectors=collectors, seed=seed)
-        result = run_day(day)
-        output = to_json(result) + "\n" if json_output else None
+        if replications == 1 and scheduler is None and store is None:
+            data = day_data(run_day(day, lambda minute: progress.clock(minute, day.open_minutes)))
+        else:
+            runner = _runner(day, workers, scheduler, store, progress)
+            tasks = [Task(None, None, r) for r in range(replications)]
+            results = runner.run(day, tasks)
+            days = [results[task] for task in tasks]
+            seeds = [replication_seed(day.seed, r) for r in range(replications)]
+            data = combine_days(days, seeds) if replications > 1 else days[0]
+        output = to_json(data) + "\n" if json_output else None
     if output is not None:
         sys.stdout.write(output)
     else:
-        render_day(result, Console(), scenario)
+        render_day(data, day, Console(), scenario)
+
+
+@app.command()
+def sweep(
+    scenario: ScenarioArgument,
+    sellers: Annotated[str | None, typer.Option(help="Selling counters to try: 1:8, 2:16:2 or 1,2,4.")] = None,
+    collectors: Annotated[str | None, typer.Option(help="Collecting counters to try: 1:8, 2:16:2 or 1,2,4.")] = None,
+    metric: Annotated[str, typer.Option(help=f"Metric shown per side: {', '.join(SIDE_METRICS)}.")] = "p95_wait",
+    replications: ReplicationsOption = 1,
+    seed: SeedOption = None,
+    json_output: JsonOption = False,
+    csv_file: Annotated[
+        Path | None, typer.Option("--csv", help="Also write every cell's metrics to this CSV file.")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing --csv file.")] = False,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
+    store: StoreOption = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Run a grid of counter counts on the same customers and show each point's verdict."""
+    with _user_errors(), LazyProgress("sweeping", quiet) as progress:
+        if metric not in SIDE_METRICS:
+            raise ScenarioError(f"--metric {metric}: unknown; use one of {', '.join(SIDE_METRICS)}")
+        if sellers is None and collectors is None:
+            raise ScenarioError("give --sellers, --collectors or both (ranges like 1:8, lists like 1,2,4)")
+        _check_writable(csv_file, force)
+        day, _ = _load(scenario, seed=seed)
+        seller_counts: tuple[Staffing, ...] = parse_counts(sellers, "--sellers") if sellers else (None,)
+        collector_counts: tuple[Staffing, ...] = parse_counts(collectors, "--collectors") if collectors else (None,)
+        runner = _runner(day, workers, scheduler, store, progress)
+        cells = run_sweep(day, seller_counts, collector_counts, replications, runner)
+        data = sweep_data(cells, day, replications, metric)
+        output = to_json(data) + "\n" if json_output else None
+        if csv_file is not None:
+            _write(csv_file, sweep_csv(cells))
+    if output is not None:
+        sys.stdout.write(output)
+    else:
+        render_sweep(cells, metric, day, replications, Console())
+
+
+@app.command()
+def staff(
+    scenario: ScenarioArgument,
+    max_p95_wait: Annotated[
+        float | None, typer.Option(min=0, max=1440, help="Target: 95% of customers wait at most this many minutes.")
+    ] = None,
+    max_abandon_rate: Annotated[
+        float | None, typer.Option(min=0, max=1, help="Target: at most this share of customers walk away (0.02 = 2%).")
+    ] = None,
+    replications: ReplicationsOption = 1,
+    seed: SeedOption = None,
+    json_output: JsonOption = False,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
+    store: StoreOption = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Find the least counters on each side that meet the targets, and show that day."""
+    with _user_errors(), LazyProgress("searching", quiet) as progress:
+        if max_p95_wait is None and max_abandon_rate is None:
+            raise ScenarioError("give a target: --max-p95-wait MINUTES and/or --max-abandon-rate SHARE")
+        targets = Targets(max_p95_wait=max_p95_wait, max_abandon_rate=max_abandon_rate)
+        day, _ = _load(scenario, seed=seed)
+        runner = _runner(day, workers, scheduler, store, progress)
+        answers = search_staffing(day, targets, replications, runner)
+        staffed = day.overridden(sellers=answers["selling"].staffing, collectors=answers["collecting"].staffing)
+        tasks = [Task(None, None, r) for r in range(replications)]
+        results = _runner(staffed, workers, scheduler, None, progress).run(staffed, tasks)
+        days = [results[task] for task in tasks]
+        day_result = (
+            combine_days(days, [replication_seed(day.seed, r) for r in range(replications)])
+            if replications > 1
+            else days[0]
+        )
+        output = to_json(staffing_data(answers, targets, day_result)) + "\n" if json_output else None
+    if output is not None:
+        sys.stdout.write(output)
+    else:
+        console = Console()
+        render_staffing(answers, targets, replications, console)
+        console.print()
+        render_day(day_result, staffed, console, f"{scenario}, staffed as found")
 
 
 @app.command()
@@ -105,12 +226,44 @@ def scenarios() -> None:
     render_scenario_list(entries, Console())
 
 
-def _load(source: str, **overrides: int | None) -> tuple[Scenario, str]:
+_OPTION_NAMES = {"sellers": "--sellers", "collectors": "--collectors", "seed": "--seed"}
+
+
+def _load(source: str, **overrides: Any) -> tuple[Scenario, str]:
     day, origin = load_scenario(source)
+    for name, value in overrides.items():
+        if value is not None:  # check each option alone, so the message names it
+            try:
+                day.overridden(**{name: value})
+            except ValidationError as error:
+                message = format_validation_error(error, "x").splitlines()[0].split(": ", 2)[-1]
+                raise ScenarioError(f"{_OPTION_NAMES[name]} {value}: {message}") from None
+    for note in day.notes():
+        typer.echo(f"theater-sim: note: {origin}: {note}", err=True)
+    return day.overridden(**overrides), origin
+
+
+def _runner(
+    day: Scenario, workers: int | None, scheduler: str | None, store: Path | None, progress: LazyProgress
+) -> Runner:
+    results = ResultStore(store, scenario_fingerprint(day, __version__)) if store is not None else None
+    return Runner(workers=workers or default_workers(), scheduler=scheduler, store=results, progress=progress.tasks)
+
+
+def _check_writable(path: Path | None, force: bool) -> None:
+    if path is None:
+        return
+    if path.exists() and not force:
+        raise ScenarioError(f"--csv {path}: already exists; add --force to overwrite it")
+    if not path.parent.is_dir():
+        raise ScenarioError(f"--csv {path}: the folder {path.parent} does not exist")
+
+
+def _write(path: Path, text: str) -> None:
     try:
-        return day.overridden(**overrides), origin
-    except ValidationError as error:
-        raise ScenarioError(format_validation_error(error, "command-line options")) from None
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise ScenarioError(f"--csv {path}: cannot be written ({error.strerror or error})") from None
 
 
 @contextmanager

@@ -9,6 +9,7 @@ prints nothing; ``report`` turns the result into tables or JSON.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from theater_sim.box_office import ShowingMetrics, TicketSummary, showing_metrics, ticket_summary
@@ -40,9 +41,9 @@ class DayResult:
         return metrics
 
 
-def run_day(scenario: Scenario) -> DayResult:
-    """Simulate ``scenario`` from its seed and summarise it."""
-    return summarise_day(scenario, simulate_day(scenario))
+def run_day(scenario: Scenario, on_progress: Callable[[float], None] | None = None) -> DayResult:
+    """Simulate ``scenario`` from its seed and summarise it (``on_progress``: see ``simulate_day``)."""
+    return summarise_day(scenario, simulate_day(scenario, on_progress))
 
 
 def summarise_day(scenario: Scenario, records: DayRecords) -> DayResult:

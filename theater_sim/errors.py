@@ -73,6 +73,9 @@ def _chosen_branch(items: list[Any]) -> list[Any]:
     return kept
 
 
+_CLOCK_KEYS = {"from", "to", "starts", "opens"}
+
+
 def _friendly(item: Any) -> str:
     kind = item["type"]
     if kind == "extra_forbidden":
@@ -89,6 +92,10 @@ def _friendly(item: Any) -> str:
         return "must be a list (lines starting with '- ')"
     if kind == "union_tag_not_found":
         return "needs a 'distribution' key (exponential, fixed, uniform, lognormal or gamma)"
+    if kind == "string_type" and item["loc"] and item["loc"][-1] in _CLOCK_KEYS and isinstance(item["input"], int):
+        return (
+            f'must be a clock time in quotes, like "10:00" (unquoted, YAML reads 10:00 as the number {item["input"]})'
+        )
     message: str = item["msg"]
     message = message.removeprefix("Value error, ")
     given = item.get("input")

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from theater_sim.clock import clock_label
-from theater_sim.simulation import BALKED, RENEGED, SideRecords
+from theater_sim.simulation import BALKED, RENEGED, SERVED, SideRecords
 from theater_sim.staffing import CapacityChange
 from theater_sim.staffing_time import CounterTime, counter_time
 
-__all__ = ["HourRow", "QueueStats", "SideMetrics", "WaitStats", "side_metrics"]
+__all__ = ["HourRow", "PeriodRow", "QueueStats", "SideMetrics", "WaitStats", "side_metrics"]
 
 MINUTES_PER_HOUR = 60.0
 #: Hourly rows after closing; a longer overtime is summed into the last row.
@@ -73,6 +73,22 @@ class HourRow:
 
 
 @dataclass(frozen=True)
+class PeriodRow:
+    """One period of a counter schedule: its customers' waits and walk-aways.
+
+    Customers belong to the period in which they arrived.
+    """
+
+    from_minute: float
+    clock: str
+    counters: int
+    arrived: int
+    mean_wait_minutes: float
+    p95_wait_minutes: float
+    abandon_rate: float
+
+
+@dataclass(frozen=True)
 class SideMetrics:
     """Everything reported about one side of one day."""
 
@@ -95,6 +111,12 @@ class SideMetrics:
     missed_showtime_start: int
     capacity_changes: tuple[CapacityChange, ...]
     hourly: tuple[HourRow, ...]
+    periods: tuple[PeriodRow, ...] = ()
+
+    @property
+    def abandon_rate(self) -> float:
+        """Share of arrivals who walked away (balked or reneged)."""
+        return (self.balked + self.reneged) / self.arrived if self.arrived else 0.0
 
 
 def side_metrics(
@@ -145,6 +167,7 @@ def side_metrics(
         missed_showtime_start=_missed_starts(records, showing_starts_at_minute),
         capacity_changes=records.capacity_changes,
         hourly=_hourly_rows(records, staffing, line_after_join, span_minutes, hours, opens),
+        periods=_schedule_periods(records, opens),
     )
 
 
@@ -238,3 +261,30 @@ def _hourly_rows(
         )
         for hour in range(hours)
     )
+
+
+def _schedule_periods(records: SideRecords, opens: str) -> tuple[PeriodRow, ...]:
+    """Per-period waits for a side that follows a counter schedule (else empty)."""
+    steps = [c for c in records.capacity_changes if c.reason in {"opening", "schedule"}]
+    if len(steps) < 2:
+        return ()
+    bounds = [c.at_minute for c in steps] + [np.inf]
+    rows = []
+    for step, start, end in zip(steps, bounds, bounds[1:], strict=False):
+        inside = (records.arrival_at_minute >= start) & (records.arrival_at_minute < end)
+        served = inside & records.served_mask
+        waits = records.service_start_at_minute[served] - records.arrival_at_minute[served]
+        arrived = int(inside.sum())
+        gone = int((inside & (records.outcome != SERVED)).sum())
+        rows.append(
+            PeriodRow(
+                from_minute=start,
+                clock=clock_label(start, opens),
+                counters=step.counters,
+                arrived=arrived,
+                mean_wait_minutes=float(waits.mean()) if len(waits) else 0.0,
+                p95_wait_minutes=float(np.quantile(waits, 0.95)) if len(waits) else 0.0,
+                abandon_rate=gone / arrived if arrived else 0.0,
+            )
+        )
+    return tuple(rows)

@@ -109,9 +109,13 @@ def showing_plan(showings: list[Showing], opens: str, open_minutes: float) -> Sh
 
 def trace_problem(at_minute: tuple[float, ...], open_minutes: float) -> str | None:
     """Why trace moments cannot be replayed, or None if they can."""
-    outside = [m for m in at_minute if not 0 <= m < open_minutes]
+    outside = [index for index, m in enumerate(at_minute) if not 0 <= m < open_minutes]
     if outside:
-        return f"{len(outside)} timestamp(s) fall outside opening hours (first: minute {outside[0]:g})"
+        first = outside[0]
+        return (
+            f"{len(outside)} timestamp(s) fall outside opening hours"
+            f" (first: data row {first + 1}, minute {at_minute[first]:g} after opening)"
+        )
     for index in range(1, len(at_minute)):
         if at_minute[index] < at_minute[index - 1]:
             return f"timestamps are not sorted (entry {index + 1} is earlier than the one before)"

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from theater_sim.arrivals import MAX_ARRIVALS_PER_SIDE, Arrivals
 from theater_sim.clock import ClockTime
@@ -110,6 +110,13 @@ class Scenario(BaseModel):
     collecting: Side
     verdict: VerdictSettings = VerdictSettings()
 
+    @field_validator("opens")
+    @classmethod
+    def _opens_within_day(cls, opens: str) -> str:
+        if opens.startswith("24"):
+            raise ValueError("'24:00' is the end of a day; a day that opens at midnight opens at '00:00'")
+        return opens
+
     @model_validator(mode="after")
     def _day_is_possible(self) -> Scenario:
         self._check_arrival_sources()
@@ -150,6 +157,23 @@ class Scenario(BaseModel):
             raise ValueError(
                 f"{where}: expects {expected:,.0f} customers, above the limit of {MAX_ARRIVALS_PER_SIDE:,} a side"
             )
+
+    def notes(self) -> list[str]:
+        """Things that are allowed but probably not what the author meant."""
+        notes = []
+        collecting = self.collecting.arrivals
+        uses_showtimes = self.linked is not None or (collecting is not None and collecting.showtimes is not None)
+        if self.showtimes and not uses_showtimes:
+            notes.append("showtimes are listed but unused: set 'linked' or collecting.arrivals.showtimes")
+        if self.linked is not None and self.showtimes:
+            largest = max(s.seats for s in self.showtimes)
+            too_big = sorted(size for size in self.linked.party_sizes if size > largest)
+            if too_big:
+                notes.append(
+                    f"linked.party_sizes: parties of {too_big} are larger than any showing ({largest} seats)"
+                    " and will always be turned away"
+                )
+        return notes
 
     @property
     def open_minutes(self) -> float:
@@ -192,21 +216,32 @@ class Scenario(BaseModel):
     def overridden(
         self,
         *,
-        sellers: int | None = None,
-        collectors: int | None = None,
+        sellers: int | tuple[int, ...] | None = None,
+        collectors: int | tuple[int, ...] | None = None,
         seed: int | None = None,
     ) -> Scenario:
-        """The same day with another seed, or a side fixed at a new counter count
-        all day (replacing its schedule or autoscaling).
+        """The same day with another seed or other staffing.
+
+        A number fixes a side at that many counters all day (replacing its
+        schedule or autoscaling); a tuple gives new counts to the periods of
+        the side's schedule, keeping their times.
 
         Raises:
             pydantic.ValidationError: if a value is outside its documented range.
+            ValueError: a tuple for a side without a schedule of that length.
         """
         updates: dict[str, object] = {}
         if seed is not None:
             updates["seed"] = seed
         for side_name, count in (("selling", sellers), ("collecting", collectors)):
             if count is not None:
-                side = getattr(self, side_name).model_copy(update={"counters": count, "autoscale": None})
-                updates[side_name] = Side.model_validate(side.__dict__)
+                side: Side = getattr(self, side_name)
+                counters = count if isinstance(count, int) else _rescheduled(side, side_name, count)
+                updates[side_name] = Side.model_validate({**side.__dict__, "counters": counters, "autoscale": None})
         return Scenario.model_validate({**self.__dict__, **updates})
+
+
+def _rescheduled(side: Side, side_name: str, counts: tuple[int, ...]) -> list[CounterPeriod]:
+    if isinstance(side.counters, int) or len(side.counters) != len(counts):
+        raise ValueError(f"{side_name}: {len(counts)} period counts given, but the side has no such schedule")
+    return [CounterPeriod(from_clock=p.from_clock, count=c) for p, c in zip(side.counters, counts, strict=True)]

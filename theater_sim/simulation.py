@@ -19,6 +19,7 @@ Nothing here prints or reads files; the result is a set of flat records.
 
 from __future__ import annotations
 
+import math
 from array import array
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
@@ -131,8 +132,25 @@ class SideRecords:
         return int((self.outcome == outcome).sum())
 
 
-def run_environment(env: simpy.Environment) -> None:
-    """Run the day to its end: every customer served or gone."""
+def run_environment(
+    env: simpy.Environment, open_minutes: float = 0.0, on_progress: Callable[[float], None] | None = None
+) -> None:
+    """Run the day to its end: every customer served or gone.
+
+    With ``on_progress``, a clock tick every 1/200 of the open day calls
+    ``on_progress(minute)``. Ticks touch no customer and SimPy orders the
+    other events among themselves as before, so the day is the same.
+    """
+    if on_progress is not None:
+        step = max(open_minutes / 200.0, 1.0)
+
+        def tick(_event: Event) -> None:
+            on_progress(env.now)
+            if env.peek() != math.inf:  # the day goes on: tick again (jumping idle stretches)
+                delay = max(step, env.peek() - env.now)
+                Timeout(env, delay).callbacks.append(tick)
+
+        Timeout(env, step).callbacks.append(tick)
     env.run()
 
 
@@ -197,7 +215,8 @@ class SideRun:
         def arrive(index: int) -> None:
             if dynamic is not None:
                 dynamic[index] = env.now
-            if balk_at_line is not None and bank.line_length >= balk_at_line:
+            # Balk only at a real line: with a counter free, anyone walks up.
+            if balk_at_line is not None and bank.count >= bank.capacity and bank.line_length >= balk_at_line:
                 outcome[index] = BALKED
                 return
             customer = Customer(bank, index)

@@ -47,7 +47,7 @@ class Autoscale(BaseModel):
     min_counters: CounterCount = Field(default=1, alias="min")
     max_counters: CounterCount = Field(alias="max")
     open_when_line_over: Annotated[int, Field(ge=0, le=10_000_000)] = 10
-    for_minutes: _Minutes = 5.0
+    for_minutes: Annotated[float, Field(gt=0, le=1440)] = 5.0
     opening_delay_minutes: _Minutes = 2.0
     close_when_idle_minutes: Annotated[float, Field(gt=0, le=1440)] = 15.0
 

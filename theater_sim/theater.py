@@ -9,7 +9,7 @@ collection only ever sees tickets that were sold.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,18 +48,21 @@ class DayRecords:
         return records
 
 
-def simulate_day(scenario: Scenario) -> DayRecords:
-    """Run one day of ``scenario`` from its seed and return every customer's record."""
+def simulate_day(scenario: Scenario, on_progress: Callable[[float], None] | None = None) -> DayRecords:
+    """Run one day of ``scenario`` from its seed and return every customer's record.
+
+    ``on_progress(minute)`` is told how far the simulated clock has got.
+    """
     env = simpy.Environment()
     if scenario.linked is not None:
-        return _linked_day(env, scenario)
+        return _linked_day(env, scenario, on_progress)
     selling = SideRun(env, side_plan(scenario, "selling"))
     collecting = SideRun(env, side_plan(scenario, "collecting"))
-    run_environment(env)
+    run_environment(env, scenario.open_minutes, on_progress)
     return DayRecords(selling=selling.records(), collecting=collecting.records())
 
 
-def _linked_day(env: simpy.Environment, scenario: Scenario) -> DayRecords:
+def _linked_day(env: simpy.Environment, scenario: Scenario, on_progress: Callable[[float], None] | None) -> DayRecords:
     buyers = draw_buyers(scenario)
     at_counter = np.flatnonzero(~buyers.online)
     sold_showing = np.full(len(buyers.online), -1, dtype=np.int64)
@@ -79,7 +82,7 @@ def _linked_day(env: simpy.Environment, scenario: Scenario) -> DayRecords:
         on_served=lambda index, _now: sell(int(at_counter[index])),
     )
     env.process(_online_sales(env, buyers.arrival_at_minute[buyers.online], np.flatnonzero(buyers.online), sell))
-    run_environment(env)
+    run_environment(env, scenario.open_minutes, on_progress)
     tickets = TicketRecords(online=buyers.online, party_size=buyers.party_size, sold_showing=sold_showing)
     return DayRecords(selling=selling.records(), collecting=collecting.records(), tickets=tickets)
 

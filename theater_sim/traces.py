@@ -40,6 +40,8 @@ def read_trace(path: Path, opens: str, where: str) -> tuple[float, ...]:
     if header is None:
         raise ScenarioError(f"{where}: {path}: is empty; it needs a header row with 'at' or 'at_minute'")
     columns = [name.strip().lower() for name in header]
+    if "at_minute" in columns and "at" in columns:
+        raise ScenarioError(f"{where}: {path}: line 1: has both 'at' and 'at_minute' columns; keep one")
     if "at_minute" in columns:
         column, parse = columns.index("at_minute"), _minute_parser()
     elif "at" in columns:
@@ -73,7 +75,8 @@ def _minute_parser() -> Callable[[str], float]:
 def _clock_parser(opens: str) -> Callable[[str], float]:
     def parse(cell: str) -> float:
         parse_clock_minutes(cell)
-        return minutes_after_opening(cell, opens)
+        # "24:00" is the end of the day, not its start.
+        return minutes_after_opening(cell, opens, is_end=cell.startswith("24"))
 
     return parse
 

@@ -1,0 +1,113 @@
+"""Running many tasks: in this process, on every core, or on a Dask cluster.
+
+Whatever runs them and in whatever order they finish, the results come back
+keyed by task, so the output is the same for one worker, for all cores and
+for a cluster. Finished tasks go to the store (if any) the moment they
+finish, and tasks the store already holds are not run again.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from typing import Any
+
+from theater_sim.errors import ScenarioError
+from theater_sim.scenario import Scenario
+from theater_sim.store import ResultStore
+from theater_sim.tasks import Task, run_task
+
+__all__ = ["Runner", "default_workers"]
+
+Progress = Callable[[int, int], None]
+
+
+def default_workers() -> int:
+    """All the cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+@dataclass
+class Runner:
+    """How to run tasks.
+
+    Attributes:
+        workers: Local worker processes (1: in this process).
+        scheduler: A Dask scheduler address (``tcp://host:8786``), or None.
+        store: Where finished tasks are kept, or None.
+        progress: Called as ``progress(done, total)`` after each task.
+    """
+
+    workers: int = 1
+    scheduler: str | None = None
+    store: ResultStore | None = None
+    progress: Progress | None = None
+
+    def run(self, scenario: Scenario, tasks: Iterable[Task]) -> dict[Task, dict[str, Any]]:
+        """Every task's result; each task runs at most once (and not at all if stored)."""
+        wanted = sorted(set(tasks), key=lambda t: t.key)
+        done = self.store.finished() if self.store is not None else {}
+        results = {task: done[task.key] for task in wanted if task.key in done}
+        missing = [task for task in wanted if task.key not in done]
+        total = len(wanted)
+        self._report(len(results), total)
+        for task, result in self._execute(scenario, missing):
+            results[task] = result
+            if self.store is not None:
+                self.store.save(task.key, result)
+            self._report(len(results), total)
+        return results
+
+    def _report(self, done: int, total: int) -> None:
+        if self.progress is not None:
+            self.progress(done, total)
+
+    def _execute(self, scenario: Scenario, tasks: list[Task]) -> Iterator[tuple[Task, dict[str, Any]]]:
+        if not tasks:
+            return iter(())
+        if self.scheduler is not None:
+            return _on_dask(self.scheduler, scenario, tasks)
+        if self.workers <= 1 or len(tasks) == 1:
+            return ((task, run_task(scenario, task)) for task in tasks)
+        return _on_processes(min(self.workers, len(tasks)), scenario, tasks)
+
+
+def _on_processes(workers: int, scenario: Scenario, tasks: list[Task]) -> Iterator[tuple[Task, dict[str, Any]]]:
+    # At most two tasks in flight per worker, so an interrupted run has not
+    # queued (and lost) the whole grid, and results stream out as they finish.
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        queue = iter(tasks)
+        running: dict[Future[dict[str, Any]], Task] = {}
+        for task in queue:
+            running[pool.submit(run_task, scenario, task)] = task
+            if len(running) >= 2 * workers:
+                break
+        while running:
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                task = running.pop(future)
+                yield task, future.result()
+                following = next(queue, None)
+                if following is not None:
+                    running[pool.submit(run_task, scenario, following)] = following
+
+
+def _on_dask(address: str, scenario: Scenario, tasks: list[Task]) -> Iterator[tuple[Task, dict[str, Any]]]:
+    try:
+        from distributed import Client, as_completed
+    except ImportError:
+        raise ScenarioError("--scheduler needs Dask: pip install 'theater-sim[distributed]'") from None
+    try:
+        client = Client(address, timeout="10s", set_as_default=False)
+    except (OSError, TimeoutError) as error:
+        raise ScenarioError(f"--scheduler {address}: cannot reach the Dask scheduler ({error})") from None
+    with client:
+        remote_scenario = client.scatter(scenario, broadcast=True)
+        futures = {client.submit(run_task, remote_scenario, task, pure=False): task for task in tasks}
+        for future in as_completed(futures):
+            yield futures[future], future.result()

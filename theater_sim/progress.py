@@ -1,0 +1,88 @@
+"""Progress bars on stderr for anything that takes more than a second.
+
+The bar appears only once work has run for a second (quick commands stay
+quiet), writes to stderr so ``--json`` output on stdout stays clean, and can
+be silenced with ``--quiet``. It belongs to the command line: the domain only
+calls back with how far it has got.
+"""
+
+from __future__ import annotations
+
+import time
+from types import TracebackType
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+__all__ = ["LazyProgress"]
+
+SHOW_AFTER_SECONDS = 1.0
+
+
+class LazyProgress:
+    """A rich progress bar that starts after a second of work.
+
+    Call ``tasks(done, total)`` for batches of tasks (totals of finished
+    batches add up) or ``clock(minute, open_minutes)`` for one simulated day.
+    """
+
+    def __init__(self, description: str, quiet: bool = False) -> None:
+        self.description = description
+        self.quiet = quiet
+        self.started_at = time.monotonic()
+        self._progress: Progress | None = None
+        self._task: TaskID | None = None
+        self._earlier_batches = 0
+        self._batch = (0, 0)
+
+    def tasks(self, done: int, total: int) -> None:
+        """Progress of the current batch of tasks (days)."""
+        previous_done, previous_total = self._batch
+        if previous_total and previous_done == previous_total and (done, total) != self._batch:
+            self._earlier_batches += previous_total
+        self._batch = (done, total)
+        self._show(self._earlier_batches + done, self._earlier_batches + total, "days")
+
+    def clock(self, minute: float, open_minutes: float) -> None:
+        """Progress of one simulated day (overtime shows as a full bar)."""
+        self._show(min(round(minute), round(open_minutes)), round(open_minutes), "simulated minutes")
+
+    def _show(self, done: int, total: int, unit: str) -> None:
+        if self.quiet or time.monotonic() - self.started_at < SHOW_AFTER_SECONDS:
+            return
+        if self._progress is None:
+            self._progress = Progress(
+                TextColumn(f"{self.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn(unit),
+                TimeElapsedColumn(),
+                TimeRemainingColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            )
+            self._progress.start()
+            self._task = self._progress.add_task(self.description, total=total)
+        assert self._task is not None
+        self._progress.update(self._task, completed=done, total=total)
+
+    def close(self) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+            self._progress = None
+
+    def __enter__(self) -> LazyProgress:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.close()

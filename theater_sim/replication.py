@@ -1,0 +1,112 @@
+"""Many days of the same scenario, and what they say together.
+
+One day is one draw of luck. ``replication_seed`` gives each replication its
+own seed, derived only from the scenario's seed and the replication's number
+(replication 0 is the scenario's own day), so results never depend on which
+worker ran what. ``combine_days`` averages the days' plain data and puts a
+95% Student-t confidence interval on every per-side metric; the verdict is
+recomputed from the mean pressures, with how many days agreed with it.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from typing import Any
+
+import numpy as np
+
+from theater_sim.scenario import MAX_SEED, SIDE_NAMES
+from theater_sim.summary import SIDE_METRICS, metric_value, pressure_hours
+from theater_sim.verdict import decide
+
+__all__ = ["combine_days", "confidence_interval", "replication_seed", "t_quantile"]
+
+CONFIDENCE = 0.95
+
+
+def replication_seed(seed: int, replication: int) -> int:
+    """The seed of replication ``replication`` (0 is ``seed`` itself)."""
+    if replication == 0:
+        return seed
+    state = np.random.SeedSequence(seed, spawn_key=(0x7E5, replication)).generate_state(2, np.uint64)
+    return int(state[0]) & MAX_SEED
+
+
+def t_quantile(probability: float, degrees_of_freedom: int) -> float:
+    """Student t quantile (scipy; imported here so single runs never load it)."""
+    from scipy.special import stdtrit
+
+    return float(stdtrit(degrees_of_freedom, probability))
+
+
+def confidence_interval(values: list[float]) -> dict[str, float]:
+    """Mean and 95% Student-t interval of independent observations.
+
+    With one observation the half-width is 0 (no interval can be given).
+    """
+    mean = statistics.fmean(values)
+    if len(values) < 2:
+        return {"mean": mean, "low": mean, "high": mean, "half_width": 0.0}
+    half = t_quantile(0.5 + CONFIDENCE / 2, len(values) - 1) * statistics.stdev(values) / math.sqrt(len(values))
+    return {"mean": mean, "low": mean - half, "high": mean + half, "half_width": half}
+
+
+def combine_days(days: list[dict[str, Any]], seeds: list[int]) -> dict[str, Any]:
+    """The mean day of several replications, with intervals and verdict agreement.
+
+    Numbers become means over the days (lists are aligned by position and
+    averaged over the days that have that entry); counter changes are the
+    first day's, since times of autoscaling moves cannot be averaged.
+    """
+    first = days[0]
+    combined: dict[str, Any] = _mean_tree(days)
+    combined["seed"] = first["seed"]
+    for name in SIDE_NAMES:
+        combined["sides"][name]["capacity_changes"] = first["sides"][name]["capacity_changes"]
+    tolerance, calm_below = first["tolerance"], first["calm_below"]
+    verdict = decide(
+        combined["sides"]["selling"]["demand_ratio"],
+        combined["sides"]["collecting"]["demand_ratio"],
+        tolerance,
+        calm_below,
+    )
+    combined["verdict"] = verdict.value
+    hourly = _hourly_verdicts(combined, tolerance, calm_below)
+    combined["hourly_verdicts"] = [
+        {**row, "verdict": v} for row, v in zip(combined["hourly_verdicts"], hourly, strict=False)
+    ]
+    combined["pressure_hours"] = pressure_hours(hourly, first["opens"])
+    combined["replications"] = len(days)
+    combined["seeds"] = seeds
+    combined["verdict_agreement"] = sum(day["verdict"] == verdict.value for day in days)
+    combined["intervals"] = {
+        name: {
+            short: confidence_interval([metric_value(day["sides"][name], path) for day in days])
+            for short, path in SIDE_METRICS.items()
+        }
+        for name in SIDE_NAMES
+    }
+    return combined
+
+
+def _hourly_verdicts(combined: dict[str, Any], tolerance: float, calm_below: float) -> list[str]:
+    rows = {name: combined["sides"][name]["hourly"] for name in SIDE_NAMES}
+    count = len(combined["hourly_verdicts"])
+    return [
+        decide(rows["selling"][h]["pressure"], rows["collecting"][h]["pressure"], tolerance, calm_below).value
+        for h in range(count)
+    ]
+
+
+def _mean_tree(nodes: list[Any]) -> Any:
+    """Average structurally alike data: dicts by key, lists by position, numbers by mean."""
+    first = nodes[0]
+    if isinstance(first, dict):
+        return {key: _mean_tree([node[key] for node in nodes if key in node]) for key in first}
+    if isinstance(first, list):
+        length = max(len(node) for node in nodes)
+        return [_mean_tree([node[i] for node in nodes if i < len(node)]) for i in range(length)]
+    if isinstance(first, bool) or first is None or isinstance(first, str):
+        return first if not isinstance(first, bool) else any(nodes)
+    return statistics.fmean(nodes)

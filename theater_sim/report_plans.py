@@ -1,0 +1,181 @@
+"""How sweeps and staffing searches are shown: grids, answers, JSON and CSV.
+
+Part of the reporting edge (with ``report``): it formats, and nothing else
+does. A sweep is a grid of (sellers, collectors) cells, each with its
+coloured verdict and the chosen metric per side; a staffing answer is a
+table per side beside Erlang C's answer, followed by the resulting day.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import asdict
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from theater_sim.report import VERDICT_STYLES, plain
+from theater_sim.scenario import SIDE_NAMES, Scenario
+from theater_sim.staffing_search import SideAnswer, Targets
+from theater_sim.summary import SIDE_METRICS
+from theater_sim.sweep import SweepCell
+from theater_sim.tasks import Staffing
+
+__all__ = ["render_staffing", "render_sweep", "staffing_data", "sweep_csv", "sweep_data"]
+
+_SHORT_VERDICT = {
+    "Balanced": "Balanced",
+    "Greater demand for selling tickets": "Selling",
+    "Greater demand for collecting tickets": "Collecting",
+}
+
+
+def _staffing_text(staffing: Staffing | int | tuple[int, ...]) -> str:
+    if staffing is None:
+        return "as scenario"
+    if isinstance(staffing, tuple):
+        return "/".join(str(count) for count in staffing)
+    return str(staffing)
+
+
+def _value(interval: dict[str, float], metric: str) -> str:
+    spec = ".1%" if metric in {"abandon_rate", "utilisation"} else ".2f"
+    text = format(interval["mean"], spec)
+    if interval["half_width"] > 0:
+        text += f"±{format(interval['half_width'], spec)}"
+    return text
+
+
+def render_sweep(cells: list[SweepCell], metric: str, scenario: Scenario, replications: int, console: Console) -> None:
+    """The grid: sellers down, collectors across; verdict and metric per cell."""
+    sellers = list(dict.fromkeys(cell.sellers for cell in cells))
+    collectors = list(dict.fromkeys(cell.collectors for cell in cells))
+    by_point = {(cell.sellers, cell.collectors): cell for cell in cells}
+    days = f"{replications} replications each" if replications > 1 else "one day each"
+    table = Table(
+        title=f"{plain(scenario.name)}: verdict and {metric} (selling / collecting) per staffing, {days}",
+        title_justify="left",
+        show_lines=True,
+    )
+    table.add_column("sellers \\ collectors", justify="right", no_wrap=True)
+    for c in collectors:
+        table.add_column(_staffing_text(c), justify="center")
+    for s in sellers:
+        row: list[Text | str] = [_staffing_text(s)]
+        for c in collectors:
+            cell = by_point[(s, c)]
+            text = Text(_SHORT_VERDICT[cell.verdict], style=VERDICT_STYLES[cell.verdict])
+            selling, collecting = cell.sides["selling"][metric], cell.sides["collecting"][metric]
+            text.append(f"\n{_value(selling, metric)} / {_value(collecting, metric)}")
+            row.append(text)
+        table.add_row(*row)
+    table.caption = "Same customers at every point (common random numbers); ± is a 95% confidence half-width."
+    table.caption_justify = "left"
+    console.print(table)
+
+
+def sweep_data(cells: list[SweepCell], scenario: Scenario, replications: int, metric: str) -> dict[str, Any]:
+    """The sweep as plain data (``sweep --json``)."""
+    return {
+        "scenario": scenario.name,
+        "seed": scenario.seed,
+        "replications": replications,
+        "metric": metric,
+        "metrics": list(SIDE_METRICS),
+        "cells": [
+            {
+                "sellers": _json_staffing(cell.sellers),
+                "collectors": _json_staffing(cell.collectors),
+                **{k: v for k, v in asdict(cell).items() if k not in {"sellers", "collectors"}},
+            }
+            for cell in cells
+        ],
+    }
+
+
+def _json_staffing(staffing: Staffing) -> Any:
+    return list(staffing) if isinstance(staffing, tuple) else staffing
+
+
+def sweep_csv(cells: list[SweepCell]) -> str:
+    """One row per cell: staffing, verdict, then mean and half-width of every metric per side."""
+    columns = ["sellers", "collectors", "verdict", "verdict_agreement"]
+    for side in SIDE_NAMES:
+        for metric in SIDE_METRICS:
+            columns += [f"{side}_{metric}", f"{side}_{metric}_half_width"]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    for cell in cells:
+        row: list[Any] = [
+            _staffing_text(cell.sellers),
+            _staffing_text(cell.collectors),
+            cell.verdict,
+            cell.verdict_agreement,
+        ]
+        for side in SIDE_NAMES:
+            for metric in SIDE_METRICS:
+                interval = cell.sides[side][metric]
+                row += [repr(interval["mean"]), repr(interval["half_width"])]
+        writer.writerow(row)
+    return out.getvalue()
+
+
+def render_staffing(answers: dict[str, SideAnswer], targets: Targets, replications: int, console: Console) -> None:
+    """Each side's least staffing, with one counter fewer and Erlang C beside it."""
+    days = f"means of {replications} days" if replications > 1 else "one day"
+    table = Table(title=f"Least staffing for {targets.describe()} ({days})", title_justify="left", show_lines=True)
+    for column in ("side", "counters", "p95 wait (min)", "abandon rate", "one counter fewer", "Erlang C"):
+        table.add_column(column, justify="right" if column != "side" else "left")
+    for name in SIDE_NAMES:
+        answer = answers[name]
+        fewer = "-"
+        if answer.one_fewer is not None:
+            fewer = (
+                f"p95 {_value(answer.one_fewer['p95_wait'], 'p95_wait')},"
+                f" abandon {_value(answer.one_fewer['abandon_rate'], 'abandon_rate')}"
+            )
+        table.add_row(
+            name,
+            _staffing_text(answer.staffing),
+            _value(answer.at_answer["p95_wait"], "p95_wait"),
+            _value(answer.at_answer["abandon_rate"], "abandon_rate"),
+            fewer,
+            "-" if answer.erlang_c is None else f"{answer.erlang_c} (steady state)",
+        )
+    table.caption = (
+        "Erlang C: the M/M/c answer for a steady Poisson stream with exponential service (shown where it applies)."
+    )
+    table.caption_justify = "left"
+    console.print(table)
+    for name in SIDE_NAMES:
+        if answers[name].periods:
+            _render_periods(answers[name], console)
+
+
+def _render_periods(answer: SideAnswer, console: Console) -> None:
+    table = Table(title=f"{answer.side}: least counters per schedule period", title_justify="left")
+    for column in ("from", "counters", "p95 wait (min)", "abandon rate"):
+        table.add_column(column, justify="right")
+    for row in answer.periods:
+        table.add_row(
+            row["from"],
+            str(row["counters"]),
+            _value(row["p95_wait"], "p95_wait"),
+            _value(row["abandon_rate"], "abandon_rate"),
+        )
+    console.print(table)
+
+
+def staffing_data(answers: dict[str, SideAnswer], targets: Targets, day: dict[str, Any]) -> dict[str, Any]:
+    """The search's answer as plain data (``staff --json``), with the resulting day."""
+    return {
+        "targets": asdict(targets),
+        "sides": {
+            name: {**asdict(answer), "staffing": _json_staffing(answer.staffing)} for name, answer in answers.items()
+        },
+        "day": day,
+    }
