@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -104,12 +104,12 @@ def run(
     quiet: QuietOption = False,
 ) -> None:
     """Simulate one day (or several) and print both sides' summary and the verdict."""
-    with _user_errors(), LazyProgress("simulating", quiet) as progress:
+    with _user_errors(), LazyProgress("simulating", quiet) as progress, ExitStack() as closing:
         day, _ = _load(scenario, sellers=sellers, collectors=collectors, seed=seed)
         if replications == 1 and scheduler is None and store is None:
             data = day_data(run_day(day, lambda minute: progress.clock(minute, day.open_minutes)))
         else:
-            runner = _runner(day, workers, scheduler, store, progress)
+            runner = _runner(day, workers, scheduler, store, progress, closing)
             tasks = [Task(None, None, r) for r in range(replications)]
             results = runner.run(day, tasks)
             days = [results[task] for task in tasks]
@@ -141,7 +141,7 @@ def sweep(
     quiet: QuietOption = False,
 ) -> None:
     """Run a grid of counter counts on the same customers and show each point's verdict."""
-    with _user_errors(), LazyProgress("sweeping", quiet) as progress:
+    with _user_errors(), LazyProgress("sweeping", quiet) as progress, ExitStack() as closing:
         if metric not in SIDE_METRICS:
             raise ScenarioError(f"--metric {metric}: unknown; use one of {', '.join(SIDE_METRICS)}")
         if sellers is None and collectors is None:
@@ -150,7 +150,7 @@ def sweep(
         day, _ = _load(scenario, seed=seed)
         seller_counts: tuple[Staffing, ...] = parse_counts(sellers, "--sellers") if sellers else (None,)
         collector_counts: tuple[Staffing, ...] = parse_counts(collectors, "--collectors") if collectors else (None,)
-        runner = _runner(day, workers, scheduler, store, progress)
+        runner = _runner(day, workers, scheduler, store, progress, closing)
         cells = run_sweep(day, seller_counts, collector_counts, replications, runner)
         data = sweep_data(cells, day, replications, metric)
         output = to_json(data) + "\n" if json_output else None
@@ -180,16 +180,16 @@ def staff(
     quiet: QuietOption = False,
 ) -> None:
     """Find the least counters on each side that meet the targets, and show that day."""
-    with _user_errors(), LazyProgress("searching", quiet) as progress:
+    with _user_errors(), LazyProgress("searching", quiet) as progress, ExitStack() as closing:
         if max_p95_wait is None and max_abandon_rate is None:
             raise ScenarioError("give a target: --max-p95-wait MINUTES and/or --max-abandon-rate SHARE")
         targets = Targets(max_p95_wait=max_p95_wait, max_abandon_rate=max_abandon_rate)
         day, _ = _load(scenario, seed=seed)
-        runner = _runner(day, workers, scheduler, store, progress)
+        runner = _runner(day, workers, scheduler, store, progress, closing)
         answers = search_staffing(day, targets, replications, runner)
         staffed = day.overridden(sellers=answers["selling"].staffing, collectors=answers["collecting"].staffing)
         tasks = [Task(None, None, r) for r in range(replications)]
-        results = _runner(staffed, workers, scheduler, None, progress).run(staffed, tasks)
+        results = _runner(staffed, workers, scheduler, None, progress, closing).run(staffed, tasks)
         days = [results[task] for task in tasks]
         day_result = (
             combine_days(days, [replication_seed(day.seed, r) for r in range(replications)])
@@ -244,9 +244,16 @@ def _load(source: str, **overrides: Any) -> tuple[Scenario, str]:
 
 
 def _runner(
-    day: Scenario, workers: int | None, scheduler: str | None, store: Path | None, progress: LazyProgress
+    day: Scenario,
+    workers: int | None,
+    scheduler: str | None,
+    store: Path | None,
+    progress: LazyProgress,
+    closing: ExitStack,
 ) -> Runner:
-    results = ResultStore(store, scenario_fingerprint(day, __version__)) if store is not None else None
+    results = None
+    if store is not None:
+        results = closing.enter_context(ResultStore(store, scenario_fingerprint(day, __version__)))
     return Runner(workers=workers or default_workers(), scheduler=scheduler, store=results, progress=progress.tasks)
 
 

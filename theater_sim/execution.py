@@ -77,14 +77,29 @@ class Runner:
         return _on_processes(min(self.workers, len(tasks)), scenario, tasks)
 
 
+# The scenario a worker process runs, sent once when the worker starts rather
+# than with every task (a process-pool initializer can only leave it here).
+_worker_scenario: Scenario | None = None
+
+
+def _start_worker(scenario: Scenario) -> None:
+    global _worker_scenario
+    _worker_scenario = scenario
+
+
+def _run_in_worker(task: Task) -> dict[str, Any]:
+    assert _worker_scenario is not None
+    return run_task(_worker_scenario, task)
+
+
 def _on_processes(workers: int, scenario: Scenario, tasks: list[Task]) -> Iterator[tuple[Task, dict[str, Any]]]:
     # At most two tasks in flight per worker, so an interrupted run has not
     # queued (and lost) the whole grid, and results stream out as they finish.
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(scenario,)) as pool:
         queue = iter(tasks)
         running: dict[Future[dict[str, Any]], Task] = {}
         for task in queue:
-            running[pool.submit(run_task, scenario, task)] = task
+            running[pool.submit(_run_in_worker, task)] = task
             if len(running) >= 2 * workers:
                 break
         while running:
@@ -94,7 +109,7 @@ def _on_processes(workers: int, scenario: Scenario, tasks: list[Task]) -> Iterat
                 yield task, future.result()
                 following = next(queue, None)
                 if following is not None:
-                    running[pool.submit(run_task, scenario, following)] = following
+                    running[pool.submit(_run_in_worker, following)] = following
 
 
 def _on_dask(address: str, scenario: Scenario, tasks: list[Task]) -> Iterator[tuple[Task, dict[str, Any]]]:
@@ -103,7 +118,7 @@ def _on_dask(address: str, scenario: Scenario, tasks: list[Task]) -> Iterator[tu
     except ImportError:
         raise ScenarioError("--scheduler needs Dask: pip install 'theater-sim[distributed]'") from None
     try:
-        client = Client(address, timeout="10s", set_as_default=False)
+        client = Client(address, timeout="5s")
     except (OSError, TimeoutError) as error:
         raise ScenarioError(f"--scheduler {address}: cannot reach the Dask scheduler ({error})") from None
     with client:

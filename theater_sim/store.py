@@ -73,3 +73,9 @@ class ResultStore:
 
     def close(self) -> None:
         self._db.close()
+
+    def __enter__(self) -> ResultStore:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
