@@ -15,6 +15,7 @@ from typing import Annotated
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from theater_sim.clock import ClockTime
 from theater_sim.distributions import ServiceDistribution, Uniform
@@ -70,7 +71,7 @@ class Arrivals(BaseModel):
     trace: Annotated[str, Field(min_length=1)] | None = None
     showtimes: ShowtimeArrivals | None = None
     #: Filled by the loader from the ``trace`` file: minutes after opening, sorted.
-    trace_at_minute: tuple[float, ...] | None = Field(default=None, exclude=True, repr=False)
+    trace_at_minute: SkipJsonSchema[tuple[float, ...] | None] = Field(default=None, exclude=True, repr=False)
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Arrivals:

@@ -6,9 +6,11 @@ short message on stderr and exit status 2, never a traceback.
 
 from __future__ import annotations
 
+import asyncio
+import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -18,20 +20,25 @@ from pydantic import ValidationError
 from rich.console import Console
 
 from theater_sim import __version__
-from theater_sim.day import run_day
+from theater_sim.day import summarise_day
 from theater_sim.errors import ScenarioError, format_validation_error
 from theater_sim.execution import Runner, default_workers
+from theater_sim.exports import customer_csv_chunks, hourly_csv
+from theater_sim.live import play
 from theater_sim.loading import bundled_scenarios, load_scenario
+from theater_sim.plotting import plot_day, plot_sweep
 from theater_sim.progress import LazyProgress
 from theater_sim.replication import combine_days, replication_seed
-from theater_sim.report import render_day, render_scenario_list, render_validated, to_json
+from theater_sim.report import plain, render_day, render_scenario_list, render_validated, to_json
 from theater_sim.report_plans import render_staffing, render_sweep, staffing_data, sweep_csv, sweep_data
-from theater_sim.scenario import MAX_COUNTERS_PER_SIDE, MAX_SEED, Scenario
+from theater_sim.scenario import MAX_COUNTERS_PER_SIDE, MAX_SEED, Scenario, scenario_json_schema
 from theater_sim.staffing_search import Targets, search_staffing
 from theater_sim.store import ResultStore
 from theater_sim.summary import SIDE_METRICS, day_data
 from theater_sim.sweep import parse_counts, run_sweep
 from theater_sim.tasks import Staffing, Task, scenario_fingerprint
+from theater_sim.theater import prepare_day, simulate_day
+from theater_sim.watching import Dashboard, PlainTicker, status_table
 
 __all__ = ["app", "main"]
 
@@ -67,6 +74,7 @@ StoreOption = Annotated[
     Path | None, typer.Option(help="SQLite file keeping every finished day; a rerun skips what is there.")
 ]
 QuietOption = Annotated[bool, typer.Option("--quiet", help="No progress bar.")]
+ForceOption = Annotated[bool, typer.Option("--force", help="Overwrite output files that already exist.")]
 
 
 def _version(value: bool) -> None:
@@ -102,12 +110,26 @@ def run(
     scheduler: SchedulerOption = None,
     store: StoreOption = None,
     quiet: QuietOption = False,
+    plot: Annotated[Path | None, typer.Option(help="Write a figure of the day (PNG); needs theater-sim[plot].")] = None,
+    csv_file: Annotated[Path | None, typer.Option("--csv", help="Write one row per customer to this CSV file.")] = None,
+    hourly_csv_file: Annotated[
+        Path | None, typer.Option("--hourly-csv", help="Write the hourly table to this CSV file.")
+    ] = None,
+    force: ForceOption = False,
 ) -> None:
-    """Simulate one day (or several) and print both sides' summary and the verdict."""
+    """Simulate one day (or several) and print both sides' summary and the verdict.
+
+    With --replications, --plot and --csv show the first replication (the scenario's own seed).
+    """
     with _user_errors(), LazyProgress("simulating", quiet) as progress, ExitStack() as closing:
+        outputs = {"--plot": plot, "--csv": csv_file, "--hourly-csv": hourly_csv_file}
+        for option, path in outputs.items():
+            _check_writable(option, path, force)
         day, _ = _load(scenario, sellers=sellers, collectors=collectors, seed=seed)
+        records = None
         if replications == 1 and scheduler is None and store is None:
-            data = day_data(run_day(day, lambda minute: progress.clock(minute, day.open_minutes)))
+            records = simulate_day(day, lambda minute: progress.clock(minute, day.open_minutes))
+            data = day_data(summarise_day(day, records))
         else:
             runner = _runner(day, workers, scheduler, store, progress, closing)
             tasks = [Task(None, None, r) for r in range(replications)]
@@ -115,6 +137,15 @@ def run(
             days = [results[task] for task in tasks]
             seeds = [replication_seed(day.seed, r) for r in range(replications)]
             data = combine_days(days, seeds) if replications > 1 else days[0]
+        if plot is not None or csv_file is not None:
+            records = records or simulate_day(day)
+            first = data if replications == 1 else day_data(summarise_day(day, records))
+            if plot is not None:
+                plot_day(records, first, day, plot)
+            if csv_file is not None:
+                _write_chunks(csv_file, customer_csv_chunks(records))
+        if hourly_csv_file is not None:
+            _write_chunks(hourly_csv_file, [hourly_csv(data)])
         output = to_json(data) + "\n" if json_output else None
     if output is not None:
         sys.stdout.write(output)
@@ -134,7 +165,10 @@ def sweep(
     csv_file: Annotated[
         Path | None, typer.Option("--csv", help="Also write every cell's metrics to this CSV file.")
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing --csv file.")] = False,
+    plot: Annotated[
+        Path | None, typer.Option(help="Write a heat map of the metric with the verdict boundary (PNG).")
+    ] = None,
+    force: ForceOption = False,
     workers: WorkersOption = None,
     scheduler: SchedulerOption = None,
     store: StoreOption = None,
@@ -146,7 +180,8 @@ def sweep(
             raise ScenarioError(f"--metric {metric}: unknown; use one of {', '.join(SIDE_METRICS)}")
         if sellers is None and collectors is None:
             raise ScenarioError("give --sellers, --collectors or both (ranges like 1:8, lists like 1,2,4)")
-        _check_writable(csv_file, force)
+        _check_writable("--csv", csv_file, force)
+        _check_writable("--plot", plot, force)
         day, _ = _load(scenario, seed=seed)
         seller_counts: tuple[Staffing, ...] = parse_counts(sellers, "--sellers") if sellers else (None,)
         collector_counts: tuple[Staffing, ...] = parse_counts(collectors, "--collectors") if collectors else (None,)
@@ -155,7 +190,9 @@ def sweep(
         data = sweep_data(cells, day, replications, metric)
         output = to_json(data) + "\n" if json_output else None
         if csv_file is not None:
-            _write(csv_file, sweep_csv(cells))
+            _write_chunks(csv_file, [sweep_csv(cells)])
+        if plot is not None:
+            plot_sweep(cells, metric, day, plot)
     if output is not None:
         sys.stdout.write(output)
     else:
@@ -204,6 +241,42 @@ def staff(
         render_staffing(answers, targets, replications, console)
         console.print()
         render_day(day_result, staffed, console, f"{scenario}, staffed as found")
+
+
+@app.command()
+def watch(
+    scenario: ScenarioArgument,
+    speed: Annotated[
+        float,
+        typer.Option(help="Simulated seconds per real second: 600 plays ten minutes a second; inf: at once."),
+    ] = 600.0,
+    sellers: Annotated[int | None, typer.Option(help="Selling counters all day, overriding the scenario.")] = None,
+    collectors: Annotated[int | None, typer.Option(help="Collecting counters all day (overrides).")] = None,
+    seed: SeedOption = None,
+) -> None:
+    """Play the day live: both lines, counters busy and idle, waits and the verdict so far."""
+    with _user_errors():
+        if not speed > 0:
+            raise ScenarioError(f"--speed {speed:g}: must be above 0 (600 = ten simulated minutes a second)")
+        day, _ = _load(scenario, sellers=sellers, collectors=collectors, seed=seed)
+    console = Console()
+    title = f"{plain(day.name)} (seed {day.seed}, x{speed:g} real time)"
+    viewer: Dashboard | PlainTicker = Dashboard(console, title) if console.is_terminal else PlainTicker(sys.stdout)
+    try:
+        with viewer:
+            records = asyncio.run(play(prepare_day(day), speed / 60.0, viewer))
+    except KeyboardInterrupt:
+        if viewer.last is not None:
+            console.print(status_table(viewer.last, f"Stopped at {viewer.last.clock}: the day so far"))
+        typer.echo("theater-sim: stopped (Ctrl-C)", err=True)
+        raise typer.Exit(130) from None
+    render_day(day_data(summarise_day(day, records)), day, console, scenario)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the scenario format (for editors and other tools)."""
+    sys.stdout.write(json.dumps(scenario_json_schema(), indent=2) + "\n")
 
 
 @app.command()
@@ -257,20 +330,25 @@ def _runner(
     return Runner(workers=workers or default_workers(), scheduler=scheduler, store=results, progress=progress.tasks)
 
 
-def _check_writable(path: Path | None, force: bool) -> None:
+def _check_writable(option: str, path: Path | None, force: bool) -> None:
+    """Refuse, before any work, to overwrite a file or write into a missing folder."""
     if path is None:
         return
     if path.exists() and not force:
-        raise ScenarioError(f"--csv {path}: already exists; add --force to overwrite it")
+        raise ScenarioError(f"{option} {path}: already exists; add --force to overwrite it")
+    if path.is_dir():
+        raise ScenarioError(f"{option} {path}: is a directory")
     if not path.parent.is_dir():
-        raise ScenarioError(f"--csv {path}: the folder {path.parent} does not exist")
+        raise ScenarioError(f"{option} {path}: the folder {path.parent} does not exist")
 
 
-def _write(path: Path, text: str) -> None:
+def _write_chunks(path: Path, chunks: Iterable[str]) -> None:
     try:
-        path.write_text(text, encoding="utf-8")
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            for chunk in chunks:
+                handle.write(chunk)
     except OSError as error:
-        raise ScenarioError(f"--csv {path}: cannot be written ({error.strerror or error})") from None
+        raise ScenarioError(f"{path}: cannot be written ({error.strerror or error})") from None
 
 
 @contextmanager

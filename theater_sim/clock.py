@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import AfterValidator
+from pydantic import AfterValidator, StringConstraints
 
 __all__ = ["ClockTime", "clock_label", "minutes_after_opening", "parse_clock_minutes"]
 
@@ -36,7 +36,9 @@ def _checked_clock(text: str) -> str:
     return text
 
 
-ClockTime = Annotated[str, AfterValidator(_checked_clock)]
+#: The pattern lets editors check clock times through the JSON Schema too.
+CLOCK_PATTERN = r"^([01][0-9]|2[0-4]):[0-5][0-9](:[0-5][0-9])?$"
+ClockTime = Annotated[str, StringConstraints(pattern=CLOCK_PATTERN), AfterValidator(_checked_clock)]
 
 
 def minutes_after_opening(clock: str, opens: str, *, is_end: bool = False) -> float:

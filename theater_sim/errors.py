@@ -92,6 +92,10 @@ def _friendly(item: Any) -> str:
         return "must be a list (lines starting with '- ')"
     if kind == "union_tag_not_found":
         return "needs a 'distribution' key (exponential, fixed, uniform, lognormal or gamma)"
+    if kind == "string_pattern_mismatch":
+        if item["ctx"]["pattern"] == r"\S":
+            return "must not be blank"
+        return f"{item['input']!r} is not a clock time like '19:30' or '19:30:15'"
     if kind == "string_type" and item["loc"] and item["loc"][-1] in _CLOCK_KEYS and isinstance(item["input"], int):
         return (
             f'must be a clock time in quotes, like "10:00" (unquoted, YAML reads 10:00 as the number {item["input"]})'

@@ -12,6 +12,7 @@ the verdict on a line of its own.
 from __future__ import annotations
 
 import json
+import math
 import unicodedata
 from typing import Any
 
@@ -42,6 +43,23 @@ def plain(text: str) -> str:
     """User text with control and bidi-override characters made visible, so a
     scenario name cannot move the cursor, recolour or reverse the terminal."""
     return "".join(f"\\u{ord(c):04x}" if unicodedata.category(c) in {"Cc", "Cf"} and c != "\n" else c for c in text)
+
+
+_BLOCKS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(values: list[float], width: int = 24) -> str:
+    """One block character per value (or per group of values, each its largest,
+    to fit ``width``), scaled to the largest (▁ for nothing).
+
+    Written by hand: rich has no sparkline, and eight block characters are all it takes.
+    """
+    group = max(1, math.ceil(len(values) / width))
+    values = [max(values[i : i + group]) for i in range(0, len(values), group)]
+    top = max(values, default=0)
+    if top <= 0:
+        return _BLOCKS[0] * len(values)
+    return "".join(_BLOCKS[0] if v <= 0 else _BLOCKS[max(1, math.ceil(v / top * 7))] for v in values)
 
 
 def to_json(data: dict[str, Any]) -> str:
@@ -156,6 +174,10 @@ def _summary_rows(data: dict[str, Any], scenario: Scenario) -> list[tuple[str, l
         row("wait max (min)", "wait_minutes.max", ".2f"),
         row("line length mean", "queue_length.mean", ".2f"),
         row("line length max", "queue_length.max", "count"),
+        (
+            "line by hour (longest)",
+            [sparkline([r["max_queue"] for r in data["sides"][n]["hourly"]]) for n in SIDE_NAMES],
+        ),
         row("in line at closing", "in_line_at_close", "count"),
     ]
     if data["showings"]:

@@ -37,6 +37,7 @@ __all__ = [
     "Side",
     "SideName",
     "VerdictSettings",
+    "scenario_json_schema",
 ]
 
 DEFAULT_SEED = 42
@@ -245,3 +246,11 @@ def _rescheduled(side: Side, side_name: str, counts: tuple[int, ...]) -> list[Co
     if isinstance(side.counters, int) or len(side.counters) != len(counts):
         raise ValueError(f"{side_name}: {len(counts)} period counts given, but the side has no such schedule")
     return [CounterPeriod(from_clock=p.from_clock, count=c) for p, c in zip(side.counters, counts, strict=True)]
+
+
+def scenario_json_schema() -> dict[str, object]:
+    """The JSON Schema of the scenario format, as editors want it."""
+    schema = Scenario.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "theater-sim scenario"
+    return schema

@@ -24,6 +24,7 @@ from array import array
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from functools import cached_property, partial
+from heapq import heappop, heappush
 from typing import Any
 
 import numpy as np
@@ -81,6 +82,7 @@ class SideRecords:
         left_line_at_minute: When each left the line: at service start, when
             giving up, or NaN for those who never joined it (balked).
         outcome: SERVED, BALKED or RENEGED.
+        counter: The counter (1, 2, ...) that served each customer (-1 if none).
         showing: The showing each holder came for (-1 if none).
         party_size: Tickets each customer bought or collected.
         capacity_changes: Counters open from each moment on, and why.
@@ -95,6 +97,7 @@ class SideRecords:
     service_start_at_minute: np.ndarray
     left_line_at_minute: np.ndarray
     outcome: np.ndarray
+    counter: np.ndarray
     showing: np.ndarray
     party_size: np.ndarray
     capacity_changes: tuple[CapacityChange, ...]
@@ -177,6 +180,8 @@ class SideRun:
         self.starts = array("d", [NAN]) * self.size
         self.left_line = array("d", [NAN]) * self.size
         self.outcome = array("b", [SERVED]) * self.size
+        self.counter = array("i", [-1]) * self.size
+        self.tally = [0, 0]  # customers arrived, customers served so far (for live views)
         self.dynamic_arrivals = array("d", [NAN]) * self.size if plan.arrival_at_minute is None else None
         self.close_snapshot = (0, 0)
         self.arrive = self._customer_flow(on_served)
@@ -189,20 +194,31 @@ class SideRun:
         """The callbacks a customer passes through; returns ``arrive(index)``."""
         env, bank, plan = self.env, self.bank, self.plan
         starts, left_line, outcome, dynamic = self.starts, self.left_line, self.outcome, self.dynamic_arrivals
+        counter, tally = self.counter, self.tally
         service = array("d", plan.service_minutes.tobytes())
         patience = None if plan.patience_minutes is None else array("d", plan.patience_minutes.tobytes())
         balk_at_line = plan.balk_at_line
         release = bank.release
+        # Which counter serves whom: the lowest-numbered free one (1, 2, ...).
+        free_counters: list[int] = []
+        opened = [0]
 
         def finish(event: Event) -> None:
             customer = event._value
             release(customer)
+            heappush(free_counters, counter[customer.index])
+            tally[1] += 1
             if on_served is not None:
                 on_served(customer.index, env.now)
 
         def start(customer: Customer) -> None:
             index = customer.index
             starts[index] = left_line[index] = env.now
+            if free_counters:
+                counter[index] = heappop(free_counters)
+            else:
+                opened[0] += 1
+                counter[index] = opened[0]
             Timeout(env, service[index], customer).callbacks.append(finish)
 
         def renege(event: Event) -> None:
@@ -213,6 +229,7 @@ class SideRun:
                 bank.leave_line(customer)
 
         def arrive(index: int) -> None:
+            tally[0] += 1
             if dynamic is not None:
                 dynamic[index] = env.now
             # Balk only at a real line: with a counter free, anyone walks up.
@@ -257,6 +274,7 @@ class SideRun:
         starts = np.frombuffer(self.starts, dtype=np.float64)
         left_line = np.frombuffer(self.left_line, dtype=np.float64)
         outcome = np.frombuffer(self.outcome, dtype=np.int8)
+        counter = np.frombuffer(self.counter, dtype=np.int32)
         # Read-only views, not copies: most days have no showings or parties.
         showing = plan.showing if plan.showing is not None else np.broadcast_to(np.int64(-1), (self.size,))
         party = plan.party_size if plan.party_size is not None else np.broadcast_to(np.int64(1), (self.size,))
@@ -266,7 +284,7 @@ class SideRun:
             came = np.flatnonzero(~np.isnan(moments))
             order = came[np.argsort(moments[came], kind="stable")]
             arrivals, service, starts, left_line = moments[order], service[order], starts[order], left_line[order]
-            outcome, showing, party = outcome[order], showing[order], party[order]
+            outcome, counter, showing, party = outcome[order], counter[order], showing[order], party[order]
         return SideRecords(
             counters=plan.schedule[0][1],
             open_minutes=plan.open_minutes,
@@ -275,6 +293,7 @@ class SideRun:
             service_start_at_minute=starts,
             left_line_at_minute=left_line,
             outcome=outcome,
+            counter=counter,
             showing=showing,
             party_size=party,
             capacity_changes=tuple(self.changes),

@@ -22,7 +22,7 @@ from theater_sim.scenario import Scenario, SideName
 from theater_sim.showtimes import SeatBook
 from theater_sim.simulation import SideRecords, SideRun, run_environment
 
-__all__ = ["DayRecords", "TicketRecords", "simulate_day"]
+__all__ = ["DayModel", "DayRecords", "TicketRecords", "prepare_day", "simulate_day"]
 
 
 @dataclass(frozen=True)
@@ -48,21 +48,46 @@ class DayRecords:
         return records
 
 
+@dataclass
+class DayModel:
+    """A day wired into its SimPy environment, ready to run (all at once, or
+    step by step for a live view); ``records()`` once the environment is empty."""
+
+    env: simpy.Environment
+    scenario: Scenario
+    selling: SideRun
+    collecting: SideRun
+    tickets: TicketRecords | None = None
+
+    def side(self, side_name: SideName) -> SideRun:
+        run: SideRun = getattr(self, side_name)
+        return run
+
+    def records(self) -> DayRecords:
+        return DayRecords(selling=self.selling.records(), collecting=self.collecting.records(), tickets=self.tickets)
+
+
+def prepare_day(scenario: Scenario) -> DayModel:
+    """Both sides of ``scenario``'s day in one new environment, nothing run yet."""
+    env = simpy.Environment()
+    if scenario.linked is not None:
+        return _linked_day(env, scenario)
+    selling = SideRun(env, side_plan(scenario, "selling"))
+    collecting = SideRun(env, side_plan(scenario, "collecting"))
+    return DayModel(env, scenario, selling, collecting)
+
+
 def simulate_day(scenario: Scenario, on_progress: Callable[[float], None] | None = None) -> DayRecords:
     """Run one day of ``scenario`` from its seed and return every customer's record.
 
     ``on_progress(minute)`` is told how far the simulated clock has got.
     """
-    env = simpy.Environment()
-    if scenario.linked is not None:
-        return _linked_day(env, scenario, on_progress)
-    selling = SideRun(env, side_plan(scenario, "selling"))
-    collecting = SideRun(env, side_plan(scenario, "collecting"))
-    run_environment(env, scenario.open_minutes, on_progress)
-    return DayRecords(selling=selling.records(), collecting=collecting.records())
+    model = prepare_day(scenario)
+    run_environment(model.env, scenario.open_minutes, on_progress)
+    return model.records()
 
 
-def _linked_day(env: simpy.Environment, scenario: Scenario, on_progress: Callable[[float], None] | None) -> DayRecords:
+def _linked_day(env: simpy.Environment, scenario: Scenario) -> DayModel:
     buyers = draw_buyers(scenario)
     at_counter = np.flatnonzero(~buyers.online)
     sold_showing = np.full(len(buyers.online), -1, dtype=np.int64)
@@ -82,9 +107,9 @@ def _linked_day(env: simpy.Environment, scenario: Scenario, on_progress: Callabl
         on_served=lambda index, _now: sell(int(at_counter[index])),
     )
     env.process(_online_sales(env, buyers.arrival_at_minute[buyers.online], np.flatnonzero(buyers.online), sell))
-    run_environment(env, scenario.open_minutes, on_progress)
+    # The ledger's arrays fill in as the day runs.
     tickets = TicketRecords(online=buyers.online, party_size=buyers.party_size, sold_showing=sold_showing)
-    return DayRecords(selling=selling.records(), collecting=collecting.records(), tickets=tickets)
+    return DayModel(env, scenario, selling, collecting, tickets)
 
 
 class _Seller:

@@ -1,0 +1,229 @@
+"""Figures of a day and of a sweep (matplotlib, the optional ``plot`` extra).
+
+The day: three panels over the clock, sharing their time axis: people
+waiting in line, each customer's wait by arrival time, and counters on duty,
+selling always in vermillion and collecting always in blue (Okabe-Ito
+colours, safe for colour-blind readers), overtime shaded, the verdict in the
+title. A sweep: the swept metric as a heat map per side with the cells'
+verdicts written in and the verdict boundary drawn, or, for one swept axis,
+both sides' metric as lines over shaded verdict bands. Part of the
+reporting edge.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from theater_sim.clock import clock_label
+from theater_sim.errors import ScenarioError
+from theater_sim.scenario import SIDE_NAMES, Scenario
+from theater_sim.simulation import BALKED, SideRecords
+from theater_sim.theater import DayRecords
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from theater_sim.sweep import SweepCell
+
+__all__ = ["SIDE_COLOURS", "plot_day", "plot_sweep"]
+
+SIDE_COLOURS = {"selling": "#D55E00", "collecting": "#0072B2"}
+SIDE_LABELS = {"selling": "selling (commands)", "collecting": "collecting (queries)"}
+VERDICT_COLOURS = {"Balanced": "#009E73", "Selling": "#D55E00", "Collecting": "#0072B2"}
+SHORT = {
+    "Balanced": "Balanced",
+    "Greater demand for selling tickets": "Selling",
+    "Greater demand for collecting tickets": "Collecting",
+}
+MAX_POINTS = 6000
+
+
+def _pyplot() -> Any:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        raise ScenarioError("--plot needs matplotlib: pip install 'theater-sim[plot]'") from None
+    return plt
+
+
+def _line_over_time(side: SideRecords, moments: np.ndarray) -> np.ndarray:
+    joined = side.outcome != BALKED
+    arrivals = side.arrival_at_minute[joined]
+    left = np.sort(side.left_line_at_minute[joined])
+    line: np.ndarray = np.searchsorted(arrivals, moments, side="right") - np.searchsorted(left, moments, side="right")
+    return line
+
+
+def _span_minutes(records: DayRecords, open_minutes: float) -> float:
+    ends = [open_minutes]
+    for name in SIDE_NAMES:
+        departures = records.side(name).departure_at_minute
+        if len(departures):
+            ends.append(float(departures.max()))
+    return max(ends)
+
+
+def _clock_axis(axes: Axes, span_minutes: float, scenario: Scenario) -> None:
+    hours = span_minutes / 60
+    every = max(1, math.ceil(hours / 12))
+    ticks = np.arange(0, hours + 1e-9, every)
+    axes.set_xticks(ticks)
+    axes.set_xticklabels([clock_label(t * 60, scenario.opens) for t in ticks])
+    axes.set_xlim(0, hours)
+    axes.set_xlabel(f"clock time (doors open {scenario.opens} to {clock_label(scenario.open_minutes, scenario.opens)})")
+
+
+def plot_day(records: DayRecords, data: dict[str, Any], scenario: Scenario, path: Path) -> None:
+    """Write the day's figure (PNG, or any format matplotlib knows from the suffix)."""
+    plt = _pyplot()
+    span = _span_minutes(records, scenario.open_minutes)
+    figure, (lines, waits, counters) = plt.subplots(3, 1, figsize=(11, 9), sharex=True, layout="constrained")
+    moments = np.linspace(0.0, span, 2000)
+    for name in SIDE_NAMES:
+        side = records.side(name)
+        colour, label = SIDE_COLOURS[name], SIDE_LABELS[name]
+        lines.step(moments / 60, _line_over_time(side, moments), where="post", color=colour, label=label)
+        served = side.served_mask
+        arrivals, waited = side.arrival_at_minute[served], side.wait_minutes
+        count = min(len(arrivals), MAX_POINTS)
+        pick: np.ndarray = np.linspace(0, max(len(arrivals) - 1, 0), count).astype(int)
+        waits.scatter(arrivals[pick] / 60, waited[pick], s=4, alpha=0.35, color=colour, linewidths=0)
+        hourly = [row for row in data["sides"][name]["hourly"] if row["arrived"]]
+        if hourly:  # one bar per hour with arrivals: no line drawn across empty hours
+            waits.hlines(
+                [row["mean_wait_minutes"] for row in hourly],
+                [row["hour"] for row in hourly],
+                [row["hour"] + 1 for row in hourly],
+                color=colour,
+                linewidth=2.5,
+                label=f"{name}: mean of each hour's arrivals",
+            )
+        _counters_step(counters, side, span, colour, label, offset=0.04 if name == "selling" else -0.04)
+    for axes in (lines, waits, counters):
+        axes.axvspan(scenario.open_minutes / 60, span / 60, color="0.9", zorder=0)
+        axes.grid(alpha=0.3)
+    lines.set_ylabel("people waiting in line")
+    lines.legend(loc="upper left")
+    if span > scenario.open_minutes:
+        lines.text(
+            scenario.open_minutes / 60, 0.98, " overtime", transform=lines.get_xaxis_transform(), va="top", color="0.4"
+        )
+    waits.set_ylabel("wait (minutes)\nby arrival time")
+    waits.legend(loc="upper left")
+    counters.set_ylabel("counters open\n(lines nudged apart)")
+    most = max(c.counters for name in SIDE_NAMES for c in records.side(name).capacity_changes)
+    counters.set_ylim(0, most + 0.6)
+    counters.yaxis.get_major_locator().set_params(integer=True)
+    _clock_axis(counters, span, scenario)
+    figure.suptitle(
+        f"{scenario.name}: {data['verdict']}\n"
+        f"pressure selling {data['sides']['selling']['demand_ratio']:.2f},"
+        f" collecting {data['sides']['collecting']['demand_ratio']:.2f} (seed {scenario.seed})",
+        fontsize=13,
+    )
+    _save(figure, path, plt)
+
+
+def _counters_step(axes: Axes, side: SideRecords, span: float, colour: str, label: str, offset: float) -> None:
+    times = [change.at_minute / 60 for change in side.capacity_changes] + [span / 60]
+    counts = [change.counters + offset for change in side.capacity_changes]
+    counts.append(counts[-1])
+    axes.step(times, counts, where="post", color=colour, label=label, linewidth=2)
+
+
+def _save(figure: Any, path: Path, plt: Any) -> None:
+    try:
+        figure.savefig(path, dpi=100)
+    except (OSError, ValueError) as error:
+        raise ScenarioError(f"--plot {path}: cannot be written ({error})") from None
+    finally:
+        plt.close(figure)
+
+
+def plot_sweep(cells: list[SweepCell], metric: str, scenario: Scenario, path: Path) -> None:
+    """Write the sweep's figure: heat maps with verdicts, or lines over verdict bands."""
+    plt = _pyplot()
+    sellers = list(dict.fromkeys(cell.sellers for cell in cells))
+    collectors = list(dict.fromkeys(cell.collectors for cell in cells))
+    if len(sellers) > 1 and len(collectors) > 1:
+        figure = _heat_maps(plt, cells, metric, sellers, collectors)
+    else:
+        figure = _metric_lines(plt, cells, metric, "sellers" if len(sellers) > 1 else "collectors")
+    note = "letters: verdict (B balanced, S selling, C collecting); black lines: where it changes"
+    subtitle = f"\n{note}" if len(sellers) > 1 and len(collectors) > 1 else ""
+    figure.suptitle(f"{scenario.name}: {metric} per staffing (seed {scenario.seed}){subtitle}", fontsize=12)
+    _save(figure, path, plt)
+
+
+def _heat_maps(plt: Any, cells: list[SweepCell], metric: str, sellers: list[Any], collectors: list[Any]) -> Any:
+    by_point = {(cell.sellers, cell.collectors): cell for cell in cells}
+    figure, panels = plt.subplots(
+        1, 2, figsize=(6 + 1.1 * len(collectors), 1.8 + 0.6 * len(sellers)), layout="constrained"
+    )
+    verdicts = np.array([[SHORT[by_point[(s, c)].verdict] for c in collectors] for s in sellers])
+    for axes, name, colours in zip(panels, SIDE_NAMES, ("Oranges", "Blues"), strict=True):
+        values = np.array([[by_point[(s, c)].sides[name][metric]["mean"] for c in collectors] for s in sellers])
+        # Waits span orders of magnitude across a sweep: colour by log10(1 + value), label true values.
+        image = axes.imshow(np.log10(1 + np.maximum(values, 0)), cmap=colours, origin="lower", aspect="auto")
+        bar = figure.colorbar(image, ax=axes, shrink=0.8)
+        bar.set_label(f"{metric}, log10(1 + value)")
+        shade = np.log10(1 + np.maximum(values, 0))
+        dark = shade > (shade.max() * 0.6 if shade.max() > 0 else 1)
+        for i in range(len(sellers)):
+            for j in range(len(collectors)):
+                text = f"{_short_number(values[i, j])}\n{verdicts[i, j][0]}"
+                axes.text(j, i, text, ha="center", va="center", fontsize=8, color="white" if dark[i, j] else "black")
+        _verdict_boundary(axes, verdicts)
+        axes.set_xticks(range(len(collectors)), [str(c) for c in collectors])
+        axes.set_yticks(range(len(sellers)), [str(s) for s in sellers])
+        axes.set_xlabel("collecting counters")
+        axes.set_ylabel("selling counters")
+        axes.set_title(f"{SIDE_LABELS[name]}", color=SIDE_COLOURS[name])
+    return figure
+
+
+def _short_number(value: float) -> str:
+    if value >= 100:
+        return f"{value:,.0f}"
+    return f"{value:.1f}" if value >= 10 else f"{value:.2f}"
+
+
+def _verdict_boundary(axes: Axes, verdicts: np.ndarray) -> None:
+    rows, columns = verdicts.shape
+    for i in range(rows):
+        for j in range(columns):
+            if j + 1 < columns and verdicts[i, j] != verdicts[i, j + 1]:
+                axes.plot([j + 0.5, j + 0.5], [i - 0.5, i + 0.5], color="black", linewidth=2.5)
+            if i + 1 < rows and verdicts[i, j] != verdicts[i + 1, j]:
+                axes.plot([j - 0.5, j + 0.5], [i + 0.5, i + 0.5], color="black", linewidth=2.5)
+
+
+def _metric_lines(plt: Any, cells: list[SweepCell], metric: str, axis: str) -> Any:
+    figure, axes = plt.subplots(figsize=(9, 5), layout="constrained")
+    counts = [cell.sellers if axis == "sellers" else cell.collectors for cell in cells]
+    xs = np.arange(len(cells))
+    for k, cell in enumerate(cells):
+        short = SHORT[cell.verdict]
+        axes.axvspan(k - 0.5, k + 0.5, color=VERDICT_COLOURS[short], alpha=0.12, zorder=0)
+        axes.text(k, 1.0, short, transform=axes.get_xaxis_transform(), ha="center", va="bottom", fontsize=8)
+        if k and cell.verdict != cells[k - 1].verdict:
+            axes.axvline(k - 0.5, color="black", linestyle="--", linewidth=1.5)
+    for name in SIDE_NAMES:
+        means = np.array([cell.sides[name][metric]["mean"] for cell in cells])
+        halves = np.array([cell.sides[name][metric]["half_width"] for cell in cells])
+        axes.errorbar(xs, means, yerr=halves, color=SIDE_COLOURS[name], marker="o", capsize=3, label=SIDE_LABELS[name])
+    if max(cell.sides[n][metric]["mean"] for cell in cells for n in SIDE_NAMES) > 100:
+        axes.set_yscale("symlog", linthresh=1.0)
+    axes.set_xticks(xs, [str(c) for c in counts])
+    axes.set_xlabel(f"{'selling' if axis == 'sellers' else 'collecting'} counters")
+    axes.set_ylabel(metric.replace("_", " ") + (" (minutes)" if "wait" in metric else ""))
+    axes.legend(loc="upper right")
+    axes.grid(alpha=0.3)
+    return figure
