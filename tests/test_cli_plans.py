@@ -115,3 +115,60 @@ def test_staff_unmeetable_target_exits_2(runner: CliRunner, tmp_path: Path) -> N
     result = runner.invoke(app, ["staff", str(scenario), "--max-p95-wait", "0", "--workers", "1"])
     assert result.exit_code == 2
     assert "selling: no staffing up to 10,000 counters" in result.stderr
+
+
+def test_replicated_json_keeps_identifiers_as_integers(runner: CliRunner) -> None:
+    """Means replace measurements, but hours, clocks, counters and seats stay what they were."""
+    data = json.loads(_ok(runner, "run", "opening-weekend", "--replications", "3", "--json", "--workers", "1"))
+    assert data["hours"] == 14
+    assert isinstance(data["sides"]["selling"]["counters"], int)
+    rows = data["sides"]["collecting"]["hourly"]
+    assert [row["hour"] for row in rows] == list(range(len(rows)))
+    assert all(isinstance(row["hour"], int) for row in data["hourly_verdicts"])
+    assert all(isinstance(showing["seats"], int) for showing in data["showings"])
+    for side in data["intervals"].values():
+        assert 0.0 <= side["utilisation"]["low"] <= side["utilisation"]["high"] <= 1.0
+        assert side["p95_wait"]["low"] >= 0.0
+
+
+def test_replicated_overtime_hours_average_over_every_day(runner: CliRunner) -> None:
+    """A day that ended earlier counts as quiet (zeros) in later overtime hours."""
+    data = json.loads(_ok(runner, "run", "tarantino-announced", "--replications", "3", "--json", "--workers", "1"))
+    last = data["sides"]["selling"]["hourly"][-1]
+    assert last["counters_on_duty"] <= 1.0
+    assert sum(row["served"] for row in data["sides"]["selling"]["hourly"]) == pytest.approx(5000)
+
+
+def test_store_is_shared_by_runs_with_other_counters_and_sweeps(runner: CliRunner, tmp_path: Path) -> None:
+    store = str(tmp_path / "shared.sqlite")
+    _ok(runner, "sweep", "balanced-day", "--sellers", "1:2", "--store", store, "--json", "--workers", "1")
+    ran = _ok(runner, "run", "balanced-day", "--sellers", "2", "--store", store, "--json")
+    assert ran == _ok(runner, "run", "balanced-day", "--sellers", "2", "--json")
+    refused = runner.invoke(app, ["run", "balanced-day", "--seed", "7", "--store", store])
+    assert refused.exit_code == 2
+    assert "another scenario, seed or theater-sim version" in refused.stderr
+
+
+@pytest.mark.parametrize("address", ["foo", "http://127.0.0.1:8786", "inproc://x", ""])
+def test_malformed_scheduler_address_exits_2(runner: CliRunner, address: str) -> None:
+    result = runner.invoke(app, ["sweep", "balanced-day", "--sellers", "1:2", "--scheduler", address])
+    assert result.exit_code == 2
+    assert "tcp://HOST:PORT" in result.stderr
+
+
+@pytest.mark.parametrize("path", ["", "/proc/no-such-thing/x.csv"])
+def test_unusable_csv_path_is_refused_before_the_work(runner: CliRunner, path: str) -> None:
+    result = runner.invoke(app, ["sweep", "balanced-day", "--sellers", "1:2", "--csv", path])
+    assert result.exit_code == 2
+    assert "--csv" in result.stderr
+
+
+def test_staff_warns_when_walkaways_meet_the_wait_target(runner: CliRunner) -> None:
+    data = json.loads(_ok(runner, "staff", "opening-weekend", "--max-p95-wait", "10", "--json", "--workers", "1"))
+    assert any("walk away" in note for note in data["notes"])
+
+
+def test_empty_sweep_axis_is_an_error(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["sweep", "balanced-day", "--sellers", ""])
+    assert result.exit_code == 2
+    assert "write a range" in result.stderr

@@ -47,7 +47,7 @@ def test_store_refuses_another_version(tmp_path: Path) -> None:
     scenario, _ = load_scenario("balanced-day")
     store = ResultStore(tmp_path / "r.sqlite", scenario_fingerprint(scenario, "0.0.1"))
     store.save("x", {})
-    with pytest.raises(ScenarioError, match="another theater-sim version"):
+    with pytest.raises(ScenarioError, match="seed or theater-sim version"):
         _store(tmp_path / "r.sqlite")
 
 
@@ -129,3 +129,36 @@ def test_unreachable_scheduler_is_a_user_error() -> None:
     scenario, _ = load_scenario("balanced-day")
     with pytest.raises(ScenarioError, match="cannot reach the Dask scheduler"):
         Runner(scheduler="tcp://127.0.0.1:9").run(scenario, [Task(None, None, 0)])
+
+
+def _children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(child) for child in path.read_text().split()] if path.exists() else []
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="uses /proc and the parent-death signal")
+def test_killed_sweep_leaves_no_worker_processes(tmp_path: Path) -> None:
+    """SIGKILL the parent of a two-worker sweep: its worker processes end too."""
+    store = tmp_path / "sweep.sqlite"
+    command = _sweep_command(store)
+    command[command.index("--workers") + 1] = "2"
+    victim = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while _rows(store) < 4 and time.monotonic() < deadline and victim.poll() is None:
+        time.sleep(0.02)
+    workers = _children(victim.pid)
+    assert workers, "the sweep started no worker processes"
+    os.kill(victim.pid, signal.SIGKILL)
+    victim.wait()
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in workers)

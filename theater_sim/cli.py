@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import os
 import sys
 from collections.abc import Iterable, Iterator
@@ -61,10 +62,10 @@ ScenarioArgument = Annotated[
 SeedOption = Annotated[int | None, typer.Option(help=f"Seed (0..{MAX_SEED}), overriding the scenario's.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout and nothing else.")]
 ReplicationsOption = Annotated[
-    int, typer.Option(min=1, max=MAX_REPLICATIONS, help="Independent days to run; numbers become means with 95% CIs.")
+    int, typer.Option(help=f"Independent days to run (1..{MAX_REPLICATIONS}); numbers become means with 95% CIs.")
 ]
 WorkersOption = Annotated[
-    int | None, typer.Option(min=1, max=256, help="Worker processes (default: all cores). Results never depend on it.")
+    int | None, typer.Option(help="Worker processes, 1..256 (default: all cores). Results never depend on it.")
 ]
 SchedulerOption = Annotated[
     str | None,
@@ -122,6 +123,9 @@ def run(
     With --replications, --plot and --csv show the first replication (the scenario's own seed).
     """
     with _user_errors(), LazyProgress("simulating", quiet) as progress, ExitStack() as closing:
+        _check_range("--replications", replications, 1, MAX_REPLICATIONS)
+        if workers is not None:
+            _check_range("--workers", workers, 1, 256)
         outputs = {"--plot": plot, "--csv": csv_file, "--hourly-csv": hourly_csv_file}
         for option, path in outputs.items():
             _check_writable(option, path, force)
@@ -131,9 +135,12 @@ def run(
             records = simulate_day(day, lambda minute: progress.clock(minute, day.open_minutes))
             data = day_data(summarise_day(day, records))
         else:
-            runner = _runner(day, workers, scheduler, store, progress, closing)
-            tasks = [Task(None, None, r) for r in range(replications)]
-            results = runner.run(day, tasks)
+            # Stored days are keyed on the scenario as written (with its seed), so a
+            # store can be shared by runs with other counters and by sweeps.
+            base, _ = _load(scenario, seed=seed)
+            runner = _runner(base, replications, workers, scheduler, store, progress, closing)
+            tasks = [Task(sellers, collectors, r) for r in range(replications)]
+            results = runner.run(base, tasks)
             days = [results[task] for task in tasks]
             seeds = [replication_seed(day.seed, r) for r in range(replications)]
             data = combine_days(days, seeds) if replications > 1 else days[0]
@@ -183,9 +190,11 @@ def sweep(
         _check_writable("--csv", csv_file, force)
         _check_writable("--plot", plot, force)
         day, _ = _load(scenario, seed=seed)
-        seller_counts: tuple[Staffing, ...] = parse_counts(sellers, "--sellers") if sellers else (None,)
-        collector_counts: tuple[Staffing, ...] = parse_counts(collectors, "--collectors") if collectors else (None,)
-        runner = _runner(day, workers, scheduler, store, progress, closing)
+        seller_counts: tuple[Staffing, ...] = parse_counts(sellers, "--sellers") if sellers is not None else (None,)
+        collector_counts: tuple[Staffing, ...] = (
+            parse_counts(collectors, "--collectors") if collectors is not None else (None,)
+        )
+        runner = _runner(day, replications, workers, scheduler, store, progress, closing)
         cells = run_sweep(day, seller_counts, collector_counts, replications, runner)
         data = sweep_data(cells, day, replications, metric)
         output = to_json(data) + "\n" if json_output else None
@@ -203,10 +212,10 @@ def sweep(
 def staff(
     scenario: ScenarioArgument,
     max_p95_wait: Annotated[
-        float | None, typer.Option(min=0, max=1440, help="Target: 95% of customers wait at most this many minutes.")
+        float | None, typer.Option(help="Target: 95% of customers wait at most this many minutes (0..1440).")
     ] = None,
     max_abandon_rate: Annotated[
-        float | None, typer.Option(min=0, max=1, help="Target: at most this share of customers walk away (0.02 = 2%).")
+        float | None, typer.Option(help="Target: at most this share of customers walk away (0..1; 0.02 = 2%).")
     ] = None,
     replications: ReplicationsOption = 1,
     seed: SeedOption = None,
@@ -220,13 +229,17 @@ def staff(
     with _user_errors(), LazyProgress("searching", quiet) as progress, ExitStack() as closing:
         if max_p95_wait is None and max_abandon_rate is None:
             raise ScenarioError("give a target: --max-p95-wait MINUTES and/or --max-abandon-rate SHARE")
+        if max_p95_wait is not None:
+            _check_range("--max-p95-wait", max_p95_wait, 0, 1440)
+        if max_abandon_rate is not None:
+            _check_range("--max-abandon-rate", max_abandon_rate, 0, 1)
         targets = Targets(max_p95_wait=max_p95_wait, max_abandon_rate=max_abandon_rate)
         day, _ = _load(scenario, seed=seed)
-        runner = _runner(day, workers, scheduler, store, progress, closing)
+        runner = _runner(day, replications, workers, scheduler, store, progress, closing)
         answers = search_staffing(day, targets, replications, runner)
         staffed = day.overridden(sellers=answers["selling"].staffing, collectors=answers["collecting"].staffing)
         tasks = [Task(None, None, r) for r in range(replications)]
-        results = _runner(staffed, workers, scheduler, None, progress, closing).run(staffed, tasks)
+        results = _runner(staffed, replications, workers, scheduler, None, progress, closing).run(staffed, tasks)
         days = [results[task] for task in tasks]
         day_result = (
             combine_days(days, [replication_seed(day.seed, r) for r in range(replications)])
@@ -316,14 +329,23 @@ def _load(source: str, **overrides: Any) -> tuple[Scenario, str]:
     return day.overridden(**overrides), origin
 
 
+def _check_range(option: str, value: float, low: float, high: float) -> None:
+    if not (math.isfinite(value) and low <= value <= high):
+        raise ScenarioError(f"{option} {value:g}: must lie within {low:g}..{high:g}")
+
+
 def _runner(
     day: Scenario,
+    replications: int,
     workers: int | None,
     scheduler: str | None,
     store: Path | None,
     progress: LazyProgress,
     closing: ExitStack,
 ) -> Runner:
+    _check_range("--replications", replications, 1, MAX_REPLICATIONS)
+    if workers is not None:
+        _check_range("--workers", workers, 1, 256)
     results = None
     if store is not None:
         results = closing.enter_context(ResultStore(store, scenario_fingerprint(day, __version__)))
@@ -334,12 +356,22 @@ def _check_writable(option: str, path: Path | None, force: bool) -> None:
     """Refuse, before any work, to overwrite a file or write into a missing folder."""
     if path is None:
         return
+    if not str(path).strip() or path.is_dir():
+        raise ScenarioError(f"{option} {str(path)!r}: give a file name")
     if path.exists() and not force:
         raise ScenarioError(f"{option} {path}: already exists; add --force to overwrite it")
-    if path.is_dir():
-        raise ScenarioError(f"{option} {path}: is a directory")
     if not path.parent.is_dir():
         raise ScenarioError(f"{option} {path}: the folder {path.parent} does not exist")
+    try:  # find out now, not after the work, that the file cannot be written
+        if path.exists():
+            with path.open("a"):
+                pass
+        else:
+            with path.open("x"):
+                pass
+            path.unlink()
+    except OSError as error:
+        raise ScenarioError(f"{option} {path}: cannot be written ({error.strerror or error})") from None
 
 
 def _write_chunks(path: Path, chunks: Iterable[str]) -> None:

@@ -8,7 +8,12 @@ finish, and tasks the store already holds are not run again.
 
 from __future__ import annotations
 
+import ctypes
 import os
+import re
+import signal
+import sys
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
@@ -80,11 +85,27 @@ class Runner:
 # The scenario a worker process runs, sent once when the worker starts rather
 # than with every task (a process-pool initializer can only leave it here).
 _worker_scenario: Scenario | None = None
+_PR_SET_PDEATHSIG = 1
 
 
 def _start_worker(scenario: Scenario) -> None:
     global _worker_scenario
     _worker_scenario = scenario
+    _die_with_parent()
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to end this worker when the process that started it dies, so a
+    sweep killed with SIGKILL leaves no orphans behind."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() == 1:  # the parent died before the request took effect
+        os._exit(1)
 
 
 def _run_in_worker(task: Task) -> dict[str, Any]:
@@ -112,17 +133,55 @@ def _on_processes(workers: int, scenario: Scenario, tasks: list[Task]) -> Iterat
                     running[pool.submit(_run_in_worker, following)] = following
 
 
+_SCHEDULER_ADDRESS = re.compile(r"^(tcp|tls)://[^\s/:]+:\d{1,5}$")
+CONNECT_SECONDS = 10.0
+
+
+def check_scheduler_address(address: str) -> None:
+    """Refuse what cannot be a Dask scheduler address before trying it."""
+    if not _SCHEDULER_ADDRESS.match(address):
+        raise ScenarioError(f"--scheduler {address!r}: write the scheduler's address as tcp://HOST:PORT")
+
+
+def _connect(address: str) -> Any:
+    """A Dask client, or a clear error within ``CONNECT_SECONDS``.
+
+    Dask's own timeout does not cover a port that answers but is no scheduler
+    (it can wait forever, or read garbage as a huge message), so the
+    connection is made on a daemon thread that is abandoned if it takes too long.
+    """
+    from distributed import Client
+
+    outcome: dict[str, Any] = {}
+
+    def connect() -> None:
+        try:
+            outcome["client"] = Client(address, timeout=f"{CONNECT_SECONDS / 2}s")
+        except BaseException as error:  # any failure to connect is the address's fault
+            outcome["error"] = error
+
+    thread = threading.Thread(target=connect, daemon=True)
+    thread.start()
+    thread.join(CONNECT_SECONDS)
+    if "client" in outcome:
+        return outcome["client"]
+    error = outcome.get("error")
+    reason = f"{type(error).__name__}: {error}" if error is not None else f"no answer within {CONNECT_SECONDS:g} s"
+    raise ScenarioError(f"--scheduler {address}: cannot reach the Dask scheduler ({reason})")
+
+
 def _on_dask(address: str, scenario: Scenario, tasks: list[Task]) -> Iterator[tuple[Task, dict[str, Any]]]:
     try:
-        from distributed import Client, as_completed
+        from distributed import as_completed
     except ImportError:
         raise ScenarioError("--scheduler needs Dask: pip install 'theater-sim[distributed]'") from None
-    try:
-        client = Client(address, timeout="5s")
-    except (OSError, TimeoutError) as error:
-        raise ScenarioError(f"--scheduler {address}: cannot reach the Dask scheduler ({error})") from None
+    check_scheduler_address(address)
+    client = _connect(address)
     with client:
-        remote_scenario = client.scatter(scenario, broadcast=True)
+        try:
+            remote_scenario = client.scatter(scenario, broadcast=True, timeout=CONNECT_SECONDS)
+        except (OSError, TimeoutError) as error:
+            raise ScenarioError(f"--scheduler {address}: the cluster has no workers to run on ({error})") from None
         futures = {client.submit(run_task, remote_scenario, task, pure=False): task for task in tasks}
         for future in as_completed(futures):
             yield futures[future], future.result()

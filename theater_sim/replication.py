@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from theater_sim.scenario import MAX_SEED, SIDE_NAMES
-from theater_sim.summary import SIDE_METRICS, metric_value, pressure_hours
+from theater_sim.summary import SIDE_METRICS, metric_bounds, metric_value, pressure_hours
 from theater_sim.verdict import decide
 
 __all__ = ["combine_days", "confidence_interval", "replication_seed", "t_quantile"]
@@ -40,16 +40,18 @@ def t_quantile(probability: float, degrees_of_freedom: int) -> float:
     return float(stdtrit(degrees_of_freedom, probability))
 
 
-def confidence_interval(values: list[float]) -> dict[str, float]:
+def confidence_interval(values: list[float], lowest: float = 0.0, highest: float = math.inf) -> dict[str, float]:
     """Mean and 95% Student-t interval of independent observations.
 
-    With one observation the half-width is 0 (no interval can be given).
+    The interval's ends are kept within what the metric can be (``lowest``,
+    ``highest``: every metric here is at least 0, shares at most 1); the
+    half-width is the t interval's. With one observation it is 0.
     """
     mean = statistics.fmean(values)
     if len(values) < 2:
         return {"mean": mean, "low": mean, "high": mean, "half_width": 0.0}
     half = t_quantile(0.5 + CONFIDENCE / 2, len(values) - 1) * statistics.stdev(values) / math.sqrt(len(values))
-    return {"mean": mean, "low": mean - half, "high": mean + half, "half_width": half}
+    return {"mean": mean, "low": max(lowest, mean - half), "high": min(highest, mean + half), "half_width": half}
 
 
 def combine_days(days: list[dict[str, Any]], seeds: list[int]) -> dict[str, Any]:
@@ -60,7 +62,7 @@ def combine_days(days: list[dict[str, Any]], seeds: list[int]) -> dict[str, Any]
     first day's, since times of autoscaling moves cannot be averaged.
     """
     first = days[0]
-    combined: dict[str, Any] = _mean_tree(days)
+    combined: dict[str, Any] = _mean_tree([_padded(day, days) for day in days])
     combined["seed"] = first["seed"]
     for name in SIDE_NAMES:
         combined["sides"][name]["capacity_changes"] = first["sides"][name]["capacity_changes"]
@@ -82,12 +84,34 @@ def combine_days(days: list[dict[str, Any]], seeds: list[int]) -> dict[str, Any]
     combined["verdict_agreement"] = sum(day["verdict"] == verdict.value for day in days)
     combined["intervals"] = {
         name: {
-            short: confidence_interval([metric_value(day["sides"][name], path) for day in days])
+            short: confidence_interval([metric_value(day["sides"][name], path) for day in days], *metric_bounds(short))
             for short, path in SIDE_METRICS.items()
         }
         for name in SIDE_NAMES
     }
     return combined
+
+
+def _padded(day: dict[str, Any], days: list[dict[str, Any]]) -> dict[str, Any]:
+    """The day with its hourly rows extended to the longest day's, by quiet hours.
+
+    A day that ended earlier had, in those later hours, nobody arriving, nobody
+    waiting and no counter on duty: zeros, not missing values.
+    """
+    padded = {**day, "sides": dict(day["sides"])}
+    for name in SIDE_NAMES:
+        longest = max((d["sides"][name]["hourly"] for d in days), key=len)
+        rows = day["sides"][name]["hourly"]
+        quiet = [
+            {
+                key: (0 if isinstance(value, int | float) and not isinstance(value, bool) and key != "hour" else value)
+                for key, value in row.items()
+            }
+            | {"until_end": False}
+            for row in longest[len(rows) :]
+        ]
+        padded["sides"][name] = {**day["sides"][name], "hourly": rows + quiet}
+    return padded
 
 
 def _hourly_verdicts(combined: dict[str, Any], tolerance: float, calm_below: float) -> list[str]:
@@ -100,8 +124,12 @@ def _hourly_verdicts(combined: dict[str, Any], tolerance: float, calm_below: flo
 
 
 def _mean_tree(nodes: list[Any]) -> Any:
-    """Average structurally alike data: dicts by key, lists by position, numbers by mean."""
+    """Average structurally alike data: dicts by key, lists by position, numbers by
+    mean. Values every day shares (an hour's number, a showing's seats, the
+    counters) are kept as they are, integers included."""
     first = nodes[0]
+    if not isinstance(first, dict | list) and all(node == first and type(node) is type(first) for node in nodes):
+        return first
     if isinstance(first, dict):
         return {key: _mean_tree([node[key] for node in nodes if key in node]) for key in first}
     if isinstance(first, list):

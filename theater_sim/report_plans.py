@@ -19,7 +19,7 @@ from rich.text import Text
 
 from theater_sim.report import VERDICT_STYLES, plain
 from theater_sim.scenario import SIDE_NAMES, Scenario
-from theater_sim.staffing_search import SideAnswer, Targets
+from theater_sim.staffing_search import SideAnswer, Targets, answer_notes
 from theater_sim.summary import SIDE_METRICS
 from theater_sim.sweep import SweepCell
 from theater_sim.tasks import Staffing
@@ -50,31 +50,49 @@ def _value(interval: dict[str, float], metric: str) -> str:
 
 
 def render_sweep(cells: list[SweepCell], metric: str, scenario: Scenario, replications: int, console: Console) -> None:
-    """The grid: sellers down, collectors across; verdict and metric per cell."""
+    """The grid (sellers down, collectors across), or a long table when the grid
+    would not fit the terminal: verdict and metric per staffing."""
     sellers = list(dict.fromkeys(cell.sellers for cell in cells))
     collectors = list(dict.fromkeys(cell.collectors for cell in cells))
     by_point = {(cell.sellers, cell.collectors): cell for cell in cells}
     days = f"{replications} replications each" if replications > 1 else "one day each"
-    table = Table(
-        title=f"{plain(scenario.name)}: verdict and {metric} (selling / collecting) per staffing, {days}",
-        title_justify="left",
-        show_lines=True,
-    )
-    table.add_column("sellers \\ collectors", justify="right", no_wrap=True)
-    for c in collectors:
-        table.add_column(_staffing_text(c), justify="center")
-    for s in sellers:
-        row: list[Text | str] = [_staffing_text(s)]
+    title = f"{plain(scenario.name)}: verdict and {metric} (selling / collecting) per staffing, {days}"
+    texts = {point: _cell_text(cell, metric) for point, cell in by_point.items()}
+    widest = max(len(line) for text in texts.values() for line in text.plain.splitlines())
+    if 24 + len(collectors) * (widest + 3) > console.width:
+        table = _long_sweep_table(cells, metric, title)
+    else:
+        table = Table(title=title, title_justify="left", show_lines=True)
+        table.add_column("sellers \\ collectors", justify="right", no_wrap=True)
         for c in collectors:
-            cell = by_point[(s, c)]
-            text = Text(_SHORT_VERDICT[cell.verdict], style=VERDICT_STYLES[cell.verdict])
-            selling, collecting = cell.sides["selling"][metric], cell.sides["collecting"][metric]
-            text.append(f"\n{_value(selling, metric)} / {_value(collecting, metric)}")
-            row.append(text)
-        table.add_row(*row)
+            table.add_column(_staffing_text(c), justify="center", no_wrap=True)
+        for s in sellers:
+            table.add_row(_staffing_text(s), *(texts[(s, c)] for c in collectors))
     table.caption = "Same customers at every point (common random numbers); ± is a 95% confidence half-width."
     table.caption_justify = "left"
     console.print(table)
+
+
+def _cell_text(cell: SweepCell, metric: str) -> Text:
+    text = Text(_SHORT_VERDICT[cell.verdict], style=VERDICT_STYLES[cell.verdict])
+    selling, collecting = cell.sides["selling"][metric], cell.sides["collecting"][metric]
+    text.append(f"\n{_value(selling, metric)} / {_value(collecting, metric)}")
+    return text
+
+
+def _long_sweep_table(cells: list[SweepCell], metric: str, title: str) -> Table:
+    table = Table(title=title, title_justify="left")
+    for column in ("sellers", "collectors", "verdict", f"selling {metric}", f"collecting {metric}"):
+        table.add_column(column, justify="left" if column == "verdict" else "right", no_wrap=True)
+    for cell in cells:
+        table.add_row(
+            _staffing_text(cell.sellers),
+            _staffing_text(cell.collectors),
+            Text(_SHORT_VERDICT[cell.verdict], style=VERDICT_STYLES[cell.verdict]),
+            _value(cell.sides["selling"][metric], metric),
+            _value(cell.sides["collecting"][metric], metric),
+        )
+    return table
 
 
 def sweep_data(cells: list[SweepCell], scenario: Scenario, replications: int, metric: str) -> dict[str, Any]:
@@ -151,6 +169,8 @@ def render_staffing(answers: dict[str, SideAnswer], targets: Targets, replicatio
     )
     table.caption_justify = "left"
     console.print(table)
+    for note in answer_notes(answers, targets):
+        console.print(Text(f"Note: {note}.", style="yellow"))
     for name in SIDE_NAMES:
         if answers[name].periods:
             _render_periods(answers[name], console)
@@ -174,6 +194,7 @@ def staffing_data(answers: dict[str, SideAnswer], targets: Targets, day: dict[st
     """The search's answer as plain data (``staff --json``), with the resulting day."""
     return {
         "targets": asdict(targets),
+        "notes": answer_notes(answers, targets),
         "sides": {
             name: {**asdict(answer), "staffing": _json_staffing(answer.staffing)} for name, answer in answers.items()
         },

@@ -55,7 +55,7 @@ class ResultStore:
         if others is not None:
             self._db.close()
             raise ScenarioError(
-                f"--store {path}: holds results of another scenario or another theater-sim version"
+                f"--store {path}: holds results of another scenario, seed or theater-sim version"
                 f" ({others[0]}, not {fingerprint}); use a new store file"
             )
 

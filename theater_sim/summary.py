@@ -9,6 +9,7 @@ searches and confidence intervals talk about.
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict
 from typing import Any
 
@@ -18,7 +19,7 @@ from theater_sim.metrics import SideMetrics
 from theater_sim.scenario import SIDE_NAMES, Scenario
 from theater_sim.verdict import Verdict, pressure_spans
 
-__all__ = ["SIDE_METRICS", "day_data", "metric_value", "pressure_hours"]
+__all__ = ["SIDE_METRICS", "day_data", "metric_bounds", "metric_value", "pressure_hours"]
 
 #: Short metric names -> their path inside a side's data.
 SIDE_METRICS: dict[str, str] = {
@@ -40,6 +41,11 @@ SIDE_METRICS: dict[str, str] = {
     "counter_hours": "counter_hours",
     "missed_starts": "missed_showtime_start",
 }
+
+
+def metric_bounds(metric: str) -> tuple[float, float]:
+    """The range a metric can take: shares lie in [0, 1], everything else is at least 0."""
+    return (0.0, 1.0) if metric in {"abandon_rate", "utilisation"} else (0.0, math.inf)
 
 
 def metric_value(side: dict[str, Any], path: str) -> float:

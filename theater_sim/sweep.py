@@ -20,7 +20,7 @@ from theater_sim.errors import ScenarioError
 from theater_sim.execution import Runner
 from theater_sim.replication import confidence_interval
 from theater_sim.scenario import MAX_COUNTERS_PER_SIDE, SIDE_NAMES, Scenario
-from theater_sim.summary import SIDE_METRICS, metric_value
+from theater_sim.summary import SIDE_METRICS, metric_bounds, metric_value
 from theater_sim.tasks import Staffing, Task
 from theater_sim.verdict import decide
 
@@ -149,7 +149,7 @@ def _side_results(results: dict[Task, dict[str, Any]], linked: bool) -> _SideLoo
 def _cell(s: Staffing, c: Staffing, days: list[dict[str, Any]], tolerance: float, calm_below: float) -> SweepCell:
     sides: dict[str, dict[str, dict[str, float]]] = {
         side: {
-            metric: confidence_interval([metric_value(day[side], path) for day in days])
+            metric: confidence_interval([metric_value(day[side], path) for day in days], *metric_bounds(metric))
             for metric, path in SIDE_METRICS.items()
         }
         for side in SIDE_NAMES
