@@ -198,7 +198,7 @@ class SideRun:
         service = array("d", plan.service_minutes.tobytes())
         patience = None if plan.patience_minutes is None else array("d", plan.patience_minutes.tobytes())
         balk_at_line = plan.balk_at_line
-        release = bank.release
+        release = bank.release_now
         # Which counter serves whom: the lowest-numbered free one (1, 2, ...).
         free_counters: list[int] = []
         opened = [0]
