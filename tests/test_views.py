@@ -105,7 +105,7 @@ def test_customer_csv_matches_the_json(runner: CliRunner, tmp_path: Path) -> Non
 
 @pytest.mark.parametrize("option", ["--csv", "--hourly-csv", "--plot"])
 def test_outputs_refuse_to_overwrite_without_force(runner: CliRunner, tmp_path: Path, option: str) -> None:
-    out = tmp_path / "exists.out"
+    out = tmp_path / ("exists.png" if option == "--plot" else "exists.out")
     out.write_text("keep me", encoding="utf-8")
     refused = runner.invoke(app, ["run", "balanced-day", option, str(out)])
     assert refused.exit_code == 2
@@ -217,3 +217,45 @@ def test_no_counter_serves_two_customers_at_once() -> None:
         order = np.argsort(starts)
         assert (starts[order][1:] >= ends[order][:-1] - 1e-12).all()
     assert set(records.counter.tolist()) <= {1, 2, 3, 4}
+
+
+def test_plot_without_suffix_is_checked_as_png(runner: CliRunner, tmp_path: Path) -> None:
+    """A name without a suffix becomes NAME.png, and an existing NAME.png is not overwritten."""
+    (tmp_path / "day.png").write_text("keep", encoding="utf-8")
+    refused = runner.invoke(app, ["run", "balanced-day", "--plot", str(tmp_path / "day")])
+    assert refused.exit_code == 2
+    assert "day.png: already exists" in refused.stderr
+    assert (tmp_path / "day.png").read_text(encoding="utf-8") == "keep"
+    bad = runner.invoke(app, ["run", "balanced-day", "--plot", str(tmp_path / "day.txt")])
+    assert bad.exit_code == 2
+    assert "write a figure as one of" in bad.stderr
+
+
+def test_two_outputs_may_not_share_a_file(runner: CliRunner, tmp_path: Path) -> None:
+    same = str(tmp_path / "same.csv")
+    result = runner.invoke(app, ["run", "balanced-day", "--csv", same, "--hourly-csv", same])
+    assert result.exit_code == 2
+    assert "give each output its own file" in result.stderr
+    assert not Path(same).exists()
+
+
+def test_watch_plain_mode_prints_the_final_line_once(runner: CliRunner) -> None:
+    watched = runner.invoke(app, ["watch", "balanced-day", "--speed", "inf"]).stdout
+    first_table = watched.index("Balanced day  (")
+    ticks = [line for line in watched[:first_table].splitlines() if "| so far:" in line]
+    assert len(ticks) == len(set(ticks))
+
+
+def test_hourly_csv_marks_rows_that_hold_a_long_overtime(runner: CliRunner, tmp_path: Path) -> None:
+    scenario = tmp_path / "long.yaml"
+    scenario.write_text(
+        "name: long\nselling: {arrivals: {total: 400}, service_minutes: {distribution: fixed, value: 600}}\n"
+        "collecting: {arrivals: {total: 10}, service_minutes: {distribution: fixed, value: 1}}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "hours.csv"
+    assert runner.invoke(app, ["run", str(scenario), "--hourly-csv", str(out)]).exit_code == 0
+    rows = [row for row in _read_csv(out) if row["side"] == "selling"]
+    assert rows[-1]["until_end"] == "True"
+    assert all(row["until_end"] == "False" for row in rows[:-1])
+    assert any(row["mean_wait_minutes"] == "" for row in rows)  # overtime hours: nobody arrived

@@ -63,7 +63,15 @@ class ShowtimeArrivals(BaseModel):
 class Arrivals(BaseModel):
     """How customers reach one side: exactly one of the five ways."""
 
-    model_config = _STRICT
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        strict=True,
+        allow_inf_nan=False,
+        json_schema_extra={
+            "oneOf": [{"required": [key]} for key in ("total", "rate_per_hour", "profile", "trace", "showtimes")]
+        },
+    )
 
     total: Annotated[int, Field(ge=0, le=MAX_ARRIVALS_PER_SIDE)] | None = None
     rate_per_hour: Annotated[float, Field(gt=0)] | None = None

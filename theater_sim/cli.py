@@ -39,7 +39,7 @@ from theater_sim.summary import SIDE_METRICS, day_data
 from theater_sim.sweep import parse_counts, run_sweep
 from theater_sim.tasks import Staffing, Task, scenario_fingerprint
 from theater_sim.theater import prepare_day, simulate_day
-from theater_sim.watching import Dashboard, PlainTicker, status_table
+from theater_sim.watching import Dashboard, PlainTicker, plain_status, status_table
 
 __all__ = ["app", "main"]
 
@@ -126,7 +126,9 @@ def run(
         _check_range("--replications", replications, 1, MAX_REPLICATIONS)
         if workers is not None:
             _check_range("--workers", workers, 1, 256)
+        plot = _figure_path(plot)
         outputs = {"--plot": plot, "--csv": csv_file, "--hourly-csv": hourly_csv_file}
+        _check_distinct(outputs)
         for option, path in outputs.items():
             _check_writable(option, path, force)
         day, _ = _load(scenario, sellers=sellers, collectors=collectors, seed=seed)
@@ -148,7 +150,7 @@ def run(
             records = records or simulate_day(day)
             first = data if replications == 1 else day_data(summarise_day(day, records))
             if plot is not None:
-                plot_day(records, first, day, plot)
+                plot_day(records, first, day, plot, replications)
             if csv_file is not None:
                 _write_chunks(csv_file, customer_csv_chunks(records))
         if hourly_csv_file is not None:
@@ -187,6 +189,8 @@ def sweep(
             raise ScenarioError(f"--metric {metric}: unknown; use one of {', '.join(SIDE_METRICS)}")
         if sellers is None and collectors is None:
             raise ScenarioError("give --sellers, --collectors or both (ranges like 1:8, lists like 1,2,4)")
+        plot = _figure_path(plot)
+        _check_distinct({"--csv": csv_file, "--plot": plot})
         _check_writable("--csv", csv_file, force)
         _check_writable("--plot", plot, force)
         day, _ = _load(scenario, seed=seed)
@@ -269,8 +273,8 @@ def watch(
 ) -> None:
     """Play the day live: both lines, counters busy and idle, waits and the verdict so far."""
     with _user_errors():
-        if not speed > 0:
-            raise ScenarioError(f"--speed {speed:g}: must be above 0 (600 = ten simulated minutes a second)")
+        if not speed >= 1:
+            raise ScenarioError(f"--speed {speed:g}: must be at least 1 (600 = ten simulated minutes a second)")
         day, _ = _load(scenario, sellers=sellers, collectors=collectors, seed=seed)
     console = Console()
     title = f"{plain(day.name)} (seed {day.seed}, x{speed:g} real time)"
@@ -279,8 +283,10 @@ def watch(
         with viewer:
             records = asyncio.run(play(prepare_day(day), speed / 60.0, viewer))
     except KeyboardInterrupt:
-        if viewer.last is not None:
+        if viewer.last is not None and console.is_terminal:
             console.print(status_table(viewer.last, f"Stopped at {viewer.last.clock}: the day so far"))
+        elif viewer.last is not None:
+            sys.stdout.write(f"Stopped at {viewer.last.clock}: the day so far\n{plain_status(viewer.last)}\n")
         typer.echo("theater-sim: stopped (Ctrl-C)", err=True)
         raise typer.Exit(130) from None
     render_day(day_data(summarise_day(day, records)), day, console, scenario)
@@ -350,6 +356,34 @@ def _runner(
     if store is not None:
         results = closing.enter_context(ResultStore(store, scenario_fingerprint(day, __version__)))
     return Runner(workers=workers or default_workers(), scheduler=scheduler, store=results, progress=progress.tasks)
+
+
+FIGURE_SUFFIXES = {".png", ".svg", ".pdf", ".jpg", ".jpeg"}
+
+
+def _figure_path(path: Path | None) -> Path | None:
+    """The file a figure really goes to: a name without a suffix gets ``.png``."""
+    if path is None or not str(path).strip() or str(path) == "-":
+        if path is not None:
+            raise ScenarioError(f"--plot {str(path)!r}: give a file name such as day.png")
+        return None
+    if not path.suffix:
+        return path.with_suffix(".png")
+    if path.suffix.lower() not in FIGURE_SUFFIXES:
+        raise ScenarioError(f"--plot {path}: write a figure as one of {', '.join(sorted(FIGURE_SUFFIXES))}")
+    return path
+
+
+def _check_distinct(outputs: dict[str, Path | None]) -> None:
+    """Refuse two outputs into one file (the second would silently replace the first)."""
+    seen: dict[Path, str] = {}
+    for option, path in outputs.items():
+        if path is None:
+            continue
+        key = path.resolve()
+        if key in seen:
+            raise ScenarioError(f"{option} {path}: is also the {seen[key]} file; give each output its own file")
+        seen[key] = option
 
 
 def _check_writable(option: str, path: Path | None, force: bool) -> None:

@@ -37,7 +37,7 @@ def _checked_clock(text: str) -> str:
 
 
 #: The pattern lets editors check clock times through the JSON Schema too.
-CLOCK_PATTERN = r"^([01][0-9]|2[0-4]):[0-5][0-9](:[0-5][0-9])?$"
+CLOCK_PATTERN = r"^(([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?|24:00(:00)?)$"
 ClockTime = Annotated[str, StringConstraints(pattern=CLOCK_PATTERN), AfterValidator(_checked_clock)]
 
 

@@ -10,7 +10,7 @@ draws many service times at once from a generator it is handed, and prints as
 from __future__ import annotations
 
 import math
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -35,8 +35,17 @@ Minutes = Annotated[float, Field(gt=0, le=MAX_SERVICE_MINUTES)]
 NonNegativeMinutes = Annotated[float, Field(ge=0, le=MAX_SERVICE_MINUTES)]
 
 
+def _require_tag(schema: dict[str, Any]) -> None:
+    """In the JSON Schema, the ``distribution`` key is required (it picks the kind)."""
+    required = schema.setdefault("required", [])
+    if "distribution" not in required:
+        required.insert(0, "distribution")
+
+
 class _Distribution(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, strict=True, allow_inf_nan=False, json_schema_extra=_require_tag
+    )
 
     @property
     def mean(self) -> float:

@@ -47,6 +47,7 @@ HOURLY_COLUMNS = [
     "counters_on_duty",
     "pressure",
     "overtime",
+    "until_end",
     "pressure_point",
 ]
 _OUTCOMES = {0: "served", BALKED: "balked", RENEGED: "reneged"}
@@ -114,10 +115,9 @@ def hourly_csv(data: dict[str, Any]) -> str:
     for side_name in SIDE_NAMES:
         for row in data["sides"][side_name]["hourly"]:
             verdict = verdicts.get(row["hour"])
-            writer.writerow(
-                [row[column] for column in HOURLY_COLUMNS[:2]]
-                + [side_name]
-                + [row[column] for column in HOURLY_COLUMNS[3:-1]]
-                + ["" if verdict is None else points.get(verdict, "collecting")]
-            )
+            cells = {**row, "side": side_name}
+            if not row["arrived"] or row["arrived"] == row["balked"] + row["reneged"]:
+                cells["mean_wait_minutes"] = ""  # nobody of that hour was served: no wait to report
+            cells["pressure_point"] = "" if verdict is None else points.get(verdict, "collecting")
+            writer.writerow([cells.get(column, "") for column in HOURLY_COLUMNS])
     return out.getvalue()

@@ -72,15 +72,24 @@ def _span_minutes(records: DayRecords, open_minutes: float) -> float:
 
 def _clock_axis(axes: Axes, span_minutes: float, scenario: Scenario) -> None:
     hours = span_minutes / 60
-    every = max(1, math.ceil(hours / 12))
+    # Steps that divide a day (or whole days), so equal labels mean equal times.
+    every = next((step for step in (1, 2, 3, 4, 6, 12, 24) if hours / step <= 12), 24 * math.ceil(hours / 24 / 12))
     ticks = np.arange(0, hours + 1e-9, every)
     axes.set_xticks(ticks)
-    axes.set_xticklabels([clock_label(t * 60, scenario.opens) for t in ticks])
+    axes.set_xticklabels([_clock_with_day(t * 60, scenario.opens) for t in ticks])
     axes.set_xlim(0, hours)
     axes.set_xlabel(f"clock time (doors open {scenario.opens} to {clock_label(scenario.open_minutes, scenario.opens)})")
 
 
-def plot_day(records: DayRecords, data: dict[str, Any], scenario: Scenario, path: Path) -> None:
+def _clock_with_day(minute: float, opens: str) -> str:
+    """``HH:MM``, with ``+Nd`` once the clock has passed midnight N times since opening."""
+    from theater_sim.clock import parse_clock_minutes
+
+    days = int((parse_clock_minutes(opens) + minute) // 1440)
+    return clock_label(minute, opens) + (f"\n+{days}d" if days else "")
+
+
+def plot_day(records: DayRecords, data: dict[str, Any], scenario: Scenario, path: Path, replications: int = 1) -> None:
     """Write the day's figure (PNG, or any format matplotlib knows from the suffix)."""
     plt = _pyplot()
     span = _span_minutes(records, scenario.open_minutes)
@@ -94,7 +103,15 @@ def plot_day(records: DayRecords, data: dict[str, Any], scenario: Scenario, path
         arrivals, waited = side.arrival_at_minute[served], side.wait_minutes
         count = min(len(arrivals), MAX_POINTS)
         pick: np.ndarray = np.linspace(0, max(len(arrivals) - 1, 0), count).astype(int)
-        waits.scatter(arrivals[pick] / 60, waited[pick], s=4, alpha=0.35, color=colour, linewidths=0)
+        waits.scatter(
+            arrivals[pick] / 60,
+            waited[pick],
+            s=4,
+            alpha=0.35,
+            color=colour,
+            linewidths=0,
+            label=f"{name}: each customer",
+        )
         hourly = [row for row in data["sides"][name]["hourly"] if row["arrived"]]
         if hourly:  # one bar per hour with arrivals: no line drawn across empty hours
             waits.hlines(
@@ -105,18 +122,20 @@ def plot_day(records: DayRecords, data: dict[str, Any], scenario: Scenario, path
                 linewidth=2.5,
                 label=f"{name}: mean of each hour's arrivals",
             )
-        _counters_step(counters, side, span, colour, label, offset=0.04 if name == "selling" else -0.04)
+        own_end = max(scenario.open_minutes, float(side.departure_at_minute.max()) if side.served else 0.0)
+        _counters_step(counters, side, own_end, colour, label, offset=0.04 if name == "selling" else -0.04)
     for axes in (lines, waits, counters):
         axes.axvspan(scenario.open_minutes / 60, span / 60, color="0.9", zorder=0)
         axes.grid(alpha=0.3)
     lines.set_ylabel("people waiting in line")
-    lines.legend(loc="upper left")
-    if span > scenario.open_minutes:
-        lines.text(
-            scenario.open_minutes / 60, 0.98, " overtime", transform=lines.get_xaxis_transform(), va="top", color="0.4"
+    lines.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+    if span - scenario.open_minutes > 0.05 * span:  # label only an overtime wide enough to hold it
+        counters.text(
+            scenario.open_minutes / 60, 0.03, " overtime", transform=counters.get_xaxis_transform(), color="0.4"
         )
+    _mark_showings(lines, scenario)
     waits.set_ylabel("wait (minutes)\nby arrival time")
-    waits.legend(loc="upper left")
+    waits.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, markerscale=3)
     counters.set_ylabel("counters open\n(lines nudged apart)")
     most = max(c.counters for name in SIDE_NAMES for c in records.side(name).capacity_changes)
     counters.set_ylim(0, most + 0.6)
@@ -125,10 +144,19 @@ def plot_day(records: DayRecords, data: dict[str, Any], scenario: Scenario, path
     figure.suptitle(
         f"{scenario.name}: {data['verdict']}\n"
         f"pressure selling {data['sides']['selling']['demand_ratio']:.2f},"
-        f" collecting {data['sides']['collecting']['demand_ratio']:.2f} (seed {scenario.seed})",
+        f" collecting {data['sides']['collecting']['demand_ratio']:.2f} (seed {scenario.seed}"
+        + (f", the first of {replications} replications)" if replications > 1 else ")"),
         fontsize=13,
     )
     _save(figure, path, plt)
+
+
+def _mark_showings(axes: Axes, scenario: Scenario) -> None:
+    """Dotted lines at each showing's start, labelled with its clock time."""
+    plan = scenario.showings()
+    for start, clock in zip(plan.starts_at_minute, plan.clocks, strict=True):
+        axes.axvline(start / 60, color="0.35", linestyle=":", linewidth=1)
+        axes.text(start / 60, 1.0, clock, transform=axes.get_xaxis_transform(), ha="center", va="bottom", fontsize=7)
 
 
 def _counters_step(axes: Axes, side: SideRecords, span: float, colour: str, label: str, offset: float) -> None:
@@ -152,13 +180,18 @@ def plot_sweep(cells: list[SweepCell], metric: str, scenario: Scenario, path: Pa
     plt = _pyplot()
     sellers = list(dict.fromkeys(cell.sellers for cell in cells))
     collectors = list(dict.fromkeys(cell.collectors for cell in cells))
+    fixed = ""
     if len(sellers) > 1 and len(collectors) > 1:
         figure = _heat_maps(plt, cells, metric, sellers, collectors)
     else:
-        figure = _metric_lines(plt, cells, metric, "sellers" if len(sellers) > 1 else "collectors")
+        axis = "sellers" if len(sellers) > 1 or (len(collectors) == 1 and sellers[0] is not None) else "collectors"
+        held = collectors[0] if axis == "sellers" else sellers[0]
+        other = "collectors" if axis == "sellers" else "sellers"
+        fixed = f", {other}: {'as in the scenario' if held is None else held}"
+        figure = _metric_lines(plt, cells, metric, axis)
     note = "letters: verdict (B balanced, S selling, C collecting); black lines: where it changes"
     subtitle = f"\n{note}" if len(sellers) > 1 and len(collectors) > 1 else ""
-    figure.suptitle(f"{scenario.name}: {metric} per staffing (seed {scenario.seed}){subtitle}", fontsize=12)
+    figure.suptitle(f"{scenario.name}: {metric} per staffing (seed {scenario.seed}{fixed}){subtitle}", fontsize=12)
     _save(figure, path, plt)
 
 
@@ -173,7 +206,10 @@ def _heat_maps(plt: Any, cells: list[SweepCell], metric: str, sellers: list[Any]
         # Waits span orders of magnitude across a sweep: colour by log10(1 + value), label true values.
         image = axes.imshow(np.log10(1 + np.maximum(values, 0)), cmap=colours, origin="lower", aspect="auto")
         bar = figure.colorbar(image, ax=axes, shrink=0.8)
-        bar.set_label(f"{metric}, log10(1 + value)")
+        top = float(values.max()) if values.size else 1.0
+        marks = [v for v in (0, 1, 3, 10, 30, 100, 300, 1000, 3000, 10000) if v <= max(top, 1)]
+        bar.set_ticks([math.log10(1 + v) for v in marks], labels=[str(v) for v in marks])
+        bar.set_label(_metric_label(metric) + " (log scale)")
         shade = np.log10(1 + np.maximum(values, 0))
         dark = shade > (shade.max() * 0.6 if shade.max() > 0 else 1)
         for i in range(len(sellers)):
@@ -187,6 +223,13 @@ def _heat_maps(plt: Any, cells: list[SweepCell], metric: str, sellers: list[Any]
         axes.set_ylabel("selling counters")
         axes.set_title(f"{SIDE_LABELS[name]}", color=SIDE_COLOURS[name])
     return figure
+
+
+def _metric_label(metric: str) -> str:
+    unit = " (minutes)" if "wait" in metric or metric == "overtime_minutes" else ""
+    unit = " (share, 0-1)" if metric in {"utilisation", "abandon_rate"} else unit
+    unit = " (people)" if "line" in metric else unit
+    return metric.replace("_", " ") + unit
 
 
 def _short_number(value: float) -> str:
@@ -223,7 +266,7 @@ def _metric_lines(plt: Any, cells: list[SweepCell], metric: str, axis: str) -> A
         axes.set_yscale("symlog", linthresh=1.0)
     axes.set_xticks(xs, [str(c) for c in counts])
     axes.set_xlabel(f"{'selling' if axis == 'sellers' else 'collecting'} counters")
-    axes.set_ylabel(metric.replace("_", " ") + (" (minutes)" if "wait" in metric else ""))
+    axes.set_ylabel(_metric_label(metric))
     axes.legend(loc="upper right")
     axes.grid(alpha=0.3)
     return figure

@@ -48,18 +48,28 @@ def plain(text: str) -> str:
 _BLOCKS = "▁▂▃▄▅▆▇█"
 
 
-def sparkline(values: list[float], width: int = 24) -> str:
-    """One block character per value (or per group of values, each its largest,
-    to fit ``width``), scaled to the largest (▁ for nothing).
+def sparkline(values: list[float], width: int = 24, top: float | None = None, group: int | None = None) -> str:
+    """One block character per value (or per ``group`` of values, each its
+    largest, to fit ``width``), scaled to ``top`` (default: the largest; ▁ for nothing).
 
     Written by hand: rich has no sparkline, and eight block characters are all it takes.
     """
-    group = max(1, math.ceil(len(values) / width))
+    group = group or max(1, math.ceil(len(values) / width))
     values = [max(values[i : i + group]) for i in range(0, len(values), group)]
-    top = max(values, default=0)
+    top = max(values, default=0) if top is None else top
     if top <= 0:
         return _BLOCKS[0] * len(values)
     return "".join(_BLOCKS[0] if v <= 0 else _BLOCKS[max(1, math.ceil(v / top * 7))] for v in values)
+
+
+def _sparklines(data: dict[str, Any]) -> list[str]:
+    """Both sides on one scale and one grouping of hours, left-aligned, so they compare."""
+    rows = {name: [r["max_queue"] for r in data["sides"][name]["hourly"]] for name in SIDE_NAMES}
+    longest = max(len(values) for values in rows.values())
+    group = max(1, math.ceil(longest / 24))
+    top = max(max(values, default=0) for values in rows.values())
+    lines = [sparkline(rows[name], top=top, group=group).ljust(math.ceil(longest / group)) for name in SIDE_NAMES]
+    return [line + (f" ({group} h each)" if group > 1 else "") for line in lines]
 
 
 def to_json(data: dict[str, Any]) -> str:
@@ -174,10 +184,7 @@ def _summary_rows(data: dict[str, Any], scenario: Scenario) -> list[tuple[str, l
         row("wait max (min)", "wait_minutes.max", ".2f"),
         row("line length mean", "queue_length.mean", ".2f"),
         row("line length max", "queue_length.max", "count"),
-        (
-            "line by hour (longest)",
-            [sparkline([r["max_queue"] for r in data["sides"][n]["hourly"]]) for n in SIDE_NAMES],
-        ),
+        ("line by hour (longest)", _sparklines(data)),
         row("in line at closing", "in_line_at_close", "count"),
     ]
     if data["showings"]:

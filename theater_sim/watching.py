@@ -20,11 +20,11 @@ from theater_sim.live import LiveStatus, SideStatus
 from theater_sim.report import VERDICT_STYLES
 from theater_sim.scenario import SIDE_NAMES
 
-__all__ = ["Dashboard", "PlainTicker", "status_table"]
+__all__ = ["Dashboard", "PlainTicker", "plain_status", "status_table"]
 
 SIDE_COLOURS = {"selling": "dark_orange3", "collecting": "dodger_blue2"}
-BAR_WIDTH = 30
-MAX_COUNTER_MARKS = 30
+BAR_WIDTH = 20
+MAX_COUNTER_MARKS = 8
 
 
 def nice_scale(longest: int) -> int:
@@ -36,14 +36,14 @@ def nice_scale(longest: int) -> int:
 
 
 def _line_bar(status: SideStatus, scale: int, colour: str) -> Text:
-    filled = min(BAR_WIDTH, math.ceil(BAR_WIDTH * status.line / scale))
+    filled = min(BAR_WIDTH, round(BAR_WIDTH * status.line / scale))
     return Text.assemble(("█" * filled, colour), ("·" * (BAR_WIDTH - filled), "grey50"))
 
 
 def _counter_marks(status: SideStatus) -> Text:
     shown = max(status.open, status.busy)
     if shown > MAX_COUNTER_MARKS:
-        return Text(f"{status.busy:,} busy / {status.open:,} open")
+        return Text(f"{status.busy:,}/{status.open:,}")
     busy = min(status.busy, shown)
     return Text.assemble(("■" * busy, "bold"), ("□" * (shown - busy), "grey50"), f" {status.busy}/{status.open}")
 
@@ -55,10 +55,10 @@ def status_table(status: LiveStatus, title: str, scale: int | None = None) -> Ta
     """
     scale = scale or nice_scale(max(status.selling.line, status.collecting.line))
     table = Table(title=title, title_justify="left", expand=False)
-    table.add_column("side", no_wrap=True, min_width=10)
-    table.add_column(f"line (full bar = {scale:,})", no_wrap=True)
-    for column in ("waiting", "counters busy", "arrived", "served", "mean wait (min)", "pressure"):
-        table.add_column(column, justify="left" if column == "counters busy" else "right", no_wrap=True)
+    table.add_column("side", no_wrap=True)
+    table.add_column(f"line (bar = {scale:,})", no_wrap=True)
+    for column in ("now", "busy", "came", "served", "wait", "press."):
+        table.add_column(column, justify="left" if column == "busy" else "right", no_wrap=True)
     for name in SIDE_NAMES:
         side = status.side(name)
         table.add_row(
@@ -73,7 +73,8 @@ def status_table(status: LiveStatus, title: str, scale: int | None = None) -> Ta
         )
     doors = "doors open" if status.doors_open else "doors closed, serving those still in line"
     table.caption = Text.assemble(
-        f"{status.clock} ({doors}) - verdict so far: ", (status.verdict.value, VERDICT_STYLES[status.verdict.value])
+        f"{status.clock} ({doors}); now: people in line; wait: mean minutes so far\nverdict so far: ",
+        (status.verdict.value, VERDICT_STYLES[status.verdict.value]),
     )
     table.caption_justify = "left"
     return table
@@ -117,13 +118,19 @@ class PlainTicker:
         self.stream.flush()
 
     def __call__(self, status: LiveStatus) -> None:
+        finished_before = self.last is not None and self.last.finished
         self.last = status
-        if status.minute < self.next_minute and not status.finished:
+        if finished_before or (status.minute < self.next_minute and not status.finished):
             return
         self.next_minute = (math.floor(status.minute / 60) + 1) * 60
-        parts = [
-            f"{name} line {s.line:,} busy {s.busy}/{s.open} served {s.served:,} wait {s.mean_wait_minutes:.2f}"
-            for name, s in ((n, status.side(n)) for n in SIDE_NAMES)
-        ]
-        self.stream.write(f"{status.clock} | {' | '.join(parts)} | so far: {status.verdict.value}\n")
+        self.stream.write(plain_status(status) + "\n")
         self.stream.flush()
+
+
+def plain_status(status: LiveStatus) -> str:
+    """One line of the theater's state, for output that is not a terminal."""
+    parts = [
+        f"{name} line {s.line:,} busy {s.busy}/{s.open} served {s.served:,} wait {s.mean_wait_minutes:.2f}"
+        for name, s in ((n, status.side(n)) for n in SIDE_NAMES)
+    ]
+    return f"{status.clock} | {' | '.join(parts)} | so far: {status.verdict.value}"
