@@ -127,13 +127,14 @@ def plot_day(records: DayRecords, data: dict[str, Any], scenario: Scenario, path
     for axes in (lines, waits, counters):
         axes.axvspan(scenario.open_minutes / 60, span / 60, color="0.9", zorder=0)
         axes.grid(alpha=0.3)
-    lines.set_ylabel("people waiting in line")
+    lines.set_ylabel("people waiting in line\n(tint: hour's pressure point)")
     lines.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
     if span - scenario.open_minutes > 0.05 * span:  # label only an overtime wide enough to hold it
         counters.text(
             scenario.open_minutes / 60, 0.03, " overtime", transform=counters.get_xaxis_transform(), color="0.4"
         )
-    _mark_showings(lines, scenario)
+    _mark_showings(lines, scenario, data)
+    _shade_pressure_hours(lines, data)
     waits.set_ylabel("wait (minutes)\nby arrival time")
     waits.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, markerscale=3)
     counters.set_ylabel("counters open\n(lines nudged apart)")
@@ -151,12 +152,25 @@ def plot_day(records: DayRecords, data: dict[str, Any], scenario: Scenario, path
     _save(figure, path, plt)
 
 
-def _mark_showings(axes: Axes, scenario: Scenario) -> None:
-    """Dotted lines at each showing's start, labelled with its clock time."""
+def _mark_showings(axes: Axes, scenario: Scenario, data: dict[str, Any]) -> None:
+    """Dotted lines at each showing's start, labelled with its clock time and
+    the tickets whose holders were still in line when it began."""
     plan = scenario.showings()
-    for start, clock in zip(plan.starts_at_minute, plan.clocks, strict=True):
+    late = [showing["missed_start"] for showing in data["showings"]]
+    for start, clock, missed in zip(plan.starts_at_minute, plan.clocks, late or [0] * len(plan.clocks), strict=True):
         axes.axvline(start / 60, color="0.35", linestyle=":", linewidth=1)
-        axes.text(start / 60, 1.0, clock, transform=axes.get_xaxis_transform(), ha="center", va="bottom", fontsize=7)
+        label = clock + (f"\n{missed:.0f} late" if missed else "")
+        axes.text(start / 60, 1.0, label, transform=axes.get_xaxis_transform(), ha="center", va="bottom", fontsize=7)
+
+
+def _shade_pressure_hours(axes: Axes, data: dict[str, Any]) -> None:
+    """Tint each open hour with the colour of the side that was its pressure point."""
+    colours = {"Greater demand for selling tickets": SIDE_COLOURS["selling"]}
+    colours["Greater demand for collecting tickets"] = SIDE_COLOURS["collecting"]
+    for row in data["hourly_verdicts"]:
+        colour = colours.get(row["verdict"])
+        if colour is not None:
+            axes.axvspan(row["hour"], row["hour"] + 1, color=colour, alpha=0.08, zorder=0, linewidth=0)
 
 
 def _counters_step(axes: Axes, side: SideRecords, span: float, colour: str, label: str, offset: float) -> None:
