@@ -174,7 +174,10 @@ def _on_dask(address: str, scenario: Scenario, tasks: list[Task]) -> Iterator[tu
     try:
         from distributed import as_completed
     except ImportError:
-        raise ScenarioError("--scheduler needs Dask: pip install 'theater-sim[distributed]'") from None
+        raise ScenarioError(
+            "--scheduler needs Dask: pip install 'theater-sim[distributed]'"
+            " (in a source checkout: pip install '.[distributed]')"
+        ) from None
     check_scheduler_address(address)
     client = _connect(address)
     with client:

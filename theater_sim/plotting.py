@@ -49,7 +49,9 @@ def _pyplot() -> Any:
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
     except ImportError:
-        raise ScenarioError("--plot needs matplotlib: pip install 'theater-sim[plot]'") from None
+        raise ScenarioError(
+            "--plot needs matplotlib: pip install 'theater-sim[plot]' (in a source checkout: pip install '.[plot]')"
+        ) from None
     return plt
 
 
