@@ -23,13 +23,12 @@ from rich.console import Console
 from theater_sim import __version__
 from theater_sim.day import summarise_day
 from theater_sim.errors import ScenarioError, format_validation_error
-from theater_sim.execution import Runner, default_workers
+from theater_sim.execution import Runner, default_workers, replicated_day
 from theater_sim.exports import customer_csv_chunks, hourly_csv
 from theater_sim.live import play
 from theater_sim.loading import bundled_scenarios, load_scenario
 from theater_sim.plotting import plot_day, plot_sweep
 from theater_sim.progress import LazyProgress
-from theater_sim.replication import combine_days, replication_seed
 from theater_sim.report import plain, render_day, render_scenario_list, render_validated, to_json
 from theater_sim.report_plans import render_staffing, render_sweep, staffing_data, sweep_csv, sweep_data
 from theater_sim.scenario import MAX_COUNTERS_PER_SIDE, MAX_SEED, Scenario, scenario_json_schema
@@ -37,7 +36,7 @@ from theater_sim.staffing_search import Targets, search_staffing
 from theater_sim.store import ResultStore
 from theater_sim.summary import SIDE_METRICS, day_data
 from theater_sim.sweep import parse_counts, run_sweep
-from theater_sim.tasks import Staffing, Task, scenario_fingerprint
+from theater_sim.tasks import Staffing, scenario_fingerprint
 from theater_sim.theater import prepare_day, simulate_day
 from theater_sim.watching import Dashboard, PlainTicker, plain_status, status_table
 
@@ -123,9 +122,7 @@ def run(
     With --replications, --plot and --csv show the first replication (the scenario's own seed).
     """
     with _user_errors(), LazyProgress("simulating", quiet) as progress, ExitStack() as closing:
-        _check_range("--replications", replications, 1, MAX_REPLICATIONS)
-        if workers is not None:
-            _check_range("--workers", workers, 1, 256)
+        _check_counts(replications, workers)
         plot = _figure_path(plot)
         outputs = {"--plot": plot, "--csv": csv_file, "--hourly-csv": hourly_csv_file}
         _check_distinct(outputs)
@@ -140,12 +137,8 @@ def run(
             # Stored days are keyed on the scenario as written (with its seed), so a
             # store can be shared by runs with other counters and by sweeps.
             base, _ = _load(scenario, seed=seed)
-            runner = _runner(base, replications, workers, scheduler, store, progress, closing)
-            tasks = [Task(sellers, collectors, r) for r in range(replications)]
-            results = runner.run(base, tasks)
-            days = [results[task] for task in tasks]
-            seeds = [replication_seed(day.seed, r) for r in range(replications)]
-            data = combine_days(days, seeds) if replications > 1 else days[0]
+            runner = _runner(base, workers, scheduler, store, progress, closing)
+            data = replicated_day(runner, base, replications, sellers, collectors)
         if plot is not None or csv_file is not None:
             records = records or simulate_day(day)
             first = data if replications == 1 else day_data(summarise_day(day, records))
@@ -185,6 +178,7 @@ def sweep(
 ) -> None:
     """Run a grid of counter counts on the same customers and show each point's verdict."""
     with _user_errors(), LazyProgress("sweeping", quiet) as progress, ExitStack() as closing:
+        _check_counts(replications, workers)
         if metric not in SIDE_METRICS:
             raise ScenarioError(f"--metric {metric}: unknown; use one of {', '.join(SIDE_METRICS)}")
         if sellers is None and collectors is None:
@@ -198,7 +192,7 @@ def sweep(
         collector_counts: tuple[Staffing, ...] = (
             parse_counts(collectors, "--collectors") if collectors is not None else (None,)
         )
-        runner = _runner(day, replications, workers, scheduler, store, progress, closing)
+        runner = _runner(day, workers, scheduler, store, progress, closing)
         cells = run_sweep(day, seller_counts, collector_counts, replications, runner)
         data = sweep_data(cells, day, replications, metric)
         output = to_json(data) + "\n" if json_output else None
@@ -231,6 +225,7 @@ def staff(
 ) -> None:
     """Find the least counters on each side that meet the targets, and show that day."""
     with _user_errors(), LazyProgress("searching", quiet) as progress, ExitStack() as closing:
+        _check_counts(replications, workers)
         if max_p95_wait is None and max_abandon_rate is None:
             raise ScenarioError("give a target: --max-p95-wait MINUTES and/or --max-abandon-rate SHARE")
         if max_p95_wait is not None:
@@ -239,17 +234,11 @@ def staff(
             _check_range("--max-abandon-rate", max_abandon_rate, 0, 1)
         targets = Targets(max_p95_wait=max_p95_wait, max_abandon_rate=max_abandon_rate)
         day, _ = _load(scenario, seed=seed)
-        runner = _runner(day, replications, workers, scheduler, store, progress, closing)
+        runner = _runner(day, workers, scheduler, store, progress, closing)
         answers = search_staffing(day, targets, replications, runner)
         staffed = day.overridden(sellers=answers["selling"].staffing, collectors=answers["collecting"].staffing)
-        tasks = [Task(None, None, r) for r in range(replications)]
-        results = _runner(staffed, replications, workers, scheduler, None, progress, closing).run(staffed, tasks)
-        days = [results[task] for task in tasks]
-        day_result = (
-            combine_days(days, [replication_seed(day.seed, r) for r in range(replications)])
-            if replications > 1
-            else days[0]
-        )
+        runner = _runner(staffed, workers, scheduler, None, progress, closing)
+        day_result = replicated_day(runner, staffed, replications)
         output = to_json(staffing_data(answers, targets, day_result)) + "\n" if json_output else None
     if output is not None:
         sys.stdout.write(output)
@@ -340,18 +329,20 @@ def _check_range(option: str, value: float, low: float, high: float) -> None:
         raise ScenarioError(f"{option} {value:g}: must lie within {low:g}..{high:g}")
 
 
+def _check_counts(replications: int, workers: int | None) -> None:
+    _check_range("--replications", replications, 1, MAX_REPLICATIONS)
+    if workers is not None:
+        _check_range("--workers", workers, 1, 256)
+
+
 def _runner(
     day: Scenario,
-    replications: int,
     workers: int | None,
     scheduler: str | None,
     store: Path | None,
     progress: LazyProgress,
     closing: ExitStack,
 ) -> Runner:
-    _check_range("--replications", replications, 1, MAX_REPLICATIONS)
-    if workers is not None:
-        _check_range("--workers", workers, 1, 256)
     results = None
     if store is not None:
         results = closing.enter_context(ResultStore(store, scenario_fingerprint(day, __version__)))

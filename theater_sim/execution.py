@@ -20,11 +20,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from theater_sim.errors import ScenarioError
+from theater_sim.replication import combine_days, replication_seed
 from theater_sim.scenario import Scenario
 from theater_sim.store import ResultStore
-from theater_sim.tasks import Task, run_task
+from theater_sim.tasks import Staffing, Task, run_task
 
-__all__ = ["Runner", "default_workers"]
+__all__ = ["Runner", "default_workers", "replicated_day"]
 
 Progress = Callable[[int, int], None]
 
@@ -188,3 +189,16 @@ def _on_dask(address: str, scenario: Scenario, tasks: list[Task]) -> Iterator[tu
         futures = {client.submit(run_task, remote_scenario, task, pure=False): task for task in tasks}
         for future in as_completed(futures):
             yield futures[future], future.result()
+
+
+def replicated_day(
+    runner: Runner, scenario: Scenario, replications: int, sellers: Staffing = None, collectors: Staffing = None
+) -> dict[str, Any]:
+    """The day's data over ``replications`` days at a staffing: the day itself
+    for one, else the means with their intervals (``combine_days``)."""
+    tasks = [Task(sellers, collectors, r) for r in range(replications)]
+    results = runner.run(scenario, tasks)
+    days = [results[task] for task in tasks]
+    if replications == 1:
+        return days[0]
+    return combine_days(days, [replication_seed(scenario.seed, r) for r in range(replications)])

@@ -20,7 +20,7 @@ from theater_sim.simulation import BALKED, RENEGED, SERVED, SideRecords
 from theater_sim.staffing import CapacityChange
 from theater_sim.staffing_time import CounterTime, counter_time
 
-__all__ = ["HourRow", "PeriodRow", "QueueStats", "SideMetrics", "WaitStats", "side_metrics"]
+__all__ = ["HourRow", "PeriodRow", "QueueStats", "SideMetrics", "WaitStats", "line_at", "side_metrics"]
 
 MINUTES_PER_HOUR = 60.0
 #: Hourly rows after closing; a longer overtime is summed into the last row.
@@ -200,7 +200,7 @@ def _joined_and_left(records: SideRecords) -> tuple[np.ndarray, np.ndarray]:
     return joined, np.sort(left)
 
 
-def _line_at(records: SideRecords, moments: np.ndarray) -> np.ndarray:
+def line_at(records: SideRecords, moments: np.ndarray) -> np.ndarray:
     """People in line at each of the given moments."""
     joined, left = _joined_and_left(records)
     line: np.ndarray = np.searchsorted(joined, moments, side="right") - np.searchsorted(left, moments, side="right")
@@ -234,7 +234,7 @@ def _hourly_rows(
     demanded = np.bincount(arrival_hour, weights=records.service_minutes, minlength=hours)
     balked = np.bincount(arrival_hour[records.outcome == BALKED], minlength=hours)
     reneged = np.bincount(arrival_hour[records.outcome == RENEGED], minlength=hours)
-    max_queue = _line_at(records, np.arange(hours) * MINUTES_PER_HOUR).astype(np.int64)
+    max_queue = line_at(records, np.arange(hours) * MINUTES_PER_HOUR).astype(np.int64)
     joined_hour = arrival_hour[records.outcome != BALKED]
     np.maximum.at(max_queue, joined_hour, line_after_join)
     open_hours = math.ceil(records.open_minutes / MINUTES_PER_HOUR)

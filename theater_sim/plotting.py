@@ -18,10 +18,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from theater_sim.clock import clock_label
+from theater_sim.clock import clock_label, parse_clock_minutes
 from theater_sim.errors import ScenarioError
+from theater_sim.metrics import line_at
 from theater_sim.scenario import SIDE_NAMES, Scenario
-from theater_sim.simulation import BALKED, SideRecords
+from theater_sim.simulation import SideRecords
 from theater_sim.theater import DayRecords
 
 if TYPE_CHECKING:
@@ -55,14 +56,6 @@ def _pyplot() -> Any:
     return plt
 
 
-def _line_over_time(side: SideRecords, moments: np.ndarray) -> np.ndarray:
-    joined = side.outcome != BALKED
-    arrivals = side.arrival_at_minute[joined]
-    left = np.sort(side.left_line_at_minute[joined])
-    line: np.ndarray = np.searchsorted(arrivals, moments, side="right") - np.searchsorted(left, moments, side="right")
-    return line
-
-
 def _span_minutes(records: DayRecords, open_minutes: float) -> float:
     ends = [open_minutes]
     for name in SIDE_NAMES:
@@ -85,8 +78,6 @@ def _clock_axis(axes: Axes, span_minutes: float, scenario: Scenario) -> None:
 
 def _clock_with_day(minute: float, opens: str) -> str:
     """``HH:MM``, with ``+Nd`` once the clock has passed midnight N times since opening."""
-    from theater_sim.clock import parse_clock_minutes
-
     days = int((parse_clock_minutes(opens) + minute) // 1440)
     return clock_label(minute, opens) + (f"\n+{days}d" if days else "")
 
@@ -100,7 +91,7 @@ def plot_day(records: DayRecords, data: dict[str, Any], scenario: Scenario, path
     for name in SIDE_NAMES:
         side = records.side(name)
         colour, label = SIDE_COLOURS[name], SIDE_LABELS[name]
-        lines.step(moments / 60, _line_over_time(side, moments), where="post", color=colour, label=label)
+        lines.step(moments / 60, line_at(side, moments), where="post", color=colour, label=label)
         served = side.served_mask
         arrivals, waited = side.arrival_at_minute[served], side.wait_minutes
         count = min(len(arrivals), MAX_POINTS)

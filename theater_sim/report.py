@@ -169,7 +169,7 @@ def _summary_rows(data: dict[str, Any], scenario: Scenario) -> list[tuple[str, l
         return label, [cell(name, path, spec) for name in SIDE_NAMES]
 
     rows: list[tuple[str, list[str]]] = [
-        ("counters", [_counters_cell(scenario, name, data) for name in SIDE_NAMES]),
+        ("counters", [_counters_cell(scenario, name) for name in SIDE_NAMES]),
         ("service time", [repr(scenario.side(n).service_minutes) for n in SIDE_NAMES]),
         row("arrived", "arrived", "count"),
         row("served", "served", "count"),
@@ -198,7 +198,7 @@ def _summary_rows(data: dict[str, Any], scenario: Scenario) -> list[tuple[str, l
     return rows
 
 
-def _counters_cell(scenario: Scenario, side_name: str, data: dict[str, Any]) -> str:
+def _counters_cell(scenario: Scenario, side_name: str) -> str:
     side = scenario.side(side_name)  # type: ignore[arg-type]
     if side.autoscale is not None:
         scale = side.autoscale
