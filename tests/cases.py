@@ -87,6 +87,15 @@ CORE_BAD_FILES: list[tuple[str, str, list[str]]] = [
     ("hours-nan", _dump(hours=float("nan")), ["hours", "finite"]),
     ("seed-negative", _dump(seed=-1), ["seed"]),
     ("tolerance-one", _dump(verdict={"tolerance": 1}), ["verdict.tolerance"]),
+    ("window-zero", _dump(verdict={"window_minutes": 0}), ["verdict.window_minutes", "greater than 0"]),
+    ("window-negative", _dump(verdict={"window_minutes": -15}), ["verdict.window_minutes"]),
+    (
+        "window-longer-than-day",
+        _dump(verdict={"window_minutes": 180}),
+        ["verdict.window_minutes", "longer than the day"],
+    ),
+    ("window-not-whole-seconds", _dump(verdict={"window_minutes": 0.001}), ["verdict.window_minutes", "whole number"]),
+    ("window-string", _dump(verdict={"window_minutes": "15m"}), ["verdict.window_minutes"]),
     ("distribution-unknown", _dump(**{"selling.service_minutes": {"distribution": "weibull"}}), ["weibull"]),
     ("distribution-missing", _dump(**{"selling.service_minutes": {"mean": 1}}), ["selling.service_minutes"]),
     (

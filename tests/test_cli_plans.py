@@ -10,6 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from theater_sim.cli import app
+from theater_sim.loading import load_scenario
+from theater_sim.verdict import decide
 
 
 def _ok(runner: CliRunner, *args: str) -> str:
@@ -92,6 +94,14 @@ def test_staff_names_counters_and_erlang_c(runner: CliRunner) -> None:
         (["staff", "balanced-day"], "give a target"),
         (["staff", "balanced-day", "--max-p95-wait", "-1"], "--max-p95-wait"),
         (["staff", "balanced-day", "--max-abandon-rate", "2"], "--max-abandon-rate"),
+        (["staff", "balanced-day", "--max-p95-wait", "5", "--confidence", "1"], "--confidence 1: must lie strictly"),
+        (["staff", "balanced-day", "--max-p95-wait", "5", "--confidence", "0"], "--confidence 0: must lie strictly"),
+        (["staff", "balanced-day", "--max-p95-wait", "5", "--confidence", "nan"], "--confidence nan"),
+        (
+            ["staff", "balanced-day", "--max-p95-wait", "5", "--confidence", "0.9", "--replications", "1"],
+            "use --replications 2 or more",
+        ),
+        (["staff", "balanced-day", "--max-p95-wait", "5", "--write-scenario", "/no/such/dir/x.yaml"], "does not exist"),
         (["run", "balanced-day", "--replications", "0"], "--replications"),
         (["run", "balanced-day", "--workers", "0"], "--workers"),
     ],
@@ -172,3 +182,149 @@ def test_empty_sweep_axis_is_an_error(runner: CliRunner) -> None:
     result = runner.invoke(app, ["sweep", "balanced-day", "--sellers", ""])
     assert result.exit_code == 2
     assert "write a range" in result.stderr
+
+
+def test_sweep_cells_give_the_verdict_run_gives_at_that_staffing(runner: CliRunner) -> None:
+    """Every cell of a sweep (table and JSON) says what `run` says at that staffing."""
+    args = ["sweep", "opening-weekend", "--sellers", "1:3", "--collectors", "1:3", "--workers", "1"]
+    data = json.loads(_ok(runner, *args, "--json"))
+    table = _ok(runner, *args)
+    short = {"Balanced": "Balanced", "Greater demand for selling tickets": "Selling"}
+    for cell in data["cells"]:
+        ran = json.loads(
+            _ok(
+                runner,
+                "run",
+                "opening-weekend",
+                "--sellers",
+                str(cell["sellers"]),
+                "--collectors",
+                str(cell["collectors"]),
+                "--json",
+            )
+        )
+        assert cell["verdict"] == ran["verdict"], cell
+        assert cell["sides"]["collecting"]["pressure"]["mean"] == ran["sides"]["collecting"]["pressure"]
+        assert short.get(cell["verdict"], "Collecting") in table
+    # One day per cell: no interval, said in JSON (null) and in the table's footer.
+    assert all(cell["sides"]["selling"]["p95_wait"]["half_width"] is None for cell in data["cells"])
+    assert "one day per point, so no confidence interval" in " ".join(table.split())
+    assert "±" not in table
+
+
+def test_opening_weekend_with_one_collector_names_collecting_at_any_seller_count(runner: CliRunner) -> None:
+    """Holders queue 36 min (p95) at one collector: every seller count says collecting."""
+    data = json.loads(
+        _ok(
+            runner,
+            "sweep",
+            "opening-weekend",
+            "--sellers",
+            "1:8",
+            "--collectors",
+            "1",
+            "--replications",
+            "3",
+            "--json",
+            "--workers",
+            "1",
+        )
+    )
+    for cell in data["cells"]:
+        assert cell["verdict"] == "Greater demand for collecting tickets", cell["sellers"]
+        assert cell["sides"]["collecting"]["p95_wait"]["mean"] > 4 * cell["sides"]["selling"]["p95_wait"]["mean"]
+
+
+def test_replicated_verdict_is_the_verdict_of_the_mean_pressures(runner: CliRunner) -> None:
+    data = json.loads(_ok(runner, "run", "announcement-rush", "--replications", "6", "--json", "--workers", "1"))
+    selling, collecting = (data["sides"][name]["pressure"] for name in ("selling", "collecting"))
+    assert data["verdict"] == decide(selling, collecting, data["tolerance"], data["calm_below"]).value
+    days = [
+        json.loads(_ok(runner, "run", "announcement-rush", "--seed", str(seed), "--json")) for seed in data["seeds"]
+    ]
+    assert selling == pytest.approx(sum(day["sides"]["selling"]["pressure"] for day in days) / 6)
+    assert data["verdict_agreement"] == sum(day["verdict"] == data["verdict"] for day in days)
+    busiest = data["sides"]["selling"]["busiest_window"]
+    assert busiest["clock"] == "11:00-11:15"
+    assert busiest["pressure"] == max(data["sides"]["selling"]["window_pressure"])
+
+
+def test_summary_says_why_the_verdict_says_what_it_says(runner: CliRunner) -> None:
+    table = _ok(runner, "run", "announcement-rush")
+    assert "pressure met (verdict's)" in table
+    assert "busiest 15-min window" in table
+    assert "11:00-11:15:" in table
+    assert "demand ratio (day average)" in table
+    assert "counter utilisation" in table
+    data = json.loads(_ok(runner, "run", "announcement-rush", "--json"))
+    assert data["window_minutes"] == 15
+    for side in data["sides"].values():
+        assert {"pressure", "busiest_window", "demand_ratio", "utilisation", "window_pressure"} <= side.keys()
+
+
+def test_staff_with_confidence_meets_the_target_with_the_upper_end(runner: CliRunner) -> None:
+    args = ["staff", "balanced-day", "--max-p95-wait", "2", "--workers", "1", "--json"]
+    by_mean = json.loads(_ok(runner, *args))
+    confident = json.loads(_ok(runner, *args, "--confidence", "0.99"))
+    assert by_mean["day"]["replications"] == 10  # the default: enough days for an interval
+    for name in ("selling", "collecting"):
+        answer = confident["sides"][name]
+        assert answer["at_answer"]["p95_wait"]["upper"] <= 2
+        assert answer["one_fewer"] is None or answer["one_fewer"]["p95_wait"]["upper"] > 2
+        assert answer["staffing"] >= by_mean["sides"][name]["staffing"]
+        assert answer["at_answer"]["p95_wait"]["half_width"] > 0
+
+
+def test_staff_writes_a_scenario_that_runs_to_the_same_day(runner: CliRunner, tmp_path: Path) -> None:
+    """The written scenario, run with the same replications, is the day staff showed and meets the target."""
+    out = tmp_path / "staffed.yaml"
+    args = ["staff", "opening-weekend", "--max-p95-wait", "6", "--replications", "4", "--workers", "1"]
+    data = json.loads(_ok(runner, *args, "--json", "--write-scenario", str(out)))
+    ran = json.loads(_ok(runner, "run", str(out), "--replications", "4", "--json", "--workers", "1"))
+    assert ran == data["day"]
+    for name in ("selling", "collecting"):
+        assert ran["sides"][name]["wait_minutes"]["p95"] <= 6 or data["sides"][name]["periods"]
+    assert "Written by theater-sim staff" in out.read_text(encoding="utf-8")
+    refused = runner.invoke(app, [*args, "--write-scenario", str(out)])
+    assert refused.exit_code == 2
+    assert "already exists; add --force" in refused.stderr
+    assert runner.invoke(app, [*args, "--write-scenario", str(out), "--force"]).exit_code == 0
+
+
+def test_staff_says_it_replaced_an_autoscaler_with_fixed_counts(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "fixed.yaml"
+    data = json.loads(
+        _ok(
+            runner,
+            "staff",
+            "autoscale",
+            "--max-p95-wait",
+            "10",
+            "--replications",
+            "2",
+            "--json",
+            "--workers",
+            "1",
+            "--write-scenario",
+            str(out),
+        )
+    )
+    notes = " ".join(data["notes"])
+    assert "selling: the scenario autoscales this side (1-6 counters)" in notes
+    assert "searched" in notes or "tried fixed counts" in notes
+    written, _ = load_scenario(str(out))
+    assert written.selling.autoscale is None
+    assert written.collecting.autoscale is None
+    assert written.selling.counters == data["sides"]["selling"]["staffing"]
+
+
+def test_scheduled_sides_show_the_margin_per_period(runner: CliRunner) -> None:
+    args = ["staff", "opening-weekend", "--max-p95-wait", "6", "--replications", "3", "--workers", "1"]
+    data = json.loads(_ok(runner, *args, "--json"))
+    for row in data["sides"]["collecting"]["periods"]:
+        assert "one_fewer" in row
+        if row["counters"] > 1:
+            assert row["one_fewer"]["p95_wait"]["mean"] > 6
+    table = _ok(runner, *args)
+    assert "one counter fewer in this period" in table
+    assert "must meet the target on its own" in " ".join(table.split())

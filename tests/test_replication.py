@@ -35,7 +35,8 @@ def test_confidence_interval_by_hand() -> None:
     half = 3.1824 * statistics.stdev([1.0, 2.0, 3.0, 4.0]) / 2
     assert interval["mean"] == 2.5
     assert interval["half_width"] == pytest.approx(half, rel=1e-4)
-    assert confidence_interval([5.0]) == {"mean": 5.0, "low": 5.0, "high": 5.0, "half_width": 0.0}
+    # One observation is no interval: no half-width at all (JSON null), not a zero one.
+    assert confidence_interval([5.0]) == {"mean": 5.0, "low": 5.0, "high": 5.0, "half_width": None}
 
 
 def test_combine_days_means_and_agreement() -> None:

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from theater_sim.scenario import Scenario
-from theater_sim.simulation import simulate_side
+from theater_sim.simulation import BALKED, SERVED, simulate_side
 from theater_sim.theater import simulate_day
 
 
@@ -146,3 +146,43 @@ def test_simulate_day_total_arrivals_exact_and_inside_day(seed: int) -> None:
         assert (arrivals >= 0).all()
         assert (arrivals <= 120.0).all()
         assert (np.diff(arrivals) >= 0).all()
+
+
+def test_simultaneous_departure_and_arrival_run_in_scheduling_order() -> None:
+    """README's fine print: same-minute events run in the order they were scheduled.
+
+    One counter, loss system (balk_at_line 0), a customer at the counter from
+    minute 0 to 2. An arrival at minute 2 scheduled after that departure (its
+    predecessor arrived at minute 1) finds the counter free; one scheduled
+    before it (its predecessor is the customer of minute 0) finds it busy."""
+    later = simulate_side(1, 10.0, np.array([0.0, 1.0, 2.0]), np.array([2.0, 0.5, 1.0]), balk_at_line=0)
+    assert later.outcome.tolist() == [SERVED, BALKED, SERVED]
+    assert later.service_start_at_minute[2] == 2.0
+    earlier = simulate_side(1, 10.0, np.array([0.0, 2.0]), np.array([2.0, 1.0]), balk_at_line=0)
+    assert earlier.outcome.tolist() == [SERVED, BALKED]
+
+
+def test_patience_running_out_as_the_counter_frees_loses() -> None:
+    """A holder whose patience ends at the minute their counter frees is served."""
+    records = simulate_side(
+        1, 10.0, np.array([0.0, 0.5]), np.array([2.0, 1.0]), patience_minutes=np.array([100.0, 1.5])
+    )
+    assert records.outcome.tolist() == [SERVED, SERVED]
+    assert records.service_start_at_minute[1] == 2.0
+
+
+def test_a_closing_counter_is_the_first_to_come_free() -> None:
+    """README's fine print: lowering the count closes whichever counters free up first;
+    no one is interrupted and the next customer takes the lowest-numbered free counter."""
+    records = simulate_side(
+        3,
+        20.0,
+        np.array([0.0, 0.0, 0.0, 1.0, 1.0]),
+        np.array([5.0, 3.0, 4.0, 2.0, 2.0]),
+        schedule=[(0.0, 3), (0.5, 1)],
+    )
+    # Counters 1-3 serve until 5, 3 and 4. With one counter left, counter 2 (free at 3)
+    # and counter 3 (free at 4) close; counter 1 stays, so the line waits for minute 5.
+    assert records.counter.tolist()[:3] == [1, 2, 3]
+    assert records.service_start_at_minute[3:].tolist() == [5.0, 7.0]
+    assert records.counter.tolist()[3:] == [1, 1]

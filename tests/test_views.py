@@ -30,6 +30,7 @@ from theater_sim.scenario import scenario_json_schema
 from theater_sim.simulation import simulate_side
 from theater_sim.summary import day_data
 from theater_sim.theater import prepare_day
+from theater_sim.verdict import Verdict
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -142,6 +143,22 @@ def test_watch_at_infinite_speed_equals_run(name: str) -> None:
     records = asyncio.run(play(prepare_day(scenario), math.inf, frames.append))
     assert day_data(summarise_day(scenario, records)) == day_data(run_day(scenario))
     assert frames[-1].finished
+
+
+@pytest.mark.parametrize("name", ["announcement-rush", "opening-weekend"])
+def test_watch_verdict_so_far_uses_the_run_rule(name: str) -> None:
+    """The live verdict is measured like the run's: at the end it is the run's verdict and
+    pressures; mid-day it is the rule applied to the customers so far."""
+    scenario, _ = load_scenario(name)
+    frames: list[Any] = []
+    asyncio.run(play(prepare_day(scenario), 30_000.0, frames.append, frame_seconds=0.001))
+    result = run_day(scenario)
+    assert frames[-1].verdict is result.verdict
+    assert frames[-1].selling.pressure == result.selling.pressure
+    assert frames[-1].collecting.pressure == result.collecting.pressure
+    if name == "announcement-rush":  # just after the 11:00 rush, buyers are the pressure point so far
+        at_noon = next(frame for frame in frames if frame.minute >= 120)
+        assert at_noon.verdict is Verdict.SELLING
 
 
 def test_watch_in_slices_equals_run_and_shows_the_line_growing() -> None:

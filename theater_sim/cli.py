@@ -32,6 +32,7 @@ from theater_sim.progress import LazyProgress
 from theater_sim.report import plain, render_day, render_scenario_list, render_validated, to_json
 from theater_sim.report_plans import render_staffing, render_sweep, staffing_data, sweep_csv, sweep_data
 from theater_sim.scenario import MAX_COUNTERS_PER_SIDE, MAX_SEED, Scenario, scenario_json_schema
+from theater_sim.scenario_file import staffed_scenario_yaml
 from theater_sim.staffing_search import Targets, search_staffing
 from theater_sim.store import ResultStore
 from theater_sim.summary import SIDE_METRICS, day_data
@@ -206,6 +207,9 @@ def sweep(
         render_sweep(cells, metric, day, replications, Console())
 
 
+STAFF_REPLICATIONS = 10
+
+
 @app.command()
 def staff(
     scenario: ScenarioArgument,
@@ -215,9 +219,24 @@ def staff(
     max_abandon_rate: Annotated[
         float | None, typer.Option(help="Target: at most this share of customers walk away (0..1; 0.02 = 2%).")
     ] = None,
-    replications: ReplicationsOption = 1,
+    confidence: Annotated[
+        float | None,
+        typer.Option(
+            help="Meet the targets with this confidence (0..1, e.g. 0.9): the upper end of a one-sided"
+            " interval over the replications must meet them, not just the mean. Needs 2+ replications."
+        ),
+    ] = None,
+    replications: Annotated[
+        int,
+        typer.Option(help=f"Independent days per staffing tried (1..{MAX_REPLICATIONS}); means with 95% CIs."),
+    ] = STAFF_REPLICATIONS,
     seed: SeedOption = None,
     json_output: JsonOption = False,
+    write_scenario: Annotated[
+        Path | None,
+        typer.Option(help="Write the scenario with the staffing found to this YAML file, ready for 'run'."),
+    ] = None,
+    force: ForceOption = False,
     workers: WorkersOption = None,
     scheduler: SchedulerOption = None,
     store: StoreOption = None,
@@ -226,19 +245,24 @@ def staff(
     """Find the least counters on each side that meet the targets, and show that day."""
     with _user_errors(), LazyProgress("searching", quiet) as progress, ExitStack() as closing:
         _check_counts(replications, workers)
-        if max_p95_wait is None and max_abandon_rate is None:
-            raise ScenarioError("give a target: --max-p95-wait MINUTES and/or --max-abandon-rate SHARE")
-        if max_p95_wait is not None:
-            _check_range("--max-p95-wait", max_p95_wait, 0, 1440)
-        if max_abandon_rate is not None:
-            _check_range("--max-abandon-rate", max_abandon_rate, 0, 1)
-        targets = Targets(max_p95_wait=max_p95_wait, max_abandon_rate=max_abandon_rate)
-        day, _ = _load(scenario, seed=seed)
+        targets = _staff_targets(max_p95_wait, max_abandon_rate, confidence, replications)
+        _check_writable("--write-scenario", write_scenario, force)
+        day, origin = _load(scenario, seed=seed)
         runner = _runner(day, workers, scheduler, store, progress, closing)
         answers = search_staffing(day, targets, replications, runner)
-        staffed = day.overridden(sellers=answers["selling"].staffing, collectors=answers["collecting"].staffing)
+        found = {name: answers[name].staffing for name in ("selling", "collecting")}
+        staffed = day.overridden(sellers=found["selling"], collectors=found["collecting"])
         runner = _runner(staffed, workers, scheduler, None, progress, closing)
         day_result = replicated_day(runner, staffed, replications)
+        if write_scenario is not None:
+            header = [
+                f"Written by theater-sim staff from {origin}: the least staffing for {targets.describe()}",
+                f"over {replications} day(s) from seed {day.seed}. Run it with: theater-sim run {write_scenario.name}",
+            ]
+            text = staffed_scenario_yaml(
+                day, found, source_folder=Path(origin).parent, target_folder=write_scenario.parent, header=header
+            )
+            _write_chunks(write_scenario, [text])
         output = to_json(staffing_data(answers, targets, day_result)) + "\n" if json_output else None
     if output is not None:
         sys.stdout.write(output)
@@ -247,6 +271,25 @@ def staff(
         render_staffing(answers, targets, replications, console)
         console.print()
         render_day(day_result, staffed, console, f"{scenario}, staffed as found")
+        if write_scenario is not None:
+            console.print(f"Wrote the staffed scenario to {write_scenario}.")
+
+
+def _staff_targets(
+    max_p95_wait: float | None, max_abandon_rate: float | None, confidence: float | None, replications: int
+) -> Targets:
+    if max_p95_wait is None and max_abandon_rate is None:
+        raise ScenarioError("give a target: --max-p95-wait MINUTES and/or --max-abandon-rate SHARE")
+    if max_p95_wait is not None:
+        _check_range("--max-p95-wait", max_p95_wait, 0, 1440)
+    if max_abandon_rate is not None:
+        _check_range("--max-abandon-rate", max_abandon_rate, 0, 1)
+    if confidence is not None:
+        if not (math.isfinite(confidence) and 0 < confidence < 1):
+            raise ScenarioError(f"--confidence {confidence:g}: must lie strictly between 0 and 1 (e.g. 0.9)")
+        if replications < 2:
+            raise ScenarioError("--confidence needs an interval: use --replications 2 or more")
+    return Targets(max_p95_wait=max_p95_wait, max_abandon_rate=max_abandon_rate, confidence=confidence)
 
 
 @app.command()

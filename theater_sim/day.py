@@ -49,13 +49,14 @@ def run_day(scenario: Scenario, on_progress: Callable[[float], None] | None = No
 def summarise_day(scenario: Scenario, records: DayRecords) -> DayResult:
     """Metrics, ledger and verdicts for records already simulated from ``scenario``."""
     plan = scenario.showings()
-    selling = side_metrics(records.selling, scenario.opens)
-    collecting = side_metrics(records.collecting, scenario.opens, plan.starts_at_minute)
+    window = scenario.verdict.window_minutes
+    selling = side_metrics(records.selling, scenario.opens, window_minutes=window)
+    collecting = side_metrics(records.collecting, scenario.opens, plan.starts_at_minute, window)
     tolerance, calm_below = scenario.verdict.tolerance, scenario.verdict.calm_below
     open_hours = min(len(selling.hourly), len(collecting.hourly), math.ceil(scenario.open_minutes / 60))
     return DayResult(
         scenario=scenario,
-        verdict=decide(selling.demand_ratio, collecting.demand_ratio, tolerance, calm_below),
+        verdict=decide(selling.pressure, collecting.pressure, tolerance, calm_below),
         selling=selling,
         collecting=collecting,
         hourly_verdicts=tuple(

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from theater_sim.clock import clock_label
+from theater_sim.pressure import side_pressure
 from theater_sim.scenario import SIDE_NAMES, SideName
 from theater_sim.simulation import SideRun
 from theater_sim.theater import DayModel, DayRecords
@@ -56,16 +57,24 @@ class LiveStatus:
         return status
 
 
-def _side_status(run: SideRun, minute: float, open_minutes: float) -> SideStatus:
+def _side_status(run: SideRun, minute: float, open_minutes: float, window_minutes: float) -> SideStatus:
+    """One side at ``minute``; its pressure is the one the verdict uses, over the customers so far."""
     starts = np.frombuffer(run.starts, dtype=np.float64)
     arrivals = run.plan.arrival_at_minute
     if arrivals is None:
         arrivals = np.frombuffer(run.dynamic_arrivals, dtype=np.float64)  # type: ignore[arg-type]
     started = ~np.isnan(starts)
     waits = starts[started] - arrivals[started]
-    came = ~np.isnan(arrivals) & (arrivals <= minute)
-    demanded = float(run.plan.service_minutes[came].sum())
-    open_minutes_so_far = _counter_minutes(run, min(minute, open_minutes))
+    came = np.flatnonzero(~np.isnan(arrivals) & (arrivals <= minute))
+    came = came[np.argsort(arrivals[came], kind="stable")]
+    met = side_pressure(
+        arrivals[came],
+        run.plan.service_minutes[came],
+        [(change.at_minute, change.counters) for change in run.changes],
+        open_minutes,
+        window_minutes,
+        until_minute=minute,
+    )
     return SideStatus(
         line=run.bank.line_length,
         busy=run.bank.count,
@@ -73,24 +82,15 @@ def _side_status(run: SideRun, minute: float, open_minutes: float) -> SideStatus
         arrived=run.tally[0],
         served=run.tally[1],
         mean_wait_minutes=float(waits.mean()) if len(waits) else 0.0,
-        pressure=demanded / open_minutes_so_far if open_minutes_so_far > 0 else 0.0,
+        pressure=met.pressure,
     )
-
-
-def _counter_minutes(run: SideRun, until_minute: float) -> float:
-    """Counter-minutes open from the opening until ``until_minute``."""
-    total = 0.0
-    changes = run.changes
-    for change, following in zip(changes, [*changes[1:], None], strict=True):
-        end = until_minute if following is None else min(following.at_minute, until_minute)
-        total += change.counters * max(0.0, end - change.at_minute)
-    return total
 
 
 def live_status(model: DayModel, minute: float) -> LiveStatus:
     """The theater's state at the simulated ``minute`` (at or after the last event)."""
     scenario = model.scenario
-    sides = {name: _side_status(model.side(name), minute, scenario.open_minutes) for name in SIDE_NAMES}
+    window = scenario.verdict.window_minutes
+    sides = {name: _side_status(model.side(name), minute, scenario.open_minutes, window) for name in SIDE_NAMES}
     verdict = decide(
         sides["selling"].pressure, sides["collecting"].pressure, scenario.verdict.tolerance, scenario.verdict.calm_below
     )

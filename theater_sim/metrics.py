@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from theater_sim.clock import clock_label
+from theater_sim.pressure import WindowPressure, side_pressure
 from theater_sim.simulation import BALKED, RENEGED, SERVED, SideRecords
 from theater_sim.staffing import CapacityChange
 from theater_sim.staffing_time import CounterTime, counter_time
@@ -101,6 +102,8 @@ class SideMetrics:
     queue_length: QueueStats
     utilisation: float
     demand_ratio: float
+    pressure: float
+    busiest_window: WindowPressure
     overtime_minutes: float
     counter_hours: float
     service_minutes_demanded: float
@@ -112,6 +115,8 @@ class SideMetrics:
     capacity_changes: tuple[CapacityChange, ...]
     hourly: tuple[HourRow, ...]
     periods: tuple[PeriodRow, ...] = ()
+    window_pressure: tuple[float, ...] = ()
+    window_arrived: tuple[int, ...] = ()
 
     @property
     def abandon_rate(self) -> float:
@@ -120,7 +125,10 @@ class SideMetrics:
 
 
 def side_metrics(
-    records: SideRecords, opens: str = "00:00", showing_starts_at_minute: tuple[float, ...] = ()
+    records: SideRecords,
+    opens: str = "00:00",
+    showing_starts_at_minute: tuple[float, ...] = (),
+    window_minutes: float = 15.0,
 ) -> SideMetrics:
     """Summarise one side's day.
 
@@ -130,7 +138,8 @@ def side_metrics(
     divided by the span. Utilisation divides busy counter-minutes by
     counter-minutes on duty. The demand ratio (pressure) divides the service
     minutes all arrivals asked for by the counter-minutes open while the
-    doors were open.
+    doors were open; ``pressure`` is the pressure as customers met it, in
+    windows of ``window_minutes`` (see ``pressure``).
     """
     waits = records.wait_minutes
     departures = records.departure_at_minute
@@ -144,6 +153,13 @@ def side_metrics(
     on_duty = float(staffing.on_duty_by_hour.sum())
     balked, reneged = records.count(BALKED), records.count(RENEGED)
     line_after_join = _line_after_each_join(records)
+    met = side_pressure(
+        records.arrival_at_minute,
+        records.service_minutes,
+        [(change.at_minute, change.counters) for change in records.capacity_changes],
+        records.open_minutes,
+        window_minutes,
+    )
     return SideMetrics(
         counters=records.counters,
         arrived=records.arrived,
@@ -157,6 +173,8 @@ def side_metrics(
         ),
         utilisation=busy / on_duty if on_duty else 0.0,
         demand_ratio=demanded / staffing.open_while_doors_open,
+        pressure=met.pressure,
+        busiest_window=met.busiest,
         overtime_minutes=max(0.0, last_departure - records.open_minutes),
         counter_hours=on_duty / MINUTES_PER_HOUR,
         service_minutes_demanded=demanded,
@@ -168,6 +186,8 @@ def side_metrics(
         capacity_changes=records.capacity_changes,
         hourly=_hourly_rows(records, staffing, line_after_join, span_minutes, hours, opens),
         periods=_schedule_periods(records, opens),
+        window_pressure=met.window_pressure,
+        window_arrived=met.window_arrived,
     )
 
 

@@ -24,6 +24,7 @@ from theater_sim.metrics import line_at
 from theater_sim.scenario import SIDE_NAMES, Scenario
 from theater_sim.simulation import SideRecords
 from theater_sim.theater import DayRecords
+from theater_sim.verdict import shown_pressures
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -135,10 +136,15 @@ def plot_day(records: DayRecords, data: dict[str, Any], scenario: Scenario, path
     counters.set_ylim(0, most + 0.6)
     counters.yaxis.get_major_locator().set_params(integer=True)
     _clock_axis(counters, span, scenario)
+    selling, collecting = shown_pressures(
+        data["sides"]["selling"]["pressure"],
+        data["sides"]["collecting"]["pressure"],
+        data["tolerance"],
+        data["calm_below"],
+    )
     figure.suptitle(
         f"{scenario.name}: {data['verdict']}\n"
-        f"pressure selling {data['sides']['selling']['demand_ratio']:.2f},"
-        f" collecting {data['sides']['collecting']['demand_ratio']:.2f} (seed {scenario.seed}"
+        f"pressure met selling {selling}, collecting {collecting} (seed {scenario.seed}"
         + (f", the first of {replications} replications)" if replications > 1 else ")"),
         fontsize=13,
     )
@@ -267,7 +273,7 @@ def _metric_lines(plt: Any, cells: list[SweepCell], metric: str, axis: str) -> A
             axes.axvline(k - 0.5, color="black", linestyle="--", linewidth=1.5)
     for name in SIDE_NAMES:
         means = np.array([cell.sides[name][metric]["mean"] for cell in cells])
-        halves = np.array([cell.sides[name][metric]["half_width"] for cell in cells])
+        halves = np.array([cell.sides[name][metric]["half_width"] or 0.0 for cell in cells])
         axes.errorbar(xs, means, yerr=halves, color=SIDE_COLOURS[name], marker="o", capsize=3, label=SIDE_LABELS[name])
     if max(cell.sides[n][metric]["mean"] for cell in cells for n in SIDE_NAMES) > 100:
         axes.set_yscale("symlog", linthresh=1.0)

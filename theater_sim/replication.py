@@ -12,16 +12,18 @@ from __future__ import annotations
 
 import math
 import statistics
+from dataclasses import asdict
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
+from theater_sim.pressure import busiest_window, window_edges
 from theater_sim.scenario import MAX_SEED, SIDE_NAMES
-from theater_sim.summary import SIDE_METRICS, metric_bounds, metric_value, pressure_hours
+from theater_sim.summary import SIDE_METRICS, metric_bounds, metric_value, pressure_hours, window_data
 from theater_sim.verdict import decide
 
-__all__ = ["combine_days", "confidence_interval", "replication_seed", "t_quantile"]
+__all__ = ["combine_days", "confidence_interval", "replication_seed", "t_quantile", "upper_bound"]
 
 CONFIDENCE = 0.95
 
@@ -42,20 +44,35 @@ def t_quantile(probability: float, degrees_of_freedom: int) -> float:
     return float(stdtrit(degrees_of_freedom, probability))
 
 
-def confidence_interval(values: list[float], lowest: float = 0.0, highest: float = math.inf) -> dict[str, float]:
+def confidence_interval(values: list[float], lowest: float = 0.0, highest: float = math.inf) -> dict[str, Any]:
     """Mean and 95% Student-t interval of independent observations.
 
     The interval's ends are kept within what the metric can be (``lowest``,
     ``highest``: every metric here is at least 0, shares at most 1); the
-    half-width is the t interval's. With one observation it is 0.
+    half-width is the t interval's. One observation gives no interval: its
+    ends are the value itself and the half-width is None.
     """
     mean = statistics.fmean(values)
     if len(values) < 2:
-        return {"mean": mean, "low": mean, "high": mean, "half_width": 0.0}
+        return {"mean": mean, "low": mean, "high": mean, "half_width": None}
     # Sample sd in floats: statistics.stdev's exact fractions cost a sweep dearly.
     sd = math.sqrt(math.fsum((value - mean) ** 2 for value in values) / (len(values) - 1))
     half = t_quantile(0.5 + CONFIDENCE / 2, len(values) - 1) * sd / math.sqrt(len(values))
     return {"mean": mean, "low": max(lowest, mean - half), "high": min(highest, mean + half), "half_width": half}
+
+
+def upper_bound(values: list[float], confidence: float) -> float:
+    """The upper end of a one-sided Student-t interval for the mean: with
+    ``confidence`` (0.9: 90%) the true mean lies at or below it.
+
+    Raises:
+        ValueError: fewer than two observations (one day gives no interval).
+    """
+    if len(values) < 2:
+        raise ValueError("an upper bound needs at least two observations")
+    mean = statistics.fmean(values)
+    sd = math.sqrt(math.fsum((value - mean) ** 2 for value in values) / (len(values) - 1))
+    return mean + t_quantile(confidence, len(values) - 1) * sd / math.sqrt(len(values))
 
 
 def combine_days(days: list[dict[str, Any]], seeds: list[int]) -> dict[str, Any]:
@@ -70,12 +87,11 @@ def combine_days(days: list[dict[str, Any]], seeds: list[int]) -> dict[str, Any]
     combined["seed"] = first["seed"]
     for name in SIDE_NAMES:
         combined["sides"][name]["capacity_changes"] = first["sides"][name]["capacity_changes"]
+    for name in SIDE_NAMES:
+        combined["sides"][name]["busiest_window"] = _busiest(combined["sides"][name], first)
     tolerance, calm_below = first["tolerance"], first["calm_below"]
     verdict = decide(
-        combined["sides"]["selling"]["demand_ratio"],
-        combined["sides"]["collecting"]["demand_ratio"],
-        tolerance,
-        calm_below,
+        combined["sides"]["selling"]["pressure"], combined["sides"]["collecting"]["pressure"], tolerance, calm_below
     )
     combined["verdict"] = verdict.value
     hourly = _hourly_verdicts(combined, tolerance, calm_below)
@@ -94,6 +110,13 @@ def combine_days(days: list[dict[str, Any]], seeds: list[int]) -> dict[str, Any]
         for name in SIDE_NAMES
     }
     return combined
+
+
+def _busiest(side: dict[str, Any], first: dict[str, Any]) -> dict[str, Any]:
+    """The busiest window of the mean day: the highest mean window pressure."""
+    pressures, arrived = side["window_pressure"], side["window_arrived"]
+    edges = window_edges(first["hours"] * 60.0, first["window_minutes"])
+    return window_data(asdict(busiest_window(pressures, arrived, edges)), first["opens"])
 
 
 def _padded(day: dict[str, Any], days: list[dict[str, Any]]) -> dict[str, Any]:

@@ -24,7 +24,7 @@ from rich.text import Text
 from theater_sim.clock import clock_label
 from theater_sim.scenario import SIDE_NAMES, Scenario
 from theater_sim.summary import SIDE_METRICS
-from theater_sim.verdict import Verdict
+from theater_sim.verdict import Verdict, shown_pressures
 
 __all__ = ["plain", "render_day", "render_scenario_list", "render_validated", "to_json"]
 
@@ -93,9 +93,32 @@ class _Cells:
         text = _format(node, spec)
         metric = _PATH_TO_METRIC.get(path)
         interval = self.intervals.get(side, {}).get(metric) if metric else None
-        if interval is not None and interval["half_width"] > 0:
+        if interval is not None and interval["half_width"]:
             text += f" ± {_format(interval['half_width'], spec)}"
         return text
+
+    def pressures(self) -> list[str]:
+        """Both sides' pressures, with enough decimals to read as the verdict they give."""
+        sides = self.data["sides"]
+        shown = shown_pressures(
+            sides["selling"]["pressure"],
+            sides["collecting"]["pressure"],
+            self.data["tolerance"],
+            self.data["calm_below"],
+        )
+        cells = []
+        for name, text in zip(SIDE_NAMES, shown, strict=True):
+            interval = self.intervals.get(name, {}).get("pressure")
+            if interval is not None and interval["half_width"]:
+                text += f" ± {interval['half_width']:.2f}"
+            cells.append(text)
+        return cells
+
+    def busiest(self, side: str) -> str:
+        window = self.data["sides"][side]["busiest_window"]
+        if not window["arrived"]:
+            return "-"
+        return f"{window['clock']}: {window['pressure']:.2f}"
 
 
 def _format(value: float, spec: str) -> str:
@@ -192,7 +215,9 @@ def _summary_rows(data: dict[str, Any], scenario: Scenario) -> list[tuple[str, l
     rows += [
         row("counter utilisation", "utilisation", ".1%"),
         row("counter-hours on duty", "counter_hours", ",.1f"),
-        row("demand ratio (pressure)", "demand_ratio", ".2f"),
+        ("pressure met (verdict's)", cell.pressures()),
+        (f"busiest {data['window_minutes']:g}-min window", [cell.busiest(name) for name in SIDE_NAMES]),
+        row("demand ratio (day average)", "demand_ratio", ".2f"),
         row("overtime (min)", "overtime_minutes", ".1f"),
     ]
     return rows
@@ -312,10 +337,14 @@ def _pressure_hours_line(data: dict[str, Any]) -> Text:
 
 def _pressure_line(data: dict[str, Any]) -> Text:
     sides = data["sides"]
+    selling, collecting = shown_pressures(
+        sides["selling"]["pressure"], sides["collecting"]["pressure"], data["tolerance"], data["calm_below"]
+    )
     return Text(
-        f"Pressure (service minutes asked / counter-minutes open): selling {sides['selling']['demand_ratio']:.2f},"
-        f" collecting {sides['collecting']['demand_ratio']:.2f}.\nBalanced when within {data['tolerance']:.0%}"
-        f" of the higher pressure, or when both are below {data['calm_below']:g}.",
+        f"Pressure as customers met it (service minutes asked / counter-minutes open in each"
+        f" {data['window_minutes']:g}-minute window, averaged over the side's customers): selling {selling},"
+        f" collecting {collecting}.\nBalanced when within {data['tolerance']:.0%} of the higher pressure,"
+        f" or when both are below {data['calm_below']:g}.",
         style="dim",
     )
 

@@ -41,11 +41,15 @@ def _staffing_text(staffing: Staffing | int | tuple[int, ...]) -> str:
     return str(staffing)
 
 
-def _value(interval: dict[str, float], metric: str) -> str:
+def _value(interval: dict[str, Any], metric: str) -> str:
+    """A mean, ± its 95% half-width when there is an interval (one day has none),
+    and the one-sided upper end a confident staffing search judged by."""
     spec = ".1%" if metric in {"abandon_rate", "utilisation"} else ".2f"
     text = format(interval["mean"], spec)
-    if interval["half_width"] > 0:
+    if interval["half_width"]:
         text += f"±{format(interval['half_width'], spec)}"
+    if "upper" in interval:
+        text += f" (≤{format(interval['upper'], spec)})"
     return text
 
 
@@ -68,7 +72,11 @@ def render_sweep(cells: list[SweepCell], metric: str, scenario: Scenario, replic
             table.add_column(_staffing_text(c), justify="center", no_wrap=True)
         for s in sellers:
             table.add_row(_staffing_text(s), *(texts[(s, c)] for c in collectors))
-    table.caption = "Same customers at every point (common random numbers); ± is a 95% confidence half-width."
+    table.caption = "Same customers at every point (common random numbers); " + (
+        "± is a 95% confidence half-width."
+        if replications > 1
+        else "one day per point, so no confidence interval (add --replications for one)."
+    )
     table.caption_justify = "left"
     console.print(table)
 
@@ -137,25 +145,21 @@ def sweep_csv(cells: list[SweepCell]) -> str:
         for side in SIDE_NAMES:
             for metric in SIDE_METRICS:
                 interval = cell.sides[side][metric]
-                row += [repr(interval["mean"]), repr(interval["half_width"])]
+                half = interval["half_width"]
+                row += [repr(interval["mean"]), "" if half is None else repr(half)]
         writer.writerow(row)
     return out.getvalue()
 
 
 def render_staffing(answers: dict[str, SideAnswer], targets: Targets, replications: int, console: Console) -> None:
     """Each side's least staffing, with one counter fewer and Erlang C beside it."""
-    days = f"means of {replications} days" if replications > 1 else "one day"
+    days = f"means of {replications} days" if replications > 1 else "one day, so no interval"
     table = Table(title=f"Least staffing for {targets.describe()} ({days})", title_justify="left", show_lines=True)
     for column in ("side", "counters", "p95 wait (min)", "abandon rate", "one counter fewer", "Erlang C"):
         table.add_column(column, justify="right" if column != "side" else "left")
     for name in SIDE_NAMES:
         answer = answers[name]
-        fewer = "-"
-        if answer.one_fewer is not None:
-            fewer = (
-                f"p95 {_value(answer.one_fewer['p95_wait'], 'p95_wait')},"
-                f" abandon {_value(answer.one_fewer['abandon_rate'], 'abandon_rate')}"
-            )
+        fewer = "-" if answer.one_fewer is None else _margin_text(answer.one_fewer)
         table.add_row(
             name,
             _staffing_text(answer.staffing),
@@ -166,6 +170,12 @@ def render_staffing(answers: dict[str, SideAnswer], targets: Targets, replicatio
         )
     table.caption = (
         "Erlang C: the M/M/c answer for a steady Poisson stream with exponential service (shown where it applies)."
+        + ("\n± is a 95% confidence half-width." if replications > 1 else "")
+        + (
+            f"\n(≤x): the upper end of a one-sided {targets.confidence:.0%} interval, which had to meet the target."
+            if targets.confidence is not None
+            else ""
+        )
     )
     table.caption_justify = "left"
     console.print(table)
@@ -176,17 +186,28 @@ def render_staffing(answers: dict[str, SideAnswer], targets: Targets, replicatio
             _render_periods(answers[name], console)
 
 
+def _margin_text(summary: dict[str, dict[str, Any]]) -> str:
+    return f"p95 {_value(summary['p95_wait'], 'p95_wait')}, abandon {_value(summary['abandon_rate'], 'abandon_rate')}"
+
+
 def _render_periods(answer: SideAnswer, console: Console) -> None:
     table = Table(title=f"{answer.side}: least counters per schedule period", title_justify="left")
-    for column in ("from", "counters", "p95 wait (min)", "abandon rate"):
+    for column in ("from", "counters", "p95 wait (min)", "abandon rate", "one counter fewer in this period"):
         table.add_column(column, justify="right")
     for row in answer.periods:
+        fewer = row["one_fewer"]
         table.add_row(
             row["from"],
             str(row["counters"]),
             _value(row["p95_wait"], "p95_wait"),
             _value(row["abandon_rate"], "abandon_rate"),
+            "-" if fewer is None else _margin_text(fewer),
         )
+    table.caption = (
+        "Each period must meet the target on its own: its customers are those who arrive in it,"
+        " and its numbers are theirs."
+    )
+    table.caption_justify = "left"
     console.print(table)
 
 

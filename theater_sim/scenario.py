@@ -28,6 +28,7 @@ __all__ = [
     "DEFAULT_OPENS",
     "DEFAULT_SEED",
     "DEFAULT_TOLERANCE",
+    "DEFAULT_WINDOW_MINUTES",
     "MAX_ARRIVALS_PER_SIDE",
     "MAX_COUNTERS_PER_SIDE",
     "MAX_HOURS",
@@ -45,6 +46,7 @@ DEFAULT_HOURS = 16.0
 DEFAULT_OPENS = "08:00"
 DEFAULT_TOLERANCE = 0.2
 DEFAULT_CALM_BELOW = 0.5
+DEFAULT_WINDOW_MINUTES = 15.0
 MAX_HOURS = 24.0
 MIN_HOURS = 1 / 60  # one minute
 MAX_SEED = 2**63 - 1
@@ -87,12 +89,22 @@ class Side(BaseModel):
 
 class VerdictSettings(BaseModel):
     """How far apart the two sides' pressures may be and still be ``Balanced``,
-    and below which pressure a side is calm (never the pressure point)."""
+    below which pressure a side is calm (never the pressure point), and how
+    long the windows are in which pressure is measured as customers meet it."""
 
     model_config = _STRICT
 
     tolerance: Annotated[float, Field(ge=0, lt=1)] = DEFAULT_TOLERANCE
     calm_below: Annotated[float, Field(ge=0, le=10)] = DEFAULT_CALM_BELOW
+    window_minutes: Annotated[float, Field(gt=0, le=MAX_HOURS * 60)] = DEFAULT_WINDOW_MINUTES
+
+    @field_validator("window_minutes")
+    @classmethod
+    def _whole_seconds(cls, minutes: float) -> float:
+        seconds = minutes * 60
+        if abs(seconds - round(seconds)) > 1e-6:
+            raise ValueError(f"{minutes:g} minutes is not a whole number of seconds (e.g. 15, 7.5 or 0.25)")
+        return minutes
 
 
 class Scenario(BaseModel):
@@ -120,6 +132,11 @@ class Scenario(BaseModel):
 
     @model_validator(mode="after")
     def _day_is_possible(self) -> Scenario:
+        if self.verdict.window_minutes > self.open_minutes:
+            raise ValueError(
+                f"verdict.window_minutes: {self.verdict.window_minutes:g} is longer than the day"
+                f" ({self.open_minutes:g} minutes)"
+            )
         self._check_arrival_sources()
         self.showings()  # raises for showings outside opening hours
         for side_name in SIDE_NAMES:

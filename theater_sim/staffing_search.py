@@ -7,7 +7,14 @@ bisecting, a handful of evaluations instead of one per count. Each side is
 searched on its own, because an unlinked side's results do not depend on
 the other side at all; in a linked day the selling side is searched first,
 since its sales are what the collectors see. A side with a counter schedule
-gets the least count per period, period by period, then checked as a whole.
+gets the least count per period, period by period, then checked as a whole:
+customers belong to the period they arrive in, and each period must meet the
+targets on its own. A side the scenario autoscales is searched with fixed
+counts all day (the answer replaces the autoscaler), and the answer says so.
+
+By default a target is met when the mean over the replications meets it;
+with ``confidence`` (for planners who need a guarantee) the upper end of a
+one-sided Student-t interval at that confidence must meet it instead.
 """
 
 from __future__ import annotations
@@ -20,7 +27,7 @@ from theater_sim.distributions import Exponential
 from theater_sim.erlang import least_counters_for_wait
 from theater_sim.errors import ScenarioError
 from theater_sim.execution import Runner
-from theater_sim.replication import confidence_interval
+from theater_sim.replication import confidence_interval, upper_bound
 from theater_sim.scenario import MAX_COUNTERS_PER_SIDE, Scenario, SideName
 from theater_sim.tasks import Staffing, Task
 
@@ -29,10 +36,15 @@ __all__ = ["SideAnswer", "Targets", "answer_notes", "erlang_c_answer", "search_s
 
 @dataclass(frozen=True)
 class Targets:
-    """What every side must meet (None: no target of that kind); means over replications."""
+    """What every side must meet (None: no target of that kind).
+
+    ``confidence`` None: the mean over replications must meet the targets;
+    a share (0.9): the upper end of the one-sided interval at that confidence.
+    """
 
     max_p95_wait: float | None = None
     max_abandon_rate: float | None = None
+    confidence: float | None = None
 
     def describe(self) -> str:
         parts = []
@@ -40,7 +52,10 @@ class Targets:
             parts.append(f"p95 wait <= {self.max_p95_wait:g} min")
         if self.max_abandon_rate is not None:
             parts.append(f"abandon rate <= {self.max_abandon_rate:.1%}")
-        return " and ".join(parts)
+        text = " and ".join(parts)
+        if self.confidence is not None:
+            text += f", met with {self.confidence:.0%} confidence"
+        return text
 
 
 @dataclass(frozen=True)
@@ -54,6 +69,7 @@ class SideAnswer:
     erlang_c: int | None
     evaluations: int
     periods: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 class _Evaluator:
@@ -77,26 +93,36 @@ class _Evaluator:
         return Task(self.other, staffing, replication)
 
 
-def _mean(days: list[dict[str, Any]], get: Callable[[dict[str, Any]], float]) -> dict[str, float]:
-    return confidence_interval([get(day) for day in days])
+Summary = dict[str, dict[str, Any]]
 
 
-def _summary(days: list[dict[str, Any]], period: int | None = None) -> dict[str, dict[str, float]]:
+def _interval(
+    days: list[dict[str, Any]], get: Callable[[dict[str, Any]], float], confidence: float | None
+) -> dict[str, Any]:
+    values = [get(day) for day in days]
+    interval: dict[str, Any] = confidence_interval(values)
+    if confidence is not None:
+        interval["upper"] = upper_bound(values, confidence)
+    return interval
+
+
+def _summary(days: list[dict[str, Any]], confidence: float | None, period: int | None = None) -> Summary:
     if period is None:
         return {
-            "p95_wait": _mean(days, lambda d: d["wait_minutes"]["p95"]),
-            "abandon_rate": _mean(days, lambda d: d["abandon_rate"]),
+            "p95_wait": _interval(days, lambda d: d["wait_minutes"]["p95"], confidence),
+            "abandon_rate": _interval(days, lambda d: d["abandon_rate"], confidence),
         }
     return {
-        "p95_wait": _mean(days, lambda d: d["periods"][period]["p95_wait_minutes"]),
-        "abandon_rate": _mean(days, lambda d: d["periods"][period]["abandon_rate"]),
+        "p95_wait": _interval(days, lambda d: d["periods"][period]["p95_wait_minutes"], confidence),
+        "abandon_rate": _interval(days, lambda d: d["periods"][period]["abandon_rate"], confidence),
     }
 
 
-def _meets(summary: dict[str, dict[str, float]], targets: Targets) -> bool:
-    if targets.max_p95_wait is not None and summary["p95_wait"]["mean"] > targets.max_p95_wait:
+def _meets(summary: Summary, targets: Targets) -> bool:
+    judged = "mean" if targets.confidence is None else "upper"
+    if targets.max_p95_wait is not None and summary["p95_wait"][judged] > targets.max_p95_wait:
         return False
-    return targets.max_abandon_rate is None or summary["abandon_rate"]["mean"] <= targets.max_abandon_rate
+    return targets.max_abandon_rate is None or summary["abandon_rate"][judged] <= targets.max_abandon_rate
 
 
 def _least(meets_at: Callable[[int], bool], limit: int = MAX_COUNTERS_PER_SIDE) -> int | None:
@@ -132,57 +158,84 @@ def _search_side(
     scenario: Scenario, side: SideName, other: Staffing, targets: Targets, replications: int, runner: Runner
 ) -> SideAnswer:
     evaluate = _Evaluator(scenario, side, other, replications, runner)
-    flat = _least(lambda count: _meets(_summary(evaluate(count)), targets))
+    confidence = targets.confidence
+    flat = _least(lambda count: _meets(_summary(evaluate(count), confidence), targets))
     if flat is None:
         raise ScenarioError(
             f"{side}: no staffing up to {MAX_COUNTERS_PER_SIDE:,} counters meets {targets.describe()}"
             " (the side's customers could not be served so fast; check its service times and impatience)"
         )
-    counters = scenario.side(side).counters
-    if isinstance(counters, list):
-        return _search_schedule(side, len(counters), flat, evaluate, targets)
+    settings = scenario.side(side)
+    if isinstance(settings.counters, list):
+        return _search_schedule(side, len(settings.counters), flat, evaluate, targets)
+    notes = []
+    if settings.autoscale is not None:
+        low, high = settings.autoscale.min_counters, settings.autoscale.max_counters
+        notes.append(
+            f"{side}: the scenario autoscales this side ({low}-{high} counters); the search tried fixed counts"
+            f" all day instead, and the answer replaces the autoscaler"
+            + (f" (its max of {high} is below the answer)" if high < flat else "")
+        )
     return SideAnswer(
         side=side,
         staffing=flat,
-        at_answer=_summary(evaluate(flat)),
-        one_fewer=_summary(evaluate(flat - 1)) if flat > 1 else None,
+        at_answer=_summary(evaluate(flat), confidence),
+        one_fewer=_summary(evaluate(flat - 1), confidence) if flat > 1 else None,
         erlang_c=erlang_c_answer(scenario, side, targets),
         evaluations=len(evaluate.cache),
+        notes=notes,
     )
 
 
 def _search_schedule(side: str, periods: int, flat: int, evaluate: _Evaluator, targets: Targets) -> SideAnswer:
     """Least count per period, earlier periods first (later ones held at the flat answer)."""
     counts = [flat] * periods
+    confidence = targets.confidence
     for k in range(periods):
 
         def meets_at(count: int, k: int = k) -> bool:
             trial = (*counts[:k], count, *counts[k + 1 :])
-            return _meets(_summary(evaluate(trial), k), targets)
+            return _meets(_summary(evaluate(trial), confidence, k), targets)
 
         counts[k] = _least(meets_at, limit=flat) or flat
     # Lowering later periods can lengthen the waits of earlier customers still in line: check and repair.
     for _ in range(periods * flat):
         days = evaluate(tuple(counts))
-        failing = [k for k in range(periods) if not _meets(_summary(days, k), targets)]
+        failing = [k for k in range(periods) if not _meets(_summary(days, confidence, k), targets)]
         if not failing:
             break
         for k in failing:
             counts[k] += 1
     days = evaluate(tuple(counts))
     rows = [
-        {"from": day_row["clock"], "counters": counts[k], **_summary(days, k)}
+        {
+            "from": day_row["clock"],
+            "counters": counts[k],
+            **_summary(days, confidence, k),
+            "one_fewer": _one_fewer_in_period(counts, k, evaluate, confidence),
+        }
         for k, day_row in enumerate(days[0]["periods"])
     ]
     return SideAnswer(
         side=side,
         staffing=tuple(counts),
-        at_answer=_summary(days),
+        at_answer=_summary(days, confidence),
         one_fewer=None,
         erlang_c=None,
         evaluations=len(evaluate.cache),
         periods=rows,
+        notes=[
+            f"{side}: each schedule period must meet the targets on its own (its customers are those arriving in it)"
+        ],
     )
+
+
+def _one_fewer_in_period(counts: list[int], k: int, evaluate: _Evaluator, confidence: float | None) -> Summary | None:
+    """Period ``k``'s own metrics with one counter fewer in it alone (the margin), or None at one counter."""
+    if counts[k] <= 1:
+        return None
+    trial = (*counts[:k], counts[k] - 1, *counts[k + 1 :])
+    return _summary(evaluate(trial), confidence, k)
 
 
 def erlang_c_answer(scenario: Scenario, side: SideName, targets: Targets) -> int | None:
@@ -212,7 +265,7 @@ def erlang_c_answer(scenario: Scenario, side: SideName, targets: Targets) -> int
 
 def answer_notes(answers: dict[str, SideAnswer], targets: Targets) -> list[str]:
     """Warnings about answers that meet the targets in a way a planner may not want."""
-    notes = []
+    notes = [note for answer in answers.values() for note in answer.notes]
     for name, answer in answers.items():
         abandon = answer.at_answer["abandon_rate"]["mean"]
         p95 = answer.at_answer["p95_wait"]["mean"]

@@ -19,7 +19,7 @@ from theater_sim.metrics import SideMetrics
 from theater_sim.scenario import SIDE_NAMES, Scenario
 from theater_sim.verdict import Verdict, pressure_spans
 
-__all__ = ["SIDE_METRICS", "day_data", "metric_bounds", "metric_value", "pressure_hours"]
+__all__ = ["SIDE_METRICS", "day_data", "metric_bounds", "metric_value", "pressure_hours", "window_data"]
 
 #: Short metric names -> their path inside a side's data.
 SIDE_METRICS: dict[str, str] = {
@@ -37,6 +37,7 @@ SIDE_METRICS: dict[str, str] = {
     "max_line": "queue_length.max",
     "utilisation": "utilisation",
     "demand_ratio": "demand_ratio",
+    "pressure": "pressure",
     "overtime_minutes": "overtime_minutes",
     "counter_hours": "counter_hours",
     "missed_starts": "missed_showtime_start",
@@ -67,6 +68,7 @@ def day_data(result: DayResult) -> dict[str, Any]:
         "verdict": result.verdict.value,
         "tolerance": scenario.verdict.tolerance,
         "calm_below": scenario.verdict.calm_below,
+        "window_minutes": scenario.verdict.window_minutes,
         "opens": scenario.opens,
         "sides": {name: _side_data(result.side(name), scenario, name) for name in SIDE_NAMES},
         "hourly_verdicts": [
@@ -87,7 +89,14 @@ def _side_data(metrics: SideMetrics, scenario: Scenario, side_name: str) -> dict
     data["capacity_changes"] = [
         {**change, "clock": clock_label(change["at_minute"], scenario.opens)} for change in data["capacity_changes"]
     ]
+    data["busiest_window"] = window_data(data["busiest_window"], scenario.opens)
     return data
+
+
+def window_data(window: dict[str, Any], opens: str) -> dict[str, Any]:
+    """A window's data with its clock span (``"11:00-11:15"``) beside its minutes."""
+    clocks = f"{clock_label(window['from_minute'], opens)}-{clock_label(window['to_minute'], opens)}"
+    return {**window, "clock": clocks}
 
 
 def pressure_hours(verdicts: list[str], opens: str) -> dict[str, list[str]]:

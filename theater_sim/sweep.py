@@ -69,7 +69,7 @@ class SweepCell:
     collectors: Staffing
     verdict: str
     verdict_agreement: int
-    sides: dict[str, dict[str, dict[str, float]]]
+    sides: dict[str, dict[str, dict[str, Any]]]
 
 
 def sweep_tasks(
@@ -147,7 +147,7 @@ def _side_results(results: dict[Task, dict[str, Any]], linked: bool) -> _SideLoo
 
 
 def _cell(s: Staffing, c: Staffing, days: list[dict[str, Any]], tolerance: float, calm_below: float) -> SweepCell:
-    sides: dict[str, dict[str, dict[str, float]]] = {
+    sides: dict[str, dict[str, dict[str, Any]]] = {
         side: {
             metric: confidence_interval([metric_value(day[side], path) for day in days], *metric_bounds(metric))
             for metric, path in SIDE_METRICS.items()
@@ -155,10 +155,10 @@ def _cell(s: Staffing, c: Staffing, days: list[dict[str, Any]], tolerance: float
         for side in SIDE_NAMES
     }
     verdict = decide(
-        sides["selling"]["demand_ratio"]["mean"], sides["collecting"]["demand_ratio"]["mean"], tolerance, calm_below
+        sides["selling"]["pressure"]["mean"], sides["collecting"]["pressure"]["mean"], tolerance, calm_below
     )
     agreement = sum(
-        decide(day["selling"]["demand_ratio"], day["collecting"]["demand_ratio"], tolerance, calm_below) is verdict
+        decide(day["selling"]["pressure"], day["collecting"]["pressure"], tolerance, calm_below) is verdict
         for day in days
     )
     return SweepCell(s, c, verdict.value, agreement, sides)

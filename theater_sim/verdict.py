@@ -1,20 +1,28 @@
 """Which kind of counter is under pressure.
 
 The theater compares, for each side, the service minutes its customers asked
-for with the counter-minutes it had open (the demand ratio, or pressure). If
+for with the counter-minutes it had open: the pressure, measured in short
+windows and averaged over the customers who met it (see ``pressure``). If
 the two pressures are within ``tolerance`` of the larger one, or both sides
 are calm (pressure below ``calm_below``: counters idle half the time or more),
 the day is ``Balanced``; otherwise the side with the higher pressure has the
-greater demand. The same rule judges each hour. Opening counters on a side
-divides its pressure, so scaling the side under pressure moves the verdict
-toward ``Balanced``.
+greater demand. The same rule judges each hour (with that hour's pressure).
+Opening counters on a side divides its pressure, so scaling the side under
+pressure moves the verdict toward ``Balanced``.
+
+A gap exactly at ``tolerance`` is ``Balanced``. Pressures are binary floats,
+so "exactly" allows a relative rounding slack of ``TIE_SLACK``: 0.5 against
+0.4 at a tolerance of 0.2 is a tie, whatever the last bits of 0.4 say.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
 
-__all__ = ["Verdict", "decide", "hourly_verdicts", "pressure_spans"]
+__all__ = ["TIE_SLACK", "Verdict", "decide", "hourly_verdicts", "pressure_spans", "shown_pressures"]
+
+#: Relative slack for ties at the tolerance (far below anything a day can measure).
+TIE_SLACK = 1e-12
 
 
 class Verdict(StrEnum):
@@ -39,7 +47,7 @@ def decide(selling_pressure: float, collecting_pressure: float, tolerance: float
         below ``calm_below``; else the side with the higher pressure.
     """
     higher = max(selling_pressure, collecting_pressure)
-    if higher < calm_below or abs(selling_pressure - collecting_pressure) <= tolerance * higher:
+    if higher < calm_below or abs(selling_pressure - collecting_pressure) <= (tolerance + TIE_SLACK) * higher:
         return Verdict.BALANCED
     return Verdict.SELLING if selling_pressure > collecting_pressure else Verdict.COLLECTING
 
@@ -65,3 +73,21 @@ def pressure_spans(verdicts: list[Verdict], side: Verdict) -> list[tuple[int, in
         else:
             spans.append((hour, hour + 1))
     return spans
+
+
+def shown_pressures(
+    selling_pressure: float, collecting_pressure: float, tolerance: float, calm_below: float
+) -> tuple[str, str]:
+    """Both pressures with as few decimals (two at least) as keep their verdict.
+
+    Two pressures rounded to two decimals can read as the opposite verdict
+    (0.5049 and 0.4039 are "Greater demand for selling", but 0.50 and 0.40
+    read as a tie); more decimals are shown until the printed numbers give
+    the verdict the real ones do.
+    """
+    verdict = decide(selling_pressure, collecting_pressure, tolerance, calm_below)
+    for decimals in range(2, 18):
+        shown = (f"{selling_pressure:.{decimals}f}", f"{collecting_pressure:.{decimals}f}")
+        if decide(float(shown[0]), float(shown[1]), tolerance, calm_below) is verdict:
+            return shown
+    return repr(selling_pressure), repr(collecting_pressure)

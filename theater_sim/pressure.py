@@ -1,0 +1,127 @@
+"""Pressure as the customers meet it: short windows, weighted by who came.
+
+A day-average pressure (all the service minutes asked / all the
+counter-minutes open) hides a rush: 1,000 buyers in one half hour look calm
+when spread over sixteen hours, yet every one of them met a swamped counter.
+So the day is cut into short windows (``window_minutes``, 15 by default).
+Each window's pressure is the service minutes its arrivals asked for over the
+counter-minutes open in it, and the side's pressure is the average of those
+window pressures over the side's customers: each window counts as often as
+people arrived in it. On a day with steady demand every window has about the
+same pressure, so this is the day-average; on a day with a rush the rush's
+customers carry it, because they are the ones who met it.
+
+Sums are ``math.fsum``-exact, so the same customers always give the same
+pressure to the last bit, whatever order they were added in.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["SidePressure", "WindowPressure", "busiest_window", "side_pressure", "window_edges"]
+
+
+@dataclass(frozen=True)
+class WindowPressure:
+    """One window of the open day: who arrived in it and the pressure they met."""
+
+    from_minute: float
+    to_minute: float
+    arrived: float  # a count for one day; a mean over replicated days
+    pressure: float
+
+
+@dataclass(frozen=True)
+class SidePressure:
+    """A side's pressure as its customers met it, and the busiest window.
+
+    Attributes:
+        pressure: Window pressures averaged over the side's customers.
+        busiest: The window with the highest pressure (the earliest on a tie).
+        window_pressure: Every window's pressure, in order.
+        window_arrived: Every window's arrivals, in order.
+    """
+
+    pressure: float
+    busiest: WindowPressure
+    window_pressure: tuple[float, ...]
+    window_arrived: tuple[int, ...]
+
+
+def window_edges(open_minutes: float, window_minutes: float) -> list[float]:
+    """Window boundaries from the opening to closing; the last window may be shorter."""
+    count = max(1, math.ceil(open_minutes / window_minutes - 1e-9))
+    return [min(k * window_minutes, open_minutes) for k in range(count)] + [open_minutes]
+
+
+def side_pressure(
+    arrival_at_minute: np.ndarray,
+    service_minutes: np.ndarray,
+    counter_steps: Sequence[tuple[float, int]],
+    open_minutes: float,
+    window_minutes: float,
+    until_minute: float | None = None,
+) -> SidePressure:
+    """The pressure a side's customers met.
+
+    Args:
+        arrival_at_minute: Sorted arrival moments (customers who came).
+        service_minutes: Each customer's own service time (served or not).
+        counter_steps: ``(from_minute, counters open)`` steps, sorted; the last
+            step at a moment rules it.
+        open_minutes: How long the doors are open.
+        window_minutes: The window length.
+        until_minute: Count counter-minutes only up to this moment (a day still
+            being played); None: the whole open day.
+    """
+    edges = window_edges(open_minutes, window_minutes)
+    count = len(edges) - 1
+    end = open_minutes if until_minute is None else min(until_minute, open_minutes)
+    # Customers are in arrival order, so each window's customers are one slice.
+    # An arrival at the closing moment itself belongs to the last window.
+    bounds = np.searchsorted(arrival_at_minute, np.asarray(edges[1:-1]), side="left").tolist()
+    starts, stops = [0, *bounds], [*bounds, len(arrival_at_minute)]
+    service = service_minutes.tolist()
+    arrived = [stop - start for start, stop in zip(starts, stops, strict=True)]
+    times = [at_minute for at_minute, _ in counter_steps]
+    pressures = []
+    for k in range(count):
+        asked = math.fsum(service[starts[k] : stops[k]])
+        available = _counter_minutes(counter_steps, times, edges[k], min(edges[k + 1], end))
+        pressures.append(asked / available if available > 0 else 0.0)
+    total = sum(arrived)
+    pressure = math.fsum(n * p for n, p in zip(arrived, pressures, strict=True)) / total if total else 0.0
+    return SidePressure(
+        pressure=pressure,
+        busiest=busiest_window(pressures, arrived, edges),
+        window_pressure=tuple(pressures),
+        window_arrived=tuple(arrived),
+    )
+
+
+def busiest_window(pressures: Sequence[float], arrived: Sequence[float], edges: Sequence[float]) -> WindowPressure:
+    """The window with the highest pressure (the earliest of equals)."""
+    k = max(range(len(pressures)), key=lambda i: (pressures[i], -i))
+    return WindowPressure(from_minute=edges[k], to_minute=edges[k + 1], arrived=arrived[k], pressure=pressures[k])
+
+
+def _counter_minutes(steps: Sequence[tuple[float, int]], times: list[float], start: float, end: float) -> float:
+    """Counter-minutes open in ``[start, end)`` under a step function of counters open
+    (``times``: the steps' moments)."""
+    if end <= start:
+        return 0.0
+    index = max(0, bisect_right(times, start) - 1)
+    parts = []
+    while index < len(steps) and steps[index][0] < end:
+        following = times[index + 1] if index + 1 < len(steps) else math.inf
+        low, high = max(steps[index][0], start), min(following, end)
+        if high > low:
+            parts.append(steps[index][1] * (high - low))
+        index += 1
+    return math.fsum(parts)
