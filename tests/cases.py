@@ -8,7 +8,7 @@ exit 2 without a traceback.
 from __future__ import annotations
 
 import yaml
-from conftest import DELETE, scenario_dict
+from helpers import DELETE, scenario_dict
 
 
 def _dump(**changes: object) -> str:
@@ -94,7 +94,8 @@ CORE_BAD_FILES: list[tuple[str, str, list[str]]] = [
         _dump(verdict={"window_minutes": 180}),
         ["verdict.window_minutes", "longer than the day"],
     ),
-    ("window-not-whole-seconds", _dump(verdict={"window_minutes": 0.001}), ["verdict.window_minutes", "whole number"]),
+    ("window-not-whole-seconds", _dump(verdict={"window_minutes": 0.251}), ["verdict.window_minutes", "whole number"]),
+    ("window-below-a-second", _dump(verdict={"window_minutes": 1e-9}), ["verdict.window_minutes", "one second"]),
     ("window-string", _dump(verdict={"window_minutes": "15m"}), ["verdict.window_minutes"]),
     ("distribution-unknown", _dump(**{"selling.service_minutes": {"distribution": "weibull"}}), ["weibull"]),
     ("distribution-missing", _dump(**{"selling.service_minutes": {"mean": 1}}), ["selling.service_minutes"]),

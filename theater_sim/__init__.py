@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from theater_sim.day import DayResult, run_day
-from theater_sim.errors import ScenarioError
-from theater_sim.loading import load_scenario, parse_scenario
-from theater_sim.scenario import Scenario
-from theater_sim.verdict import Verdict
+from theater_sim.analysis.measured_day import DayResult, run_day
+from theater_sim.analysis.verdict import Verdict
+from theater_sim.input.loading import load_scenario, parse_scenario
+from theater_sim.model.errors import ScenarioError
+from theater_sim.model.scenario import Scenario
 
 try:
     __version__ = version("theater-sim")

@@ -15,8 +15,8 @@ import argparse
 import time
 
 from theater_sim import load_scenario
-from theater_sim.execution import Runner
-from theater_sim.sweep import run_sweep
+from theater_sim.planning.execution import Runner
+from theater_sim.planning.sweep import run_sweep
 
 COUNTS = tuple(range(1, 9))
 

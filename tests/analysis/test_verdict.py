@@ -1,0 +1,260 @@
+"""The verdict rule, the bundled scenarios' verdicts across 100 seeds, and
+days with rushes: the side whose customers meet the rush carries the verdict."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from theater_sim.analysis.measured_day import run_day
+from theater_sim.analysis.verdict import Verdict, decide, shown_pressures
+from theater_sim.input.loading import load_scenario
+from theater_sim.model.scenario import Scenario
+
+
+@pytest.mark.parametrize(
+    ("selling", "collecting", "expected"),
+    [
+        (0.5, 0.5, Verdict.BALANCED),
+        (0.5, 0.41, Verdict.BALANCED),  # gap 0.09 <= 0.2 * 0.5
+        (0.5, 0.4, Verdict.BALANCED),  # gap exactly at the band's edge
+        (0.5, 0.39, Verdict.SELLING),
+        (0.39, 0.5, Verdict.COLLECTING),
+        (2.6, 0.52, Verdict.SELLING),
+        (0.52, 2.6, Verdict.COLLECTING),
+        (0.0, 0.0, Verdict.BALANCED),
+        (0.0, 0.01, Verdict.COLLECTING),
+    ],
+)
+def test_decide_band_rule(selling: float, collecting: float, expected: Verdict) -> None:
+    assert decide(selling, collecting, 0.2) is expected
+
+
+def test_decide_zero_tolerance_only_equal_is_balanced() -> None:
+    assert decide(1.0, 1.0, 0.0) is Verdict.BALANCED
+    assert decide(1.0, 0.999, 0.0) is Verdict.SELLING
+
+
+def test_verdict_strings_are_exact() -> None:
+    assert [v.value for v in Verdict] == [
+        "Balanced",
+        "Greater demand for selling tickets",
+        "Greater demand for collecting tickets",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("balanced-day", Verdict.BALANCED),
+        ("tarantino-announced", Verdict.SELLING),
+        ("premiere-night", Verdict.COLLECTING),
+    ],
+)
+def test_bundled_scenario_verdict_stable_for_100_seeds(name: str, expected: Verdict) -> None:
+    """Each bundled day gives its stated verdict for seeds s, s+1, ..., s+99."""
+    scenario, _ = load_scenario(name)
+    verdicts = {run_day(scenario.overridden(seed=scenario.seed + k)).verdict for k in range(100)}
+    assert verdicts == {expected}
+
+
+@pytest.mark.parametrize(
+    ("name", "overrides"),
+    [("tarantino-announced", {"sellers": 5}), ("premiere-night", {"collectors": 5})],
+)
+def test_scaling_the_pressured_side_balances_the_day(name: str, overrides: dict[str, int]) -> None:
+    scenario, _ = load_scenario(name)
+    assert run_day(scenario.overridden(**overrides)).verdict is Verdict.BALANCED
+
+
+def test_calm_sides_are_balanced() -> None:
+    """Two sides both below calm_below are Balanced, however far apart."""
+    assert decide(0.1, 0.45, 0.2, calm_below=0.5) is Verdict.BALANCED
+    assert decide(0.1, 0.55, 0.2, calm_below=0.5) is Verdict.COLLECTING
+
+
+def test_announcement_rush_pressure_moves_through_the_day() -> None:
+    """The hourly verdict names selling in the late morning (the rush) and
+    collecting in the evening (the showings); over the day the evening holders
+    met the harder rush, and each side's busiest window is where its rush is."""
+    scenario, _ = load_scenario("announcement-rush")
+    result = run_day(scenario)
+    assert result.verdict is not Verdict.SELLING
+    assert result.collecting.pressure > result.selling.pressure
+    by_clock = {f"{10 + hour:02d}:00": verdict for hour, verdict in enumerate(result.hourly_verdicts)}
+    assert by_clock["11:00"] is Verdict.SELLING
+    assert by_clock["12:00"] is Verdict.SELLING
+    assert Verdict.COLLECTING in {by_clock["16:00"], by_clock["19:00"], by_clock["21:00"]}
+    assert len(result.hourly_verdicts) == 14
+    assert result.selling.busiest_window.from_minute == 60.0  # 11:00-11:15, the announcement
+    starts = result.scenario.showings().starts_at_minute
+    busiest = result.collecting.busiest_window
+    assert any(start - 35 <= busiest.from_minute < start for start in starts)
+
+
+def _exponential(mean: float) -> dict[str, Any]:
+    return {"distribution": "exponential", "mean": mean}
+
+
+_FOUR_SHOWINGS = [{"film": "F", "starts": clock, "seats": 300} for clock in ("14:00", "17:00", "19:30", "22:00")]
+_LEAD = {"distribution": "uniform", "low": 5, "high": 35}
+
+#: Invented days (none of them bundled) and the side a theater manager would name.
+RUSH_DAYS: dict[str, tuple[dict[str, Any], Verdict]] = {
+    "1,000 buyers in one half hour at 2 sellers": (
+        {
+            "selling": {
+                "counters": 2,
+                "arrivals": {
+                    "profile": [
+                        {"from": "08:00", "to": "12:00", "rate_per_hour": 20},
+                        {"from": "12:00", "to": "12:30", "rate_per_hour": 2000},
+                        {"from": "12:30", "to": "24:00", "rate_per_hour": 20},
+                    ]
+                },
+                "service_minutes": _exponential(0.75),
+            },
+            "collecting": {"counters": 1, "arrivals": {"rate_per_hour": 30}, "service_minutes": _exponential(0.5)},
+        },
+        Verdict.SELLING,
+    ),
+    "holders 5-35 min before four 300-seat showings at one collector": (
+        {
+            "opens": "10:00",
+            "hours": 14,
+            "showtimes": _FOUR_SHOWINGS,
+            "selling": {"counters": 1, "arrivals": {"rate_per_hour": 60}, "service_minutes": _exponential(0.5)},
+            "collecting": {
+                "counters": 1,
+                "arrivals": {"showtimes": {"occupancy": 1.0, "lead_minutes": _LEAD}},
+                "service_minutes": _exponential(0.25),
+            },
+        },
+        Verdict.COLLECTING,
+    ),
+    "linked: buyers spread out, their holders before each showing": (
+        {
+            "opens": "10:00",
+            "hours": 14,
+            "showtimes": _FOUR_SHOWINGS,
+            "linked": {"online_share": 0.7, "party_sizes": {1: 0.5, 2: 0.5}, "lead_minutes": _LEAD},
+            "selling": {"counters": 2, "arrivals": {"rate_per_hour": 90}, "service_minutes": _exponential(0.6)},
+            "collecting": {"counters": 1, "service_minutes": _exponential(0.4)},
+        },
+        Verdict.COLLECTING,
+    ),
+    "a steady selling side and a twenty-minute rush of holders": (
+        {
+            "selling": {"counters": 1, "arrivals": {"rate_per_hour": 100}, "service_minutes": _exponential(0.5)},
+            "collecting": {
+                "counters": 1,
+                "arrivals": {
+                    "profile": [
+                        {"from": "08:00", "to": "20:00", "rate_per_hour": 10},
+                        {"from": "20:00", "to": "20:20", "rate_per_hour": 600},
+                        {"from": "20:20", "to": "24:00", "rate_per_hour": 10},
+                    ]
+                },
+                "service_minutes": _exponential(0.5),
+            },
+        },
+        Verdict.COLLECTING,
+    ),
+    "a two-hour morning rush of buyers at 3 sellers": (
+        {
+            "selling": {
+                "counters": 3,
+                "arrivals": {
+                    "profile": [
+                        {"from": "08:00", "to": "10:00", "rate_per_hour": 400},
+                        {"from": "10:00", "to": "24:00", "rate_per_hour": 40},
+                    ]
+                },
+                "service_minutes": _exponential(0.5),
+            },
+            "collecting": {"counters": 2, "arrivals": {"rate_per_hour": 100}, "service_minutes": _exponential(0.5)},
+        },
+        Verdict.SELLING,
+    ),
+    "a calm day: counters idle most of the time": (
+        {
+            "selling": {"counters": 2, "arrivals": {"rate_per_hour": 20}, "service_minutes": _exponential(1.0)},
+            "collecting": {"counters": 2, "arrivals": {"rate_per_hour": 40}, "service_minutes": _exponential(0.5)},
+        },
+        Verdict.BALANCED,
+    ),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", list(RUSH_DAYS))
+def test_the_side_whose_customers_meet_the_rush_carries_the_verdict(name: str) -> None:
+    """Over 20 seeds each invented day names the side a manager would name,
+    and that side's customers waited longer (or the day was calm)."""
+    settings, expected = RUSH_DAYS[name]
+    for seed in range(20):
+        result = run_day(Scenario.model_validate({"name": name, "seed": seed, **settings}))
+        assert result.verdict is expected, (seed, result.selling.pressure, result.collecting.pressure)
+        if expected is not Verdict.BALANCED:
+            pressured, other = (
+                (result.selling, result.collecting)
+                if expected is Verdict.SELLING
+                else (result.collecting, result.selling)
+            )
+            assert pressured.wait_minutes.mean > other.wait_minutes.mean
+
+
+def test_a_rush_that_the_day_average_hides_is_not_balanced() -> None:
+    """The day-average pressure of the half-hour rush is below calm_below on both
+    sides (the old verdict said Balanced); the pressure buyers met is far above 1."""
+    settings, _ = RUSH_DAYS["1,000 buyers in one half hour at 2 sellers"]
+    result = run_day(Scenario.model_validate({"name": "rush", **settings}))
+    assert max(result.selling.demand_ratio, result.collecting.demand_ratio) < 0.6
+    assert result.selling.pressure > 5
+    assert result.selling.busiest_window.arrived > 200
+
+
+@given(
+    higher=st.integers(min_value=1, max_value=100_000),
+    tolerance_percent=st.integers(min_value=0, max_value=99),
+    selling_higher=st.booleans(),
+)
+def test_a_gap_exactly_at_the_tolerance_is_balanced(higher: int, tolerance_percent: int, selling_higher: bool) -> None:
+    """Pressures written in decimals whose gap is exactly ``tolerance`` of the
+    higher one are a tie, whatever the binary floats' last bits say; a gap a
+    millionth wider is not."""
+    high = Decimal(higher) / 1000
+    tolerance = Decimal(tolerance_percent) / 100
+    low = high * (1 - tolerance)
+    pair = (float(high), float(low)) if selling_higher else (float(low), float(high))
+    assert decide(*pair, float(tolerance)) is Verdict.BALANCED
+    wider = float(low * (1 - Decimal("0.000001")))
+    pair = (float(high), wider) if selling_higher else (wider, float(high))
+    assert decide(*pair, float(tolerance)) is (Verdict.SELLING if selling_higher else Verdict.COLLECTING)
+
+
+@given(
+    selling=st.floats(min_value=0, max_value=50, allow_nan=False),
+    collecting=st.floats(min_value=0, max_value=50, allow_nan=False),
+    tolerance=st.sampled_from([0.0, 0.1, 0.2, 0.35]),
+    calm_below=st.sampled_from([0.0, 0.5, 1.0]),
+)
+def test_printed_pressures_read_as_the_verdict(
+    selling: float, collecting: float, tolerance: float, calm_below: float
+) -> None:
+    """The pressures as printed give the same verdict as the real ones."""
+    shown = shown_pressures(selling, collecting, tolerance, calm_below)
+    real = decide(selling, collecting, tolerance, calm_below)
+    assert decide(float(shown[0]), float(shown[1]), tolerance, calm_below) is real
+    if not any("e" in text for text in shown):  # beyond 17 decimals both fall back to repr()
+        assert all(len(text.split(".")[1]) >= 2 for text in shown)
+
+
+def test_near_tie_is_printed_with_enough_decimals() -> None:
+    assert decide(0.5049, 0.4039, 0.2, 0.5) is Verdict.SELLING
+    assert shown_pressures(0.5049, 0.4039, 0.2, 0.5) == ("0.5049", "0.4039")
+    assert shown_pressures(0.9, 0.3, 0.2, 0.5) == ("0.90", "0.30")

@@ -1,0 +1,143 @@
+"""Loading: files and bundled names become scenarios, and every bad file a clear error."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+import yaml
+from cases import BAD_FILES
+from helpers import scenario_dict
+
+from theater_sim.input.loading import MAX_FILE_BYTES, bundled_scenarios, load_scenario, parse_scenario
+from theater_sim.model.errors import ScenarioError
+
+REPO_SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
+
+
+def _write(tmp_path: Path, text: str, name: str = "day.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_load_scenario_reads_a_valid_file(tmp_path: Path) -> None:
+    path = _write(tmp_path, yaml.safe_dump(scenario_dict()))
+    scenario, origin = load_scenario(str(path))
+    assert scenario.name == "Test day"
+    assert scenario.selling.arrivals.total == 100
+    assert origin == str(path)
+
+
+def test_load_scenario_applies_documented_defaults(tmp_path: Path) -> None:
+    data = scenario_dict()
+    del data["seed"], data["hours"]
+    del data["selling"]["counters"]
+    scenario, _ = load_scenario(str(_write(tmp_path, yaml.safe_dump(data))))
+    assert scenario.seed == 42
+    assert scenario.hours == 16
+    assert scenario.selling.counters == 1
+    assert scenario.verdict.tolerance == 0.2
+
+
+@pytest.mark.parametrize(("case_id", "text", "fragments", "files"), BAD_FILES, ids=[c[0] for c in BAD_FILES])
+def test_load_scenario_rejects_bad_file_naming_file_and_key(tmp_path: Path, case_id, text, fragments, files) -> None:
+    for name, content in files.items():
+        _write(tmp_path, content, name)
+    path = _write(tmp_path, text)
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(str(path))
+    message = str(caught.value)
+    assert str(path) in message
+    for fragment in fragments:
+        assert fragment in message, f"{fragment!r} not in {message!r}"
+    assert len(message.splitlines()) <= 5
+
+
+def test_load_scenario_missing_file_lists_bundled_names() -> None:
+    with pytest.raises(ScenarioError, match=r"no-such\.yaml: no such file.*balanced-day"):
+        load_scenario("no-such.yaml")
+
+
+def test_load_scenario_rejects_directory(tmp_path: Path) -> None:
+    with pytest.raises(ScenarioError, match="is a directory"):
+        load_scenario(str(tmp_path))
+
+
+def test_load_scenario_rejects_oversized_file(tmp_path: Path) -> None:
+    path = _write(tmp_path, "# " + "x" * MAX_FILE_BYTES + "\n")
+    with pytest.raises(ScenarioError, match="limit"):
+        load_scenario(str(path))
+
+
+def test_load_scenario_rejects_non_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes(b"name: caf\xe9\n")
+    with pytest.raises(ScenarioError, match="UTF-8"):
+        load_scenario(str(path))
+
+
+def test_load_scenario_never_runs_yaml_tags(tmp_path: Path) -> None:
+    marker = tmp_path / "hacked"
+    text = f"!!python/object/apply:pathlib.Path.touch [!!python/object/apply:pathlib.Path ['{marker}']]\n"
+    with pytest.raises(ScenarioError):
+        load_scenario(str(_write(tmp_path, text)))
+    assert not marker.exists()
+
+
+def test_parse_scenario_allows_modest_aliases() -> None:
+    text = yaml.safe_dump(scenario_dict()).replace(
+        "selling:", "shared_service: &svc {distribution: fixed, value: 1}\nselling:"
+    )
+    # A harmless alias passes the size check; the unknown key is what fails.
+    with pytest.raises(ScenarioError, match="shared_service: unknown key"):
+        parse_scenario(text, "x.yaml")
+
+
+def test_bundled_scenarios_are_the_repository_files() -> None:
+    """The names resolve to files identical to scenarios/ (in a wheel install too)."""
+    bundled = bundled_scenarios()
+    assert set(bundled) >= {"balanced-day", "tarantino-announced", "premiere-night"}
+    for name, path in bundled.items():
+        assert path.read_bytes() == (REPO_SCENARIOS / f"{name}.yaml").read_bytes()
+
+
+def test_bundled_scenarios_all_load() -> None:
+    for name in bundled_scenarios():
+        scenario, _ = load_scenario(name)
+        assert scenario.description
+
+
+def test_yaml_exponent_numbers_and_merge_keys_are_accepted() -> None:
+    """``1e-1`` is a number (YAML 1.2), and merge keys do not count as duplicates."""
+    text = yaml.safe_dump(scenario_dict()).replace("mean: 0.5", "mean: 5e-1")
+    text = "defaults: &svc {distribution: fixed, value: 1}\n" + text
+    with pytest.raises(ScenarioError, match="defaults: unknown key"):
+        parse_scenario(text, "x.yaml")
+    scenario = parse_scenario(yaml.safe_dump(scenario_dict()).replace("mean: 0.5", "mean: 5e-1"), "x.yaml")
+    assert scenario.selling.service_minutes.mean == 0.5
+    merged = "base: &b {counters: 3}\n"
+    data = scenario_dict()
+    body = yaml.safe_dump({k: v for k, v in data.items() if k != "selling"})
+    selling = yaml.safe_dump({"selling": data["selling"]}).replace("selling:\n", "selling:\n  <<: *b\n", 1)
+    selling = selling.replace("  counters: 1\n", "")
+    with pytest.raises(ScenarioError, match="base: unknown key"):
+        parse_scenario(merged + body + selling, "x.yaml")
+
+
+def test_load_scenario_refuses_a_pipe_without_hanging(tmp_path: Path) -> None:
+    fifo = tmp_path / "day.yaml"
+    os.mkfifo(fifo)
+    with pytest.raises(ScenarioError, match="not a regular file"):
+        load_scenario(str(fifo))
+
+
+def test_load_scenario_name_too_long_is_a_user_error() -> None:
+    with pytest.raises(ScenarioError, match="cannot be read"):
+        load_scenario("a" * 300)
+
+
+def test_load_scenario_empty_name() -> None:
+    with pytest.raises(ScenarioError, match="no scenario given"):
+        load_scenario("  ")

@@ -1,0 +1,100 @@
+"""Arrival streams: exact totals, Poisson counts, profiles and their short peaks."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from helpers import scenario_dict
+
+from theater_sim.engine.theater import simulate_day
+from theater_sim.model.arrivals import piecewise_poisson_times, poisson_times, uniform_total_times
+from theater_sim.model.scenario import Scenario
+
+
+def test_uniform_total_times_exact_count_sorted_inside_day() -> None:
+    times = uniform_total_times(1000, 960.0, np.random.default_rng(0))
+    assert len(times) == 1000
+    assert (np.diff(times) >= 0).all()
+    assert times.min() >= 0
+    assert times.max() < 960.0
+
+
+def test_poisson_times_count_within_confidence_interval() -> None:
+    """The count on [0, T) is Poisson(rate x T): over 200 days the total lies
+    within 4 standard deviations (sqrt of its mean) of 200 x rate x T."""
+    rng = np.random.default_rng(5)
+    total = sum(len(poisson_times(2.0, 0.0, 100.0, rng)) for _ in range(200))
+    expected = 200 * 2.0 * 100.0
+    assert abs(total - expected) <= 4 * math.sqrt(expected)
+
+
+PROFILE = [
+    {"from": "08:00", "to": "09:00", "rate_per_hour": 30},
+    {"from": "09:00", "to": "09:10", "rate_per_hour": 600},  # a ten-minute peak: 100 expected
+    {"from": "09:10", "to": "11:00", "rate_per_hour": 60},
+    {"from": "12:00", "to": "14:00", "rate_per_hour": 0},
+    {"from": "14:00", "to": "16:00", "rate_per_hour": 240},
+]
+# (start minute, end minute, expected arrivals per day)
+PERIODS = [(0, 60, 30.0), (60, 70, 100.0), (70, 180, 110.0), (180, 240, 0.0), (240, 360, 0.0), (360, 480, 480.0)]
+
+
+def _profile_scenario(seed: int) -> Scenario:
+    return Scenario.model_validate(
+        scenario_dict(seed=seed, opens="08:00", hours=8, **{"selling.arrivals": {"profile": PROFILE}})
+    )
+
+
+def test_profile_counts_per_interval_match_rates() -> None:
+    """Non-homogeneous Poisson: the count in each interval over R days is
+    Poisson(R x rate x length); each total lies within 4 sqrt(mean) of its
+    mean (a false alarm has probability ~1e-4 per interval), and intervals with
+    rate 0 or outside the profile get no one."""
+    days = 60
+    counts = np.zeros(len(PERIODS))
+    for seed in range(days):
+        arrivals = simulate_day(_profile_scenario(seed)).selling.arrival_at_minute
+        for k, (start, end, _) in enumerate(PERIODS):
+            counts[k] += ((arrivals >= start) & (arrivals < end)).sum()
+    for (start, end, per_day), observed in zip(PERIODS, counts, strict=True):
+        expected = per_day * days
+        if expected == 0:
+            assert observed == 0, f"arrivals in [{start}, {end}) where the rate is 0"
+        else:
+            assert abs(observed - expected) <= 4 * math.sqrt(expected), (start, end, observed, expected)
+
+
+def test_profile_ten_minute_peak_is_present_every_day() -> None:
+    """The 09:00-09:10 peak (100 expected, sd 10) is there on every one of 30
+    days: at least 55 arrivals in those ten minutes (4.5 sd below the mean),
+    while the hour before averages 5 per ten minutes."""
+    for seed in range(30):
+        arrivals = simulate_day(_profile_scenario(seed)).selling.arrival_at_minute
+        in_peak = int(((arrivals >= 60) & (arrivals < 70)).sum())
+        assert in_peak >= 55, (seed, in_peak)
+
+
+def test_piecewise_handles_gaps_and_tiny_periods() -> None:
+    times = piecewise_poisson_times([(0.0, 0.001, 60_000.0), (10.0, 20.0, 0.0)], np.random.default_rng(1))
+    assert (times < 0.001).all()
+    assert (np.diff(times) >= 0).all()
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_showtime_holders_arrive_before_their_showing(seed: int) -> None:
+    data = scenario_dict(
+        seed=seed,
+        opens="10:00",
+        hours=10,
+        showtimes=[{"film": "A", "starts": "12:00", "seats": 100}, {"film": "B", "starts": "11:00", "seats": 50}],
+        **{"collecting.arrivals": {"showtimes": {"occupancy": 0.5}}},
+    )
+    records = simulate_day(Scenario.model_validate(data)).collecting
+    assert records.arrived == 75  # 50% of 150 seats
+    starts = np.array([60.0, 120.0])[records.showing]  # showings in start order: B (11:00), A (12:00)
+    lead = starts - records.arrival_at_minute
+    assert (lead >= 10 - 1e-9).all()
+    assert (lead <= 40 + 1e-9).all()
+    assert np.bincount(records.showing).tolist() == [25, 50]

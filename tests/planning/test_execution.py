@@ -1,0 +1,164 @@
+"""Running tasks: stores that resume, refuse strangers, survive SIGKILL; Dask gives the same."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from theater_sim import __version__
+from theater_sim.input.loading import load_scenario
+from theater_sim.model.errors import ScenarioError
+from theater_sim.planning.execution import Runner
+from theater_sim.planning.store import ResultStore
+from theater_sim.planning.tasks import Task, scenario_fingerprint
+
+
+def _store(path: Path, name: str = "balanced-day") -> ResultStore:
+    scenario, _ = load_scenario(name)
+    return ResultStore(path, scenario_fingerprint(scenario, __version__))
+
+
+def test_store_resumes_without_rerunning(tmp_path: Path) -> None:
+    scenario, _ = load_scenario("balanced-day")
+    tasks = [Task(s, None, r) for s in (1, 2) for r in range(2)]
+    first = Runner(store=_store(tmp_path / "r.sqlite")).run(scenario, tasks)
+    seen: list[tuple[int, int]] = []
+    again = Runner(store=_store(tmp_path / "r.sqlite"), progress=lambda d, t: seen.append((d, t))).run(scenario, tasks)
+    assert again == first
+    assert seen == [(4, 4)]  # everything came from the store at once
+
+
+def test_store_refuses_another_scenario(tmp_path: Path) -> None:
+    scenario, _ = load_scenario("balanced-day")
+    Runner(store=_store(tmp_path / "r.sqlite")).run(scenario, [Task(None, None, 0)])
+    with pytest.raises(ScenarioError, match="holds results of another scenario"):
+        _store(tmp_path / "r.sqlite", "premiere-night")
+
+
+def test_store_refuses_another_version(tmp_path: Path) -> None:
+    scenario, _ = load_scenario("balanced-day")
+    store = ResultStore(tmp_path / "r.sqlite", scenario_fingerprint(scenario, "0.0.1"))
+    store.save("x", {})
+    with pytest.raises(ScenarioError, match="seed or theater-sim version"):
+        _store(tmp_path / "r.sqlite")
+
+
+@pytest.mark.parametrize("where", ["missing-folder/r.sqlite", "not-a-db.sqlite", "."])
+def test_unusable_store_path_is_a_user_error(tmp_path: Path, where: str) -> None:
+    (tmp_path / "not-a-db.sqlite").write_text("hello, this is not SQLite " * 100)
+    with pytest.raises(ScenarioError, match="cannot be used as a results store"):
+        _store(tmp_path / where)
+
+
+def test_fingerprint_changes_with_the_scenario_but_not_with_staffing_tasks() -> None:
+    scenario, _ = load_scenario("balanced-day")
+    assert scenario_fingerprint(scenario, "1") == scenario_fingerprint(scenario, "1")
+    assert scenario_fingerprint(scenario, "1") != scenario_fingerprint(scenario.overridden(seed=1), "1")
+    assert scenario_fingerprint(scenario, "1") != scenario_fingerprint(scenario, "2")
+
+
+def _sweep_command(store: Path | None) -> list[str]:
+    command = [
+        sys.executable,
+        "-m",
+        "theater_sim",
+        "sweep",
+        "opening-weekend",
+        "--sellers",
+        "1:8",
+        "--collectors",
+        "1:8",
+        "--replications",
+        "4",
+        "--workers",
+        "1",
+        "--json",
+        "--quiet",
+    ]
+    return command + (["--store", str(store)] if store else [])
+
+
+def _rows(store: Path) -> int:
+    try:
+        with sqlite3.connect(store) as db:
+            return int(db.execute("SELECT count(*) FROM results").fetchone()[0])
+    except sqlite3.Error:
+        return 0
+
+
+def test_sweep_killed_halfway_resumes_to_the_same_output(tmp_path: Path) -> None:
+    """SIGKILL a real sweep process once some days are stored; rerunning the
+    command finishes it, and its output equals an uninterrupted run's."""
+    store = tmp_path / "sweep.sqlite"
+    victim = subprocess.Popen(_sweep_command(store), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while _rows(store) < 20 and time.monotonic() < deadline and victim.poll() is None:
+        time.sleep(0.02)
+    os.kill(victim.pid, signal.SIGKILL)
+    victim.wait()
+    stored = _rows(store)
+    assert 0 < stored < 256, f"the kill came at {stored} of 256 days"
+    resumed = subprocess.run(_sweep_command(store), capture_output=True, text=True, timeout=300, check=True)
+    clean = subprocess.run(_sweep_command(None), capture_output=True, text=True, timeout=300, check=True)
+    assert resumed.stdout == clean.stdout
+    assert len(json.loads(clean.stdout)["cells"]) == 64
+
+
+def test_dask_cluster_gives_the_same_results() -> None:
+    """A real (local, loopback) Dask cluster runs the tasks; results equal the local run."""
+    from distributed import LocalCluster
+
+    scenario, _ = load_scenario("opening-weekend")
+    tasks = [Task(s, c, r) for s in (1, 2) for c in (1, 2) for r in range(2)]
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, host="127.0.0.1"
+    ) as cluster:
+        remote = Runner(scheduler=cluster.scheduler_address).run(scenario, tasks)
+    assert remote == Runner().run(scenario, tasks)
+
+
+def test_unreachable_scheduler_is_a_user_error() -> None:
+    scenario, _ = load_scenario("balanced-day")
+    with pytest.raises(ScenarioError, match="cannot reach the Dask scheduler"):
+        Runner(scheduler="tcp://127.0.0.1:9").run(scenario, [Task(None, None, 0)])
+
+
+def _children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(child) for child in path.read_text().split()] if path.exists() else []
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="uses /proc and the parent-death signal")
+def test_killed_sweep_leaves_no_worker_processes(tmp_path: Path) -> None:
+    """SIGKILL the parent of a two-worker sweep: its worker processes end too."""
+    store = tmp_path / "sweep.sqlite"
+    command = _sweep_command(store)
+    command[command.index("--workers") + 1] = "2"
+    victim = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while _rows(store) < 4 and time.monotonic() < deadline and victim.poll() is None:
+        time.sleep(0.02)
+    workers = _children(victim.pid)
+    assert workers, "the sweep started no worker processes"
+    os.kill(victim.pid, signal.SIGKILL)
+    victim.wait()
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in workers)

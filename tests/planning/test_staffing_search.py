@@ -1,0 +1,83 @@
+"""The least-staffing search: it meets the target, one fewer does not, Erlang C agrees."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from helpers import scenario_dict
+
+from theater_sim.analysis.erlang import erlang_c, least_counters_for_wait, mean_wait_minutes, wait_exceeds_probability
+from theater_sim.analysis.measured_day import run_day
+from theater_sim.input.loading import load_scenario
+from theater_sim.model.errors import ScenarioError
+from theater_sim.model.scenario import Scenario
+from theater_sim.planning.execution import Runner
+from theater_sim.planning.least_staffing import Targets, _least, search_staffing
+
+
+def test_erlang_c_reference_values() -> None:
+    """C(1, a) = a (M/M/1); C(2, 1) = 1/3; the recursion stays finite for thousands of counters."""
+    assert erlang_c(1, 0.6) == pytest.approx(0.6)
+    assert erlang_c(2, 1.0) == pytest.approx(1 / 3)
+    assert mean_wait_minutes(2, 1.0, 1.0) == pytest.approx(1 / 3)
+    assert 0 < erlang_c(5000, 4900.0) < 1
+    assert wait_exceeds_probability(1, 0.5, 1.0, 2.0) == pytest.approx(0.5 * math.exp(-1.0))
+    assert least_counters_for_wait(5.0, 1.0, 0.95, 10.0, 100) == 6
+
+
+@pytest.mark.parametrize("answer", [1, 2, 3, 7, 100, 9999, 10_000])
+def test_least_finds_the_threshold_of_a_monotone_predicate(answer: int) -> None:
+    asked: list[int] = []
+
+    def meets(count: int) -> bool:
+        asked.append(count)
+        return count >= answer
+
+    assert _least(meets) == answer
+    assert len(asked) <= 2 * math.ceil(math.log2(answer + 1)) + 2  # a search, not an enumeration
+
+
+def test_least_says_none_when_nothing_meets() -> None:
+    assert _least(lambda count: False, limit=64) is None
+
+
+def test_tarantino_staffing_meets_target_and_one_fewer_does_not() -> None:
+    """p95 wait <= 10 minutes over 3 replications; Erlang C (5.2 buyers/min,
+    mean 0.5 min) agrees on the selling side."""
+    scenario, _ = load_scenario("tarantino-announced")
+    answers = search_staffing(scenario, Targets(max_p95_wait=10.0), 3, Runner())
+    selling = answers["selling"]
+    assert selling.at_answer["p95_wait"]["mean"] <= 10.0
+    assert selling.one_fewer is not None
+    assert selling.one_fewer["p95_wait"]["mean"] > 10.0
+    assert selling.staffing == selling.erlang_c == 3
+    assert answers["collecting"].staffing == 1
+    day = run_day(scenario.overridden(sellers=3))
+    assert day.selling.wait_minutes.p95 <= 10.0
+
+
+def test_unmeetable_target_names_the_side() -> None:
+    """12,000 buyers at the same moment: even 10,000 counters leave 2,000
+    waiting, so no staffing within the limit gets the p95 wait to 0."""
+    data = scenario_dict(**{"selling.arrivals": {"trace": "crowd.csv", "trace_at_minute": (0.0,) * 12_000}})
+    scenario = Scenario.model_validate(data)
+    with pytest.raises(ScenarioError, match=r"^selling: no staffing up to 10,000 counters meets p95 wait <= 0 min"):
+        search_staffing(scenario, Targets(max_p95_wait=0.0), 1, Runner())
+
+
+def test_schedule_search_gives_each_period_its_least_count() -> None:
+    scenario, _ = load_scenario("opening-weekend")
+    targets = Targets(max_p95_wait=5.0)
+    answers = search_staffing(scenario, targets, 1, Runner())
+    for answer in answers.values():
+        assert isinstance(answer.staffing, tuple)
+        assert all(row["p95_wait"]["mean"] <= 5.0 for row in answer.periods)
+    selling = answers["selling"].staffing
+    assert isinstance(selling, tuple)
+    for k, count in enumerate(selling):
+        if count > 1:  # one fewer in that period breaks that period (or another) for the target
+            fewer = tuple(c - (i == k) for i, c in enumerate(selling))
+            day = run_day(scenario.overridden(sellers=fewer, collectors=answers["collecting"].staffing))
+            periods = day.selling.periods
+            assert any(p.p95_wait_minutes > 5.0 for p in periods)

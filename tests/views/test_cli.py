@@ -1,0 +1,247 @@
+"""The command line end to end, through typer's CliRunner."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from cases import BAD_FILES
+from helpers import scenario_dict
+from typer.testing import CliRunner
+
+from theater_sim.views.cli import app
+
+CONTRACT_SIDE_KEYS = {
+    "counters",
+    "arrived",
+    "served",
+    "wait_minutes",
+    "queue_length",
+    "utilisation",
+    "demand_ratio",
+    "overtime_minutes",
+    "hourly",
+}
+VERDICTS = {"Balanced", "Greater demand for selling tickets", "Greater demand for collecting tickets"}
+
+
+def _json(runner: CliRunner, *args: str) -> dict:
+    result = runner.invoke(app, ["run", *args, "--json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_run_prints_table_and_one_verdict_line(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["run", "tarantino-announced"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert "Day summary" in result.stdout
+    assert "Selling (commands)" in result.stdout
+    assert "Collecting (queries)" in result.stdout
+    assert "Hour by hour" in result.stdout
+    assert [line for line in lines if line.strip() in VERDICTS] == ["Greater demand for selling tickets"]
+
+
+@pytest.mark.parametrize(
+    ("name", "verdict"),
+    [
+        ("balanced-day", "Balanced"),
+        ("tarantino-announced", "Greater demand for selling tickets"),
+        ("premiere-night", "Greater demand for collecting tickets"),
+    ],
+)
+def test_run_json_bundled_verdicts(runner: CliRunner, name: str, verdict: str) -> None:
+    assert _json(runner, name)["verdict"] == verdict
+
+
+def test_run_json_follows_contract(runner: CliRunner) -> None:
+    data = _json(runner, "balanced-day")
+    assert {"scenario", "seed", "hours", "verdict", "sides"} <= set(data)
+    assert (data["scenario"], data["seed"], data["hours"]) == ("Balanced day", 42, 16)
+    for side in ("selling", "collecting"):
+        block = data["sides"][side]
+        assert set(block) >= CONTRACT_SIDE_KEYS
+        assert set(block["wait_minutes"]) >= {"mean", "p50", "p95", "p99", "max"}
+        assert set(block["queue_length"]) >= {"mean", "max"}
+        assert isinstance(block["queue_length"]["max"], int)
+        assert block["arrived"] == block["served"] == 1000
+        row = block["hourly"][0]
+        assert set(row) >= {"hour", "arrived", "served", "mean_wait_minutes", "max_queue"}
+        assert sum(r["arrived"] for r in block["hourly"]) == 1000
+
+
+def test_run_json_is_byte_identical_for_same_seed(runner: CliRunner) -> None:
+    first = runner.invoke(app, ["run", "premiere-night", "--json", "--seed", "9"])
+    second = runner.invoke(app, ["run", "premiere-night", "--json", "--seed", "9"])
+    assert first.stdout == second.stdout
+    third = runner.invoke(app, ["run", "premiere-night", "--json", "--seed", "10"])
+    assert third.stdout != first.stdout
+    assert json.loads(third.stdout)["seed"] == 10
+
+
+def test_run_sellers_rescales_selling_only(runner: CliRunner) -> None:
+    """--sellers changes the selling block; the collecting block, hourly included, is identical."""
+    base = _json(runner, "tarantino-announced")
+    scaled = _json(runner, "tarantino-announced", "--sellers", "5")
+    assert scaled["sides"]["collecting"] == base["sides"]["collecting"]
+    assert scaled["sides"]["selling"]["counters"] == 5
+    assert scaled["sides"]["selling"]["arrived"] == base["sides"]["selling"]["arrived"]
+    assert scaled["sides"]["selling"]["wait_minutes"]["mean"] < base["sides"]["selling"]["wait_minutes"]["mean"]
+    assert scaled["verdict"] == "Balanced"
+
+
+def test_run_collectors_rescales_collecting_only(runner: CliRunner) -> None:
+    base = _json(runner, "premiere-night")
+    scaled = _json(runner, "premiere-night", "--collectors", "5")
+    assert scaled["sides"]["selling"] == base["sides"]["selling"]
+    assert scaled["verdict"] == "Balanced"
+
+
+def test_run_accepts_a_path(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "mine.yaml"
+    path.write_text(yaml.safe_dump(scenario_dict()), encoding="utf-8")
+    data = _json(runner, str(path))
+    assert data["scenario"] == "Test day"
+
+
+def test_validate_ok(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["validate", "premiere-night"])
+    assert result.exit_code == 0
+    assert "valid" in result.stdout
+
+
+def test_scenarios_lists_bundled(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["scenarios"])
+    assert result.exit_code == 0
+    for name in ("balanced-day", "tarantino-announced", "premiere-night"):
+        assert name in result.stdout
+
+
+@pytest.mark.parametrize("command", ["run", "validate"])
+@pytest.mark.parametrize(("case_id", "text", "fragments", "files"), BAD_FILES, ids=[c[0] for c in BAD_FILES])
+def test_bad_file_exits_2_with_message(
+    runner: CliRunner,
+    tmp_path: Path,
+    command: str,
+    case_id: str,
+    text: str,
+    fragments: list[str],
+    files: dict[str, str],
+) -> None:
+    for name, content in files.items():
+        (tmp_path / name).write_text(content, encoding="utf-8")
+    path = tmp_path / "bad.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = runner.invoke(app, [command, str(path)])
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    assert "Traceback" not in result.stderr
+    assert str(path) in result.stderr
+    for fragment in fragments:
+        assert fragment in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["run", "no-such-scenario"],
+        ["run", "."],
+        ["run", "balanced-day", "--sellers", "0"],
+        ["run", "balanced-day", "--sellers", "-1"],
+        ["run", "balanced-day", "--collectors", "0"],
+        ["run", "balanced-day", "--sellers", "10001"],
+        ["run", "balanced-day", "--sellers", "two"],
+        ["run", "balanced-day", "--seed", "-5"],
+        ["run", "balanced-day", "--frobnicate"],
+        ["run"],
+    ],
+)
+def test_bad_command_line_exits_2(runner: CliRunner, args: list[str]) -> None:
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    assert result.stdout == ""
+
+
+def test_missing_file_message_names_it(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["run", "nowhere/day.yaml"])
+    assert result.exit_code == 2
+    assert "nowhere/day.yaml: no such file" in result.stderr
+
+
+def test_python_dash_m_runs(tmp_path: Path) -> None:
+    """The module entry point works from any folder (bundled names resolve)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "theater_sim", "run", "balanced-day", "--json"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["verdict"] == "Balanced"
+
+
+@pytest.mark.parametrize("name", ["announcement-rush", "opening-weekend", "autoscale"])
+def test_day_scenarios_run_with_new_sections(runner: CliRunner, name: str) -> None:
+    result = runner.invoke(app, ["run", name])
+    assert result.exit_code == 0, result.output
+    assert "Showings" in result.stdout
+    assert "Pressure point by hour" in result.stdout
+    data = _json(runner, name)
+    assert set(data["sides"]["selling"]) >= CONTRACT_SIDE_KEYS
+    assert len(data["hourly_verdicts"]) == 14
+    hour_keys = {"counters_on_duty", "balked", "reneged", "pressure", "clock"}
+    assert set(data["sides"]["collecting"]["hourly"][0]) >= hour_keys
+    for side in data["sides"].values():
+        assert side["arrived"] == side["served"] + side["balked"] + side["reneged"] + side["still_in_line"]
+
+
+def test_autoscale_report_lists_counter_changes_and_saves_counter_hours(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["run", "autoscale"])
+    assert "Counter changes" in result.stdout
+    assert "autoscale: line stayed long" in result.stdout
+    scaled = _json(runner, "autoscale")
+    fixed = _json(runner, "autoscale", "--sellers", "4", "--collectors", "4")
+    cost = sum(side["counter_hours"] for side in scaled["sides"].values())
+    fixed_cost = sum(side["counter_hours"] for side in fixed["sides"].values())
+    assert cost < fixed_cost
+
+
+def test_trace_scenario_replays_file(runner: CliRunner, tmp_path: Path) -> None:
+    """A trace path is relative to the scenario file; clock times map to minutes after opening."""
+    (tmp_path / "arrivals.csv").write_text("at,who\n08:00:30,a\n08:10,b\n08:10,c\n09:59:59,d\n", encoding="utf-8")
+    data = scenario_dict(**{"selling.arrivals": {"trace": "arrivals.csv"}})
+    path = tmp_path / "trace-day.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    elsewhere = runner.invoke(app, ["run", str(path), "--json"])
+    assert elsewhere.exit_code == 0, elsewhere.output
+    selling = json.loads(elsewhere.stdout)["sides"]["selling"]
+    assert selling["arrived"] == 4
+    assert [row["arrived"] for row in selling["hourly"]][:2] == [3, 1]
+
+
+def test_control_characters_in_names_are_made_visible(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "ansi.yaml"
+    path.write_text(yaml.safe_dump(scenario_dict(name="evil \x1b[31mred\u202e")), encoding="utf-8")
+    result = runner.invoke(app, ["run", str(path)])
+    assert result.exit_code == 0
+    assert "\x1b" not in result.stdout
+    assert "\u202e" not in result.stdout
+    assert "\\u001b" in result.stdout
+
+
+def test_readme_example_is_what_the_tool_prints() -> None:
+    """Every line of README.md's example (except the '...' cuts) is in the real output."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    start = readme.index("```text\nTarantino announced")
+    block = readme[start + len("```text\n") : readme.index("```", start + 8)]
+    wide = CliRunner(env={"COLUMNS": "110", "NO_COLOR": "1", "TERM": "dumb"})
+    printed = {line.rstrip() for line in wide.invoke(app, ["run", "tarantino-announced"]).stdout.splitlines()}
+    shown = [line.rstrip() for line in block.splitlines() if line.strip() and line.strip() != "..."]
+    assert [line for line in shown if line not in printed] == []

@@ -1,0 +1,330 @@
+"""The sweep, staff and replicated-run commands end to end."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from theater_sim.analysis.verdict import decide
+from theater_sim.input.loading import load_scenario
+from theater_sim.views.cli import app
+
+
+def _ok(runner: CliRunner, *args: str) -> str:
+    result = runner.invoke(app, list(args))
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_run_replications_reports_intervals(runner: CliRunner) -> None:
+    data = json.loads(_ok(runner, "run", "balanced-day", "--replications", "5", "--json", "--workers", "1"))
+    assert data["replications"] == 5
+    assert len(data["seeds"]) == 5
+    assert data["seeds"][0] == 42
+    interval = data["intervals"]["selling"]["p95_wait"]
+    assert interval["low"] <= data["sides"]["selling"]["wait_minutes"]["p95"] <= interval["high"]
+    assert data["verdict"] == "Balanced"
+    table = _ok(runner, "run", "balanced-day", "--replications", "5", "--workers", "1")
+    assert "±" in table
+    assert "of 5 days gave the verdict of the means" in table
+
+
+def test_run_through_a_store_equals_plain_run(runner: CliRunner, tmp_path: Path) -> None:
+    """One day run as a stored task prints exactly what a plain run prints, fresh and from the store."""
+    plain = _ok(runner, "run", "premiere-night", "--json")
+    store = str(tmp_path / "r.sqlite")
+    assert _ok(runner, "run", "premiere-night", "--json", "--store", store) == plain
+    assert _ok(runner, "run", "premiere-night", "--json", "--store", store) == plain
+
+
+def test_sweep_table_json_and_csv(runner: CliRunner, tmp_path: Path) -> None:
+    table = _ok(runner, "sweep", "tarantino-announced", "--sellers", "1:8", "--workers", "1")
+    assert "Balanced" in table
+    assert "Selling" in table
+    out = tmp_path / "cells.csv"
+    data = json.loads(
+        _ok(runner, "sweep", "tarantino-announced", "--sellers", "1:8", "--json", "--csv", str(out), "--workers", "1")
+    )
+    assert [cell["sellers"] for cell in data["cells"]] == list(range(1, 9))
+    assert data["cells"][4]["verdict"] == "Balanced"
+    with out.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 8
+    assert float(rows[0]["selling_p95_wait"]) == data["cells"][0]["sides"]["selling"]["p95_wait"]["mean"]
+    refused = runner.invoke(app, ["sweep", "tarantino-announced", "--sellers", "1:2", "--csv", str(out)])
+    assert refused.exit_code == 2
+    assert "already exists" in refused.stderr
+    assert (
+        runner.invoke(app, ["sweep", "tarantino-announced", "--sellers", "1:2", "--csv", str(out), "--force"]).exit_code
+        == 0
+    )
+
+
+def test_sweep_output_does_not_depend_on_workers(runner: CliRunner) -> None:
+    args = ["sweep", "opening-weekend", "--sellers", "1:3", "--collectors", "1,2", "--replications", "2", "--json"]
+    assert _ok(runner, *args, "--workers", "1") == _ok(runner, *args, "--workers", "2")
+
+
+def test_staff_names_counters_and_erlang_c(runner: CliRunner) -> None:
+    data = json.loads(_ok(runner, "staff", "tarantino-announced", "--max-p95-wait", "10", "--json", "--workers", "1"))
+    assert data["sides"]["selling"]["staffing"] == 3
+    assert data["sides"]["selling"]["erlang_c"] == 3
+    assert data["day"]["sides"]["selling"]["counters"] == 3
+    table = _ok(runner, "staff", "tarantino-announced", "--max-p95-wait", "10", "--workers", "1")
+    assert "Least staffing" in table
+    assert "staffed as found" in table
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["sweep", "balanced-day", "--sellers", "3:1"], "ends before it starts"),
+        (["sweep", "balanced-day", "--sellers", "a:b"], "write a range"),
+        (["sweep", "balanced-day", "--sellers", "0:4"], "within 1..10,000"),
+        (["sweep", "balanced-day", "--sellers", "1:200", "--collectors", "1:200"], "above the limit"),
+        (["sweep", "balanced-day"], "give --sellers, --collectors or both"),
+        (["sweep", "balanced-day", "--sellers", "1:2", "--metric", "happiness"], "--metric happiness: unknown"),
+        (["sweep", "balanced-day", "--sellers", "1:2", "--csv", "/no/such/folder/x.csv"], "does not exist"),
+        (["sweep", "balanced-day", "--sellers", "1:2", "--store", "/no/such/folder/r.sqlite"], "results store"),
+        (["sweep", "balanced-day", "--sellers", "1:2", "--scheduler", "tcp://127.0.0.1:9"], "cannot reach"),
+        (["staff", "balanced-day"], "give a target"),
+        (["staff", "balanced-day", "--max-p95-wait", "-1"], "--max-p95-wait"),
+        (["staff", "balanced-day", "--max-abandon-rate", "2"], "--max-abandon-rate"),
+        (["staff", "balanced-day", "--max-p95-wait", "5", "--confidence", "1"], "--confidence 1: must lie strictly"),
+        (["staff", "balanced-day", "--max-p95-wait", "5", "--confidence", "0"], "--confidence 0: must lie strictly"),
+        (["staff", "balanced-day", "--max-p95-wait", "5", "--confidence", "nan"], "--confidence nan"),
+        (
+            ["staff", "balanced-day", "--max-p95-wait", "5", "--confidence", "0.9", "--replications", "1"],
+            "use --replications 2 or more",
+        ),
+        (["staff", "balanced-day", "--max-p95-wait", "5", "--write-scenario", "/no/such/dir/x.yaml"], "does not exist"),
+        (["run", "balanced-day", "--replications", "0"], "--replications"),
+        (["run", "balanced-day", "--workers", "0"], "--workers"),
+    ],
+)
+def test_plan_bad_input_exits_2(runner: CliRunner, args: list[str], fragment: str) -> None:
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert fragment in result.stderr or fragment in result.output
+    assert "Traceback" not in result.output
+    assert result.stdout == ""
+
+
+def test_staff_unmeetable_target_exits_2(runner: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "crowd.csv").write_text("at_minute\n" + "0\n" * 12_000, encoding="utf-8")
+    scenario = tmp_path / "crowd.yaml"
+    scenario.write_text(
+        "name: crowd\nselling: {arrivals: {trace: crowd.csv}, service_minutes: {distribution: fixed, value: 1}}\n"
+        "collecting: {arrivals: {total: 10}, service_minutes: {distribution: fixed, value: 1}}\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["staff", str(scenario), "--max-p95-wait", "0", "--workers", "1"])
+    assert result.exit_code == 2
+    assert "selling: no staffing up to 10,000 counters" in result.stderr
+
+
+def test_replicated_json_keeps_identifiers_as_integers(runner: CliRunner) -> None:
+    """Means replace measurements, but hours, clocks, counters and seats stay what they were."""
+    data = json.loads(_ok(runner, "run", "opening-weekend", "--replications", "3", "--json", "--workers", "1"))
+    assert data["hours"] == 14
+    assert isinstance(data["sides"]["selling"]["counters"], int)
+    rows = data["sides"]["collecting"]["hourly"]
+    assert [row["hour"] for row in rows] == list(range(len(rows)))
+    assert all(isinstance(row["hour"], int) for row in data["hourly_verdicts"])
+    assert all(isinstance(showing["seats"], int) for showing in data["showings"])
+    for side in data["intervals"].values():
+        assert 0.0 <= side["utilisation"]["low"] <= side["utilisation"]["high"] <= 1.0
+        assert side["p95_wait"]["low"] >= 0.0
+
+
+def test_replicated_overtime_hours_average_over_every_day(runner: CliRunner) -> None:
+    """A day that ended earlier counts as quiet (zeros) in later overtime hours."""
+    data = json.loads(_ok(runner, "run", "tarantino-announced", "--replications", "3", "--json", "--workers", "1"))
+    last = data["sides"]["selling"]["hourly"][-1]
+    assert last["counters_on_duty"] <= 1.0
+    assert sum(row["served"] for row in data["sides"]["selling"]["hourly"]) == pytest.approx(5000)
+
+
+def test_store_is_shared_by_runs_with_other_counters_and_sweeps(runner: CliRunner, tmp_path: Path) -> None:
+    store = str(tmp_path / "shared.sqlite")
+    _ok(runner, "sweep", "balanced-day", "--sellers", "1:2", "--store", store, "--json", "--workers", "1")
+    ran = _ok(runner, "run", "balanced-day", "--sellers", "2", "--store", store, "--json")
+    assert ran == _ok(runner, "run", "balanced-day", "--sellers", "2", "--json")
+    refused = runner.invoke(app, ["run", "balanced-day", "--seed", "7", "--store", store])
+    assert refused.exit_code == 2
+    assert "another scenario, seed or theater-sim version" in refused.stderr
+
+
+@pytest.mark.parametrize("address", ["foo", "http://127.0.0.1:8786", "inproc://x", ""])
+def test_malformed_scheduler_address_exits_2(runner: CliRunner, address: str) -> None:
+    result = runner.invoke(app, ["sweep", "balanced-day", "--sellers", "1:2", "--scheduler", address])
+    assert result.exit_code == 2
+    assert "tcp://HOST:PORT" in result.stderr
+
+
+@pytest.mark.parametrize("path", ["", "/proc/no-such-thing/x.csv"])
+def test_unusable_csv_path_is_refused_before_the_work(runner: CliRunner, path: str) -> None:
+    result = runner.invoke(app, ["sweep", "balanced-day", "--sellers", "1:2", "--csv", path])
+    assert result.exit_code == 2
+    assert "--csv" in result.stderr
+
+
+def test_staff_warns_when_walkaways_meet_the_wait_target(runner: CliRunner) -> None:
+    data = json.loads(_ok(runner, "staff", "opening-weekend", "--max-p95-wait", "10", "--json", "--workers", "1"))
+    assert any("walk away" in note for note in data["notes"])
+
+
+def test_empty_sweep_axis_is_an_error(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["sweep", "balanced-day", "--sellers", ""])
+    assert result.exit_code == 2
+    assert "write a range" in result.stderr
+
+
+def test_sweep_cells_give_the_verdict_run_gives_at_that_staffing(runner: CliRunner) -> None:
+    """Every cell of a sweep (table and JSON) says what `run` says at that staffing."""
+    args = ["sweep", "opening-weekend", "--sellers", "1:3", "--collectors", "1:3", "--workers", "1"]
+    data = json.loads(_ok(runner, *args, "--json"))
+    table = _ok(runner, *args)
+    short = {"Balanced": "Balanced", "Greater demand for selling tickets": "Selling"}
+    for cell in data["cells"]:
+        ran = json.loads(
+            _ok(
+                runner,
+                "run",
+                "opening-weekend",
+                "--sellers",
+                str(cell["sellers"]),
+                "--collectors",
+                str(cell["collectors"]),
+                "--json",
+            )
+        )
+        assert cell["verdict"] == ran["verdict"], cell
+        assert cell["sides"]["collecting"]["pressure"]["mean"] == ran["sides"]["collecting"]["pressure"]
+        assert short.get(cell["verdict"], "Collecting") in table
+    # One day per cell: no interval, said in JSON (null) and in the table's footer.
+    assert all(cell["sides"]["selling"]["p95_wait"]["half_width"] is None for cell in data["cells"])
+    assert "one day per point, so no confidence interval" in " ".join(table.split())
+    assert "±" not in table
+
+
+def test_opening_weekend_with_one_collector_names_collecting_at_any_seller_count(runner: CliRunner) -> None:
+    """Holders queue 36 min (p95) at one collector: every seller count says collecting."""
+    data = json.loads(
+        _ok(
+            runner,
+            "sweep",
+            "opening-weekend",
+            "--sellers",
+            "1:8",
+            "--collectors",
+            "1",
+            "--replications",
+            "3",
+            "--json",
+            "--workers",
+            "1",
+        )
+    )
+    for cell in data["cells"]:
+        assert cell["verdict"] == "Greater demand for collecting tickets", cell["sellers"]
+        assert cell["sides"]["collecting"]["p95_wait"]["mean"] > 4 * cell["sides"]["selling"]["p95_wait"]["mean"]
+
+
+def test_replicated_verdict_is_the_verdict_of_the_mean_pressures(runner: CliRunner) -> None:
+    data = json.loads(_ok(runner, "run", "announcement-rush", "--replications", "6", "--json", "--workers", "1"))
+    selling, collecting = (data["sides"][name]["pressure"] for name in ("selling", "collecting"))
+    assert data["verdict"] == decide(selling, collecting, data["tolerance"], data["calm_below"]).value
+    days = [
+        json.loads(_ok(runner, "run", "announcement-rush", "--seed", str(seed), "--json")) for seed in data["seeds"]
+    ]
+    assert selling == pytest.approx(sum(day["sides"]["selling"]["pressure"] for day in days) / 6)
+    assert data["verdict_agreement"] == sum(day["verdict"] == data["verdict"] for day in days)
+    busiest = data["sides"]["selling"]["busiest_window"]
+    assert busiest["clock"] == "11:00-11:15"
+    assert busiest["pressure"] == max(data["sides"]["selling"]["window_pressure"])
+
+
+def test_summary_says_why_the_verdict_says_what_it_says(runner: CliRunner) -> None:
+    table = _ok(runner, "run", "announcement-rush")
+    assert "pressure met (verdict's)" in table
+    assert "busiest 15-min window" in table
+    assert "11:00-11:15:" in table
+    assert "demand ratio (day average)" in table
+    assert "counter utilisation" in table
+    data = json.loads(_ok(runner, "run", "announcement-rush", "--json"))
+    assert data["window_minutes"] == 15
+    for side in data["sides"].values():
+        assert {"pressure", "busiest_window", "demand_ratio", "utilisation", "window_pressure"} <= side.keys()
+
+
+def test_staff_with_confidence_meets_the_target_with_the_upper_end(runner: CliRunner) -> None:
+    args = ["staff", "balanced-day", "--max-p95-wait", "2", "--workers", "1", "--json"]
+    by_mean = json.loads(_ok(runner, *args))
+    confident = json.loads(_ok(runner, *args, "--confidence", "0.99"))
+    assert by_mean["day"]["replications"] == 10  # the default: enough days for an interval
+    for name in ("selling", "collecting"):
+        answer = confident["sides"][name]
+        assert answer["at_answer"]["p95_wait"]["upper"] <= 2
+        assert answer["one_fewer"] is None or answer["one_fewer"]["p95_wait"]["upper"] > 2
+        assert answer["staffing"] >= by_mean["sides"][name]["staffing"]
+        assert answer["at_answer"]["p95_wait"]["half_width"] > 0
+
+
+def test_staff_writes_a_scenario_that_runs_to_the_same_day(runner: CliRunner, tmp_path: Path) -> None:
+    """The written scenario, run with the same replications, is the day staff showed and meets the target."""
+    out = tmp_path / "staffed.yaml"
+    args = ["staff", "opening-weekend", "--max-p95-wait", "6", "--replications", "4", "--workers", "1"]
+    data = json.loads(_ok(runner, *args, "--json", "--write-scenario", str(out)))
+    ran = json.loads(_ok(runner, "run", str(out), "--replications", "4", "--json", "--workers", "1"))
+    assert ran == data["day"]
+    for name in ("selling", "collecting"):
+        assert ran["sides"][name]["wait_minutes"]["p95"] <= 6 or data["sides"][name]["periods"]
+    assert "Written by theater-sim staff" in out.read_text(encoding="utf-8")
+    refused = runner.invoke(app, [*args, "--write-scenario", str(out)])
+    assert refused.exit_code == 2
+    assert "already exists; add --force" in refused.stderr
+    assert runner.invoke(app, [*args, "--write-scenario", str(out), "--force"]).exit_code == 0
+
+
+def test_staff_says_it_replaced_an_autoscaler_with_fixed_counts(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "fixed.yaml"
+    data = json.loads(
+        _ok(
+            runner,
+            "staff",
+            "autoscale",
+            "--max-p95-wait",
+            "10",
+            "--replications",
+            "2",
+            "--json",
+            "--workers",
+            "1",
+            "--write-scenario",
+            str(out),
+        )
+    )
+    notes = " ".join(data["notes"])
+    assert "selling: the scenario autoscales this side (1-6 counters)" in notes
+    assert "searched" in notes or "tried fixed counts" in notes
+    written, _ = load_scenario(str(out))
+    assert written.selling.autoscale is None
+    assert written.collecting.autoscale is None
+    assert written.selling.counters == data["sides"]["selling"]["staffing"]
+
+
+def test_scheduled_sides_show_the_margin_per_period(runner: CliRunner) -> None:
+    args = ["staff", "opening-weekend", "--max-p95-wait", "6", "--replications", "3", "--workers", "1"]
+    data = json.loads(_ok(runner, *args, "--json"))
+    for row in data["sides"]["collecting"]["periods"]:
+        assert "one_fewer" in row
+        if row["counters"] > 1:
+            assert row["one_fewer"]["p95_wait"]["mean"] > 6
+    table = _ok(runner, *args)
+    assert "one counter fewer in this period" in table
+    assert "must meet the target on its own" in " ".join(table.split())

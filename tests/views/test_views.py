@@ -1,0 +1,278 @@
+"""Seeing the day: plots, CSV exports, the live view, sparklines and the schema."""
+
+from __future__ import annotations
+
+import asyncio
+import builtins
+import csv
+import json
+import math
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import numpy as np
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from theater_sim.analysis.day_data import day_data
+from theater_sim.analysis.live import play
+from theater_sim.analysis.measured_day import run_day, summarise_day
+from theater_sim.analysis.verdict import Verdict
+from theater_sim.engine.simulation import simulate_side
+from theater_sim.engine.theater import prepare_day
+from theater_sim.input.loading import bundled_scenarios, load_scenario
+from theater_sim.model.scenario import scenario_json_schema
+from theater_sim.views.cli import app
+from theater_sim.views.day_report import sparkline
+from theater_sim.views.exports import CUSTOMER_COLUMNS, HOURLY_COLUMNS
+
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def _png_size(path: Path) -> tuple[int, int]:
+    """Width and height from a PNG header (and the file must open as an image)."""
+    import matplotlib.image
+
+    data = path.read_bytes()
+    assert data[:8] == PNG_SIGNATURE
+    pixels = matplotlib.image.imread(path)
+    height, width = pixels.shape[:2]
+    return width, height
+
+
+@pytest.mark.parametrize("name", sorted(bundled_scenarios()))
+def test_run_plot_writes_a_plausible_png(runner: CliRunner, tmp_path: Path, name: str) -> None:
+    out = tmp_path / f"{name}.png"
+    result = runner.invoke(app, ["run", name, "--plot", str(out), "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert _png_size(out) == (1100, 900)
+    assert out.stat().st_size > 30_000  # three panels of lines and points, not an empty canvas
+
+
+@pytest.mark.parametrize("axes", [["--sellers", "1:6", "--collectors", "1:3"], ["--sellers", "1:8"]])
+def test_sweep_plot_writes_a_png(runner: CliRunner, tmp_path: Path, axes: list[str]) -> None:
+    out = tmp_path / "grid.png"
+    result = runner.invoke(app, ["sweep", "tarantino-announced", *axes, "--plot", str(out), "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    width, height = _png_size(out)
+    assert width >= 600
+    assert height >= 400
+
+
+def _read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_customer_csv_matches_the_json(runner: CliRunner, tmp_path: Path) -> None:
+    out, hourly = tmp_path / "customers.csv", tmp_path / "hourly.csv"
+    result = runner.invoke(
+        app, ["run", "opening-weekend", "--csv", str(out), "--hourly-csv", str(hourly), "--json", "--quiet"]
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    rows = _read_csv(out)
+    assert list(rows[0]) == CUSTOMER_COLUMNS
+    for side in ("selling", "collecting"):
+        mine = [row for row in rows if row["side"] == side]
+        block = data["sides"][side]
+        assert len(mine) == block["arrived"]
+        assert sum(row["outcome"] == "served" for row in mine) == block["served"]
+        assert sum(row["outcome"] == "balked" for row in mine) == block["balked"]
+        assert sum(row["outcome"] == "reneged" for row in mine) == block["reneged"]
+        waits = [float(row["wait_minutes"]) for row in mine if row["outcome"] == "served"]
+        assert np.mean(waits) == pytest.approx(block["wait_minutes"]["mean"])
+        assert max(waits) == block["wait_minutes"]["max"]
+        for row in mine:
+            if row["outcome"] == "served":
+                assert float(row["departure_at_minute"]) >= float(row["service_start_at_minute"])
+                assert int(row["counter"]) >= 1
+            else:
+                assert row["counter"] == ""
+    hours = _read_csv(hourly)
+    assert list(hours[0]) == HOURLY_COLUMNS
+    for side in ("selling", "collecting"):
+        mine = [row for row in hours if row["side"] == side]
+        assert len(mine) == len(data["sides"][side]["hourly"])
+        assert sum(int(row["arrived"]) for row in mine) == data["sides"][side]["arrived"]
+
+
+@pytest.mark.parametrize("option", ["--csv", "--hourly-csv", "--plot"])
+def test_outputs_refuse_to_overwrite_without_force(runner: CliRunner, tmp_path: Path, option: str) -> None:
+    out = tmp_path / ("exists.png" if option == "--plot" else "exists.out")
+    out.write_text("keep me", encoding="utf-8")
+    refused = runner.invoke(app, ["run", "balanced-day", option, str(out)])
+    assert refused.exit_code == 2
+    assert "already exists; add --force" in refused.stderr
+    assert out.read_text(encoding="utf-8") == "keep me"
+    suffix = ".png" if option == "--plot" else ".csv"
+    target = tmp_path / f"forced{suffix}"
+    target.write_text("old", encoding="utf-8")
+    assert runner.invoke(app, ["run", "balanced-day", option, str(target), "--force"]).exit_code == 0
+    assert target.read_bytes() != b"old"
+
+
+def test_missing_plot_extra_is_a_clear_message(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_import = builtins.__import__
+
+    def no_matplotlib(name: str, *args: Any, **kwargs: Any) -> Any:
+        if name.startswith("matplotlib"):
+            raise ImportError("No module named 'matplotlib'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_matplotlib)
+    result = runner.invoke(app, ["run", "balanced-day", "--plot", str(tmp_path / "x.png")])
+    assert result.exit_code == 2
+    assert "pip install 'theater-sim[plot]'" in result.stderr
+
+
+@pytest.mark.parametrize("name", ["premiere-night", "opening-weekend", "autoscale"])
+def test_watch_at_infinite_speed_equals_run(name: str) -> None:
+    """The live loop processes the same events in the same order: the same day."""
+    scenario, _ = load_scenario(name)
+    frames: list[Any] = []
+    records = asyncio.run(play(prepare_day(scenario), math.inf, frames.append))
+    assert day_data(summarise_day(scenario, records)) == day_data(run_day(scenario))
+    assert frames[-1].finished
+
+
+@pytest.mark.parametrize("name", ["announcement-rush", "opening-weekend"])
+def test_watch_verdict_so_far_uses_the_run_rule(name: str) -> None:
+    """The live verdict is measured like the run's: at the end it is the run's verdict and
+    pressures; mid-day it is the rule applied to the customers so far."""
+    scenario, _ = load_scenario(name)
+    frames: list[Any] = []
+    asyncio.run(play(prepare_day(scenario), 30_000.0, frames.append, frame_seconds=0.001))
+    result = run_day(scenario)
+    assert frames[-1].verdict is result.verdict
+    assert frames[-1].selling.pressure == result.selling.pressure
+    assert frames[-1].collecting.pressure == result.collecting.pressure
+    if name == "announcement-rush":  # just after the 11:00 rush, buyers are the pressure point so far
+        at_noon = next(frame for frame in frames if frame.minute >= 120)
+        assert at_noon.verdict is Verdict.SELLING
+
+
+def test_watch_in_slices_equals_run_and_shows_the_line_growing() -> None:
+    """Played in 30-minute slices, premiere night's collecting line grows while the doors are open."""
+    scenario, _ = load_scenario("premiere-night")
+    frames: list[Any] = []
+    records = asyncio.run(play(prepare_day(scenario), 30_000.0, frames.append, frame_seconds=0.001))
+    assert day_data(summarise_day(scenario, records)) == day_data(run_day(scenario))
+    lines = [f.collecting.line for f in frames if f.doors_open]
+    assert len(lines) >= 20
+    assert lines[-1] > lines[len(lines) // 2] > lines[2]
+
+
+def test_watch_command_plain_output_then_the_run_summary(runner: CliRunner) -> None:
+    watched = runner.invoke(app, ["watch", "tarantino-announced", "--speed", "inf"])
+    assert watched.exit_code == 0, watched.output
+    ran = runner.invoke(app, ["run", "tarantino-announced"])
+    assert watched.stdout.endswith(ran.stdout)
+    assert "so far: Greater demand for selling tickets" in watched.stdout
+
+
+def test_watch_stops_cleanly_on_ctrl_c() -> None:
+    """SIGINT mid-day: the summary so far, exit status 130, no traceback."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "theater_sim", "watch", "premiere-night", "--speed", "60"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(3)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=30)
+    assert process.returncode == 130, err
+    assert "Stopped at" in out
+    assert "Traceback" not in err
+    assert "stopped (Ctrl-C)" in err
+
+
+def test_watch_rejects_a_bad_speed(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["watch", "balanced-day", "--speed", "0"])
+    assert result.exit_code == 2
+    assert "--speed 0" in result.stderr
+
+
+def test_sparkline_scales_to_the_largest() -> None:
+    assert sparkline([0, 1, 2, 4, 8]) == "▁▂▃▅█"
+    assert sparkline([0, 0]) == "▁▁"
+    assert sparkline([]) == ""
+    assert len(sparkline(list(range(100)))) <= 24
+
+
+def test_schema_command_matches_the_bundled_file_and_validates_scenarios(runner: CliRunner) -> None:
+    printed = runner.invoke(app, ["schema"]).stdout
+    assert json.loads(printed) == scenario_json_schema()
+    assert json.loads((SCENARIOS / "theater-sim.schema.json").read_text(encoding="utf-8")) == json.loads(printed)
+    validator = jsonschema.Draft202012Validator(json.loads(printed))
+    for path in sorted(SCENARIOS.glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        assert text.startswith("# yaml-language-server: $schema=theater-sim.schema.json")
+        assert list(validator.iter_errors(yaml.safe_load(text))) == []
+    broken = {"name": "x", "selling": {"counters": 0}, "collecting": {}}
+    assert list(validator.iter_errors(broken))
+
+
+def test_no_counter_serves_two_customers_at_once() -> None:
+    rng = np.random.default_rng(3)
+    arrivals = np.sort(rng.uniform(0, 60, 300))
+    records = simulate_side(4, 60.0, arrivals, rng.exponential(1.0, 300))
+    for counter in range(1, 5):
+        mine = records.counter == counter
+        starts = records.service_start_at_minute[mine]
+        ends = starts + records.service_minutes[mine]
+        order = np.argsort(starts)
+        assert (starts[order][1:] >= ends[order][:-1] - 1e-12).all()
+    assert set(records.counter.tolist()) <= {1, 2, 3, 4}
+
+
+def test_plot_without_suffix_is_checked_as_png(runner: CliRunner, tmp_path: Path) -> None:
+    """A name without a suffix becomes NAME.png, and an existing NAME.png is not overwritten."""
+    (tmp_path / "day.png").write_text("keep", encoding="utf-8")
+    refused = runner.invoke(app, ["run", "balanced-day", "--plot", str(tmp_path / "day")])
+    assert refused.exit_code == 2
+    assert "day.png: already exists" in refused.stderr
+    assert (tmp_path / "day.png").read_text(encoding="utf-8") == "keep"
+    bad = runner.invoke(app, ["run", "balanced-day", "--plot", str(tmp_path / "day.txt")])
+    assert bad.exit_code == 2
+    assert "write a figure as one of" in bad.stderr
+
+
+def test_two_outputs_may_not_share_a_file(runner: CliRunner, tmp_path: Path) -> None:
+    same = str(tmp_path / "same.csv")
+    result = runner.invoke(app, ["run", "balanced-day", "--csv", same, "--hourly-csv", same])
+    assert result.exit_code == 2
+    assert "give each output its own file" in result.stderr
+    assert not Path(same).exists()
+
+
+def test_watch_plain_mode_prints_the_final_line_once(runner: CliRunner) -> None:
+    watched = runner.invoke(app, ["watch", "balanced-day", "--speed", "inf"]).stdout
+    first_table = watched.index("Balanced day  (")
+    ticks = [line for line in watched[:first_table].splitlines() if "| so far:" in line]
+    assert len(ticks) == len(set(ticks))
+
+
+def test_hourly_csv_marks_rows_that_hold_a_long_overtime(runner: CliRunner, tmp_path: Path) -> None:
+    scenario = tmp_path / "long.yaml"
+    scenario.write_text(
+        "name: long\nselling: {arrivals: {total: 400}, service_minutes: {distribution: fixed, value: 600}}\n"
+        "collecting: {arrivals: {total: 10}, service_minutes: {distribution: fixed, value: 1}}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "hours.csv"
+    assert runner.invoke(app, ["run", str(scenario), "--hourly-csv", str(out)]).exit_code == 0
+    rows = [row for row in _read_csv(out) if row["side"] == "selling"]
+    assert rows[-1]["until_end"] == "True"
+    assert all(row["until_end"] == "False" for row in rows[:-1])
+    assert any(row["mean_wait_minutes"] == "" for row in rows)  # overtime hours: nobody arrived

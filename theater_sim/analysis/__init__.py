@@ -1,0 +1,1 @@
+"""From records to what a manager reads: metrics, counter time, box office, pressure, verdict."""

@@ -1,0 +1,111 @@
+"""A measured day as plain data: the form results are printed, stored and sent in.
+
+``day_data`` turns a ``DayResult`` into nested dicts, lists, numbers and
+strings (the ``run --json`` contract). Plain data crosses process and machine
+boundaries, sits in a results store, and averages over replications; the
+report renders it. ``SIDE_METRICS`` names the per-side numbers that sweeps,
+searches and confidence intervals talk about.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict
+from typing import Any
+
+from theater_sim.analysis.measured_day import DayResult
+from theater_sim.analysis.metrics import SideMetrics
+from theater_sim.analysis.verdict import Verdict, pressure_spans
+from theater_sim.model.clock import clock_label
+from theater_sim.model.scenario import SIDE_NAMES, Scenario
+
+__all__ = ["SIDE_METRICS", "day_data", "metric_bounds", "metric_value", "pressure_hours", "window_data"]
+
+#: Short metric names -> their path inside a side's data.
+SIDE_METRICS: dict[str, str] = {
+    "arrived": "arrived",
+    "served": "served",
+    "balked": "balked",
+    "reneged": "reneged",
+    "abandon_rate": "abandon_rate",
+    "mean_wait": "wait_minutes.mean",
+    "p50_wait": "wait_minutes.p50",
+    "p95_wait": "wait_minutes.p95",
+    "p99_wait": "wait_minutes.p99",
+    "max_wait": "wait_minutes.max",
+    "mean_line": "queue_length.mean",
+    "max_line": "queue_length.max",
+    "utilisation": "utilisation",
+    "demand_ratio": "demand_ratio",
+    "pressure": "pressure",
+    "overtime_minutes": "overtime_minutes",
+    "counter_hours": "counter_hours",
+    "missed_starts": "missed_showtime_start",
+}
+
+
+def metric_bounds(metric: str) -> tuple[float, float]:
+    """The range a metric can take: shares lie in [0, 1], everything else is at least 0."""
+    return (0.0, 1.0) if metric in {"abandon_rate", "utilisation"} else (0.0, math.inf)
+
+
+def metric_value(side: dict[str, Any], path: str) -> float:
+    """The number at a dotted ``path`` in a side's data."""
+    node: Any = side
+    for key in path.split("."):
+        node = node[key]
+    return float(node)
+
+
+def day_data(result: DayResult) -> dict[str, Any]:
+    """The ``run --json`` object: contract keys first, extra keys beside them."""
+    scenario = result.scenario
+    verdicts = [verdict.value for verdict in result.hourly_verdicts]
+    return {
+        "scenario": scenario.name,
+        "seed": scenario.seed,
+        "hours": scenario.hours,
+        "verdict": result.verdict.value,
+        "tolerance": scenario.verdict.tolerance,
+        "calm_below": scenario.verdict.calm_below,
+        "window_minutes": scenario.verdict.window_minutes,
+        "opens": scenario.opens,
+        "sides": {name: _side_data(result.side(name), scenario, name) for name in SIDE_NAMES},
+        "hourly_verdicts": [
+            {"hour": hour, "clock": clock_label(hour * 60.0, scenario.opens), "verdict": verdict}
+            for hour, verdict in enumerate(verdicts)
+        ],
+        "pressure_hours": pressure_hours(verdicts, scenario.opens),
+        "showings": [asdict(showing) for showing in result.showings],
+        "tickets": None if result.tickets is None else asdict(result.tickets),
+    }
+
+
+def _side_data(metrics: SideMetrics, scenario: Scenario, side_name: str) -> dict[str, Any]:
+    data = asdict(metrics)
+    side = scenario.side(side_name)  # type: ignore[arg-type]
+    data["abandon_rate"] = metrics.abandon_rate
+    data["service_minutes_distribution"] = repr(side.service_minutes)
+    data["capacity_changes"] = [
+        {**change, "clock": clock_label(change["at_minute"], scenario.opens)} for change in data["capacity_changes"]
+    ]
+    data["busiest_window"] = window_data(data["busiest_window"], scenario.opens)
+    return data
+
+
+def window_data(window: dict[str, Any], opens: str) -> dict[str, Any]:
+    """A window's data with its clock span (``"11:00-11:15"``) beside its minutes."""
+    clocks = f"{clock_label(window['from_minute'], opens)}-{clock_label(window['to_minute'], opens)}"
+    return {**window, "clock": clocks}
+
+
+def pressure_hours(verdicts: list[str], opens: str) -> dict[str, list[str]]:
+    """Clock spans (``"11:00-13:00"``) when each side was the pressure point."""
+    parsed = [Verdict(verdict) for verdict in verdicts]
+    return {
+        name: [
+            f"{clock_label(first * 60.0, opens)}-{clock_label(end * 60.0, opens)}"
+            for first, end in pressure_spans(parsed, side)
+        ]
+        for name, side in (("selling", Verdict.SELLING), ("collecting", Verdict.COLLECTING))
+    }

@@ -1,0 +1,128 @@
+"""The day as it happens: stepping the SimPy clock for a live view.
+
+``play`` advances a prepared day in small slices of simulated time from an
+asyncio loop, sleeping between slices so a day can be watched in scaled real
+time, and hands a ``LiveStatus`` (the clock, each line, the counters busy
+and open, waits and pressures so far, the verdict so far) to whoever draws
+it. It processes exactly the events a plain run does, in the same order, so
+the finished day is the same day.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from theater_sim.analysis.pressure import side_pressure
+from theater_sim.analysis.verdict import Verdict, decide
+from theater_sim.engine.simulation import SideRun
+from theater_sim.engine.theater import DayModel, DayRecords
+from theater_sim.model.clock import clock_label
+from theater_sim.model.scenario import SIDE_NAMES, SideName
+
+__all__ = ["LiveStatus", "SideStatus", "live_status", "play"]
+
+
+@dataclass(frozen=True)
+class SideStatus:
+    """One side right now."""
+
+    line: int
+    busy: int
+    open: int
+    arrived: int
+    served: int
+    mean_wait_minutes: float
+    pressure: float
+
+
+@dataclass(frozen=True)
+class LiveStatus:
+    """The whole theater right now; ``finished`` once every customer is done."""
+
+    minute: float
+    clock: str
+    doors_open: bool
+    selling: SideStatus
+    collecting: SideStatus
+    verdict: Verdict
+    finished: bool
+
+    def side(self, side_name: SideName) -> SideStatus:
+        status: SideStatus = getattr(self, side_name)
+        return status
+
+
+def _side_status(run: SideRun, minute: float, open_minutes: float, window_minutes: float) -> SideStatus:
+    """One side at ``minute``; its pressure is the one the verdict uses, over the customers so far."""
+    starts = np.frombuffer(run.starts, dtype=np.float64)
+    arrivals = run.plan.arrival_at_minute
+    if arrivals is None:
+        arrivals = np.frombuffer(run.dynamic_arrivals, dtype=np.float64)  # type: ignore[arg-type]
+    started = ~np.isnan(starts)
+    waits = starts[started] - arrivals[started]
+    came = np.flatnonzero(~np.isnan(arrivals) & (arrivals <= minute))
+    came = came[np.argsort(arrivals[came], kind="stable")]
+    met = side_pressure(
+        arrivals[came],
+        run.plan.service_minutes[came],
+        [(change.at_minute, change.counters) for change in run.changes],
+        open_minutes,
+        window_minutes,
+        until_minute=minute,
+    )
+    return SideStatus(
+        line=run.bank.line_length,
+        busy=run.bank.count,
+        open=int(run.bank.capacity),
+        arrived=run.tally[0],
+        served=run.tally[1],
+        mean_wait_minutes=float(waits.mean()) if len(waits) else 0.0,
+        pressure=met.pressure,
+    )
+
+
+def live_status(model: DayModel, minute: float) -> LiveStatus:
+    """The theater's state at the simulated ``minute`` (at or after the last event)."""
+    scenario = model.scenario
+    window = scenario.verdict.window_minutes
+    sides = {name: _side_status(model.side(name), minute, scenario.open_minutes, window) for name in SIDE_NAMES}
+    verdict = decide(
+        sides["selling"].pressure, sides["collecting"].pressure, scenario.verdict.tolerance, scenario.verdict.calm_below
+    )
+    return LiveStatus(
+        minute=minute,
+        clock=clock_label(minute, scenario.opens),
+        doors_open=minute < scenario.open_minutes,
+        selling=sides["selling"],
+        collecting=sides["collecting"],
+        verdict=verdict,
+        finished=model.env.peek() == math.inf,
+    )
+
+
+async def play(
+    model: DayModel,
+    minutes_per_second: float,
+    on_frame: Callable[[LiveStatus], None],
+    frame_seconds: float = 0.1,
+) -> DayRecords:
+    """Play the day at ``minutes_per_second`` simulated minutes per real second
+    (``math.inf``: as fast as possible), calling ``on_frame`` after each slice."""
+    env = model.env
+    step_minutes = minutes_per_second * frame_seconds
+    shown = 0.0
+    while env.peek() != math.inf:
+        target = math.inf if math.isinf(step_minutes) else shown + step_minutes
+        while env.peek() <= target and env.peek() != math.inf:
+            env.step()
+        shown = env.now if math.isinf(target) or env.peek() == math.inf else target
+        on_frame(live_status(model, max(shown, env.now)))
+        if not math.isinf(step_minutes):
+            await asyncio.sleep(frame_seconds)
+    on_frame(live_status(model, env.now))
+    return model.records()

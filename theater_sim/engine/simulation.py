@@ -1,0 +1,357 @@
+"""The theater's day in SimPy.
+
+Each side is a row of counters (``counters.CounterBank``, a SimPy resource)
+with one first-come-first-served line. An arrival process per side lets
+customers in at their moments. A customer may walk away from a long line
+(balking) or give up after their patience runs out (reneging); otherwise they
+reach a counter, are served for their own service time and leave. Counters
+open and close on a schedule or by an autoscaling policy. At closing time the
+doors shut to newcomers, but everyone already in line is still served.
+
+In a linked day each completed sale books seats for a showing and sends the
+party to the collecting counters shortly before it starts; online buyers skip
+the selling counter. So the collecting side can only ever see sold tickets.
+
+Lean by design: a customer is a few SimPy events with callbacks, not a process
+of their own, because SimPy's per-process cost is what makes large days slow.
+Nothing here prints or reads files; the result is a set of flat records.
+"""
+
+from __future__ import annotations
+
+import math
+from array import array
+from collections.abc import Callable, Generator
+from dataclasses import dataclass
+from functools import cached_property, partial
+from heapq import heappop, heappush
+from typing import Any
+
+import numpy as np
+import simpy
+from simpy.events import Event, Timeout
+
+from theater_sim.engine.autoscaler import Autoscaler, CapacityChange
+from theater_sim.engine.counters import PENDING, CounterBank, Customer, payload, schedule_after_everything
+from theater_sim.model.counter_settings import Autoscale
+
+__all__ = [
+    "BALKED",
+    "RENEGED",
+    "SERVED",
+    "SidePlan",
+    "SideRecords",
+    "SideRun",
+    "exact_moments",
+    "run_environment",
+    "simulate_side",
+]
+
+SERVED, BALKED, RENEGED = 0, 1, 2
+NAN = float("nan")
+
+
+@dataclass(frozen=True)
+class SidePlan:
+    """Everything one side needs to run, drawn up front from the seed.
+
+    Per-customer arrays are indexed by customer; ``arrival_at_minute`` is None
+    when customers are sent in during the day (linked holders).
+    """
+
+    schedule: list[tuple[float, int]]
+    open_minutes: float
+    service_minutes: np.ndarray
+    arrival_at_minute: np.ndarray | None = None
+    patience_minutes: np.ndarray | None = None
+    balk_at_line: int | None = None
+    autoscale: Autoscale | None = None
+    showing: np.ndarray | None = None
+    party_size: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
+class SideRecords:
+    """What happened to every customer who reached one side, in arrival order.
+
+    Attributes:
+        counters: Counters open at the opening.
+        open_minutes: How long the doors were open.
+        arrival_at_minute: When each customer reached the side.
+        service_minutes: Each customer's own service time (served or not).
+        service_start_at_minute: When each reached a counter (NaN if never).
+        left_line_at_minute: When each left the line: at service start, when
+            giving up, or NaN for those who never joined it (balked).
+        outcome: SERVED, BALKED or RENEGED.
+        counter: The counter (1, 2, ...) that served each customer (-1 if none).
+        showing: The showing each holder came for (-1 if none).
+        party_size: Tickets each customer bought or collected.
+        capacity_changes: Counters open from each moment on, and why.
+        in_line_at_close: Customers waiting when the doors shut.
+        in_service_at_close: Customers at a counter when the doors shut.
+    """
+
+    counters: int
+    open_minutes: float
+    arrival_at_minute: np.ndarray
+    service_minutes: np.ndarray
+    service_start_at_minute: np.ndarray
+    left_line_at_minute: np.ndarray
+    outcome: np.ndarray
+    counter: np.ndarray
+    showing: np.ndarray
+    party_size: np.ndarray
+    capacity_changes: tuple[CapacityChange, ...]
+    in_line_at_close: int
+    in_service_at_close: int
+
+    @cached_property
+    def served_mask(self) -> np.ndarray:
+        mask: np.ndarray = self.outcome == SERVED
+        return mask
+
+    @cached_property
+    def wait_minutes(self) -> np.ndarray:
+        """How long each served customer stood in line, in arrival order."""
+        mask = self.served_mask
+        waits: np.ndarray = self.service_start_at_minute[mask] - self.arrival_at_minute[mask]
+        return waits
+
+    @cached_property
+    def departure_at_minute(self) -> np.ndarray:
+        """When each served customer left their counter, in arrival order."""
+        mask = self.served_mask
+        departures: np.ndarray = self.service_start_at_minute[mask] + self.service_minutes[mask]
+        return departures
+
+    @property
+    def arrived(self) -> int:
+        return len(self.arrival_at_minute)
+
+    @property
+    def served(self) -> int:
+        return int(self.served_mask.sum())
+
+    def count(self, outcome: int) -> int:
+        return int((self.outcome == outcome).sum())
+
+
+def run_environment(
+    env: simpy.Environment, open_minutes: float = 0.0, on_progress: Callable[[float], None] | None = None
+) -> None:
+    """Run the day to its end: every customer served or gone.
+
+    With ``on_progress``, a clock tick every 1/200 of the open day calls
+    ``on_progress(minute)``. Ticks touch no customer and SimPy orders the
+    other events among themselves as before, so the day is the same.
+    """
+    if on_progress is not None:
+        step = max(open_minutes / 200.0, 1.0)
+
+        def tick(_event: Event) -> None:
+            on_progress(env.now)
+            if env.peek() != math.inf:  # the day goes on: tick again (jumping idle stretches)
+                delay = max(step, env.peek() - env.now)
+                Timeout(env, delay).callbacks.append(tick)
+
+        Timeout(env, step).callbacks.append(tick)
+    env.run()
+
+
+class SideRun:
+    """One side wired into a shared environment; ``records()`` after the run.
+
+    Args:
+        env: The day's environment.
+        plan: The side's customers and counters.
+        on_served: Called as ``on_served(index, now)`` when a customer leaves a counter.
+    """
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        plan: SidePlan,
+        on_served: Callable[[int, float], None] | None = None,
+    ) -> None:
+        self.env = env
+        self.plan = plan
+        self.size = len(plan.service_minutes)
+        self.bank = CounterBank(env, plan.schedule[0][1])
+        self.changes = [CapacityChange(0.0, plan.schedule[0][1], "opening")]
+        self.starts = array("d", [NAN]) * self.size
+        self.left_line = array("d", [NAN]) * self.size
+        self.outcome = array("b", [SERVED]) * self.size
+        self.counter = array("i", [-1]) * self.size
+        self.tally = [0, 0]  # customers arrived, customers served so far (for live views)
+        self.dynamic_arrivals = array("d", [NAN]) * self.size if plan.arrival_at_minute is None else None
+        self.close_snapshot = (0, 0)
+        self.arrive = self._customer_flow(on_served)
+        self._staffing()
+        schedule_after_everything(env, plan.open_minutes, self._snapshot)
+        if plan.arrival_at_minute is not None:
+            env.process(_arrival_process(env, plan.arrival_at_minute, self.arrive))
+
+    def _customer_flow(self, on_served: Callable[[int, float], None] | None) -> Callable[[int], None]:
+        """The callbacks a customer passes through; returns ``arrive(index)``."""
+        env, bank, plan = self.env, self.bank, self.plan
+        starts, left_line, outcome, dynamic = self.starts, self.left_line, self.outcome, self.dynamic_arrivals
+        counter, tally = self.counter, self.tally
+        service = array("d", plan.service_minutes.tobytes())
+        patience = None if plan.patience_minutes is None else array("d", plan.patience_minutes.tobytes())
+        balk_at_line = plan.balk_at_line
+        release = bank.release_now
+        # Which counter serves whom: the lowest-numbered free one (1, 2, ...).
+        free_counters: list[int] = []
+        opened = [0]
+
+        def finish(event: Event) -> None:
+            customer = payload(event)
+            release(customer)
+            heappush(free_counters, counter[customer.index])
+            tally[1] += 1
+            if on_served is not None:
+                on_served(customer.index, env.now)
+
+        def start(customer: Customer) -> None:
+            index = customer.index
+            starts[index] = left_line[index] = env.now
+            if free_counters:
+                counter[index] = heappop(free_counters)
+            else:
+                opened[0] += 1
+                counter[index] = opened[0]
+            Timeout(env, service[index], customer).callbacks.append(finish)
+
+        def renege(event: Event) -> None:
+            customer = payload(event)
+            if payload(customer) is PENDING:  # still waiting when patience ran out
+                outcome[customer.index] = RENEGED
+                left_line[customer.index] = env.now
+                bank.leave_line(customer)
+
+        def arrive(index: int) -> None:
+            tally[0] += 1
+            if dynamic is not None:
+                dynamic[index] = env.now
+            # Balk only at a real line: with a counter free, anyone walks up.
+            if balk_at_line is not None and bank.count >= bank.capacity and bank.line_length >= balk_at_line:
+                outcome[index] = BALKED
+                return
+            customer = Customer(bank, index)
+            customer.callbacks.append(start)
+            if patience is not None:
+                Timeout(env, patience[index], customer).callbacks.append(renege)
+
+        return arrive
+
+    def _staffing(self) -> None:
+        for at_minute, counters in self.plan.schedule[1:]:
+            self.after(at_minute, partial(self.set_counters, counters, "schedule"))
+        if self.plan.autoscale is not None:
+            scaler = Autoscaler(
+                self.plan.autoscale,
+                schedule=self.after,
+                set_counters=self.set_counters,
+                now=lambda: self.env.now,
+                counters=self.plan.schedule[0][1],
+            )
+            bank = self.bank
+            bank.on_change = lambda: scaler.observe(bank.line_length, bank.count)
+
+    def after(self, delay_minutes: float, action: Callable[[], None]) -> None:
+        """Run ``action`` ``delay_minutes`` from now."""
+        Timeout(self.env, delay_minutes).callbacks.append(lambda _event: action())
+
+    def set_counters(self, counters: int, reason: str) -> None:
+        self.changes.append(CapacityChange(self.env.now, counters, reason))
+        self.bank.set_counters(counters)
+
+    def _snapshot(self, _event: Event) -> None:
+        self.close_snapshot = (self.bank.line_length, self.bank.count)
+
+    def records(self) -> SideRecords:
+        """The side's records, restricted to customers who came, in arrival order."""
+        plan = self.plan
+        starts = np.frombuffer(self.starts, dtype=np.float64)
+        left_line = np.frombuffer(self.left_line, dtype=np.float64)
+        outcome = np.frombuffer(self.outcome, dtype=np.int8)
+        counter = np.frombuffer(self.counter, dtype=np.int32)
+        # Read-only views, not copies: most days have no showings or parties.
+        showing = plan.showing if plan.showing is not None else np.broadcast_to(np.int64(-1), (self.size,))
+        party = plan.party_size if plan.party_size is not None else np.broadcast_to(np.int64(1), (self.size,))
+        arrivals, service = plan.arrival_at_minute, plan.service_minutes
+        if arrivals is None:  # sent in during the day: keep those who came, in arrival order
+            moments = np.frombuffer(self.dynamic_arrivals, dtype=np.float64)  # type: ignore[arg-type]
+            came = np.flatnonzero(~np.isnan(moments))
+            order = came[np.argsort(moments[came], kind="stable")]
+            arrivals, service, starts, left_line = moments[order], service[order], starts[order], left_line[order]
+            outcome, counter, showing, party = outcome[order], counter[order], showing[order], party[order]
+        return SideRecords(
+            counters=plan.schedule[0][1],
+            open_minutes=plan.open_minutes,
+            arrival_at_minute=arrivals,
+            service_minutes=service,
+            service_start_at_minute=starts,
+            left_line_at_minute=left_line,
+            outcome=outcome,
+            counter=counter,
+            showing=showing,
+            party_size=party,
+            capacity_changes=tuple(self.changes),
+            in_line_at_close=self.close_snapshot[0],
+            in_service_at_close=self.close_snapshot[1],
+        )
+
+
+def _arrival_process(
+    env: simpy.Environment, arrival_at_minute: np.ndarray, arrive: Callable[[int], None]
+) -> Generator[Event, Any, None]:
+    """Let each customer in at their moment.
+
+    The moments are given as running sums of gaps (see ``exact_moments``), so
+    SimPy's clock lands on them to the last bit.
+    """
+    gaps = np.diff(arrival_at_minute, prepend=0.0)
+    for index, gap in enumerate(array("d", gaps.tobytes())):
+        yield Timeout(env, gap)
+        arrive(index)
+
+
+def exact_moments(arrival_at_minute: np.ndarray) -> np.ndarray:
+    """Sorted moments rebuilt as running sums of their gaps.
+
+    SimPy advances its clock by adding each delay to the current time; moments
+    built the same way are exactly the times SimPy will report.
+    """
+    moments: np.ndarray = np.cumsum(np.diff(np.asarray(arrival_at_minute, dtype=np.float64), prepend=0.0))
+    return moments
+
+
+def simulate_side(
+    counters: int,
+    open_minutes: float,
+    arrival_at_minute: np.ndarray,
+    service_minutes: np.ndarray,
+    *,
+    patience_minutes: np.ndarray | None = None,
+    balk_at_line: int | None = None,
+    schedule: list[tuple[float, int]] | None = None,
+    autoscale: Autoscale | None = None,
+) -> SideRecords:
+    """Run one side alone on given moments and times (for exact, hand-checked days).
+
+    ``schedule`` (``(from_minute, counters)`` steps) replaces ``counters`` when given.
+    """
+    env = simpy.Environment()
+    plan = SidePlan(
+        schedule=schedule or [(0.0, counters)],
+        open_minutes=open_minutes,
+        service_minutes=np.asarray(service_minutes, dtype=np.float64),
+        arrival_at_minute=exact_moments(arrival_at_minute),
+        patience_minutes=None if patience_minutes is None else np.asarray(patience_minutes, dtype=np.float64),
+        balk_at_line=balk_at_line,
+        autoscale=autoscale,
+    )
+    run = SideRun(env, plan)
+    run_environment(env)
+    return run.records()

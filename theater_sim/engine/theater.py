@@ -1,0 +1,160 @@
+"""The whole theater for a day: both sides in one SimPy environment.
+
+Unlinked, the two sides share only the clock: each has its own crowd. Linked,
+the selling counters (and the website) sell seats for the showings, and every
+party that bought comes to the collecting counters before its showing, so
+collection only ever sees tickets that were sold.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Callable, Generator
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import simpy
+from simpy.events import Event, Timeout
+
+from theater_sim.engine.counters import payload
+from theater_sim.engine.sampling import Buyers, draw_buyers, side_plan
+from theater_sim.engine.seat_book import SeatBook
+from theater_sim.engine.simulation import SideRecords, SideRun, run_environment
+from theater_sim.model.scenario import Scenario, SideName
+
+__all__ = ["DayModel", "DayRecords", "TicketRecords", "prepare_day", "simulate_day"]
+
+
+@dataclass(frozen=True)
+class TicketRecords:
+    """What every buyer of a linked day did: ``sold_showing`` is -1 when they
+    got no ticket (sold out, or they left the selling line)."""
+
+    online: np.ndarray
+    party_size: np.ndarray
+    sold_showing: np.ndarray
+
+
+@dataclass(frozen=True)
+class DayRecords:
+    """Both sides' records of one simulated day (and the tickets, if linked)."""
+
+    selling: SideRecords
+    collecting: SideRecords
+    tickets: TicketRecords | None = None
+
+    def side(self, side_name: SideName) -> SideRecords:
+        records: SideRecords = getattr(self, side_name)
+        return records
+
+
+@dataclass
+class DayModel:
+    """A day wired into its SimPy environment, ready to run (all at once, or
+    step by step for a live view); ``records()`` once the environment is empty."""
+
+    env: simpy.Environment
+    scenario: Scenario
+    selling: SideRun
+    collecting: SideRun
+    tickets: TicketRecords | None = None
+
+    def side(self, side_name: SideName) -> SideRun:
+        run: SideRun = getattr(self, side_name)
+        return run
+
+    def records(self) -> DayRecords:
+        return DayRecords(selling=self.selling.records(), collecting=self.collecting.records(), tickets=self.tickets)
+
+
+def prepare_day(scenario: Scenario) -> DayModel:
+    """Both sides of ``scenario``'s day in one new environment, nothing run yet."""
+    env = simpy.Environment()
+    if scenario.linked is not None:
+        return _linked_day(env, scenario)
+    selling = SideRun(env, side_plan(scenario, "selling"))
+    collecting = SideRun(env, side_plan(scenario, "collecting"))
+    return DayModel(env, scenario, selling, collecting)
+
+
+def simulate_day(scenario: Scenario, on_progress: Callable[[float], None] | None = None) -> DayRecords:
+    """Run one day of ``scenario`` from its seed and return every customer's record.
+
+    ``on_progress(minute)`` is told how far the simulated clock has got.
+    """
+    model = prepare_day(scenario)
+    run_environment(model.env, scenario.open_minutes, on_progress)
+    return model.records()
+
+
+def _linked_day(env: simpy.Environment, scenario: Scenario) -> DayModel:
+    buyers = draw_buyers(scenario)
+    at_counter = np.flatnonzero(~buyers.online)
+    sold_showing = np.full(len(buyers.online), -1, dtype=np.int64)
+    collecting = SideRun(
+        env,
+        side_plan(scenario, "collecting", size=len(sold_showing), showing=sold_showing, party_size=buyers.party_size),
+    )
+    sell = _Seller(env, scenario, buyers, sold_showing, collecting)
+    selling = SideRun(
+        env,
+        side_plan(
+            scenario,
+            "selling",
+            arrival_at_minute=buyers.arrival_at_minute[at_counter],
+            party_size=buyers.party_size[at_counter],
+        ),
+        on_served=lambda index, _now: sell(int(at_counter[index])),
+    )
+    env.process(_online_sales(env, buyers.arrival_at_minute[buyers.online], np.flatnonzero(buyers.online), sell))
+    # The ledger's arrays fill in as the day runs.
+    tickets = TicketRecords(online=buyers.online, party_size=buyers.party_size, sold_showing=sold_showing)
+    return DayModel(env, scenario, selling, collecting, tickets)
+
+
+class _Seller:
+    """Books seats for a buyer and sends their party to collection in time."""
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        scenario: Scenario,
+        buyers: Buyers,
+        sold: np.ndarray,
+        collecting: SideRun,
+    ) -> None:
+        showings = scenario.showings()
+        self.env = env
+        self.book = SeatBook(list(showings.starts_at_minute), list(showings.seats))
+        self.preferred = buyers.preferred_showing.tolist()
+        self.party = buyers.party_size.tolist()
+        self.lead = buyers.lead_minutes.tolist()
+        self.sold = sold
+        self.collecting = collecting
+
+    def __call__(self, buyer: int) -> None:
+        now = self.env.now
+        showing = self.book.book(self.preferred[buyer], self.party[buyer], now)
+        self.sold[buyer] = showing
+        if showing < 0:
+            return
+        arrive_at = max(now, self.book.starts_at_minute[showing] - self.lead[buyer])
+        if arrive_at <= now:
+            self.collecting.arrive(buyer)
+        else:
+            Timeout(self.env, arrive_at - now, buyer).callbacks.append(self._holder_arrives)
+
+    def _holder_arrives(self, event: Event) -> None:
+        self.collecting.arrive(payload(event))
+
+
+def _online_sales(
+    env: simpy.Environment, moments: np.ndarray, buyers: np.ndarray, sell: _Seller
+) -> Generator[Event, Any, None]:
+    """Online buyers book at their moment without queueing."""
+    previous = 0.0
+    for moment, buyer in zip(array("d", moments.tobytes()), buyers.tolist(), strict=True):
+        yield Timeout(env, moment - previous)
+        previous = moment
+        sell(buyer)

@@ -1,0 +1,1 @@
+"""From files to a checked Scenario: safe YAML, size limits, traces."""

@@ -1,0 +1,173 @@
+"""From a file on disk, or the name of a bundled day, to a checked ``Scenario``.
+
+The box office accepts only plain YAML: a safe loader (no Python objects, no
+code), a size limit, and a cap on how far aliases may expand so a small file
+cannot unfold into billions of nodes. Every problem becomes one
+``ScenarioError`` line that names the file, the key path and what is wrong.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from theater_sim.input.files import read_user_text
+from theater_sim.input.traces import read_trace
+from theater_sim.input.yaml_safe import load_yaml
+from theater_sim.model.clock import parse_clock_minutes
+from theater_sim.model.errors import ScenarioError, format_validation_error
+from theater_sim.model.scenario import DEFAULT_OPENS, SIDE_NAMES, Scenario
+
+__all__ = [
+    "MAX_FILE_BYTES",
+    "MAX_YAML_NODES",
+    "bundled_scenarios",
+    "load_scenario",
+    "parse_scenario",
+]
+
+MAX_FILE_BYTES = 1_000_000
+MAX_YAML_NODES = 10_000
+_SUFFIXES = (".yaml", ".yml")
+
+
+def bundled_scenarios() -> dict[str, Path]:
+    """Bundled scenario names and their files, sorted by name.
+
+    Found inside the installed package (a wheel carries them as
+    ``theater_sim/scenarios``), or beside it in a source checkout.
+    """
+    for folder in _bundled_folders():
+        if folder.is_dir():
+            files = sorted(p for p in folder.iterdir() if p.suffix in _SUFFIXES)
+            if files:
+                return {p.stem: p for p in files}
+    return {}
+
+
+def _bundled_folders() -> Iterator[Path]:
+    yield Path(str(resources.files("theater_sim"))) / "scenarios"
+    yield Path(__file__).resolve().parent.parent.parent / "scenarios"
+
+
+def load_scenario(source: str) -> tuple[Scenario, str]:
+    """Load a scenario from a path or a bundled name.
+
+    Returns:
+        The scenario and the file it came from (for messages).
+
+    Raises:
+        ScenarioError: if the file is missing, unreadable, too large, not YAML,
+            or does not describe a valid day.
+    """
+    path = _resolve(source)
+    return parse_scenario(_read_text(path), str(path), base_folder=path.parent), str(path)
+
+
+def _resolve(source: str) -> Path:
+    if not source.strip():
+        raise ScenarioError("no scenario given: name a YAML file or a bundled scenario")
+    path = Path(source)
+    try:
+        if path.exists():
+            return path
+    except OSError as error:  # a name too long, a folder we may not enter
+        raise ScenarioError(f"{source}: cannot be read ({error.strerror or error})") from None
+    bundled = bundled_scenarios()
+    if source in bundled:
+        return bundled[source]
+    names = ", ".join(bundled) or "none found"
+    raise ScenarioError(f"{source}: no such file, nor a bundled scenario (bundled: {names})")
+
+
+def _read_text(path: Path) -> str:
+    return read_user_text(path, MAX_FILE_BYTES, "scenario", str(path))
+
+
+def parse_scenario(text: str, origin: str, base_folder: Path | None = None) -> Scenario:
+    """Turn YAML text into a checked scenario.
+
+    Args:
+        text: The YAML.
+        origin: Names the scenario in messages.
+        base_folder: Where relative trace paths start (default: the working folder).
+    """
+    document = _parse_yaml(text, origin)
+    if document is None:
+        raise ScenarioError(f"{origin}: is empty; a scenario needs at least name, selling and collecting")
+    if not isinstance(document, dict):
+        raise ScenarioError(f"{origin}: the top level must be a mapping of keys, not a {_yaml_kind(document)}")
+    _attach_traces(document, base_folder or Path(), origin)
+    try:
+        return Scenario.model_validate(document)
+    except ValidationError as error:
+        raise ScenarioError(format_validation_error(error, origin)) from None
+
+
+def _parse_yaml(text: str, origin: str) -> Any:
+    try:
+        document = load_yaml(text)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        hint = " (only plain YAML is accepted: no Python !! tags)" if "constructor for" in str(error.problem) else ""
+        raise ScenarioError(f"{origin}: invalid YAML: {where}{error.problem}{hint}") from None
+    except yaml.YAMLError as error:
+        raise ScenarioError(f"{origin}: invalid YAML: {error}") from None
+    except RecursionError:
+        raise ScenarioError(f"{origin}: invalid YAML: nested too deeply") from None
+    _check_size(document, origin)
+    return document
+
+
+def _attach_traces(document: dict[Any, Any], base_folder: Path, origin: str) -> None:
+    """Read each side's ``arrivals.trace`` file into ``arrivals.trace_at_minute``."""
+    opens = document.get("opens", DEFAULT_OPENS)
+    if not isinstance(opens, str):
+        return  # validation reports the bad 'opens'
+    try:
+        parse_clock_minutes(opens)
+    except ValueError:
+        return
+    for side_name in SIDE_NAMES:
+        side = document.get(side_name)
+        arrivals = side.get("arrivals") if isinstance(side, dict) else None
+        if isinstance(arrivals, dict) and isinstance(arrivals.get("trace"), str) and arrivals["trace"]:
+            path = base_folder / arrivals["trace"]
+            where = f"{origin}: {side_name}.arrivals.trace"
+            arrivals["trace_at_minute"] = read_trace(path, opens, where)
+
+
+def _check_size(document: Any, origin: str) -> None:
+    """Refuse documents whose aliases expand past ``MAX_YAML_NODES`` nodes.
+
+    PyYAML shares aliased nodes instead of copying them, so a "billion laughs"
+    file loads quickly but would make every later walk over it endless; this
+    walk stops as soon as the budget is spent.
+    """
+    budget = MAX_YAML_NODES
+    stack = [document]
+    while stack:
+        node = stack.pop()
+        budget -= 1
+        if budget < 0:
+            raise ScenarioError(
+                f"{origin}: the document expands to more than {MAX_YAML_NODES:,} values"
+                " (YAML aliases used to blow it up?)"
+            )
+        if isinstance(node, dict):
+            stack.extend(node.keys())
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+
+
+def _yaml_kind(document: object) -> str:
+    return {list: "list", str: "string", int: "number", float: "number", bool: "boolean"}.get(
+        type(document), type(document).__name__
+    )

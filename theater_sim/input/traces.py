@@ -1,0 +1,92 @@
+"""Reading a trace of real arrival timestamps from a CSV file.
+
+Managers with real data (turnstile logs, ticket-scanner exports) can replay
+them: a CSV file with a header row and a column ``at`` of clock times
+(``19:31`` or ``19:31:07``) or ``at_minute`` of minutes after opening. Other
+columns are ignored. Rows must be in time order. This is the loader's job:
+the domain only sees the minutes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+from theater_sim.input.files import read_user_text
+from theater_sim.model.clock import minutes_after_opening, parse_clock_minutes
+from theater_sim.model.errors import ScenarioError
+
+__all__ = ["MAX_TRACE_BYTES", "read_trace"]
+
+MAX_TRACE_BYTES = 256 * 1024 * 1024
+
+
+def read_trace(path: Path, opens: str, where: str) -> tuple[float, ...]:
+    """Arrival moments (minutes after ``opens``) from a trace file.
+
+    Args:
+        path: The CSV file.
+        opens: The scenario's opening time, for clock-time columns.
+        where: The key path naming the trace in messages.
+
+    Raises:
+        ScenarioError: naming the file and line of the first problem.
+    """
+    text = read_user_text(path, MAX_TRACE_BYTES, "trace", f"{where}: {path}")
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader, None)
+    if header is None:
+        raise ScenarioError(f"{where}: {path}: is empty; it needs a header row with 'at' or 'at_minute'")
+    columns = [name.strip().lower() for name in header]
+    if "at_minute" in columns and "at" in columns:
+        raise ScenarioError(f"{where}: {path}: line 1: has both 'at' and 'at_minute' columns; keep one")
+    if "at_minute" in columns:
+        column, parse = columns.index("at_minute"), _minute_parser()
+    elif "at" in columns:
+        column, parse = columns.index("at"), _clock_parser(opens)
+    else:
+        raise ScenarioError(f"{where}: {path}: line 1: needs a column named 'at' or 'at_minute' (found {header})")
+    moments: list[float] = []
+    for line_number, row in enumerate(reader, start=2):
+        if not row or all(not cell.strip() for cell in row):
+            continue
+        moment = _parse_cell(row, column, parse, f"{where}: {path}: line {line_number}")
+        if moments and moment < moments[-1]:
+            raise ScenarioError(
+                f"{where}: {path}: line {line_number}: {row[column].strip()} is earlier than"
+                " the row before; sort the trace by time"
+            )
+        moments.append(moment)
+    return tuple(moments)
+
+
+def _minute_parser() -> Callable[[str], float]:
+    def parse(cell: str) -> float:
+        value = float(cell)
+        if value != value or value in {float("inf"), float("-inf")}:
+            raise ValueError("not a finite number")
+        return value
+
+    return parse
+
+
+def _clock_parser(opens: str) -> Callable[[str], float]:
+    def parse(cell: str) -> float:
+        parse_clock_minutes(cell)
+        # "24:00" is the end of the day, not its start.
+        return minutes_after_opening(cell, opens, is_end=cell.startswith("24"))
+
+    return parse
+
+
+def _parse_cell(row: list[str], column: int, parse: Callable[[str], float], where: str) -> float:
+    if column >= len(row):
+        raise ScenarioError(f"{where}: missing the time column")
+    cell = row[column].strip()
+    try:
+        value: float = parse(cell)
+    except ValueError as error:
+        raise ScenarioError(f"{where}: {cell!r} is not a valid time ({error})") from None
+    return value

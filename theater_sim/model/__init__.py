@@ -1,0 +1,1 @@
+"""The scenario format and its parts: pydantic models, clock times, distributions. No I/O."""

@@ -1,0 +1,56 @@
+"""How many counters are open, and when.
+
+A side keeps a fixed number of counters all day, follows a schedule
+(one seller in the morning, four from five o'clock), or lets an autoscaling
+policy decide: open another counter when the line has stayed long for a
+while, close one that has stood idle. A counter that closes first finishes
+the customer it is serving. These are the settings, as a manager writes
+them; ``engine.autoscaler`` is the policy at work inside a running day.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from theater_sim.model.clock import ClockTime
+
+__all__ = ["MAX_COUNTERS_PER_SIDE", "MAX_SCHEDULE_PERIODS", "Autoscale", "CounterCount", "CounterPeriod"]
+
+MAX_COUNTERS_PER_SIDE = 10_000
+MAX_SCHEDULE_PERIODS = 500
+_STRICT = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
+CounterCount = Annotated[int, Field(ge=1, le=MAX_COUNTERS_PER_SIDE)]
+_Minutes = Annotated[float, Field(ge=0, le=1440)]
+
+
+class CounterPeriod(BaseModel):
+    """From this clock time on (until the next period), ``count`` counters are open."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, populate_by_name=True)
+
+    from_clock: ClockTime = Field(alias="from")
+    count: CounterCount
+
+
+class Autoscale(BaseModel):
+    """Open one more counter when the line has stayed longer than
+    ``open_when_line_over`` people for ``for_minutes``, up to ``max``; it opens
+    ``opening_delay_minutes`` later. Close one when a counter has stood idle for
+    ``close_when_idle_minutes``, down to ``min``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False, populate_by_name=True)
+
+    min_counters: CounterCount = Field(default=1, alias="min")
+    max_counters: CounterCount = Field(alias="max")
+    open_when_line_over: Annotated[int, Field(ge=0, le=10_000_000)] = 10
+    for_minutes: Annotated[float, Field(gt=0, le=1440)] = 5.0
+    opening_delay_minutes: _Minutes = 2.0
+    close_when_idle_minutes: Annotated[float, Field(gt=0, le=1440)] = 15.0
+
+    @model_validator(mode="after")
+    def _max_not_below_min(self) -> Autoscale:
+        if self.max_counters < self.min_counters:
+            raise ValueError(f"max ({self.max_counters}) is below min ({self.min_counters})")
+        return self

@@ -1,0 +1,275 @@
+"""What a theater manager writes down about one day.
+
+A scenario names the day, when the doors open and for how long, and for each
+kind of counter (``selling`` for buyers, the command side; ``collecting`` for
+ticket holders, the query side) how many counters are open and when, how
+customers arrive, how long each takes, and how patient they are. It may list
+the day's showings and link the sides: holders are then the buyers. These
+pydantic models validate it, fill in the defaults and refuse unknown keys;
+nothing here reads a file.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from theater_sim.model.arrivals import MAX_ARRIVALS_PER_SIDE, Arrivals
+from theater_sim.model.clock import ClockTime
+from theater_sim.model.counter_settings import MAX_COUNTERS_PER_SIDE, Autoscale, CounterCount, CounterPeriod
+from theater_sim.model.distributions import ServiceDistribution
+from theater_sim.model.showtimes import MAX_SHOWINGS, Linked, Showing
+from theater_sim.model.timetable import ShowingPlan, counter_schedule, profile_periods, showing_plan, trace_problem
+
+__all__ = [
+    "DEFAULT_CALM_BELOW",
+    "DEFAULT_HOURS",
+    "DEFAULT_OPENS",
+    "DEFAULT_SEED",
+    "DEFAULT_TOLERANCE",
+    "DEFAULT_WINDOW_MINUTES",
+    "MAX_ARRIVALS_PER_SIDE",
+    "MAX_COUNTERS_PER_SIDE",
+    "MAX_HOURS",
+    "MAX_SEED",
+    "SIDE_NAMES",
+    "Scenario",
+    "Side",
+    "SideName",
+    "VerdictSettings",
+    "scenario_json_schema",
+]
+
+DEFAULT_SEED = 42
+DEFAULT_HOURS = 16.0
+DEFAULT_OPENS = "08:00"
+DEFAULT_TOLERANCE = 0.2
+DEFAULT_CALM_BELOW = 0.5
+DEFAULT_WINDOW_MINUTES = 15.0
+MAX_HOURS = 24.0
+MIN_HOURS = 1 / 60  # one minute
+MAX_SEED = 2**63 - 1
+
+SideName = Literal["selling", "collecting"]
+SIDE_NAMES: tuple[SideName, SideName] = ("selling", "collecting")
+
+_STRICT = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
+
+
+class Side(BaseModel):
+    """One kind of counter: how many are open, who comes, how long they take,
+    and how long they are willing to wait."""
+
+    model_config = _STRICT
+
+    counters: CounterCount | Annotated[list[CounterPeriod], Field(min_length=1, max_length=500)] = 1
+    autoscale: Autoscale | None = None
+    arrivals: Arrivals | None = None
+    service_minutes: ServiceDistribution
+    balk_at_line: Annotated[int, Field(ge=0, le=MAX_ARRIVALS_PER_SIDE)] | None = None
+    patience_minutes: ServiceDistribution | None = None
+
+    @model_validator(mode="after")
+    def _staffing_consistent(self) -> Side:
+        if self.autoscale is None:
+            return self
+        if not isinstance(self.counters, int):
+            raise ValueError("a side has either a counter schedule or autoscale, not both")
+        low, high = self.autoscale.min_counters, self.autoscale.max_counters
+        if not low <= self.counters <= high:
+            raise ValueError(f"counters ({self.counters}) must lie within autoscale min..max ({low}..{high})")
+        return self
+
+    @property
+    def initial_counters(self) -> int:
+        """Counters open when the doors open."""
+        return self.counters if isinstance(self.counters, int) else self.counters[0].count
+
+
+class VerdictSettings(BaseModel):
+    """How far apart the two sides' pressures may be and still be ``Balanced``,
+    below which pressure a side is calm (never the pressure point), and how
+    long the windows are in which pressure is measured as customers meet it."""
+
+    model_config = _STRICT
+
+    tolerance: Annotated[float, Field(ge=0, lt=1)] = DEFAULT_TOLERANCE
+    calm_below: Annotated[float, Field(ge=0, le=10)] = DEFAULT_CALM_BELOW
+    window_minutes: Annotated[float, Field(gt=0, le=MAX_HOURS * 60)] = DEFAULT_WINDOW_MINUTES
+
+    @field_validator("window_minutes")
+    @classmethod
+    def _whole_seconds(cls, minutes: float) -> float:
+        seconds = minutes * 60
+        if seconds < 1 - 1e-9:
+            raise ValueError(f"{minutes:g} minutes is shorter than one second (the shortest window)")
+        if abs(seconds - round(seconds)) > 1e-6:
+            raise ValueError(f"{minutes:g} minutes is not a whole number of seconds (e.g. 15, 7.5 or 0.25)")
+        return minutes
+
+
+class Scenario(BaseModel):
+    """One day at the theater: both sides, the hours, the showings and the seed."""
+
+    model_config = _STRICT
+
+    name: Annotated[str, Field(min_length=1, max_length=200, pattern=r"\S")]
+    description: Annotated[str, Field(max_length=10_000)] = ""
+    seed: Annotated[int, Field(ge=0, le=MAX_SEED)] = DEFAULT_SEED
+    opens: ClockTime = DEFAULT_OPENS
+    hours: Annotated[float, Field(ge=MIN_HOURS, le=MAX_HOURS)] = DEFAULT_HOURS
+    showtimes: Annotated[list[Showing], Field(max_length=MAX_SHOWINGS)] = []
+    linked: Linked | None = None
+    selling: Side
+    collecting: Side
+    verdict: VerdictSettings = VerdictSettings()
+
+    @field_validator("opens")
+    @classmethod
+    def _opens_within_day(cls, opens: str) -> str:
+        if opens.startswith("24"):
+            raise ValueError("'24:00' is the end of a day; a day that opens at midnight opens at '00:00'")
+        return opens
+
+    @model_validator(mode="after")
+    def _day_is_possible(self) -> Scenario:
+        if self.verdict.window_minutes > self.open_minutes:
+            raise ValueError(
+                f"verdict.window_minutes: {self.verdict.window_minutes:g} is longer than the day"
+                f" ({self.open_minutes:g} minutes)"
+            )
+        self._check_arrival_sources()
+        self.showings()  # raises for showings outside opening hours
+        for side_name in SIDE_NAMES:
+            self.counter_schedule(side_name)
+            arrivals = self.side(side_name).arrivals
+            if arrivals is not None:
+                self._check_arrivals(side_name, arrivals)
+        return self
+
+    def _check_arrival_sources(self) -> None:
+        if self.selling.arrivals is None:
+            raise ValueError("selling.arrivals: required key is missing")
+        if self.linked is not None:
+            if not self.showtimes:
+                raise ValueError("linked: needs showtimes to sell tickets for")
+            if self.collecting.arrivals is not None:
+                raise ValueError("collecting.arrivals: leave it out when 'linked' is set (holders are the buyers)")
+        elif self.collecting.arrivals is None:
+            raise ValueError("collecting.arrivals: required key is missing (or set 'linked')")
+        if self.selling.arrivals.showtimes is not None:
+            raise ValueError("selling.arrivals.showtimes: only ticket holders arrive by showtime (collecting side)")
+        collecting = self.collecting.arrivals
+        if collecting is not None and collecting.showtimes is not None and not self.showtimes:
+            raise ValueError("collecting.arrivals.showtimes: the scenario lists no showtimes")
+
+    def _check_arrivals(self, side_name: SideName, arrivals: Arrivals) -> None:
+        where = f"{side_name}.arrivals"
+        if arrivals.profile is not None:
+            profile_periods(arrivals.profile, self.opens, self.open_minutes, f"{where}.profile")
+        if arrivals.trace_at_minute is not None:
+            problem = trace_problem(arrivals.trace_at_minute, self.open_minutes)
+            if problem:
+                raise ValueError(f"{where}.trace ({arrivals.trace}): {problem}")
+        expected = self.expected_arrivals(side_name)
+        if expected > MAX_ARRIVALS_PER_SIDE:
+            raise ValueError(
+                f"{where}: expects {expected:,.0f} customers, above the limit of {MAX_ARRIVALS_PER_SIDE:,} a side"
+            )
+
+    def notes(self) -> list[str]:
+        """Things that are allowed but probably not what the author meant."""
+        notes = []
+        collecting = self.collecting.arrivals
+        uses_showtimes = self.linked is not None or (collecting is not None and collecting.showtimes is not None)
+        if self.showtimes and not uses_showtimes:
+            notes.append("showtimes are listed but unused: set 'linked' or collecting.arrivals.showtimes")
+        if self.linked is not None and self.showtimes:
+            largest = max(s.seats for s in self.showtimes)
+            too_big = sorted(size for size in self.linked.party_sizes if size > largest)
+            if too_big:
+                notes.append(
+                    f"linked.party_sizes: parties of {too_big} are larger than any showing ({largest} seats)"
+                    " and will always be turned away"
+                )
+        return notes
+
+    @property
+    def open_minutes(self) -> float:
+        """How long the doors are open to new arrivals, in minutes."""
+        return self.hours * 60.0
+
+    def side(self, side_name: SideName) -> Side:
+        """The settings of one side by name."""
+        side: Side = getattr(self, side_name)
+        return side
+
+    def expected_arrivals(self, side_name: SideName) -> float:
+        """The expected number of customers reaching a side in a day."""
+        arrivals = self.side(side_name).arrivals
+        if arrivals is None:  # linked holders: at most one party per buyer
+            return self.expected_arrivals("selling")
+        if arrivals.total is not None:
+            return float(arrivals.total)
+        if arrivals.rate_per_hour is not None:
+            return arrivals.rate_per_hour * self.hours
+        if arrivals.profile is not None:
+            periods = profile_periods(arrivals.profile, self.opens, self.open_minutes, "profile")
+            return sum((end - start) * rate for start, end, rate in periods)
+        if arrivals.trace_at_minute is not None:
+            return float(len(arrivals.trace_at_minute))
+        assert arrivals.showtimes is not None
+        return sum(round(s.seats * arrivals.showtimes.occupancy) for s in self.showtimes)
+
+    def counter_schedule(self, side_name: SideName) -> list[tuple[float, int]]:
+        """``(from_minute, counters)`` steps for a side; one step for a fixed count."""
+        counters = self.side(side_name).counters
+        if isinstance(counters, int):
+            return [(0.0, counters)]
+        return counter_schedule(counters, self.opens, self.open_minutes, f"{side_name}.counters")
+
+    def showings(self) -> ShowingPlan:
+        """The day's showings in start order, in minutes after opening."""
+        return showing_plan(self.showtimes, self.opens, self.open_minutes)
+
+    def overridden(
+        self,
+        *,
+        sellers: int | tuple[int, ...] | None = None,
+        collectors: int | tuple[int, ...] | None = None,
+        seed: int | None = None,
+    ) -> Scenario:
+        """The same day with another seed or other staffing.
+
+        A number fixes a side at that many counters all day (replacing its
+        schedule or autoscaling); a tuple gives new counts to the periods of
+        the side's schedule, keeping their times.
+
+        Raises:
+            pydantic.ValidationError: if a value is outside its documented range.
+            ValueError: a tuple for a side without a schedule of that length.
+        """
+        updates: dict[str, object] = {}
+        if seed is not None:
+            updates["seed"] = seed
+        for side_name, count in (("selling", sellers), ("collecting", collectors)):
+            if count is not None:
+                side: Side = getattr(self, side_name)
+                counters = count if isinstance(count, int) else _rescheduled(side, side_name, count)
+                updates[side_name] = Side.model_validate({**side.__dict__, "counters": counters, "autoscale": None})
+        return Scenario.model_validate({**self.__dict__, **updates})
+
+
+def _rescheduled(side: Side, side_name: str, counts: tuple[int, ...]) -> list[CounterPeriod]:
+    if isinstance(side.counters, int) or len(side.counters) != len(counts):
+        raise ValueError(f"{side_name}: {len(counts)} period counts given, but the side has no such schedule")
+    return [CounterPeriod(from_clock=p.from_clock, count=c) for p, c in zip(side.counters, counts, strict=True)]
+
+
+def scenario_json_schema() -> dict[str, object]:
+    """The JSON Schema of the scenario format, as editors want it."""
+    schema = Scenario.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "theater-sim scenario"
+    return schema

@@ -1,0 +1,62 @@
+"""Showings, seats and the tickets that link the two sides.
+
+A showing has a film, a start and a number of seats. In a linked day the
+ticket holders at the collecting counters are the buyers from the selling
+counters (or from the website, which skips the counter): each sale books a
+party's seats for one showing, and the party later walks up to collection
+before that showing starts. A showing never sells, nor admits, more tickets
+than it has seats.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from theater_sim.model.arrivals import default_lead_minutes
+from theater_sim.model.clock import ClockTime
+from theater_sim.model.distributions import ServiceDistribution
+
+__all__ = ["MAX_PARTY_SIZE", "MAX_SEATS", "MAX_SHOWINGS", "Linked", "Showing"]
+
+MAX_SHOWINGS = 500
+MAX_SEATS = 100_000
+MAX_PARTY_SIZE = 50
+
+
+class Showing(BaseModel):
+    """One screening: ``film`` at ``starts`` with ``seats`` seats."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+    film: Annotated[str, Field(min_length=1, max_length=200)]
+    starts: ClockTime
+    seats: Annotated[int, Field(ge=1, le=MAX_SEATS)]
+
+
+class Linked(BaseModel):
+    """Buyers become holders: ``online_share`` of buyers skip the selling counter,
+    parties buy 1..N tickets at once (``party_sizes``: size -> weight), and each
+    party arrives at collection ``lead_minutes`` before its showing."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
+
+    online_share: Annotated[float, Field(ge=0, le=1)] = 0.0
+    party_sizes: dict[Annotated[int, Field(ge=1, le=MAX_PARTY_SIZE)], Annotated[float, Field(gt=0)]] = Field(
+        default_factory=lambda: {1: 1.0}, min_length=1, max_length=MAX_PARTY_SIZE
+    )
+    lead_minutes: ServiceDistribution = Field(default_factory=default_lead_minutes)
+
+    @model_validator(mode="after")
+    def _weights_finite(self) -> Linked:
+        if not np.isfinite(sum(self.party_sizes.values())):
+            raise ValueError("party_sizes weights must add up to a finite number")
+        return self
+
+    def party_size_probabilities(self) -> tuple[np.ndarray, np.ndarray]:
+        """Sizes and their probabilities (weights normalised)."""
+        sizes = np.array(sorted(self.party_sizes), dtype=np.int64)
+        weights = np.array([self.party_sizes[int(s)] for s in sizes], dtype=np.float64)
+        return sizes, weights / weights.sum()

@@ -1,0 +1,122 @@
+"""A scenario's wall-clock times turned into minutes after opening.
+
+The scenario is written for people ("from 17:00, four counters"); the
+simulation counts minutes from the opening. These functions translate, and
+refuse what cannot happen (a period outside opening hours, periods out of
+order) with a message naming the key path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from theater_sim.model.arrivals import ProfilePeriod
+from theater_sim.model.clock import clock_label, minutes_after_opening
+from theater_sim.model.counter_settings import CounterPeriod
+from theater_sim.model.showtimes import Showing
+
+__all__ = ["ShowingPlan", "counter_schedule", "profile_periods", "showing_plan", "trace_problem"]
+
+
+@dataclass(frozen=True)
+class ShowingPlan:
+    """Showings in start order, with starts in minutes after opening."""
+
+    films: tuple[str, ...]
+    starts_at_minute: tuple[float, ...]
+    seats: tuple[int, ...]
+    clocks: tuple[str, ...]
+
+
+def profile_periods(
+    periods: list[ProfilePeriod], opens: str, open_minutes: float, where: str
+) -> list[tuple[float, float, float]]:
+    """``(start_minute, end_minute, rate_per_minute)`` for each profile period.
+
+    Raises:
+        ValueError: a period outside opening hours, empty, or overlapping the previous.
+    """
+    resolved = []
+    previous_end = 0.0
+    for index, period in enumerate(periods):
+        start = minutes_after_opening(period.from_clock, opens)
+        end = minutes_after_opening(period.to_clock, opens, is_end=True)
+        here = f"{where}[{index}]"
+        _check_within_day(start, end, open_minutes, opens, here)
+        if end <= start:
+            raise ValueError(f"{here}: 'to' ({period.to_clock}) must be after 'from' ({period.from_clock})")
+        if start < previous_end:
+            raise ValueError(
+                f"{here}: starts at {period.from_clock}, before the previous period ends"
+                f" ({clock_label(previous_end, opens)}); periods must be in order and not overlap"
+            )
+        previous_end = end
+        resolved.append((start, end, period.rate_per_hour / 60.0))
+    return resolved
+
+
+def _check_within_day(start: float, end: float, open_minutes: float, opens: str, where: str) -> None:
+    closes = clock_label(open_minutes, opens)
+    if end > open_minutes or start >= open_minutes:
+        raise ValueError(f"{where}: lies outside opening hours ({opens} to {closes})")
+
+
+def counter_schedule(
+    periods: list[CounterPeriod], opens: str, open_minutes: float, where: str
+) -> list[tuple[float, int]]:
+    """``(from_minute, count)`` for a counter schedule; the first starts at the opening.
+
+    Raises:
+        ValueError: a first period not at the opening, unordered periods, or one after closing.
+    """
+    resolved: list[tuple[float, int]] = []
+    for index, period in enumerate(periods):
+        start = minutes_after_opening(period.from_clock, opens)
+        here = f"{where}[{index}]"
+        if index == 0 and start != 0:
+            raise ValueError(f"{here}: the first period must start when the doors open ({opens})")
+        if start >= open_minutes:
+            raise ValueError(f"{here}: {period.from_clock} is after closing ({clock_label(open_minutes, opens)})")
+        if resolved and start <= resolved[-1][0]:
+            raise ValueError(f"{here}: {period.from_clock} must come after the previous period's start")
+        resolved.append((start, period.count))
+    return resolved
+
+
+def showing_plan(showings: list[Showing], opens: str, open_minutes: float) -> ShowingPlan:
+    """Showings sorted by start.
+
+    Raises:
+        ValueError: a showing that starts outside opening hours.
+    """
+    entries = []
+    for index, showing in enumerate(showings):
+        start = minutes_after_opening(showing.starts, opens)
+        if start > open_minutes:
+            raise ValueError(
+                f"showtimes[{index}]: {showing.film!r} starts at {showing.starts}, outside opening hours"
+                f" ({opens} to {clock_label(open_minutes, opens)})"
+            )
+        entries.append((start, index, showing))
+    entries.sort(key=lambda entry: (entry[0], entry[1]))
+    return ShowingPlan(
+        films=tuple(s.film for _, _, s in entries),
+        starts_at_minute=tuple(start for start, _, _ in entries),
+        seats=tuple(s.seats for _, _, s in entries),
+        clocks=tuple(s.starts for _, _, s in entries),
+    )
+
+
+def trace_problem(at_minute: tuple[float, ...], open_minutes: float) -> str | None:
+    """Why trace moments cannot be replayed, or None if they can."""
+    outside = [index for index, m in enumerate(at_minute) if not 0 <= m < open_minutes]
+    if outside:
+        first = outside[0]
+        return (
+            f"{len(outside)} timestamp(s) fall outside opening hours"
+            f" (first: data row {first + 1}, minute {at_minute[first]:g} after opening)"
+        )
+    for index in range(1, len(at_minute)):
+        if at_minute[index] < at_minute[index - 1]:
+            return f"timestamps are not sorted (entry {index + 1} is earlier than the one before)"
+    return None

@@ -1,0 +1,1 @@
+"""Many days: tasks, execution (local, processes, Dask), store, replications, sweeps, least staffing."""

@@ -1,0 +1,204 @@
+"""Running many tasks: in this process, on every core, or on a Dask cluster.
+
+Whatever runs them and in whatever order they finish, the results come back
+keyed by task, so the output is the same for one worker, for all cores and
+for a cluster. Finished tasks go to the store (if any) the moment they
+finish, and tasks the store already holds are not run again.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import re
+import signal
+import sys
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from typing import Any
+
+from theater_sim.model.errors import ScenarioError
+from theater_sim.model.scenario import Scenario
+from theater_sim.planning.replication import combine_days, replication_seed
+from theater_sim.planning.store import ResultStore
+from theater_sim.planning.tasks import Staffing, Task, run_task
+
+__all__ = ["Runner", "default_workers", "replicated_day"]
+
+Progress = Callable[[int, int], None]
+
+
+def default_workers() -> int:
+    """All the cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+@dataclass
+class Runner:
+    """How to run tasks.
+
+    Attributes:
+        workers: Local worker processes (1: in this process).
+        scheduler: A Dask scheduler address (``tcp://host:8786``), or None.
+        store: Where finished tasks are kept, or None.
+        progress: Called as ``progress(done, total)`` after each task.
+    """
+
+    workers: int = 1
+    scheduler: str | None = None
+    store: ResultStore | None = None
+    progress: Progress | None = None
+
+    def run(self, scenario: Scenario, tasks: Iterable[Task]) -> dict[Task, dict[str, Any]]:
+        """Every task's result; each task runs at most once (and not at all if stored)."""
+        wanted = sorted(set(tasks), key=lambda t: t.key)
+        done = self.store.finished() if self.store is not None else {}
+        results = {task: done[task.key] for task in wanted if task.key in done}
+        missing = [task for task in wanted if task.key not in done]
+        total = len(wanted)
+        self._report(len(results), total)
+        for task, result in self._execute(scenario, missing):
+            results[task] = result
+            if self.store is not None:
+                self.store.save(task.key, result)
+            self._report(len(results), total)
+        return results
+
+    def _report(self, done: int, total: int) -> None:
+        if self.progress is not None:
+            self.progress(done, total)
+
+    def _execute(self, scenario: Scenario, tasks: list[Task]) -> Iterator[tuple[Task, dict[str, Any]]]:
+        if not tasks:
+            return iter(())
+        if self.scheduler is not None:
+            return _on_dask(self.scheduler, scenario, tasks)
+        if self.workers <= 1 or len(tasks) == 1:
+            return ((task, run_task(scenario, task)) for task in tasks)
+        return _on_processes(min(self.workers, len(tasks)), scenario, tasks)
+
+
+# The scenario a worker process runs, sent once when the worker starts rather
+# than with every task (a process-pool initializer can only leave it here).
+_worker_scenario: Scenario | None = None
+_PR_SET_PDEATHSIG = 1
+
+
+def _start_worker(scenario: Scenario) -> None:
+    global _worker_scenario
+    _worker_scenario = scenario
+    _die_with_parent()
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to end this worker when the process that started it dies, so a
+    sweep killed with SIGKILL leaves no orphans behind."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() == 1:  # the parent died before the request took effect
+        os._exit(1)
+
+
+def _run_in_worker(task: Task) -> dict[str, Any]:
+    assert _worker_scenario is not None
+    return run_task(_worker_scenario, task)
+
+
+def _on_processes(workers: int, scenario: Scenario, tasks: list[Task]) -> Iterator[tuple[Task, dict[str, Any]]]:
+    # At most two tasks in flight per worker, so an interrupted run has not
+    # queued (and lost) the whole grid, and results stream out as they finish.
+    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(scenario,)) as pool:
+        queue = iter(tasks)
+        running: dict[Future[dict[str, Any]], Task] = {}
+        for task in queue:
+            running[pool.submit(_run_in_worker, task)] = task
+            if len(running) >= 2 * workers:
+                break
+        while running:
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                task = running.pop(future)
+                yield task, future.result()
+                following = next(queue, None)
+                if following is not None:
+                    running[pool.submit(_run_in_worker, following)] = following
+
+
+_SCHEDULER_ADDRESS = re.compile(r"^(tcp|tls)://[^\s/:]+:\d{1,5}$")
+CONNECT_SECONDS = 10.0
+
+
+def check_scheduler_address(address: str) -> None:
+    """Refuse what cannot be a Dask scheduler address before trying it."""
+    if not _SCHEDULER_ADDRESS.match(address):
+        raise ScenarioError(f"--scheduler {address!r}: write the scheduler's address as tcp://HOST:PORT")
+
+
+def _connect(address: str) -> Any:
+    """A Dask client, or a clear error within ``CONNECT_SECONDS``.
+
+    Dask's own timeout does not cover a port that answers but is no scheduler
+    (it can wait forever, or read garbage as a huge message), so the
+    connection is made on a daemon thread that is abandoned if it takes too long.
+    """
+    from distributed import Client
+
+    outcome: dict[str, Any] = {}
+
+    def connect() -> None:
+        try:
+            outcome["client"] = Client(address, timeout=f"{CONNECT_SECONDS / 2}s")
+        except BaseException as error:  # any failure to connect is the address's fault
+            outcome["error"] = error
+
+    thread = threading.Thread(target=connect, daemon=True)
+    thread.start()
+    thread.join(CONNECT_SECONDS)
+    if "client" in outcome:
+        return outcome["client"]
+    error = outcome.get("error")
+    reason = f"{type(error).__name__}: {error}" if error is not None else f"no answer within {CONNECT_SECONDS:g} s"
+    raise ScenarioError(f"--scheduler {address}: cannot reach the Dask scheduler ({reason})")
+
+
+def _on_dask(address: str, scenario: Scenario, tasks: list[Task]) -> Iterator[tuple[Task, dict[str, Any]]]:
+    try:
+        from distributed import as_completed
+    except ImportError:
+        raise ScenarioError(
+            "--scheduler needs Dask: pip install 'theater-sim[distributed]'"
+            " (in a source checkout: pip install '.[distributed]')"
+        ) from None
+    check_scheduler_address(address)
+    client = _connect(address)
+    with client:
+        try:
+            remote_scenario = client.scatter(scenario, broadcast=True, timeout=CONNECT_SECONDS)
+        except (OSError, TimeoutError) as error:
+            raise ScenarioError(f"--scheduler {address}: the cluster has no workers to run on ({error})") from None
+        futures = {client.submit(run_task, remote_scenario, task, pure=False): task for task in tasks}
+        for future in as_completed(futures):
+            yield futures[future], future.result()
+
+
+def replicated_day(
+    runner: Runner, scenario: Scenario, replications: int, sellers: Staffing = None, collectors: Staffing = None
+) -> dict[str, Any]:
+    """The day's data over ``replications`` days at a staffing: the day itself
+    for one, else the means with their intervals (``combine_days``)."""
+    tasks = [Task(sellers, collectors, r) for r in range(replications)]
+    results = runner.run(scenario, tasks)
+    days = [results[task] for task in tasks]
+    if replications == 1:
+        return days[0]
+    return combine_days(days, [replication_seed(scenario.seed, r) for r in range(replications)])

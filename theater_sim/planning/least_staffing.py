@@ -1,0 +1,279 @@
+"""The least staffing that meets a target, found by search.
+
+"How many sellers so that 95% of buyers wait under ten minutes?" Waits fall
+as counters rise (on the same customers), so the answer is found by
+galloping (1, 2, 4, 8, ... counters) until the target is met and then
+bisecting, a handful of evaluations instead of one per count. Each side is
+searched on its own, because an unlinked side's results do not depend on
+the other side at all; in a linked day the selling side is searched first,
+since its sales are what the collectors see. A side with a counter schedule
+gets the least count per period, period by period, then checked as a whole:
+customers belong to the period they arrive in, and each period must meet the
+targets on its own. A side the scenario autoscales is searched with fixed
+counts all day (the answer replaces the autoscaler), and the answer says so.
+
+By default a target is met when the mean over the replications meets it;
+with ``confidence`` (for planners who need a guarantee) the upper end of a
+one-sided Student-t interval at that confidence must meet it instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from theater_sim.analysis.erlang import least_counters_for_wait
+from theater_sim.model.distributions import Exponential
+from theater_sim.model.errors import ScenarioError
+from theater_sim.model.scenario import MAX_COUNTERS_PER_SIDE, Scenario, SideName
+from theater_sim.planning.execution import Runner
+from theater_sim.planning.replication import confidence_interval, upper_bound
+from theater_sim.planning.tasks import Staffing, Task
+
+__all__ = ["SideAnswer", "Targets", "answer_notes", "erlang_c_answer", "search_staffing"]
+
+
+@dataclass(frozen=True)
+class Targets:
+    """What every side must meet (None: no target of that kind).
+
+    ``confidence`` None: the mean over replications must meet the targets;
+    a share (0.9): the upper end of the one-sided interval at that confidence.
+    """
+
+    max_p95_wait: float | None = None
+    max_abandon_rate: float | None = None
+    confidence: float | None = None
+
+    def describe(self) -> str:
+        parts = []
+        if self.max_p95_wait is not None:
+            parts.append(f"p95 wait <= {self.max_p95_wait:g} min")
+        if self.max_abandon_rate is not None:
+            parts.append(f"abandon rate <= {self.max_abandon_rate:.1%}")
+        text = " and ".join(parts)
+        if self.confidence is not None:
+            text += f", met with {self.confidence * 100:g}% confidence"
+        return text
+
+
+@dataclass(frozen=True)
+class SideAnswer:
+    """A side's least staffing, the metrics there and with one counter fewer."""
+
+    side: str
+    staffing: int | tuple[int, ...]
+    at_answer: dict[str, dict[str, float]]
+    one_fewer: dict[str, dict[str, float]] | None
+    erlang_c: int | None
+    evaluations: int
+    periods: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+class _Evaluator:
+    """Runs (and remembers) a side's days at a given staffing."""
+
+    def __init__(self, scenario: Scenario, side: SideName, other: Staffing, replications: int, runner: Runner) -> None:
+        self.scenario, self.side, self.other = scenario, side, other
+        self.replications, self.runner = replications, runner
+        self.cache: dict[Staffing, list[dict[str, Any]]] = {}
+
+    def __call__(self, staffing: Staffing) -> list[dict[str, Any]]:
+        if staffing not in self.cache:
+            tasks = [self._task(staffing, r) for r in range(self.replications)]
+            results = self.runner.run(self.scenario, tasks)
+            self.cache[staffing] = [results[task]["sides"][self.side] for task in tasks]
+        return self.cache[staffing]
+
+    def _task(self, staffing: Staffing, replication: int) -> Task:
+        if self.side == "selling":
+            return Task(staffing, self.other, replication)
+        return Task(self.other, staffing, replication)
+
+
+Summary = dict[str, dict[str, Any]]
+
+
+def _interval(
+    days: list[dict[str, Any]], get: Callable[[dict[str, Any]], float], confidence: float | None
+) -> dict[str, Any]:
+    values = [get(day) for day in days]
+    interval: dict[str, Any] = confidence_interval(values)
+    if confidence is not None:
+        interval["upper"] = upper_bound(values, confidence)
+    return interval
+
+
+def _summary(days: list[dict[str, Any]], confidence: float | None, period: int | None = None) -> Summary:
+    if period is None:
+        return {
+            "p95_wait": _interval(days, lambda d: d["wait_minutes"]["p95"], confidence),
+            "abandon_rate": _interval(days, lambda d: d["abandon_rate"], confidence),
+        }
+    return {
+        "p95_wait": _interval(days, lambda d: d["periods"][period]["p95_wait_minutes"], confidence),
+        "abandon_rate": _interval(days, lambda d: d["periods"][period]["abandon_rate"], confidence),
+    }
+
+
+def _meets(summary: Summary, targets: Targets) -> bool:
+    judged = "mean" if targets.confidence is None else "upper"
+    if targets.max_p95_wait is not None and summary["p95_wait"][judged] > targets.max_p95_wait:
+        return False
+    return targets.max_abandon_rate is None or summary["abandon_rate"][judged] <= targets.max_abandon_rate
+
+
+def _least(meets_at: Callable[[int], bool], limit: int = MAX_COUNTERS_PER_SIDE) -> int | None:
+    """Fewest counters in 1..limit that meet, if meeting is monotone in counters."""
+    if meets_at(1):
+        return 1
+    failing, trying = 1, 2
+    while not meets_at(trying):
+        if trying >= limit:
+            return None
+        failing, trying = trying, min(trying * 2, limit)
+    while trying - failing > 1:
+        middle = (failing + trying) // 2
+        failing, trying = (failing, middle) if meets_at(middle) else (middle, trying)
+    return trying
+
+
+def search_staffing(scenario: Scenario, targets: Targets, replications: int, runner: Runner) -> dict[str, SideAnswer]:
+    """Each side's least staffing meeting ``targets``.
+
+    Raises:
+        ScenarioError: a side that no staffing up to the counter limit can meet.
+    """
+    answers: dict[str, SideAnswer] = {}
+    selling = _search_side(scenario, "selling", None, targets, replications, runner)
+    answers["selling"] = selling
+    other = selling.staffing if scenario.linked is not None else None
+    answers["collecting"] = _search_side(scenario, "collecting", other, targets, replications, runner)
+    return answers
+
+
+def _search_side(
+    scenario: Scenario, side: SideName, other: Staffing, targets: Targets, replications: int, runner: Runner
+) -> SideAnswer:
+    evaluate = _Evaluator(scenario, side, other, replications, runner)
+    confidence = targets.confidence
+    flat = _least(lambda count: _meets(_summary(evaluate(count), confidence), targets))
+    if flat is None:
+        raise ScenarioError(
+            f"{side}: no staffing up to {MAX_COUNTERS_PER_SIDE:,} counters meets {targets.describe()}"
+            " (the side's customers could not be served so fast; check its service times and impatience)"
+        )
+    settings = scenario.side(side)
+    if isinstance(settings.counters, list):
+        return _search_schedule(side, len(settings.counters), flat, evaluate, targets)
+    notes = []
+    if settings.autoscale is not None:
+        low, high = settings.autoscale.min_counters, settings.autoscale.max_counters
+        notes.append(
+            f"{side}: the scenario autoscales this side ({low}-{high} counters); the search tried fixed counts"
+            f" all day instead, and the answer replaces the autoscaler"
+            + (f" (its max of {high} is below the answer)" if high < flat else "")
+        )
+    return SideAnswer(
+        side=side,
+        staffing=flat,
+        at_answer=_summary(evaluate(flat), confidence),
+        one_fewer=_summary(evaluate(flat - 1), confidence) if flat > 1 else None,
+        erlang_c=erlang_c_answer(scenario, side, targets),
+        evaluations=len(evaluate.cache),
+        notes=notes,
+    )
+
+
+def _search_schedule(side: str, periods: int, flat: int, evaluate: _Evaluator, targets: Targets) -> SideAnswer:
+    """Least count per period, earlier periods first (later ones held at the flat answer)."""
+    counts = [flat] * periods
+    confidence = targets.confidence
+    for k in range(periods):
+
+        def meets_at(count: int, k: int = k) -> bool:
+            trial = (*counts[:k], count, *counts[k + 1 :])
+            return _meets(_summary(evaluate(trial), confidence, k), targets)
+
+        counts[k] = _least(meets_at, limit=flat) or flat
+    # Lowering later periods can lengthen the waits of earlier customers still in line: check and repair.
+    for _ in range(periods * flat):
+        days = evaluate(tuple(counts))
+        failing = [k for k in range(periods) if not _meets(_summary(days, confidence, k), targets)]
+        if not failing:
+            break
+        for k in failing:
+            counts[k] += 1
+    days = evaluate(tuple(counts))
+    rows = [
+        {
+            "from": day_row["clock"],
+            "counters": counts[k],
+            **_summary(days, confidence, k),
+            "one_fewer": _one_fewer_in_period(counts, k, evaluate, confidence),
+        }
+        for k, day_row in enumerate(days[0]["periods"])
+    ]
+    return SideAnswer(
+        side=side,
+        staffing=tuple(counts),
+        at_answer=_summary(days, confidence),
+        one_fewer=None,
+        erlang_c=None,
+        evaluations=len(evaluate.cache),
+        periods=rows,
+        notes=[
+            f"{side}: each schedule period must meet the targets on its own (its customers are those arriving in it)"
+        ],
+    )
+
+
+def _one_fewer_in_period(counts: list[int], k: int, evaluate: _Evaluator, confidence: float | None) -> Summary | None:
+    """Period ``k``'s own metrics with one counter fewer in it alone (the margin), or None at one counter."""
+    if counts[k] <= 1:
+        return None
+    trial = (*counts[:k], counts[k] - 1, *counts[k + 1 :])
+    return _summary(evaluate(trial), confidence, k)
+
+
+def erlang_c_answer(scenario: Scenario, side: SideName, targets: Targets) -> int | None:
+    """Erlang C's least counters for the p95 target, where the side is an M/M/c queue
+    (steady Poisson or uniformly spread arrivals, exponential service, fixed
+    counters, no impatience, not fed by linked sales); else None."""
+    settings = scenario.side(side)
+    arrivals = settings.arrivals
+    if (
+        targets.max_p95_wait is None
+        or arrivals is None
+        or not isinstance(settings.service_minutes, Exponential)
+        or settings.patience_minutes is not None
+        or settings.balk_at_line is not None
+    ):
+        return None
+    if arrivals.rate_per_hour is not None:
+        per_minute = arrivals.rate_per_hour / 60.0
+    elif arrivals.total is not None:
+        per_minute = arrivals.total / scenario.open_minutes
+    else:
+        return None
+    return least_counters_for_wait(
+        per_minute, settings.service_minutes.mean, 0.95, targets.max_p95_wait, MAX_COUNTERS_PER_SIDE
+    )
+
+
+def answer_notes(answers: dict[str, SideAnswer], targets: Targets) -> list[str]:
+    """Warnings about answers that meet the targets in a way a planner may not want."""
+    notes = [note for answer in answers.values() for note in answer.notes]
+    for name, answer in answers.items():
+        abandon = answer.at_answer["abandon_rate"]["mean"]
+        p95 = answer.at_answer["p95_wait"]["mean"]
+        if targets.max_abandon_rate is None and abandon > 0.01:
+            notes.append(
+                f"{name}: the wait target is met partly because {abandon:.1%} of customers walk away;"
+                " add --max-abandon-rate to bound that"
+            )
+        if targets.max_p95_wait is None and p95 > 30:
+            notes.append(f"{name}: 95% of customers wait up to {p95:.0f} min; add --max-p95-wait to bound that")
+    return notes

@@ -1,0 +1,167 @@
+"""Many days of the same scenario, and what they say together.
+
+One day is one draw of luck. ``replication_seed`` gives each replication its
+own seed, derived only from the scenario's seed and the replication's number
+(replication 0 is the scenario's own day), so results never depend on which
+worker ran what. ``combine_days`` averages the days' plain data and puts a
+95% Student-t confidence interval on every per-side metric; the verdict is
+recomputed from the mean pressures, with how many days agreed with it.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from dataclasses import asdict
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from theater_sim.analysis.day_data import SIDE_METRICS, metric_bounds, metric_value, pressure_hours, window_data
+from theater_sim.analysis.pressure import busiest_window, window_edges
+from theater_sim.analysis.verdict import decide
+from theater_sim.model.scenario import MAX_SEED, SIDE_NAMES
+
+__all__ = ["combine_days", "confidence_interval", "replication_seed", "t_quantile", "upper_bound"]
+
+CONFIDENCE = 0.95
+
+
+def replication_seed(seed: int, replication: int) -> int:
+    """The seed of replication ``replication`` (0 is ``seed`` itself)."""
+    if replication == 0:
+        return seed
+    state = np.random.SeedSequence(seed, spawn_key=(0x7E5, replication)).generate_state(2, np.uint64)
+    return int(state[0]) & MAX_SEED
+
+
+@lru_cache(maxsize=256)
+def t_quantile(probability: float, degrees_of_freedom: int) -> float:
+    """Student t quantile (scipy; imported here so single runs never load it)."""
+    from scipy.special import stdtrit
+
+    return float(stdtrit(degrees_of_freedom, probability))
+
+
+def confidence_interval(values: list[float], lowest: float = 0.0, highest: float = math.inf) -> dict[str, Any]:
+    """Mean and 95% Student-t interval of independent observations.
+
+    The interval's ends are kept within what the metric can be (``lowest``,
+    ``highest``: every metric here is at least 0, shares at most 1); the
+    half-width is the t interval's. One observation gives no interval: its
+    ends are the value itself and the half-width is None.
+    """
+    mean = statistics.fmean(values)
+    if len(values) < 2:
+        return {"mean": mean, "low": mean, "high": mean, "half_width": None}
+    # Sample sd in floats: statistics.stdev's exact fractions cost a sweep dearly.
+    sd = math.sqrt(math.fsum((value - mean) ** 2 for value in values) / (len(values) - 1))
+    half = t_quantile(0.5 + CONFIDENCE / 2, len(values) - 1) * sd / math.sqrt(len(values))
+    return {"mean": mean, "low": max(lowest, mean - half), "high": min(highest, mean + half), "half_width": half}
+
+
+def upper_bound(values: list[float], confidence: float) -> float:
+    """The upper end of a one-sided Student-t interval for the mean: with
+    ``confidence`` (0.9: 90%) the true mean lies at or below it.
+
+    Raises:
+        ValueError: fewer than two observations (one day gives no interval).
+    """
+    if len(values) < 2:
+        raise ValueError("an upper bound needs at least two observations")
+    mean = statistics.fmean(values)
+    sd = math.sqrt(math.fsum((value - mean) ** 2 for value in values) / (len(values) - 1))
+    return mean + t_quantile(confidence, len(values) - 1) * sd / math.sqrt(len(values))
+
+
+def combine_days(days: list[dict[str, Any]], seeds: list[int]) -> dict[str, Any]:
+    """The mean day of several replications, with intervals and verdict agreement.
+
+    Numbers become means over the days (lists are aligned by position and
+    averaged over the days that have that entry); counter changes are the
+    first day's, since times of autoscaling moves cannot be averaged.
+    """
+    first = days[0]
+    combined: dict[str, Any] = _mean_tree([_padded(day, days) for day in days])
+    combined["seed"] = first["seed"]
+    for name in SIDE_NAMES:
+        combined["sides"][name]["capacity_changes"] = first["sides"][name]["capacity_changes"]
+    for name in SIDE_NAMES:
+        combined["sides"][name]["busiest_window"] = _busiest(combined["sides"][name], first)
+    tolerance, calm_below = first["tolerance"], first["calm_below"]
+    verdict = decide(
+        combined["sides"]["selling"]["pressure"], combined["sides"]["collecting"]["pressure"], tolerance, calm_below
+    )
+    combined["verdict"] = verdict.value
+    hourly = _hourly_verdicts(combined, tolerance, calm_below)
+    combined["hourly_verdicts"] = [
+        {**row, "verdict": v} for row, v in zip(combined["hourly_verdicts"], hourly, strict=False)
+    ]
+    combined["pressure_hours"] = pressure_hours(hourly, first["opens"])
+    combined["replications"] = len(days)
+    combined["seeds"] = seeds
+    combined["verdict_agreement"] = sum(day["verdict"] == verdict.value for day in days)
+    combined["intervals"] = {
+        name: {
+            short: confidence_interval([metric_value(day["sides"][name], path) for day in days], *metric_bounds(short))
+            for short, path in SIDE_METRICS.items()
+        }
+        for name in SIDE_NAMES
+    }
+    return combined
+
+
+def _busiest(side: dict[str, Any], first: dict[str, Any]) -> dict[str, Any]:
+    """The busiest window of the mean day: the highest mean window pressure."""
+    pressures, arrived = side["window_pressure"], side["window_arrived"]
+    edges = window_edges(first["hours"] * 60.0, first["window_minutes"])
+    return window_data(asdict(busiest_window(pressures, arrived, edges)), first["opens"])
+
+
+def _padded(day: dict[str, Any], days: list[dict[str, Any]]) -> dict[str, Any]:
+    """The day with its hourly rows extended to the longest day's, by quiet hours.
+
+    A day that ended earlier had, in those later hours, nobody arriving, nobody
+    waiting and no counter on duty: zeros, not missing values.
+    """
+    padded = {**day, "sides": dict(day["sides"])}
+    for name in SIDE_NAMES:
+        longest = max((d["sides"][name]["hourly"] for d in days), key=len)
+        rows = day["sides"][name]["hourly"]
+        quiet = [
+            {
+                key: (0 if isinstance(value, int | float) and not isinstance(value, bool) and key != "hour" else value)
+                for key, value in row.items()
+            }
+            | {"until_end": False}
+            for row in longest[len(rows) :]
+        ]
+        padded["sides"][name] = {**day["sides"][name], "hourly": rows + quiet}
+    return padded
+
+
+def _hourly_verdicts(combined: dict[str, Any], tolerance: float, calm_below: float) -> list[str]:
+    rows = {name: combined["sides"][name]["hourly"] for name in SIDE_NAMES}
+    count = len(combined["hourly_verdicts"])
+    return [
+        decide(rows["selling"][h]["pressure"], rows["collecting"][h]["pressure"], tolerance, calm_below).value
+        for h in range(count)
+    ]
+
+
+def _mean_tree(nodes: list[Any]) -> Any:
+    """Average structurally alike data: dicts by key, lists by position, numbers by
+    mean. Values every day shares (an hour's number, a showing's seats, the
+    counters) are kept as they are, integers included."""
+    first = nodes[0]
+    if not isinstance(first, dict | list) and all(node == first and type(node) is type(first) for node in nodes):
+        return first
+    if isinstance(first, dict):
+        return {key: _mean_tree([node[key] for node in nodes if key in node]) for key in first}
+    if isinstance(first, list):
+        length = max(len(node) for node in nodes)
+        return [_mean_tree([node[i] for node in nodes if i < len(node)]) for i in range(length)]
+    if isinstance(first, bool) or first is None or isinstance(first, str):
+        return first if not isinstance(first, bool) else any(nodes)
+    return statistics.fmean(nodes)

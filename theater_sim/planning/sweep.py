@@ -1,0 +1,164 @@
+"""Sweeping counter counts: every staffing on the same customers.
+
+A grid of (sellers, collectors) points, each run for the same replications:
+the same seeds, so the same customers arrive at every point (common random
+numbers) and differences between points are the staffing's, not luck's.
+
+Sides that are not linked share nothing but the clock, so a side's results
+depend only on its own counters: the grid then needs only as many days as
+its longer axis (each day pairs one seller count with one collector count),
+not one per cell. Linked days run every cell.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from theater_sim.analysis.day_data import SIDE_METRICS, metric_bounds, metric_value
+from theater_sim.analysis.verdict import decide
+from theater_sim.model.errors import ScenarioError
+from theater_sim.model.scenario import MAX_COUNTERS_PER_SIDE, SIDE_NAMES, Scenario
+from theater_sim.planning.execution import Runner
+from theater_sim.planning.replication import confidence_interval
+from theater_sim.planning.tasks import Staffing, Task
+
+__all__ = ["MAX_GRID_CELLS", "MAX_TASKS", "SweepCell", "parse_counts", "run_sweep", "sweep_tasks"]
+
+MAX_GRID_CELLS = 10_000
+MAX_TASKS = 100_000
+_RANGE = re.compile(r"^(\d+):(\d+)(?::(\d+))?$")
+_LIST = re.compile(r"^\d+(?:,\d+)*$")
+
+
+def parse_counts(text: str, option: str) -> tuple[int, ...]:
+    """Counter counts from ``a:b`` (inclusive), ``a:b:step`` or ``1,2,4``.
+
+    Raises:
+        ScenarioError: malformed, empty, reversed, or outside 1..MAX_COUNTERS_PER_SIDE.
+    """
+    spec = text.strip().replace(" ", "")
+    match = _RANGE.match(spec)
+    if match:
+        start, end, step = int(match[1]), int(match[2]), int(match[3] or 1)
+        if step < 1:
+            raise ScenarioError(f"{option} {text}: the step must be at least 1")
+        if end < start:
+            raise ScenarioError(f"{option} {text}: the range ends before it starts (write {end}:{start})")
+        counts = tuple(range(start, end + 1, step))
+    elif _LIST.match(spec):
+        counts = tuple(sorted({int(part) for part in spec.split(",")}))
+    else:
+        raise ScenarioError(f"{option} {text}: write a range 1:8, a stepped range 2:16:2, or a list 1,2,4")
+    if counts[0] < 1 or counts[-1] > MAX_COUNTERS_PER_SIDE:
+        raise ScenarioError(f"{option} {text}: counter counts must lie within 1..{MAX_COUNTERS_PER_SIDE:,}")
+    if len(counts) > MAX_GRID_CELLS:
+        raise ScenarioError(f"{option} {text}: more than {MAX_GRID_CELLS:,} counts")
+    return counts
+
+
+@dataclass(frozen=True)
+class SweepCell:
+    """One grid point: its verdict (of the mean pressures) and each side's metrics.
+
+    ``sides[side][metric]`` holds ``mean``, ``low``, ``high`` and ``half_width``.
+    """
+
+    sellers: Staffing
+    collectors: Staffing
+    verdict: str
+    verdict_agreement: int
+    sides: dict[str, dict[str, dict[str, Any]]]
+
+
+def sweep_tasks(
+    scenario: Scenario, sellers: tuple[Staffing, ...], collectors: tuple[Staffing, ...], replications: int
+) -> list[Task]:
+    """The days a sweep needs (see the module docstring for why so few)."""
+    cells = len(sellers) * len(collectors)
+    if cells > MAX_GRID_CELLS:
+        raise ScenarioError(f"the grid has {cells:,} points, above the limit of {MAX_GRID_CELLS:,}")
+    if scenario.linked is None:
+        points = [
+            (sellers[i % len(sellers)], collectors[i % len(collectors)])
+            for i in range(max(len(sellers), len(collectors)))
+        ]
+    else:
+        points = [(s, c) for s in sellers for c in collectors]
+    if len(points) * replications > MAX_TASKS:
+        raise ScenarioError(
+            f"the sweep needs {len(points) * replications:,} simulated days, above the limit of {MAX_TASKS:,};"
+            " use fewer points or replications"
+        )
+    return [Task(s, c, r) for s, c in points for r in range(replications)]
+
+
+def run_sweep(
+    scenario: Scenario,
+    sellers: tuple[Staffing, ...],
+    collectors: tuple[Staffing, ...],
+    replications: int,
+    runner: Runner,
+) -> list[SweepCell]:
+    """Every grid point's cell, sellers-major."""
+    results = runner.run(scenario, sweep_tasks(scenario, sellers, collectors, replications))
+    by_side = _side_results(results, scenario.linked is not None)
+    tolerance, calm_below = scenario.verdict.tolerance, scenario.verdict.calm_below
+    cells = []
+    for s in sellers:
+        for c in collectors:
+            days = [
+                {"selling": by_side[("selling", s, c, r)], "collecting": by_side[("collecting", s, c, r)]}
+                for r in range(replications)
+            ]
+            cells.append(_cell(s, c, days, tolerance, calm_below))
+    return cells
+
+
+class _SideLookup(dict[tuple[str, Staffing, Staffing, int], dict[str, Any]]):
+    """Side data by (side, sellers, collectors, replication); unlinked sides ignore the other count."""
+
+    def __init__(self, linked: bool) -> None:
+        super().__init__()
+        self.linked = linked
+
+    def __missing__(self, key: tuple[str, Staffing, Staffing, int]) -> dict[str, Any]:
+        side, s, c, r = key
+        if self.linked:
+            raise KeyError(key)
+        own = s if side == "selling" else c
+        return self[(side, own, None, r)] if side == "selling" else self[(side, None, own, r)]
+
+
+def _side_results(results: dict[Task, dict[str, Any]], linked: bool) -> _SideLookup:
+    lookup = _SideLookup(linked)
+    for task, data in results.items():
+        for side in SIDE_NAMES:
+            lookup[(side, task.sellers, task.collectors, task.replication)] = data["sides"][side]
+            if not linked:
+                key = (
+                    (side, task.sellers, None, task.replication)
+                    if side == "selling"
+                    else (side, None, task.collectors, task.replication)
+                )
+                lookup[key] = data["sides"][side]
+    return lookup
+
+
+def _cell(s: Staffing, c: Staffing, days: list[dict[str, Any]], tolerance: float, calm_below: float) -> SweepCell:
+    sides: dict[str, dict[str, dict[str, Any]]] = {
+        side: {
+            metric: confidence_interval([metric_value(day[side], path) for day in days], *metric_bounds(metric))
+            for metric, path in SIDE_METRICS.items()
+        }
+        for side in SIDE_NAMES
+    }
+    verdict = decide(
+        sides["selling"]["pressure"]["mean"], sides["collecting"]["pressure"]["mean"], tolerance, calm_below
+    )
+    agreement = sum(
+        decide(day["selling"]["pressure"], day["collecting"]["pressure"], tolerance, calm_below) is verdict
+        for day in days
+    )
+    return SweepCell(s, c, verdict.value, agreement, sides)

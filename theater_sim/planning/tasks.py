@@ -1,0 +1,67 @@
+"""One unit of work: one day of a scenario with given staffing and replication.
+
+Sweeps, searches and replications are all made of tasks. A task carries only
+numbers, and its result is plain data (``summary.day_data``), so tasks travel
+to worker processes or a Dask cluster and their results to a store, and the
+same task always gives the same result, wherever it runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from theater_sim.analysis.day_data import day_data
+from theater_sim.analysis.measured_day import run_day
+from theater_sim.model.scenario import SIDE_NAMES, Scenario
+from theater_sim.planning.replication import replication_seed
+
+__all__ = ["Staffing", "Task", "run_task", "scenario_fingerprint"]
+
+#: None: the scenario's own staffing; a number: that many counters all day;
+#: a tuple: new counts for the periods of the side's schedule.
+Staffing = int | tuple[int, ...] | None
+
+
+@dataclass(frozen=True, order=True)
+class Task:
+    """One day: each side's staffing and the replication number."""
+
+    sellers: Staffing
+    collectors: Staffing
+    replication: int
+
+    @property
+    def key(self) -> str:
+        """A stable text key (the store's)."""
+        return json.dumps([_plain(self.sellers), _plain(self.collectors), self.replication])
+
+    def scenario_for(self, scenario: Scenario) -> Scenario:
+        """The scenario this task runs: staffing applied, replication seed set."""
+        return scenario.overridden(
+            sellers=self.sellers, collectors=self.collectors, seed=replication_seed(scenario.seed, self.replication)
+        )
+
+
+def _plain(staffing: Staffing) -> Any:
+    return list(staffing) if isinstance(staffing, tuple) else staffing
+
+
+def run_task(scenario: Scenario, task: Task) -> dict[str, Any]:
+    """Simulate the task's day; its data, normalised through JSON (lists, not tuples)."""
+    data: dict[str, Any] = json.loads(json.dumps(day_data(run_day(task.scenario_for(scenario)))))
+    return data
+
+
+def scenario_fingerprint(scenario: Scenario, version: str) -> str:
+    """A hash of everything that determines a task's result: the scenario
+    (with any trace data) and the version of theater-sim."""
+    content = scenario.model_dump(mode="json", by_alias=True)
+    for side_name in SIDE_NAMES:
+        arrivals = scenario.side(side_name).arrivals
+        if arrivals is not None and arrivals.trace_at_minute is not None:
+            content[side_name]["arrivals"]["trace_at_minute"] = list(arrivals.trace_at_minute)
+    text = json.dumps({"version": version, "scenario": content}, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:32]

@@ -1,0 +1,1 @@
+"""The edge: the Typer app, rich reports, exports, plots, the live dashboard, progress."""

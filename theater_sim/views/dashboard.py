@@ -1,0 +1,136 @@
+"""The live dashboard of ``theater-sim watch``: rich ``Live`` on a terminal,
+plain periodic lines elsewhere.
+
+It draws what ``live.play`` reports: both lines as bars, each side's
+counters busy and idle, the clock, waits so far and the verdict so far. It
+is part of the command line's edge; the day itself comes from the domain.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TextIO
+
+from rich.console import Console, Group
+from rich.live import Live
+from rich.table import Table
+from rich.text import Text
+
+from theater_sim.analysis.live import LiveStatus, SideStatus
+from theater_sim.model.scenario import SIDE_NAMES
+from theater_sim.views.day_report import VERDICT_STYLES
+
+__all__ = ["Dashboard", "PlainTicker", "plain_status", "status_table"]
+
+SIDE_COLOURS = {"selling": "dark_orange3", "collecting": "dodger_blue2"}
+BAR_WIDTH = 20
+MAX_COUNTER_MARKS = 8
+
+
+def nice_scale(longest: int) -> int:
+    """The bars' full length in people: 10, 20, 50, 100, 200, 500, ... at least ``longest``."""
+    scale = 10
+    while scale < longest:
+        scale = scale * 5 // 2 if str(scale).startswith("2") else scale * 2
+    return scale
+
+
+def _line_bar(status: SideStatus, scale: int, colour: str) -> Text:
+    filled = min(BAR_WIDTH, round(BAR_WIDTH * status.line / scale))
+    return Text.assemble(("█" * filled, colour), ("·" * (BAR_WIDTH - filled), "grey50"))
+
+
+def _counter_marks(status: SideStatus) -> Text:
+    shown = max(status.open, status.busy)
+    if shown > MAX_COUNTER_MARKS:
+        return Text(f"{status.busy:,}/{status.open:,}")
+    busy = min(status.busy, shown)
+    return Text.assemble(("■" * busy, "bold"), ("□" * (shown - busy), "grey50"), f" {status.busy}/{status.open}")
+
+
+def status_table(status: LiveStatus, title: str, scale: int | None = None) -> Table:
+    """The dashboard (and the summary printed when watching is stopped early).
+
+    ``scale``: people a full bar stands for (default: fitted to the lines now).
+    """
+    scale = scale or nice_scale(max(status.selling.line, status.collecting.line))
+    table = Table(title=title, title_justify="left", expand=False)
+    table.add_column("side", no_wrap=True)
+    table.add_column(f"line (bar = {scale:,})", no_wrap=True)
+    for column in ("now", "busy", "came", "served", "wait", "press."):
+        table.add_column(column, justify="left" if column == "busy" else "right", no_wrap=True)
+    for name in SIDE_NAMES:
+        side = status.side(name)
+        table.add_row(
+            Text(name, style=SIDE_COLOURS[name]),
+            _line_bar(side, scale, SIDE_COLOURS[name]),
+            f"{side.line:,}",
+            _counter_marks(side),
+            f"{side.arrived:,}",
+            f"{side.served:,}",
+            f"{side.mean_wait_minutes:.2f}",
+            f"{side.pressure:.2f}",
+        )
+    doors = "doors open" if status.doors_open else "doors closed, serving those still in line"
+    table.caption = Text.assemble(
+        f"{status.clock} ({doors}); now: people in line; wait: mean minutes so far\nverdict so far: ",
+        (status.verdict.value, VERDICT_STYLES[status.verdict.value]),
+    )
+    table.caption_justify = "left"
+    return table
+
+
+class Dashboard:
+    """A rich ``Live`` view refreshed at every frame."""
+
+    def __init__(self, console: Console, title: str) -> None:
+        self.title = title
+        self.live = Live(Group(Text("starting...")), console=console, auto_refresh=False, transient=False)
+        self.last: LiveStatus | None = None
+        self.scale = 10
+
+    def __enter__(self) -> Dashboard:
+        self.live.start()
+        return self
+
+    def __call__(self, status: LiveStatus) -> None:
+        self.last = status
+        # The scale only grows, so a growing line visibly fills its bar.
+        self.scale = max(self.scale, nice_scale(max(status.selling.line, status.collecting.line)))
+        self.live.update(status_table(status, self.title, self.scale), refresh=True)
+
+    def __exit__(self, *_exc: object) -> None:
+        self.live.stop()
+
+
+class PlainTicker:
+    """For output that is not a terminal: one plain line per simulated hour."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.next_minute = 0.0
+        self.last: LiveStatus | None = None
+
+    def __enter__(self) -> PlainTicker:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stream.flush()
+
+    def __call__(self, status: LiveStatus) -> None:
+        finished_before = self.last is not None and self.last.finished
+        self.last = status
+        if finished_before or (status.minute < self.next_minute and not status.finished):
+            return
+        self.next_minute = (math.floor(status.minute / 60) + 1) * 60
+        self.stream.write(plain_status(status) + "\n")
+        self.stream.flush()
+
+
+def plain_status(status: LiveStatus) -> str:
+    """One line of the theater's state, for output that is not a terminal."""
+    parts = [
+        f"{name} line {s.line:,} busy {s.busy}/{s.open} served {s.served:,} wait {s.mean_wait_minutes:.2f}"
+        for name, s in ((n, status.side(n)) for n in SIDE_NAMES)
+    ]
+    return f"{status.clock} | {' | '.join(parts)} | so far: {status.verdict.value}"

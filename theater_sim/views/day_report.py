@@ -1,0 +1,403 @@
+"""How a day is shown: rich tables for people, JSON for tools.
+
+The only module that formats numbers. It renders a day's plain data (see
+``summary``): one simulated day, or the mean of several with a 95%
+confidence interval beside each number. The summary puts the two kinds of
+counter side by side (selling is the command side, collecting the query
+side), then the day hour by hour with the side under pressure in each hour,
+then counter changes, showings and tickets where the day has them, and last
+the verdict on a line of its own.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import unicodedata
+from typing import Any
+
+from rich import box
+from rich.console import Console, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from theater_sim.analysis.day_data import SIDE_METRICS
+from theater_sim.analysis.verdict import Verdict, shown_pressures
+from theater_sim.model.clock import clock_label
+from theater_sim.model.scenario import SIDE_NAMES, Scenario
+
+__all__ = ["plain", "render_day", "render_scenario_list", "render_validated", "to_json"]
+
+_SIDE_TITLES = {"selling": "Selling (commands)", "collecting": "Collecting (queries)"}
+VERDICT_STYLES = {
+    Verdict.BALANCED.value: "bold green",
+    Verdict.SELLING.value: "bold yellow",
+    Verdict.COLLECTING.value: "bold magenta",
+}
+_HOUR_MARKS = {Verdict.BALANCED.value: "", Verdict.SELLING.value: "sell", Verdict.COLLECTING.value: "coll"}
+MAX_CHANGES_SHOWN = 40
+_PATH_TO_METRIC = {path: short for short, path in SIDE_METRICS.items()}
+
+
+def plain(text: str) -> str:
+    """User text with control and bidi-override characters made visible, so a
+    scenario name cannot move the cursor, recolour or reverse the terminal."""
+    return "".join(f"\\u{ord(c):04x}" if unicodedata.category(c) in {"Cc", "Cf"} and c != "\n" else c for c in text)
+
+
+_BLOCKS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(values: list[float], width: int = 24, top: float | None = None, group: int | None = None) -> str:
+    """One block character per value (or per ``group`` of values, each its
+    largest, to fit ``width``), scaled to ``top`` (default: the largest; ▁ for nothing).
+
+    Written by hand: rich has no sparkline, and eight block characters are all it takes.
+    """
+    group = group or max(1, math.ceil(len(values) / width))
+    values = [max(values[i : i + group]) for i in range(0, len(values), group)]
+    top = max(values, default=0) if top is None else top
+    if top <= 0:
+        return _BLOCKS[0] * len(values)
+    return "".join(_BLOCKS[0] if v <= 0 else _BLOCKS[max(1, math.ceil(v / top * 7))] for v in values)
+
+
+def _sparklines(data: dict[str, Any]) -> list[str]:
+    """Both sides on one scale and one grouping of hours, left-aligned, so they compare."""
+    rows = {name: [r["max_queue"] for r in data["sides"][name]["hourly"]] for name in SIDE_NAMES}
+    longest = max(len(values) for values in rows.values())
+    group = max(1, math.ceil(longest / 24))
+    top = max(max(values, default=0) for values in rows.values())
+    lines = [sparkline(rows[name], top=top, group=group).ljust(math.ceil(longest / group)) for name in SIDE_NAMES]
+    return [line + (f" ({group} h each)" if group > 1 else "") for line in lines]
+
+
+def to_json(data: dict[str, Any]) -> str:
+    """A day's data as one line of JSON (deterministic for a given day)."""
+    return json.dumps(data, allow_nan=False)
+
+
+class _Cells:
+    """Formats a side's numbers, with their confidence interval when replicated."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+        self.intervals: dict[str, Any] = data.get("intervals", {})
+
+    def __call__(self, side: str, path: str, spec: str) -> str:
+        if path.startswith("wait_minutes.") and not self.data["sides"][side]["served"]:
+            return "-"  # nobody was served: there is no wait to report
+        node: Any = self.data["sides"][side]
+        for key in path.split("."):
+            node = node[key]
+        text = _format(node, spec)
+        metric = _PATH_TO_METRIC.get(path)
+        interval = self.intervals.get(side, {}).get(metric) if metric else None
+        if interval is not None and interval["half_width"]:
+            text += f" ± {_format(interval['half_width'], spec)}"
+        return text
+
+    def pressures(self) -> list[str]:
+        """Both sides' pressures, with enough decimals to read as the verdict they give."""
+        sides = self.data["sides"]
+        shown = shown_pressures(
+            sides["selling"]["pressure"],
+            sides["collecting"]["pressure"],
+            self.data["tolerance"],
+            self.data["calm_below"],
+        )
+        cells = []
+        for name, text in zip(SIDE_NAMES, shown, strict=True):
+            interval = self.intervals.get(name, {}).get("pressure")
+            if interval is not None and interval["half_width"]:
+                text += f" ± {interval['half_width']:.2f}"
+            cells.append(text)
+        return cells
+
+    def busiest(self, side: str) -> str:
+        window = self.data["sides"][side]["busiest_window"]
+        if not window["arrived"]:
+            return "-"
+        return f"{window['clock']}: {window['pressure']:.2f}"
+
+
+def _format(value: float, spec: str) -> str:
+    if spec == "count":
+        return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+    return format(value, spec)
+
+
+def render_day(data: dict[str, Any], scenario: Scenario, console: Console, source: str) -> None:
+    """Print the summary, the hourly table, changes, showings and the verdict."""
+    closes = clock_label(scenario.open_minutes, scenario.opens)
+    replicated = data.get("replications", 1) > 1
+    seeds = f"{data['replications']} replications from seed {scenario.seed}" if replicated else f"seed {scenario.seed}"
+    console.print(
+        Text.assemble(
+            (plain(scenario.name), "bold"),
+            f"  ({source}, {seeds}, doors open {scenario.opens} to {closes}, {scenario.hours:g} h)",
+        )
+    )
+    if scenario.description:
+        console.print(Text(plain(scenario.description.strip()), style="dim"))
+    for renderable in _sections(data, scenario):
+        console.print(renderable)
+    if replicated:
+        console.print(
+            Text(
+                f"Numbers are means over {data['replications']} days, ± the half-width of their 95% confidence"
+                f" interval. {data['verdict_agreement']} of {data['replications']} days gave the verdict of the means:",
+                style="dim",
+            )
+        )
+    console.print(Text(data["verdict"], style=VERDICT_STYLES[data["verdict"]]))
+
+
+def _sections(data: dict[str, Any], scenario: Scenario) -> list[RenderableType]:
+    sections: list[RenderableType] = [_summary_table(data, scenario), _hourly_table(data, scenario)]
+    if any(len(data["sides"][name]["capacity_changes"]) > 1 for name in SIDE_NAMES):
+        sections.append(_changes_table(data, scenario))
+    if data["showings"]:
+        sections.append(_showings_table(data))
+    tickets = data["tickets"]
+    if tickets is not None:
+        sections.append(
+            Text(
+                f"Tickets: {_format(tickets['tickets_sold'], 'count')} sold"
+                f" ({_format(tickets['tickets_sold_online'], 'count')} online) to"
+                f" {_format(tickets['buyers'], 'count')} would-be buyers"
+                f" ({_format(tickets['buyers_online'], 'count')} online);"
+                f" {_format(tickets['turned_away'], 'count')} turned away because their showings were full or had"
+                " started."
+            )
+        )
+    sections.extend([_pressure_hours_line(data), _pressure_line(data)])
+    return sections
+
+
+def _summary_table(data: dict[str, Any], scenario: Scenario) -> Table:
+    table = Table(title="Day summary", title_justify="left")
+    table.add_column("metric")
+    for name in SIDE_NAMES:
+        table.add_column(_SIDE_TITLES[name], justify="right")
+    for label, cells in _summary_rows(data, scenario):
+        table.add_row(label, *cells)
+    return table
+
+
+def _summary_rows(data: dict[str, Any], scenario: Scenario) -> list[tuple[str, list[str]]]:
+    cell = _Cells(data)
+
+    def row(label: str, path: str, spec: str) -> tuple[str, list[str]]:
+        return label, [cell(name, path, spec) for name in SIDE_NAMES]
+
+    rows: list[tuple[str, list[str]]] = [
+        ("counters", [_counters_cell(scenario, name) for name in SIDE_NAMES]),
+        ("service time", [repr(scenario.side(n).service_minutes) for n in SIDE_NAMES]),
+        row("arrived", "arrived", "count"),
+        row("served", "served", "count"),
+    ]
+    if any(scenario.side(n).balk_at_line is not None or scenario.side(n).patience_minutes for n in SIDE_NAMES):
+        rows += [row("balked", "balked", "count"), row("reneged", "reneged", "count")]
+    rows += [
+        row("wait mean (min)", "wait_minutes.mean", ".2f"),
+        row("wait p50 (min)", "wait_minutes.p50", ".2f"),
+        row("wait p95 (min)", "wait_minutes.p95", ".2f"),
+        row("wait p99 (min)", "wait_minutes.p99", ".2f"),
+        row("wait max (min)", "wait_minutes.max", ".2f"),
+        row("line length mean", "queue_length.mean", ".2f"),
+        row("line length max", "queue_length.max", "count"),
+        ("line by hour (longest)", _sparklines(data)),
+        row("in line at closing", "in_line_at_close", "count"),
+    ]
+    if data["showings"]:
+        rows.append(("missed showtime start", ["-", cell("collecting", "missed_showtime_start", "count")]))
+    rows += [
+        row("counter utilisation", "utilisation", ".1%"),
+        row("counter-hours on duty", "counter_hours", ",.1f"),
+        ("pressure met (verdict's)", cell.pressures()),
+        (f"busiest {data['window_minutes']:g}-min window", [cell.busiest(name) for name in SIDE_NAMES]),
+        row("demand ratio (day average)", "demand_ratio", ".2f"),
+        row("overtime (min)", "overtime_minutes", ".1f"),
+    ]
+    return rows
+
+
+def _counters_cell(scenario: Scenario, side_name: str) -> str:
+    side = scenario.side(side_name)  # type: ignore[arg-type]
+    if side.autoscale is not None:
+        scale = side.autoscale
+        return f"autoscaled {scale.min_counters}-{scale.max_counters} (start {side.counters})"
+    if isinstance(side.counters, list):
+        return "schedule: " + ", ".join(f"{p.count} from {p.from_clock}" for p in side.counters)
+    return str(side.counters)
+
+
+def _hourly_table(data: dict[str, Any], scenario: Scenario) -> Table:
+    table = Table(
+        title="Hour by hour (arr: arrivals; wait: their mean wait, min; line: longest; ctr: counters on duty)",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        padding=(0, 1),
+    )
+    table.add_column("hour", justify="right", no_wrap=True, min_width=5)
+    sides = {name: data["sides"][name]["hourly"] for name in SIDE_NAMES}
+    walkaways = any(r["balked"] or r["reneged"] for rows in sides.values() for r in rows)
+    labels = ["arr", "wait", "line", "ctr"] + (["gone"] if walkaways else [])
+    for name in SIDE_NAMES:
+        for label in labels:
+            # Fold rather than cut numbers when the terminal is narrow: no digit is lost.
+            table.add_column(f"{name[:4]}\n{label}", justify="right", overflow="fold")
+    table.add_column("press.\npoint", no_wrap=True)
+    verdicts = [row["verdict"] for row in data["hourly_verdicts"]]
+    for hour in range(max(len(rows) for rows in sides.values())):
+        overtime = hour * 60 >= scenario.open_minutes
+        until_end = any(hour < len(rows) and rows[hour].get("until_end") for rows in sides.values())
+        mark = (" ++" if until_end else " +") if overtime else ""
+        cells = [f"{clock_label(hour * 60.0, scenario.opens)}{mark}"]
+        for name in SIDE_NAMES:
+            cells.extend(_hour_cells(sides[name], hour, walkaways))
+        cells.append(_HOUR_MARKS[verdicts[hour]] if hour < len(verdicts) else "")
+        table.add_row(*cells, style="dim" if overtime else None)
+    table.caption = "'+': overtime after the doors closed ('++': that hour and all later ones)" + (
+        "; gone: balked + reneged" if walkaways else ""
+    )
+    table.caption_justify = "left"
+    return table
+
+
+def _hour_cells(rows: list[dict[str, Any]], hour: int, walkaways: bool) -> list[str]:
+    width = 5 if walkaways else 4
+    if hour >= len(rows):
+        return [""] * width
+    row = rows[hour]
+    wait = f"{row['mean_wait_minutes']:.2f}" if row["arrived"] else "-"
+    cells = [
+        _format(row["arrived"], "count"),
+        wait,
+        _format(row["max_queue"], "count"),
+        f"{row['counters_on_duty']:.1f}",
+    ]
+    if walkaways:
+        cells.append(_format(row["balked"] + row["reneged"], "count"))
+    return cells
+
+
+def _changes_table(data: dict[str, Any], scenario: Scenario) -> Table:
+    title = "Counter changes" + (" (first replication)" if data.get("replications", 1) > 1 else "")
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, padding=(0, 1))
+    for column in ("time", "side", "counters", "why"):
+        table.add_column(column, no_wrap=True)
+    changes = sorted(
+        (change["at_minute"], name, change)
+        for name in SIDE_NAMES
+        for change in data["sides"][name]["capacity_changes"][1:]
+    )
+    for at_minute, name, change in changes[:MAX_CHANGES_SHOWN]:
+        table.add_row(clock_label(at_minute, scenario.opens), name, str(change["counters"]), change["reason"])
+    if len(changes) > MAX_CHANGES_SHOWN:
+        table.caption = f"... and {len(changes) - MAX_CHANGES_SHOWN} more (all of them are in --json)"
+    return table
+
+
+def _showings_table(data: dict[str, Any]) -> Table:
+    table = Table(
+        title="Showings (tickets: sold, brought to collection, admitted, and whose holders were late)",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        padding=(0, 1),
+    )
+    for column in ("starts", "seats", "sold (online)", "collected", "admitted", "late", "film"):
+        table.add_column(column, justify="left" if column == "film" else "right", no_wrap=column != "film")
+    for showing in data["showings"]:
+        sold = (
+            "-"
+            if showing["sold"] is None
+            else f"{_format(showing['sold'], 'count')} ({_format(showing['sold_online'], 'count')})"
+        )
+        table.add_row(
+            showing["starts"],
+            _format(showing["seats"], "count"),
+            sold,
+            _format(showing["holders"], "count"),
+            _format(showing["admitted"], "count"),
+            _format(showing["missed_start"], "count"),
+            plain(showing["film"]),
+        )
+    return table
+
+
+def _pressure_hours_line(data: dict[str, Any]) -> Text:
+    parts = []
+    for name in SIDE_NAMES:
+        spans = data["pressure_hours"][name]
+        parts.append(f"{name} in {', '.join(spans)}" if spans else f"{name} in no hour")
+    return Text("Pressure point by hour: " + "; ".join(parts) + ".")
+
+
+def _pressure_line(data: dict[str, Any]) -> Text:
+    sides = data["sides"]
+    selling, collecting = shown_pressures(
+        sides["selling"]["pressure"], sides["collecting"]["pressure"], data["tolerance"], data["calm_below"]
+    )
+    return Text(
+        f"Pressure as customers met it (service minutes asked / counter-minutes open in each"
+        f" {data['window_minutes']:g}-minute window, averaged over the side's customers): selling {selling},"
+        f" collecting {collecting}.\nBalanced when within {data['tolerance']:.0%} of the higher pressure,"
+        f" or when both are below {data['calm_below']:g}." + _both_over_capacity(data),
+        style="dim",
+    )
+
+
+def _both_over_capacity(data: dict[str, Any]) -> str:
+    """A warning for a day that is Balanced only because both sides are swamped."""
+    if data["verdict"] != Verdict.BALANCED.value or min(side["pressure"] for side in data["sides"].values()) < 1:
+        return ""
+    return (
+        "\nBoth sides' customers met more demand than their counters could serve (pressures above 1):"
+        " balanced, but both need more counters."
+    )
+
+
+def render_validated(scenario: Scenario, source: str, console: Console) -> None:
+    """Confirm a scenario is valid and say what it holds."""
+    console.print(Text.assemble(("valid", "bold green"), f": {source}: {plain(scenario.name)}"))
+    for name in SIDE_NAMES:
+        side = scenario.side(name)
+        console.print(
+            f"  {name}: counters {side.counters if isinstance(side.counters, int) else 'on a schedule'}"
+            f"{' (autoscaled)' if side.autoscale else ''}, arrivals {_arrivals_text(scenario, name)},"
+            f" service {side.service_minutes!r}"
+        )
+    if scenario.showtimes:
+        console.print(f"  {len(scenario.showtimes)} showing(s){', linked to sales' if scenario.linked else ''}")
+
+
+def _arrivals_text(scenario: Scenario, side_name: str) -> str:
+    arrivals = scenario.side(side_name).arrivals  # type: ignore[arg-type]
+    if arrivals is None:
+        return "from ticket sales (linked)"
+    if arrivals.total is not None:
+        return f"{arrivals.total:,} customers"
+    if arrivals.rate_per_hour is not None:
+        return f"Poisson {arrivals.rate_per_hour:g}/hour"
+    if arrivals.profile is not None:
+        return f"profile of {len(arrivals.profile)} period(s)"
+    if arrivals.trace is not None:
+        return f"trace {arrivals.trace} ({len(arrivals.trace_at_minute or ()):,} timestamps)"
+    return "by showtime"
+
+
+def render_scenario_list(entries: list[tuple[str, Scenario | str]], console: Console) -> None:
+    """The bundled scenarios: name, title and first line of the description."""
+    table = Table(title="Bundled scenarios (run with: theater-sim run NAME)", title_justify="left")
+    table.add_column("name", style="bold")
+    table.add_column("title")
+    table.add_column("what it shows")
+    for name, scenario in entries:
+        if isinstance(scenario, str):
+            table.add_row(name, Text("invalid", style="red"), Text(scenario))
+        else:
+            first_line = scenario.description.strip().splitlines()[0] if scenario.description.strip() else ""
+            table.add_row(name, plain(scenario.name), plain(first_line))
+    console.print(table)

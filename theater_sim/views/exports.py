@@ -1,0 +1,123 @@
+"""Results as CSV files for people's own tools.
+
+``customer_rows`` gives one row per customer of both sides (times in minutes
+after the opening, an empty cell where a time does not apply);
+``hourly_rows`` the hour-by-hour table, one row per hour and side. Part of
+the reporting edge: it formats, the command line writes the files.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+
+from theater_sim.engine.simulation import BALKED, RENEGED
+from theater_sim.engine.theater import DayRecords
+from theater_sim.model.scenario import SIDE_NAMES
+
+__all__ = ["CUSTOMER_COLUMNS", "HOURLY_COLUMNS", "customer_csv_chunks", "hourly_csv"]
+
+CUSTOMER_COLUMNS = [
+    "side",
+    "customer",
+    "arrival_at_minute",
+    "service_start_at_minute",
+    "departure_at_minute",
+    "wait_minutes",
+    "left_line_at_minute",
+    "counter",
+    "outcome",
+    "showing",
+    "party_size",
+]
+HOURLY_COLUMNS = [
+    "hour",
+    "clock",
+    "side",
+    "arrived",
+    "served",
+    "mean_wait_minutes",
+    "max_queue",
+    "balked",
+    "reneged",
+    "counters_on_duty",
+    "pressure",
+    "overtime",
+    "until_end",
+    "pressure_point",
+]
+_OUTCOMES = {0: "served", BALKED: "balked", RENEGED: "reneged"}
+_CHUNK = 50_000
+
+
+def _cells(values: np.ndarray) -> list[str]:
+    """Floats as round-trip text, NaN as an empty cell."""
+    return ["" if value != value else repr(value) for value in values.tolist()]
+
+
+def customer_csv_chunks(records: DayRecords) -> Iterator[str]:
+    """The per-customer CSV in pieces (a million customers never sit in one string)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CUSTOMER_COLUMNS)
+    for side_name in SIDE_NAMES:
+        side = records.side(side_name)
+        departures = side.service_start_at_minute + side.service_minutes
+        waits = side.service_start_at_minute - side.arrival_at_minute
+        for start in range(0, side.arrived, _CHUNK):
+            window = slice(start, start + _CHUNK)
+            columns = zip(
+                range(start + 1, min(start + _CHUNK, side.arrived) + 1),
+                side.arrival_at_minute[window].tolist(),
+                _cells(side.service_start_at_minute[window]),
+                _cells(departures[window]),
+                _cells(waits[window]),
+                _cells(side.left_line_at_minute[window]),
+                side.counter[window].tolist(),
+                side.outcome[window].tolist(),
+                side.showing[window].tolist(),
+                side.party_size[window].tolist(),
+                strict=True,
+            )
+            for index, arrival, begun, left, wait, gone, counter, outcome, showing, party in columns:
+                writer.writerow(
+                    [
+                        side_name,
+                        index,
+                        repr(arrival),
+                        begun,
+                        left,
+                        wait,
+                        gone,
+                        "" if counter < 0 else counter,
+                        _OUTCOMES[outcome],
+                        "" if showing < 0 else showing,
+                        party,
+                    ]
+                )
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue()
+
+
+def hourly_csv(data: dict[str, Any]) -> str:
+    """The hourly table of a day's data, one row per hour and side."""
+    verdicts = {row["hour"]: row["verdict"] for row in data["hourly_verdicts"]}
+    points = {"Balanced": "", "Greater demand for selling tickets": "selling"}
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(HOURLY_COLUMNS)
+    for side_name in SIDE_NAMES:
+        for row in data["sides"][side_name]["hourly"]:
+            verdict = verdicts.get(row["hour"])
+            cells = {**row, "side": side_name}
+            if not row["arrived"] or row["arrived"] == row["balked"] + row["reneged"]:
+                cells["mean_wait_minutes"] = ""  # nobody of that hour was served: no wait to report
+            cells["pressure_point"] = "" if verdict is None else points.get(verdict, "collecting")
+            writer.writerow([cells.get(column, "") for column in HOURLY_COLUMNS])
+    return out.getvalue()

@@ -1,0 +1,223 @@
+"""How sweeps and staffing searches are shown: grids, answers, JSON and CSV.
+
+Part of the reporting edge (with ``report``): it formats, and nothing else
+does. A sweep is a grid of (sellers, collectors) cells, each with its
+coloured verdict and the chosen metric per side; a staffing answer is a
+table per side beside Erlang C's answer, followed by the resulting day.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import asdict
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from theater_sim.analysis.day_data import SIDE_METRICS
+from theater_sim.model.scenario import SIDE_NAMES, Scenario
+from theater_sim.planning.least_staffing import SideAnswer, Targets, answer_notes
+from theater_sim.planning.sweep import SweepCell
+from theater_sim.planning.tasks import Staffing
+from theater_sim.views.day_report import VERDICT_STYLES, plain
+
+__all__ = ["render_staffing", "render_sweep", "staffing_data", "sweep_csv", "sweep_data"]
+
+_SHORT_VERDICT = {
+    "Balanced": "Balanced",
+    "Greater demand for selling tickets": "Selling",
+    "Greater demand for collecting tickets": "Collecting",
+}
+
+
+def _staffing_text(staffing: Staffing | int | tuple[int, ...]) -> str:
+    if staffing is None:
+        return "as scenario"
+    if isinstance(staffing, tuple):
+        return "/".join(str(count) for count in staffing)
+    return str(staffing)
+
+
+def _value(interval: dict[str, Any], metric: str) -> str:
+    """A mean, ± its 95% half-width when there is an interval (one day has none),
+    and the one-sided upper end a confident staffing search judged by."""
+    spec = ".1%" if metric in {"abandon_rate", "utilisation"} else ".2f"
+    text = format(interval["mean"], spec)
+    if interval["half_width"]:
+        text += f"±{format(interval['half_width'], spec)}"
+    if "upper" in interval:
+        text += f" (≤{format(interval['upper'], spec)})"
+    return text
+
+
+def render_sweep(cells: list[SweepCell], metric: str, scenario: Scenario, replications: int, console: Console) -> None:
+    """The grid (sellers down, collectors across), or a long table when the grid
+    would not fit the terminal: verdict and metric per staffing."""
+    sellers = list(dict.fromkeys(cell.sellers for cell in cells))
+    collectors = list(dict.fromkeys(cell.collectors for cell in cells))
+    by_point = {(cell.sellers, cell.collectors): cell for cell in cells}
+    days = f"{replications} replications each" if replications > 1 else "one day each"
+    title = f"{plain(scenario.name)}: verdict and {metric} (selling / collecting) per staffing, {days}"
+    texts = {point: _cell_text(cell, metric) for point, cell in by_point.items()}
+    widest = max(len(line) for text in texts.values() for line in text.plain.splitlines())
+    if 24 + len(collectors) * (widest + 3) > console.width:
+        table = _long_sweep_table(cells, metric, title)
+    else:
+        table = Table(title=title, title_justify="left", show_lines=True)
+        table.add_column("sellers \\ collectors", justify="right", no_wrap=True)
+        for c in collectors:
+            table.add_column(_staffing_text(c), justify="center", no_wrap=True)
+        for s in sellers:
+            table.add_row(_staffing_text(s), *(texts[(s, c)] for c in collectors))
+    table.caption = "Same customers at every point (common random numbers); " + (
+        "± is a 95% confidence half-width."
+        if replications > 1
+        else "one day per point, so no confidence interval (add --replications for one)."
+    )
+    table.caption_justify = "left"
+    console.print(table)
+
+
+def _cell_text(cell: SweepCell, metric: str) -> Text:
+    text = Text(_SHORT_VERDICT[cell.verdict], style=VERDICT_STYLES[cell.verdict])
+    selling, collecting = cell.sides["selling"][metric], cell.sides["collecting"][metric]
+    text.append(f"\n{_value(selling, metric)} / {_value(collecting, metric)}")
+    return text
+
+
+def _long_sweep_table(cells: list[SweepCell], metric: str, title: str) -> Table:
+    table = Table(title=title, title_justify="left")
+    for column in ("sellers", "collectors", "verdict", f"selling {metric}", f"collecting {metric}"):
+        table.add_column(column, justify="left" if column == "verdict" else "right", no_wrap=True)
+    for cell in cells:
+        table.add_row(
+            _staffing_text(cell.sellers),
+            _staffing_text(cell.collectors),
+            Text(_SHORT_VERDICT[cell.verdict], style=VERDICT_STYLES[cell.verdict]),
+            _value(cell.sides["selling"][metric], metric),
+            _value(cell.sides["collecting"][metric], metric),
+        )
+    return table
+
+
+def sweep_data(cells: list[SweepCell], scenario: Scenario, replications: int, metric: str) -> dict[str, Any]:
+    """The sweep as plain data (``sweep --json``)."""
+    return {
+        "scenario": scenario.name,
+        "seed": scenario.seed,
+        "replications": replications,
+        "metric": metric,
+        "metrics": list(SIDE_METRICS),
+        "cells": [
+            {
+                "sellers": _json_staffing(cell.sellers),
+                "collectors": _json_staffing(cell.collectors),
+                **{k: v for k, v in asdict(cell).items() if k not in {"sellers", "collectors"}},
+            }
+            for cell in cells
+        ],
+    }
+
+
+def _json_staffing(staffing: Staffing) -> Any:
+    return list(staffing) if isinstance(staffing, tuple) else staffing
+
+
+def sweep_csv(cells: list[SweepCell]) -> str:
+    """One row per cell: staffing, verdict, then mean and half-width of every metric per side."""
+    columns = ["sellers", "collectors", "verdict", "verdict_agreement"]
+    for side in SIDE_NAMES:
+        for metric in SIDE_METRICS:
+            columns += [f"{side}_{metric}", f"{side}_{metric}_half_width"]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    for cell in cells:
+        row: list[Any] = [
+            _staffing_text(cell.sellers),
+            _staffing_text(cell.collectors),
+            cell.verdict,
+            cell.verdict_agreement,
+        ]
+        for side in SIDE_NAMES:
+            for metric in SIDE_METRICS:
+                interval = cell.sides[side][metric]
+                half = interval["half_width"]
+                row += [repr(interval["mean"]), "" if half is None else repr(half)]
+        writer.writerow(row)
+    return out.getvalue()
+
+
+def render_staffing(answers: dict[str, SideAnswer], targets: Targets, replications: int, console: Console) -> None:
+    """Each side's least staffing, with one counter fewer and Erlang C beside it."""
+    days = f"means of {replications} days" if replications > 1 else "one day, so no interval"
+    table = Table(title=f"Least staffing for {targets.describe()} ({days})", title_justify="left", show_lines=True)
+    for column in ("side", "counters", "p95 wait (min)", "abandon rate", "one counter fewer", "Erlang C"):
+        table.add_column(column, justify="right" if column != "side" else "left")
+    for name in SIDE_NAMES:
+        answer = answers[name]
+        fewer = "-" if answer.one_fewer is None else _margin_text(answer.one_fewer)
+        table.add_row(
+            name,
+            _staffing_text(answer.staffing),
+            _value(answer.at_answer["p95_wait"], "p95_wait"),
+            _value(answer.at_answer["abandon_rate"], "abandon_rate"),
+            fewer,
+            "-" if answer.erlang_c is None else f"{answer.erlang_c} (steady state)",
+        )
+    table.caption = (
+        "Erlang C: the M/M/c answer for a steady Poisson stream with exponential service (shown where it applies)."
+        + ("\n± is a 95% confidence half-width." if replications > 1 else "")
+        + (
+            f"\n(≤x): the upper end of a one-sided {targets.confidence * 100:g}% interval; it had to meet the target."
+            if targets.confidence is not None
+            else ""
+        )
+    )
+    table.caption_justify = "left"
+    console.print(table)
+    for note in answer_notes(answers, targets):
+        console.print(Text(f"Note: {note}.", style="yellow"))
+    for name in SIDE_NAMES:
+        if answers[name].periods:
+            _render_periods(answers[name], console)
+
+
+def _margin_text(summary: dict[str, dict[str, Any]]) -> str:
+    return f"p95 {_value(summary['p95_wait'], 'p95_wait')}, abandon {_value(summary['abandon_rate'], 'abandon_rate')}"
+
+
+def _render_periods(answer: SideAnswer, console: Console) -> None:
+    table = Table(title=f"{answer.side}: least counters per schedule period", title_justify="left")
+    for column in ("from", "counters", "p95 wait (min)", "abandon rate", "one counter fewer in this period"):
+        table.add_column(column, justify="right")
+    for row in answer.periods:
+        fewer = row["one_fewer"]
+        table.add_row(
+            row["from"],
+            str(row["counters"]),
+            _value(row["p95_wait"], "p95_wait"),
+            _value(row["abandon_rate"], "abandon_rate"),
+            "-" if fewer is None else _margin_text(fewer),
+        )
+    table.caption = (
+        "Each period must meet the target on its own: its customers are those who arrive in it,"
+        " and its numbers are theirs."
+    )
+    table.caption_justify = "left"
+    console.print(table)
+
+
+def staffing_data(answers: dict[str, SideAnswer], targets: Targets, day: dict[str, Any]) -> dict[str, Any]:
+    """The search's answer as plain data (``staff --json``), with the resulting day."""
+    return {
+        "targets": asdict(targets),
+        "notes": answer_notes(answers, targets),
+        "sides": {
+            name: {**asdict(answer), "staffing": _json_staffing(answer.staffing)} for name, answer in answers.items()
+        },
+        "day": day,
+    }

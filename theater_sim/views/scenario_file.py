@@ -1,0 +1,79 @@
+"""A scenario written back out as YAML, with new staffing.
+
+``staff --write-scenario`` hands the planner the day it found, ready for
+``theater-sim run``: the scenario as its author wrote it (keys left out stay
+left out), with each side's counters replaced by the counts or schedule the
+search found. Trace files are referred to from where the new file lies. The
+text is checked by parsing it back before anyone writes it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from theater_sim.input.loading import parse_scenario
+from theater_sim.model.scenario import SIDE_NAMES, Scenario
+
+__all__ = ["staffed_scenario_yaml"]
+
+Staffing = int | tuple[int, ...] | None
+
+
+def staffed_scenario_yaml(
+    scenario: Scenario,
+    staffing: Mapping[str, Staffing],
+    *,
+    source_folder: Path,
+    target_folder: Path,
+    header: list[str],
+) -> str:
+    """The scenario as YAML text with each side's counters replaced.
+
+    Args:
+        scenario: The day as loaded.
+        staffing: Per side: a count all day, a count per schedule period, or
+            None to keep the side as it is.
+        source_folder: Where the scenario's trace paths start.
+        target_folder: Where the text will be written (trace paths are made
+            to start there).
+        header: Comment lines for the top of the file.
+    """
+    document: dict[str, Any] = scenario.model_dump(mode="json", by_alias=True, exclude_unset=True, exclude_none=True)
+    if "linked" in document:  # JSON made the party sizes' keys strings; YAML keeps numbers
+        sizes = document["linked"].get("party_sizes")
+        if isinstance(sizes, dict):
+            document["linked"]["party_sizes"] = {int(size): share for size, share in sizes.items()}
+    for side_name in SIDE_NAMES:
+        side = document[side_name]
+        count = staffing.get(side_name)
+        if count is not None:
+            side.pop("autoscale", None)
+            side["counters"] = count if isinstance(count, int) else _schedule(scenario, side_name, count)
+        trace = side.get("arrivals", {}).get("trace")
+        if trace is not None:
+            side["arrivals"]["trace"] = _trace_path(source_folder / trace, target_folder)
+    document = {key: value for key, value in document.items() if value != {}}  # e.g. verdict: {} (defaults)
+    comments = "".join(f"# {line}\n" for line in header)
+    text = comments + yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
+    parse_scenario(text, "the written scenario", base_folder=target_folder)  # raises if it would not load
+    return text
+
+
+def _schedule(scenario: Scenario, side_name: str, counts: tuple[int, ...]) -> list[dict[str, Any]]:
+    periods = scenario.side(side_name).counters  # type: ignore[arg-type]
+    assert isinstance(periods, list)
+    assert len(periods) == len(counts)
+    return [{"from": period.from_clock, "count": count} for period, count in zip(periods, counts, strict=True)]
+
+
+def _trace_path(trace: Path, target_folder: Path) -> str:
+    """The trace's path as seen from the new file's folder (absolute if no relative path exists)."""
+    try:
+        return Path(os.path.relpath(trace.resolve(), target_folder.resolve())).as_posix()
+    except ValueError:  # another drive (Windows)
+        return str(trace.resolve())
