@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from theater_sim.analysis.measured_day import run_day
-from theater_sim.analysis.verdict import Verdict, decide, shown_pressures
+from theater_sim.analysis.verdict import Verdict, decide, shown_pressures, unnamed_rush
 from theater_sim.input.loading import load_scenario
 from theater_sim.model.scenario import Scenario
 
@@ -216,6 +216,33 @@ def test_a_rush_that_the_day_average_hides_is_not_balanced() -> None:
     assert max(result.selling.demand_ratio, result.collecting.demand_ratio) < 0.6
     assert result.selling.pressure > 5
     assert result.selling.busiest_window.arrived > 200
+
+
+@pytest.mark.parametrize(
+    ("verdict", "busiest", "p95", "expected"),
+    [
+        # A rush the verdict does not name, with clearly longer waits: named.
+        (Verdict.BALANCED, (2.1, 0.85), (12.08, 0.5), "selling"),
+        (Verdict.COLLECTING, (1.5, 0.85), (5.4, 0.5), "selling"),
+        (Verdict.BALANCED, (1.66, 1.78), (3.33, 9.78), "collecting"),
+        # The verdict already names the side: nothing to add.
+        (Verdict.SELLING, (2.1, 0.85), (12.08, 0.5), None),
+        # No window over capacity: longer waits come from fewer counters, not a rush.
+        (Verdict.BALANCED, (0.99, 0.85), (12.08, 0.5), None),
+        # Longer, but not twice as long, or not a minute longer.
+        (Verdict.BALANCED, (2.1, 0.85), (3.9, 2.0), None),
+        (Verdict.BALANCED, (2.1, 0.85), (0.9, 0.1), None),
+        # Exactly at both thresholds: named.
+        (Verdict.BALANCED, (2.1, 0.85), (2.0, 1.0), "selling"),
+    ],
+)
+def test_unnamed_rush(
+    verdict: Verdict, busiest: tuple[float, float], p95: tuple[float, float], expected: str | None
+) -> None:
+    named = unnamed_rush(
+        verdict, {"selling": busiest[0], "collecting": busiest[1]}, {"selling": p95[0], "collecting": p95[1]}
+    )
+    assert named == expected
 
 
 @given(

@@ -47,6 +47,28 @@ def test_run_prints_table_and_one_verdict_line(runner: CliRunner) -> None:
 
 
 @pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["opening-weekend"], "collecting"),
+        (["announcement-rush", "--sellers", "7", "--collectors", "3"], "selling"),
+        (["balanced-day"], None),
+        (["premiere-night"], None),
+    ],
+)
+def test_run_names_a_rush_the_verdict_does_not(runner: CliRunner, args: list[str], named: str | None) -> None:
+    """A side whose customers clearly waited longer, with a window over capacity,
+    is named beside a verdict that does not name it (and never otherwise)."""
+    result = runner.invoke(app, ["run", *args], env={"COLUMNS": "400"})
+    assert result.exit_code == 0, result.output
+    notes = [line for line in result.stdout.splitlines() if line.startswith("Yet ")]
+    if named is None:
+        assert notes == []
+    else:
+        assert len(notes) == 1
+        assert notes[0].startswith(f"Yet {named}'s customers waited clearly longer")
+
+
+@pytest.mark.parametrize(
     ("name", "verdict"),
     [
         ("balanced-day", "Balanced"),

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from theater_sim.analysis.verdict import decide
 from theater_sim.input.loading import load_scenario
 from theater_sim.views.cli import app
+from theater_sim.views.plan_report import _against
 
 
 def _ok(runner: CliRunner, *args: str) -> str:
@@ -328,3 +329,28 @@ def test_scheduled_sides_show_the_margin_per_period(runner: CliRunner) -> None:
     table = _ok(runner, *args)
     assert "one counter fewer in this period" in table
     assert "must meet the target on its own" in " ".join(table.split())
+
+
+@pytest.mark.parametrize(
+    ("value", "percent", "target", "shown"),
+    [
+        (5.0003, False, 5.0, "5.0003"),  # fails the target: must not read as 5.00
+        (4.9996, False, 5.0, "5.00"),  # meets it, and 5.00 reads as meeting it
+        (5.0, False, 5.0, "5.00"),
+        (0.0201, True, 0.02, "2.01%"),
+        (0.0196, True, 0.02, "2.0%"),
+        (3.14159, False, None, "3.14"),
+    ],
+)
+def test_margins_keep_their_side_of_the_target(value: float, percent: bool, target: float | None, shown: str) -> None:
+    """A number printed beside a target reads on the same side of it as the real number."""
+    assert _against(value, percent, target) == shown
+
+
+def test_sweep_shows_no_missed_starts_for_buyers_and_counts_as_counts(runner: CliRunner) -> None:
+    result = runner.invoke(
+        app, ["sweep", "opening-weekend", "--sellers", "1", "--collectors", "1:2", "--metric", "missed_starts"]
+    )
+    assert result.exit_code == 0, result.output
+    cells = [line for line in result.stdout.splitlines() if " / " in line and "selling" not in line]
+    assert cells and all("- / " in line and ".00" not in line for line in cells), result.stdout

@@ -178,6 +178,11 @@ def test_watch_command_plain_output_then_the_run_summary(runner: CliRunner) -> N
     ran = runner.invoke(app, ["run", "tarantino-announced"])
     assert watched.stdout.endswith(ran.stdout)
     assert "so far: Greater demand for selling tickets" in watched.stdout
+    data = json.loads(runner.invoke(app, ["run", "tarantino-announced", "--json"]).stdout)["sides"]
+    first = watched.stdout.splitlines()[0]
+    # The plain line shows the pressures the verdict so far used (here the whole day's).
+    assert f"selling line 0 busy 0/1 served 5,000 wait 774.94 pressure {data['selling']['pressure']:.2f}" in first
+    assert f"pressure {data['collecting']['pressure']:.2f} | so far:" in first
 
 
 def test_watch_stops_cleanly_on_ctrl_c() -> None:

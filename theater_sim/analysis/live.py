@@ -51,6 +51,8 @@ class LiveStatus:
     collecting: SideStatus
     verdict: Verdict
     finished: bool
+    tolerance: float = 0.0  # the verdict's rule, so pressures can be printed to read as it
+    calm_below: float = 0.0
 
     def side(self, side_name: SideName) -> SideStatus:
         status: SideStatus = getattr(self, side_name)
@@ -102,6 +104,8 @@ def live_status(model: DayModel, minute: float) -> LiveStatus:
         collecting=sides["collecting"],
         verdict=verdict,
         finished=model.env.peek() == math.inf,
+        tolerance=scenario.verdict.tolerance,
+        calm_below=scenario.verdict.calm_below,
     )
 
 

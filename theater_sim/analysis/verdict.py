@@ -17,12 +17,29 @@ so "exactly" allows a relative rounding slack of ``TIE_SLACK``: 0.5 against
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
 
-__all__ = ["TIE_SLACK", "Verdict", "decide", "hourly_verdicts", "pressure_spans", "shown_pressures"]
+__all__ = [
+    "TIE_SLACK",
+    "WAIT_GAP_MINUTES",
+    "WAIT_RATIO",
+    "Verdict",
+    "decide",
+    "hourly_verdicts",
+    "pressure_spans",
+    "shown_pressures",
+    "unnamed_rush",
+]
 
 #: Relative slack for ties at the tolerance (far below anything a day can measure).
 TIE_SLACK = 1e-12
+
+#: A side waits "clearly longer" when its p95 wait is at least this many times
+#: the other side's ...
+WAIT_RATIO = 2.0
+#: ... and at least this many minutes longer (so 0.2 against 0.1 min is no news).
+WAIT_GAP_MINUTES = 1.0
 
 
 class Verdict(StrEnum):
@@ -91,3 +108,38 @@ def shown_pressures(
         if decide(float(shown[0]), float(shown[1]), tolerance, calm_below) is verdict:
             return shown
     return repr(selling_pressure), repr(collecting_pressure)
+
+
+def unnamed_rush(
+    verdict: Verdict, busiest_pressure: Mapping[str, float], p95_wait_minutes: Mapping[str, float]
+) -> str | None:
+    """The side the verdict does not name although its customers clearly waited longer.
+
+    The verdict weighs every customer of a side: a short rush that only some
+    of them met can leave the side's pressure below the other side's (whose
+    customers all met a steadier, lower load), while the rush's line makes
+    its waits the longer ones. A manager should hear about that rush, so the
+    report says so beside the verdict.
+
+    Args:
+        verdict: The day's verdict.
+        busiest_pressure: Each side's busiest-window pressure, by side name.
+        p95_wait_minutes: Each side's 95th-percentile wait, by side name.
+
+    Returns:
+        The side name when its busiest window asked more than its counters
+        could serve (pressure above 1), the verdict does not name it, and its
+        p95 wait is at least ``WAIT_RATIO`` times and ``WAIT_GAP_MINUTES``
+        longer than the other side's; otherwise None.
+    """
+    named = {Verdict.SELLING: "selling", Verdict.COLLECTING: "collecting"}.get(verdict)
+    for side, other in (("selling", "collecting"), ("collecting", "selling")):
+        wait, other_wait = p95_wait_minutes[side], p95_wait_minutes[other]
+        if (
+            side != named
+            and busiest_pressure[side] > 1
+            and wait >= WAIT_RATIO * other_wait
+            and wait - other_wait >= WAIT_GAP_MINUTES
+        ):
+            return side
+    return None

@@ -214,7 +214,10 @@ STAFF_REPLICATIONS = 10
 def staff(
     scenario: ScenarioArgument,
     max_p95_wait: Annotated[
-        float | None, typer.Option(help="Target: 95% of customers wait at most this many minutes (0..1440).")
+        float | None,
+        typer.Option(
+            help="Target: 95% of customers wait at most this many minutes (0..1440; 0: 95% are served at once)."
+        ),
     ] = None,
     max_abandon_rate: Annotated[
         float | None, typer.Option(help="Target: at most this share of customers walk away (0..1; 0.02 = 2%).")

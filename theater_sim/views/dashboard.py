@@ -17,6 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from theater_sim.analysis.live import LiveStatus, SideStatus
+from theater_sim.analysis.verdict import shown_pressures
 from theater_sim.model.scenario import SIDE_NAMES
 from theater_sim.views.day_report import VERDICT_STYLES
 
@@ -59,6 +60,7 @@ def status_table(status: LiveStatus, title: str, scale: int | None = None) -> Ta
     table.add_column(f"line (bar = {scale:,})", no_wrap=True)
     for column in ("now", "busy", "came", "served", "wait", "press."):
         table.add_column(column, justify="left" if column == "busy" else "right", no_wrap=True)
+    pressures = dict(zip(SIDE_NAMES, _shown_pressures(status), strict=True))
     for name in SIDE_NAMES:
         side = status.side(name)
         table.add_row(
@@ -69,7 +71,7 @@ def status_table(status: LiveStatus, title: str, scale: int | None = None) -> Ta
             f"{side.arrived:,}",
             f"{side.served:,}",
             f"{side.mean_wait_minutes:.2f}",
-            f"{side.pressure:.2f}",
+            pressures[name],
         )
     doors = "doors open" if status.doors_open else "doors closed, serving those still in line"
     table.caption = Text.assemble(
@@ -127,10 +129,17 @@ class PlainTicker:
         self.stream.flush()
 
 
+def _shown_pressures(status: LiveStatus) -> tuple[str, str]:
+    return shown_pressures(status.selling.pressure, status.collecting.pressure, status.tolerance, status.calm_below)
+
+
 def plain_status(status: LiveStatus) -> str:
     """One line of the theater's state, for output that is not a terminal."""
-    parts = [
-        f"{name} line {s.line:,} busy {s.busy}/{s.open} served {s.served:,} wait {s.mean_wait_minutes:.2f}"
-        for name, s in ((n, status.side(n)) for n in SIDE_NAMES)
-    ]
+    parts = []
+    for name, pressure in zip(SIDE_NAMES, _shown_pressures(status), strict=True):
+        s = status.side(name)
+        parts.append(
+            f"{name} line {s.line:,} busy {s.busy}/{s.open} served {s.served:,} wait {s.mean_wait_minutes:.2f}"
+            f" pressure {pressure}"
+        )
     return f"{status.clock} | {' | '.join(parts)} | so far: {status.verdict.value}"

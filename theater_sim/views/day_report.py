@@ -22,7 +22,7 @@ from rich.table import Table
 from rich.text import Text
 
 from theater_sim.analysis.day_data import SIDE_METRICS
-from theater_sim.analysis.verdict import Verdict, shown_pressures
+from theater_sim.analysis.verdict import Verdict, shown_pressures, unnamed_rush
 from theater_sim.model.clock import clock_label
 from theater_sim.model.scenario import SIDE_NAMES, Scenario
 
@@ -344,8 +344,30 @@ def _pressure_line(data: dict[str, Any]) -> Text:
         f"Pressure as customers met it (service minutes asked / counter-minutes open in each"
         f" {data['window_minutes']:g}-minute window, averaged over the side's customers): selling {selling},"
         f" collecting {collecting}.\nBalanced when within {data['tolerance']:.0%} of the higher pressure,"
-        f" or when both are below {data['calm_below']:g}." + _both_over_capacity(data),
+        f" or when both are below {data['calm_below']:g}." + _both_over_capacity(data) + _unnamed_rush_note(data),
         style="dim",
+    )
+
+
+def _unnamed_rush_note(data: dict[str, Any]) -> str:
+    """Name a side whose rush made its waits the longer ones though the verdict does not name it."""
+    sides = data["sides"]
+    side = unnamed_rush(
+        Verdict(data["verdict"]),
+        {name: sides[name]["busiest_window"]["pressure"] for name in SIDE_NAMES},
+        {name: sides[name]["wait_minutes"]["p95"] for name in SIDE_NAMES},
+    )
+    if side is None:
+        return ""
+    other = "collecting" if side == "selling" else "selling"
+    busiest = sides[side]["busiest_window"]
+    missed = sides[side].get("missed_showtime_start")
+    late = f"; {_format(missed, 'count')} missed their film's start" if missed else ""
+    return (
+        f"\nYet {side}'s customers waited clearly longer (p95 {sides[side]['wait_minutes']['p95']:.2f} min against"
+        f" {sides[other]['wait_minutes']['p95']:.2f}{late}); its busiest window, {busiest['clock']}, asked"
+        f" {busiest['pressure']:.2f} times what its counters could serve. Pressure weighs every customer alike, so a"
+        " short rush, or fewer counters, can mean longer waits at the same pressure: the hour-by-hour table shows when."
     )
 
 

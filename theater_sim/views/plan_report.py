@@ -41,16 +41,45 @@ def _staffing_text(staffing: Staffing | int | tuple[int, ...]) -> str:
     return str(staffing)
 
 
-def _value(interval: dict[str, Any], metric: str) -> str:
+#: Metrics that count customers or people in line: one day's value is a whole number.
+_COUNT_METRICS = frozenset({"arrived", "served", "balked", "reneged", "max_line", "missed_starts"})
+
+
+def _side_value(cell: SweepCell, side: str, metric: str) -> str:
+    """A side's metric in a sweep cell; buyers have no film start to miss, so "-" there."""
+    if side == "selling" and metric == "missed_starts":
+        return "-"
+    return _value(cell.sides[side][metric], metric)
+
+
+def _value(interval: dict[str, Any], metric: str, target: float | None = None) -> str:
     """A mean, ± its 95% half-width when there is an interval (one day has none),
-    and the one-sided upper end a confident staffing search judged by."""
-    spec = ".1%" if metric in {"abandon_rate", "utilisation"} else ".2f"
-    text = format(interval["mean"], spec)
+    and the one-sided upper end a confident staffing search judged by.
+
+    With a ``target``, the mean and the upper end get as many decimals as it
+    takes to read on the same side of the target as the real numbers (a p95 of
+    5.0003 against a target of 5 shows as 5.0003, not a 5.00 that seems to meet it).
+    """
+    percent = metric in {"abandon_rate", "utilisation"}
+    if metric in _COUNT_METRICS and not interval["half_width"] and float(interval["mean"]).is_integer():
+        return f"{interval['mean']:,.0f}"  # one day's count, not a mean
+    text = _against(interval["mean"], percent, target)
     if interval["half_width"]:
-        text += f"±{format(interval['half_width'], spec)}"
+        text += f"±{_against(interval['half_width'], percent, None)}"
     if "upper" in interval:
-        text += f" (≤{format(interval['upper'], spec)})"
+        text += f" (≤{_against(interval['upper'], percent, target)})"
     return text
+
+
+def _against(value: float, percent: bool, target: float | None) -> str:
+    """``value`` with the fewest decimals (2, or 1 for a share) that keep it on its side of ``target``."""
+    first = 1 if percent else 2
+    for decimals in range(first, first + 12):
+        shown = format(value, f".{decimals}{'%' if percent else 'f'}")
+        number = float(shown.rstrip("%")) / (100 if percent else 1)
+        if target is None or (number <= target) == (value <= target):
+            return shown
+    return repr(value)
 
 
 def render_sweep(cells: list[SweepCell], metric: str, scenario: Scenario, replications: int, console: Console) -> None:
@@ -83,8 +112,7 @@ def render_sweep(cells: list[SweepCell], metric: str, scenario: Scenario, replic
 
 def _cell_text(cell: SweepCell, metric: str) -> Text:
     text = Text(_SHORT_VERDICT[cell.verdict], style=VERDICT_STYLES[cell.verdict])
-    selling, collecting = cell.sides["selling"][metric], cell.sides["collecting"][metric]
-    text.append(f"\n{_value(selling, metric)} / {_value(collecting, metric)}")
+    text.append(f"\n{_side_value(cell, 'selling', metric)} / {_side_value(cell, 'collecting', metric)}")
     return text
 
 
@@ -97,8 +125,8 @@ def _long_sweep_table(cells: list[SweepCell], metric: str, title: str) -> Table:
             _staffing_text(cell.sellers),
             _staffing_text(cell.collectors),
             Text(_SHORT_VERDICT[cell.verdict], style=VERDICT_STYLES[cell.verdict]),
-            _value(cell.sides["selling"][metric], metric),
-            _value(cell.sides["collecting"][metric], metric),
+            _side_value(cell, "selling", metric),
+            _side_value(cell, "collecting", metric),
         )
     return table
 
@@ -159,12 +187,12 @@ def render_staffing(answers: dict[str, SideAnswer], targets: Targets, replicatio
         table.add_column(column, justify="right" if column != "side" else "left")
     for name in SIDE_NAMES:
         answer = answers[name]
-        fewer = "-" if answer.one_fewer is None else _margin_text(answer.one_fewer)
+        fewer = "-" if answer.one_fewer is None else _margin_text(answer.one_fewer, targets)
         table.add_row(
             name,
             _staffing_text(answer.staffing),
-            _value(answer.at_answer["p95_wait"], "p95_wait"),
-            _value(answer.at_answer["abandon_rate"], "abandon_rate"),
+            _value(answer.at_answer["p95_wait"], "p95_wait", targets.max_p95_wait),
+            _value(answer.at_answer["abandon_rate"], "abandon_rate", targets.max_abandon_rate),
             fewer,
             "-" if answer.erlang_c is None else f"{answer.erlang_c} (steady state)",
         )
@@ -183,14 +211,15 @@ def render_staffing(answers: dict[str, SideAnswer], targets: Targets, replicatio
         console.print(Text(f"Note: {note}.", style="yellow"))
     for name in SIDE_NAMES:
         if answers[name].periods:
-            _render_periods(answers[name], console)
+            _render_periods(answers[name], targets, console)
 
 
-def _margin_text(summary: dict[str, dict[str, Any]]) -> str:
-    return f"p95 {_value(summary['p95_wait'], 'p95_wait')}, abandon {_value(summary['abandon_rate'], 'abandon_rate')}"
+def _margin_text(summary: dict[str, dict[str, Any]], targets: Targets) -> str:
+    p95 = _value(summary["p95_wait"], "p95_wait", targets.max_p95_wait)
+    return f"p95 {p95}, abandon {_value(summary['abandon_rate'], 'abandon_rate', targets.max_abandon_rate)}"
 
 
-def _render_periods(answer: SideAnswer, console: Console) -> None:
+def _render_periods(answer: SideAnswer, targets: Targets, console: Console) -> None:
     table = Table(title=f"{answer.side}: least counters per schedule period", title_justify="left")
     for column in ("from", "counters", "p95 wait (min)", "abandon rate", "one counter fewer in this period"):
         table.add_column(column, justify="right")
@@ -199,9 +228,9 @@ def _render_periods(answer: SideAnswer, console: Console) -> None:
         table.add_row(
             row["from"],
             str(row["counters"]),
-            _value(row["p95_wait"], "p95_wait"),
-            _value(row["abandon_rate"], "abandon_rate"),
-            "-" if fewer is None else _margin_text(fewer),
+            _value(row["p95_wait"], "p95_wait", targets.max_p95_wait),
+            _value(row["abandon_rate"], "abandon_rate", targets.max_abandon_rate),
+            "-" if fewer is None else _margin_text(fewer, targets),
         )
     table.caption = (
         "Each period must meet the target on its own: its customers are those who arrive in it,"
