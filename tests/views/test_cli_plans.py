@@ -353,4 +353,5 @@ def test_sweep_shows_no_missed_starts_for_buyers_and_counts_as_counts(runner: Cl
     )
     assert result.exit_code == 0, result.output
     cells = [line for line in result.stdout.splitlines() if " / " in line and "selling" not in line]
-    assert cells and all("- / " in line and ".00" not in line for line in cells), result.stdout
+    assert cells, result.stdout
+    assert all("- / " in line and ".00" not in line for line in cells), result.stdout
