@@ -15,7 +15,7 @@ import pytest
 
 from theater_sim import __version__
 from theater_sim.input.loading import load_scenario
-from theater_sim.model.errors import ScenarioError
+from theater_sim.model.errors import RunError, ScenarioError
 from theater_sim.planning.execution import Runner
 from theater_sim.planning.store import ResultStore
 from theater_sim.planning.tasks import Task, scenario_fingerprint
@@ -125,10 +125,11 @@ def test_dask_cluster_gives_the_same_results() -> None:
     assert remote == Runner().run(scenario, tasks)
 
 
-def test_unreachable_scheduler_is_a_user_error() -> None:
+def test_unreachable_scheduler_is_a_failed_run() -> None:
+    """Not bad input (the address is well formed): a RunError, within the injected timeout."""
     scenario, _ = load_scenario("balanced-day")
-    with pytest.raises(ScenarioError, match="cannot reach the Dask scheduler"):
-        Runner(scheduler="tcp://127.0.0.1:9").run(scenario, [Task(None, None, 0)])
+    with pytest.raises(RunError, match=r"cannot reach the Dask scheduler at tcp://127\.0\.0\.1:9"):
+        Runner(scheduler="tcp://127.0.0.1:9", connect_seconds=0.3).run(scenario, [Task(None, None, 0)])
 
 
 def _children(pid: int) -> list[int]:

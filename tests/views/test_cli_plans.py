@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from theater_sim.analysis.verdict import decide
 from theater_sim.input.loading import load_scenario
+from theater_sim.planning import execution
 from theater_sim.views.cli import app
 from theater_sim.views.plan_report import _against
 
@@ -91,7 +92,6 @@ def test_staff_names_counters_and_erlang_c(runner: CliRunner) -> None:
         (["sweep", "balanced-day", "--sellers", "1:2", "--metric", "happiness"], "--metric happiness: unknown"),
         (["sweep", "balanced-day", "--sellers", "1:2", "--csv", "/no/such/folder/x.csv"], "does not exist"),
         (["sweep", "balanced-day", "--sellers", "1:2", "--store", "/no/such/folder/r.sqlite"], "results store"),
-        (["sweep", "balanced-day", "--sellers", "1:2", "--scheduler", "tcp://127.0.0.1:9"], "cannot reach"),
         (["staff", "balanced-day"], "give a target"),
         (["staff", "balanced-day", "--max-p95-wait", "-1"], "--max-p95-wait"),
         (["staff", "balanced-day", "--max-abandon-rate", "2"], "--max-abandon-rate"),
@@ -355,3 +355,63 @@ def test_sweep_shows_no_missed_starts_for_buyers_and_counts_as_counts(runner: Cl
     cells = [line for line in result.stdout.splitlines() if " / " in line and "selling" not in line]
     assert cells, result.stdout
     assert all("- / " in line and ".00" not in line for line in cells), result.stdout
+
+
+def test_unreachable_scheduler_is_a_failed_run_not_bad_input(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The input is fine; the cluster is not there: exit 1, one line, quickly."""
+    monkeypatch.setattr(execution, "CONNECT_SECONDS", 0.3)
+    result = runner.invoke(app, ["sweep", "balanced-day", "--sellers", "1:2", "--scheduler", "tcp://127.0.0.1:9"])
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith("theater-sim: error: cannot reach the Dask scheduler at tcp://127.0.0.1:9")
+    assert len(result.stderr.splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--scheduler", "localhost:8786"], "theater-sim: error: --scheduler 'localhost:8786': write the scheduler's"),
+        (["--store", "/no/such/folder/r.sqlite"], "theater-sim: error: --store /no/such/folder/r.sqlite: cannot be"),
+    ],
+)
+def test_option_errors_from_planning_name_the_option(runner: CliRunner, args: list[str], message: str) -> None:
+    result = runner.invoke(app, ["run", "balanced-day", "--replications", "2", *args])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(message)
+
+
+def test_replicated_run_with_plot_and_csv_simulates_each_day_once(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--plot/--csv with --replications and --store: the first day's records come
+    from the one simulation of that day (stored like the rest), not a second run."""
+    from theater_sim.engine import theater
+    from theater_sim.planning import measured_days, tasks
+
+    calls: list[int] = []
+    original = theater.simulate_day
+
+    def counted(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(measured_days, "simulate_day", counted)
+    monkeypatch.setattr(tasks, "run_day", lambda scenario: (calls.append(1), tasks_run_day(scenario))[1])
+    store = tmp_path / "r.sqlite"
+    args = ["run", "balanced-day", "--replications", "3", "--workers", "1", "--store", str(store), "--json"]
+    first = runner.invoke(app, [*args, "--csv", str(tmp_path / "c.csv")])
+    assert first.exit_code == 0, first.output
+    assert len(calls) == 3
+    plain = runner.invoke(app, ["run", "balanced-day", "--replications", "3", "--workers", "1", "--json"])
+    assert first.stdout == plain.stdout
+    calls.clear()
+    again = runner.invoke(app, args)  # everything is stored now
+    assert again.stdout == plain.stdout
+    assert calls == []
+
+
+def tasks_run_day(scenario: object) -> object:
+    from theater_sim.analysis.measured_day import run_day
+
+    return run_day(scenario)  # type: ignore[arg-type]

@@ -1,8 +1,16 @@
-"""The one family of errors a theater manager can cause.
+"""The two kinds of error a run can end in.
 
-A manager who hands the box office a scenario with a typo, a missing file or a
-queue of ten billion people gets a one-sentence answer that names the file, the
-key and the limit; the command line turns these into exit status 2.
+``ScenarioError``: bad input. A manager who hands the box office a scenario
+with a typo, a missing file or a queue of ten billion people gets a
+one-sentence answer that names the file, the key and the limit; the command
+line turns these into exit status 2.
+
+``RunError``: good input, but the run could not be done: a cluster that does
+not answer, a disk that fills up while results are written. The command line
+turns these into exit status 1.
+
+Neither names command-line options: the command line adds the option a
+message is about.
 """
 
 from __future__ import annotations
@@ -12,7 +20,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-__all__ = ["ScenarioError", "format_validation_error"]
+__all__ = ["RunError", "ScenarioError", "format_validation_error"]
 
 
 class ScenarioError(Exception):
@@ -20,6 +28,15 @@ class ScenarioError(Exception):
 
     Args:
         message: One or a few lines, each naming where and what is wrong.
+    """
+
+
+class RunError(Exception):
+    """A run that failed for a reason outside the input: an unreachable
+    cluster, an output that could not be written.
+
+    Args:
+        message: One line naming what failed and why.
     """
 
 

@@ -14,20 +14,23 @@ import re
 import signal
 import sys
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any
 
-from theater_sim.model.errors import ScenarioError
+from theater_sim.model.errors import RunError, ScenarioError
 from theater_sim.model.scenario import Scenario
 from theater_sim.planning.replication import combine_days, replication_seed
 from theater_sim.planning.store import ResultStore
 from theater_sim.planning.tasks import Staffing, Task, run_task
 
-__all__ = ["Runner", "default_workers", "replicated_day"]
+__all__ = ["CONNECT_SECONDS", "Runner", "check_scheduler_address", "default_workers", "replicated_day", "require_dask"]
 
 Progress = Callable[[int, int], None]
+
+#: How long a Dask scheduler has to answer before the run gives up on it.
+CONNECT_SECONDS = 10.0
 
 
 def default_workers() -> int:
@@ -47,17 +50,30 @@ class Runner:
         scheduler: A Dask scheduler address (``tcp://host:8786``), or None.
         store: Where finished tasks are kept, or None.
         progress: Called as ``progress(done, total)`` after each task.
+        connect_seconds: How long to wait for the Dask scheduler to answer
+            (None: ``CONNECT_SECONDS``).
     """
 
     workers: int = 1
     scheduler: str | None = None
     store: ResultStore | None = None
     progress: Progress | None = None
+    connect_seconds: float | None = None
 
-    def run(self, scenario: Scenario, tasks: Iterable[Task]) -> dict[Task, dict[str, Any]]:
-        """Every task's result; each task runs at most once (and not at all if stored)."""
+    def run(
+        self, scenario: Scenario, tasks: Iterable[Task], known: Mapping[Task, dict[str, Any]] | None = None
+    ) -> dict[Task, dict[str, Any]]:
+        """Every task's result; each task runs at most once (and not at all if stored).
+
+        ``known``: results the caller already has (computed in this process);
+        they are stored like any other and not run again.
+        """
         wanted = sorted(set(tasks), key=lambda t: t.key)
         done = self.store.finished() if self.store is not None else {}
+        for task, result in (known or {}).items():
+            if self.store is not None and task.key not in done:
+                self.store.save(task.key, result)
+            done[task.key] = result
         results = {task: done[task.key] for task in wanted if task.key in done}
         missing = [task for task in wanted if task.key not in done]
         total = len(wanted)
@@ -77,7 +93,7 @@ class Runner:
         if not tasks:
             return iter(())
         if self.scheduler is not None:
-            return _on_dask(self.scheduler, scenario, tasks)
+            return _on_dask(self.scheduler, scenario, tasks, self.connect_seconds or CONNECT_SECONDS)
         if self.workers <= 1 or len(tasks) == 1:
             return ((task, run_task(scenario, task)) for task in tasks)
         return _on_processes(min(self.workers, len(tasks)), scenario, tasks)
@@ -135,17 +151,26 @@ def _on_processes(workers: int, scenario: Scenario, tasks: list[Task]) -> Iterat
 
 
 _SCHEDULER_ADDRESS = re.compile(r"^(tcp|tls)://[^\s/:]+:\d{1,5}$")
-CONNECT_SECONDS = 10.0
 
 
 def check_scheduler_address(address: str) -> None:
     """Refuse what cannot be a Dask scheduler address before trying it."""
     if not _SCHEDULER_ADDRESS.match(address):
-        raise ScenarioError(f"--scheduler {address!r}: write the scheduler's address as tcp://HOST:PORT")
+        raise ScenarioError(f"{address!r}: write the scheduler's address as tcp://HOST:PORT")
 
 
-def _connect(address: str) -> Any:
-    """A Dask client, or a clear error within ``CONNECT_SECONDS``.
+def require_dask() -> None:
+    """Refuse a cluster run when Dask is not installed."""
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        raise ScenarioError(
+            "needs Dask: pip install 'theater-sim[distributed]' (in a source checkout: pip install '.[distributed]')"
+        ) from None
+
+
+def _connect(address: str, connect_seconds: float) -> Any:
+    """A Dask client, or a clear error within ``connect_seconds``.
 
     Dask's own timeout does not cover a port that answers but is no scheduler
     (it can wait forever, or read garbage as a huge message), so the
@@ -157,47 +182,51 @@ def _connect(address: str) -> Any:
 
     def connect() -> None:
         try:
-            outcome["client"] = Client(address, timeout=f"{CONNECT_SECONDS / 2}s")
+            outcome["client"] = Client(address, timeout=f"{connect_seconds / 2}s")
         except BaseException as error:  # any failure to connect is the address's fault
             outcome["error"] = error
 
     thread = threading.Thread(target=connect, daemon=True)
     thread.start()
-    thread.join(CONNECT_SECONDS)
+    thread.join(connect_seconds)
     if "client" in outcome:
         return outcome["client"]
     error = outcome.get("error")
-    reason = f"{type(error).__name__}: {error}" if error is not None else f"no answer within {CONNECT_SECONDS:g} s"
-    raise ScenarioError(f"--scheduler {address}: cannot reach the Dask scheduler ({reason})")
+    reason = f"{type(error).__name__}: {error}" if error is not None else f"no answer within {connect_seconds:g} s"
+    raise RunError(f"cannot reach the Dask scheduler at {address} ({reason})")
 
 
-def _on_dask(address: str, scenario: Scenario, tasks: list[Task]) -> Iterator[tuple[Task, dict[str, Any]]]:
-    try:
-        from distributed import as_completed
-    except ImportError:
-        raise ScenarioError(
-            "--scheduler needs Dask: pip install 'theater-sim[distributed]'"
-            " (in a source checkout: pip install '.[distributed]')"
-        ) from None
+def _on_dask(
+    address: str, scenario: Scenario, tasks: list[Task], connect_seconds: float
+) -> Iterator[tuple[Task, dict[str, Any]]]:
+    require_dask()
     check_scheduler_address(address)
-    client = _connect(address)
+    from distributed import as_completed
+
+    client = _connect(address, connect_seconds)
     with client:
         try:
-            remote_scenario = client.scatter(scenario, broadcast=True, timeout=CONNECT_SECONDS)
+            remote_scenario = client.scatter(scenario, broadcast=True, timeout=connect_seconds)
         except (OSError, TimeoutError) as error:
-            raise ScenarioError(f"--scheduler {address}: the cluster has no workers to run on ({error})") from None
+            raise RunError(f"the Dask cluster at {address} has no workers to run on ({error})") from None
         futures = {client.submit(run_task, remote_scenario, task, pure=False): task for task in tasks}
         for future in as_completed(futures):
             yield futures[future], future.result()
 
 
 def replicated_day(
-    runner: Runner, scenario: Scenario, replications: int, sellers: Staffing = None, collectors: Staffing = None
+    runner: Runner,
+    scenario: Scenario,
+    replications: int,
+    sellers: Staffing = None,
+    collectors: Staffing = None,
+    known: Mapping[Task, dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """The day's data over ``replications`` days at a staffing: the day itself
-    for one, else the means with their intervals (``combine_days``)."""
+    for one, else the means with their intervals (``combine_days``).
+    ``known``: days already simulated (see ``Runner.run``)."""
     tasks = [Task(sellers, collectors, r) for r in range(replications)]
-    results = runner.run(scenario, tasks)
+    results = runner.run(scenario, tasks, known)
     days = [results[task] for task in tasks]
     if replications == 1:
         return days[0]

@@ -31,7 +31,7 @@ from theater_sim.planning.execution import Runner
 from theater_sim.planning.replication import confidence_interval, upper_bound
 from theater_sim.planning.tasks import Staffing, Task
 
-__all__ = ["SideAnswer", "Targets", "answer_notes", "erlang_c_answer", "search_staffing"]
+__all__ = ["SideAnswer", "Targets", "erlang_c_answer", "search_staffing"]
 
 
 @dataclass(frozen=True)
@@ -261,19 +261,3 @@ def erlang_c_answer(scenario: Scenario, side: SideName, targets: Targets) -> int
     return least_counters_for_wait(
         per_minute, settings.service_minutes.mean, 0.95, targets.max_p95_wait, MAX_COUNTERS_PER_SIDE
     )
-
-
-def answer_notes(answers: dict[str, SideAnswer], targets: Targets) -> list[str]:
-    """Warnings about answers that meet the targets in a way a planner may not want."""
-    notes = [note for answer in answers.values() for note in answer.notes]
-    for name, answer in answers.items():
-        abandon = answer.at_answer["abandon_rate"]["mean"]
-        p95 = answer.at_answer["p95_wait"]["mean"]
-        if targets.max_abandon_rate is None and abandon > 0.01:
-            notes.append(
-                f"{name}: the wait target is met partly because {abandon:.1%} of customers walk away;"
-                " add --max-abandon-rate to bound that"
-            )
-        if targets.max_p95_wait is None and p95 > 30:
-            notes.append(f"{name}: 95% of customers wait up to {p95:.0f} min; add --max-p95-wait to bound that")
-    return notes

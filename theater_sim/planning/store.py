@@ -51,11 +51,11 @@ class ResultStore:
                 "SELECT scenario_hash FROM results WHERE scenario_hash != ? LIMIT 1", (fingerprint,)
             ).fetchone()
         except sqlite3.Error as error:
-            raise ScenarioError(f"--store {path}: cannot be used as a results store ({error})") from None
+            raise ScenarioError(f"{path}: cannot be used as a results store ({error})") from None
         if others is not None:
             self._db.close()
             raise ScenarioError(
-                f"--store {path}: holds results of another scenario, seed or theater-sim version"
+                f"{path}: holds results of another scenario, seed or theater-sim version"
                 f" ({others[0]}, not {fingerprint}); use a new store file"
             )
 

@@ -11,10 +11,10 @@ import json
 import math
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from pydantic import ValidationError
@@ -24,18 +24,26 @@ from theater_sim import __version__
 from theater_sim.analysis.day_data import SIDE_METRICS, day_data
 from theater_sim.analysis.live import play
 from theater_sim.analysis.measured_day import summarise_day
-from theater_sim.engine.theater import prepare_day, simulate_day
+from theater_sim.engine.theater import prepare_day
 from theater_sim.input.loading import bundled_scenarios, load_scenario
-from theater_sim.model.errors import ScenarioError, format_validation_error
+from theater_sim.model.errors import RunError, ScenarioError, format_validation_error
 from theater_sim.model.scenario import MAX_COUNTERS_PER_SIDE, MAX_SEED, Scenario, scenario_json_schema
-from theater_sim.planning.execution import Runner, default_workers, replicated_day
+from theater_sim.planning.execution import (
+    Runner,
+    check_scheduler_address,
+    default_workers,
+    replicated_day,
+    require_dask,
+)
 from theater_sim.planning.least_staffing import Targets, search_staffing
+from theater_sim.planning.measured_days import measure_days
 from theater_sim.planning.store import ResultStore
 from theater_sim.planning.sweep import parse_counts, run_sweep
 from theater_sim.planning.tasks import Staffing, scenario_fingerprint
 from theater_sim.views.dashboard import Dashboard, PlainTicker, plain_status, status_table
 from theater_sim.views.day_report import plain, render_day, render_scenario_list, render_validated, to_json
 from theater_sim.views.exports import customer_csv_chunks, hourly_csv
+from theater_sim.views.output_files import check_distinct, check_writable, figure_path, write_chunks
 from theater_sim.views.plan_report import render_staffing, render_sweep, staffing_data, sweep_csv, sweep_data
 from theater_sim.views.plotting import plot_day, plot_sweep
 from theater_sim.views.progress import LazyProgress
@@ -124,31 +132,32 @@ def run(
     """
     with _user_errors(), LazyProgress("simulating", quiet) as progress, ExitStack() as closing:
         _check_counts(replications, workers)
-        plot = _figure_path(plot)
+        plot = figure_path(plot)
         outputs = {"--plot": plot, "--csv": csv_file, "--hourly-csv": hourly_csv_file}
-        _check_distinct(outputs)
+        check_distinct(outputs)
         for option, path in outputs.items():
-            _check_writable(option, path, force)
-        day, _ = _load(scenario, sellers=sellers, collectors=collectors, seed=seed)
-        records = None
-        if replications == 1 and scheduler is None and store is None:
-            records = simulate_day(day, lambda minute: progress.clock(minute, day.open_minutes))
-            data = day_data(summarise_day(day, records))
-        else:
-            # Stored days are keyed on the scenario as written (with its seed), so a
-            # store can be shared by runs with other counters and by sweeps.
-            base, _ = _load(scenario, seed=seed)
-            runner = _runner(base, workers, scheduler, store, progress, closing)
-            data = replicated_day(runner, base, replications, sellers, collectors)
-        if plot is not None or csv_file is not None:
-            records = records or simulate_day(day)
-            first = data if replications == 1 else day_data(summarise_day(day, records))
-            if plot is not None:
-                plot_day(records, first, day, plot, replications)
-            if csv_file is not None:
-                _write_chunks(csv_file, customer_csv_chunks(records))
+            check_writable(option, path, force)
+        base, _ = _load(scenario, seed=seed)
+        _check_staffing(base, sellers=sellers, collectors=collectors)
+        simple = replications == 1 and scheduler is None and store is None
+        # Stored days are keyed on the scenario as written (with its seed), so a
+        # store can be shared by runs with other counters and by sweeps.
+        measured = measure_days(
+            base,
+            sellers,
+            collectors,
+            replications,
+            runner=None if simple else _runner(base, workers, scheduler, store, progress, closing),
+            keep_records=plot is not None or csv_file is not None,
+            on_minute=lambda minute: progress.clock(minute, base.open_minutes),
+        )
+        data, day = measured.data, measured.scenario
+        if measured.records is not None and plot is not None:
+            plot_day(measured.records, measured.first or data, day, plot, replications)
+        if measured.records is not None and csv_file is not None:
+            write_chunks(csv_file, customer_csv_chunks(measured.records))
         if hourly_csv_file is not None:
-            _write_chunks(hourly_csv_file, [hourly_csv(data)])
+            write_chunks(hourly_csv_file, [hourly_csv(data)])
         output = to_json(data) + "\n" if json_output else None
     if output is not None:
         sys.stdout.write(output)
@@ -184,10 +193,10 @@ def sweep(
             raise ScenarioError(f"--metric {metric}: unknown; use one of {', '.join(SIDE_METRICS)}")
         if sellers is None and collectors is None:
             raise ScenarioError("give --sellers, --collectors or both (ranges like 1:8, lists like 1,2,4)")
-        plot = _figure_path(plot)
-        _check_distinct({"--csv": csv_file, "--plot": plot})
-        _check_writable("--csv", csv_file, force)
-        _check_writable("--plot", plot, force)
+        plot = figure_path(plot)
+        check_distinct({"--csv": csv_file, "--plot": plot})
+        check_writable("--csv", csv_file, force)
+        check_writable("--plot", plot, force)
         day, _ = _load(scenario, seed=seed)
         seller_counts: tuple[Staffing, ...] = parse_counts(sellers, "--sellers") if sellers is not None else (None,)
         collector_counts: tuple[Staffing, ...] = (
@@ -198,7 +207,7 @@ def sweep(
         data = sweep_data(cells, day, replications, metric)
         output = to_json(data) + "\n" if json_output else None
         if csv_file is not None:
-            _write_chunks(csv_file, [sweep_csv(cells)])
+            write_chunks(csv_file, [sweep_csv(cells)])
         if plot is not None:
             plot_sweep(cells, metric, day, plot)
     if output is not None:
@@ -249,7 +258,7 @@ def staff(
     with _user_errors(), LazyProgress("searching", quiet) as progress, ExitStack() as closing:
         _check_counts(replications, workers)
         targets = _staff_targets(max_p95_wait, max_abandon_rate, confidence, replications)
-        _check_writable("--write-scenario", write_scenario, force)
+        check_writable("--write-scenario", write_scenario, force)
         day, origin = _load(scenario, seed=seed)
         runner = _runner(day, workers, scheduler, store, progress, closing)
         answers = search_staffing(day, targets, replications, runner)
@@ -265,7 +274,7 @@ def staff(
             text = staffed_scenario_yaml(
                 day, found, source_folder=Path(origin).parent, target_folder=write_scenario.parent, header=header
             )
-            _write_chunks(write_scenario, [text])
+            write_chunks(write_scenario, [text])
         output = to_json(staffing_data(answers, targets, day_result)) + "\n" if json_output else None
     if output is not None:
         sys.stdout.write(output)
@@ -310,7 +319,8 @@ def watch(
     with _user_errors():
         if not speed >= 1:
             raise ScenarioError(f"--speed {speed:g}: must be at least 1 (600 = ten simulated minutes a second)")
-        day, _ = _load(scenario, sellers=sellers, collectors=collectors, seed=seed)
+        base, _ = _load(scenario, seed=seed)
+        day = _check_staffing(base, sellers=sellers, collectors=collectors)
     console = Console()
     title = f"{plain(day.name)} (seed {day.seed}, x{speed:g} real time)"
     viewer: Dashboard | PlainTicker = Dashboard(console, title) if console.is_terminal else PlainTicker(sys.stdout)
@@ -356,18 +366,29 @@ def scenarios() -> None:
 _OPTION_NAMES = {"sellers": "--sellers", "collectors": "--collectors", "seed": "--seed"}
 
 
-def _load(source: str, **overrides: Any) -> tuple[Scenario, str]:
+def _load(source: str, seed: int | None = None) -> tuple[Scenario, str]:
+    """The scenario (with ``--seed`` applied) and where it came from; its notes go to stderr, once."""
     day, origin = load_scenario(source)
+    _check_overrides(day, seed=seed)
+    for note in day.notes():
+        typer.echo(f"theater-sim: note: {origin}: {note}", err=True)
+    return day.overridden(seed=seed), origin
+
+
+def _check_staffing(day: Scenario, **staffing: int | None) -> Scenario:
+    """``day`` at the staffing options, each checked alone so the message names it."""
+    _check_overrides(day, **staffing)
+    return day.overridden(**staffing)
+
+
+def _check_overrides(day: Scenario, **overrides: int | None) -> None:
     for name, value in overrides.items():
-        if value is not None:  # check each option alone, so the message names it
+        if value is not None:
             try:
                 day.overridden(**{name: value})
             except ValidationError as error:
                 message = format_validation_error(error, "x").splitlines()[0].split(": ", 2)[-1]
                 raise ScenarioError(f"{_OPTION_NAMES[name]} {value}: {message}") from None
-    for note in day.notes():
-        typer.echo(f"theater-sim: note: {origin}: {note}", err=True)
-    return day.overridden(**overrides), origin
 
 
 def _check_range(option: str, value: float, low: float, high: float) -> None:
@@ -390,68 +411,23 @@ def _runner(
     closing: ExitStack,
 ) -> Runner:
     results = None
+    if scheduler is not None:
+        with _about("--scheduler"):
+            require_dask()
+            check_scheduler_address(scheduler)
     if store is not None:
-        results = closing.enter_context(ResultStore(store, scenario_fingerprint(day, __version__)))
+        with _about("--store"):
+            results = closing.enter_context(ResultStore(store, scenario_fingerprint(day, __version__)))
     return Runner(workers=workers or default_workers(), scheduler=scheduler, store=results, progress=progress.tasks)
 
 
-FIGURE_SUFFIXES = {".png", ".svg", ".pdf", ".jpg", ".jpeg"}
-
-
-def _figure_path(path: Path | None) -> Path | None:
-    """The file a figure really goes to: a name without a suffix gets ``.png``."""
-    if path is None or not str(path).strip() or str(path) == "-":
-        if path is not None:
-            raise ScenarioError(f"--plot {str(path)!r}: give a file name such as day.png")
-        return None
-    if not path.suffix:
-        return path.with_suffix(".png")
-    if path.suffix.lower() not in FIGURE_SUFFIXES:
-        raise ScenarioError(f"--plot {path}: write a figure as one of {', '.join(sorted(FIGURE_SUFFIXES))}")
-    return path
-
-
-def _check_distinct(outputs: dict[str, Path | None]) -> None:
-    """Refuse two outputs into one file (the second would silently replace the first)."""
-    seen: dict[Path, str] = {}
-    for option, path in outputs.items():
-        if path is None:
-            continue
-        key = path.resolve()
-        if key in seen:
-            raise ScenarioError(f"{option} {path}: is also the {seen[key]} file; give each output its own file")
-        seen[key] = option
-
-
-def _check_writable(option: str, path: Path | None, force: bool) -> None:
-    """Refuse, before any work, to overwrite a file or write into a missing folder."""
-    if path is None:
-        return
-    if not str(path).strip() or path.is_dir():
-        raise ScenarioError(f"{option} {str(path)!r}: give a file name")
-    if path.exists() and not force:
-        raise ScenarioError(f"{option} {path}: already exists; add --force to overwrite it")
-    if not path.parent.is_dir():
-        raise ScenarioError(f"{option} {path}: the folder {path.parent} does not exist")
-    try:  # find out now, not after the work, that the file cannot be written
-        if path.exists():
-            with path.open("a"):
-                pass
-        else:
-            with path.open("x"):
-                pass
-            path.unlink()
-    except OSError as error:
-        raise ScenarioError(f"{option} {path}: cannot be written ({error.strerror or error})") from None
-
-
-def _write_chunks(path: Path, chunks: Iterable[str]) -> None:
+@contextmanager
+def _about(option: str) -> Iterator[None]:
+    """Name the option a lower module's bad-input message is about."""
     try:
-        with path.open("w", encoding="utf-8", newline="") as handle:
-            for chunk in chunks:
-                handle.write(chunk)
-    except OSError as error:
-        raise ScenarioError(f"{path}: cannot be written ({error.strerror or error})") from None
+        yield
+    except ScenarioError as error:
+        raise ScenarioError(f"{option} {error}") from None
 
 
 @contextmanager
@@ -461,6 +437,8 @@ def _user_errors() -> Iterator[None]:
         yield
     except ScenarioError as error:
         _fail(str(error), EXIT_BAD_INPUT)
+    except RunError as error:
+        _fail(str(error), EXIT_FAILED_RUN)
     except KeyboardInterrupt:
         _fail("interrupted", 130)
     except MemoryError:

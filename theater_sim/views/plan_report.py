@@ -19,7 +19,7 @@ from rich.text import Text
 
 from theater_sim.analysis.day_data import SIDE_METRICS
 from theater_sim.model.scenario import SIDE_NAMES, Scenario
-from theater_sim.planning.least_staffing import SideAnswer, Targets, answer_notes
+from theater_sim.planning.least_staffing import SideAnswer, Targets
 from theater_sim.planning.sweep import SweepCell
 from theater_sim.planning.tasks import Staffing
 from theater_sim.views.day_report import VERDICT_STYLES, plain
@@ -250,3 +250,19 @@ def staffing_data(answers: dict[str, SideAnswer], targets: Targets, day: dict[st
         },
         "day": day,
     }
+
+
+def answer_notes(answers: dict[str, SideAnswer], targets: Targets) -> list[str]:
+    """Warnings about answers that meet the targets in a way a planner may not want."""
+    notes = [note for answer in answers.values() for note in answer.notes]
+    for name, answer in answers.items():
+        abandon = answer.at_answer["abandon_rate"]["mean"]
+        p95 = answer.at_answer["p95_wait"]["mean"]
+        if targets.max_abandon_rate is None and abandon > 0.01:
+            notes.append(
+                f"{name}: the wait target is met partly because {abandon:.1%} of customers walk away;"
+                " add --max-abandon-rate to bound that"
+            )
+        if targets.max_p95_wait is None and p95 > 30:
+            notes.append(f"{name}: 95% of customers wait up to {p95:.0f} min; add --max-p95-wait to bound that")
+    return notes
