@@ -219,6 +219,29 @@ def test_a_rush_that_the_day_average_hides_is_not_balanced() -> None:
 
 
 @pytest.mark.parametrize(
+    ("pressures", "p95", "expected"),
+    [
+        # The busier side waited: it is named, however short the other side's waits.
+        ((0.9, 0.5), (1.01, 0.0), Verdict.SELLING),
+        ((0.5, 0.9), (30.0, 1.5), Verdict.COLLECTING),
+        # The busier side hardly waited (p95 at most 1 min): nobody is short of counters.
+        ((0.39, 0.53), (5.4, 0.5), Verdict.BALANCED),
+        ((0.9, 0.5), (1.0, 9.0), Verdict.BALANCED),
+        # Within the band, or both calm by pressure: Balanced whatever the waits.
+        ((0.85, 0.9), (0.0, 50.0), Verdict.BALANCED),
+        ((0.3, 0.45), (0.0, 50.0), Verdict.BALANCED),
+    ],
+)
+def test_a_side_whose_customers_hardly_waited_is_never_named(
+    pressures: tuple[float, float], p95: tuple[float, float], expected: Verdict
+) -> None:
+    assert decide(*pressures, 0.2, 0.5, p95_waits=p95, calm_wait_minutes=1.0) is expected
+    # Without waits the rule is the pressure rule alone (as the hourly verdicts use it).
+    by_pressure = decide(*pressures, 0.2, 0.5)
+    assert expected is Verdict.BALANCED or by_pressure is expected
+
+
+@pytest.mark.parametrize(
     ("verdict", "busiest", "p95", "expected"),
     [
         # A rush the verdict does not name, with clearly longer waits: named.
@@ -229,11 +252,11 @@ def test_a_rush_that_the_day_average_hides_is_not_balanced() -> None:
         (Verdict.SELLING, (2.1, 0.85), (12.08, 0.5), None),
         # No window over capacity: longer waits come from fewer counters, not a rush.
         (Verdict.BALANCED, (0.99, 0.85), (12.08, 0.5), None),
-        # Longer, but not twice as long, or not a minute longer.
-        (Verdict.BALANCED, (2.1, 0.85), (3.9, 2.0), None),
+        # Longer, but not 1.5 times as long, or not a minute longer.
+        (Verdict.BALANCED, (2.1, 0.85), (2.9, 2.0), None),
         (Verdict.BALANCED, (2.1, 0.85), (0.9, 0.1), None),
         # Exactly at both thresholds: named.
-        (Verdict.BALANCED, (2.1, 0.85), (2.0, 1.0), "selling"),
+        (Verdict.BALANCED, (2.1, 0.85), (3.0, 2.0), "selling"),
     ],
 )
 def test_unnamed_rush(

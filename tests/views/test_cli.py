@@ -51,6 +51,7 @@ def test_run_prints_table_and_one_verdict_line(runner: CliRunner) -> None:
     [
         (["opening-weekend"], "collecting"),
         (["announcement-rush", "--sellers", "7", "--collectors", "3"], "selling"),
+        (["announcement-rush", "--sellers", "6", "--collectors", "2"], "selling"),
         (["balanced-day"], None),
         (["premiere-night"], None),
     ],
@@ -267,3 +268,22 @@ def test_readme_example_is_what_the_tool_prints() -> None:
     printed = {line.rstrip() for line in wide.invoke(app, ["run", "tarantino-announced"]).stdout.splitlines()}
     shown = [line.rstrip() for line in block.splitlines() if line.strip() and line.strip() != "..."]
     assert [line for line in shown if line not in printed] == []
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["opening-weekend", "--sellers", "7", "--collectors", "3"],
+        ["announcement-rush", "--sellers", "7", "--collectors", "3"],
+    ],
+)
+def test_a_busier_side_nobody_queued_at_is_not_named(runner: CliRunner, args: list[str]) -> None:
+    """Collecting meets the higher pressure here, but its p95 wait is under a minute:
+    the day is Balanced, and the report says why (and JSON carries the rule's setting)."""
+    data = _json(runner, *args)
+    collecting, selling = data["sides"]["collecting"], data["sides"]["selling"]
+    assert collecting["pressure"] > 1.2 * selling["pressure"]
+    assert collecting["wait_minutes"]["p95"] <= data["calm_wait_minutes"] == 1.0
+    assert data["verdict"] == "Balanced"
+    text = runner.invoke(app, ["run", *args], env={"COLUMNS": "400"}).stdout
+    assert "Collecting met the higher pressure, but 95% of its customers waited at most" in text

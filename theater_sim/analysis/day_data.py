@@ -15,11 +15,20 @@ from typing import Any
 
 from theater_sim.analysis.measured_day import DayResult
 from theater_sim.analysis.metrics import SideMetrics
-from theater_sim.analysis.verdict import Verdict, pressure_spans
+from theater_sim.analysis.verdict import Verdict, pressure_spans, shown_pressures, unnamed_rush
 from theater_sim.model.clock import clock_label
 from theater_sim.model.scenario import SIDE_NAMES, Scenario
 
-__all__ = ["SIDE_METRICS", "day_data", "metric_bounds", "metric_value", "pressure_hours", "window_data"]
+__all__ = [
+    "SIDE_METRICS",
+    "day_data",
+    "longer_waits_unnamed",
+    "metric_bounds",
+    "metric_value",
+    "pressure_hours",
+    "shown_day_pressures",
+    "window_data",
+]
 
 #: Short metric names -> their path inside a side's data.
 SIDE_METRICS: dict[str, str] = {
@@ -61,13 +70,14 @@ def day_data(result: DayResult) -> dict[str, Any]:
     """The ``run --json`` object: contract keys first, extra keys beside them."""
     scenario = result.scenario
     verdicts = [verdict.value for verdict in result.hourly_verdicts]
-    return {
+    data: dict[str, Any] = {
         "scenario": scenario.name,
         "seed": scenario.seed,
         "hours": scenario.hours,
         "verdict": result.verdict.value,
         "tolerance": scenario.verdict.tolerance,
         "calm_below": scenario.verdict.calm_below,
+        "calm_wait_minutes": scenario.verdict.calm_wait_minutes,
         "window_minutes": scenario.verdict.window_minutes,
         "opens": scenario.opens,
         "sides": {name: _side_data(result.side(name), scenario, name) for name in SIDE_NAMES},
@@ -79,6 +89,33 @@ def day_data(result: DayResult) -> dict[str, Any]:
         "showings": [asdict(showing) for showing in result.showings],
         "tickets": None if result.tickets is None else asdict(result.tickets),
     }
+    data["longer_waits_unnamed"] = longer_waits_unnamed(data)
+    return data
+
+
+def shown_day_pressures(data: dict[str, Any]) -> tuple[str, str]:
+    """A day's two pressures, printed with enough decimals to read as its verdict
+    (``verdict.shown_pressures`` with the day's own rule and waits)."""
+    sides = data["sides"]
+    return shown_pressures(
+        sides["selling"]["pressure"],
+        sides["collecting"]["pressure"],
+        data["tolerance"],
+        data["calm_below"],
+        p95_waits=(sides["selling"]["wait_minutes"]["p95"], sides["collecting"]["wait_minutes"]["p95"]),
+        calm_wait_minutes=data["calm_wait_minutes"],
+    )
+
+
+def longer_waits_unnamed(data: dict[str, Any]) -> str | None:
+    """The side the day's verdict does not name although a rush made its waits
+    clearly the longer ones (``verdict.unnamed_rush``), or None."""
+    sides = data["sides"]
+    return unnamed_rush(
+        Verdict(data["verdict"]),
+        {name: sides[name]["busiest_window"]["pressure"] for name in SIDE_NAMES},
+        {name: sides[name]["wait_minutes"]["p95"] for name in SIDE_NAMES},
+    )
 
 
 def _side_data(metrics: SideMetrics, scenario: Scenario, side_name: str) -> dict[str, Any]:

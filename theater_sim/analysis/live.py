@@ -37,6 +37,7 @@ class SideStatus:
     arrived: int
     served: int
     mean_wait_minutes: float
+    p95_wait_minutes: float
     pressure: float
 
 
@@ -53,6 +54,7 @@ class LiveStatus:
     finished: bool
     tolerance: float = 0.0  # the verdict's rule, so pressures can be printed to read as it
     calm_below: float = 0.0
+    calm_wait_minutes: float | None = None
 
     def side(self, side_name: SideName) -> SideStatus:
         status: SideStatus = getattr(self, side_name)
@@ -84,6 +86,7 @@ def _side_status(run: SideRun, minute: float, open_minutes: float, window_minute
         arrived=run.tally[0],
         served=run.tally[1],
         mean_wait_minutes=float(waits.mean()) if len(waits) else 0.0,
+        p95_wait_minutes=float(np.quantile(waits, 0.95)) if len(waits) else 0.0,
         pressure=met.pressure,
     )
 
@@ -93,8 +96,14 @@ def live_status(model: DayModel, minute: float) -> LiveStatus:
     scenario = model.scenario
     window = scenario.verdict.window_minutes
     sides = {name: _side_status(model.side(name), minute, scenario.open_minutes, window) for name in SIDE_NAMES}
+    rule = scenario.verdict
     verdict = decide(
-        sides["selling"].pressure, sides["collecting"].pressure, scenario.verdict.tolerance, scenario.verdict.calm_below
+        sides["selling"].pressure,
+        sides["collecting"].pressure,
+        rule.tolerance,
+        rule.calm_below,
+        p95_waits=(sides["selling"].p95_wait_minutes, sides["collecting"].p95_wait_minutes),
+        calm_wait_minutes=rule.calm_wait_minutes,
     )
     return LiveStatus(
         minute=minute,
@@ -104,8 +113,9 @@ def live_status(model: DayModel, minute: float) -> LiveStatus:
         collecting=sides["collecting"],
         verdict=verdict,
         finished=model.env.peek() == math.inf,
-        tolerance=scenario.verdict.tolerance,
-        calm_below=scenario.verdict.calm_below,
+        tolerance=rule.tolerance,
+        calm_below=rule.calm_below,
+        calm_wait_minutes=rule.calm_wait_minutes,
     )
 
 

@@ -56,7 +56,14 @@ def summarise_day(scenario: Scenario, records: DayRecords) -> DayResult:
     open_hours = min(len(selling.hourly), len(collecting.hourly), math.ceil(scenario.open_minutes / 60))
     return DayResult(
         scenario=scenario,
-        verdict=decide(selling.pressure, collecting.pressure, tolerance, calm_below),
+        verdict=decide(
+            selling.pressure,
+            collecting.pressure,
+            tolerance,
+            calm_below,
+            p95_waits=(selling.wait_minutes.p95, collecting.wait_minutes.p95),
+            calm_wait_minutes=scenario.verdict.calm_wait_minutes,
+        ),
         selling=selling,
         collecting=collecting,
         hourly_verdicts=tuple(

@@ -6,7 +6,10 @@ windows and averaged over the customers who met it (see ``pressure``). If
 the two pressures are within ``tolerance`` of the larger one, or both sides
 are calm (pressure below ``calm_below``: counters idle half the time or more),
 the day is ``Balanced``; otherwise the side with the higher pressure has the
-greater demand. The same rule judges each hour (with that hour's pressure).
+greater demand, unless that side's customers hardly waited (95% of them
+waited at most ``calm_wait_minutes``): a side nobody queued at is never the
+one to add counters to, so the day is then ``Balanced``. The same pressure
+rule judges each hour (with that hour's pressure).
 Opening counters on a side divides its pressure, so scaling the side under
 pressure moves the verdict toward ``Balanced``.
 
@@ -37,7 +40,7 @@ TIE_SLACK = 1e-12
 
 #: A side waits "clearly longer" when its p95 wait is at least this many times
 #: the other side's ...
-WAIT_RATIO = 2.0
+WAIT_RATIO = 1.5
 #: ... and at least this many minutes longer (so 0.2 against 0.1 min is no news).
 WAIT_GAP_MINUTES = 1.0
 
@@ -50,7 +53,15 @@ class Verdict(StrEnum):
     COLLECTING = "Greater demand for collecting tickets"
 
 
-def decide(selling_pressure: float, collecting_pressure: float, tolerance: float, calm_below: float = 0.0) -> Verdict:
+def decide(
+    selling_pressure: float,
+    collecting_pressure: float,
+    tolerance: float,
+    calm_below: float = 0.0,
+    *,
+    p95_waits: tuple[float, float] | None = None,
+    calm_wait_minutes: float | None = None,
+) -> Verdict:
     """The verdict for two sides' pressures (demand ratios).
 
     Args:
@@ -58,15 +69,27 @@ def decide(selling_pressure: float, collecting_pressure: float, tolerance: float
         collecting_pressure: The same for collecting.
         tolerance: Largest gap, as a share of the higher pressure, still ``Balanced``.
         calm_below: A pressure below this is calm; two calm sides are ``Balanced``.
+        p95_waits: Each side's 95th-percentile wait (selling, collecting), in
+            minutes; None: judge by pressure alone (as the hourly verdicts do).
+        calm_wait_minutes: A side whose p95 wait is at most this is never named.
 
     Returns:
-        ``BALANCED`` when ``|s - c| <= tolerance * max(s, c)`` or both are
-        below ``calm_below``; else the side with the higher pressure.
+        ``BALANCED`` when ``|s - c| <= tolerance * max(s, c)``, when both are
+        below ``calm_below``, or when the side with the higher pressure hardly
+        waited; else that side.
     """
     higher = max(selling_pressure, collecting_pressure)
     if higher < calm_below or abs(selling_pressure - collecting_pressure) <= (tolerance + TIE_SLACK) * higher:
         return Verdict.BALANCED
-    return Verdict.SELLING if selling_pressure > collecting_pressure else Verdict.COLLECTING
+    named = Verdict.SELLING if selling_pressure > collecting_pressure else Verdict.COLLECTING
+    hardly_waited = (
+        p95_waits is not None
+        and calm_wait_minutes is not None
+        and p95_waits[0 if named is Verdict.SELLING else 1] <= calm_wait_minutes
+    )
+    if hardly_waited:
+        return Verdict.BALANCED
+    return named
 
 
 def hourly_verdicts(
@@ -93,7 +116,13 @@ def pressure_spans(verdicts: list[Verdict], side: Verdict) -> list[tuple[int, in
 
 
 def shown_pressures(
-    selling_pressure: float, collecting_pressure: float, tolerance: float, calm_below: float
+    selling_pressure: float,
+    collecting_pressure: float,
+    tolerance: float,
+    calm_below: float,
+    *,
+    p95_waits: tuple[float, float] | None = None,
+    calm_wait_minutes: float | None = None,
 ) -> tuple[str, str]:
     """Both pressures with as few decimals (two at least) as keep their verdict.
 
@@ -102,10 +131,16 @@ def shown_pressures(
     read as a tie); more decimals are shown until the printed numbers give
     the verdict the real ones do.
     """
-    verdict = decide(selling_pressure, collecting_pressure, tolerance, calm_below)
+
+    def verdict_of(selling: float, collecting: float) -> Verdict:
+        return decide(
+            selling, collecting, tolerance, calm_below, p95_waits=p95_waits, calm_wait_minutes=calm_wait_minutes
+        )
+
+    verdict = verdict_of(selling_pressure, collecting_pressure)
     for decimals in range(2, 18):
         shown = (f"{selling_pressure:.{decimals}f}", f"{collecting_pressure:.{decimals}f}")
-        if decide(float(shown[0]), float(shown[1]), tolerance, calm_below) is verdict:
+        if verdict_of(float(shown[0]), float(shown[1])) is verdict:
             return shown
     return repr(selling_pressure), repr(collecting_pressure)
 

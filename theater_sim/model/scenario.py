@@ -46,6 +46,7 @@ DEFAULT_HOURS = 16.0
 DEFAULT_OPENS = "08:00"
 DEFAULT_TOLERANCE = 0.2
 DEFAULT_CALM_BELOW = 0.5
+DEFAULT_CALM_WAIT_MINUTES = 1.0
 DEFAULT_WINDOW_MINUTES = 15.0
 MAX_HOURS = 24.0
 MIN_HOURS = 1 / 60  # one minute
@@ -89,13 +90,16 @@ class Side(BaseModel):
 
 class VerdictSettings(BaseModel):
     """How far apart the two sides' pressures may be and still be ``Balanced``,
-    below which pressure a side is calm (never the pressure point), and how
-    long the windows are in which pressure is measured as customers meet it."""
+    below which pressure a side is calm (never the pressure point), up to
+    which p95 wait a side's customers hardly waited (never named by the day's
+    verdict), and how long the windows are in which pressure is measured as
+    customers meet it."""
 
     model_config = _STRICT
 
     tolerance: Annotated[float, Field(ge=0, lt=1)] = DEFAULT_TOLERANCE
     calm_below: Annotated[float, Field(ge=0, le=10)] = DEFAULT_CALM_BELOW
+    calm_wait_minutes: Annotated[float, Field(ge=0, le=MAX_HOURS * 60)] = DEFAULT_CALM_WAIT_MINUTES
     window_minutes: Annotated[float, Field(gt=0, le=MAX_HOURS * 60)] = DEFAULT_WINDOW_MINUTES
 
     @field_validator("window_minutes")

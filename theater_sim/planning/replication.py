@@ -18,7 +18,14 @@ from typing import Any
 
 import numpy as np
 
-from theater_sim.analysis.day_data import SIDE_METRICS, metric_bounds, metric_value, pressure_hours, window_data
+from theater_sim.analysis.day_data import (
+    SIDE_METRICS,
+    longer_waits_unnamed,
+    metric_bounds,
+    metric_value,
+    pressure_hours,
+    window_data,
+)
 from theater_sim.analysis.pressure import busiest_window, window_edges
 from theater_sim.analysis.verdict import decide
 from theater_sim.model.scenario import MAX_SEED, SIDE_NAMES
@@ -90,10 +97,17 @@ def combine_days(days: list[dict[str, Any]], seeds: list[int]) -> dict[str, Any]
     for name in SIDE_NAMES:
         combined["sides"][name]["busiest_window"] = _busiest(combined["sides"][name], first)
     tolerance, calm_below = first["tolerance"], first["calm_below"]
+    sides = combined["sides"]
     verdict = decide(
-        combined["sides"]["selling"]["pressure"], combined["sides"]["collecting"]["pressure"], tolerance, calm_below
+        sides["selling"]["pressure"],
+        sides["collecting"]["pressure"],
+        tolerance,
+        calm_below,
+        p95_waits=(sides["selling"]["wait_minutes"]["p95"], sides["collecting"]["wait_minutes"]["p95"]),
+        calm_wait_minutes=first["calm_wait_minutes"],
     )
     combined["verdict"] = verdict.value
+    combined["longer_waits_unnamed"] = longer_waits_unnamed(combined)
     hourly = _hourly_verdicts(combined, tolerance, calm_below)
     combined["hourly_verdicts"] = [
         {**row, "verdict": v} for row, v in zip(combined["hourly_verdicts"], hourly, strict=False)

@@ -19,7 +19,7 @@ from typing import Any
 from theater_sim.analysis.day_data import SIDE_METRICS, metric_bounds, metric_value
 from theater_sim.analysis.verdict import decide
 from theater_sim.model.errors import ScenarioError
-from theater_sim.model.scenario import MAX_COUNTERS_PER_SIDE, SIDE_NAMES, Scenario
+from theater_sim.model.scenario import MAX_COUNTERS_PER_SIDE, SIDE_NAMES, Scenario, VerdictSettings
 from theater_sim.planning.execution import Runner
 from theater_sim.planning.replication import confidence_interval
 from theater_sim.planning.tasks import Staffing, Task
@@ -104,7 +104,7 @@ def run_sweep(
     """Every grid point's cell, sellers-major."""
     results = runner.run(scenario, sweep_tasks(scenario, sellers, collectors, replications))
     by_side = _side_results(results, scenario.linked is not None)
-    tolerance, calm_below = scenario.verdict.tolerance, scenario.verdict.calm_below
+    rule = scenario.verdict
     cells = []
     for s in sellers:
         for c in collectors:
@@ -112,7 +112,7 @@ def run_sweep(
                 {"selling": by_side[("selling", s, c, r)], "collecting": by_side[("collecting", s, c, r)]}
                 for r in range(replications)
             ]
-            cells.append(_cell(s, c, days, tolerance, calm_below))
+            cells.append(_cell(s, c, days, rule))
     return cells
 
 
@@ -146,7 +146,7 @@ def _side_results(results: dict[Task, dict[str, Any]], linked: bool) -> _SideLoo
     return lookup
 
 
-def _cell(s: Staffing, c: Staffing, days: list[dict[str, Any]], tolerance: float, calm_below: float) -> SweepCell:
+def _cell(s: Staffing, c: Staffing, days: list[dict[str, Any]], rule: VerdictSettings) -> SweepCell:
     sides: dict[str, dict[str, dict[str, Any]]] = {
         side: {
             metric: confidence_interval([metric_value(day[side], path) for day in days], *metric_bounds(metric))
@@ -155,10 +155,23 @@ def _cell(s: Staffing, c: Staffing, days: list[dict[str, Any]], tolerance: float
         for side in SIDE_NAMES
     }
     verdict = decide(
-        sides["selling"]["pressure"]["mean"], sides["collecting"]["pressure"]["mean"], tolerance, calm_below
+        sides["selling"]["pressure"]["mean"],
+        sides["collecting"]["pressure"]["mean"],
+        rule.tolerance,
+        rule.calm_below,
+        p95_waits=(sides["selling"]["p95_wait"]["mean"], sides["collecting"]["p95_wait"]["mean"]),
+        calm_wait_minutes=rule.calm_wait_minutes,
     )
     agreement = sum(
-        decide(day["selling"]["pressure"], day["collecting"]["pressure"], tolerance, calm_below) is verdict
+        decide(
+            day["selling"]["pressure"],
+            day["collecting"]["pressure"],
+            rule.tolerance,
+            rule.calm_below,
+            p95_waits=(day["selling"]["wait_minutes"]["p95"], day["collecting"]["wait_minutes"]["p95"]),
+            calm_wait_minutes=rule.calm_wait_minutes,
+        )
+        is verdict
         for day in days
     )
     return SweepCell(s, c, verdict.value, agreement, sides)

@@ -130,7 +130,14 @@ class PlainTicker:
 
 
 def _shown_pressures(status: LiveStatus) -> tuple[str, str]:
-    return shown_pressures(status.selling.pressure, status.collecting.pressure, status.tolerance, status.calm_below)
+    return shown_pressures(
+        status.selling.pressure,
+        status.collecting.pressure,
+        status.tolerance,
+        status.calm_below,
+        p95_waits=(status.selling.p95_wait_minutes, status.collecting.p95_wait_minutes),
+        calm_wait_minutes=status.calm_wait_minutes,
+    )
 
 
 def plain_status(status: LiveStatus) -> str:

@@ -21,8 +21,8 @@ from rich.console import Console, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from theater_sim.analysis.day_data import SIDE_METRICS
-from theater_sim.analysis.verdict import Verdict, shown_pressures, unnamed_rush
+from theater_sim.analysis.day_data import SIDE_METRICS, shown_day_pressures
+from theater_sim.analysis.verdict import Verdict, decide
 from theater_sim.model.clock import clock_label
 from theater_sim.model.scenario import SIDE_NAMES, Scenario
 
@@ -99,13 +99,7 @@ class _Cells:
 
     def pressures(self) -> list[str]:
         """Both sides' pressures, with enough decimals to read as the verdict they give."""
-        sides = self.data["sides"]
-        shown = shown_pressures(
-            sides["selling"]["pressure"],
-            sides["collecting"]["pressure"],
-            self.data["tolerance"],
-            self.data["calm_below"],
-        )
+        shown = shown_day_pressures(self.data)
         cells = []
         for name, text in zip(SIDE_NAMES, shown, strict=True):
             interval = self.intervals.get(name, {}).get("pressure")
@@ -336,29 +330,41 @@ def _pressure_hours_line(data: dict[str, Any]) -> Text:
 
 
 def _pressure_line(data: dict[str, Any]) -> Text:
-    sides = data["sides"]
-    selling, collecting = shown_pressures(
-        sides["selling"]["pressure"], sides["collecting"]["pressure"], data["tolerance"], data["calm_below"]
-    )
+    selling, collecting = shown_day_pressures(data)
     return Text(
         f"Pressure as customers met it (service minutes asked / counter-minutes open in each"
         f" {data['window_minutes']:g}-minute window, averaged over the side's customers): selling {selling},"
         f" collecting {collecting}.\nBalanced when within {data['tolerance']:.0%} of the higher pressure,"
-        f" or when both are below {data['calm_below']:g}." + _both_over_capacity(data) + _unnamed_rush_note(data),
+        f" when both are below {data['calm_below']:g}, or when the side with the higher pressure hardly waited"
+        f" (p95 wait at most {data['calm_wait_minutes']:g} min)."
+        + _calm_waits_note(data)
+        + _both_over_capacity(data)
+        + _unnamed_rush_note(data),
         style="dim",
+    )
+
+
+def _calm_waits_note(data: dict[str, Any]) -> str:
+    """Say so when the day is Balanced only because the busier side's customers hardly waited."""
+    sides = data["sides"]
+    by_pressure = decide(
+        sides["selling"]["pressure"], sides["collecting"]["pressure"], data["tolerance"], data["calm_below"]
+    )
+    if data["verdict"] != Verdict.BALANCED.value or by_pressure is Verdict.BALANCED:
+        return ""
+    side = "selling" if by_pressure is Verdict.SELLING else "collecting"
+    return (
+        f"\n{side.capitalize()} met the higher pressure, but 95% of its customers waited at most"
+        f" {sides[side]['wait_minutes']['p95']:.2f} min: no side is short of counters."
     )
 
 
 def _unnamed_rush_note(data: dict[str, Any]) -> str:
     """Name a side whose rush made its waits the longer ones though the verdict does not name it."""
-    sides = data["sides"]
-    side = unnamed_rush(
-        Verdict(data["verdict"]),
-        {name: sides[name]["busiest_window"]["pressure"] for name in SIDE_NAMES},
-        {name: sides[name]["wait_minutes"]["p95"] for name in SIDE_NAMES},
-    )
+    side = data["longer_waits_unnamed"]
     if side is None:
         return ""
+    sides = data["sides"]
     other = "collecting" if side == "selling" else "selling"
     busiest = sides[side]["busiest_window"]
     missed = sides[side].get("missed_showtime_start")
@@ -367,7 +373,7 @@ def _unnamed_rush_note(data: dict[str, Any]) -> str:
         f"\nYet {side}'s customers waited clearly longer (p95 {sides[side]['wait_minutes']['p95']:.2f} min against"
         f" {sides[other]['wait_minutes']['p95']:.2f}{late}); its busiest window, {busiest['clock']}, asked"
         f" {busiest['pressure']:.2f} times what its counters could serve. Pressure weighs every customer alike, so a"
-        " short rush, or fewer counters, can mean longer waits at the same pressure: the hour-by-hour table shows when."
+        " short rush, or fewer counters, can mean longer waits at the same pressure."
     )
 
 

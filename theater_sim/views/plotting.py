@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from theater_sim.analysis.day_data import shown_day_pressures
 from theater_sim.analysis.metrics import line_at
-from theater_sim.analysis.verdict import shown_pressures
 from theater_sim.engine.simulation import SideRecords
 from theater_sim.engine.theater import DayRecords
 from theater_sim.model.clock import clock_label, parse_clock_minutes
@@ -136,12 +136,7 @@ def plot_day(records: DayRecords, data: dict[str, Any], scenario: Scenario, path
     counters.set_ylim(0, most + 0.6)
     counters.yaxis.get_major_locator().set_params(integer=True)
     _clock_axis(counters, span, scenario)
-    selling, collecting = shown_pressures(
-        data["sides"]["selling"]["pressure"],
-        data["sides"]["collecting"]["pressure"],
-        data["tolerance"],
-        data["calm_below"],
-    )
+    selling, collecting = shown_day_pressures(data)
     figure.suptitle(
         f"{scenario.name}: {data['verdict']}\n"
         f"pressure met selling {selling}, collecting {collecting} (seed {scenario.seed}"
