@@ -30,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Generator
 from pathlib import Path
 
 import simpy
@@ -52,14 +53,14 @@ def bare_simpy_day(seed: int) -> int:
     rate_per_minute = RATE_PER_HOUR / 60
     close_at_minute = HOURS * 60
 
-    def customer(service_minutes: float):  # type: ignore[no-untyped-def]
+    def customer(service_minutes: float) -> Generator[simpy.Event, object, None]:
         arrived_at_minute = env.now
         with counters.request() as request:
             yield request
             waits.append(env.now - arrived_at_minute)
             yield env.timeout(service_minutes)
 
-    def source():  # type: ignore[no-untyped-def]
+    def source() -> Generator[simpy.Event, object, None]:
         while True:
             gap = rng.expovariate(rate_per_minute)
             if env.now + gap >= close_at_minute:

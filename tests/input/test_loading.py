@@ -26,6 +26,7 @@ def test_load_scenario_reads_a_valid_file(tmp_path: Path) -> None:
     path = _write(tmp_path, yaml.safe_dump(scenario_dict()))
     scenario, origin = load_scenario(str(path))
     assert scenario.name == "Test day"
+    assert scenario.selling.arrivals is not None
     assert scenario.selling.arrivals.total == 100
     assert origin == str(path)
 
@@ -42,7 +43,9 @@ def test_load_scenario_applies_documented_defaults(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("case_id", "text", "fragments", "files"), BAD_FILES, ids=[c[0] for c in BAD_FILES])
-def test_load_scenario_rejects_bad_file_naming_file_and_key(tmp_path: Path, case_id, text, fragments, files) -> None:
+def test_load_scenario_rejects_bad_file_naming_file_and_key(
+    tmp_path: Path, case_id: str, text: str, fragments: list[str], files: dict[str, str]
+) -> None:
     for name, content in files.items():
         _write(tmp_path, content, name)
     path = _write(tmp_path, text)

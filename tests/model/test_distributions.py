@@ -14,16 +14,18 @@ ADAPTER: TypeAdapter[ServiceDistribution] = TypeAdapter(ServiceDistribution)
 
 # (distribution, true mean, true variance)
 CASES = [
-    (Exponential(mean=0.5), 0.5, 0.25),
+    (Exponential(mean_minutes=0.5), 0.5, 0.25),
     (Fixed(value=0.75), 0.75, 0.0),
     (Uniform(low=0.2, high=1.0), 0.6, 0.8**2 / 12),
-    (LogNormal(mean=1.0, sd=0.5), 1.0, 0.25),
-    (Gamma(mean=2.0, sd=1.0), 2.0, 1.0),
+    (LogNormal(mean_minutes=1.0, sd=0.5), 1.0, 0.25),
+    (Gamma(mean_minutes=2.0, sd=1.0), 2.0, 1.0),
 ]
 
 
 @pytest.mark.parametrize(("dist", "mean", "variance"), CASES, ids=repr)
-def test_distribution_sample_mean_within_confidence_interval(dist, mean, variance) -> None:
+def test_distribution_sample_mean_within_confidence_interval(
+    dist: ServiceDistribution, mean: float, variance: float
+) -> None:
     """Sample mean of n draws lies within 4.5 standard errors (sd/sqrt(n)) of the true mean.
 
     Theory: central limit theorem; 4.5 sigma makes a false failure ~1e-5 for a
@@ -44,14 +46,14 @@ def test_distribution_sample_mean_within_confidence_interval(dist, mean, varianc
 @pytest.mark.parametrize(
     ("dist", "text"),
     [
-        (Exponential(mean=0.5), "Exponential(mean=0.5)"),
+        (Exponential(mean_minutes=0.5), "Exponential(mean=0.5)"),
         (Fixed(value=2.0), "Fixed(value=2.0)"),
         (Uniform(low=1.0, high=3.0), "Uniform(low=1.0, high=3.0)"),
-        (LogNormal(mean=1.0, sd=0.5), "LogNormal(mean=1.0, sd=0.5)"),
-        (Gamma(mean=1.0, sd=0.5), "Gamma(mean=1.0, sd=0.5)"),
+        (LogNormal(mean_minutes=1.0, sd=0.5), "LogNormal(mean=1.0, sd=0.5)"),
+        (Gamma(mean_minutes=1.0, sd=0.5), "Gamma(mean=1.0, sd=0.5)"),
     ],
 )
-def test_distribution_repr_names_parameters(dist, text) -> None:
+def test_distribution_repr_names_parameters(dist: ServiceDistribution, text: str) -> None:
     assert repr(dist) == text
 
 
@@ -83,13 +85,13 @@ def test_distribution_parsed_by_tag() -> None:
         {"mean": 1},
     ],
 )
-def test_distribution_rejects_bad_parameters(data) -> None:
+def test_distribution_rejects_bad_parameters(data: dict[str, object]) -> None:
     with pytest.raises(ValidationError):
         ADAPTER.validate_python(data)
 
 
 def test_distribution_sampling_is_reproducible() -> None:
-    dist = LogNormal(mean=1.0, sd=2.0)
+    dist = LogNormal(mean_minutes=1.0, sd=2.0)
     first = dist.sample(np.random.default_rng(3), 10)
     second = dist.sample(np.random.default_rng(3), 10)
     np.testing.assert_array_equal(first, second)
@@ -97,6 +99,6 @@ def test_distribution_sampling_is_reproducible() -> None:
 
 def test_draws_are_capped_at_a_day() -> None:
     """A heavy-tailed lognormal (sd 100 x mean) never draws a service above 1,440 minutes."""
-    draws = LogNormal(mean=10.0, sd=1000.0).sample(np.random.default_rng(0), 100_000)
+    draws = LogNormal(mean_minutes=10.0, sd=1000.0).sample(np.random.default_rng(0), 100_000)
     assert draws.max() <= 1440.0
     assert (draws == 1440.0).any()

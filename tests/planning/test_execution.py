@@ -46,7 +46,7 @@ def test_store_refuses_another_scenario(tmp_path: Path) -> None:
 def test_store_refuses_another_version(tmp_path: Path) -> None:
     scenario, _ = load_scenario("balanced-day")
     store = ResultStore(tmp_path / "r.sqlite", scenario_fingerprint(scenario, "0.0.1"))
-    store.save("x", {})
+    store.save("x", {})  # type: ignore[typeddict-item]  # any payload will do
     with pytest.raises(ScenarioError, match="seed or theater-sim version"):
         _store(tmp_path / "r.sqlite")
 
@@ -118,7 +118,7 @@ def test_dask_cluster_gives_the_same_results() -> None:
 
     scenario, _ = load_scenario("opening-weekend")
     tasks = [Task(s, c, r) for s in (1, 2) for c in (1, 2) for r in range(2)]
-    with LocalCluster(
+    with LocalCluster(  # type: ignore[no-untyped-call]
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, host="127.0.0.1"
     ) as cluster:
         remote = Runner(scheduler=cluster.scheduler_address).run(scenario, tasks)

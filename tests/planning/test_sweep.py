@@ -60,7 +60,7 @@ def test_unlinked_shortcut_equals_running_every_cell() -> None:
     scenario, _ = load_scenario("tarantino-announced")
     cells = run_sweep(scenario, (1, 3, 5), (1, 2), 1, Runner())
     for cell in cells:
-        day = run_day(scenario.overridden(sellers=cell.sellers, collectors=cell.collectors))  # type: ignore[arg-type]
+        day = run_day(scenario.overridden(sellers=cell.sellers, collectors=cell.collectors))
         assert cell.sides["selling"]["p95_wait"]["mean"] == day.selling.wait_minutes.p95
         assert cell.sides["collecting"]["mean_wait"]["mean"] == day.collecting.wait_minutes.mean
         assert cell.verdict == day.verdict.value

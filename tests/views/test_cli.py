@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -29,10 +30,11 @@ CONTRACT_SIDE_KEYS = {
 VERDICTS = {"Balanced", "Greater demand for selling tickets", "Greater demand for collecting tickets"}
 
 
-def _json(runner: CliRunner, *args: str) -> dict:
+def _json(runner: CliRunner, *args: str) -> dict[str, Any]:
     result = runner.invoke(app, ["run", *args, "--json"])
     assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
+    data: dict[str, Any] = json.loads(result.stdout)
+    return data
 
 
 def test_run_prints_table_and_one_verdict_line(runner: CliRunner) -> None:

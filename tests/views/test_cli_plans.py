@@ -397,7 +397,12 @@ def test_replicated_run_with_plot_and_csv_simulates_each_day_once(
         return original(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(measured_days, "simulate_day", counted)
-    monkeypatch.setattr(tasks, "run_day", lambda scenario: (calls.append(1), tasks_run_day(scenario))[1])
+
+    def counted_run_day(scenario: object) -> object:
+        calls.append(1)
+        return tasks_run_day(scenario)
+
+    monkeypatch.setattr(tasks, "run_day", counted_run_day)
     store = tmp_path / "r.sqlite"
     args = ["run", "balanced-day", "--replications", "3", "--workers", "1", "--store", str(store), "--json"]
     first = runner.invoke(app, [*args, "--csv", str(tmp_path / "c.csv")])

@@ -10,14 +10,24 @@ searches and confidence intervals talk about.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import asdict
-from typing import Any
+from typing import Any, cast
 
+from theater_sim.analysis.contract import (
+    DayData,
+    PressureHours,
+    ShowingData,
+    SideData,
+    TicketData,
+    WindowData,
+    side_data,
+)
 from theater_sim.analysis.measured_day import DayResult
 from theater_sim.analysis.metrics import SideMetrics
 from theater_sim.analysis.verdict import Verdict, pressure_spans, shown_pressures, unnamed_rush
 from theater_sim.model.clock import clock_label
-from theater_sim.model.scenario import SIDE_NAMES, Scenario
+from theater_sim.model.scenario import SIDE_NAMES, Scenario, SideName
 
 __all__ = [
     "SIDE_METRICS",
@@ -58,7 +68,7 @@ def metric_bounds(metric: str) -> tuple[float, float]:
     return (0.0, 1.0) if metric in {"abandon_rate", "utilisation"} else (0.0, math.inf)
 
 
-def metric_value(side: dict[str, Any], path: str) -> float:
+def metric_value(side: SideData, path: str) -> float:
     """The number at a dotted ``path`` in a side's data."""
     node: Any = side
     for key in path.split("."):
@@ -66,11 +76,11 @@ def metric_value(side: dict[str, Any], path: str) -> float:
     return float(node)
 
 
-def day_data(result: DayResult) -> dict[str, Any]:
+def day_data(result: DayResult) -> DayData:
     """The ``run --json`` object: contract keys first, extra keys beside them."""
     scenario = result.scenario
     verdicts = [verdict.value for verdict in result.hourly_verdicts]
-    data: dict[str, Any] = {
+    data: DayData = {
         "scenario": scenario.name,
         "seed": scenario.seed,
         "hours": scenario.hours,
@@ -80,20 +90,24 @@ def day_data(result: DayResult) -> dict[str, Any]:
         "calm_wait_minutes": scenario.verdict.calm_wait_minutes,
         "window_minutes": scenario.verdict.window_minutes,
         "opens": scenario.opens,
-        "sides": {name: _side_data(result.side(name), scenario, name) for name in SIDE_NAMES},
+        "sides": {
+            "selling": _side_data(result.selling, scenario, "selling"),
+            "collecting": _side_data(result.collecting, scenario, "collecting"),
+        },
         "hourly_verdicts": [
             {"hour": hour, "clock": clock_label(hour * 60.0, scenario.opens), "verdict": verdict}
             for hour, verdict in enumerate(verdicts)
         ],
         "pressure_hours": pressure_hours(verdicts, scenario.opens),
-        "showings": [asdict(showing) for showing in result.showings],
-        "tickets": None if result.tickets is None else asdict(result.tickets),
+        "showings": [cast(ShowingData, asdict(showing)) for showing in result.showings],
+        "tickets": None if result.tickets is None else cast(TicketData, asdict(result.tickets)),
+        "longer_waits_unnamed": None,
     }
     data["longer_waits_unnamed"] = longer_waits_unnamed(data)
     return data
 
 
-def shown_day_pressures(data: dict[str, Any]) -> tuple[str, str]:
+def shown_day_pressures(data: DayData) -> tuple[str, str]:
     """A day's two pressures, printed with enough decimals to read as its verdict
     (``verdict.shown_pressures`` with the day's own rule and waits)."""
     sides = data["sides"]
@@ -107,42 +121,43 @@ def shown_day_pressures(data: dict[str, Any]) -> tuple[str, str]:
     )
 
 
-def longer_waits_unnamed(data: dict[str, Any]) -> str | None:
+def longer_waits_unnamed(data: DayData) -> str | None:
     """The side the day's verdict does not name although a rush made its waits
     clearly the longer ones (``verdict.unnamed_rush``), or None."""
     sides = data["sides"]
     return unnamed_rush(
         Verdict(data["verdict"]),
-        {name: sides[name]["busiest_window"]["pressure"] for name in SIDE_NAMES},
-        {name: sides[name]["wait_minutes"]["p95"] for name in SIDE_NAMES},
+        {name: side_data(sides, name)["busiest_window"]["pressure"] for name in SIDE_NAMES},
+        {name: side_data(sides, name)["wait_minutes"]["p95"] for name in SIDE_NAMES},
     )
 
 
-def _side_data(metrics: SideMetrics, scenario: Scenario, side_name: str) -> dict[str, Any]:
+def _side_data(metrics: SideMetrics, scenario: Scenario, side_name: SideName) -> SideData:
     data = asdict(metrics)
-    side = scenario.side(side_name)  # type: ignore[arg-type]
+    side = scenario.side(side_name)
     data["abandon_rate"] = metrics.abandon_rate
     data["service_minutes_distribution"] = repr(side.service_minutes)
     data["capacity_changes"] = [
         {**change, "clock": clock_label(change["at_minute"], scenario.opens)} for change in data["capacity_changes"]
     ]
     data["busiest_window"] = window_data(data["busiest_window"], scenario.opens)
-    return data
+    return cast(SideData, data)
 
 
-def window_data(window: dict[str, Any], opens: str) -> dict[str, Any]:
+def window_data(window: Mapping[str, Any], opens: str) -> WindowData:
     """A window's data with its clock span (``"11:00-11:15"``) beside its minutes."""
     clocks = f"{clock_label(window['from_minute'], opens)}-{clock_label(window['to_minute'], opens)}"
-    return {**window, "clock": clocks}
+    return cast(WindowData, {**window, "clock": clocks})
 
 
-def pressure_hours(verdicts: list[str], opens: str) -> dict[str, list[str]]:
+def pressure_hours(verdicts: list[str], opens: str) -> PressureHours:
     """Clock spans (``"11:00-13:00"``) when each side was the pressure point."""
     parsed = [Verdict(verdict) for verdict in verdicts]
-    return {
-        name: [
+
+    def spans(side: Verdict) -> list[str]:
+        return [
             f"{clock_label(first * 60.0, opens)}-{clock_label(end * 60.0, opens)}"
             for first, end in pressure_spans(parsed, side)
         ]
-        for name, side in (("selling", Verdict.SELLING), ("collecting", Verdict.COLLECTING))
-    }
+
+    return {"selling": spans(Verdict.SELLING), "collecting": spans(Verdict.COLLECTING)}

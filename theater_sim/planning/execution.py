@@ -19,6 +19,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import dataclass
 from typing import Any
 
+from theater_sim.analysis.contract import DayData
 from theater_sim.model.errors import RunError, ScenarioError
 from theater_sim.model.scenario import Scenario
 from theater_sim.planning.replication import combine_days, replication_seed
@@ -61,8 +62,8 @@ class Runner:
     connect_seconds: float | None = None
 
     def run(
-        self, scenario: Scenario, tasks: Iterable[Task], known: Mapping[Task, dict[str, Any]] | None = None
-    ) -> dict[Task, dict[str, Any]]:
+        self, scenario: Scenario, tasks: Iterable[Task], known: Mapping[Task, DayData] | None = None
+    ) -> dict[Task, DayData]:
         """Every task's result; each task runs at most once (and not at all if stored).
 
         ``known``: results the caller already has (computed in this process);
@@ -89,7 +90,7 @@ class Runner:
         if self.progress is not None:
             self.progress(done, total)
 
-    def _execute(self, scenario: Scenario, tasks: list[Task]) -> Iterator[tuple[Task, dict[str, Any]]]:
+    def _execute(self, scenario: Scenario, tasks: list[Task]) -> Iterator[tuple[Task, DayData]]:
         if not tasks:
             return iter(())
         if self.scheduler is not None:
@@ -125,17 +126,17 @@ def _die_with_parent() -> None:
         os._exit(1)
 
 
-def _run_in_worker(task: Task) -> dict[str, Any]:
+def _run_in_worker(task: Task) -> DayData:
     assert _worker_scenario is not None
     return run_task(_worker_scenario, task)
 
 
-def _on_processes(workers: int, scenario: Scenario, tasks: list[Task]) -> Iterator[tuple[Task, dict[str, Any]]]:
+def _on_processes(workers: int, scenario: Scenario, tasks: list[Task]) -> Iterator[tuple[Task, DayData]]:
     # At most two tasks in flight per worker, so an interrupted run has not
     # queued (and lost) the whole grid, and results stream out as they finish.
     with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(scenario,)) as pool:
         queue = iter(tasks)
-        running: dict[Future[dict[str, Any]], Task] = {}
+        running: dict[Future[DayData], Task] = {}
         for task in queue:
             running[pool.submit(_run_in_worker, task)] = task
             if len(running) >= 2 * workers:
@@ -198,7 +199,7 @@ def _connect(address: str, connect_seconds: float) -> Any:
 
 def _on_dask(
     address: str, scenario: Scenario, tasks: list[Task], connect_seconds: float
-) -> Iterator[tuple[Task, dict[str, Any]]]:
+) -> Iterator[tuple[Task, DayData]]:
     require_dask()
     check_scheduler_address(address)
     from distributed import as_completed
@@ -220,8 +221,8 @@ def replicated_day(
     replications: int,
     sellers: Staffing = None,
     collectors: Staffing = None,
-    known: Mapping[Task, dict[str, Any]] | None = None,
-) -> dict[str, Any]:
+    known: Mapping[Task, DayData] | None = None,
+) -> DayData:
     """The day's data over ``replications`` days at a staffing: the day itself
     for one, else the means with their intervals (``combine_days``).
     ``known``: days already simulated (see ``Runner.run``)."""

@@ -21,8 +21,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TypedDict
 
+from theater_sim.analysis.contract import Interval, SideData, side_data
 from theater_sim.analysis.erlang import least_counters_for_wait
 from theater_sim.model.distributions import Exponential
 from theater_sim.model.errors import ScenarioError
@@ -31,7 +32,7 @@ from theater_sim.planning.execution import Runner
 from theater_sim.planning.replication import confidence_interval, upper_bound
 from theater_sim.planning.tasks import Staffing, Task
 
-__all__ = ["SideAnswer", "Targets", "erlang_c_answer", "search_staffing"]
+__all__ = ["PeriodAnswer", "SideAnswer", "Summary", "Targets", "erlang_c_answer", "search_staffing"]
 
 
 @dataclass(frozen=True)
@@ -58,17 +59,31 @@ class Targets:
         return text
 
 
+class Summary(TypedDict):
+    """The targets' metrics over the replications at one staffing."""
+
+    p95_wait: Interval
+    abandon_rate: Interval
+
+
+# "from" is a Python keyword, so this TypedDict is declared the functional way.
+PeriodAnswer = TypedDict(
+    "PeriodAnswer",
+    {"from": str, "counters": int, "p95_wait": Interval, "abandon_rate": Interval, "one_fewer": Summary | None},
+)
+
+
 @dataclass(frozen=True)
 class SideAnswer:
     """A side's least staffing, the metrics there and with one counter fewer."""
 
     side: str
     staffing: int | tuple[int, ...]
-    at_answer: dict[str, dict[str, float]]
-    one_fewer: dict[str, dict[str, float]] | None
+    at_answer: Summary
+    one_fewer: Summary | None
     erlang_c: int | None
     evaluations: int
-    periods: list[dict[str, Any]] = field(default_factory=list)
+    periods: list[PeriodAnswer] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
 
@@ -78,13 +93,13 @@ class _Evaluator:
     def __init__(self, scenario: Scenario, side: SideName, other: Staffing, replications: int, runner: Runner) -> None:
         self.scenario, self.side, self.other = scenario, side, other
         self.replications, self.runner = replications, runner
-        self.cache: dict[Staffing, list[dict[str, Any]]] = {}
+        self.cache: dict[Staffing, list[SideData]] = {}
 
-    def __call__(self, staffing: Staffing) -> list[dict[str, Any]]:
+    def __call__(self, staffing: Staffing) -> list[SideData]:
         if staffing not in self.cache:
             tasks = [self._task(staffing, r) for r in range(self.replications)]
             results = self.runner.run(self.scenario, tasks)
-            self.cache[staffing] = [results[task]["sides"][self.side] for task in tasks]
+            self.cache[staffing] = [side_data(results[task]["sides"], self.side) for task in tasks]
         return self.cache[staffing]
 
     def _task(self, staffing: Staffing, replication: int) -> Task:
@@ -93,20 +108,15 @@ class _Evaluator:
         return Task(self.other, staffing, replication)
 
 
-Summary = dict[str, dict[str, Any]]
-
-
-def _interval(
-    days: list[dict[str, Any]], get: Callable[[dict[str, Any]], float], confidence: float | None
-) -> dict[str, Any]:
+def _interval(days: list[SideData], get: Callable[[SideData], float], confidence: float | None) -> Interval:
     values = [get(day) for day in days]
-    interval: dict[str, Any] = confidence_interval(values)
+    interval = confidence_interval(values)
     if confidence is not None:
         interval["upper"] = upper_bound(values, confidence)
     return interval
 
 
-def _summary(days: list[dict[str, Any]], confidence: float | None, period: int | None = None) -> Summary:
+def _summary(days: list[SideData], confidence: float | None, period: int | None = None) -> Summary:
     if period is None:
         return {
             "p95_wait": _interval(days, lambda d: d["wait_minutes"]["p95"], confidence),
@@ -119,10 +129,12 @@ def _summary(days: list[dict[str, Any]], confidence: float | None, period: int |
 
 
 def _meets(summary: Summary, targets: Targets) -> bool:
-    judged = "mean" if targets.confidence is None else "upper"
-    if targets.max_p95_wait is not None and summary["p95_wait"][judged] > targets.max_p95_wait:
+    def judged(interval: Interval) -> float:
+        return interval["mean"] if targets.confidence is None else interval["upper"]
+
+    if targets.max_p95_wait is not None and judged(summary["p95_wait"]) > targets.max_p95_wait:
         return False
-    return targets.max_abandon_rate is None or summary["abandon_rate"][judged] <= targets.max_abandon_rate
+    return targets.max_abandon_rate is None or judged(summary["abandon_rate"]) <= targets.max_abandon_rate
 
 
 def _least(meets_at: Callable[[int], bool], limit: int = MAX_COUNTERS_PER_SIDE) -> int | None:
@@ -207,15 +219,18 @@ def _search_schedule(side: str, periods: int, flat: int, evaluate: _Evaluator, t
         for k in failing:
             counts[k] += 1
     days = evaluate(tuple(counts))
-    rows = [
-        {
-            "from": day_row["clock"],
-            "counters": counts[k],
-            **_summary(days, confidence, k),
-            "one_fewer": _one_fewer_in_period(counts, k, evaluate, confidence),
-        }
-        for k, day_row in enumerate(days[0]["periods"])
-    ]
+    rows: list[PeriodAnswer] = []
+    for k, day_row in enumerate(days[0]["periods"]):
+        summary = _summary(days, confidence, k)
+        rows.append(
+            {
+                "from": day_row["clock"],
+                "counters": counts[k],
+                "p95_wait": summary["p95_wait"],
+                "abandon_rate": summary["abandon_rate"],
+                "one_fewer": _one_fewer_in_period(counts, k, evaluate, confidence),
+            }
+        )
     return SideAnswer(
         side=side,
         staffing=tuple(counts),

@@ -12,8 +12,8 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
+from theater_sim.analysis.contract import DayData
 from theater_sim.analysis.day_data import day_data
 from theater_sim.analysis.measured_day import summarise_day
 from theater_sim.engine.theater import DayRecords, simulate_day
@@ -37,8 +37,8 @@ class MeasuredDays:
         scenario: The day as run: the scenario with the staffing applied.
     """
 
-    data: dict[str, Any]
-    first: dict[str, Any] | None
+    data: DayData
+    first: DayData | None
     records: DayRecords | None
     scenario: Scenario
 
@@ -71,7 +71,7 @@ def measure_days(
     if runner is None:
         runner = Runner()
     kept: DayRecords | None = None
-    known: dict[Task, dict[str, Any]] = {}
+    known: dict[Task, DayData] = {}
     if keep_records:
         kept = simulate_day(staffed)
         # Normalised the way a task's result is (through JSON), so the day is

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from theater_sim.analysis.contract import DayData, Interval, SideData, WindowData, side_data
 from theater_sim.analysis.day_data import (
     SIDE_METRICS,
     longer_waits_unnamed,
@@ -51,7 +52,7 @@ def t_quantile(probability: float, degrees_of_freedom: int) -> float:
     return float(stdtrit(degrees_of_freedom, probability))
 
 
-def confidence_interval(values: list[float], lowest: float = 0.0, highest: float = math.inf) -> dict[str, Any]:
+def confidence_interval(values: list[float], lowest: float = 0.0, highest: float = math.inf) -> Interval:
     """Mean and 95% Student-t interval of independent observations.
 
     The interval's ends are kept within what the metric can be (``lowest``,
@@ -82,7 +83,7 @@ def upper_bound(values: list[float], confidence: float) -> float:
     return mean + t_quantile(confidence, len(values) - 1) * sd / math.sqrt(len(values))
 
 
-def combine_days(days: list[dict[str, Any]], seeds: list[int]) -> dict[str, Any]:
+def combine_days(days: list[DayData], seeds: list[int]) -> DayData:
     """The mean day of several replications, with intervals and verdict agreement.
 
     Numbers become means over the days (lists are aligned by position and
@@ -90,12 +91,14 @@ def combine_days(days: list[dict[str, Any]], seeds: list[int]) -> dict[str, Any]
     first day's, since times of autoscaling moves cannot be averaged.
     """
     first = days[0]
-    combined: dict[str, Any] = _mean_tree([_padded(day, days) for day in days])
+    # Averaged key by key, so the mean day has the contract's shape (the
+    # walk itself cannot be typed: it is the same for every key).
+    combined: DayData = _mean_tree([_padded(day, days) for day in days])
     combined["seed"] = first["seed"]
     for name in SIDE_NAMES:
-        combined["sides"][name]["capacity_changes"] = first["sides"][name]["capacity_changes"]
-    for name in SIDE_NAMES:
-        combined["sides"][name]["busiest_window"] = _busiest(combined["sides"][name], first)
+        side = side_data(combined["sides"], name)
+        side["capacity_changes"] = side_data(first["sides"], name)["capacity_changes"]
+        side["busiest_window"] = _busiest(side, first)
     tolerance, calm_below = first["tolerance"], first["calm_below"]
     sides = combined["sides"]
     verdict = decide(
@@ -110,7 +113,8 @@ def combine_days(days: list[dict[str, Any]], seeds: list[int]) -> dict[str, Any]
     combined["longer_waits_unnamed"] = longer_waits_unnamed(combined)
     hourly = _hourly_verdicts(combined, tolerance, calm_below)
     combined["hourly_verdicts"] = [
-        {**row, "verdict": v} for row, v in zip(combined["hourly_verdicts"], hourly, strict=False)
+        {"hour": row["hour"], "clock": row["clock"], "verdict": v}
+        for row, v in zip(combined["hourly_verdicts"], hourly, strict=False)
     ]
     combined["pressure_hours"] = pressure_hours(hourly, first["opens"])
     combined["replications"] = len(days)
@@ -118,7 +122,9 @@ def combine_days(days: list[dict[str, Any]], seeds: list[int]) -> dict[str, Any]
     combined["verdict_agreement"] = sum(day["verdict"] == verdict.value for day in days)
     combined["intervals"] = {
         name: {
-            short: confidence_interval([metric_value(day["sides"][name], path) for day in days], *metric_bounds(short))
+            short: confidence_interval(
+                [metric_value(side_data(day["sides"], name), path) for day in days], *metric_bounds(short)
+            )
             for short, path in SIDE_METRICS.items()
         }
         for name in SIDE_NAMES
@@ -126,23 +132,23 @@ def combine_days(days: list[dict[str, Any]], seeds: list[int]) -> dict[str, Any]
     return combined
 
 
-def _busiest(side: dict[str, Any], first: dict[str, Any]) -> dict[str, Any]:
+def _busiest(side: SideData, first: DayData) -> WindowData:
     """The busiest window of the mean day: the highest mean window pressure."""
     pressures, arrived = side["window_pressure"], side["window_arrived"]
     edges = window_edges(first["hours"] * 60.0, first["window_minutes"])
     return window_data(asdict(busiest_window(pressures, arrived, edges)), first["opens"])
 
 
-def _padded(day: dict[str, Any], days: list[dict[str, Any]]) -> dict[str, Any]:
+def _padded(day: DayData, days: list[DayData]) -> dict[str, Any]:
     """The day with its hourly rows extended to the longest day's, by quiet hours.
 
     A day that ended earlier had, in those later hours, nobody arriving, nobody
     waiting and no counter on duty: zeros, not missing values.
     """
-    padded = {**day, "sides": dict(day["sides"])}
+    padded: dict[str, Any] = {**day, "sides": dict(day["sides"])}
     for name in SIDE_NAMES:
-        longest = max((d["sides"][name]["hourly"] for d in days), key=len)
-        rows = day["sides"][name]["hourly"]
+        longest = max((side_data(d["sides"], name)["hourly"] for d in days), key=len)
+        rows = side_data(day["sides"], name)["hourly"]
         quiet = [
             {
                 key: (0 if isinstance(value, int | float) and not isinstance(value, bool) and key != "hour" else value)
@@ -151,16 +157,15 @@ def _padded(day: dict[str, Any], days: list[dict[str, Any]]) -> dict[str, Any]:
             | {"until_end": False}
             for row in longest[len(rows) :]
         ]
-        padded["sides"][name] = {**day["sides"][name], "hourly": rows + quiet}
+        padded["sides"][name] = {**side_data(day["sides"], name), "hourly": [*rows, *quiet]}
     return padded
 
 
-def _hourly_verdicts(combined: dict[str, Any], tolerance: float, calm_below: float) -> list[str]:
-    rows = {name: combined["sides"][name]["hourly"] for name in SIDE_NAMES}
+def _hourly_verdicts(combined: DayData, tolerance: float, calm_below: float) -> list[str]:
+    selling, collecting = combined["sides"]["selling"]["hourly"], combined["sides"]["collecting"]["hourly"]
     count = len(combined["hourly_verdicts"])
     return [
-        decide(rows["selling"][h]["pressure"], rows["collecting"][h]["pressure"], tolerance, calm_below).value
-        for h in range(count)
+        decide(selling[h]["pressure"], collecting[h]["pressure"], tolerance, calm_below).value for h in range(count)
     ]
 
 

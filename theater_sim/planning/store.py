@@ -12,8 +12,8 @@ from __future__ import annotations
 import json
 import sqlite3
 from pathlib import Path
-from typing import Any
 
+from theater_sim.analysis.contract import DayData
 from theater_sim.model.errors import ScenarioError
 
 __all__ = ["ResultStore"]
@@ -59,12 +59,12 @@ class ResultStore:
                 f" ({others[0]}, not {fingerprint}); use a new store file"
             )
 
-    def finished(self) -> dict[str, dict[str, Any]]:
+    def finished(self) -> dict[str, DayData]:
         """Task key -> result of every task already done."""
         rows = self._db.execute("SELECT task, payload FROM results WHERE scenario_hash = ?", (self.fingerprint,))
         return {task: json.loads(payload) for task, payload in rows}
 
-    def save(self, task_key: str, result: dict[str, Any]) -> None:
+    def save(self, task_key: str, result: DayData) -> None:
         """Record one finished task, committed at once."""
         self._db.execute(
             "INSERT OR REPLACE INTO results (scenario_hash, task, payload) VALUES (?, ?, ?)",

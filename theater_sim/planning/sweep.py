@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
 
+from theater_sim.analysis.contract import DayData, Interval, SideData, SidesData, side_data
 from theater_sim.analysis.day_data import SIDE_METRICS, metric_bounds, metric_value
 from theater_sim.analysis.verdict import decide
 from theater_sim.model.errors import ScenarioError
@@ -62,14 +62,14 @@ def parse_counts(text: str, option: str) -> tuple[int, ...]:
 class SweepCell:
     """One grid point: its verdict (of the mean pressures) and each side's metrics.
 
-    ``sides[side][metric]`` holds ``mean``, ``low``, ``high`` and ``half_width``.
+    ``sides[side][metric]``: the metric's mean and interval over the replications.
     """
 
     sellers: Staffing
     collectors: Staffing
     verdict: str
     verdict_agreement: int
-    sides: dict[str, dict[str, dict[str, Any]]]
+    sides: dict[str, dict[str, Interval]]
 
 
 def sweep_tasks(
@@ -108,7 +108,7 @@ def run_sweep(
     cells = []
     for s in sellers:
         for c in collectors:
-            days = [
+            days: list[SidesData] = [
                 {"selling": by_side[("selling", s, c, r)], "collecting": by_side[("collecting", s, c, r)]}
                 for r in range(replications)
             ]
@@ -116,14 +116,14 @@ def run_sweep(
     return cells
 
 
-class _SideLookup(dict[tuple[str, Staffing, Staffing, int], dict[str, Any]]):
+class _SideLookup(dict[tuple[str, Staffing, Staffing, int], SideData]):
     """Side data by (side, sellers, collectors, replication); unlinked sides ignore the other count."""
 
     def __init__(self, linked: bool) -> None:
         super().__init__()
         self.linked = linked
 
-    def __missing__(self, key: tuple[str, Staffing, Staffing, int]) -> dict[str, Any]:
+    def __missing__(self, key: tuple[str, Staffing, Staffing, int]) -> SideData:
         side, s, c, r = key
         if self.linked:
             raise KeyError(key)
@@ -131,25 +131,27 @@ class _SideLookup(dict[tuple[str, Staffing, Staffing, int], dict[str, Any]]):
         return self[(side, own, None, r)] if side == "selling" else self[(side, None, own, r)]
 
 
-def _side_results(results: dict[Task, dict[str, Any]], linked: bool) -> _SideLookup:
+def _side_results(results: dict[Task, DayData], linked: bool) -> _SideLookup:
     lookup = _SideLookup(linked)
     for task, data in results.items():
         for side in SIDE_NAMES:
-            lookup[(side, task.sellers, task.collectors, task.replication)] = data["sides"][side]
+            lookup[(side, task.sellers, task.collectors, task.replication)] = side_data(data["sides"], side)
             if not linked:
                 key = (
                     (side, task.sellers, None, task.replication)
                     if side == "selling"
                     else (side, None, task.collectors, task.replication)
                 )
-                lookup[key] = data["sides"][side]
+                lookup[key] = side_data(data["sides"], side)
     return lookup
 
 
-def _cell(s: Staffing, c: Staffing, days: list[dict[str, Any]], rule: VerdictSettings) -> SweepCell:
-    sides: dict[str, dict[str, dict[str, Any]]] = {
+def _cell(s: Staffing, c: Staffing, days: list[SidesData], rule: VerdictSettings) -> SweepCell:
+    sides: dict[str, dict[str, Interval]] = {
         side: {
-            metric: confidence_interval([metric_value(day[side], path) for day in days], *metric_bounds(metric))
+            metric: confidence_interval(
+                [metric_value(side_data(day, side), path) for day in days], *metric_bounds(metric)
+            )
             for metric, path in SIDE_METRICS.items()
         }
         for side in SIDE_NAMES

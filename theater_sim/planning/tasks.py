@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from theater_sim.analysis.contract import DayData
 from theater_sim.analysis.day_data import day_data
 from theater_sim.analysis.measured_day import run_day
 from theater_sim.model.scenario import SIDE_NAMES, Scenario
@@ -49,9 +50,9 @@ def _plain(staffing: Staffing) -> Any:
     return list(staffing) if isinstance(staffing, tuple) else staffing
 
 
-def run_task(scenario: Scenario, task: Task) -> dict[str, Any]:
+def run_task(scenario: Scenario, task: Task) -> DayData:
     """Simulate the task's day; its data, normalised through JSON (lists, not tuples)."""
-    data: dict[str, Any] = json.loads(json.dumps(day_data(run_day(task.scenario_for(scenario)))))
+    data: DayData = json.loads(json.dumps(day_data(run_day(task.scenario_for(scenario)))))
     return data
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import math
 import unicodedata
+from collections.abc import Mapping
 from typing import Any
 
 from rich import box
@@ -21,6 +22,7 @@ from rich.console import Console, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from theater_sim.analysis.contract import DayData, HourRow, Interval, side_data
 from theater_sim.analysis.day_data import SIDE_METRICS, shown_day_pressures
 from theater_sim.analysis.verdict import Verdict, decide
 from theater_sim.model.clock import clock_label
@@ -62,9 +64,9 @@ def sparkline(values: list[float], width: int = 24, top: float | None = None, gr
     return "".join(_BLOCKS[0] if v <= 0 else _BLOCKS[max(1, math.ceil(v / top * 7))] for v in values)
 
 
-def _sparklines(data: dict[str, Any]) -> list[str]:
+def _sparklines(data: DayData) -> list[str]:
     """Both sides on one scale and one grouping of hours, left-aligned, so they compare."""
-    rows = {name: [r["max_queue"] for r in data["sides"][name]["hourly"]] for name in SIDE_NAMES}
+    rows = {name: [r["max_queue"] for r in side_data(data["sides"], name)["hourly"]] for name in SIDE_NAMES}
     longest = max(len(values) for values in rows.values())
     group = max(1, math.ceil(longest / 24))
     top = max(max(values, default=0) for values in rows.values())
@@ -72,7 +74,7 @@ def _sparklines(data: dict[str, Any]) -> list[str]:
     return [line + (f" ({group} h each)" if group > 1 else "") for line in lines]
 
 
-def to_json(data: dict[str, Any]) -> str:
+def to_json(data: Mapping[str, object]) -> str:
     """A day's data as one line of JSON (deterministic for a given day)."""
     return json.dumps(data, allow_nan=False)
 
@@ -80,14 +82,14 @@ def to_json(data: dict[str, Any]) -> str:
 class _Cells:
     """Formats a side's numbers, with their confidence interval when replicated."""
 
-    def __init__(self, data: dict[str, Any]) -> None:
+    def __init__(self, data: DayData) -> None:
         self.data = data
-        self.intervals: dict[str, Any] = data.get("intervals", {})
+        self.intervals: dict[str, dict[str, Interval]] = data.get("intervals", {})
 
     def __call__(self, side: str, path: str, spec: str) -> str:
-        if path.startswith("wait_minutes.") and not self.data["sides"][side]["served"]:
+        if path.startswith("wait_minutes.") and not side_data(self.data["sides"], side)["served"]:
             return "-"  # nobody was served: there is no wait to report
-        node: Any = self.data["sides"][side]
+        node: Any = side_data(self.data["sides"], side)
         for key in path.split("."):
             node = node[key]
         text = _format(node, spec)
@@ -109,7 +111,7 @@ class _Cells:
         return cells
 
     def busiest(self, side: str) -> str:
-        window = self.data["sides"][side]["busiest_window"]
+        window = side_data(self.data["sides"], side)["busiest_window"]
         if not window["arrived"]:
             return "-"
         return f"{window['clock']}: {window['pressure']:.2f}"
@@ -121,7 +123,7 @@ def _format(value: float, spec: str) -> str:
     return format(value, spec)
 
 
-def render_day(data: dict[str, Any], scenario: Scenario, console: Console, source: str) -> None:
+def render_day(data: DayData, scenario: Scenario, console: Console, source: str) -> None:
     """Print the summary, the hourly table, changes, showings and the verdict."""
     closes = clock_label(scenario.open_minutes, scenario.opens)
     replicated = data.get("replications", 1) > 1
@@ -147,7 +149,7 @@ def render_day(data: dict[str, Any], scenario: Scenario, console: Console, sourc
     console.print(Text(data["verdict"], style=VERDICT_STYLES[data["verdict"]]))
 
 
-def _sections(data: dict[str, Any], scenario: Scenario) -> list[RenderableType]:
+def _sections(data: DayData, scenario: Scenario) -> list[RenderableType]:
     sections: list[RenderableType] = [_summary_table(data, scenario), _hourly_table(data, scenario)]
     if any(len(data["sides"][name]["capacity_changes"]) > 1 for name in SIDE_NAMES):
         sections.append(_changes_table(data, scenario))
@@ -169,7 +171,7 @@ def _sections(data: dict[str, Any], scenario: Scenario) -> list[RenderableType]:
     return sections
 
 
-def _summary_table(data: dict[str, Any], scenario: Scenario) -> Table:
+def _summary_table(data: DayData, scenario: Scenario) -> Table:
     table = Table(title="Day summary", title_justify="left")
     table.add_column("metric")
     for name in SIDE_NAMES:
@@ -179,7 +181,7 @@ def _summary_table(data: dict[str, Any], scenario: Scenario) -> Table:
     return table
 
 
-def _summary_rows(data: dict[str, Any], scenario: Scenario) -> list[tuple[str, list[str]]]:
+def _summary_rows(data: DayData, scenario: Scenario) -> list[tuple[str, list[str]]]:
     cell = _Cells(data)
 
     def row(label: str, path: str, spec: str) -> tuple[str, list[str]]:
@@ -227,7 +229,7 @@ def _counters_cell(scenario: Scenario, side_name: str) -> str:
     return str(side.counters)
 
 
-def _hourly_table(data: dict[str, Any], scenario: Scenario) -> Table:
+def _hourly_table(data: DayData, scenario: Scenario) -> Table:
     table = Table(
         title="Hour by hour (arr: arrivals; wait: their mean wait, min; line: longest; ctr: counters on duty)",
         title_justify="left",
@@ -235,7 +237,7 @@ def _hourly_table(data: dict[str, Any], scenario: Scenario) -> Table:
         padding=(0, 1),
     )
     table.add_column("hour", justify="right", no_wrap=True, min_width=5)
-    sides = {name: data["sides"][name]["hourly"] for name in SIDE_NAMES}
+    sides = {name: side_data(data["sides"], name)["hourly"] for name in SIDE_NAMES}
     walkaways = any(r["balked"] or r["reneged"] for rows in sides.values() for r in rows)
     labels = ["arr", "wait", "line", "ctr"] + (["gone"] if walkaways else [])
     for name in SIDE_NAMES:
@@ -260,7 +262,7 @@ def _hourly_table(data: dict[str, Any], scenario: Scenario) -> Table:
     return table
 
 
-def _hour_cells(rows: list[dict[str, Any]], hour: int, walkaways: bool) -> list[str]:
+def _hour_cells(rows: list[HourRow], hour: int, walkaways: bool) -> list[str]:
     width = 5 if walkaways else 4
     if hour >= len(rows):
         return [""] * width
@@ -277,7 +279,7 @@ def _hour_cells(rows: list[dict[str, Any]], hour: int, walkaways: bool) -> list[
     return cells
 
 
-def _changes_table(data: dict[str, Any], scenario: Scenario) -> Table:
+def _changes_table(data: DayData, scenario: Scenario) -> Table:
     title = "Counter changes" + (" (first replication)" if data.get("replications", 1) > 1 else "")
     table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, padding=(0, 1))
     for column in ("time", "side", "counters", "why"):
@@ -294,7 +296,7 @@ def _changes_table(data: dict[str, Any], scenario: Scenario) -> Table:
     return table
 
 
-def _showings_table(data: dict[str, Any]) -> Table:
+def _showings_table(data: DayData) -> Table:
     table = Table(
         title="Showings (tickets: sold, brought to collection, admitted, and whose holders were late)",
         title_justify="left",
@@ -307,7 +309,7 @@ def _showings_table(data: dict[str, Any]) -> Table:
         sold = (
             "-"
             if showing["sold"] is None
-            else f"{_format(showing['sold'], 'count')} ({_format(showing['sold_online'], 'count')})"
+            else f"{_format(showing['sold'], 'count')} ({_format(showing['sold_online'] or 0, 'count')})"
         )
         table.add_row(
             showing["starts"],
@@ -321,7 +323,7 @@ def _showings_table(data: dict[str, Any]) -> Table:
     return table
 
 
-def _pressure_hours_line(data: dict[str, Any]) -> Text:
+def _pressure_hours_line(data: DayData) -> Text:
     parts = []
     for name in SIDE_NAMES:
         spans = data["pressure_hours"][name]
@@ -329,7 +331,7 @@ def _pressure_hours_line(data: dict[str, Any]) -> Text:
     return Text("Pressure point by hour: " + "; ".join(parts) + ".")
 
 
-def _pressure_line(data: dict[str, Any]) -> Text:
+def _pressure_line(data: DayData) -> Text:
     selling, collecting = shown_day_pressures(data)
     return Text(
         f"Pressure as customers met it (service minutes asked / counter-minutes open in each"
@@ -344,7 +346,7 @@ def _pressure_line(data: dict[str, Any]) -> Text:
     )
 
 
-def _calm_waits_note(data: dict[str, Any]) -> str:
+def _calm_waits_note(data: DayData) -> str:
     """Say so when the day is Balanced only because the busier side's customers hardly waited."""
     sides = data["sides"]
     by_pressure = decide(
@@ -355,31 +357,32 @@ def _calm_waits_note(data: dict[str, Any]) -> str:
     side = "selling" if by_pressure is Verdict.SELLING else "collecting"
     return (
         f"\n{side.capitalize()} met the higher pressure, but 95% of its customers waited at most"
-        f" {sides[side]['wait_minutes']['p95']:.2f} min: no side is short of counters."
+        f" {side_data(sides, side)['wait_minutes']['p95']:.2f} min: no side is short of counters."
     )
 
 
-def _unnamed_rush_note(data: dict[str, Any]) -> str:
+def _unnamed_rush_note(data: DayData) -> str:
     """Name a side whose rush made its waits the longer ones though the verdict does not name it."""
     side = data["longer_waits_unnamed"]
     if side is None:
         return ""
-    sides = data["sides"]
-    other = "collecting" if side == "selling" else "selling"
-    busiest = sides[side]["busiest_window"]
-    missed = sides[side].get("missed_showtime_start")
+    named = side_data(data["sides"], side)
+    other = side_data(data["sides"], "collecting" if side == "selling" else "selling")
+    busiest = named["busiest_window"]
+    missed = named["missed_showtime_start"]
     late = f"; {_format(missed, 'count')} missed their film's start" if missed else ""
     return (
-        f"\nYet {side}'s customers waited clearly longer (p95 {sides[side]['wait_minutes']['p95']:.2f} min against"
-        f" {sides[other]['wait_minutes']['p95']:.2f}{late}); its busiest window, {busiest['clock']}, asked"
+        f"\nYet {side}'s customers waited clearly longer (p95 {named['wait_minutes']['p95']:.2f} min against"
+        f" {other['wait_minutes']['p95']:.2f}{late}); its busiest window, {busiest['clock']}, asked"
         f" {busiest['pressure']:.2f} times what its counters could serve. Pressure weighs every customer alike, so a"
         " short rush, or fewer counters, can mean longer waits at the same pressure."
     )
 
 
-def _both_over_capacity(data: dict[str, Any]) -> str:
+def _both_over_capacity(data: DayData) -> str:
     """A warning for a day that is Balanced only because both sides are swamped."""
-    if data["verdict"] != Verdict.BALANCED.value or min(side["pressure"] for side in data["sides"].values()) < 1:
+    lower = min(data["sides"]["selling"]["pressure"], data["sides"]["collecting"]["pressure"])
+    if data["verdict"] != Verdict.BALANCED.value or lower < 1:
         return ""
     return (
         "\nBoth sides' customers met more demand than their counters could serve (pressures above 1):"

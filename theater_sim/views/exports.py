@@ -11,10 +11,10 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from typing import Any
 
 import numpy as np
 
+from theater_sim.analysis.contract import DayData
 from theater_sim.engine.simulation import BALKED, RENEGED
 from theater_sim.engine.theater import DayRecords
 from theater_sim.model.scenario import SIDE_NAMES
@@ -105,7 +105,7 @@ def customer_csv_chunks(records: DayRecords) -> Iterator[str]:
     yield out.getvalue()
 
 
-def hourly_csv(data: dict[str, Any]) -> str:
+def hourly_csv(data: DayData) -> str:
     """The hourly table of a day's data, one row per hour and side."""
     verdicts = {row["hour"]: row["verdict"] for row in data["hourly_verdicts"]}
     points = {"Balanced": "", "Greater demand for selling tickets": "selling"}

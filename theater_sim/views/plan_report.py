@@ -17,9 +17,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from theater_sim.analysis.contract import DayData, Interval
 from theater_sim.analysis.day_data import SIDE_METRICS
 from theater_sim.model.scenario import SIDE_NAMES, Scenario
-from theater_sim.planning.least_staffing import SideAnswer, Targets
+from theater_sim.planning.least_staffing import SideAnswer, Summary, Targets
 from theater_sim.planning.sweep import SweepCell
 from theater_sim.planning.tasks import Staffing
 from theater_sim.views.day_report import VERDICT_STYLES, plain
@@ -52,7 +53,7 @@ def _side_value(cell: SweepCell, side: str, metric: str) -> str:
     return _value(cell.sides[side][metric], metric)
 
 
-def _value(interval: dict[str, Any], metric: str, target: float | None = None) -> str:
+def _value(interval: Interval, metric: str, target: float | None = None) -> str:
     """A mean, ± its 95% half-width when there is an interval (one day has none),
     and the one-sided upper end a confident staffing search judged by.
 
@@ -214,7 +215,7 @@ def render_staffing(answers: dict[str, SideAnswer], targets: Targets, replicatio
             _render_periods(answers[name], targets, console)
 
 
-def _margin_text(summary: dict[str, dict[str, Any]], targets: Targets) -> str:
+def _margin_text(summary: Summary, targets: Targets) -> str:
     p95 = _value(summary["p95_wait"], "p95_wait", targets.max_p95_wait)
     return f"p95 {p95}, abandon {_value(summary['abandon_rate'], 'abandon_rate', targets.max_abandon_rate)}"
 
@@ -240,7 +241,7 @@ def _render_periods(answer: SideAnswer, targets: Targets, console: Console) -> N
     console.print(table)
 
 
-def staffing_data(answers: dict[str, SideAnswer], targets: Targets, day: dict[str, Any]) -> dict[str, Any]:
+def staffing_data(answers: dict[str, SideAnswer], targets: Targets, day: DayData) -> dict[str, Any]:
     """The search's answer as plain data (``staff --json``), with the resulting day."""
     return {
         "targets": asdict(targets),

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from theater_sim.analysis.contract import DayData
 from theater_sim.analysis.day_data import shown_day_pressures
 from theater_sim.analysis.metrics import line_at
 from theater_sim.engine.simulation import SideRecords
@@ -83,7 +84,7 @@ def _clock_with_day(minute: float, opens: str) -> str:
     return clock_label(minute, opens) + (f"\n+{days}d" if days else "")
 
 
-def plot_day(records: DayRecords, data: dict[str, Any], scenario: Scenario, path: Path, replications: int = 1) -> None:
+def plot_day(records: DayRecords, data: DayData, scenario: Scenario, path: Path, replications: int = 1) -> None:
     """Write the day's figure (PNG, or any format matplotlib knows from the suffix)."""
     plt = _pyplot()
     span = _span_minutes(records, scenario.open_minutes)
@@ -146,7 +147,7 @@ def plot_day(records: DayRecords, data: dict[str, Any], scenario: Scenario, path
     _save(figure, path, plt)
 
 
-def _mark_showings(axes: Axes, scenario: Scenario, data: dict[str, Any]) -> None:
+def _mark_showings(axes: Axes, scenario: Scenario, data: DayData) -> None:
     """Dotted lines at each showing's start, labelled with its clock time and
     the tickets whose holders were still in line when it began."""
     plan = scenario.showings()
@@ -157,7 +158,7 @@ def _mark_showings(axes: Axes, scenario: Scenario, data: dict[str, Any]) -> None
         axes.text(start / 60, 1.0, label, transform=axes.get_xaxis_transform(), ha="center", va="bottom", fontsize=7)
 
 
-def _shade_pressure_hours(axes: Axes, data: dict[str, Any]) -> None:
+def _shade_pressure_hours(axes: Axes, data: DayData) -> None:
     """Tint each open hour with the colour of the side that was its pressure point."""
     colours = {"Greater demand for selling tickets": SIDE_COLOURS["selling"]}
     colours["Greater demand for collecting tickets"] = SIDE_COLOURS["collecting"]

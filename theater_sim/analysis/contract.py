@@ -1,0 +1,221 @@
+"""The ``run --json`` contract as types: what a summarised day is, key by key.
+
+A summarised day travels as plain data: to worker processes and Dask
+workers, into the results store, and out as ``--json``. These TypedDicts say
+exactly which keys it has and what they hold, so planning and the views are
+checked by mypy against the contract instead of reading ``dict[str, Any]``,
+and ``tests/analysis/test_contract.py`` checks a real day against them key
+for key. A day averaged over replications has the same shape (counts become
+means) plus the ``NotRequired`` keys at the end.
+
+Numbers that are counts for one day are typed ``float``: over replications
+they are means.
+"""
+
+# No ``from __future__ import annotations`` here: TypedDict reads NotRequired
+# from evaluated annotations (Python 3.11 misses it in postponed ones).
+from typing import NotRequired, TypedDict
+
+__all__ = [
+    "CapacityChangeData",
+    "DayData",
+    "HourRow",
+    "HourVerdict",
+    "Interval",
+    "PeriodRow",
+    "PressureHours",
+    "QueueLength",
+    "ShowingData",
+    "SideData",
+    "SidesData",
+    "TicketData",
+    "WaitMinutes",
+    "WindowData",
+    "side_data",
+]
+
+
+class WaitMinutes(TypedDict):
+    """Minutes served customers stood in line."""
+
+    mean: float
+    p50: float
+    p95: float
+    p99: float
+    max: float
+
+
+class QueueLength(TypedDict):
+    """People in line (not at a counter)."""
+
+    mean: float
+    max: float
+
+
+class WindowData(TypedDict):
+    """One verdict window: its minutes and clock span, its arrivals and the pressure they met."""
+
+    from_minute: float
+    to_minute: float
+    arrived: float
+    pressure: float
+    clock: str
+
+
+class CapacityChangeData(TypedDict):
+    """A change in the number of counters open (opening, schedule, autoscaler)."""
+
+    at_minute: float
+    counters: int
+    reason: str
+    clock: str
+
+
+class HourRow(TypedDict):
+    """One hour of one side (see ``metrics.HourRow``)."""
+
+    hour: int
+    clock: str
+    arrived: float
+    served: float
+    mean_wait_minutes: float
+    max_queue: float
+    balked: float
+    reneged: float
+    counters_on_duty: float
+    pressure: float
+    overtime: bool
+    until_end: bool
+
+
+class PeriodRow(TypedDict):
+    """One period of a counter schedule (see ``metrics.PeriodRow``)."""
+
+    from_minute: float
+    clock: str
+    counters: int
+    arrived: float
+    mean_wait_minutes: float
+    p95_wait_minutes: float
+    abandon_rate: float
+
+
+class SideData(TypedDict):
+    """Everything reported about one side."""
+
+    counters: int
+    arrived: float
+    served: float
+    balked: float
+    reneged: float
+    wait_minutes: WaitMinutes
+    queue_length: QueueLength
+    utilisation: float
+    demand_ratio: float
+    pressure: float
+    busiest_window: WindowData
+    overtime_minutes: float
+    counter_hours: float
+    service_minutes_demanded: float
+    counter_minutes_available: float
+    in_line_at_close: float
+    in_service_at_close: float
+    still_in_line: float
+    missed_showtime_start: float
+    capacity_changes: list[CapacityChangeData]
+    hourly: list[HourRow]
+    periods: list[PeriodRow]
+    window_pressure: list[float]
+    window_arrived: list[float]
+    abandon_rate: float
+    service_minutes_distribution: str
+
+
+class SidesData(TypedDict):
+    """Both sides, by name."""
+
+    selling: SideData
+    collecting: SideData
+
+
+class HourVerdict(TypedDict):
+    """The verdict of one open hour."""
+
+    hour: int
+    clock: str
+    verdict: str
+
+
+class PressureHours(TypedDict):
+    """Clock spans (``"11:00-13:00"``) when each side was the hourly pressure point."""
+
+    selling: list[str]
+    collecting: list[str]
+
+
+class ShowingData(TypedDict):
+    """One showing's tickets (see ``box_office.ShowingMetrics``)."""
+
+    film: str
+    starts: str
+    seats: int
+    sold: float | None
+    sold_online: float | None
+    holders: float
+    admitted: float
+    missed_start: float
+
+
+class TicketData(TypedDict):
+    """A linked day's sales (see ``box_office.TicketSummary``)."""
+
+    buyers: float
+    buyers_online: float
+    tickets_sold: float
+    tickets_sold_online: float
+    turned_away: float
+
+
+class Interval(TypedDict):
+    """A mean over replications and its 95% Student-t interval (no interval
+    from one day: ``half_width`` None, the ends are the mean). ``upper``: the
+    one-sided upper end a confident staffing search judged by."""
+
+    mean: float
+    low: float
+    high: float
+    half_width: float | None
+    upper: NotRequired[float]
+
+
+class DayData(TypedDict):
+    """One day, or the means over replicated days (then with the last four keys)."""
+
+    scenario: str
+    seed: int
+    hours: float
+    verdict: str
+    tolerance: float
+    calm_below: float
+    calm_wait_minutes: float
+    window_minutes: float
+    opens: str
+    sides: SidesData
+    hourly_verdicts: list[HourVerdict]
+    pressure_hours: PressureHours
+    showings: list[ShowingData]
+    tickets: TicketData | None
+    longer_waits_unnamed: str | None
+    replications: NotRequired[int]
+    seeds: NotRequired[list[int]]
+    verdict_agreement: NotRequired[int]
+    intervals: NotRequired[dict[str, dict[str, Interval]]]
+
+
+def side_data(sides: SidesData, name: str) -> SideData:
+    """One side's data by name (``"selling"`` or ``"collecting"``)."""
+    if name == "selling":
+        return sides["selling"]
+    if name == "collecting":
+        return sides["collecting"]
+    raise KeyError(name)
