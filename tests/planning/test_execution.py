@@ -94,6 +94,7 @@ def _rows(store: Path) -> int:
         return 0
 
 
+@pytest.mark.slow
 def test_sweep_killed_halfway_resumes_to_the_same_output(tmp_path: Path) -> None:
     """SIGKILL a real sweep process once some days are stored; rerunning the
     command finishes it, and its output equals an uninterrupted run's."""

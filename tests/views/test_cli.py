@@ -14,6 +14,7 @@ from cases import BAD_FILES
 from helpers import scenario_dict
 from typer.testing import CliRunner
 
+from theater_sim.input.loading import bundled_scenarios, load_scenario
 from theater_sim.views.cli import app
 
 CONTRACT_SIDE_KEYS = {
@@ -136,14 +137,17 @@ def test_run_accepts_a_path(runner: CliRunner, tmp_path: Path) -> None:
 def test_validate_ok(runner: CliRunner) -> None:
     result = runner.invoke(app, ["validate", "premiere-night"])
     assert result.exit_code == 0
-    assert "valid" in result.stdout
+    assert result.stdout.startswith("valid: premiere-night: Premiere night")
+    assert "invalid" not in result.stdout
 
 
 def test_scenarios_lists_bundled(runner: CliRunner) -> None:
-    result = runner.invoke(app, ["scenarios"])
+    result = runner.invoke(app, ["scenarios"], env={"COLUMNS": "200"})
     assert result.exit_code == 0
-    for name in ("balanced-day", "tarantino-announced", "premiere-night"):
-        assert name in result.stdout
+    rows = [[cell.strip() for cell in line.split("│")[1:-1]] for line in result.stdout.splitlines() if "│" in line]
+    named = {row[0]: row[1] for row in rows if row[0]}
+    # Every bundled scenario is listed under its title: none is "invalid" with an error instead.
+    assert named == {name: load_scenario(name)[0].name for name in bundled_scenarios()}
 
 
 @pytest.mark.parametrize("command", ["run", "validate"])

@@ -71,6 +71,7 @@ def test_sweep_output_does_not_depend_on_workers(runner: CliRunner) -> None:
     assert _ok(runner, *args, "--workers", "1") == _ok(runner, *args, "--workers", "2")
 
 
+@pytest.mark.slow
 def test_staff_names_counters_and_erlang_c(runner: CliRunner) -> None:
     data = json.loads(_ok(runner, "staff", "tarantino-announced", "--max-p95-wait", "10", "--json", "--workers", "1"))
     assert data["sides"]["selling"]["staffing"] == 3
@@ -123,7 +124,9 @@ def test_staff_unmeetable_target_exits_2(runner: CliRunner, tmp_path: Path) -> N
         "collecting: {arrivals: {total: 10}, service_minutes: {distribution: fixed, value: 1}}\n",
         encoding="utf-8",
     )
-    result = runner.invoke(app, ["staff", str(scenario), "--max-p95-wait", "0", "--workers", "1"])
+    result = runner.invoke(
+        app, ["staff", str(scenario), "--max-p95-wait", "0", "--workers", "1", "--replications", "1"]
+    )
     assert result.exit_code == 2
     assert "selling: no staffing up to 10,000 counters" in result.stderr
 
