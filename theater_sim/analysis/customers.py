@@ -1,0 +1,68 @@
+"""Every customer of a day as columns, for people's own analysis.
+
+``customer_columns`` gives both sides' customers as equal-length NumPy
+arrays (the same rows and full precision as ``run --csv``); ``customer_frame``
+the same as a pandas DataFrame, when pandas is installed (it is not a
+dependency of theater-sim).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from theater_sim.engine.simulation import BALKED, RENEGED, SERVED
+from theater_sim.engine.theater import DayRecords
+from theater_sim.model.scenario import SIDE_NAMES
+
+__all__ = ["customer_columns", "customer_frame"]
+
+# Outcome names indexed by the records' outcome codes.
+_OUTCOMES = np.array(["served", "balked", "reneged"])
+assert (SERVED, BALKED, RENEGED) == (0, 1, 2)
+
+
+def customer_columns(records: DayRecords) -> dict[str, np.ndarray]:
+    """One row per customer, selling first, in arrival order within a side.
+
+    Columns: ``side``, ``customer`` (1, 2, ... within the side),
+    ``arrival_at_minute``, ``service_start_at_minute``, ``departure_at_minute``,
+    ``wait_minutes`` and ``left_line_at_minute`` (NaN where they do not
+    apply), ``counter`` (-1: never reached one), ``outcome`` (``served``,
+    ``balked``, ``reneged``), ``showing`` (-1: none) and ``party_size``.
+    Times are minutes after the doors opened.
+    """
+    parts: dict[str, list[np.ndarray]] = {}
+    for name in SIDE_NAMES:
+        side = records.side(name)
+        begun = side.service_start_at_minute
+        columns = {
+            "side": np.full(side.arrived, name),
+            "customer": np.arange(1, side.arrived + 1),
+            "arrival_at_minute": side.arrival_at_minute,
+            "service_start_at_minute": begun,
+            "departure_at_minute": begun + side.service_minutes,
+            "wait_minutes": begun - side.arrival_at_minute,
+            "left_line_at_minute": side.left_line_at_minute,
+            "counter": side.counter,
+            "outcome": _OUTCOMES[side.outcome],
+            "showing": side.showing,
+            "party_size": side.party_size,
+        }
+        for key, values in columns.items():
+            parts.setdefault(key, []).append(np.asarray(values))
+    return {key: np.concatenate(values) for key, values in parts.items()}
+
+
+def customer_frame(records: DayRecords) -> Any:
+    """``customer_columns`` as a pandas DataFrame.
+
+    Raises:
+        ImportError: pandas is not installed (``pip install pandas``).
+    """
+    try:
+        import pandas as pd
+    except ImportError:
+        raise ImportError("customer_frame needs pandas: pip install pandas") from None
+    return pd.DataFrame(customer_columns(records))
