@@ -25,7 +25,8 @@ _PUBLIC = {
     "load_scenario": "theater_sim.input.loading",
     "parse_scenario": "theater_sim.input.loading",
     "DayRecords": "theater_sim.engine.theater",
-    "simulate_day": "theater_sim.engine.theater",
+    "simulate_day": "theater_sim.engine.day_plan",
+    "compile_day": "theater_sim.engine.day_plan",
     "DayResult": "theater_sim.analysis.measured_day",
     "run_day": "theater_sim.analysis.measured_day",
     "summarise_day": "theater_sim.analysis.measured_day",
@@ -58,6 +59,7 @@ __all__ = [
     "Targets",
     "Verdict",
     "__version__",
+    "compile_day",
     "customer_columns",
     "customer_frame",
     "day_data",
@@ -89,8 +91,9 @@ if TYPE_CHECKING:  # what the lazy names are, for type checkers and editors
     from theater_sim.analysis.measured_day import run_day as run_day
     from theater_sim.analysis.measured_day import summarise_day as summarise_day
     from theater_sim.analysis.verdict import Verdict as Verdict
+    from theater_sim.engine.day_plan import compile_day as compile_day
+    from theater_sim.engine.day_plan import simulate_day as simulate_day
     from theater_sim.engine.theater import DayRecords as DayRecords
-    from theater_sim.engine.theater import simulate_day as simulate_day
     from theater_sim.input.loading import load_scenario as load_scenario
     from theater_sim.input.loading import parse_scenario as parse_scenario
     from theater_sim.model.scenario import Scenario as Scenario

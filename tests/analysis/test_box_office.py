@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from theater_sim.analysis.box_office import showing_metrics, ticket_summary
-from theater_sim.engine.theater import simulate_day
+from theater_sim.engine.day_plan import simulate_day
 from theater_sim.input.loading import load_scenario
 
 

@@ -10,8 +10,8 @@ import pytest
 
 from theater_sim.analysis.metrics import side_metrics
 from theater_sim.analysis.pressure import side_pressure, window_edges
+from theater_sim.engine.day_plan import simulate_day
 from theater_sim.engine.simulation import simulate_side
-from theater_sim.engine.theater import simulate_day
 from theater_sim.model.scenario import Scenario
 
 T_99_DF39 = 2.707913

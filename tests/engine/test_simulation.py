@@ -10,8 +10,8 @@ from helpers import scenario_dict
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from theater_sim.engine.day_plan import simulate_day
 from theater_sim.engine.simulation import BALKED, SERVED, simulate_side
-from theater_sim.engine.theater import simulate_day
 from theater_sim.model.scenario import Scenario
 
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from helpers import scenario_dict
 
-from theater_sim.engine.theater import simulate_day
+from theater_sim.engine.day_plan import simulate_day
 from theater_sim.model.arrivals import piecewise_poisson_times, poisson_times, uniform_total_times
 from theater_sim.model.scenario import Scenario
 

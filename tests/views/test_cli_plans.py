@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -389,15 +390,15 @@ def test_replicated_run_with_plot_and_csv_simulates_each_day_once(
 ) -> None:
     """--plot/--csv with --replications and --store: the first day's records come
     from the one simulation of that day (stored like the rest), not a second run."""
-    from theater_sim.engine import theater
+    from theater_sim.engine import day_plan
     from theater_sim.planning import measured_days, tasks
 
     calls: list[int] = []
-    original = theater.simulate_day
+    original = day_plan.simulate_day
 
-    def counted(*args: object, **kwargs: object) -> object:
+    def counted(*args: Any, **kwargs: Any) -> object:
         calls.append(1)
-        return original(*args, **kwargs)  # type: ignore[arg-type]
+        return original(*args, **kwargs)
 
     monkeypatch.setattr(measured_days, "simulate_day", counted)
 

@@ -25,7 +25,6 @@ from theater_sim.analysis.live import play
 from theater_sim.analysis.measured_day import run_day, summarise_day
 from theater_sim.analysis.verdict import Verdict
 from theater_sim.engine.simulation import simulate_side
-from theater_sim.engine.theater import prepare_day
 from theater_sim.input.loading import bundled_scenarios, load_scenario
 from theater_sim.model.scenario import scenario_json_schema
 from theater_sim.views.cli import app
@@ -140,7 +139,7 @@ def test_watch_at_infinite_speed_equals_run(name: str) -> None:
     """The live loop processes the same events in the same order: the same day."""
     scenario, _ = load_scenario(name)
     frames: list[Any] = []
-    records = asyncio.run(play(prepare_day(scenario), math.inf, frames.append))
+    records = asyncio.run(play(scenario, math.inf, frames.append))
     assert day_data(summarise_day(scenario, records)) == day_data(run_day(scenario))
     assert frames[-1].finished
 
@@ -151,7 +150,7 @@ def test_watch_verdict_so_far_uses_the_run_rule(name: str) -> None:
     pressures; mid-day it is the rule applied to the customers so far."""
     scenario, _ = load_scenario(name)
     frames: list[Any] = []
-    asyncio.run(play(prepare_day(scenario), 30_000.0, frames.append, frame_seconds=0.001))
+    asyncio.run(play(scenario, 30_000.0, frames.append, frame_seconds=0.001))
     result = run_day(scenario)
     assert frames[-1].verdict is result.verdict
     assert frames[-1].selling.pressure == result.selling.pressure
@@ -165,7 +164,7 @@ def test_watch_in_slices_equals_run_and_shows_the_line_growing() -> None:
     """Played in 30-minute slices, premiere night's collecting line grows while the doors are open."""
     scenario, _ = load_scenario("premiere-night")
     frames: list[Any] = []
-    records = asyncio.run(play(prepare_day(scenario), 30_000.0, frames.append, frame_seconds=0.001))
+    records = asyncio.run(play(scenario, 30_000.0, frames.append, frame_seconds=0.001))
     assert day_data(summarise_day(scenario, records)) == day_data(run_day(scenario))
     lines = [f.collecting.line for f in frames if f.doors_open]
     assert len(lines) >= 20

@@ -19,10 +19,11 @@ import numpy as np
 
 from theater_sim.analysis.pressure import side_pressure
 from theater_sim.analysis.verdict import Verdict, decide
+from theater_sim.engine.day_plan import compile_day
 from theater_sim.engine.simulation import SideRun
-from theater_sim.engine.theater import DayModel, DayRecords
+from theater_sim.engine.theater import DayModel, DayRecords, prepare_day
 from theater_sim.model.clock import clock_label
-from theater_sim.model.scenario import SIDE_NAMES, SideName
+from theater_sim.model.scenario import SIDE_NAMES, Scenario, SideName
 
 __all__ = ["LiveStatus", "SideStatus", "live_status", "play"]
 
@@ -91,9 +92,8 @@ def _side_status(run: SideRun, minute: float, open_minutes: float, window_minute
     )
 
 
-def live_status(model: DayModel, minute: float) -> LiveStatus:
+def live_status(model: DayModel, scenario: Scenario, minute: float) -> LiveStatus:
     """The theater's state at the simulated ``minute`` (at or after the last event)."""
-    scenario = model.scenario
     window = scenario.verdict.window_minutes
     sides = {name: _side_status(model.side(name), minute, scenario.open_minutes, window) for name in SIDE_NAMES}
     rule = scenario.verdict
@@ -120,13 +120,14 @@ def live_status(model: DayModel, minute: float) -> LiveStatus:
 
 
 async def play(
-    model: DayModel,
+    scenario: Scenario,
     minutes_per_second: float,
     on_frame: Callable[[LiveStatus], None],
     frame_seconds: float = 0.1,
 ) -> DayRecords:
-    """Play the day at ``minutes_per_second`` simulated minutes per real second
-    (``math.inf``: as fast as possible), calling ``on_frame`` after each slice."""
+    """Play ``scenario``'s day at ``minutes_per_second`` simulated minutes per real
+    second (``math.inf``: as fast as possible), calling ``on_frame`` after each slice."""
+    model = prepare_day(compile_day(scenario))
     env = model.env
     step_minutes = minutes_per_second * frame_seconds
     shown = 0.0
@@ -135,8 +136,8 @@ async def play(
         while env.peek() <= target and env.peek() != math.inf:
             env.step()
         shown = env.now if math.isinf(target) or env.peek() == math.inf else target
-        on_frame(live_status(model, max(shown, env.now)))
+        on_frame(live_status(model, scenario, max(shown, env.now)))
         if not math.isinf(step_minutes):
             await asyncio.sleep(frame_seconds)
-    on_frame(live_status(model, env.now))
+    on_frame(live_status(model, scenario, env.now))
     return model.records()

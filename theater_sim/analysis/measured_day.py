@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from theater_sim.analysis.box_office import ShowingMetrics, TicketSummary, showing_metrics, ticket_summary
 from theater_sim.analysis.metrics import SideMetrics, side_metrics
 from theater_sim.analysis.verdict import Verdict, decide, hourly_verdicts
-from theater_sim.engine.theater import DayRecords, simulate_day
+from theater_sim.engine.day_plan import simulate_day
+from theater_sim.engine.theater import DayRecords
 from theater_sim.model.scenario import Scenario, SideName
 
 __all__ = ["DayResult", "run_day", "summarise_day"]

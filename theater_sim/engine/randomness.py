@@ -13,7 +13,7 @@ from typing import Literal
 
 import numpy as np
 
-from theater_sim.model.scenario import SIDE_NAMES, SideName
+from theater_sim.model.sides import SIDE_NAMES, SideName
 
 __all__ = ["Purpose", "stream"]
 

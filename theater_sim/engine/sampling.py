@@ -9,10 +9,9 @@ out, so a change of staffing never changes who the customers are.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
+from theater_sim.engine.plans import Buyers
 from theater_sim.engine.randomness import stream
 from theater_sim.engine.simulation import SidePlan, exact_moments
 from theater_sim.model.arrivals import Arrivals, piecewise_poisson_times, poisson_times, uniform_total_times
@@ -87,25 +86,6 @@ def _showtime_holders(plan: ShowingPlan, arrivals: Arrivals, rng: np.random.Gene
     moments = np.maximum(0.0, starts - settings.lead_minutes.sample(rng, len(showing)))
     order = np.argsort(moments, kind="stable")
     return moments[order], showing[order]
-
-
-@dataclass(frozen=True)
-class Buyers:
-    """Every would-be buyer of a linked day, in arrival order.
-
-    Attributes:
-        arrival_at_minute: When each decides to buy (at the counter or online).
-        online: Whether each buys online, skipping the selling counter.
-        party_size: Tickets each wants.
-        preferred_showing: The showing each would like (by index in start order).
-        lead_minutes: How long before their showing each comes to collection.
-    """
-
-    arrival_at_minute: np.ndarray
-    online: np.ndarray
-    party_size: np.ndarray
-    preferred_showing: np.ndarray
-    lead_minutes: np.ndarray
 
 
 def draw_buyers(scenario: Scenario) -> Buyers:

@@ -1,16 +1,17 @@
-"""The whole theater for a day: both sides in one SimPy environment.
+"""The whole theater for a day: both sides of a ``DayPlan`` in one SimPy environment.
 
 Unlinked, the two sides share only the clock: each has its own crowd. Linked,
 the selling counters (and the website) sell seats for the showings, and every
 party that bought comes to the collecting counters before its showing, so
-collection only ever sees tickets that were sold.
+collection only ever sees tickets that were sold. The plan comes compiled
+(``day_plan.compile_day``): nothing here reads a ``Scenario``.
 """
 
 from __future__ import annotations
 
 from array import array
 from collections.abc import Callable, Generator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -18,12 +19,12 @@ import simpy
 from simpy.events import Event, Timeout
 
 from theater_sim.engine.counters import payload
-from theater_sim.engine.sampling import Buyers, draw_buyers, side_plan
+from theater_sim.engine.plans import DayPlan, LinkedPlan
 from theater_sim.engine.seat_book import SeatBook
 from theater_sim.engine.simulation import SideRecords, SideRun, run_environment
-from theater_sim.model.scenario import Scenario, SideName
+from theater_sim.model.sides import SideName
 
-__all__ = ["DayModel", "DayRecords", "TicketRecords", "prepare_day", "simulate_day"]
+__all__ = ["DayModel", "DayRecords", "TicketRecords", "prepare_day", "run_plan"]
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ class DayModel:
     step by step for a live view); ``records()`` once the environment is empty."""
 
     env: simpy.Environment
-    scenario: Scenario
+    plan: DayPlan
     selling: SideRun
     collecting: SideRun
     tickets: TicketRecords | None = None
@@ -68,65 +69,45 @@ class DayModel:
         return DayRecords(selling=self.selling.records(), collecting=self.collecting.records(), tickets=self.tickets)
 
 
-def prepare_day(scenario: Scenario) -> DayModel:
-    """Both sides of ``scenario``'s day in one new environment, nothing run yet."""
+def prepare_day(plan: DayPlan) -> DayModel:
+    """Both sides of ``plan``'s day in one new environment, nothing run yet."""
     env = simpy.Environment()
-    if scenario.linked is not None:
-        return _linked_day(env, scenario)
-    selling = SideRun(env, side_plan(scenario, "selling"))
-    collecting = SideRun(env, side_plan(scenario, "collecting"))
-    return DayModel(env, scenario, selling, collecting)
+    if plan.linked is not None:
+        return _linked_day(env, plan, plan.linked)
+    return DayModel(env, plan, SideRun(env, plan.selling), SideRun(env, plan.collecting))
 
 
-def simulate_day(scenario: Scenario, on_progress: Callable[[float], None] | None = None) -> DayRecords:
-    """Run one day of ``scenario`` from its seed and return every customer's record.
+def run_plan(plan: DayPlan, on_progress: Callable[[float], None] | None = None) -> DayRecords:
+    """Play ``plan``'s day to the end and return every customer's record.
 
     ``on_progress(minute)`` is told how far the simulated clock has got.
     """
-    model = prepare_day(scenario)
-    run_environment(model.env, scenario.open_minutes, on_progress)
+    model = prepare_day(plan)
+    run_environment(model.env, plan.open_minutes, on_progress)
     return model.records()
 
 
-def _linked_day(env: simpy.Environment, scenario: Scenario) -> DayModel:
-    buyers = draw_buyers(scenario)
-    at_counter = np.flatnonzero(~buyers.online)
+def _linked_day(env: simpy.Environment, plan: DayPlan, linked: LinkedPlan) -> DayModel:
+    buyers = linked.buyers
+    at_counter = linked.at_counter
+    # Who got which showing fills in as the day runs: a new array for every run.
     sold_showing = np.full(len(buyers.online), -1, dtype=np.int64)
-    collecting = SideRun(
-        env,
-        side_plan(scenario, "collecting", size=len(sold_showing), showing=sold_showing, party_size=buyers.party_size),
-    )
-    sell = _Seller(env, scenario, buyers, sold_showing, collecting)
-    selling = SideRun(
-        env,
-        side_plan(
-            scenario,
-            "selling",
-            arrival_at_minute=buyers.arrival_at_minute[at_counter],
-            party_size=buyers.party_size[at_counter],
-        ),
-        on_served=lambda index, _now: sell(int(at_counter[index])),
-    )
+    collecting = SideRun(env, replace(plan.collecting, showing=sold_showing))
+    sell = _Seller(env, linked, sold_showing, collecting)
+    selling = SideRun(env, plan.selling, on_served=lambda index, _now: sell(int(at_counter[index])))
     env.process(_online_sales(env, buyers.arrival_at_minute[buyers.online], np.flatnonzero(buyers.online), sell))
     # The ledger's arrays fill in as the day runs.
     tickets = TicketRecords(online=buyers.online, party_size=buyers.party_size, sold_showing=sold_showing)
-    return DayModel(env, scenario, selling, collecting, tickets)
+    return DayModel(env, plan, selling, collecting, tickets)
 
 
 class _Seller:
     """Books seats for a buyer and sends their party to collection in time."""
 
-    def __init__(
-        self,
-        env: simpy.Environment,
-        scenario: Scenario,
-        buyers: Buyers,
-        sold: np.ndarray,
-        collecting: SideRun,
-    ) -> None:
-        showings = scenario.showings()
+    def __init__(self, env: simpy.Environment, linked: LinkedPlan, sold: np.ndarray, collecting: SideRun) -> None:
+        buyers = linked.buyers
         self.env = env
-        self.book = SeatBook(list(showings.starts_at_minute), list(showings.seats))
+        self.book = SeatBook(list(linked.starts_at_minute), list(linked.seats))
         self.preferred = buyers.preferred_showing.tolist()
         self.party = buyers.party_size.tolist()
         self.lead = buyers.lead_minutes.tolist()

@@ -11,7 +11,7 @@ nothing here reads a file.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -20,6 +20,7 @@ from theater_sim.model.clock import ClockTime
 from theater_sim.model.counter_settings import MAX_COUNTERS_PER_SIDE, Autoscale, CounterCount, CounterPeriod
 from theater_sim.model.distributions import ServiceDistribution
 from theater_sim.model.showtimes import MAX_SHOWINGS, Linked, Showing
+from theater_sim.model.sides import SIDE_NAMES, SideName
 from theater_sim.model.timetable import ShowingPlan, counter_schedule, profile_periods, showing_plan, trace_problem
 
 __all__ = [
@@ -52,8 +53,6 @@ MAX_HOURS = 24.0
 MIN_HOURS = 1 / 60  # one minute
 MAX_SEED = 2**63 - 1
 
-SideName = Literal["selling", "collecting"]
-SIDE_NAMES: tuple[SideName, SideName] = ("selling", "collecting")
 
 _STRICT = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 

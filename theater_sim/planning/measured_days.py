@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from theater_sim.analysis.contract import DayData
 from theater_sim.analysis.day_data import day_data
 from theater_sim.analysis.measured_day import summarise_day
-from theater_sim.engine.theater import DayRecords, simulate_day
+from theater_sim.engine.day_plan import simulate_day
+from theater_sim.engine.theater import DayRecords
 from theater_sim.model.scenario import Scenario
 from theater_sim.planning.execution import Runner, replicated_day
 from theater_sim.planning.tasks import Staffing, Task

@@ -24,7 +24,6 @@ from theater_sim import __version__
 from theater_sim.analysis.day_data import SIDE_METRICS, day_data
 from theater_sim.analysis.live import play
 from theater_sim.analysis.measured_day import summarise_day
-from theater_sim.engine.theater import prepare_day
 from theater_sim.input.loading import bundled_scenarios, load_scenario
 from theater_sim.model.errors import RunError, ScenarioError, format_validation_error
 from theater_sim.model.scenario import MAX_COUNTERS_PER_SIDE, MAX_SEED, Scenario, scenario_json_schema
@@ -326,7 +325,7 @@ def watch(
     viewer: Dashboard | PlainTicker = Dashboard(console, title) if console.is_terminal else PlainTicker(sys.stdout)
     try:
         with viewer:
-            records = asyncio.run(play(prepare_day(day), speed / 60.0, viewer))
+            records = asyncio.run(play(day, speed / 60.0, viewer))
     except KeyboardInterrupt:
         if viewer.last is not None and console.is_terminal:
             console.print(status_table(viewer.last, f"Stopped at {viewer.last.clock}: the day so far"))

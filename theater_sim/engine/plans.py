@@ -1,0 +1,72 @@
+"""What a day is made of once compiled: plain plans, no ``Scenario``.
+
+``day_plan.compile_day`` fills these in from a scenario; ``theater`` plays
+them. Per-customer arrays are indexed by customer and never change once
+drawn (the one array a linked day fills in as it runs, who got which
+showing, is made by ``theater`` for each run).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from theater_sim.engine.simulation import SidePlan
+
+__all__ = ["Buyers", "DayPlan", "LinkedPlan"]
+
+
+@dataclass(frozen=True)
+class Buyers:
+    """Every would-be buyer of a linked day, in arrival order.
+
+    Attributes:
+        arrival_at_minute: When each decides to buy (at the counter or online).
+        online: Whether each buys online, skipping the selling counter.
+        party_size: Tickets each wants.
+        preferred_showing: The showing each would like (by index in start order).
+        lead_minutes: How long before their showing each comes to collection.
+    """
+
+    arrival_at_minute: np.ndarray
+    online: np.ndarray
+    party_size: np.ndarray
+    preferred_showing: np.ndarray
+    lead_minutes: np.ndarray
+
+
+@dataclass(frozen=True)
+class LinkedPlan:
+    """A linked day's sales: the buyers and the showings they buy seats for.
+
+    Attributes:
+        buyers: Every would-be buyer, at the counter or online.
+        at_counter: Indices of the buyers who queue at the selling counters
+            (the selling plan's customers, in order).
+        starts_at_minute: Each showing's start, in start order.
+        seats: Each showing's seats.
+    """
+
+    buyers: Buyers
+    at_counter: np.ndarray
+    starts_at_minute: tuple[float, ...]
+    seats: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class DayPlan:
+    """Both sides' plans for one day (and the linked sales, if any).
+
+    Attributes:
+        open_minutes: How long the doors are open.
+        selling: The selling side's plan (for a linked day, its counter buyers).
+        collecting: The collecting side's plan (for a linked day, holders are
+            sent in as tickets are sold, so it has no arrival moments).
+        linked: The buyers and showings of a linked day, else None.
+    """
+
+    open_minutes: float
+    selling: SidePlan
+    collecting: SidePlan
+    linked: LinkedPlan | None = None
