@@ -11,7 +11,7 @@ from helpers import scenario_dict
 
 from theater_sim.analysis.counter_time import counter_time
 from theater_sim.engine.day_plan import simulate_day
-from theater_sim.engine.simulation import SideRecords
+from theater_sim.engine.records import SideRecords
 from theater_sim.input.loading import load_scenario
 from theater_sim.model.scenario import Scenario
 

@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from theater_sim.analysis.measured_day import run_day
-from theater_sim.engine.simulation import BALKED, RENEGED, SERVED, simulate_side
+from theater_sim.engine.records import BALKED, RENEGED, SERVED
+from theater_sim.engine.simulation import simulate_side
 from theater_sim.model.scenario import Scenario
 
 T_99_DF39 = 2.7079  # Student t, 0.995 quantile, 39 degrees of freedom

@@ -8,8 +8,8 @@ from helpers import scenario_dict
 
 from theater_sim.analysis.measured_day import run_day
 from theater_sim.engine.day_plan import simulate_day
+from theater_sim.engine.records import BALKED, SERVED
 from theater_sim.engine.seat_book import SeatBook
-from theater_sim.engine.simulation import BALKED, SERVED
 from theater_sim.input.loading import load_scenario
 from theater_sim.model.scenario import Scenario
 

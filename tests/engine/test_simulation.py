@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from theater_sim.engine.day_plan import simulate_day
-from theater_sim.engine.simulation import BALKED, SERVED, simulate_side
+from theater_sim.engine.records import BALKED, SERVED
+from theater_sim.engine.simulation import simulate_side
 from theater_sim.model.scenario import Scenario
 
 

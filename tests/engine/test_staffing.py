@@ -7,7 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from theater_sim.analysis.metrics import side_metrics
-from theater_sim.engine.simulation import SideRecords, simulate_side
+from theater_sim.engine.records import SideRecords
+from theater_sim.engine.simulation import simulate_side
 from theater_sim.model.counter_settings import Autoscale
 
 

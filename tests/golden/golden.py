@@ -50,6 +50,7 @@ def commands() -> list[tuple[str, ...]]:
         ("staff", "opening-weekend", "--max-p95-wait", "10", "--replications", "2", "--json", "--quiet"),
         ("staff", "balanced-day", "--max-p95-wait", "1", "--replications", "3", "--quiet"),
         ("watch", "premiere-night", "--speed", "inf"),
+        ("--help",),
     ]
     return pinned
 

@@ -28,8 +28,8 @@ from theater_sim.engine.simulation import simulate_side
 from theater_sim.input.loading import bundled_scenarios, load_scenario
 from theater_sim.model.scenario import scenario_json_schema
 from theater_sim.views.cli import app
-from theater_sim.views.day_report import sparkline
 from theater_sim.views.exports import CUSTOMER_COLUMNS, HOURLY_COLUMNS
+from theater_sim.views.formatting import sparkline
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from theater_sim.engine.simulation import BALKED, SERVED, SideRecords
+from theater_sim.engine.records import BALKED, SERVED, SideRecords
 from theater_sim.engine.theater import TicketRecords
 from theater_sim.model.timetable import ShowingPlan
 

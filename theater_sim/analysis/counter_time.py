@@ -13,11 +13,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from theater_sim.engine.simulation import SideRecords
+from theater_sim.engine.records import SideRecords
+from theater_sim.model.clock import MINUTES_PER_HOUR
 
 __all__ = ["CounterTime", "counter_time"]
-
-MINUTES_PER_HOUR = 60.0
 
 
 @dataclass(frozen=True)

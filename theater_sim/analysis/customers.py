@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from theater_sim.engine.simulation import BALKED, RENEGED, SERVED
+from theater_sim.engine.records import BALKED, RENEGED, SERVED
 from theater_sim.engine.theater import DayRecords
 from theater_sim.model.scenario import SIDE_NAMES
 

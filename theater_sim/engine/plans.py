@@ -12,9 +12,28 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from theater_sim.engine.simulation import SidePlan
+from theater_sim.model.counter_settings import Autoscale
 
-__all__ = ["Buyers", "DayPlan", "LinkedPlan"]
+__all__ = ["Buyers", "DayPlan", "LinkedPlan", "SidePlan"]
+
+
+@dataclass(frozen=True)
+class SidePlan:
+    """Everything one side needs to run, drawn up front from the seed.
+
+    Per-customer arrays are indexed by customer; ``arrival_at_minute`` is None
+    when customers are sent in during the day (linked holders).
+    """
+
+    schedule: list[tuple[float, int]]
+    open_minutes: float
+    service_minutes: np.ndarray
+    arrival_at_minute: np.ndarray | None = None
+    patience_minutes: np.ndarray | None = None
+    balk_at_line: int | None = None
+    autoscale: Autoscale | None = None
+    showing: np.ndarray | None = None
+    party_size: np.ndarray | None = None
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from theater_sim.engine.plans import Buyers
+from theater_sim.engine.plans import Buyers, SidePlan
 from theater_sim.engine.randomness import stream
-from theater_sim.engine.simulation import SidePlan, exact_moments
+from theater_sim.engine.simulation import exact_moments
 from theater_sim.model.arrivals import Arrivals, piecewise_poisson_times, poisson_times, uniform_total_times
 from theater_sim.model.scenario import Scenario, SideName
 from theater_sim.model.timetable import ShowingPlan, profile_periods

@@ -20,8 +20,9 @@ from simpy.events import Event, Timeout
 
 from theater_sim.engine.counters import payload
 from theater_sim.engine.plans import DayPlan, LinkedPlan
+from theater_sim.engine.records import SideRecords
 from theater_sim.engine.seat_book import SeatBook
-from theater_sim.engine.simulation import SideRecords, SideRun, run_environment
+from theater_sim.engine.simulation import SideRun, run_environment
 from theater_sim.model.sides import SideName
 
 __all__ = ["DayModel", "DayRecords", "TicketRecords", "prepare_day", "run_plan"]

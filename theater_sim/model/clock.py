@@ -12,9 +12,17 @@ from typing import Annotated
 
 from pydantic import AfterValidator, StringConstraints
 
-__all__ = ["ClockTime", "clock_label", "minutes_after_opening", "parse_clock_minutes"]
+__all__ = [
+    "MINUTES_PER_DAY",
+    "MINUTES_PER_HOUR",
+    "ClockTime",
+    "clock_label",
+    "minutes_after_opening",
+    "parse_clock_minutes",
+]
 
 MINUTES_PER_DAY = 1440
+MINUTES_PER_HOUR = 60.0
 _CLOCK = re.compile(r"^([01]\d|2[0-4]):([0-5]\d)(?::([0-5]\d))?$")
 
 

@@ -19,7 +19,7 @@ from rich.text import Text
 from theater_sim.analysis.live import LiveStatus, SideStatus
 from theater_sim.analysis.verdict import shown_pressures
 from theater_sim.model.scenario import SIDE_NAMES
-from theater_sim.views.day_report import VERDICT_STYLES
+from theater_sim.views.formatting import VERDICT_STYLES
 
 __all__ = ["Dashboard", "PlainTicker", "plain_status", "status_table"]
 

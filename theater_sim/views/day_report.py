@@ -11,10 +11,7 @@ the verdict on a line of its own.
 
 from __future__ import annotations
 
-import json
 import math
-import unicodedata
-from collections.abc import Mapping
 from typing import Any
 
 from rich import box
@@ -24,44 +21,18 @@ from rich.text import Text
 
 from theater_sim.analysis.contract import DayData, HourRow, Interval, side_data
 from theater_sim.analysis.day_data import SIDE_METRICS, shown_day_pressures
-from theater_sim.analysis.verdict import Verdict, decide
+from theater_sim.analysis.verdict import Verdict
 from theater_sim.model.clock import clock_label
 from theater_sim.model.scenario import SIDE_NAMES, Scenario
+from theater_sim.views.formatting import VERDICT_STYLES, format_number, plain, sparkline
+from theater_sim.views.verdict_notes import pressure_hours_line, pressure_line
 
-__all__ = ["plain", "render_day", "render_scenario_list", "render_validated", "to_json"]
+__all__ = ["render_day"]
 
 _SIDE_TITLES = {"selling": "Selling (commands)", "collecting": "Collecting (queries)"}
-VERDICT_STYLES = {
-    Verdict.BALANCED.value: "bold green",
-    Verdict.SELLING.value: "bold yellow",
-    Verdict.COLLECTING.value: "bold magenta",
-}
 _HOUR_MARKS = {Verdict.BALANCED.value: "", Verdict.SELLING.value: "sell", Verdict.COLLECTING.value: "coll"}
 MAX_CHANGES_SHOWN = 40
 _PATH_TO_METRIC = {path: short for short, path in SIDE_METRICS.items()}
-
-
-def plain(text: str) -> str:
-    """User text with control and bidi-override characters made visible, so a
-    scenario name cannot move the cursor, recolour or reverse the terminal."""
-    return "".join(f"\\u{ord(c):04x}" if unicodedata.category(c) in {"Cc", "Cf"} and c != "\n" else c for c in text)
-
-
-_BLOCKS = "▁▂▃▄▅▆▇█"
-
-
-def sparkline(values: list[float], width: int = 24, top: float | None = None, group: int | None = None) -> str:
-    """One block character per value (or per ``group`` of values, each its
-    largest, to fit ``width``), scaled to ``top`` (default: the largest; ▁ for nothing).
-
-    Written by hand: rich has no sparkline, and eight block characters are all it takes.
-    """
-    group = group or max(1, math.ceil(len(values) / width))
-    values = [max(values[i : i + group]) for i in range(0, len(values), group)]
-    top = max(values, default=0) if top is None else top
-    if top <= 0:
-        return _BLOCKS[0] * len(values)
-    return "".join(_BLOCKS[0] if v <= 0 else _BLOCKS[max(1, math.ceil(v / top * 7))] for v in values)
 
 
 def _sparklines(data: DayData) -> list[str]:
@@ -72,11 +43,6 @@ def _sparklines(data: DayData) -> list[str]:
     top = max(max(values, default=0) for values in rows.values())
     lines = [sparkline(rows[name], top=top, group=group).ljust(math.ceil(longest / group)) for name in SIDE_NAMES]
     return [line + (f" ({group} h each)" if group > 1 else "") for line in lines]
-
-
-def to_json(data: Mapping[str, object]) -> str:
-    """A day's data as one line of JSON (deterministic for a given day)."""
-    return json.dumps(data, allow_nan=False)
 
 
 class _Cells:
@@ -92,11 +58,11 @@ class _Cells:
         node: Any = side_data(self.data["sides"], side)
         for key in path.split("."):
             node = node[key]
-        text = _format(node, spec)
+        text = format_number(node, spec)
         metric = _PATH_TO_METRIC.get(path)
         interval = self.intervals.get(side, {}).get(metric) if metric else None
         if interval is not None and interval["half_width"]:
-            text += f" ± {_format(interval['half_width'], spec)}"
+            text += f" ± {format_number(interval['half_width'], spec)}"
         return text
 
     def pressures(self) -> list[str]:
@@ -115,12 +81,6 @@ class _Cells:
         if not window["arrived"]:
             return "-"
         return f"{window['clock']}: {window['pressure']:.2f}"
-
-
-def _format(value: float, spec: str) -> str:
-    if spec == "count":
-        return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
-    return format(value, spec)
 
 
 def render_day(data: DayData, scenario: Scenario, console: Console, source: str) -> None:
@@ -159,15 +119,15 @@ def _sections(data: DayData, scenario: Scenario) -> list[RenderableType]:
     if tickets is not None:
         sections.append(
             Text(
-                f"Tickets: {_format(tickets['tickets_sold'], 'count')} sold"
-                f" ({_format(tickets['tickets_sold_online'], 'count')} online) to"
-                f" {_format(tickets['buyers'], 'count')} would-be buyers"
-                f" ({_format(tickets['buyers_online'], 'count')} online);"
-                f" {_format(tickets['turned_away'], 'count')} turned away because their showings were full or had"
+                f"Tickets: {format_number(tickets['tickets_sold'], 'count')} sold"
+                f" ({format_number(tickets['tickets_sold_online'], 'count')} online) to"
+                f" {format_number(tickets['buyers'], 'count')} would-be buyers"
+                f" ({format_number(tickets['buyers_online'], 'count')} online);"
+                f" {format_number(tickets['turned_away'], 'count')} turned away because their showings were full or had"
                 " started."
             )
         )
-    sections.extend([_pressure_hours_line(data), _pressure_line(data)])
+    sections.extend([pressure_hours_line(data), pressure_line(data)])
     return sections
 
 
@@ -269,13 +229,13 @@ def _hour_cells(rows: list[HourRow], hour: int, walkaways: bool) -> list[str]:
     row = rows[hour]
     wait = f"{row['mean_wait_minutes']:.2f}" if row["arrived"] else "-"
     cells = [
-        _format(row["arrived"], "count"),
+        format_number(row["arrived"], "count"),
         wait,
-        _format(row["max_queue"], "count"),
+        format_number(row["max_queue"], "count"),
         f"{row['counters_on_duty']:.1f}",
     ]
     if walkaways:
-        cells.append(_format(row["balked"] + row["reneged"], "count"))
+        cells.append(format_number(row["balked"] + row["reneged"], "count"))
     return cells
 
 
@@ -309,126 +269,15 @@ def _showings_table(data: DayData) -> Table:
         sold = (
             "-"
             if showing["sold"] is None
-            else f"{_format(showing['sold'], 'count')} ({_format(showing['sold_online'] or 0, 'count')})"
+            else f"{format_number(showing['sold'], 'count')} ({format_number(showing['sold_online'] or 0, 'count')})"
         )
         table.add_row(
             showing["starts"],
-            _format(showing["seats"], "count"),
+            format_number(showing["seats"], "count"),
             sold,
-            _format(showing["holders"], "count"),
-            _format(showing["admitted"], "count"),
-            _format(showing["missed_start"], "count"),
+            format_number(showing["holders"], "count"),
+            format_number(showing["admitted"], "count"),
+            format_number(showing["missed_start"], "count"),
             plain(showing["film"]),
         )
     return table
-
-
-def _pressure_hours_line(data: DayData) -> Text:
-    parts = []
-    for name in SIDE_NAMES:
-        spans = data["pressure_hours"][name]
-        parts.append(f"{name} in {', '.join(spans)}" if spans else f"{name} in no hour")
-    return Text("Pressure point by hour: " + "; ".join(parts) + ".")
-
-
-def _pressure_line(data: DayData) -> Text:
-    selling, collecting = shown_day_pressures(data)
-    return Text(
-        f"Pressure as customers met it (service minutes asked / counter-minutes open in each"
-        f" {data['window_minutes']:g}-minute window, averaged over the side's customers): selling {selling},"
-        f" collecting {collecting}.\nBalanced when within {data['tolerance']:.0%} of the higher pressure,"
-        f" when both are below {data['calm_below']:g}, or when the side with the higher pressure hardly waited"
-        f" (p95 wait at most {data['calm_wait_minutes']:g} min)."
-        + _calm_waits_note(data)
-        + _both_over_capacity(data)
-        + _unnamed_rush_note(data),
-        style="dim",
-    )
-
-
-def _calm_waits_note(data: DayData) -> str:
-    """Say so when the day is Balanced only because the busier side's customers hardly waited."""
-    sides = data["sides"]
-    by_pressure = decide(
-        sides["selling"]["pressure"], sides["collecting"]["pressure"], data["tolerance"], data["calm_below"]
-    )
-    if data["verdict"] != Verdict.BALANCED.value or by_pressure is Verdict.BALANCED:
-        return ""
-    side = "selling" if by_pressure is Verdict.SELLING else "collecting"
-    return (
-        f"\n{side.capitalize()} met the higher pressure, but 95% of its customers waited at most"
-        f" {side_data(sides, side)['wait_minutes']['p95']:.2f} min: no side is short of counters."
-    )
-
-
-def _unnamed_rush_note(data: DayData) -> str:
-    """Name a side whose rush made its waits the longer ones though the verdict does not name it."""
-    side = data["longer_waits_unnamed"]
-    if side is None:
-        return ""
-    named = side_data(data["sides"], side)
-    other = side_data(data["sides"], "collecting" if side == "selling" else "selling")
-    busiest = named["busiest_window"]
-    missed = named["missed_showtime_start"]
-    late = f"; {_format(missed, 'count')} missed their film's start" if missed else ""
-    return (
-        f"\nYet {side}'s customers waited clearly longer (p95 {named['wait_minutes']['p95']:.2f} min against"
-        f" {other['wait_minutes']['p95']:.2f}{late}); its busiest window, {busiest['clock']}, asked"
-        f" {busiest['pressure']:.2f} times what its counters could serve. Pressure weighs every customer alike, so a"
-        " short rush, or fewer counters, can mean longer waits at the same pressure."
-    )
-
-
-def _both_over_capacity(data: DayData) -> str:
-    """A warning for a day that is Balanced only because both sides are swamped."""
-    lower = min(data["sides"]["selling"]["pressure"], data["sides"]["collecting"]["pressure"])
-    if data["verdict"] != Verdict.BALANCED.value or lower < 1:
-        return ""
-    return (
-        "\nBoth sides' customers met more demand than their counters could serve (pressures above 1):"
-        " balanced, but both need more counters."
-    )
-
-
-def render_validated(scenario: Scenario, source: str, console: Console) -> None:
-    """Confirm a scenario is valid and say what it holds."""
-    console.print(Text.assemble(("valid", "bold green"), f": {source}: {plain(scenario.name)}"))
-    for name in SIDE_NAMES:
-        side = scenario.side(name)
-        console.print(
-            f"  {name}: counters {side.counters if isinstance(side.counters, int) else 'on a schedule'}"
-            f"{' (autoscaled)' if side.autoscale else ''}, arrivals {_arrivals_text(scenario, name)},"
-            f" service {side.service_minutes!r}"
-        )
-    if scenario.showtimes:
-        console.print(f"  {len(scenario.showtimes)} showing(s){', linked to sales' if scenario.linked else ''}")
-
-
-def _arrivals_text(scenario: Scenario, side_name: str) -> str:
-    arrivals = scenario.side(side_name).arrivals  # type: ignore[arg-type]
-    if arrivals is None:
-        return "from ticket sales (linked)"
-    if arrivals.total is not None:
-        return f"{arrivals.total:,} customers"
-    if arrivals.rate_per_hour is not None:
-        return f"Poisson {arrivals.rate_per_hour:g}/hour"
-    if arrivals.profile is not None:
-        return f"profile of {len(arrivals.profile)} period(s)"
-    if arrivals.trace is not None:
-        return f"trace {arrivals.trace} ({len(arrivals.trace_at_minute or ()):,} timestamps)"
-    return "by showtime"
-
-
-def render_scenario_list(entries: list[tuple[str, Scenario | str]], console: Console) -> None:
-    """The bundled scenarios: name, title and first line of the description."""
-    table = Table(title="Bundled scenarios (run with: theater-sim run NAME)", title_justify="left")
-    table.add_column("name", style="bold")
-    table.add_column("title")
-    table.add_column("what it shows")
-    for name, scenario in entries:
-        if isinstance(scenario, str):
-            table.add_row(name, Text("invalid", style="red"), Text(scenario))
-        else:
-            first_line = scenario.description.strip().splitlines()[0] if scenario.description.strip() else ""
-            table.add_row(name, plain(scenario.name), plain(first_line))
-    console.print(table)

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from theater_sim.analysis.contract import DayData
-from theater_sim.engine.simulation import BALKED, RENEGED
+from theater_sim.engine.records import BALKED, RENEGED
 from theater_sim.engine.theater import DayRecords
 from theater_sim.model.scenario import SIDE_NAMES
 

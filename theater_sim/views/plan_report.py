@@ -23,7 +23,7 @@ from theater_sim.model.scenario import SIDE_NAMES, Scenario
 from theater_sim.planning.least_staffing import SideAnswer, Summary, Targets
 from theater_sim.planning.sweep import SweepCell
 from theater_sim.planning.tasks import Staffing
-from theater_sim.views.day_report import VERDICT_STYLES, plain
+from theater_sim.views.formatting import VERDICT_STYLES, plain
 
 __all__ = ["render_staffing", "render_sweep", "staffing_data", "sweep_csv", "sweep_data"]
 

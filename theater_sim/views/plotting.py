@@ -20,8 +20,8 @@ import numpy as np
 
 from theater_sim.analysis.contract import DayData
 from theater_sim.analysis.day_data import shown_day_pressures
-from theater_sim.analysis.metrics import line_at
-from theater_sim.engine.simulation import SideRecords
+from theater_sim.analysis.hourly import line_at
+from theater_sim.engine.records import SideRecords
 from theater_sim.engine.theater import DayRecords
 from theater_sim.model.clock import clock_label, parse_clock_minutes
 from theater_sim.model.errors import ScenarioError

@@ -1,0 +1,166 @@
+"""One side's day hour by hour and schedule period by period, and its line over time.
+
+The line's length is never stored while the day runs: it is the number of
+people who joined it minus those who left it, so it can be read afterwards
+at any moment (``line_at``) or just after each join (the only moments it
+grows). The hourly rows and the per-period rows are built from that and the
+records alone.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from theater_sim.analysis.counter_time import CounterTime
+from theater_sim.engine.records import BALKED, RENEGED, SERVED, SideRecords
+from theater_sim.model.clock import MINUTES_PER_HOUR, clock_label
+
+__all__ = ["HourRow", "PeriodRow", "hourly_rows", "line_after_each_join", "line_at", "schedule_periods"]
+
+
+@dataclass(frozen=True)
+class HourRow:
+    """One hour of one side; ``hour`` 0 is the first hour after opening.
+
+    ``mean_wait_minutes`` is over served customers who arrived in that hour (0
+    when none did); ``served`` counts customers who left a counter in that
+    hour; ``counters_on_duty`` is the hour's time-average; ``pressure`` the
+    service minutes its arrivals asked for over the counter-minutes open.
+    ``until_end`` marks a last row that also holds every later hour (an
+    overtime longer than ``MAX_OVERTIME_ROWS`` hours).
+    """
+
+    hour: int
+    clock: str
+    arrived: int
+    served: int
+    mean_wait_minutes: float
+    max_queue: int
+    balked: int
+    reneged: int
+    counters_on_duty: float
+    pressure: float
+    overtime: bool
+    until_end: bool = False
+
+
+@dataclass(frozen=True)
+class PeriodRow:
+    """One period of a counter schedule: its customers' waits and walk-aways.
+
+    Customers belong to the period in which they arrived.
+    """
+
+    from_minute: float
+    clock: str
+    counters: int
+    arrived: int
+    mean_wait_minutes: float
+    p95_wait_minutes: float
+    abandon_rate: float
+
+
+def line_after_each_join(records: SideRecords) -> np.ndarray:
+    """People in line just after each customer joins it: joined so far minus left so far.
+
+    The line only grows when someone joins, so its maximum over any stretch
+    of time is at one of those moments (or at the stretch's start).
+    """
+    joined, left = _joined_and_left(records)
+    line: np.ndarray = np.searchsorted(left, joined, side="right")
+    np.subtract(np.arange(1, len(joined) + 1), line, out=line)
+    return line
+
+
+def _joined_and_left(records: SideRecords) -> tuple[np.ndarray, np.ndarray]:
+    """Arrival moments of those who joined the line, and the sorted moments people left it."""
+    if records.count(BALKED) == 0:
+        joined, left = records.arrival_at_minute, records.left_line_at_minute
+    else:
+        joined_mask = records.outcome != BALKED
+        joined, left = records.arrival_at_minute[joined_mask], records.left_line_at_minute[joined_mask]
+    return joined, np.sort(left)
+
+
+def line_at(records: SideRecords, moments: np.ndarray) -> np.ndarray:
+    """People in line at each of the given moments."""
+    joined, left = _joined_and_left(records)
+    line: np.ndarray = np.searchsorted(joined, moments, side="right") - np.searchsorted(left, moments, side="right")
+    return line
+
+
+def hourly_rows(
+    records: SideRecords,
+    staffing: CounterTime,
+    line_after_join: np.ndarray,
+    span_minutes: float,
+    hours: int,
+    opens: str,
+) -> tuple[HourRow, ...]:
+    arrival_hour = (records.arrival_at_minute // MINUTES_PER_HOUR).astype(np.int32)
+    served = records.served_mask
+    departure_hour = np.minimum(records.departure_at_minute // MINUTES_PER_HOUR, hours - 1).astype(np.int32)
+    arrived = np.bincount(arrival_hour, minlength=hours)
+    left_counter = np.bincount(departure_hour, minlength=hours)
+    waited = np.bincount(arrival_hour[served], weights=records.wait_minutes, minlength=hours)
+    waited_count = np.bincount(arrival_hour[served], minlength=hours)
+    demanded = np.bincount(arrival_hour, weights=records.service_minutes, minlength=hours)
+    balked = np.bincount(arrival_hour[records.outcome == BALKED], minlength=hours)
+    reneged = np.bincount(arrival_hour[records.outcome == RENEGED], minlength=hours)
+    max_queue = line_at(records, np.arange(hours) * MINUTES_PER_HOUR).astype(np.int64)
+    joined_hour = arrival_hour[records.outcome != BALKED]
+    np.maximum.at(max_queue, joined_hour, line_after_join)
+    open_hours = math.ceil(records.open_minutes / MINUTES_PER_HOUR)
+    # The last row may be cut short, or hold all the rest of a long overtime.
+    hour_minutes = np.minimum(MINUTES_PER_HOUR, span_minutes - np.arange(hours) * MINUTES_PER_HOUR)
+    hour_minutes[-1] = span_minutes - (hours - 1) * MINUTES_PER_HOUR
+    until_end = bool(hour_minutes[-1] > MINUTES_PER_HOUR)
+    return tuple(
+        HourRow(
+            hour=hour,
+            clock=clock_label(hour * MINUTES_PER_HOUR, opens),
+            arrived=int(arrived[hour]),
+            served=int(left_counter[hour]),
+            mean_wait_minutes=float(waited[hour] / waited_count[hour]) if waited_count[hour] else 0.0,
+            max_queue=int(max_queue[hour]),
+            balked=int(balked[hour]),
+            reneged=int(reneged[hour]),
+            counters_on_duty=float(staffing.on_duty_by_hour[hour] / hour_minutes[hour])
+            if hour_minutes[hour] > 0
+            else 0.0,
+            pressure=float(demanded[hour] / staffing.open_by_hour[hour]) if staffing.open_by_hour[hour] else 0.0,
+            overtime=hour >= open_hours,
+            until_end=until_end and hour == hours - 1,
+        )
+        for hour in range(hours)
+    )
+
+
+def schedule_periods(records: SideRecords, opens: str) -> tuple[PeriodRow, ...]:
+    """Per-period waits for a side that follows a counter schedule (else empty)."""
+    steps = [c for c in records.capacity_changes if c.reason in {"opening", "schedule"}]
+    if len(steps) < 2:
+        return ()
+    bounds = [c.at_minute for c in steps] + [np.inf]
+    rows = []
+    for step, start, end in zip(steps, bounds, bounds[1:], strict=False):
+        inside = (records.arrival_at_minute >= start) & (records.arrival_at_minute < end)
+        served = inside & records.served_mask
+        waits = records.service_start_at_minute[served] - records.arrival_at_minute[served]
+        arrived = int(inside.sum())
+        gone = int((inside & (records.outcome != SERVED)).sum())
+        rows.append(
+            PeriodRow(
+                from_minute=start,
+                clock=clock_label(start, opens),
+                counters=step.counters,
+                arrived=arrived,
+                mean_wait_minutes=float(waits.mean()) if len(waits) else 0.0,
+                p95_wait_minutes=float(np.quantile(waits, 0.95)) if len(waits) else 0.0,
+                abandon_rate=gone / arrived if arrived else 0.0,
+            )
+        )
+    return tuple(rows)

@@ -1,0 +1,175 @@
+"""What every ``theater-sim`` command shares: the Typer app, option types,
+loading, range checks, the runner, and turning errors into exit statuses.
+
+User mistakes (a missing file, a bad key, an out-of-range option) become a
+short message on stderr and exit status 2; a run that fails for a reason
+outside the input (an unreachable cluster, a full disk) exit status 1; never
+a traceback.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+
+from theater_sim import __version__
+from theater_sim.input.loading import load_scenario
+from theater_sim.model.errors import RunError, ScenarioError, format_validation_error
+from theater_sim.model.scenario import MAX_SEED, Scenario
+from theater_sim.planning.execution import (
+    Runner,
+    check_scheduler_address,
+    default_workers,
+    require_dask,
+)
+from theater_sim.planning.store import ResultStore
+from theater_sim.planning.tasks import scenario_fingerprint
+from theater_sim.views.progress import LazyProgress
+
+EXIT_FAILED_RUN = 1
+EXIT_BAD_INPUT = 2
+MAX_REPLICATIONS = 1000
+
+app = typer.Typer(
+    name="theater-sim",
+    help="Simulate a CQRS movie theater: selling counters (commands) and collecting counters (queries), "
+    "each scaled on its own.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+ScenarioArgument = Annotated[
+    str, typer.Argument(help="A scenario YAML file, or the name of a bundled scenario (see 'theater-sim scenarios').")
+]
+SeedOption = Annotated[int | None, typer.Option(help=f"Seed (0..{MAX_SEED}), overriding the scenario's.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout and nothing else.")]
+ReplicationsOption = Annotated[
+    int, typer.Option(help=f"Independent days to run (1..{MAX_REPLICATIONS}); numbers become means with 95% CIs.")
+]
+WorkersOption = Annotated[
+    int | None, typer.Option(help="Worker processes, 1..256 (default: all cores). Results never depend on it.")
+]
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option(help="Run on a Dask cluster at this address (tcp://HOST:8786); needs theater-sim[distributed]."),
+]
+StoreOption = Annotated[
+    Path | None, typer.Option(help="SQLite file keeping every finished day; a rerun skips what is there.")
+]
+QuietOption = Annotated[bool, typer.Option("--quiet", help="No progress bar.")]
+ForceOption = Annotated[bool, typer.Option("--force", help="Overwrite output files that already exist.")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"theater-sim {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """Simulate a CQRS movie theater day and say which side needs more counters."""
+
+
+_OPTION_NAMES = {"sellers": "--sellers", "collectors": "--collectors", "seed": "--seed"}
+
+
+def load_source(source: str, seed: int | None = None) -> tuple[Scenario, str]:
+    """The scenario (with ``--seed`` applied) and where it came from; its notes go to stderr, once."""
+    day, origin = load_scenario(source)
+    check_overrides(day, seed=seed)
+    for note in day.notes():
+        typer.echo(f"theater-sim: note: {origin}: {note}", err=True)
+    return day.overridden(seed=seed), origin
+
+
+def check_staffing(day: Scenario, **staffing: int | None) -> Scenario:
+    """``day`` at the staffing options, each checked alone so the message names it."""
+    check_overrides(day, **staffing)
+    return day.overridden(**staffing)
+
+
+def check_overrides(day: Scenario, **overrides: int | None) -> None:
+    for name, value in overrides.items():
+        if value is not None:
+            try:
+                day.overridden(**{name: value})
+            except ValidationError as error:
+                message = format_validation_error(error, "x").splitlines()[0].split(": ", 2)[-1]
+                raise ScenarioError(f"{_OPTION_NAMES[name]} {value}: {message}") from None
+
+
+def check_range(option: str, value: float, low: float, high: float) -> None:
+    if not (math.isfinite(value) and low <= value <= high):
+        raise ScenarioError(f"{option} {value:g}: must lie within {low:g}..{high:g}")
+
+
+def check_counts(replications: int, workers: int | None) -> None:
+    check_range("--replications", replications, 1, MAX_REPLICATIONS)
+    if workers is not None:
+        check_range("--workers", workers, 1, 256)
+
+
+def make_runner(
+    day: Scenario,
+    workers: int | None,
+    scheduler: str | None,
+    store: Path | None,
+    progress: LazyProgress,
+    closing: ExitStack,
+) -> Runner:
+    results = None
+    if scheduler is not None:
+        with about_option("--scheduler"):
+            require_dask()
+            check_scheduler_address(scheduler)
+    if store is not None:
+        with about_option("--store"):
+            results = closing.enter_context(ResultStore(store, scenario_fingerprint(day, __version__)))
+    return Runner(workers=workers or default_workers(), scheduler=scheduler, store=results, progress=progress.tasks)
+
+
+@contextmanager
+def about_option(option: str) -> Iterator[None]:
+    """Name the option a lower module's bad-input message is about."""
+    try:
+        yield
+    except ScenarioError as error:
+        raise ScenarioError(f"{option} {error}") from None
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn the domain's errors into a message and an exit status."""
+    try:
+        yield
+    except ScenarioError as error:
+        fail(str(error), EXIT_BAD_INPUT)
+    except RunError as error:
+        fail(str(error), EXIT_FAILED_RUN)
+    except KeyboardInterrupt:
+        fail("interrupted", 130)
+    except MemoryError:
+        fail("ran out of memory; try fewer customers", EXIT_FAILED_RUN)
+    except Exception as error:  # a bug, not a user mistake: say so plainly
+        if os.environ.get("THEATER_SIM_DEBUG"):
+            raise
+        fail(f"the run failed: {type(error).__name__}: {error} (set THEATER_SIM_DEBUG=1 for details)", 1)
+
+
+def fail(message: str, status: int) -> None:
+    for line in message.splitlines():
+        typer.echo(f"theater-sim: error: {line}", err=True)
+    raise typer.Exit(status)

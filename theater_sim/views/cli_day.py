@@ -1,0 +1,163 @@
+"""The day commands: ``run``, ``watch``, ``validate``, ``scenarios`` and ``schema``."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from theater_sim.analysis.day_data import day_data
+from theater_sim.analysis.live import play
+from theater_sim.analysis.measured_day import summarise_day
+from theater_sim.input.loading import bundled_scenarios, load_scenario
+from theater_sim.model.errors import ScenarioError
+from theater_sim.model.scenario import MAX_COUNTERS_PER_SIDE, Scenario, scenario_json_schema
+from theater_sim.planning.measured_days import measure_days
+from theater_sim.views.cli_common import (
+    ForceOption,
+    JsonOption,
+    QuietOption,
+    ReplicationsOption,
+    ScenarioArgument,
+    SchedulerOption,
+    SeedOption,
+    StoreOption,
+    WorkersOption,
+    check_counts,
+    check_staffing,
+    load_source,
+    make_runner,
+    user_errors,
+)
+from theater_sim.views.dashboard import Dashboard, PlainTicker, plain_status, status_table
+from theater_sim.views.day_report import render_day
+from theater_sim.views.exports import customer_csv_chunks, hourly_csv
+from theater_sim.views.formatting import plain, to_json
+from theater_sim.views.output_files import check_distinct, check_writable, figure_path, write_chunks
+from theater_sim.views.plotting import plot_day
+from theater_sim.views.progress import LazyProgress
+from theater_sim.views.scenario_report import render_scenario_list, render_validated
+
+
+def run(
+    scenario: ScenarioArgument,
+    sellers: Annotated[
+        int | None,
+        typer.Option(help=f"Selling counters all day (1..{MAX_COUNTERS_PER_SIDE:,}), overriding the scenario."),
+    ] = None,
+    collectors: Annotated[
+        int | None,
+        typer.Option(help=f"Collecting counters all day (1..{MAX_COUNTERS_PER_SIDE:,}), overriding the scenario."),
+    ] = None,
+    seed: SeedOption = None,
+    replications: ReplicationsOption = 1,
+    json_output: JsonOption = False,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
+    store: StoreOption = None,
+    quiet: QuietOption = False,
+    plot: Annotated[Path | None, typer.Option(help="Write a figure of the day (PNG); needs theater-sim[plot].")] = None,
+    csv_file: Annotated[Path | None, typer.Option("--csv", help="Write one row per customer to this CSV file.")] = None,
+    hourly_csv_file: Annotated[
+        Path | None, typer.Option("--hourly-csv", help="Write the hourly table to this CSV file.")
+    ] = None,
+    force: ForceOption = False,
+) -> None:
+    """Simulate one day (or several) and print both sides' summary and the verdict.
+
+    With --replications, --plot and --csv show the first replication (the scenario's own seed).
+    """
+    with user_errors(), LazyProgress("simulating", quiet) as progress, ExitStack() as closing:
+        check_counts(replications, workers)
+        plot = figure_path(plot)
+        outputs = {"--plot": plot, "--csv": csv_file, "--hourly-csv": hourly_csv_file}
+        check_distinct(outputs)
+        for option, path in outputs.items():
+            check_writable(option, path, force)
+        base, _ = load_source(scenario, seed=seed)
+        check_staffing(base, sellers=sellers, collectors=collectors)
+        simple = replications == 1 and scheduler is None and store is None
+        # Stored days are keyed on the scenario as written (with its seed), so a
+        # store can be shared by runs with other counters and by sweeps.
+        measured = measure_days(
+            base,
+            sellers,
+            collectors,
+            replications,
+            runner=None if simple else make_runner(base, workers, scheduler, store, progress, closing),
+            keep_records=plot is not None or csv_file is not None,
+            on_minute=lambda minute: progress.clock(minute, base.open_minutes),
+        )
+        data, day = measured.data, measured.scenario
+        if measured.records is not None and plot is not None:
+            plot_day(measured.records, measured.first or data, day, plot, replications)
+        if measured.records is not None and csv_file is not None:
+            write_chunks(csv_file, customer_csv_chunks(measured.records))
+        if hourly_csv_file is not None:
+            write_chunks(hourly_csv_file, [hourly_csv(data)])
+        output = to_json(data) + "\n" if json_output else None
+    if output is not None:
+        sys.stdout.write(output)
+    else:
+        render_day(data, day, Console(), scenario)
+
+
+def watch(
+    scenario: ScenarioArgument,
+    speed: Annotated[
+        float,
+        typer.Option(help="Simulated seconds per real second: 600 plays ten minutes a second; inf: at once."),
+    ] = 600.0,
+    sellers: Annotated[int | None, typer.Option(help="Selling counters all day, overriding the scenario.")] = None,
+    collectors: Annotated[int | None, typer.Option(help="Collecting counters all day (overrides).")] = None,
+    seed: SeedOption = None,
+) -> None:
+    """Play the day live: both lines, counters busy and idle, waits and the verdict so far."""
+    with user_errors():
+        if not speed >= 1:
+            raise ScenarioError(f"--speed {speed:g}: must be at least 1 (600 = ten simulated minutes a second)")
+        base, _ = load_source(scenario, seed=seed)
+        day = check_staffing(base, sellers=sellers, collectors=collectors)
+    console = Console()
+    title = f"{plain(day.name)} (seed {day.seed}, x{speed:g} real time)"
+    viewer: Dashboard | PlainTicker = Dashboard(console, title) if console.is_terminal else PlainTicker(sys.stdout)
+    try:
+        with viewer:
+            records = asyncio.run(play(day, speed / 60.0, viewer))
+    except KeyboardInterrupt:
+        if viewer.last is not None and console.is_terminal:
+            console.print(status_table(viewer.last, f"Stopped at {viewer.last.clock}: the day so far"))
+        elif viewer.last is not None:
+            sys.stdout.write(f"Stopped at {viewer.last.clock}: the day so far\n{plain_status(viewer.last)}\n")
+        typer.echo("theater-sim: stopped (Ctrl-C)", err=True)
+        raise typer.Exit(130) from None
+    render_day(day_data(summarise_day(day, records)), day, console, scenario)
+
+
+def schema() -> None:
+    """Print the JSON Schema of the scenario format (for editors and other tools)."""
+    sys.stdout.write(json.dumps(scenario_json_schema(), indent=2) + "\n")
+
+
+def validate(scenario: ScenarioArgument) -> None:
+    """Check a scenario file without running it."""
+    with user_errors():
+        day, _ = load_source(scenario)
+    render_validated(day, scenario, Console())
+
+
+def scenarios() -> None:
+    """List the bundled scenarios."""
+    entries: list[tuple[str, Scenario | str]] = []
+    for name, path in bundled_scenarios().items():
+        try:
+            entries.append((name, load_scenario(str(path))[0]))
+        except ScenarioError as error:
+            entries.append((name, str(error)))
+    render_scenario_list(entries, Console())

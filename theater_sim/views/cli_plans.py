@@ -1,0 +1,182 @@
+"""The planning commands: ``sweep`` (a grid of staffings) and ``staff`` (the least staffing)."""
+
+from __future__ import annotations
+
+import math
+import sys
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from theater_sim.analysis.day_data import SIDE_METRICS
+from theater_sim.model.errors import ScenarioError
+from theater_sim.planning.execution import (
+    replicated_day,
+)
+from theater_sim.planning.least_staffing import Targets, search_staffing
+from theater_sim.planning.sweep import parse_counts, run_sweep
+from theater_sim.planning.tasks import Staffing
+from theater_sim.views.cli_common import (
+    MAX_REPLICATIONS,
+    ForceOption,
+    JsonOption,
+    QuietOption,
+    ReplicationsOption,
+    ScenarioArgument,
+    SchedulerOption,
+    SeedOption,
+    StoreOption,
+    WorkersOption,
+    check_counts,
+    check_range,
+    load_source,
+    make_runner,
+    user_errors,
+)
+from theater_sim.views.day_report import render_day
+from theater_sim.views.formatting import to_json
+from theater_sim.views.output_files import check_distinct, check_writable, figure_path, write_chunks
+from theater_sim.views.plan_report import render_staffing, render_sweep, staffing_data, sweep_csv, sweep_data
+from theater_sim.views.plotting import plot_sweep
+from theater_sim.views.progress import LazyProgress
+from theater_sim.views.scenario_file import staffed_scenario_yaml
+
+
+def sweep(
+    scenario: ScenarioArgument,
+    sellers: Annotated[str | None, typer.Option(help="Selling counters to try: 1:8, 2:16:2 or 1,2,4.")] = None,
+    collectors: Annotated[str | None, typer.Option(help="Collecting counters to try: 1:8, 2:16:2 or 1,2,4.")] = None,
+    metric: Annotated[str, typer.Option(help=f"Metric shown per side: {', '.join(SIDE_METRICS)}.")] = "p95_wait",
+    replications: ReplicationsOption = 1,
+    seed: SeedOption = None,
+    json_output: JsonOption = False,
+    csv_file: Annotated[
+        Path | None, typer.Option("--csv", help="Also write every cell's metrics to this CSV file.")
+    ] = None,
+    plot: Annotated[
+        Path | None, typer.Option(help="Write a heat map of the metric with the verdict boundary (PNG).")
+    ] = None,
+    force: ForceOption = False,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
+    store: StoreOption = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Run a grid of counter counts on the same customers and show each point's verdict."""
+    with user_errors(), LazyProgress("sweeping", quiet) as progress, ExitStack() as closing:
+        check_counts(replications, workers)
+        if metric not in SIDE_METRICS:
+            raise ScenarioError(f"--metric {metric}: unknown; use one of {', '.join(SIDE_METRICS)}")
+        if sellers is None and collectors is None:
+            raise ScenarioError("give --sellers, --collectors or both (ranges like 1:8, lists like 1,2,4)")
+        plot = figure_path(plot)
+        check_distinct({"--csv": csv_file, "--plot": plot})
+        check_writable("--csv", csv_file, force)
+        check_writable("--plot", plot, force)
+        day, _ = load_source(scenario, seed=seed)
+        seller_counts: tuple[Staffing, ...] = parse_counts(sellers, "--sellers") if sellers is not None else (None,)
+        collector_counts: tuple[Staffing, ...] = (
+            parse_counts(collectors, "--collectors") if collectors is not None else (None,)
+        )
+        runner = make_runner(day, workers, scheduler, store, progress, closing)
+        cells = run_sweep(day, seller_counts, collector_counts, replications, runner)
+        data = sweep_data(cells, day, replications, metric)
+        output = to_json(data) + "\n" if json_output else None
+        if csv_file is not None:
+            write_chunks(csv_file, [sweep_csv(cells)])
+        if plot is not None:
+            plot_sweep(cells, metric, day, plot)
+    if output is not None:
+        sys.stdout.write(output)
+    else:
+        render_sweep(cells, metric, day, replications, Console())
+
+
+STAFF_REPLICATIONS = 10
+
+
+def staff(
+    scenario: ScenarioArgument,
+    max_p95_wait: Annotated[
+        float | None,
+        typer.Option(
+            help="Target: 95% of customers wait at most this many minutes (0..1440; 0: 95% are served at once)."
+        ),
+    ] = None,
+    max_abandon_rate: Annotated[
+        float | None, typer.Option(help="Target: at most this share of customers walk away (0..1; 0.02 = 2%).")
+    ] = None,
+    confidence: Annotated[
+        float | None,
+        typer.Option(
+            help="Meet the targets with this confidence (0..1, e.g. 0.9): the upper end of a one-sided"
+            " interval over the replications must meet them, not just the mean. Needs 2+ replications."
+        ),
+    ] = None,
+    replications: Annotated[
+        int,
+        typer.Option(help=f"Independent days per staffing tried (1..{MAX_REPLICATIONS}); means with 95% CIs."),
+    ] = STAFF_REPLICATIONS,
+    seed: SeedOption = None,
+    json_output: JsonOption = False,
+    write_scenario: Annotated[
+        Path | None,
+        typer.Option(help="Write the scenario with the staffing found to this YAML file, ready for 'run'."),
+    ] = None,
+    force: ForceOption = False,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
+    store: StoreOption = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Find the least counters on each side that meet the targets, and show that day."""
+    with user_errors(), LazyProgress("searching", quiet) as progress, ExitStack() as closing:
+        check_counts(replications, workers)
+        targets = _staff_targets(max_p95_wait, max_abandon_rate, confidence, replications)
+        check_writable("--write-scenario", write_scenario, force)
+        day, origin = load_source(scenario, seed=seed)
+        runner = make_runner(day, workers, scheduler, store, progress, closing)
+        answers = search_staffing(day, targets, replications, runner)
+        found = {name: answers[name].staffing for name in ("selling", "collecting")}
+        staffed = day.overridden(sellers=found["selling"], collectors=found["collecting"])
+        runner = make_runner(staffed, workers, scheduler, None, progress, closing)
+        day_result = replicated_day(runner, staffed, replications)
+        if write_scenario is not None:
+            header = [
+                f"Written by theater-sim staff from {origin}: the least staffing for {targets.describe()}",
+                f"over {replications} day(s) from seed {day.seed}. Run it with: theater-sim run {write_scenario.name}",
+            ]
+            text = staffed_scenario_yaml(
+                day, found, source_folder=Path(origin).parent, target_folder=write_scenario.parent, header=header
+            )
+            write_chunks(write_scenario, [text])
+        output = to_json(staffing_data(answers, targets, day_result)) + "\n" if json_output else None
+    if output is not None:
+        sys.stdout.write(output)
+    else:
+        console = Console()
+        render_staffing(answers, targets, replications, console)
+        console.print()
+        render_day(day_result, staffed, console, f"{scenario}, staffed as found")
+        if write_scenario is not None:
+            console.print(f"Wrote the staffed scenario to {write_scenario}.")
+
+
+def _staff_targets(
+    max_p95_wait: float | None, max_abandon_rate: float | None, confidence: float | None, replications: int
+) -> Targets:
+    if max_p95_wait is None and max_abandon_rate is None:
+        raise ScenarioError("give a target: --max-p95-wait MINUTES and/or --max-abandon-rate SHARE")
+    if max_p95_wait is not None:
+        check_range("--max-p95-wait", max_p95_wait, 0, 1440)
+    if max_abandon_rate is not None:
+        check_range("--max-abandon-rate", max_abandon_rate, 0, 1)
+    if confidence is not None:
+        if not (math.isfinite(confidence) and 0 < confidence < 1):
+            raise ScenarioError(f"--confidence {confidence:g}: must lie strictly between 0 and 1 (e.g. 0.9)")
+        if replications < 2:
+            raise ScenarioError("--confidence needs an interval: use --replications 2 or more")
+    return Targets(max_p95_wait=max_p95_wait, max_abandon_rate=max_abandon_rate, confidence=confidence)

@@ -1,0 +1,55 @@
+"""How numbers, names and verdicts look on screen: the one place that formats.
+
+Shared by the day report, the plan report and the live dashboard.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import unicodedata
+from collections.abc import Mapping
+
+from theater_sim.analysis.verdict import Verdict
+
+__all__ = ["VERDICT_STYLES", "format_number", "plain", "sparkline", "to_json"]
+
+VERDICT_STYLES = {
+    Verdict.BALANCED.value: "bold green",
+    Verdict.SELLING.value: "bold yellow",
+    Verdict.COLLECTING.value: "bold magenta",
+}
+
+
+def plain(text: str) -> str:
+    """User text with control and bidi-override characters made visible, so a
+    scenario name cannot move the cursor, recolour or reverse the terminal."""
+    return "".join(f"\\u{ord(c):04x}" if unicodedata.category(c) in {"Cc", "Cf"} and c != "\n" else c for c in text)
+
+
+_BLOCKS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(values: list[float], width: int = 24, top: float | None = None, group: int | None = None) -> str:
+    """One block character per value (or per ``group`` of values, each its
+    largest, to fit ``width``), scaled to ``top`` (default: the largest; ▁ for nothing).
+
+    Written by hand: rich has no sparkline, and eight block characters are all it takes.
+    """
+    group = group or max(1, math.ceil(len(values) / width))
+    values = [max(values[i : i + group]) for i in range(0, len(values), group)]
+    top = max(values, default=0) if top is None else top
+    if top <= 0:
+        return _BLOCKS[0] * len(values)
+    return "".join(_BLOCKS[0] if v <= 0 else _BLOCKS[max(1, math.ceil(v / top * 7))] for v in values)
+
+
+def to_json(data: Mapping[str, object]) -> str:
+    """A day's data as one line of JSON (deterministic for a given day)."""
+    return json.dumps(data, allow_nan=False)
+
+
+def format_number(value: float, spec: str) -> str:
+    if spec == "count":
+        return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+    return format(value, spec)

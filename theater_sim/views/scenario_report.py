@@ -1,0 +1,56 @@
+"""Scenarios themselves on screen: ``validate``'s confirmation and the bundled list."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from theater_sim.model.scenario import SIDE_NAMES, Scenario
+from theater_sim.views.formatting import plain
+
+__all__ = ["render_scenario_list", "render_validated"]
+
+
+def render_validated(scenario: Scenario, source: str, console: Console) -> None:
+    """Confirm a scenario is valid and say what it holds."""
+    console.print(Text.assemble(("valid", "bold green"), f": {source}: {plain(scenario.name)}"))
+    for name in SIDE_NAMES:
+        side = scenario.side(name)
+        console.print(
+            f"  {name}: counters {side.counters if isinstance(side.counters, int) else 'on a schedule'}"
+            f"{' (autoscaled)' if side.autoscale else ''}, arrivals {_arrivals_text(scenario, name)},"
+            f" service {side.service_minutes!r}"
+        )
+    if scenario.showtimes:
+        console.print(f"  {len(scenario.showtimes)} showing(s){', linked to sales' if scenario.linked else ''}")
+
+
+def _arrivals_text(scenario: Scenario, side_name: str) -> str:
+    arrivals = scenario.side(side_name).arrivals  # type: ignore[arg-type]
+    if arrivals is None:
+        return "from ticket sales (linked)"
+    if arrivals.total is not None:
+        return f"{arrivals.total:,} customers"
+    if arrivals.rate_per_hour is not None:
+        return f"Poisson {arrivals.rate_per_hour:g}/hour"
+    if arrivals.profile is not None:
+        return f"profile of {len(arrivals.profile)} period(s)"
+    if arrivals.trace is not None:
+        return f"trace {arrivals.trace} ({len(arrivals.trace_at_minute or ()):,} timestamps)"
+    return "by showtime"
+
+
+def render_scenario_list(entries: list[tuple[str, Scenario | str]], console: Console) -> None:
+    """The bundled scenarios: name, title and first line of the description."""
+    table = Table(title="Bundled scenarios (run with: theater-sim run NAME)", title_justify="left")
+    table.add_column("name", style="bold")
+    table.add_column("title")
+    table.add_column("what it shows")
+    for name, scenario in entries:
+        if isinstance(scenario, str):
+            table.add_row(name, Text("invalid", style="red"), Text(scenario))
+        else:
+            first_line = scenario.description.strip().splitlines()[0] if scenario.description.strip() else ""
+            table.add_row(name, plain(scenario.name), plain(first_line))
+    console.print(table)

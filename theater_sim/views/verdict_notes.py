@@ -1,0 +1,82 @@
+"""The lines under the day's summary that say why the verdict says what it says."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from theater_sim.analysis.contract import DayData, side_data
+from theater_sim.analysis.day_data import shown_day_pressures
+from theater_sim.analysis.verdict import Verdict, decide
+from theater_sim.model.scenario import SIDE_NAMES
+from theater_sim.views.formatting import format_number
+
+__all__ = ["pressure_hours_line", "pressure_line"]
+
+
+def pressure_hours_line(data: DayData) -> Text:
+    """The hours when each side was the pressure point, as clock spans."""
+    parts = []
+    for name in SIDE_NAMES:
+        spans = data["pressure_hours"][name]
+        parts.append(f"{name} in {', '.join(spans)}" if spans else f"{name} in no hour")
+    return Text("Pressure point by hour: " + "; ".join(parts) + ".")
+
+
+def pressure_line(data: DayData) -> Text:
+    """Both pressures, the rule, and any note a manager needs to read the verdict right."""
+    selling, collecting = shown_day_pressures(data)
+    return Text(
+        f"Pressure as customers met it (service minutes asked / counter-minutes open in each"
+        f" {data['window_minutes']:g}-minute window, averaged over the side's customers): selling {selling},"
+        f" collecting {collecting}.\nBalanced when within {data['tolerance']:.0%} of the higher pressure,"
+        f" when both are below {data['calm_below']:g}, or when the side with the higher pressure hardly waited"
+        f" (p95 wait at most {data['calm_wait_minutes']:g} min)."
+        + _calm_waits_note(data)
+        + _both_over_capacity(data)
+        + _unnamed_rush_note(data),
+        style="dim",
+    )
+
+
+def _calm_waits_note(data: DayData) -> str:
+    """Say so when the day is Balanced only because the busier side's customers hardly waited."""
+    sides = data["sides"]
+    by_pressure = decide(
+        sides["selling"]["pressure"], sides["collecting"]["pressure"], data["tolerance"], data["calm_below"]
+    )
+    if data["verdict"] != Verdict.BALANCED.value or by_pressure is Verdict.BALANCED:
+        return ""
+    side = "selling" if by_pressure is Verdict.SELLING else "collecting"
+    return (
+        f"\n{side.capitalize()} met the higher pressure, but 95% of its customers waited at most"
+        f" {side_data(sides, side)['wait_minutes']['p95']:.2f} min: no side is short of counters."
+    )
+
+
+def _unnamed_rush_note(data: DayData) -> str:
+    """Name a side whose rush made its waits the longer ones though the verdict does not name it."""
+    side = data["longer_waits_unnamed"]
+    if side is None:
+        return ""
+    named = side_data(data["sides"], side)
+    other = side_data(data["sides"], "collecting" if side == "selling" else "selling")
+    busiest = named["busiest_window"]
+    missed = named["missed_showtime_start"]
+    late = f"; {format_number(missed, 'count')} missed their film's start" if missed else ""
+    return (
+        f"\nYet {side}'s customers waited clearly longer (p95 {named['wait_minutes']['p95']:.2f} min against"
+        f" {other['wait_minutes']['p95']:.2f}{late}); its busiest window, {busiest['clock']}, asked"
+        f" {busiest['pressure']:.2f} times what its counters could serve. Pressure weighs every customer alike, so a"
+        " short rush, or fewer counters, can mean longer waits at the same pressure."
+    )
+
+
+def _both_over_capacity(data: DayData) -> str:
+    """A warning for a day that is Balanced only because both sides are swamped."""
+    lower = min(data["sides"]["selling"]["pressure"], data["sides"]["collecting"]["pressure"])
+    if data["verdict"] != Verdict.BALANCED.value or lower < 1:
+        return ""
+    return (
+        "\nBoth sides' customers met more demand than their counters could serve (pressures above 1):"
+        " balanced, but both need more counters."
+    )
