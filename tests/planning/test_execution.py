@@ -51,11 +51,20 @@ def test_store_refuses_another_version(tmp_path: Path) -> None:
         _store(tmp_path / "r.sqlite")
 
 
-@pytest.mark.parametrize("where", ["missing-folder/r.sqlite", "not-a-db.sqlite", "."])
-def test_unusable_store_path_is_a_user_error(tmp_path: Path, where: str) -> None:
+@pytest.mark.parametrize(
+    ("where", "message"),
+    [
+        ("missing-folder/r.sqlite", "does not exist"),
+        ("not-a-db.sqlite", "not an SQLite file"),
+        (".", "not a regular file"),
+    ],
+)
+def test_unusable_store_path_is_a_user_error(tmp_path: Path, where: str, message: str) -> None:
     (tmp_path / "not-a-db.sqlite").write_text("hello, this is not SQLite " * 100)
-    with pytest.raises(ScenarioError, match="cannot be used as a results store"):
+    before = (tmp_path / "not-a-db.sqlite").read_bytes()
+    with pytest.raises(ScenarioError, match=message):
         _store(tmp_path / where)
+    assert (tmp_path / "not-a-db.sqlite").read_bytes() == before
 
 
 def test_fingerprint_changes_with_the_scenario_but_not_with_staffing_tasks() -> None:

@@ -1,31 +1,62 @@
-"""A results store that survives a crash: one SQLite table on disk.
+"""A results store that survives a crash and never serves a wrong number.
 
 Every finished task is written (and committed) the moment it finishes, keyed
-by the scenario's fingerprint and the task (grid point and replication). A
-rerun of the same command reads what is there and runs only the rest. A store
-that holds another scenario's results (or another version's) is refused, so
-results are never silently mixed.
+by the task (grid point and replication), in a SQLite file that belongs to one
+scenario (its fingerprint, recorded when the store is made). A rerun of the
+same command reads what is there and runs only the rest.
+
+Trust, checked rather than assumed:
+
+- Each stored day carries a SHA-256 checksum over its task key and payload.
+  A row whose checksum fails, whose payload does not parse, or that was moved
+  to another key is never used: it is counted in ``rejected`` and the day is
+  recomputed (and stored again).
+- A file that is not a theater-sim store (another application's SQLite
+  database, any other file) is refused without being touched: the file is
+  first inspected read-only, and only a file carrying this store's
+  ``application_id`` (or a new, empty one) is ever written.
+- A store of another scenario, seed or theater-sim version is refused, and two
+  commands creating one store at once cannot both claim it: the first
+  fingerprint recorded wins and the other command is refused.
+- A damaged database (SQLite cannot read its pages) is refused with a clear
+  message; nothing is served from it.
+- A store that cannot be written (read-only file or folder) is refused
+  before any work starts.
+
+Several commands may write one store at once (SQLite's locking; each waits
+up to ``BUSY_SECONDS`` for the others).
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
+import os
 import sqlite3
+import stat
 from pathlib import Path
+from typing import cast
 
 from theater_sim.analysis.contract import DayData
 from theater_sim.model.errors import ScenarioError
 
-__all__ = ["ResultStore"]
+__all__ = ["APPLICATION_ID", "SCHEMA_VERSION", "ResultStore", "checksum"]
+
+#: SQLite's application_id of a theater-sim store ("TSim").
+APPLICATION_ID = 0x5453696D
+SCHEMA_VERSION = 2
+BUSY_SECONDS = 60.0
 
 _SCHEMA = """
-CREATE TABLE IF NOT EXISTS results (
-    scenario_hash TEXT NOT NULL,
-    task TEXT NOT NULL,
-    payload TEXT NOT NULL,
-    PRIMARY KEY (scenario_hash, task)
-)
+CREATE TABLE IF NOT EXISTS store (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS results (task TEXT PRIMARY KEY, payload TEXT NOT NULL, checksum TEXT NOT NULL);
 """
+
+
+def checksum(task_key: str, payload: str) -> str:
+    """SHA-256 over the task key and its payload: a payload moved to another key fails it."""
+    return hashlib.sha256(f"{task_key}\n{payload}".encode()).hexdigest()
 
 
 class ResultStore:
@@ -35,47 +66,126 @@ class ResultStore:
         path: The file (created if missing).
         fingerprint: The scenario's fingerprint; the store must hold no other.
 
+    Attributes:
+        rejected: Task keys of stored days that failed their check since the
+            store was opened (left out of ``finished()``, so they are recomputed).
+
     Raises:
-        ScenarioError: the file cannot be created or opened as a store, or
-            holds another scenario's results.
+        ScenarioError: the file is not a theater-sim store, holds another
+            scenario's results, is damaged, or cannot be written.
     """
 
     def __init__(self, path: Path, fingerprint: str) -> None:
         self.path = path
         self.fingerprint = fingerprint
+        self.rejected: set[str] = set()
+        _check_writable(path)
+        _check_is_ours(path)
         try:
-            self._db = sqlite3.connect(path, isolation_level=None)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute(_SCHEMA)
-            others = self._db.execute(
-                "SELECT scenario_hash FROM results WHERE scenario_hash != ? LIMIT 1", (fingerprint,)
-            ).fetchone()
-        except sqlite3.Error as error:
+            self._db = sqlite3.connect(path, isolation_level=None, timeout=BUSY_SECONDS)
+            self._claim()
+        except sqlite3.DatabaseError as error:
+            self._close_quietly()
             raise ScenarioError(f"{path}: cannot be used as a results store ({error})") from None
-        if others is not None:
-            self._db.close()
+
+    def _claim(self) -> None:
+        """Make a new store, or check an existing one belongs to this scenario."""
+        db = self._db
+        db.execute("BEGIN IMMEDIATE")  # one command at a time decides who the store is for
+        try:
+            if db.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+                db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            for statement in filter(str.strip, _SCHEMA.split(";")):
+                db.execute(statement)
+            db.execute("INSERT OR IGNORE INTO store (key, value) VALUES ('fingerprint', ?)", (self.fingerprint,))
+            owner = db.execute("SELECT value FROM store WHERE key = 'fingerprint'").fetchone()[0]
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        if owner != self.fingerprint:
+            self._close_quietly()
             raise ScenarioError(
-                f"{path}: holds results of another scenario, seed or theater-sim version"
-                f" ({others[0]}, not {fingerprint}); use a new store file"
+                f"{self.path}: holds results of another scenario, seed or theater-sim version"
+                f" ({owner}, not {self.fingerprint}); use a new store file"
             )
+        db.execute("PRAGMA journal_mode=WAL")
 
     def finished(self) -> dict[str, DayData]:
-        """Task key -> result of every task already done."""
-        rows = self._db.execute("SELECT task, payload FROM results WHERE scenario_hash = ?", (self.fingerprint,))
-        return {task: json.loads(payload) for task, payload in rows}
+        """Task key -> result of every stored task that passes its check."""
+        try:
+            rows = self._db.execute("SELECT task, payload, checksum FROM results").fetchall()
+        except sqlite3.DatabaseError as error:
+            raise ScenarioError(
+                f"{self.path}: the store is damaged ({error}); none of it can be trusted: use a new store file"
+            ) from None
+        good: dict[str, DayData] = {}
+        for task, payload, stored_sum in rows:
+            day = _parsed(payload) if stored_sum == checksum(task, payload) else None
+            if day is None:
+                self.rejected.add(task)
+            else:
+                good[task] = day
+        return good
 
     def save(self, task_key: str, result: DayData) -> None:
-        """Record one finished task, committed at once."""
+        """Record one finished task (replacing a row that failed its check), committed at once."""
+        payload = json.dumps(result)
         self._db.execute(
-            "INSERT OR REPLACE INTO results (scenario_hash, task, payload) VALUES (?, ?, ?)",
-            (self.fingerprint, task_key, json.dumps(result)),
+            "INSERT OR REPLACE INTO results (task, payload, checksum) VALUES (?, ?, ?)",
+            (task_key, payload, checksum(task_key, payload)),
         )
 
     def close(self) -> None:
         self._db.close()
+
+    def _close_quietly(self) -> None:
+        with contextlib.suppress(AttributeError, sqlite3.Error):
+            self._db.close()
 
     def __enter__(self) -> ResultStore:
         return self
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
+
+
+def _parsed(payload: str) -> DayData | None:
+    try:
+        day = json.loads(payload)
+    except ValueError:
+        return None
+    return cast(DayData, day) if isinstance(day, dict) and "sides" in day and "verdict" in day else None
+
+
+def _check_writable(path: Path) -> None:
+    """A store must be a regular file (or not yet exist) that this user can write,
+    in a folder this user can write (SQLite keeps its journal beside it)."""
+    if not str(path).strip():
+        raise ScenarioError("give the store a file name, such as results.sqlite")
+    folder = path.parent
+    if not folder.is_dir():
+        raise ScenarioError(f"{path}: cannot be used as a results store (the folder {folder} does not exist)")
+    if path.exists() and not stat.S_ISREG(path.stat().st_mode):
+        raise ScenarioError(f"{path}: cannot be used as a results store (not a regular file)")
+    if path.exists() and not os.access(path, os.W_OK):
+        raise ScenarioError(f"{path}: cannot be used as a results store (the file is read-only)")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise ScenarioError(f"{path}: cannot be used as a results store (the folder {folder} is read-only)")
+
+
+def _check_is_ours(path: Path) -> None:
+    """Refuse, without writing a byte, a file that is not a theater-sim store."""
+    if not path.exists() or path.stat().st_size == 0:
+        return  # a new store
+    with path.open("rb") as handle:
+        header = handle.read(100)
+    if not header.startswith(b"SQLite format 3\x00") or len(header) < 100:
+        raise ScenarioError(f"{path}: is not a theater-sim store (not an SQLite file); it was left untouched")
+    application_id = int.from_bytes(header[68:72], "big")
+    if application_id != APPLICATION_ID:
+        raise ScenarioError(
+            f"{path}: is another application's SQLite database (or a store of theater-sim before 0.3),"
+            " not a theater-sim store; it was left untouched: use a new store file"
+        )

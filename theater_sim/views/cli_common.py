@@ -138,7 +138,17 @@ def make_runner(
     if store is not None:
         with about_option("--store"):
             results = closing.enter_context(ResultStore(store, scenario_fingerprint(day, __version__)))
+        closing.callback(_report_rejected, results)
     return Runner(workers=workers or default_workers(), scheduler=scheduler, store=results, progress=progress.tasks)
+
+
+def _report_rejected(store: ResultStore) -> None:
+    if store.rejected:
+        typer.echo(
+            f"theater-sim: warning: --store {store.path}: {len(store.rejected)} stored day(s) failed their check"
+            " and were recomputed",
+            err=True,
+        )
 
 
 @contextmanager

@@ -77,7 +77,7 @@ def run(
         check_counts(replications, workers)
         plot = figure_path(plot)
         outputs = {"--plot": plot, "--csv": csv_file, "--hourly-csv": hourly_csv_file}
-        check_distinct(outputs)
+        check_distinct({**outputs, "--store": store})
         for option, path in outputs.items():
             check_writable(option, path, force)
         base, _ = load_source(scenario, seed=seed)

@@ -73,7 +73,7 @@ def sweep(
         if sellers is None and collectors is None:
             raise ScenarioError("give --sellers, --collectors or both (ranges like 1:8, lists like 1,2,4)")
         plot = figure_path(plot)
-        check_distinct({"--csv": csv_file, "--plot": plot})
+        check_distinct({"--csv": csv_file, "--plot": plot, "--store": store})
         check_writable("--csv", csv_file, force)
         check_writable("--plot", plot, force)
         day, _ = load_source(scenario, seed=seed)
@@ -136,6 +136,7 @@ def staff(
     with user_errors(), LazyProgress("searching", quiet) as progress, ExitStack() as closing:
         check_counts(replications, workers)
         targets = _staff_targets(max_p95_wait, max_abandon_rate, confidence, replications)
+        check_distinct({"--write-scenario": write_scenario, "--store": store})
         check_writable("--write-scenario", write_scenario, force)
         day, origin = load_source(scenario, seed=seed)
         runner = make_runner(day, workers, scheduler, store, progress, closing)

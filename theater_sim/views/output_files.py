@@ -1,19 +1,35 @@
 """Files the command line writes: checked before any work, written whole.
 
 Every output path is checked before the simulation starts (a missing folder,
-an existing file without ``--force``, two outputs into one file), so a long
-run never ends in "cannot write". A write that fails anyway (a full disk) is
-a failed run, not bad input.
+an existing file without ``--force``, two outputs into one file, a pipe or a
+device), so a long run never ends in "cannot write" and never hangs on a
+FIFO. Every file is written to a temporary file beside it and moved into
+place only when complete, so an interrupted write never leaves a file that
+looks finished. A write that fails anyway (a full disk) is a failed run, not
+bad input.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+import os
+import stat
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from theater_sim.model.errors import RunError, ScenarioError
 
-__all__ = ["FIGURE_SUFFIXES", "check_distinct", "check_writable", "figure_path", "write_chunks"]
+__all__ = [
+    "FIGURE_SUFFIXES",
+    "check_distinct",
+    "check_writable",
+    "cut",
+    "figure_path",
+    "write_atomically",
+    "write_chunks",
+]
 
 
 FIGURE_SUFFIXES = {".png", ".svg", ".pdf", ".jpg", ".jpeg"}
@@ -45,31 +61,96 @@ def check_distinct(outputs: dict[str, Path | None]) -> None:
 
 
 def check_writable(option: str, path: Path | None, force: bool) -> None:
-    """Refuse, before any work, to overwrite a file or write into a missing folder."""
+    """Refuse, before any work, an output that cannot be written whole.
+
+    Refused: an empty name, a folder, a missing folder, an existing file
+    without ``--force``, anything that is not a regular file (a FIFO would
+    hang the run, a device would be written into), a link to a missing file,
+    a name the file system refuses (too long) and a folder the user cannot
+    write in (the file is written beside its target, then moved into place).
+    """
     if path is None:
         return
+    try:
+        _check_target(option, path, force)
+    except OSError as error:  # e.g. a name too long for the file system
+        raise ScenarioError(f"{option} {cut(str(path))}: cannot be written ({error.strerror or error})") from None
+
+
+def _check_target(option: str, path: Path, force: bool) -> None:
+    shown = cut(str(path))
     if not str(path).strip() or path.is_dir():
-        raise ScenarioError(f"{option} {str(path)!r}: give a file name")
+        raise ScenarioError(f"{option} {shown!r}: give a file name")
+    if path.is_symlink() and not path.exists():
+        raise ScenarioError(f"{option} {shown}: is a link to a missing file; give a file name")
+    if path.exists() and not stat.S_ISREG(path.stat().st_mode):
+        raise ScenarioError(f"{option} {shown}: is not a regular file (a pipe, device or socket); give a file name")
     if path.exists() and not force:
-        raise ScenarioError(f"{option} {path}: already exists; add --force to overwrite it")
+        raise ScenarioError(f"{option} {shown}: already exists; add --force to overwrite it")
     if not path.parent.is_dir():
-        raise ScenarioError(f"{option} {path}: the folder {path.parent} does not exist")
-    try:  # find out now, not after the work, that the file cannot be written
-        if path.exists():
-            with path.open("a"):
-                pass
-        else:
-            with path.open("x"):
-                pass
-            path.unlink()
-    except OSError as error:
-        raise ScenarioError(f"{option} {path}: cannot be written ({error.strerror or error})") from None
+        raise ScenarioError(f"{option} {shown}: the folder {cut(str(path.parent))} does not exist")
+    # Find out now, not after the work, that the file cannot be written.
+    with _temporary_beside(path):
+        pass
+
+
+def cut(text: str, limit: int = 60) -> str:
+    """``text`` shortened to about ``limit`` characters for a message (the middle goes)."""
+    if len(text) <= limit:
+        return text
+    keep = (limit - 1) // 2
+    return f"{text[:keep]}…{text[-keep:]}"
 
 
 def write_chunks(path: Path, chunks: Iterable[str]) -> None:
-    try:
-        with path.open("w", encoding="utf-8", newline="") as handle:
+    """Write ``path`` whole or not at all (see ``write_atomically``)."""
+
+    def write(temporary: Path) -> None:
+        with temporary.open("w", encoding="utf-8", newline="") as handle:
             for chunk in chunks:
                 handle.write(chunk)
+
+    write_atomically(path, write)
+
+
+def write_atomically(path: Path, write: Callable[[Path], object]) -> None:
+    """Have ``write`` fill a temporary file beside ``path``, then move it into place.
+
+    The move (``os.replace``) is atomic, so ``path`` is either its old self or
+    the complete new file: a full disk, Ctrl-C or a failure halfway leaves the
+    old file intact and no fragment under its name. (A SIGKILL can leave the
+    hidden temporary file, ``.NAME.*.tmp``, never a half-written ``NAME``.)
+    A link at ``path`` is replaced by the file, not written through.
+    """
+    try:
+        with _temporary_beside(path) as temporary:
+            write(temporary)
+            _match_mode(temporary, path)
+            temporary.replace(path)  # os.replace: atomic
     except OSError as error:  # the input was fine; the disk or the file system failed
-        raise RunError(f"{path}: cannot be written ({error.strerror or error})") from None
+        raise RunError(f"{path}: cannot be written ({error.strerror or error}); any earlier file is intact") from None
+
+
+@contextmanager
+def _temporary_beside(path: Path) -> Iterator[Path]:
+    """A new, empty temporary file in ``path``'s folder (same file system), removed
+    on the way out unless it was moved into place."""
+    handle, name = tempfile.mkstemp(prefix=f".{path.name[:100]}.", suffix=".tmp", dir=path.parent)
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        yield temporary
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temporary.unlink()
+
+
+def _match_mode(temporary: Path, path: Path) -> None:
+    """The new file gets the old file's permissions, or the usual ones for a new file."""
+    if path.exists() and not path.is_symlink():
+        mode = stat.S_IMODE(path.stat().st_mode)
+    else:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    temporary.chmod(mode)

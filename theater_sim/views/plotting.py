@@ -26,6 +26,7 @@ from theater_sim.engine.theater import DayRecords
 from theater_sim.model.clock import clock_label, parse_clock_minutes
 from theater_sim.model.errors import ScenarioError
 from theater_sim.model.scenario import SIDE_NAMES, Scenario
+from theater_sim.views.output_files import write_atomically
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -176,9 +177,11 @@ def _counters_step(axes: Axes, side: SideRecords, span: float, colour: str, labe
 
 
 def _save(figure: Any, path: Path, plt: Any) -> None:
+    """Write the figure whole or not at all (the format is the target's suffix)."""
+    kind = path.suffix.lower().lstrip(".") or "png"
     try:
-        figure.savefig(path, dpi=100)
-    except (OSError, ValueError) as error:
+        write_atomically(path, lambda temporary: figure.savefig(temporary, dpi=100, format=kind))
+    except ValueError as error:
         raise ScenarioError(f"--plot {path}: cannot be written ({error})") from None
     finally:
         plt.close(figure)

@@ -1,0 +1,178 @@
+"""The results store never serves a number it did not compute: fault injection.
+
+Bytes flipped in a stored payload, payloads swapped between keys, rows that
+do not parse: each is detected by the row's checksum (SHA-256 over key and
+payload), left out, counted and recomputed, so the output is the same as a
+run without a store. Files that are not theater-sim stores are refused
+without being modified; read-only stores are refused before any work; two
+scenarios can never share a store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from theater_sim.input.loading import load_scenario
+from theater_sim.model.errors import ScenarioError
+from theater_sim.planning.execution import Runner
+from theater_sim.planning.store import ResultStore
+from theater_sim.planning.tasks import Task, scenario_fingerprint
+from theater_sim.views.cli import app
+
+SWEEP = ["sweep", "opening-weekend", "--sellers", "1:2", "--collectors", "1:2", "--json", "--quiet", "--workers", "1"]
+
+
+def _sweep(runner: CliRunner, store: Path | None) -> tuple[int, str, str]:
+    result = runner.invoke(app, SWEEP + (["--store", str(store)] if store else []))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def _tamper(store: Path, sql: str, *args: object) -> None:
+    with sqlite3.connect(store) as db:
+        db.execute(sql, args)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        # One byte of one payload changed (a digit of a number).
+        "flip",
+        # Two keys' payloads swapped (each row still holds a valid day).
+        "swap",
+        # A payload that is not JSON any more (with its checksum recomputed to match).
+        "garbage",
+    ],
+)
+def test_a_tampered_store_is_detected_and_recomputed(runner: CliRunner, tmp_path: Path, damage: str) -> None:
+    store = tmp_path / "s.sqlite"
+    code, plain, _ = _sweep(runner, None)
+    assert code == 0
+    assert _sweep(runner, store)[:2] == (0, plain)
+    with sqlite3.connect(store) as db:
+        rows = db.execute("SELECT task, payload, checksum FROM results ORDER BY task").fetchall()
+    (k1, p1, c1), (k2, p2, c2) = rows[0], rows[1]
+    if damage == "flip":
+        digit = next(i for i, ch in enumerate(p1) if ch.isdigit() and i > p1.index('"p95"'))
+        flipped = p1[:digit] + str((int(p1[digit]) + 3) % 10) + p1[digit + 1 :]
+        _tamper(store, "UPDATE results SET payload = ? WHERE task = ?", flipped, k1)
+        expected_rejects = 1
+    elif damage == "swap":
+        _tamper(store, "UPDATE results SET payload = ?, checksum = ? WHERE task = ?", p2, c2, k1)
+        _tamper(store, "UPDATE results SET payload = ?, checksum = ? WHERE task = ?", p1, c1, k2)
+        expected_rejects = 2
+    else:
+        from theater_sim.planning.store import checksum
+
+        _tamper(
+            store, "UPDATE results SET payload = ?, checksum = ? WHERE task = ?", "{oops", checksum(k1, "{oops"), k1
+        )
+        expected_rejects = 1
+    code, out, err = _sweep(runner, store)
+    assert code == 0
+    assert out == plain  # the wrong numbers were never served
+    assert f"{expected_rejects} stored day(s) failed their check and were recomputed" in err
+    # ... and the store was repaired: the next run trusts every row.
+    code, out, err = _sweep(runner, store)
+    assert (code, out) == (0, plain)
+    assert "failed their check" not in err
+
+
+def test_another_applications_database_is_refused_untouched(runner: CliRunner, tmp_path: Path) -> None:
+    other = tmp_path / "app.db"
+    with sqlite3.connect(other) as db:
+        db.execute("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)")
+        db.execute("INSERT INTO customers (name) VALUES ('Ada')")
+    db.close()
+    before = other.read_bytes()
+    code, out, err = _sweep(runner, other)
+    assert code == 2
+    assert out == ""
+    assert "is another application's SQLite database" in err
+    assert other.read_bytes() == before
+    assert not Path(str(other) + "-wal").exists()
+
+
+def test_a_read_only_store_is_refused_before_the_work(runner: CliRunner, tmp_path: Path) -> None:
+    if os.geteuid() == 0:
+        pytest.skip("root can write read-only files")
+    store = tmp_path / "s.sqlite"
+    assert _sweep(runner, store)[0] == 0
+    store.chmod(stat.S_IRUSR)
+    code, _, err = _sweep(runner, store)
+    assert code == 2
+    assert "read-only" in err
+
+
+def test_a_read_only_folder_is_refused_before_the_work(tmp_path: Path) -> None:
+    if os.geteuid() == 0:
+        pytest.skip("root can write read-only folders")
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(stat.S_IRUSR | stat.S_IXUSR)
+    scenario, _ = load_scenario("balanced-day")
+    with pytest.raises(ScenarioError, match="read-only"):
+        ResultStore(folder / "s.sqlite", scenario_fingerprint(scenario, "1"))
+
+
+def test_two_scenarios_never_share_a_store(tmp_path: Path) -> None:
+    """Whoever records its fingerprint first owns the store; the other is refused."""
+    path = tmp_path / "s.sqlite"
+    first = ResultStore(path, "a" * 32)
+    with pytest.raises(ScenarioError, match="holds results of another scenario"):
+        ResultStore(path, "b" * 32)
+    first.close()
+    with sqlite3.connect(path) as db:
+        owners = db.execute("SELECT value FROM store WHERE key = 'fingerprint'").fetchall()
+    assert owners == [("a" * 32,)]
+
+
+def test_two_runners_writing_one_store_at_once_both_succeed(tmp_path: Path) -> None:
+    """Two open stores (as two commands would have) writing the same and different days."""
+    scenario, _ = load_scenario("balanced-day")
+    fingerprint = scenario_fingerprint(scenario, "1")
+    path = tmp_path / "s.sqlite"
+    one, two = ResultStore(path, fingerprint), ResultStore(path, fingerprint)
+    tasks = [Task(None, None, r) for r in range(3)]
+    a = Runner(store=one).run(scenario, tasks[:2])
+    b = Runner(store=two).run(scenario, tasks[1:])
+    assert a[tasks[1]] == b[tasks[1]]
+    assert set(ResultStore(path, fingerprint).finished()) == {task.key for task in tasks}
+    one.close()
+    two.close()
+
+
+def test_a_damaged_store_is_refused_not_served(tmp_path: Path) -> None:
+    scenario, _ = load_scenario("balanced-day")
+    fingerprint = scenario_fingerprint(scenario, "1")
+    path = tmp_path / "s.sqlite"
+    with ResultStore(path, fingerprint) as store:
+        Runner(store=store).run(scenario, [Task(None, None, r) for r in range(20)])
+    with sqlite3.connect(path) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    data = bytearray(path.read_bytes())
+    page = 4096
+    data[2 * page : 2 * page + 64] = b"\xff" * 64  # scribble over a b-tree page header
+    path.write_bytes(bytes(data))
+    with pytest.raises(ScenarioError, match=r"damaged|cannot be used"):
+        ResultStore(path, fingerprint).finished()
+
+
+def test_stored_rows_carry_a_checksum_over_key_and_payload(tmp_path: Path) -> None:
+    scenario, _ = load_scenario("balanced-day")
+    path = tmp_path / "s.sqlite"
+    with ResultStore(path, scenario_fingerprint(scenario, "1")) as store:
+        Runner(store=store).run(scenario, [Task(None, None, 0)])
+    with sqlite3.connect(path) as db:
+        ((task, payload, stored),) = db.execute("SELECT task, payload, checksum FROM results").fetchall()
+        application_id = db.execute("PRAGMA application_id").fetchone()[0]
+    assert stored == hashlib.sha256(f"{task}\n{payload}".encode()).hexdigest()
+    assert json.loads(payload)["verdict"] == "Balanced"
+    assert application_id == 0x5453696D

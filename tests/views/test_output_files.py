@@ -1,0 +1,163 @@
+"""Outputs are written whole or not at all, and never into a pipe, device or another output.
+
+Fault injection: a write that fails halfway (an exception from the writer, a
+full disk via RLIMIT_FSIZE, a SIGKILL mid-write) leaves the earlier file
+intact and nothing under the target's name that looks finished.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from theater_sim.model.errors import RunError
+from theater_sim.views.cli import app
+from theater_sim.views.output_files import write_atomically, write_chunks
+
+
+def test_a_failing_writer_leaves_the_old_file_and_no_fragment(tmp_path: Path) -> None:
+    target = tmp_path / "out.csv"
+    target.write_text("old\n")
+
+    def chunks() -> object:
+        yield "new,"
+        raise KeyboardInterrupt  # Ctrl-C halfway
+
+    with pytest.raises(KeyboardInterrupt):
+        write_chunks(target, chunks())  # type: ignore[arg-type]
+    assert target.read_text() == "old\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
+
+
+def test_a_full_disk_leaves_the_old_file(tmp_path: Path) -> None:
+    """RLIMIT_FSIZE stands in for a full disk: the write fails, the old file stays."""
+    target = tmp_path / "out.csv"
+    target.write_text("old\n")
+    code = textwrap.dedent(
+        f"""
+        import resource, signal
+        from pathlib import Path
+        from theater_sim.views.output_files import write_chunks
+        from theater_sim.model.errors import RunError
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (10_000, 10_000))
+        try:
+            write_chunks(Path({str(target)!r}), ["x" * 1000] * 100)
+        except RunError as error:
+            print("RunError:", error)
+        """
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "RunError:" in result.stdout
+    assert "any earlier file is intact" in result.stdout
+    assert target.read_text() == "old\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
+
+
+def test_a_killed_writer_never_leaves_a_file_that_looks_finished(tmp_path: Path) -> None:
+    target = tmp_path / "customers.csv"
+    target.write_text("old\n")
+    code = textwrap.dedent(
+        f"""
+        import time
+        from pathlib import Path
+        from theater_sim.views.output_files import write_chunks
+        def slow():
+            for _ in range(1000):
+                yield "row\\n" * 100
+                time.sleep(0.01)
+        write_chunks(Path({str(target)!r}), slow())
+        """
+    )
+    process = subprocess.Popen([sys.executable, "-c", code])
+    deadline = time.monotonic() + 30
+    while not any(p.name.endswith(".tmp") for p in tmp_path.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    time.sleep(0.1)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert target.read_text() == "old\n"
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name != "customers.csv"]
+    assert all(name.startswith(".customers.csv.") and name.endswith(".tmp") for name in leftovers)
+
+
+def test_the_new_file_keeps_the_old_files_permissions(tmp_path: Path) -> None:
+    target = tmp_path / "out.csv"
+    target.write_text("old\n")
+    target.chmod(0o640)
+    write_chunks(target, ["new\n"])
+    assert target.read_text() == "new\n"
+    assert (target.stat().st_mode & 0o777) == 0o640
+
+
+def test_a_link_is_replaced_not_written_through(tmp_path: Path) -> None:
+    """--force onto a link to some other file must not overwrite that file."""
+    precious = tmp_path / "precious.txt"
+    precious.write_text("keep me\n")
+    link = tmp_path / "out.csv"
+    link.symlink_to(precious)
+    write_atomically(link, lambda temporary: temporary.write_text("new\n"))
+    assert precious.read_text() == "keep me\n"
+    assert not link.is_symlink()
+    assert link.read_text() == "new\n"
+
+
+def test_write_failure_is_a_failed_run(tmp_path: Path) -> None:
+    def refuse(_temporary: Path) -> None:
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(RunError, match="No space left on device"):
+        write_atomically(tmp_path / "x.csv", refuse)
+
+
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        ("fifo", "is not a regular file"),
+        ("/dev/null", "is not a regular file"),
+        ("dangling", "is a link to a missing file"),
+        ("x" * 300 + ".csv", "cannot be written (File name too long)"),
+        ("", "give a file name"),
+        ("missing/out.csv", "does not exist"),
+    ],
+)
+def test_unusable_targets_are_refused_before_the_work(
+    runner: CliRunner, tmp_path: Path, target: str, message: str
+) -> None:
+    os.mkfifo(tmp_path / "fifo")
+    (tmp_path / "dangling").symlink_to(tmp_path / "nowhere")
+    path = target if target.startswith("/") or not target else str(tmp_path / target)
+    started = time.monotonic()
+    result = runner.invoke(app, ["run", "balanced-day", "--csv", path, "--force", "--quiet"])
+    assert time.monotonic() - started < 10  # a FIFO never hangs the run
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["run", "balanced-day", "--replications", "2", "--csv", "{k}", "--store", "{k}", "--force"],
+        ["sweep", "balanced-day", "--sellers", "1:2", "--csv", "{k}", "--store", "{k}", "--force"],
+        ["staff", "balanced-day", "--max-p95-wait", "5", "--write-scenario", "{k}", "--store", "{k}", "--force"],
+    ],
+)
+def test_the_store_cannot_be_another_output(runner: CliRunner, tmp_path: Path, args: list[str]) -> None:
+    """--csv k.db --store k.db --force used to destroy the store."""
+    store = tmp_path / "k.db"
+    first = runner.invoke(app, ["run", "balanced-day", "--replications", "2", "--store", str(store), "--quiet"])
+    assert first.exit_code == 0
+    before = store.read_bytes()
+    result = runner.invoke(app, [arg.replace("{k}", str(store)) for arg in args])
+    assert result.exit_code == 2
+    assert "give each output its own file" in result.stderr
+    assert store.read_bytes() == before
