@@ -252,11 +252,12 @@ def test_a_side_whose_customers_hardly_waited_is_never_named(
         (Verdict.SELLING, (2.1, 0.85), (12.08, 0.5), None),
         # No window over capacity: longer waits come from fewer counters, not a rush.
         (Verdict.BALANCED, (0.99, 0.85), (12.08, 0.5), None),
-        # Longer, but not 1.5 times as long, or not a minute longer.
+        # Longer, but not 1.5 times as long, or not three minutes longer.
         (Verdict.BALANCED, (2.1, 0.85), (2.9, 2.0), None),
         (Verdict.BALANCED, (2.1, 0.85), (0.9, 0.1), None),
         # Exactly at both thresholds: named.
-        (Verdict.BALANCED, (2.1, 0.85), (3.0, 2.0), "selling"),
+        (Verdict.BALANCED, (2.1, 0.85), (9.0, 6.0), "selling"),
+        (Verdict.BALANCED, (1.06, 0.9), (2.27, 0.22), None),  # ten times as long, but two minutes
     ],
 )
 def test_unnamed_rush(

@@ -57,6 +57,7 @@ SIDE_METRICS: dict[str, str] = {
     "utilisation": "utilisation",
     "demand_ratio": "demand_ratio",
     "pressure": "pressure",
+    "busiest_pressure": "busiest_window.pressure",
     "overtime_minutes": "overtime_minutes",
     "counter_hours": "counter_hours",
     "missed_starts": "missed_showtime_start",

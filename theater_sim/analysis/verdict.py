@@ -41,8 +41,8 @@ TIE_SLACK = 1e-12
 #: A side waits "clearly longer" when its p95 wait is at least this many times
 #: the other side's ...
 WAIT_RATIO = 1.5
-#: ... and at least this many minutes longer (so 0.2 against 0.1 min is no news).
-WAIT_GAP_MINUTES = 1.0
+#: ... and at least this many minutes longer (so 2.3 against 0.2 min is no news).
+WAIT_GAP_MINUTES = 3.0
 
 
 class Verdict(StrEnum):

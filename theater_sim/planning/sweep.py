@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from theater_sim.analysis.contract import DayData, Interval, SideData, SidesData, side_data
 from theater_sim.analysis.day_data import SIDE_METRICS, metric_bounds, metric_value
-from theater_sim.analysis.verdict import decide
+from theater_sim.analysis.verdict import decide, unnamed_rush
 from theater_sim.model.errors import ScenarioError
 from theater_sim.model.scenario import MAX_COUNTERS_PER_SIDE, SIDE_NAMES, Scenario, VerdictSettings
 from theater_sim.planning.execution import Runner
@@ -70,6 +70,7 @@ class SweepCell:
     verdict: str
     verdict_agreement: int
     sides: dict[str, dict[str, Interval]]
+    longer_waits_unnamed: str | None = None
 
 
 def sweep_tasks(
@@ -176,4 +177,9 @@ def _cell(s: Staffing, c: Staffing, days: list[SidesData], rule: VerdictSettings
         is verdict
         for day in days
     )
-    return SweepCell(s, c, verdict.value, agreement, sides)
+    unnamed = unnamed_rush(
+        verdict,
+        {side: sides[side]["busiest_pressure"]["mean"] for side in SIDE_NAMES},
+        {side: sides[side]["p95_wait"]["mean"] for side in SIDE_NAMES},
+    )
+    return SweepCell(s, c, verdict.value, agreement, sides, unnamed)

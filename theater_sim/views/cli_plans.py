@@ -148,7 +148,8 @@ def staff(
         if write_scenario is not None:
             header = [
                 f"Written by theater-sim staff from {origin}: the least staffing for {targets.describe()}",
-                f"over {replications} day(s) from seed {day.seed}. Run it with: theater-sim run {write_scenario.name}",
+                f"over {replications} day(s) from seed {day.seed}. Run it with: theater-sim run {write_scenario.name}"
+                + (f" --replications {replications}" if replications > 1 else ""),
             ]
             text = staffed_scenario_yaml(
                 day, found, source_folder=Path(origin).parent, target_folder=write_scenario.parent, header=header

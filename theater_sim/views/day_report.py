@@ -167,7 +167,7 @@ def _summary_rows(data: DayData, scenario: Scenario) -> list[tuple[str, list[str
         row("in line at closing", "in_line_at_close", "count"),
     ]
     if data["showings"]:
-        rows.append(("missed showtime start", ["-", cell("collecting", "missed_showtime_start", "count")]))
+        rows.append(("missed film start (parties)", ["-", cell("collecting", "missed_showtime_start", "count")]))
     rows += [
         row("counter utilisation", "utilisation", ".1%"),
         row("counter-hours on duty", "counter_hours", ",.1f"),

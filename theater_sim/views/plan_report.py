@@ -107,12 +107,23 @@ def render_sweep(cells: list[SweepCell], metric: str, scenario: Scenario, replic
         if replications > 1
         else "one day per point, so no confidence interval (add --replications for one)."
     )
+    if any(cell.longer_waits_unnamed for cell in cells):
+        table.caption += (
+            "\n*: the side this verdict does not name waited clearly longer (a rush, or fewer counters);"
+            " run that staffing to see why."
+        )
     table.caption_justify = "left"
     console.print(table)
 
 
+def _verdict_text(cell: SweepCell) -> Text:
+    """The cell's verdict, starred when the side it does not name waited clearly longer."""
+    mark = "*" if cell.longer_waits_unnamed else ""
+    return Text(_SHORT_VERDICT[cell.verdict] + mark, style=VERDICT_STYLES[cell.verdict])
+
+
 def _cell_text(cell: SweepCell, metric: str) -> Text:
-    text = Text(_SHORT_VERDICT[cell.verdict], style=VERDICT_STYLES[cell.verdict])
+    text = _verdict_text(cell)
     text.append(f"\n{_side_value(cell, 'selling', metric)} / {_side_value(cell, 'collecting', metric)}")
     return text
 
@@ -125,7 +136,7 @@ def _long_sweep_table(cells: list[SweepCell], metric: str, title: str) -> Table:
         table.add_row(
             _staffing_text(cell.sellers),
             _staffing_text(cell.collectors),
-            Text(_SHORT_VERDICT[cell.verdict], style=VERDICT_STYLES[cell.verdict]),
+            _verdict_text(cell),
             _side_value(cell, "selling", metric),
             _side_value(cell, "collecting", metric),
         )

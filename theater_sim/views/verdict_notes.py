@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from theater_sim.analysis.contract import DayData, side_data
+from theater_sim.analysis.contract import DayData, SideData, side_data
 from theater_sim.analysis.day_data import shown_day_pressures
 from theater_sim.analysis.verdict import Verdict, decide
 from theater_sim.model.scenario import SIDE_NAMES
@@ -49,7 +49,7 @@ def _calm_waits_note(data: DayData) -> str:
     side = "selling" if by_pressure is Verdict.SELLING else "collecting"
     return (
         f"\n{side.capitalize()} met the higher pressure, but 95% of its customers waited at most"
-        f" {side_data(sides, side)['wait_minutes']['p95']:.2f} min: no side is short of counters."
+        f" {side_data(sides, side)['wait_minutes']['p95']:.2f} min, so it is not the side to add counters to."
     )
 
 
@@ -61,14 +61,21 @@ def _unnamed_rush_note(data: DayData) -> str:
     named = side_data(data["sides"], side)
     other = side_data(data["sides"], "collecting" if side == "selling" else "selling")
     busiest = named["busiest_window"]
-    missed = named["missed_showtime_start"]
-    late = f"; {format_number(missed, 'count')} missed their film's start" if missed else ""
     return (
         f"\nYet {side}'s customers waited clearly longer (p95 {named['wait_minutes']['p95']:.2f} min against"
-        f" {other['wait_minutes']['p95']:.2f}{late}); its busiest window, {busiest['clock']}, asked"
+        f" {other['wait_minutes']['p95']:.2f}{_missed(named, 'its')}{_missed(other, 'the other side')});"
+        f" its busiest window, {busiest['clock']}, asked"
         f" {busiest['pressure']:.2f} times what its counters could serve. Pressure weighs every customer alike, so a"
         " short rush, or fewer counters, can mean longer waits at the same pressure."
     )
+
+
+def _missed(side: SideData, whose: str) -> str:
+    """Holders who missed their film's start, said where they count."""
+    missed = side["missed_showtime_start"]
+    if not missed:
+        return ""
+    return f"; {format_number(missed, 'count')} of {whose} customers missed their film's start"
 
 
 def _both_over_capacity(data: DayData) -> str:
