@@ -12,7 +12,8 @@ from theater_sim.engine.simulation import simulate_side
 from theater_sim.input.loading import load_scenario
 from theater_sim.model.errors import ScenarioError
 from theater_sim.planning.execution import Runner
-from theater_sim.planning.sweep import parse_counts, run_sweep, sweep_tasks
+from theater_sim.planning.sweep import run_sweep, sweep_tasks
+from theater_sim.views.cli_plans import parse_counts
 
 
 @pytest.mark.parametrize(

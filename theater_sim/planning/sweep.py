@@ -12,50 +12,21 @@ not one per cell. Linked days run every cell.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from theater_sim.analysis.contract import DayData, Interval, SideData, SidesData, side_data
 from theater_sim.analysis.day_data import SIDE_METRICS, metric_bounds, metric_value
 from theater_sim.analysis.verdict import decide, unnamed_rush
 from theater_sim.model.errors import ScenarioError
-from theater_sim.model.scenario import MAX_COUNTERS_PER_SIDE, SIDE_NAMES, Scenario, VerdictSettings
+from theater_sim.model.scenario import SIDE_NAMES, Scenario, VerdictSettings
 from theater_sim.planning.execution import Runner
 from theater_sim.planning.replication import confidence_interval
 from theater_sim.planning.tasks import Staffing, Task
 
-__all__ = ["MAX_GRID_CELLS", "MAX_TASKS", "SweepCell", "parse_counts", "run_sweep", "sweep_tasks"]
+__all__ = ["MAX_GRID_CELLS", "MAX_TASKS", "SweepCell", "run_sweep", "sweep_tasks"]
 
 MAX_GRID_CELLS = 10_000
 MAX_TASKS = 100_000
-_RANGE = re.compile(r"^(\d+):(\d+)(?::(\d+))?$")
-_LIST = re.compile(r"^\d+(?:,\d+)*$")
-
-
-def parse_counts(text: str, option: str) -> tuple[int, ...]:
-    """Counter counts from ``a:b`` (inclusive), ``a:b:step`` or ``1,2,4``.
-
-    Raises:
-        ScenarioError: malformed, empty, reversed, or outside 1..MAX_COUNTERS_PER_SIDE.
-    """
-    spec = text.strip().replace(" ", "")
-    match = _RANGE.match(spec)
-    if match:
-        start, end, step = int(match[1]), int(match[2]), int(match[3] or 1)
-        if step < 1:
-            raise ScenarioError(f"{option} {text}: the step must be at least 1")
-        if end < start:
-            raise ScenarioError(f"{option} {text}: the range ends before it starts (write {end}:{start})")
-        counts = tuple(range(start, end + 1, step))
-    elif _LIST.match(spec):
-        counts = tuple(sorted({int(part) for part in spec.split(",")}))
-    else:
-        raise ScenarioError(f"{option} {text}: write a range 1:8, a stepped range 2:16:2, or a list 1,2,4")
-    if counts[0] < 1 or counts[-1] > MAX_COUNTERS_PER_SIDE:
-        raise ScenarioError(f"{option} {text}: counter counts must lie within 1..{MAX_COUNTERS_PER_SIDE:,}")
-    if len(counts) > MAX_GRID_CELLS:
-        raise ScenarioError(f"{option} {text}: more than {MAX_GRID_CELLS:,} counts")
-    return counts
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from theater_sim.analysis.measured_day import run_day
 from theater_sim.model.scenario import SIDE_NAMES, Scenario
 from theater_sim.planning.replication import replication_seed
 
-__all__ = ["Staffing", "Task", "run_task", "scenario_fingerprint"]
+__all__ = ["Staffing", "Task", "plain_staffing", "run_task", "scenario_fingerprint"]
 
 #: None: the scenario's own staffing; a number: that many counters all day;
 #: a tuple: new counts for the periods of the side's schedule.
@@ -37,7 +37,7 @@ class Task:
     @property
     def key(self) -> str:
         """A stable text key (the store's)."""
-        return json.dumps([_plain(self.sellers), _plain(self.collectors), self.replication])
+        return json.dumps([plain_staffing(self.sellers), plain_staffing(self.collectors), self.replication])
 
     def scenario_for(self, scenario: Scenario) -> Scenario:
         """The scenario this task runs: staffing applied, replication seed set."""
@@ -46,7 +46,8 @@ class Task:
         )
 
 
-def _plain(staffing: Staffing) -> Any:
+def plain_staffing(staffing: Staffing) -> Any:
+    """A staffing as JSON has it: schedule counts as a list."""
     return list(staffing) if isinstance(staffing, tuple) else staffing
 
 

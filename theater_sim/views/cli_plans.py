@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import sys
 from contextlib import ExitStack
 from pathlib import Path
@@ -13,11 +14,12 @@ from rich.console import Console
 
 from theater_sim.analysis.day_data import SIDE_METRICS
 from theater_sim.model.errors import ScenarioError
+from theater_sim.model.scenario import MAX_COUNTERS_PER_SIDE
 from theater_sim.planning.execution import (
     replicated_day,
 )
 from theater_sim.planning.least_staffing import Targets, search_staffing
-from theater_sim.planning.sweep import parse_counts, run_sweep
+from theater_sim.planning.sweep import MAX_GRID_CELLS, run_sweep
 from theater_sim.planning.tasks import Staffing
 from theater_sim.views.cli_common import (
     MAX_REPLICATIONS,
@@ -43,6 +45,35 @@ from theater_sim.views.plan_report import render_staffing, render_sweep, staffin
 from theater_sim.views.plotting import plot_sweep
 from theater_sim.views.progress import LazyProgress
 from theater_sim.views.scenario_file import staffed_scenario_yaml
+
+_RANGE = re.compile(r"^(\d+):(\d+)(?::(\d+))?$")
+_LIST = re.compile(r"^\d+(?:,\d+)*$")
+
+
+def parse_counts(text: str, option: str) -> tuple[int, ...]:
+    """Counter counts from ``a:b`` (inclusive), ``a:b:step`` or ``1,2,4``.
+
+    Raises:
+        ScenarioError: malformed, empty, reversed, or outside 1..MAX_COUNTERS_PER_SIDE.
+    """
+    spec = text.strip().replace(" ", "")
+    match = _RANGE.match(spec)
+    if match:
+        start, end, step = int(match[1]), int(match[2]), int(match[3] or 1)
+        if step < 1:
+            raise ScenarioError(f"{option} {text}: the step must be at least 1")
+        if end < start:
+            raise ScenarioError(f"{option} {text}: the range ends before it starts (write {end}:{start})")
+        counts = tuple(range(start, end + 1, step))
+    elif _LIST.match(spec):
+        counts = tuple(sorted({int(part) for part in spec.split(",")}))
+    else:
+        raise ScenarioError(f"{option} {text}: write a range 1:8, a stepped range 2:16:2, or a list 1,2,4")
+    if counts[0] < 1 or counts[-1] > MAX_COUNTERS_PER_SIDE:
+        raise ScenarioError(f"{option} {text}: counter counts must lie within 1..{MAX_COUNTERS_PER_SIDE:,}")
+    if len(counts) > MAX_GRID_CELLS:
+        raise ScenarioError(f"{option} {text}: more than {MAX_GRID_CELLS:,} counts")
+    return counts
 
 
 def sweep(

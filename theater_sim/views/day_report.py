@@ -23,7 +23,7 @@ from theater_sim.analysis.contract import DayData, HourRow, Interval, side_data
 from theater_sim.analysis.day_data import SIDE_METRICS, shown_day_pressures
 from theater_sim.analysis.verdict import Verdict
 from theater_sim.model.clock import clock_label
-from theater_sim.model.scenario import SIDE_NAMES, Scenario
+from theater_sim.model.scenario import SIDE_NAMES, Scenario, SideName
 from theater_sim.views.formatting import VERDICT_STYLES, format_number, plain, sparkline
 from theater_sim.views.verdict_notes import pressure_hours_line, pressure_line
 
@@ -179,8 +179,8 @@ def _summary_rows(data: DayData, scenario: Scenario) -> list[tuple[str, list[str
     return rows
 
 
-def _counters_cell(scenario: Scenario, side_name: str) -> str:
-    side = scenario.side(side_name)  # type: ignore[arg-type]
+def _counters_cell(scenario: Scenario, side_name: SideName) -> str:
+    side = scenario.side(side_name)
     if side.autoscale is not None:
         scale = side.autoscale
         return f"autoscaled {scale.min_counters}-{scale.max_counters} (start {side.counters})"

@@ -22,7 +22,7 @@ from theater_sim.analysis.day_data import SIDE_METRICS
 from theater_sim.model.scenario import SIDE_NAMES, Scenario
 from theater_sim.planning.least_staffing import SideAnswer, Summary, Targets
 from theater_sim.planning.sweep import SweepCell
-from theater_sim.planning.tasks import Staffing
+from theater_sim.planning.tasks import Staffing, plain_staffing
 from theater_sim.views.formatting import VERDICT_STYLES, plain
 
 __all__ = ["render_staffing", "render_sweep", "staffing_data", "sweep_csv", "sweep_data"]
@@ -153,17 +153,13 @@ def sweep_data(cells: list[SweepCell], scenario: Scenario, replications: int, me
         "metrics": list(SIDE_METRICS),
         "cells": [
             {
-                "sellers": _json_staffing(cell.sellers),
-                "collectors": _json_staffing(cell.collectors),
+                "sellers": plain_staffing(cell.sellers),
+                "collectors": plain_staffing(cell.collectors),
                 **{k: v for k, v in asdict(cell).items() if k not in {"sellers", "collectors"}},
             }
             for cell in cells
         ],
     }
-
-
-def _json_staffing(staffing: Staffing) -> Any:
-    return list(staffing) if isinstance(staffing, tuple) else staffing
 
 
 def sweep_csv(cells: list[SweepCell]) -> str:
@@ -258,7 +254,7 @@ def staffing_data(answers: dict[str, SideAnswer], targets: Targets, day: DayData
         "targets": asdict(targets),
         "notes": answer_notes(answers, targets),
         "sides": {
-            name: {**asdict(answer), "staffing": _json_staffing(answer.staffing)} for name, answer in answers.items()
+            name: {**asdict(answer), "staffing": plain_staffing(answer.staffing)} for name, answer in answers.items()
         },
         "day": day,
     }

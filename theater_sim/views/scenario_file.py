@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from theater_sim.input.loading import parse_scenario
-from theater_sim.model.scenario import SIDE_NAMES, Scenario
+from theater_sim.model.scenario import SIDE_NAMES, Scenario, SideName
 
 __all__ = ["staffed_scenario_yaml"]
 
@@ -64,8 +64,8 @@ def staffed_scenario_yaml(
     return text
 
 
-def _schedule(scenario: Scenario, side_name: str, counts: tuple[int, ...]) -> list[dict[str, Any]]:
-    periods = scenario.side(side_name).counters  # type: ignore[arg-type]
+def _schedule(scenario: Scenario, side_name: SideName, counts: tuple[int, ...]) -> list[dict[str, Any]]:
+    periods = scenario.side(side_name).counters
     assert isinstance(periods, list)
     assert len(periods) == len(counts)
     return [{"from": period.from_clock, "count": count} for period, count in zip(periods, counts, strict=True)]

@@ -6,7 +6,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from theater_sim.model.scenario import SIDE_NAMES, Scenario
+from theater_sim.model.scenario import SIDE_NAMES, Scenario, SideName
 from theater_sim.views.formatting import plain
 
 __all__ = ["render_scenario_list", "render_validated"]
@@ -26,8 +26,8 @@ def render_validated(scenario: Scenario, source: str, console: Console) -> None:
         console.print(f"  {len(scenario.showtimes)} showing(s){', linked to sales' if scenario.linked else ''}")
 
 
-def _arrivals_text(scenario: Scenario, side_name: str) -> str:
-    arrivals = scenario.side(side_name).arrivals  # type: ignore[arg-type]
+def _arrivals_text(scenario: Scenario, side_name: SideName) -> str:
+    arrivals = scenario.side(side_name).arrivals
     if arrivals is None:
         return "from ticket sales (linked)"
     if arrivals.total is not None:
