@@ -16,7 +16,7 @@ import pytest
 from theater_sim import __version__
 from theater_sim.input.loading import load_scenario
 from theater_sim.model.errors import RunError, ScenarioError
-from theater_sim.planning.execution import Runner
+from theater_sim.planning.execution import Runner, check_scheduler_address
 from theater_sim.planning.store import ResultStore
 from theater_sim.planning.tasks import Task, scenario_fingerprint
 
@@ -173,3 +173,59 @@ def test_killed_sweep_leaves_no_worker_processes(tmp_path: Path) -> None:
     while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not any(_alive(pid) for pid in workers)
+
+
+@pytest.mark.parametrize(
+    ("address", "fine"),
+    [
+        ("tcp://127.0.0.1:8786", True),
+        ("tcp://[::1]:8786", True),
+        ("tls://scheduler.example.com:8786", True),
+        ("tcp://host:0", False),
+        ("tcp://host:70000", False),
+        ("localhost:8786", False),
+        ("tcp://[::1:8786", False),
+    ],
+)
+def test_scheduler_addresses(address: str, fine: bool) -> None:
+    if fine:
+        check_scheduler_address(address)
+    else:
+        with pytest.raises(ScenarioError):
+            check_scheduler_address(address)
+
+
+@pytest.mark.slow
+def test_a_cluster_that_loses_its_workers_is_a_failed_run() -> None:
+    """All workers gone mid-sweep: one RunError naming the cluster, no hang, no Dask warnings."""
+    import threading
+
+    from distributed import LocalCluster
+
+    scenario, _ = load_scenario("opening-weekend")
+    tasks = [Task(s, c, r) for s in range(1, 9) for c in range(1, 9) for r in range(4)]
+    outcome: dict[str, BaseException] = {}
+    with LocalCluster(  # type: ignore[no-untyped-call]
+        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None, host="127.0.0.1"
+    ) as cluster:
+        seen: list[int] = []
+
+        def work() -> None:
+            try:
+                Runner(scheduler=cluster.scheduler_address, progress=lambda done, _total: seen.append(done)).run(
+                    scenario, tasks
+                )
+            except BaseException as error:
+                outcome["error"] = error
+
+        thread = threading.Thread(target=work)
+        thread.start()
+        deadline = time.monotonic() + 60
+        while len(seen) < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        cluster.scale(0)
+        thread.join(120)
+        assert not thread.is_alive()
+    error = outcome.get("error")
+    assert isinstance(error, RunError), error
+    assert "lost its workers or its connection mid-run" in str(error)

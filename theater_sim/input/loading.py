@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from theater_sim.input.files import read_user_text
 from theater_sim.input.traces import read_trace
-from theater_sim.input.yaml_safe import load_yaml
+from theater_sim.input.yaml_safe import MAX_NODES, DocumentTooLarge, load_yaml
 from theater_sim.model.clock import parse_clock_minutes
 from theater_sim.model.errors import ScenarioError, format_validation_error
 from theater_sim.model.scenario import DEFAULT_OPENS, SIDE_NAMES, Scenario
@@ -32,7 +32,7 @@ __all__ = [
 ]
 
 MAX_FILE_BYTES = 1_000_000
-MAX_YAML_NODES = 10_000
+MAX_YAML_NODES = MAX_NODES
 _SUFFIXES = (".yaml", ".yml")
 
 
@@ -112,6 +112,8 @@ def parse_scenario(text: str, origin: str, base_folder: Path | None = None) -> S
 def _parse_yaml(text: str, origin: str) -> Any:
     try:
         document = load_yaml(text)
+    except DocumentTooLarge as error:
+        raise ScenarioError(f"{origin}: {error}; a scenario is a few dozen keys (traces go in CSV files)") from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""

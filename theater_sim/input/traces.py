@@ -5,6 +5,11 @@ them: a CSV file with a header row and a column ``at`` of clock times
 (``19:31`` or ``19:31:07``) or ``at_minute`` of minutes after opening. Other
 columns are ignored. Rows must be in time order. This is the loader's job:
 the domain only sees the minutes.
+
+The path is read as given (relative to the scenario's folder), like any file
+the user names. Errors name the file and line and echo at most the
+offending cell, cut to 60 characters; a trace longer than the arrivals limit
+is refused at the row that passes it, not after reading the rest.
 """
 
 from __future__ import annotations
@@ -13,10 +18,12 @@ import csv
 import io
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from theater_sim.input.files import read_user_text
+from theater_sim.model.arrivals import MAX_ARRIVALS_PER_SIDE
 from theater_sim.model.clock import minutes_after_opening, parse_clock_minutes
-from theater_sim.model.errors import ScenarioError
+from theater_sim.model.errors import ScenarioError, shorten
 
 __all__ = ["MAX_TRACE_BYTES", "read_trace"]
 
@@ -36,6 +43,13 @@ def read_trace(path: Path, opens: str, where: str) -> tuple[float, ...]:
     """
     text = read_user_text(path, MAX_TRACE_BYTES, "trace", f"{where}: {path}")
     reader = csv.reader(io.StringIO(text))
+    try:
+        return _read_rows(reader, path, opens, where)
+    except csv.Error as error:  # bare carriage returns, oversized fields, a stray NUL ...
+        raise ScenarioError(f"{where}: {path}: line {reader.line_num}: not a readable CSV row ({error})") from None
+
+
+def _read_rows(reader: Any, path: Path, opens: str, where: str) -> tuple[float, ...]:
     header = next(reader, None)
     if header is None:
         raise ScenarioError(f"{where}: {path}: is empty; it needs a header row with 'at' or 'at_minute'")
@@ -47,7 +61,8 @@ def read_trace(path: Path, opens: str, where: str) -> tuple[float, ...]:
     elif "at" in columns:
         column, parse = columns.index("at"), _clock_parser(opens)
     else:
-        raise ScenarioError(f"{where}: {path}: line 1: needs a column named 'at' or 'at_minute' (found {header})")
+        found = shorten(", ".join(header))
+        raise ScenarioError(f"{where}: {path}: line 1: needs a column named 'at' or 'at_minute' (found {found})")
     moments: list[float] = []
     for line_number, row in enumerate(reader, start=2):
         if not row or all(not cell.strip() for cell in row):
@@ -55,10 +70,15 @@ def read_trace(path: Path, opens: str, where: str) -> tuple[float, ...]:
         moment = _parse_cell(row, column, parse, f"{where}: {path}: line {line_number}")
         if moments and moment < moments[-1]:
             raise ScenarioError(
-                f"{where}: {path}: line {line_number}: {row[column].strip()} is earlier than"
+                f"{where}: {path}: line {line_number}: {shorten(row[column].strip())} is earlier than"
                 " the row before; sort the trace by time"
             )
         moments.append(moment)
+        if len(moments) > MAX_ARRIVALS_PER_SIDE:
+            raise ScenarioError(
+                f"{where}: {path}: line {line_number}: more than {MAX_ARRIVALS_PER_SIDE:,} arrivals,"
+                " the limit for a side"
+            )
     return tuple(moments)
 
 
@@ -88,5 +108,5 @@ def _parse_cell(row: list[str], column: int, parse: Callable[[str], float], wher
     try:
         value: float = parse(cell)
     except ValueError as error:
-        raise ScenarioError(f"{where}: {cell!r} is not a valid time ({error})") from None
+        raise ScenarioError(f"{where}: {shorten(repr(cell))} is not a valid time ({shorten(str(error))})") from None
     return value

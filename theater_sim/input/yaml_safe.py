@@ -13,11 +13,31 @@ from typing import Any
 
 import yaml
 
-__all__ = ["StrictSafeLoader", "load_yaml"]
+__all__ = ["MAX_NODES", "DocumentTooLarge", "StrictSafeLoader", "load_yaml"]
+
+
+#: Most values (nodes) one document may hold before it is refused, while parsing.
+MAX_NODES = 10_000
+
+
+class DocumentTooLarge(yaml.YAMLError):
+    """More values than ``MAX_NODES``: refused while composing, before building them."""
 
 
 class StrictSafeLoader(yaml.SafeLoader):
-    """A safe loader that refuses duplicate keys."""
+    """A safe loader that refuses duplicate keys and documents of more than ``MAX_NODES`` values."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._nodes = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        # Counted as they are read, so a 1 MB flow list is refused in milliseconds,
+        # not after building a million Python objects.
+        self._nodes += 1
+        if self._nodes > MAX_NODES:
+            raise DocumentTooLarge(f"the document holds more than {MAX_NODES:,} values")
+        return super().compose_node(parent, index)
 
     def construct_mapping(self, node: yaml.Node, deep: bool = False) -> dict[Any, Any]:
         if isinstance(node, yaml.MappingNode):

@@ -20,7 +20,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-__all__ = ["RunError", "ScenarioError", "format_validation_error"]
+__all__ = ["RunError", "ScenarioError", "format_validation_error", "shorten"]
 
 
 class ScenarioError(Exception):
@@ -38,6 +38,15 @@ class RunError(Exception):
     Args:
         message: One line naming what failed and why.
     """
+
+
+def shorten(text: str, limit: int = 60) -> str:
+    """``text`` cut to about ``limit`` characters for a message (the middle goes),
+    so a 900 kB value is never echoed whole."""
+    if len(text) <= limit:
+        return text
+    keep = (limit - 1) // 2
+    return f"{text[:keep]}…{text[-keep:]}"
 
 
 def format_validation_error(error: ValidationError, origin: str) -> str:
@@ -102,7 +111,7 @@ def _friendly(item: Any) -> str:
     if kind == "finite_number":
         return "must be a finite number (not NaN or infinity)"
     if kind == "union_tag_invalid":
-        return f"unknown distribution {item['ctx']['tag']!r}; use one of {item['ctx']['expected_tags']}"
+        return f"unknown distribution {shorten(repr(item['ctx']['tag']))}; use one of {item['ctx']['expected_tags']}"
     if kind in {"model_type", "model_attributes_type", "dict_type"}:
         return "must be a mapping of keys (key: value lines)"
     if kind == "list_type":
@@ -112,13 +121,13 @@ def _friendly(item: Any) -> str:
     if kind == "string_pattern_mismatch":
         if item["ctx"]["pattern"] == r"\S":
             return "must not be blank"
-        return f"{item['input']!r} is not a clock time like '19:30' or '19:30:15'"
+        return f"{shorten(repr(item['input']))} is not a clock time like '19:30' or '19:30:15'"
     if kind == "string_type" and item["loc"] and item["loc"][-1] in _CLOCK_KEYS and isinstance(item["input"], int):
         return (
             f'must be a clock time in quotes, like "10:00" (unquoted, YAML reads 10:00 as the number {item["input"]})'
         )
     message: str = item["msg"]
-    message = message.removeprefix("Value error, ")
+    message = shorten(message.removeprefix("Value error, "), 300)
     given = item.get("input")
     if kind not in {"model_type", "model_attributes_type"} and _is_scalar(given) and repr(given) not in message:
         message = f"{message} (got {given!r})"

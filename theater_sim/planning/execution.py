@@ -9,18 +9,19 @@ finish, and tasks the store already holds are not run again.
 from __future__ import annotations
 
 import ctypes
+import logging
 import os
 import re
 import signal
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any
 
 from theater_sim.analysis.contract import DayData
-from theater_sim.model.errors import RunError, ScenarioError
+from theater_sim.model.errors import RunError, ScenarioError, shorten
 from theater_sim.model.scenario import Scenario
 from theater_sim.planning.replication import combine_days, replication_seed
 from theater_sim.planning.store import ResultStore
@@ -151,13 +152,19 @@ def _on_processes(workers: int, scenario: Scenario, tasks: list[Task]) -> Iterat
                     running[pool.submit(_run_in_worker, following)] = following
 
 
-_SCHEDULER_ADDRESS = re.compile(r"^(tcp|tls)://[^\s/:]+:\d{1,5}$")
+# A host name or IPv4 address, or an IPv6 address in brackets (tcp://[::1]:8786).
+_SCHEDULER_ADDRESS = re.compile(r"^(tcp|tls)://(\[[0-9A-Fa-f:.]+\]|[^\s/:\[\]]+):(\d{1,5})$")
 
 
 def check_scheduler_address(address: str) -> None:
     """Refuse what cannot be a Dask scheduler address before trying it."""
-    if not _SCHEDULER_ADDRESS.match(address):
-        raise ScenarioError(f"{address!r}: write the scheduler's address as tcp://HOST:PORT")
+    match = _SCHEDULER_ADDRESS.match(address)
+    if not match:
+        raise ScenarioError(
+            f"{shorten(repr(address))}: write the scheduler's address as tcp://HOST:PORT (IPv6: tcp://[::1]:PORT)"
+        )
+    if not 1 <= int(match[3]) <= 65535:
+        raise ScenarioError(f"{shorten(repr(address))}: the port must lie within 1..65535")
 
 
 def require_dask() -> None:
@@ -202,17 +209,43 @@ def _on_dask(
 ) -> Iterator[tuple[Task, DayData]]:
     require_dask()
     check_scheduler_address(address)
-    from distributed import as_completed
+    from distributed import KilledWorker, as_completed
+    from distributed.comm.core import CommClosedError
 
-    client = _connect(address, connect_seconds)
-    with client:
-        try:
-            remote_scenario = client.scatter(scenario, broadcast=True, timeout=connect_seconds)
-        except (OSError, TimeoutError) as error:
-            raise RunError(f"the Dask cluster at {address} has no workers to run on ({error})") from None
-        futures = {client.submit(run_task, remote_scenario, task, pure=False): task for task in tasks}
-        for future in as_completed(futures):
-            yield futures[future], future.result()
+    lost = (KilledWorker, CommClosedError, CancelledError, OSError, TimeoutError)
+    # Dask logs its own warnings (lost workers, reconnects) on stderr; the run
+    # says what happened in one line instead.
+    quiet = _DaskLogsQuiet()
+    with quiet:
+        client = _connect(address, connect_seconds)
+        with client:
+            try:
+                remote_scenario = client.scatter(scenario, broadcast=True, timeout=connect_seconds)
+            except (OSError, TimeoutError) as error:
+                raise RunError(f"the Dask cluster at {address} has no workers to run on ({error})") from None
+            futures = {client.submit(run_task, remote_scenario, task, pure=False): task for task in tasks}
+            try:
+                for future in as_completed(futures):
+                    yield futures[future], future.result()
+            except lost as error:
+                raise RunError(
+                    f"the Dask cluster at {address} lost its workers or its connection mid-run"
+                    f" ({type(error).__name__}); days already finished are kept in the results store, if one"
+                    " was given: rerun with it to resume"
+                ) from None
+
+
+class _DaskLogsQuiet:
+    """Silence Dask's loggers below ERROR for a while, then restore them."""
+
+    def __enter__(self) -> None:
+        self.saved = {name: logging.getLogger(name).level for name in ("distributed", "tornado", "asyncio")}
+        for name in self.saved:
+            logging.getLogger(name).setLevel(logging.CRITICAL)
+
+    def __exit__(self, *_exc: object) -> None:
+        for name, level in self.saved.items():
+            logging.getLogger(name).setLevel(level)
 
 
 def replicated_day(

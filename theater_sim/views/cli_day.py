@@ -38,7 +38,7 @@ from theater_sim.views.cli_common import (
 from theater_sim.views.dashboard import Dashboard, PlainTicker, plain_status, status_table
 from theater_sim.views.day_report import render_day
 from theater_sim.views.exports import customer_csv_chunks, hourly_csv
-from theater_sim.views.formatting import plain, to_json
+from theater_sim.views.formatting import to_json
 from theater_sim.views.output_files import check_distinct, check_writable, figure_path, write_chunks
 from theater_sim.views.plotting import plot_day
 from theater_sim.views.progress import LazyProgress
@@ -125,7 +125,7 @@ def watch(
         base, _ = load_source(scenario, seed=seed)
         day = check_staffing(base, sellers=sellers, collectors=collectors)
     console = Console()
-    title = f"{plain(day.name)} (seed {day.seed}, x{speed:g} real time)"
+    title = f"{day.name} (seed {day.seed}, x{speed:g} real time)"
     viewer: Dashboard | PlainTicker = Dashboard(console, title) if console.is_terminal else PlainTicker(sys.stdout)
     try:
         with viewer:

@@ -39,7 +39,7 @@ from theater_sim.views.cli_common import (
     user_errors,
 )
 from theater_sim.views.day_report import render_day
-from theater_sim.views.formatting import to_json
+from theater_sim.views.formatting import safe, to_json
 from theater_sim.views.output_files import check_distinct, check_writable, figure_path, write_chunks
 from theater_sim.views.plan_report import render_staffing, render_sweep, staffing_data, sweep_csv, sweep_data
 from theater_sim.views.plotting import plot_sweep
@@ -195,7 +195,7 @@ def staff(
         console.print()
         render_day(day_result, staffed, console, f"{scenario}, staffed as found")
         if write_scenario is not None:
-            console.print(f"Wrote the staffed scenario to {write_scenario}.")
+            console.print(safe(f"Wrote the staffed scenario to {write_scenario}."))
 
 
 def _staff_targets(

@@ -19,7 +19,7 @@ from rich.text import Text
 from theater_sim.analysis.live import LiveStatus, SideStatus
 from theater_sim.analysis.verdict import shown_pressures
 from theater_sim.model.scenario import SIDE_NAMES
-from theater_sim.views.formatting import VERDICT_STYLES
+from theater_sim.views.formatting import VERDICT_STYLES, safe
 
 __all__ = ["Dashboard", "PlainTicker", "plain_status", "status_table"]
 
@@ -55,7 +55,7 @@ def status_table(status: LiveStatus, title: str, scale: int | None = None) -> Ta
     ``scale``: people a full bar stands for (default: fitted to the lines now).
     """
     scale = scale or nice_scale(max(status.selling.line, status.collecting.line))
-    table = Table(title=title, title_justify="left", expand=False)
+    table = Table(title=safe(title), title_justify="left", expand=False)
     table.add_column("side", no_wrap=True)
     table.add_column(f"line (bar = {scale:,})", no_wrap=True)
     for column in ("now", "busy", "came", "served", "wait", "press."):

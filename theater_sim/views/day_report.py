@@ -24,7 +24,7 @@ from theater_sim.analysis.day_data import SIDE_METRICS, shown_day_pressures
 from theater_sim.analysis.verdict import Verdict
 from theater_sim.model.clock import clock_label
 from theater_sim.model.scenario import SIDE_NAMES, Scenario, SideName
-from theater_sim.views.formatting import VERDICT_STYLES, format_number, plain, sparkline
+from theater_sim.views.formatting import VERDICT_STYLES, format_number, plain, safe, sparkline
 from theater_sim.views.verdict_notes import pressure_hours_line, pressure_line
 
 __all__ = ["render_day"]
@@ -278,6 +278,6 @@ def _showings_table(data: DayData) -> Table:
             format_number(showing["holders"], "count"),
             format_number(showing["admitted"], "count"),
             format_number(showing["missed_start"], "count"),
-            plain(showing["film"]),
+            safe(showing["film"]),
         )
     return table

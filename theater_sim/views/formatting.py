@@ -10,9 +10,11 @@ import math
 import unicodedata
 from collections.abc import Mapping
 
+from rich.text import Text
+
 from theater_sim.analysis.verdict import Verdict
 
-__all__ = ["VERDICT_STYLES", "format_number", "plain", "sparkline", "to_json"]
+__all__ = ["VERDICT_STYLES", "figure_text", "format_number", "plain", "safe", "sparkline", "to_json"]
 
 VERDICT_STYLES = {
     Verdict.BALANCED.value: "bold green",
@@ -25,6 +27,18 @@ def plain(text: str) -> str:
     """User text with control and bidi-override characters made visible, so a
     scenario name cannot move the cursor, recolour or reverse the terminal."""
     return "".join(f"\\u{ord(c):04x}" if unicodedata.category(c) in {"Cc", "Cf"} and c != "\n" else c for c in text)
+
+
+def safe(text: str) -> Text:
+    """User text as a rich ``Text``: shown as written, never read as markup
+    (``Late show [/b]`` or ``[link=...]`` stay text), control characters made visible."""
+    return Text(plain(text))
+
+
+def figure_text(text: str) -> str:
+    """User text for a matplotlib label: shown as written, never read as
+    mathtext (``$x$`` stays two dollars and an x), control characters made visible."""
+    return plain(text).replace("$", r"\$")
 
 
 _BLOCKS = "▁▂▃▄▅▆▇█"

@@ -20,12 +20,12 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from theater_sim.model.errors import RunError, ScenarioError
+from theater_sim.model.errors import shorten as cut
 
 __all__ = [
     "FIGURE_SUFFIXES",
     "check_distinct",
     "check_writable",
-    "cut",
     "figure_path",
     "write_atomically",
     "write_chunks",
@@ -92,14 +92,6 @@ def _check_target(option: str, path: Path, force: bool) -> None:
     # Find out now, not after the work, that the file cannot be written.
     with _temporary_beside(path):
         pass
-
-
-def cut(text: str, limit: int = 60) -> str:
-    """``text`` shortened to about ``limit`` characters for a message (the middle goes)."""
-    if len(text) <= limit:
-        return text
-    keep = (limit - 1) // 2
-    return f"{text[:keep]}…{text[-keep:]}"
 
 
 def write_chunks(path: Path, chunks: Iterable[str]) -> None:

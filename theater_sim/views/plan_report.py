@@ -23,7 +23,7 @@ from theater_sim.model.scenario import SIDE_NAMES, Scenario
 from theater_sim.planning.least_staffing import SideAnswer, Summary, Targets
 from theater_sim.planning.sweep import SweepCell
 from theater_sim.planning.tasks import Staffing, plain_staffing
-from theater_sim.views.formatting import VERDICT_STYLES, plain
+from theater_sim.views.formatting import VERDICT_STYLES, safe
 
 __all__ = ["render_staffing", "render_sweep", "staffing_data", "sweep_csv", "sweep_data"]
 
@@ -90,7 +90,7 @@ def render_sweep(cells: list[SweepCell], metric: str, scenario: Scenario, replic
     collectors = list(dict.fromkeys(cell.collectors for cell in cells))
     by_point = {(cell.sellers, cell.collectors): cell for cell in cells}
     days = f"{replications} replications each" if replications > 1 else "one day each"
-    title = f"{plain(scenario.name)}: verdict and {metric} (selling / collecting) per staffing, {days}"
+    title = safe(f"{scenario.name}: verdict and {metric} (selling / collecting) per staffing, {days}")
     texts = {point: _cell_text(cell, metric) for point, cell in by_point.items()}
     widest = max(len(line) for text in texts.values() for line in text.plain.splitlines())
     if 24 + len(collectors) * (widest + 3) > console.width:
@@ -128,7 +128,7 @@ def _cell_text(cell: SweepCell, metric: str) -> Text:
     return text
 
 
-def _long_sweep_table(cells: list[SweepCell], metric: str, title: str) -> Table:
+def _long_sweep_table(cells: list[SweepCell], metric: str, title: Text) -> Table:
     table = Table(title=title, title_justify="left")
     for column in ("sellers", "collectors", "verdict", f"selling {metric}", f"collecting {metric}"):
         table.add_column(column, justify="left" if column == "verdict" else "right", no_wrap=True)

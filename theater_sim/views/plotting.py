@@ -26,6 +26,7 @@ from theater_sim.engine.theater import DayRecords
 from theater_sim.model.clock import clock_label, parse_clock_minutes
 from theater_sim.model.errors import ScenarioError
 from theater_sim.model.scenario import SIDE_NAMES, Scenario
+from theater_sim.views.formatting import figure_text
 from theater_sim.views.output_files import write_atomically
 
 if TYPE_CHECKING:
@@ -140,7 +141,7 @@ def plot_day(records: DayRecords, data: DayData, scenario: Scenario, path: Path,
     _clock_axis(counters, span, scenario)
     selling, collecting = shown_day_pressures(data)
     figure.suptitle(
-        f"{scenario.name}: {data['verdict']}\n"
+        f"{figure_text(scenario.name)}: {data['verdict']}\n"
         f"pressure met selling {selling}, collecting {collecting} (seed {scenario.seed}"
         + (f", the first of {replications} replications)" if replications > 1 else ")"),
         fontsize=13,
@@ -203,7 +204,9 @@ def plot_sweep(cells: list[SweepCell], metric: str, scenario: Scenario, path: Pa
         figure = _metric_lines(plt, cells, metric, axis)
     note = "letters: verdict (B balanced, S selling, C collecting); black lines: where it changes"
     subtitle = f"\n{note}" if len(sellers) > 1 and len(collectors) > 1 else ""
-    figure.suptitle(f"{scenario.name}: {metric} per staffing (seed {scenario.seed}{fixed}){subtitle}", fontsize=12)
+    figure.suptitle(
+        f"{figure_text(scenario.name)}: {metric} per staffing (seed {scenario.seed}{fixed}){subtitle}", fontsize=12
+    )
     _save(figure, path, plt)
 
 

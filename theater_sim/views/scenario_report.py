@@ -7,7 +7,7 @@ from rich.table import Table
 from rich.text import Text
 
 from theater_sim.model.scenario import SIDE_NAMES, Scenario, SideName
-from theater_sim.views.formatting import plain
+from theater_sim.views.formatting import plain, safe
 
 __all__ = ["render_scenario_list", "render_validated"]
 
@@ -18,9 +18,11 @@ def render_validated(scenario: Scenario, source: str, console: Console) -> None:
     for name in SIDE_NAMES:
         side = scenario.side(name)
         console.print(
-            f"  {name}: counters {side.counters if isinstance(side.counters, int) else 'on a schedule'}"
-            f"{' (autoscaled)' if side.autoscale else ''}, arrivals {_arrivals_text(scenario, name)},"
-            f" service {side.service_minutes!r}"
+            safe(
+                f"  {name}: counters {side.counters if isinstance(side.counters, int) else 'on a schedule'}"
+                f"{' (autoscaled)' if side.autoscale else ''}, arrivals {_arrivals_text(scenario, name)},"
+                f" service {side.service_minutes!r}"
+            )
         )
     if scenario.showtimes:
         console.print(f"  {len(scenario.showtimes)} showing(s){', linked to sales' if scenario.linked else ''}")
@@ -49,8 +51,8 @@ def render_scenario_list(entries: list[tuple[str, Scenario | str]], console: Con
     table.add_column("what it shows")
     for name, scenario in entries:
         if isinstance(scenario, str):
-            table.add_row(name, Text("invalid", style="red"), Text(scenario))
+            table.add_row(name, Text("invalid", style="red"), safe(scenario))
         else:
             first_line = scenario.description.strip().splitlines()[0] if scenario.description.strip() else ""
-            table.add_row(name, plain(scenario.name), plain(first_line))
+            table.add_row(name, safe(scenario.name), safe(first_line))
     console.print(table)

@@ -1,0 +1,167 @@
+"""Every hostile input is answered in bounded time with one named line (exit 2).
+
+Broken trace CSVs (bare carriage returns, oversized fields), values echoed
+in messages (cut to about 60 characters), documents too large (refused while
+parsing, in well under a second), traces past the arrivals limit (refused at
+the row that passes it), and a fuzzer that mutates a valid scenario with
+hostile values: every outcome is exit 0 or one line on stderr with exit 2.
+"""
+
+from __future__ import annotations
+
+import copy
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from helpers import BASE_SCENARIO
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from theater_sim.input import traces
+from theater_sim.input.loading import load_scenario
+from theater_sim.model.errors import ScenarioError
+from theater_sim.views.cli import app
+
+
+def _trace_scenario(folder: Path, trace: str) -> Path:
+    data = copy.deepcopy(BASE_SCENARIO)
+    data["selling"]["arrivals"] = {"trace": trace}
+    path = folder / "day.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"at_minute\r1\r2\n", "line 1: not a readable CSV row"),
+        (b'at_minute\n"1' + b"x" * 200_000 + b'"\n', "line 2: not a readable CSV row (field larger than field limit"),
+        (b"at_minute\n" + b"9" * 5000 + b"z\n", "is not a valid time"),
+        (b"when," + b"w" * 5000 + b"\n1,2\n", "needs a column named 'at' or 'at_minute'"),
+    ],
+)
+def test_broken_traces_give_one_named_line(tmp_path: Path, content: bytes, message: str) -> None:
+    (tmp_path / "t.csv").write_bytes(content)
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(str(_trace_scenario(tmp_path, "t.csv")))
+    text = str(caught.value)
+    assert message in text
+    assert "t.csv" in text
+    assert len(text.splitlines()) == 1
+    assert len(text) < 400  # the offending value is cut, not echoed whole
+
+
+def test_a_trace_past_the_limit_is_refused_at_that_row(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(traces, "MAX_ARRIVALS_PER_SIDE", 100)
+    (tmp_path / "t.csv").write_text("at_minute\n" + "1\n" * 1000, encoding="utf-8")
+    with pytest.raises(ScenarioError, match=r"line 102: more than 100 arrivals"):
+        load_scenario(str(_trace_scenario(tmp_path, "t.csv")))
+
+
+def test_a_huge_value_is_not_echoed_whole(tmp_path: Path) -> None:
+    data = copy.deepcopy(BASE_SCENARIO)
+    data["selling"]["service_minutes"] = {"distribution": "y" * 900_000}
+    path = tmp_path / "day.yaml"
+    path.write_text(yaml.safe_dump(data, width=10**7), encoding="utf-8")
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(str(path))
+    assert "unknown distribution" in str(caught.value)
+    assert len(str(caught.value)) < 300
+
+
+def test_an_oversized_document_is_refused_while_parsing(tmp_path: Path) -> None:
+    """A 1 MB flow list used to take 22 s and 392 MB before it was refused."""
+    path = tmp_path / "big.yaml"
+    path.write_text("name: x\nflow: [" + ",".join(["1"] * 450_000) + "]\n", encoding="utf-8")
+    started = time.monotonic()
+    with pytest.raises(ScenarioError, match="holds more than 10,000 values"):
+        load_scenario(str(path))
+    assert time.monotonic() - started < 1.0
+
+
+HOSTILE = st.sampled_from(
+    [
+        -1,
+        0,
+        0.5,
+        3,
+        10**9,
+        float("nan"),
+        float("inf"),
+        True,
+        None,
+        "",
+        "x",
+        "19:30",
+        "25:00",
+        "[/b] $x$",
+        "\x1b[31m",
+        [],
+        [1, 2],
+        {},
+        {"distribution": "fixed", "value": 1},
+        "y" * 5000,
+    ]
+)
+PATHS = [
+    "name",
+    "seed",
+    "hours",
+    "opens",
+    "selling.counters",
+    "selling.arrivals",
+    "selling.arrivals.total",
+    "selling.service_minutes",
+    "selling.service_minutes.mean",
+    "selling.patience_minutes",
+    "selling.balk_at_line",
+    "selling.autoscale",
+    "collecting.arrivals.rate_per_hour",
+    "collecting.service_minutes.value",
+    "showtimes",
+    "linked",
+    "verdict",
+    "verdict.window_minutes",
+    "verdict.tolerance",
+    "unknown_key",
+]
+
+
+def _mutated(changes: list[tuple[str, Any]]) -> dict[str, Any]:
+    data = copy.deepcopy(BASE_SCENARIO)
+    for dotted, value in changes:
+        *parents, last = dotted.split(".")
+        node: Any = data
+        for key in parents:
+            if not isinstance(node, dict):
+                break
+            node = node.setdefault(key, {})
+        if isinstance(node, dict):
+            node[last] = value
+    return data
+
+
+@settings(
+    max_examples=120, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(changes=st.lists(st.tuples(st.sampled_from(PATHS), HOSTILE), min_size=1, max_size=3))
+def test_fuzzed_scenarios_end_in_a_result_or_one_line(tmp_path: Path, changes: list[tuple[str, Any]]) -> None:
+    """Whatever the mutation: exit 0 with a verdict, or exit 2 with one line on stderr, within 10 s."""
+    path = tmp_path / "fuzz.yaml"
+    path.write_text(yaml.safe_dump(_mutated(changes), allow_unicode=True), encoding="utf-8")
+    started = time.monotonic()
+    result = CliRunner().invoke(app, ["run", str(path), "--json", "--quiet"])
+    assert time.monotonic() - started < 10, changes
+    assert result.exit_code in {0, 2}, (changes, result.output)
+    if result.exit_code == 2:
+        lines = result.stderr.strip().splitlines()
+        assert lines, changes
+        assert all(line.startswith("theater-sim: error: ") for line in lines), (changes, result.stderr)
+        assert "Traceback" not in result.stderr
+        assert all(len(line) < 500 for line in lines), changes
+    else:
+        assert '"verdict"' in result.stdout
