@@ -29,6 +29,7 @@ from theater_sim.planning.execution import (
     default_workers,
     require_dask,
 )
+from theater_sim.planning.resources import DEFAULT_MEMORY_SHARE, check_memory, parse_bytes, physical_memory_bytes
 from theater_sim.planning.store import ResultStore
 from theater_sim.planning.tasks import scenario_fingerprint
 from theater_sim.views.progress import LazyProgress
@@ -65,6 +66,12 @@ StoreOption = Annotated[
     Path | None, typer.Option(help="SQLite file keeping every finished day; a rerun skips what is there.")
 ]
 QuietOption = Annotated[bool, typer.Option("--quiet", help="No progress bar.")]
+MaxMemoryOption = Annotated[
+    str | None,
+    typer.Option(
+        help="Refuse a run estimated to need more memory than this (2GiB, 500MB); default: half the physical memory."
+    ),
+]
 ForceOption = Annotated[bool, typer.Option("--force", help="Overwrite output files that already exist.")]
 
 
@@ -120,6 +127,21 @@ def check_counts(replications: int, workers: int | None) -> None:
     check_range("--replications", replications, 1, MAX_REPLICATIONS)
     if workers is not None:
         check_range("--workers", workers, 1, 256)
+
+
+def check_run_memory(day: Scenario, days_at_once: int, max_memory: str | None) -> None:
+    """Refuse, before any work, a run that would not fit the machine (see ``planning.resources``)."""
+    with about_option("--max-memory"):
+        if max_memory is not None:
+            limit: int | None = parse_bytes(max_memory)
+        else:
+            physical = physical_memory_bytes()
+            limit = None if physical is None else int(physical * DEFAULT_MEMORY_SHARE)
+    if limit is not None:
+        try:
+            check_memory(day, days_at_once, limit)
+        except ScenarioError as error:
+            raise ScenarioError(f"{error} (--max-memory)") from None
 
 
 def make_runner(

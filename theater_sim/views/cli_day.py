@@ -18,10 +18,12 @@ from theater_sim.analysis.measured_day import summarise_day
 from theater_sim.input.loading import bundled_scenarios, load_scenario
 from theater_sim.model.errors import ScenarioError
 from theater_sim.model.scenario import MAX_COUNTERS_PER_SIDE, Scenario, scenario_json_schema
+from theater_sim.planning.execution import default_workers
 from theater_sim.planning.measured_days import measure_days
 from theater_sim.views.cli_common import (
     ForceOption,
     JsonOption,
+    MaxMemoryOption,
     QuietOption,
     ReplicationsOption,
     ScenarioArgument,
@@ -30,6 +32,7 @@ from theater_sim.views.cli_common import (
     StoreOption,
     WorkersOption,
     check_counts,
+    check_run_memory,
     check_staffing,
     load_source,
     make_runner,
@@ -68,6 +71,7 @@ def run(
         Path | None, typer.Option("--hourly-csv", help="Write the hourly table to this CSV file.")
     ] = None,
     force: ForceOption = False,
+    max_memory: MaxMemoryOption = None,
 ) -> None:
     """Simulate one day (or several) and print both sides' summary and the verdict.
 
@@ -82,6 +86,7 @@ def run(
             check_writable(option, path, force)
         base, _ = load_source(scenario, seed=seed)
         check_staffing(base, sellers=sellers, collectors=collectors)
+        check_run_memory(base, min(replications, workers or default_workers()), max_memory)
         simple = replications == 1 and scheduler is None and store is None
         # Stored days are keyed on the scenario as written (with its seed), so a
         # store can be shared by runs with other counters and by sweeps.
@@ -117,6 +122,7 @@ def watch(
     sellers: Annotated[int | None, typer.Option(help="Selling counters all day, overriding the scenario.")] = None,
     collectors: Annotated[int | None, typer.Option(help="Collecting counters all day (overrides).")] = None,
     seed: SeedOption = None,
+    max_memory: MaxMemoryOption = None,
 ) -> None:
     """Play the day live: both lines, counters busy and idle, waits and the verdict so far."""
     with user_errors():
@@ -124,6 +130,7 @@ def watch(
             raise ScenarioError(f"--speed {speed:g}: must be at least 1 (600 = ten simulated minutes a second)")
         base, _ = load_source(scenario, seed=seed)
         day = check_staffing(base, sellers=sellers, collectors=collectors)
+        check_run_memory(day, 1, max_memory)
     console = Console()
     title = f"{day.name} (seed {day.seed}, x{speed:g} real time)"
     viewer: Dashboard | PlainTicker = Dashboard(console, title) if console.is_terminal else PlainTicker(sys.stdout)

@@ -15,9 +15,7 @@ from rich.console import Console
 from theater_sim.analysis.day_data import SIDE_METRICS
 from theater_sim.model.errors import ScenarioError
 from theater_sim.model.scenario import MAX_COUNTERS_PER_SIDE
-from theater_sim.planning.execution import (
-    replicated_day,
-)
+from theater_sim.planning.execution import default_workers, replicated_day
 from theater_sim.planning.least_staffing import Targets, search_staffing
 from theater_sim.planning.sweep import MAX_GRID_CELLS, run_sweep
 from theater_sim.planning.tasks import Staffing
@@ -25,6 +23,7 @@ from theater_sim.views.cli_common import (
     MAX_REPLICATIONS,
     ForceOption,
     JsonOption,
+    MaxMemoryOption,
     QuietOption,
     ReplicationsOption,
     ScenarioArgument,
@@ -34,6 +33,7 @@ from theater_sim.views.cli_common import (
     WorkersOption,
     check_counts,
     check_range,
+    check_run_memory,
     load_source,
     make_runner,
     user_errors,
@@ -95,6 +95,7 @@ def sweep(
     scheduler: SchedulerOption = None,
     store: StoreOption = None,
     quiet: QuietOption = False,
+    max_memory: MaxMemoryOption = None,
 ) -> None:
     """Run a grid of counter counts on the same customers and show each point's verdict."""
     with user_errors(), LazyProgress("sweeping", quiet) as progress, ExitStack() as closing:
@@ -108,6 +109,7 @@ def sweep(
         check_writable("--csv", csv_file, force)
         check_writable("--plot", plot, force)
         day, _ = load_source(scenario, seed=seed)
+        check_run_memory(day, workers or default_workers(), max_memory)
         seller_counts: tuple[Staffing, ...] = parse_counts(sellers, "--sellers") if sellers is not None else (None,)
         collector_counts: tuple[Staffing, ...] = (
             parse_counts(collectors, "--collectors") if collectors is not None else (None,)
@@ -162,6 +164,7 @@ def staff(
     scheduler: SchedulerOption = None,
     store: StoreOption = None,
     quiet: QuietOption = False,
+    max_memory: MaxMemoryOption = None,
 ) -> None:
     """Find the least counters on each side that meet the targets, and show that day."""
     with user_errors(), LazyProgress("searching", quiet) as progress, ExitStack() as closing:
@@ -170,6 +173,7 @@ def staff(
         check_distinct({"--write-scenario": write_scenario, "--store": store})
         check_writable("--write-scenario", write_scenario, force)
         day, origin = load_source(scenario, seed=seed)
+        check_run_memory(day, workers or default_workers(), max_memory)
         runner = make_runner(day, workers, scheduler, store, progress, closing)
         answers = search_staffing(day, targets, replications, runner)
         found = {name: answers[name].staffing for name in ("selling", "collecting")}

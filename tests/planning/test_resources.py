@@ -1,0 +1,59 @@
+"""Runs that would not fit the machine are refused before they start."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from theater_sim.input.loading import load_scenario
+from theater_sim.model.errors import ScenarioError
+from theater_sim.planning.resources import BASE_BYTES, BYTES_PER_CUSTOMER, day_bytes, parse_bytes
+from theater_sim.views.cli import app
+
+
+@pytest.mark.parametrize(
+    ("text", "size"),
+    [("2GiB", 2 * 2**30), ("500MB", 500 * 10**6), ("4g", 4 * 10**9), ("1024", 1024), (" 1.5 GiB ", 3 * 2**29)],
+)
+def test_sizes(text: str, size: int) -> None:
+    assert parse_bytes(text) == size
+
+
+@pytest.mark.parametrize("text", ["lots", "", "-1GB", "0", "2XB", "nan"])
+def test_bad_sizes(text: str) -> None:
+    with pytest.raises(ScenarioError):
+        parse_bytes(text)
+
+
+def test_the_estimate_counts_both_sides_customers() -> None:
+    scenario, _ = load_scenario("balanced-day")  # 1,000 customers a side
+    assert day_bytes(scenario) == BASE_BYTES + BYTES_PER_CUSTOMER * 2000
+
+
+def test_a_ten_million_customer_day_is_refused_under_a_small_limit(runner: CliRunner, tmp_path: Path) -> None:
+    """10M arrivals at one counter need about 4 GB: under --max-memory 2GiB the run is
+    refused at once (it used to spin for minutes under a 2 GiB cap and die)."""
+    path = tmp_path / "big.yaml"
+    path.write_text(
+        "name: big\n"
+        "selling: {counters: 1, arrivals: {total: 10000000}, service_minutes: {distribution: exponential, mean: 1}}\n"
+        "collecting: {counters: 1, arrivals: {total: 10}, service_minutes: {distribution: fixed, value: 1}}\n",
+        encoding="utf-8",
+    )
+    started = time.monotonic()
+    result = runner.invoke(app, ["run", str(path), "--max-memory", "2GiB"])
+    assert time.monotonic() - started < 2
+    assert result.exit_code == 2
+    assert "may need about 4.0 GiB of memory, over the limit of 2.0 GiB" in result.stderr
+    assert "--max-memory" in result.stderr
+
+
+def test_workers_running_at_once_add_up(runner: CliRunner) -> None:
+    result = runner.invoke(
+        app, ["sweep", "balanced-day", "--sellers", "1:4", "--workers", "4", "--max-memory", "400MiB", "--quiet"]
+    )
+    assert result.exit_code == 2
+    assert "(4 days at once)" in result.stderr

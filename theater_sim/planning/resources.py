@@ -1,0 +1,85 @@
+"""Will the run fit the machine? A memory estimate made before any day runs.
+
+A day's peak memory grows with its customers: their drawn plans and records
+(a few dozen bytes each), and, on an overloaded side, the SimPy events of
+everyone still in line at once. Measured on this project's engine: about
+400 bytes a customer when the whole day can queue at once (10 million
+arrivals at one counter took 4.1 GB), plus the interpreter and libraries.
+The estimate takes that worst case for every customer, so it errs on the
+safe side; days that run at once (worker processes) add up.
+"""
+
+from __future__ import annotations
+
+import os
+
+from theater_sim.model.errors import ScenarioError
+from theater_sim.model.scenario import SIDE_NAMES, Scenario
+
+__all__ = [
+    "BASE_BYTES",
+    "BYTES_PER_CUSTOMER",
+    "DEFAULT_MEMORY_SHARE",
+    "check_memory",
+    "day_bytes",
+    "parse_bytes",
+    "physical_memory_bytes",
+]
+
+BYTES_PER_CUSTOMER = 420
+BASE_BYTES = 120 * 2**20
+#: The share of physical memory a run may plan to use unless told otherwise.
+DEFAULT_MEMORY_SHARE = 0.5
+_UNITS = {"": 1, "b": 1, "k": 10**3, "kb": 10**3, "kib": 2**10, "m": 10**6, "mb": 10**6, "mib": 2**20}
+_UNITS |= {"g": 10**9, "gb": 10**9, "gib": 2**30, "t": 10**12, "tb": 10**12, "tib": 2**40}
+
+
+def day_bytes(scenario: Scenario) -> int:
+    """A safe estimate of one day's peak memory, in bytes."""
+    customers = sum(scenario.expected_arrivals(name) for name in SIDE_NAMES)
+    return int(BASE_BYTES + BYTES_PER_CUSTOMER * customers)
+
+
+def physical_memory_bytes() -> int | None:
+    """This machine's physical memory, if the system says."""
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def parse_bytes(text: str) -> int:
+    """``"2GiB"``, ``"500MB"``, ``"4g"`` or a plain number of bytes.
+
+    Raises:
+        ScenarioError: anything else, or not positive.
+    """
+    spec = text.strip().lower().replace(" ", "")
+    number = spec.rstrip("kmgtib")
+    unit = spec[len(number) :]
+    try:
+        value = float(number) * _UNITS[unit]
+    except (ValueError, KeyError):
+        raise ScenarioError(f"{text!r}: write a size such as 2GiB, 500MB or 4G") from None
+    if not value >= 1:
+        raise ScenarioError(f"{text!r}: must be a positive size")
+    return int(value)
+
+
+def check_memory(scenario: Scenario, days_at_once: int, limit_bytes: int) -> None:
+    """Refuse a run whose estimated peak memory is over ``limit_bytes``.
+
+    Raises:
+        ScenarioError: naming the estimate, the limit and what to change.
+    """
+    need = day_bytes(scenario) * max(1, days_at_once)
+    if need > limit_bytes:
+        at_once = f" ({days_at_once} days at once)" if days_at_once > 1 else ""
+        raise ScenarioError(
+            f"this run may need about {_gib(need)} of memory{at_once}, over the limit of {_gib(limit_bytes)}:"
+            " lower the arrivals, use fewer workers, or raise the limit if the machine has the memory"
+        )
+
+
+def _gib(size: int) -> str:
+    return f"{size / 2**30:.1f} GiB"
