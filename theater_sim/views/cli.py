@@ -3,15 +3,62 @@
 The commands live in ``cli_day`` (run, watch, validate, scenarios, schema)
 and ``cli_plans`` (sweep, staff); what they share (the app, options, loading,
 checks and error handling) in ``cli_common``. They are registered here, in
-the order ``--help`` lists them.
+the order ``--help`` lists them, each guarded so that standard output going
+away behaves as Unix tools do: a closed pipe (``| head``) ends the command
+quietly with exit 0, a full disk (``> /dev/full``) with one line and exit 1.
 """
 
 from __future__ import annotations
 
+import errno
+import functools
+import os
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import typer
+
 from theater_sim.views import cli_day, cli_plans
-from theater_sim.views.cli_common import app
+from theater_sim.views.cli_common import EXIT_FAILED_RUN, app
 
 __all__ = ["app", "main"]
+
+
+def _guarded(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``command``, with failures to write standard output handled like other Unix tools."""
+
+    @functools.wraps(command)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        try:
+            result = command(*args, **kwargs)
+            sys.stdout.flush()  # a closed pipe or a full disk shows here, not at exit
+            return result
+        except BrokenPipeError:
+            _stdout_to_devnull()  # nothing more can be written; flushing at exit must not fail
+            raise typer.Exit(0) from None
+        except OSError as error:
+            if error.errno not in _OUTPUT_ERRORS:
+                raise
+            _stdout_to_devnull()
+            typer.echo(f"theater-sim: error: cannot write the output ({error.strerror or error})", err=True)
+            raise typer.Exit(EXIT_FAILED_RUN) from None
+
+    return guarded
+
+
+#: What writing standard output can fail with once the work is done: every file
+#: the commands write themselves turns its errors into messages on its own.
+_OUTPUT_ERRORS = {errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EDQUOT, errno.EROFS, errno.EBADF}
+
+
+def _stdout_to_devnull() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file descriptor (a test runner's stdout)
+        pass
+
 
 for command in (
     cli_day.run,
@@ -22,9 +69,9 @@ for command in (
     cli_day.scenarios,
     cli_day.schema,
 ):
-    app.command()(command)
+    app.command()(_guarded(command))
 
 
 def main() -> None:
-    """Entry point of the ``theater-sim`` console script."""
-    app()
+    """Entry point of the ``theater-sim`` console script (and ``python -m theater_sim``)."""
+    app(prog_name="theater-sim")

@@ -20,7 +20,7 @@ import typer
 from pydantic import ValidationError
 
 from theater_sim import __version__
-from theater_sim.input.loading import load_scenario
+from theater_sim.input.loading import bundled_scenarios, load_scenario
 from theater_sim.model.errors import RunError, ScenarioError, format_validation_error
 from theater_sim.model.scenario import MAX_SEED, Scenario
 from theater_sim.planning.execution import (
@@ -43,12 +43,25 @@ app = typer.Typer(
     help="Simulate a CQRS movie theater: selling counters (commands) and collecting counters (queries), "
     "each scaled on its own.",
     no_args_is_help=True,
-    add_completion=False,
     pretty_exceptions_enable=False,
+    # Help text is plain text: "theater-sim[plot]" must not be read as markup.
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 120},
 )
 
+
+def _complete_scenario(incomplete: str) -> list[str]:
+    """Bundled scenario names for shell completion (files are completed by the shell)."""
+    return [name for name in sorted(bundled_scenarios()) if name.startswith(incomplete)]
+
+
 ScenarioArgument = Annotated[
-    str, typer.Argument(help="A scenario YAML file, or the name of a bundled scenario (see 'theater-sim scenarios').")
+    str,
+    typer.Argument(
+        metavar="SCENARIO",
+        help="A scenario YAML file, or the name of a bundled scenario (see 'theater-sim scenarios').",
+        autocompletion=_complete_scenario,
+    ),
 ]
 SeedOption = Annotated[int | None, typer.Option(help=f"Seed (0..{MAX_SEED}), overriding the scenario's.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout and nothing else.")]

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from theater_sim.analysis.day_data import day_data
 from theater_sim.analysis.live import play
@@ -41,7 +40,7 @@ from theater_sim.views.cli_common import (
 from theater_sim.views.dashboard import Dashboard, PlainTicker, plain_status, status_table
 from theater_sim.views.day_report import render_day
 from theater_sim.views.exports import customer_csv_chunks, hourly_csv
-from theater_sim.views.formatting import to_json
+from theater_sim.views.formatting import OutputConsole, to_json
 from theater_sim.views.output_files import check_distinct, check_writable, figure_path, write_chunks
 from theater_sim.views.plotting import plot_day
 from theater_sim.views.progress import LazyProgress
@@ -110,7 +109,7 @@ def run(
     if output is not None:
         sys.stdout.write(output)
     else:
-        render_day(data, day, Console(), scenario)
+        render_day(data, day, OutputConsole(), scenario)
 
 
 def watch(
@@ -131,7 +130,7 @@ def watch(
         base, _ = load_source(scenario, seed=seed)
         day = check_staffing(base, sellers=sellers, collectors=collectors)
         check_run_memory(day, 1, max_memory)
-    console = Console()
+    console = OutputConsole()
     title = f"{day.name} (seed {day.seed}, x{speed:g} real time)"
     viewer: Dashboard | PlainTicker = Dashboard(console, title) if console.is_terminal else PlainTicker(sys.stdout)
     try:
@@ -156,7 +155,7 @@ def validate(scenario: ScenarioArgument) -> None:
     """Check a scenario file without running it."""
     with user_errors():
         day, _ = load_source(scenario)
-    render_validated(day, scenario, Console())
+    render_validated(day, scenario, OutputConsole())
 
 
 def scenarios() -> None:
@@ -167,4 +166,4 @@ def scenarios() -> None:
             entries.append((name, load_scenario(str(path))[0]))
         except ScenarioError as error:
             entries.append((name, str(error)))
-    render_scenario_list(entries, Console())
+    render_scenario_list(entries, OutputConsole())

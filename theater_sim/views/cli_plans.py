@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from theater_sim.analysis.day_data import SIDE_METRICS
 from theater_sim.model.errors import ScenarioError
@@ -39,7 +38,7 @@ from theater_sim.views.cli_common import (
     user_errors,
 )
 from theater_sim.views.day_report import render_day
-from theater_sim.views.formatting import safe, to_json
+from theater_sim.views.formatting import OutputConsole, safe, to_json
 from theater_sim.views.output_files import check_distinct, check_writable, figure_path, write_chunks
 from theater_sim.views.plan_report import render_staffing, render_sweep, staffing_data, sweep_csv, sweep_data
 from theater_sim.views.plotting import plot_sweep
@@ -80,7 +79,13 @@ def sweep(
     scenario: ScenarioArgument,
     sellers: Annotated[str | None, typer.Option(help="Selling counters to try: 1:8, 2:16:2 or 1,2,4.")] = None,
     collectors: Annotated[str | None, typer.Option(help="Collecting counters to try: 1:8, 2:16:2 or 1,2,4.")] = None,
-    metric: Annotated[str, typer.Option(help=f"Metric shown per side: {', '.join(SIDE_METRICS)}.")] = "p95_wait",
+    metric: Annotated[
+        str,
+        typer.Option(
+            help=f"Metric shown per side: {', '.join(SIDE_METRICS)}.",
+            autocompletion=lambda incomplete: [m for m in SIDE_METRICS if m.startswith(incomplete)],
+        ),
+    ] = "p95_wait",
     replications: ReplicationsOption = 1,
     seed: SeedOption = None,
     json_output: JsonOption = False,
@@ -125,7 +130,7 @@ def sweep(
     if output is not None:
         sys.stdout.write(output)
     else:
-        render_sweep(cells, metric, day, replications, Console())
+        render_sweep(cells, metric, day, replications, OutputConsole())
 
 
 STAFF_REPLICATIONS = 10
@@ -194,7 +199,7 @@ def staff(
     if output is not None:
         sys.stdout.write(output)
     else:
-        console = Console()
+        console = OutputConsole()
         render_staffing(answers, targets, replications, console)
         console.print()
         render_day(day_result, staffed, console, f"{scenario}, staffed as found")

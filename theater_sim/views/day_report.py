@@ -96,7 +96,7 @@ def render_day(data: DayData, scenario: Scenario, console: Console, source: str)
     )
     if scenario.description:
         console.print(Text(plain(scenario.description.strip()), style="dim"))
-    for renderable in _sections(data, scenario):
+    for renderable in _sections(data, scenario, console.width):
         console.print(renderable)
     if replicated:
         console.print(
@@ -109,8 +109,8 @@ def render_day(data: DayData, scenario: Scenario, console: Console, source: str)
     console.print(Text(data["verdict"], style=VERDICT_STYLES[data["verdict"]]))
 
 
-def _sections(data: DayData, scenario: Scenario) -> list[RenderableType]:
-    sections: list[RenderableType] = [_summary_table(data, scenario), _hourly_table(data, scenario)]
+def _sections(data: DayData, scenario: Scenario, width: int) -> list[RenderableType]:
+    sections: list[RenderableType] = [_summary_table(data, scenario), _hourly_table(data, scenario, width)]
     if any(len(data["sides"][name]["capacity_changes"]) > 1 for name in SIDE_NAMES):
         sections.append(_changes_table(data, scenario))
     if data["showings"]:
@@ -189,37 +189,68 @@ def _counters_cell(scenario: Scenario, side_name: SideName) -> str:
     return str(side.counters)
 
 
-def _hourly_table(data: DayData, scenario: Scenario) -> Table:
-    table = Table(
-        title="Hour by hour (arr: arrivals; wait: their mean wait, min; line: longest; ctr: counters on duty)",
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
-        padding=(0, 1),
-    )
-    table.add_column("hour", justify="right", no_wrap=True, min_width=5)
+def _hourly_table(data: DayData, scenario: Scenario, width: int) -> Table:
+    """One row per hour; columns that do not fit ``width`` are left out (ctr first,
+    then gone), never squeezed: a number is never split across lines."""
     sides = {name: side_data(data["sides"], name)["hourly"] for name in SIDE_NAMES}
     walkaways = any(r["balked"] or r["reneged"] for rows in sides.values() for r in rows)
     labels = ["arr", "wait", "line", "ctr"] + (["gone"] if walkaways else [])
-    for name in SIDE_NAMES:
-        for label in labels:
-            # Fold rather than cut numbers when the terminal is narrow: no digit is lost.
-            table.add_column(f"{name[:4]}\n{label}", justify="right", overflow="fold")
-    table.add_column("press.\npoint", no_wrap=True)
     verdicts = [row["verdict"] for row in data["hourly_verdicts"]]
-    for hour in range(max(len(rows) for rows in sides.values())):
+    rows: list[list[str]] = []
+    overtime_rows: list[bool] = []
+    for hour in range(max(len(side_rows) for side_rows in sides.values())):
         overtime = hour * 60 >= scenario.open_minutes
-        until_end = any(hour < len(rows) and rows[hour].get("until_end") for rows in sides.values())
+        until_end = any(hour < len(side_rows) and side_rows[hour].get("until_end") for side_rows in sides.values())
         mark = (" ++" if until_end else " +") if overtime else ""
         cells = [f"{clock_label(hour * 60.0, scenario.opens)}{mark}"]
         for name in SIDE_NAMES:
             cells.extend(_hour_cells(sides[name], hour, walkaways))
         cells.append(_HOUR_MARKS[verdicts[hour]] if hour < len(verdicts) else "")
-        table.add_row(*cells, style="dim" if overtime else None)
-    table.caption = "'+': overtime after the doors closed ('++': that hour and all later ones)" + (
-        "; gone: balked + reneged" if walkaways else ""
+        rows.append(cells)
+        overtime_rows.append(overtime)
+    headers = ["hour"] + [f"{name[:4]}\n{label}" for name in SIDE_NAMES for label in labels] + ["press.\npoint"]
+    shown = _columns_that_fit(headers, rows, width, [f"\n{label}" for label in ("ctr", "gone")])
+    left_out = sorted({headers[k].split("\n")[1] for k in range(len(headers)) if k not in shown})
+    table = Table(
+        title="Hour by hour (arr: arrivals; wait: their mean wait, min; line: longest"
+        + ("" if "ctr" in left_out else "; ctr: counters on duty")
+        + ")",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        padding=(0, 1),
+    )
+    for k in shown:
+        # Fold rather than cut if even the kept columns cannot fit: no digit is ever lost.
+        table.add_column(headers[k], justify="left" if k == len(headers) - 1 else "right", overflow="fold")
+    for cells, overtime in zip(rows, overtime_rows, strict=True):
+        table.add_row(*(cells[k] for k in shown), style="dim" if overtime else None)
+    table.caption = (
+        "'+': overtime after the doors closed ('++': that hour and all later ones)"
+        + ("; gone: balked + reneged" if walkaways and "gone" not in left_out else "")
+        + (
+            f"\n{' and '.join(left_out)} left out to fit {width} columns: --hourly-csv and --json have every column"
+            if left_out
+            else ""
+        )
     )
     table.caption_justify = "left"
     return table
+
+
+def _columns_that_fit(headers: list[str], rows: list[list[str]], width: int, droppable: list[str]) -> list[int]:
+    """Indices of the columns to show: all, or without the droppable ones (in order) until they fit."""
+
+    def needed(columns: list[int]) -> int:
+        widths = [max([len(line) for line in headers[k].split("\n")] + [len(row[k]) for row in rows]) for k in columns]
+        # Each column: its padding (one space a side) and a divider; plus the two edges.
+        return sum(widths) + 3 * len(columns) + 1
+
+    shown = list(range(len(headers)))
+    for suffix in droppable:
+        if needed(shown) <= width:
+            break
+        shown = [k for k in shown if not headers[k].endswith(suffix)]
+    return shown
 
 
 def _hour_cells(rows: list[HourRow], hour: int, walkaways: bool) -> list[str]:

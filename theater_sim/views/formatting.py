@@ -10,11 +10,12 @@ import math
 import unicodedata
 from collections.abc import Mapping
 
+from rich.console import Console
 from rich.text import Text
 
 from theater_sim.analysis.verdict import Verdict
 
-__all__ = ["VERDICT_STYLES", "figure_text", "format_number", "plain", "safe", "sparkline", "to_json"]
+__all__ = ["VERDICT_STYLES", "OutputConsole", "figure_text", "format_number", "plain", "safe", "sparkline", "to_json"]
 
 VERDICT_STYLES = {
     Verdict.BALANCED.value: "bold green",
@@ -27,6 +28,19 @@ def plain(text: str) -> str:
     """User text with control and bidi-override characters made visible, so a
     scenario name cannot move the cursor, recolour or reverse the terminal."""
     return "".join(f"\\u{ord(c):04x}" if unicodedata.category(c) in {"Cc", "Cf"} and c != "\n" else c for c in text)
+
+
+class OutputConsole(Console):
+    """The console every command prints its report with.
+
+    rich ends the process with exit status 1 when standard output is a pipe
+    that was closed (``| head``); here a closed pipe is a ``BrokenPipeError``
+    instead, which the command line turns into a quiet exit 0, as Unix tools do.
+    """
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        raise BrokenPipeError
 
 
 def safe(text: str) -> Text:

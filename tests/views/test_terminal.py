@@ -1,0 +1,91 @@
+"""The command line behaves like the best Unix tools: tables that fit, true help,
+completion, and quiet handling of closed pipes and full disks."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from theater_sim.input.loading import bundled_scenarios
+from theater_sim.views.cli import app
+
+PROGRAM = [sys.executable, "-m", "theater_sim"]
+CLOCK_ROW = re.compile(r"^\s+\d\d:\d\d( \+\+?)?\s")
+
+
+@pytest.mark.parametrize("name", sorted(bundled_scenarios()))
+@pytest.mark.parametrize("extra", [[], ["--replications", "3"]])
+def test_the_hourly_table_fits_80_columns_without_splitting_a_number(name: str, extra: list[str]) -> None:
+    """Piped at 80 columns, every line fits, and every hourly row is one line that
+    starts with its clock (a folded number would start a line with digits)."""
+    result = CliRunner(env={"COLUMNS": "80"}).invoke(app, ["run", name, "--quiet", *extra])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert max(len(line.rstrip()) for line in lines) <= 80
+    start = next(i for i, line in enumerate(lines) if line.startswith("Hour by hour"))
+    rule = next(i for i in range(start, len(lines)) if "───" in lines[i])
+    end = next(i for i in range(rule, len(lines)) if not lines[i].strip())
+    body = lines[rule + 1 : end]
+    assert body
+    assert all(CLOCK_ROW.match(line) for line in body), "\n".join(body)
+
+
+def test_help_is_plain_text_that_tells_the_truth(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["run", "-h"], terminal_width=200)
+    assert result.exit_code == 0
+    assert "theater-sim[plot]" in result.stdout  # not eaten as markup
+    assert "theater-sim[distributed]" in result.stdout
+    assert "--json " in result.stdout
+    assert "<bool>" not in result.stdout  # flags show as flags
+    assert "SCENARIO" in result.stdout
+
+
+def test_completion_offers_bundled_scenarios_and_metrics() -> None:
+    env = {
+        **os.environ,
+        "_THEATER_SIM_COMPLETE": "complete_bash",
+        "COMP_WORDS": "theater-sim run ann",
+        "COMP_CWORD": "2",
+    }
+    done = subprocess.run(PROGRAM, env=env, capture_output=True, text=True, check=False)
+    assert done.stdout.split() == ["announcement-rush"]
+    env |= {"COMP_WORDS": "theater-sim sweep x --metric p9", "COMP_CWORD": "4"}
+    done = subprocess.run(PROGRAM, env=env, capture_output=True, text=True, check=False)
+    assert done.stdout.split() == ["p95_wait", "p99_wait"]
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_completion_scripts_are_generated(runner: CliRunner, shell: str) -> None:
+    result = runner.invoke(app, ["--show-completion", shell])
+    assert result.exit_code == 0
+    assert "theater" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "args", [["run", "opening-weekend"], ["run", "balanced-day", "--json"], ["schema"], ["scenarios"]]
+)
+def test_a_closed_pipe_ends_quietly_with_exit_0(args: list[str]) -> None:
+    process = subprocess.Popen([*PROGRAM, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None
+    assert process.stderr is not None
+    process.stdout.read(10)
+    process.stdout.close()
+    error = process.stderr.read()
+    process.stderr.close()
+    assert process.wait(timeout=60) == 0
+    assert error == b""
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("args", [["run", "balanced-day"], ["run", "balanced-day", "--json"], ["schema"]])
+def test_a_full_disk_is_one_line_and_exit_1(args: list[str]) -> None:
+    with open("/dev/full", "w") as full:  # noqa: PTH123 - a device, not a path to manage
+        done = subprocess.run([*PROGRAM, *args], stdout=full, stderr=subprocess.PIPE, text=True, check=False)
+    assert done.returncode == 1
+    assert done.stderr == "theater-sim: error: cannot write the output (No space left on device)\n"
