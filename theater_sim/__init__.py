@@ -8,15 +8,9 @@ its own, and the day's verdict says which one is under pressure.
 from __future__ import annotations
 
 from importlib import import_module
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
 from theater_sim.model.errors import RunError, ScenarioError
-
-try:
-    __version__ = version("theater-sim")
-except PackageNotFoundError:  # running from a source tree
-    __version__ = "0+unknown"
 
 #: Public name -> the module it lives in. Imported on first use, so
 #: ``import theater_sim`` (and the command line's start) stays light.
@@ -74,7 +68,20 @@ __all__ = [
 ]
 
 
+def _installed_version() -> str:
+    # importlib.metadata costs ~40 ms to import: only when the version is asked for.
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("theater-sim")
+    except PackageNotFoundError:  # running from a source tree
+        return "0+unknown"
+
+
 def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        globals()["__version__"] = _installed_version()
+        return globals()["__version__"]
     if name in _PUBLIC:
         value = getattr(import_module(_PUBLIC[name]), name)
         globals()[name] = value

@@ -89,3 +89,15 @@ def test_a_full_disk_is_one_line_and_exit_1(args: list[str]) -> None:
         done = subprocess.run([*PROGRAM, *args], stdout=full, stderr=subprocess.PIPE, text=True, check=False)
     assert done.returncode == 1
     assert done.stderr == "theater-sim: error: cannot write the output (No space left on device)\n"
+
+
+def test_the_command_line_starts_without_the_simulation() -> None:
+    """--version and --help need Typer only: importing the command line loads no NumPy,
+    pydantic, SimPy, SciPy or rich (the start-up benchmark measures the time)."""
+    heavy = "('numpy', 'pydantic', 'simpy', 'scipy', 'rich', 'yaml', 'asyncio')"
+    code = (
+        "import sys; import theater_sim.views.cli; "
+        f"print(sorted({{m.split('.')[0] for m in sys.modules if m.startswith({heavy})}}))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"

@@ -9,7 +9,6 @@ searches and confidence intervals talk about.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import asdict
 from typing import Any, cast
@@ -24,6 +23,7 @@ from theater_sim.analysis.contract import (
     side_data,
 )
 from theater_sim.analysis.measured_day import DayResult
+from theater_sim.analysis.metric_names import SIDE_METRICS, metric_bounds
 from theater_sim.analysis.metrics import SideMetrics
 from theater_sim.analysis.verdict import Verdict, pressure_spans, shown_pressures, unnamed_rush
 from theater_sim.model.clock import clock_label
@@ -39,34 +39,6 @@ __all__ = [
     "shown_day_pressures",
     "window_data",
 ]
-
-#: Short metric names -> their path inside a side's data.
-SIDE_METRICS: dict[str, str] = {
-    "arrived": "arrived",
-    "served": "served",
-    "balked": "balked",
-    "reneged": "reneged",
-    "abandon_rate": "abandon_rate",
-    "mean_wait": "wait_minutes.mean",
-    "p50_wait": "wait_minutes.p50",
-    "p95_wait": "wait_minutes.p95",
-    "p99_wait": "wait_minutes.p99",
-    "max_wait": "wait_minutes.max",
-    "mean_line": "queue_length.mean",
-    "max_line": "queue_length.max",
-    "utilisation": "utilisation",
-    "demand_ratio": "demand_ratio",
-    "pressure": "pressure",
-    "busiest_pressure": "busiest_window.pressure",
-    "overtime_minutes": "overtime_minutes",
-    "counter_hours": "counter_hours",
-    "missed_starts": "missed_showtime_start",
-}
-
-
-def metric_bounds(metric: str) -> tuple[float, float]:
-    """The range a metric can take: shares lie in [0, 1], everything else is at least 0."""
-    return (0.0, 1.0) if metric in {"abandon_rate", "utilisation"} else (0.0, math.inf)
 
 
 def metric_value(side: SideData, path: str) -> float:

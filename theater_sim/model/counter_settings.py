@@ -15,10 +15,10 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from theater_sim.model.clock import ClockTime
+from theater_sim.model.limits import MAX_COUNTERS_PER_SIDE
 
 __all__ = ["MAX_COUNTERS_PER_SIDE", "MAX_SCHEDULE_PERIODS", "Autoscale", "CounterCount", "CounterPeriod"]
 
-MAX_COUNTERS_PER_SIDE = 10_000
 MAX_SCHEDULE_PERIODS = 500
 _STRICT = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 CounterCount = Annotated[int, Field(ge=1, le=MAX_COUNTERS_PER_SIDE)]

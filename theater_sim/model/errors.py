@@ -16,9 +16,10 @@ message is about.
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
+if TYPE_CHECKING:  # pydantic is only needed when there is an error to format
+    from pydantic import ValidationError
 
 __all__ = ["RunError", "ScenarioError", "format_validation_error", "shorten"]
 

@@ -19,6 +19,7 @@ from theater_sim.model.arrivals import MAX_ARRIVALS_PER_SIDE, Arrivals
 from theater_sim.model.clock import ClockTime
 from theater_sim.model.counter_settings import MAX_COUNTERS_PER_SIDE, Autoscale, CounterCount, CounterPeriod
 from theater_sim.model.distributions import ServiceDistribution
+from theater_sim.model.limits import MAX_SEED
 from theater_sim.model.showtimes import MAX_SHOWINGS, Linked, Showing
 from theater_sim.model.sides import SIDE_NAMES, SideName
 from theater_sim.model.timetable import ShowingPlan, counter_schedule, profile_periods, showing_plan, trace_problem
@@ -51,7 +52,6 @@ DEFAULT_CALM_WAIT_MINUTES = 1.0
 DEFAULT_WINDOW_MINUTES = 15.0
 MAX_HOURS = 24.0
 MIN_HOURS = 1 / 60  # one minute
-MAX_SEED = 2**63 - 1
 
 
 _STRICT = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)

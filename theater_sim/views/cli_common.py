@@ -14,25 +14,12 @@ import os
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from pydantic import ValidationError
 
-from theater_sim import __version__
-from theater_sim.input.loading import bundled_scenarios, load_scenario
 from theater_sim.model.errors import RunError, ScenarioError, format_validation_error
-from theater_sim.model.scenario import MAX_SEED, Scenario
-from theater_sim.planning.execution import (
-    Runner,
-    check_scheduler_address,
-    default_workers,
-    require_dask,
-)
-from theater_sim.planning.resources import DEFAULT_MEMORY_SHARE, check_memory, parse_bytes, physical_memory_bytes
-from theater_sim.planning.store import ResultStore
-from theater_sim.planning.tasks import scenario_fingerprint
-from theater_sim.views.progress import LazyProgress
+from theater_sim.model.limits import MAX_SEED
 
 EXIT_FAILED_RUN = 1
 EXIT_BAD_INPUT = 2
@@ -48,10 +35,17 @@ app = typer.Typer(
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 120},
 )
+if TYPE_CHECKING:
+    from theater_sim.model.scenario import Scenario
+    from theater_sim.planning.execution import Runner
+    from theater_sim.planning.store import ResultStore
+    from theater_sim.views.progress import LazyProgress
 
 
 def _complete_scenario(incomplete: str) -> list[str]:
     """Bundled scenario names for shell completion (files are completed by the shell)."""
+    from theater_sim.input.loading import bundled_scenarios
+
     return [name for name in sorted(bundled_scenarios()) if name.startswith(incomplete)]
 
 
@@ -90,6 +84,8 @@ ForceOption = Annotated[bool, typer.Option("--force", help="Overwrite output fil
 
 def _version(value: bool) -> None:
     if value:
+        from theater_sim import __version__
+
         typer.echo(f"theater-sim {__version__}")
         raise typer.Exit()
 
@@ -108,6 +104,8 @@ _OPTION_NAMES = {"sellers": "--sellers", "collectors": "--collectors", "seed": "
 
 def load_source(source: str, seed: int | None = None) -> tuple[Scenario, str]:
     """The scenario (with ``--seed`` applied) and where it came from; its notes go to stderr, once."""
+    from theater_sim.input.loading import load_scenario
+
     day, origin = load_scenario(source)
     check_overrides(day, seed=seed)
     for note in day.notes():
@@ -122,6 +120,8 @@ def check_staffing(day: Scenario, **staffing: int | None) -> Scenario:
 
 
 def check_overrides(day: Scenario, **overrides: int | None) -> None:
+    from pydantic import ValidationError
+
     for name, value in overrides.items():
         if value is not None:
             try:
@@ -144,6 +144,8 @@ def check_counts(replications: int, workers: int | None) -> None:
 
 def check_run_memory(day: Scenario, days_at_once: int, max_memory: str | None) -> None:
     """Refuse, before any work, a run that would not fit the machine (see ``planning.resources``)."""
+    from theater_sim.planning.resources import DEFAULT_MEMORY_SHARE, check_memory, parse_bytes, physical_memory_bytes
+
     with about_option("--max-memory"):
         if max_memory is not None:
             limit: int | None = parse_bytes(max_memory)
@@ -165,6 +167,10 @@ def make_runner(
     progress: LazyProgress,
     closing: ExitStack,
 ) -> Runner:
+    from theater_sim.planning.execution import Runner, check_scheduler_address, default_workers, require_dask
+    from theater_sim.planning.store import ResultStore
+    from theater_sim.planning.tasks import scenario_fingerprint
+
     results = None
     if scheduler is not None:
         with about_option("--scheduler"):
@@ -172,6 +178,8 @@ def make_runner(
             check_scheduler_address(scheduler)
     if store is not None:
         with about_option("--store"):
+            from theater_sim import __version__
+
             results = closing.enter_context(ResultStore(store, scenario_fingerprint(day, __version__)))
         closing.callback(_report_rejected, results)
     return Runner(workers=workers or default_workers(), scheduler=scheduler, store=results, progress=progress.tasks)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sys
 from contextlib import ExitStack
@@ -11,14 +10,8 @@ from typing import Annotated
 
 import typer
 
-from theater_sim.analysis.day_data import day_data
-from theater_sim.analysis.live import play
-from theater_sim.analysis.measured_day import summarise_day
-from theater_sim.input.loading import bundled_scenarios, load_scenario
 from theater_sim.model.errors import ScenarioError
-from theater_sim.model.scenario import MAX_COUNTERS_PER_SIDE, Scenario, scenario_json_schema
-from theater_sim.planning.execution import default_workers
-from theater_sim.planning.measured_days import measure_days
+from theater_sim.model.limits import MAX_COUNTERS_PER_SIDE
 from theater_sim.views.cli_common import (
     ForceOption,
     JsonOption,
@@ -37,14 +30,6 @@ from theater_sim.views.cli_common import (
     make_runner,
     user_errors,
 )
-from theater_sim.views.dashboard import Dashboard, PlainTicker, plain_status, status_table
-from theater_sim.views.day_report import render_day
-from theater_sim.views.exports import customer_csv_chunks, hourly_csv
-from theater_sim.views.formatting import OutputConsole, to_json
-from theater_sim.views.output_files import check_distinct, check_writable, figure_path, write_chunks
-from theater_sim.views.plotting import plot_day
-from theater_sim.views.progress import LazyProgress
-from theater_sim.views.scenario_report import render_scenario_list, render_validated
 
 
 def run(
@@ -76,6 +61,15 @@ def run(
 
     With --replications, --plot and --csv show the first replication (the scenario's own seed).
     """
+    from theater_sim.planning.execution import default_workers
+    from theater_sim.planning.measured_days import measure_days
+    from theater_sim.views.day_report import render_day
+    from theater_sim.views.exports import customer_csv_chunks, hourly_csv
+    from theater_sim.views.formatting import OutputConsole, to_json
+    from theater_sim.views.output_files import check_distinct, check_writable, figure_path, write_chunks
+    from theater_sim.views.plotting import plot_day
+    from theater_sim.views.progress import LazyProgress
+
     with user_errors(), LazyProgress("simulating", quiet) as progress, ExitStack() as closing:
         check_counts(replications, workers)
         plot = figure_path(plot)
@@ -124,6 +118,15 @@ def watch(
     max_memory: MaxMemoryOption = None,
 ) -> None:
     """Play the day live: both lines, counters busy and idle, waits and the verdict so far."""
+    import asyncio
+
+    from theater_sim.analysis.day_data import day_data
+    from theater_sim.analysis.live import play
+    from theater_sim.analysis.measured_day import summarise_day
+    from theater_sim.views.dashboard import Dashboard, PlainTicker, plain_status, status_table
+    from theater_sim.views.day_report import render_day
+    from theater_sim.views.formatting import OutputConsole
+
     with user_errors():
         if not speed >= 1:
             raise ScenarioError(f"--speed {speed:g}: must be at least 1 (600 = ten simulated minutes a second)")
@@ -148,11 +151,16 @@ def watch(
 
 def schema() -> None:
     """Print the JSON Schema of the scenario format (for editors and other tools)."""
+    from theater_sim.model.scenario import scenario_json_schema
+
     sys.stdout.write(json.dumps(scenario_json_schema(), indent=2) + "\n")
 
 
 def validate(scenario: ScenarioArgument) -> None:
     """Check a scenario file without running it."""
+    from theater_sim.views.formatting import OutputConsole
+    from theater_sim.views.scenario_report import render_validated
+
     with user_errors():
         day, _ = load_source(scenario)
     render_validated(day, scenario, OutputConsole())
@@ -160,6 +168,11 @@ def validate(scenario: ScenarioArgument) -> None:
 
 def scenarios() -> None:
     """List the bundled scenarios."""
+    from theater_sim.input.loading import bundled_scenarios, load_scenario
+    from theater_sim.model.scenario import Scenario
+    from theater_sim.views.formatting import OutputConsole
+    from theater_sim.views.scenario_report import render_scenario_list
+
     entries: list[tuple[str, Scenario | str]] = []
     for name, path in bundled_scenarios().items():
         try:

@@ -7,17 +7,13 @@ import re
 import sys
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from theater_sim.analysis.day_data import SIDE_METRICS
+from theater_sim.analysis.metric_names import SIDE_METRICS
 from theater_sim.model.errors import ScenarioError
-from theater_sim.model.scenario import MAX_COUNTERS_PER_SIDE
-from theater_sim.planning.execution import default_workers, replicated_day
-from theater_sim.planning.least_staffing import Targets, search_staffing
-from theater_sim.planning.sweep import MAX_GRID_CELLS, run_sweep
-from theater_sim.planning.tasks import Staffing
+from theater_sim.model.limits import MAX_COUNTERS_PER_SIDE
 from theater_sim.views.cli_common import (
     MAX_REPLICATIONS,
     ForceOption,
@@ -37,16 +33,11 @@ from theater_sim.views.cli_common import (
     make_runner,
     user_errors,
 )
-from theater_sim.views.day_report import render_day
-from theater_sim.views.formatting import OutputConsole, safe, to_json
-from theater_sim.views.output_files import check_distinct, check_writable, figure_path, write_chunks
-from theater_sim.views.plan_report import render_staffing, render_sweep, staffing_data, sweep_csv, sweep_data
-from theater_sim.views.plotting import plot_sweep
-from theater_sim.views.progress import LazyProgress
-from theater_sim.views.scenario_file import staffed_scenario_yaml
 
 _RANGE = re.compile(r"^(\d+):(\d+)(?::(\d+))?$")
 _LIST = re.compile(r"^\d+(?:,\d+)*$")
+if TYPE_CHECKING:
+    from theater_sim.planning.least_staffing import Targets
 
 
 def parse_counts(text: str, option: str) -> tuple[int, ...]:
@@ -55,6 +46,8 @@ def parse_counts(text: str, option: str) -> tuple[int, ...]:
     Raises:
         ScenarioError: malformed, empty, reversed, or outside 1..MAX_COUNTERS_PER_SIDE.
     """
+    from theater_sim.planning.sweep import MAX_GRID_CELLS
+
     spec = text.strip().replace(" ", "")
     match = _RANGE.match(spec)
     if match:
@@ -103,6 +96,15 @@ def sweep(
     max_memory: MaxMemoryOption = None,
 ) -> None:
     """Run a grid of counter counts on the same customers and show each point's verdict."""
+    from theater_sim.planning.execution import default_workers
+    from theater_sim.planning.sweep import run_sweep
+    from theater_sim.planning.tasks import Staffing
+    from theater_sim.views.formatting import OutputConsole, to_json
+    from theater_sim.views.output_files import check_distinct, check_writable, figure_path, write_chunks
+    from theater_sim.views.plan_report import render_sweep, sweep_csv, sweep_data
+    from theater_sim.views.plotting import plot_sweep
+    from theater_sim.views.progress import LazyProgress
+
     with user_errors(), LazyProgress("sweeping", quiet) as progress, ExitStack() as closing:
         check_counts(replications, workers)
         if metric not in SIDE_METRICS:
@@ -172,6 +174,15 @@ def staff(
     max_memory: MaxMemoryOption = None,
 ) -> None:
     """Find the least counters on each side that meet the targets, and show that day."""
+    from theater_sim.planning.execution import default_workers, replicated_day
+    from theater_sim.planning.least_staffing import search_staffing
+    from theater_sim.views.day_report import render_day
+    from theater_sim.views.formatting import OutputConsole, safe, to_json
+    from theater_sim.views.output_files import check_distinct, check_writable, write_chunks
+    from theater_sim.views.plan_report import render_staffing, staffing_data
+    from theater_sim.views.progress import LazyProgress
+    from theater_sim.views.scenario_file import staffed_scenario_yaml
+
     with user_errors(), LazyProgress("searching", quiet) as progress, ExitStack() as closing:
         check_counts(replications, workers)
         targets = _staff_targets(max_p95_wait, max_abandon_rate, confidence, replications)
@@ -210,6 +221,8 @@ def staff(
 def _staff_targets(
     max_p95_wait: float | None, max_abandon_rate: float | None, confidence: float | None, replications: int
 ) -> Targets:
+    from theater_sim.planning.least_staffing import Targets
+
     if max_p95_wait is None and max_abandon_rate is None:
         raise ScenarioError("give a target: --max-p95-wait MINUTES and/or --max-abandon-rate SHARE")
     if max_p95_wait is not None:
