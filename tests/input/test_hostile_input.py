@@ -165,3 +165,33 @@ def test_fuzzed_scenarios_end_in_a_result_or_one_line(tmp_path: Path, changes: l
         assert all(len(line) < 500 for line in lines), changes
     else:
         assert '"verdict"' in result.stdout
+
+
+def test_an_unclosed_quote_in_a_trace_is_named_not_swallowed(tmp_path: Path) -> None:
+    """One unclosed quote used to swallow the rest of a 1,000-row trace silently."""
+    rows = ["at_minute,notes"] + [f"{i},ok" for i in range(1000)]
+    rows[500] = '499.5,"walk-in'
+    (tmp_path / "t.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    with pytest.raises(ScenarioError, match=r"line 501: a quoted field runs on to line 1001 \(an unclosed quote\?\)"):
+        load_scenario(str(_trace_scenario(tmp_path, "t.csv")))
+
+
+def test_a_number_of_thousands_of_digits_is_bad_input(tmp_path: Path) -> None:
+    path = tmp_path / "day.yaml"
+    data = yaml.safe_dump(BASE_SCENARIO).replace("total: 100", "total: 1" + "0" * 5000)
+    path.write_text(data, encoding="utf-8")
+    with pytest.raises(ScenarioError, match="invalid YAML"):
+        load_scenario(str(path))
+
+
+def test_an_unknown_key_is_named_even_with_a_dash_and_cut(tmp_path: Path) -> None:
+    data = copy.deepcopy(BASE_SCENARIO)
+    data["selling"]["service-minutes"] = 3
+    data["k" * 5000] = 1
+    path = tmp_path / "day.yaml"
+    path.write_text(yaml.safe_dump(data, width=10**6), encoding="utf-8")
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(str(path))
+    message = str(caught.value)
+    assert "selling.service-minutes: unknown key" in message
+    assert len(message) < 400

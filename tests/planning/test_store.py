@@ -23,7 +23,7 @@ from typer.testing import CliRunner
 from theater_sim.input.loading import load_scenario
 from theater_sim.model.errors import ScenarioError
 from theater_sim.planning.execution import Runner
-from theater_sim.planning.store import ResultStore
+from theater_sim.planning.store import ResultStore, checksum
 from theater_sim.planning.tasks import Task, scenario_fingerprint
 from theater_sim.views.cli import app
 
@@ -33,6 +33,12 @@ SWEEP = ["sweep", "opening-weekend", "--sellers", "1:2", "--collectors", "1:2", 
 def _sweep(runner: CliRunner, store: Path | None) -> tuple[int, str, str]:
     result = runner.invoke(app, SWEEP + (["--store", str(store)] if store else []))
     return result.exit_code, result.stdout, result.stderr
+
+
+def _owner(store: Path) -> str:
+    with sqlite3.connect(store) as db:
+        owner: str = db.execute("SELECT value FROM store WHERE key = 'fingerprint'").fetchone()[0]
+    return owner
 
 
 def _tamper(store: Path, sql: str, *args: object) -> None:
@@ -69,10 +75,13 @@ def test_a_tampered_store_is_detected_and_recomputed(runner: CliRunner, tmp_path
         _tamper(store, "UPDATE results SET payload = ?, checksum = ? WHERE task = ?", p1, c1, k2)
         expected_rejects = 2
     else:
-        from theater_sim.planning.store import checksum
-
+        bad = "{oops"
         _tamper(
-            store, "UPDATE results SET payload = ?, checksum = ? WHERE task = ?", "{oops", checksum(k1, "{oops"), k1
+            store,
+            "UPDATE results SET payload = ?, checksum = ? WHERE task = ?",
+            bad,
+            checksum(_owner(store), k1, bad),
+            k1,
         )
         expected_rejects = 1
     code, out, err = _sweep(runner, store)
@@ -173,6 +182,19 @@ def test_stored_rows_carry_a_checksum_over_key_and_payload(tmp_path: Path) -> No
     with sqlite3.connect(path) as db:
         ((task, payload, stored),) = db.execute("SELECT task, payload, checksum FROM results").fetchall()
         application_id = db.execute("PRAGMA application_id").fetchone()[0]
-    assert stored == hashlib.sha256(f"{task}\n{payload}".encode()).hexdigest()
+    assert stored == hashlib.sha256(f"{_owner(path)}\n{task}\n{payload}".encode()).hexdigest()
     assert json.loads(payload)["verdict"] == "Balanced"
     assert application_id == 0x5453696D
+
+
+def test_a_store_taken_over_by_another_scenario_serves_none_of_its_days(runner: CliRunner, tmp_path: Path) -> None:
+    """Deleting the owner's fingerprint does not let another scenario read the old days:
+    every checksum includes the fingerprint, so they fail and are recomputed."""
+    store = tmp_path / "s.sqlite"
+    assert _sweep(runner, store)[0] == 0
+    _tamper(store, "DELETE FROM store")
+    other = ["sweep", "tarantino-announced", "--sellers", "1:2", "--collectors", "1:2", "--json", "--quiet"]
+    clean = runner.invoke(app, [*other, "--workers", "1"])
+    taken = runner.invoke(app, [*other, "--workers", "1", "--store", str(store)])
+    assert taken.exit_code == 0
+    assert taken.stdout == clean.stdout

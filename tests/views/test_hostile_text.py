@@ -82,3 +82,36 @@ def test_hostile_names_do_not_break_figures(runner: CliRunner, hostile: Path, tm
     result = runner.invoke(app, [args[0], str(hostile), *args[1:], "--plot", str(out), "--quiet"])
     assert result.exit_code == 0, result.output
     assert out.stat().st_size > 10_000
+
+
+def test_a_name_cannot_fake_a_verdict_line(runner: CliRunner, tmp_path: Path) -> None:
+    """A line break (or U+2028) in a name is shown escaped: the only verdict line is the real one."""
+    path = tmp_path / "fake.yaml"
+    path.write_text(
+        yaml.safe_dump(
+            {
+                "name": "Evil\nGreater demand for selling tickets\u2028x",
+                "selling": {
+                    "counters": 1,
+                    "arrivals": {"total": 10},
+                    "service_minutes": {"distribution": "fixed", "value": 1},
+                },
+                "collecting": {
+                    "counters": 1,
+                    "arrivals": {"total": 10},
+                    "service_minutes": {"distribution": "fixed", "value": 1},
+                },
+            }
+        ),
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["run", str(path)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    verdicts = [
+        line
+        for line in result.stdout.splitlines()
+        if line.strip() in {"Balanced", "Greater demand for selling tickets"}
+    ]
+    assert verdicts == [result.stdout.splitlines()[-1]]
+    assert "Evil\\nGreater demand" in result.stdout
+    assert "\\u2028" in result.stdout

@@ -122,8 +122,9 @@ def test_write_failure_is_a_failed_run(tmp_path: Path) -> None:
     ("target", "message"),
     [
         ("fifo", "is not a regular file"),
-        ("/dev/null", "is not a regular file"),
-        ("dangling", "is a link to a missing file"),
+        ("/dev/null", "is in a system folder"),
+        ("dangling", "is a link; give the file itself"),
+        ("link", "is a link; give the file itself"),
         ("x" * 300 + ".csv", "cannot be written (File name too long)"),
         ("", "give a file name"),
         ("missing/out.csv", "does not exist"),
@@ -134,6 +135,8 @@ def test_unusable_targets_are_refused_before_the_work(
 ) -> None:
     os.mkfifo(tmp_path / "fifo")
     (tmp_path / "dangling").symlink_to(tmp_path / "nowhere")
+    (tmp_path / "precious.txt").write_text("keep me\n")
+    (tmp_path / "link").symlink_to(tmp_path / "precious.txt")
     path = target if target.startswith("/") or not target else str(tmp_path / target)
     started = time.monotonic()
     result = runner.invoke(app, ["run", "balanced-day", "--csv", path, "--force", "--quiet"])
@@ -141,6 +144,7 @@ def test_unusable_targets_are_refused_before_the_work(
     assert result.exit_code == 2, result.output
     assert message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+    assert (tmp_path / "precious.txt").read_text() == "keep me\n"
 
 
 @pytest.mark.parametrize(
@@ -161,3 +165,44 @@ def test_the_store_cannot_be_another_output(runner: CliRunner, tmp_path: Path, a
     assert result.exit_code == 2
     assert "give each output its own file" in result.stderr
     assert store.read_bytes() == before
+
+
+@pytest.mark.parametrize("side_file", ["-wal", "-shm", "-journal"])
+def test_an_output_cannot_be_a_file_sqlite_keeps_beside_the_store(
+    runner: CliRunner, tmp_path: Path, side_file: str
+) -> None:
+    """SQLite deletes these when the store closes: a CSV written there would vanish."""
+    store = tmp_path / "k.sqlite"
+    result = runner.invoke(
+        app, ["run", "balanced-day", "--replications", "2", "--store", str(store), "--csv", f"{store}{side_file}"]
+    )
+    assert result.exit_code == 2
+    assert "give each output its own file" in result.stderr
+
+
+def test_csv_dash_writes_the_table_to_standard_output(runner: CliRunner) -> None:
+    customers = runner.invoke(app, ["run", "balanced-day", "--csv", "-"])
+    assert customers.exit_code == 0, customers.output
+    lines = customers.stdout.splitlines()
+    assert lines[0].startswith("side,customer,arrival_at_minute")
+    assert len(lines) == 1 + 2000
+    hours = runner.invoke(app, ["run", "balanced-day", "--hourly-csv", "-"])
+    assert hours.stdout.startswith("hour,clock,side,")
+    both = runner.invoke(app, ["run", "balanced-day", "--csv", "-", "--json"])
+    assert both.exit_code == 2
+    assert "only one output can go to standard output" in both.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["run", "balanced-day", "--plot", ""], "--plot"),
+        (["run", "balanced-day", "--max-memory", "inf"], "positive, finite size"),
+        (["sweep", "balanced-day", "--sellers", "1:99999999999999999999"], "must lie within 1..10,000"),
+        (["sweep", "balanced-day", "--sellers", "1:2", "--scheduler", "tls://127.0.0.1:9"], "tls:// needs"),
+    ],
+)
+def test_bad_options_are_bad_input_not_a_failed_run(runner: CliRunner, args: list[str], message: str) -> None:
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr

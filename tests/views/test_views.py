@@ -277,6 +277,7 @@ def test_hourly_csv_marks_rows_that_hold_a_long_overtime(runner: CliRunner, tmp_
     out = tmp_path / "hours.csv"
     assert runner.invoke(app, ["run", str(scenario), "--hourly-csv", str(out)]).exit_code == 0
     rows = [row for row in _read_csv(out) if row["side"] == "selling"]
-    assert rows[-1]["until_end"] == "True"
-    assert all(row["until_end"] == "False" for row in rows[:-1])
+    assert rows[-1]["until_end"] == "true"
+    assert all(row["until_end"] == "false" for row in rows[:-1])
+    assert {row["overtime"] for row in rows} == {"true", "false"}
     assert any(row["mean_wait_minutes"] == "" for row in rows)  # overtime hours: nobody arrived

@@ -128,8 +128,9 @@ def pressure_hours(verdicts: list[str], opens: str) -> PressureHours:
     parsed = [Verdict(verdict) for verdict in verdicts]
 
     def spans(side: Verdict) -> list[str]:
+        # A span of a whole 24-hour day would read "08:00-08:00": it is "all day".
         return [
-            f"{clock_label(first * 60.0, opens)}-{clock_label(end * 60.0, opens)}"
+            "all day" if end - first >= 24 else f"{clock_label(first * 60.0, opens)}-{clock_label(end * 60.0, opens)}"
             for first, end in pressure_spans(parsed, side)
         ]
 

@@ -20,7 +20,7 @@ from theater_sim.input.files import read_user_text
 from theater_sim.input.traces import read_trace
 from theater_sim.input.yaml_safe import MAX_NODES, DocumentTooLarge, load_yaml
 from theater_sim.model.clock import parse_clock_minutes
-from theater_sim.model.errors import ScenarioError, format_validation_error
+from theater_sim.model.errors import ScenarioError, format_validation_error, shorten
 from theater_sim.model.scenario import DEFAULT_OPENS, SIDE_NAMES, Scenario
 
 __all__ = [
@@ -123,6 +123,8 @@ def _parse_yaml(text: str, origin: str) -> Any:
         raise ScenarioError(f"{origin}: invalid YAML: {error}") from None
     except RecursionError:
         raise ScenarioError(f"{origin}: invalid YAML: nested too deeply") from None
+    except ValueError as error:  # e.g. an integer of more than 4,300 digits
+        raise ScenarioError(f"{origin}: invalid YAML: {shorten(str(error))}") from None
     _check_size(document, origin)
     return document
 

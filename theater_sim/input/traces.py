@@ -64,7 +64,14 @@ def _read_rows(reader: Any, path: Path, opens: str, where: str) -> tuple[float, 
         found = shorten(", ".join(header))
         raise ScenarioError(f"{where}: {path}: line 1: needs a column named 'at' or 'at_minute' (found {found})")
     moments: list[float] = []
-    for line_number, row in enumerate(reader, start=2):
+    last_line = reader.line_num
+    for row in reader:
+        line_number, last_line = last_line + 1, reader.line_num
+        if last_line > line_number:  # one row over several lines: a quote opened and never closed
+            raise ScenarioError(
+                f"{where}: {path}: line {line_number}: a quoted field runs on to line {last_line}"
+                " (an unclosed quote?); every row of a trace is one line"
+            )
         if not row or all(not cell.strip() for cell in row):
             continue
         moment = _parse_cell(row, column, parse, f"{where}: {path}: line {line_number}")

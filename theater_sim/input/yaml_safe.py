@@ -13,6 +13,8 @@ from typing import Any
 
 import yaml
 
+from theater_sim.model.errors import shorten
+
 __all__ = ["MAX_NODES", "DocumentTooLarge", "StrictSafeLoader", "load_yaml"]
 
 
@@ -54,7 +56,7 @@ class StrictSafeLoader(yaml.SafeLoader):
                     raise yaml.constructor.ConstructorError(
                         "while reading a mapping",
                         node.start_mark,
-                        f"the key {key!r} is given twice (first on line {seen[key].start_mark.line + 1})",
+                        f"the key {shorten(repr(key))} is given twice (first on line {seen[key].start_mark.line + 1})",
                         key_node.start_mark,
                     )
                 seen[key] = key_node

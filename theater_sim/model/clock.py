@@ -23,11 +23,11 @@ __all__ = [
 
 MINUTES_PER_DAY = 1440
 MINUTES_PER_HOUR = 60.0
-_CLOCK = re.compile(r"^([01]\d|2[0-4]):([0-5]\d)(?::([0-5]\d))?$")
+_CLOCK = re.compile(r"^([01]?\d|2[0-4]):([0-5]\d)(?::([0-5]\d))?$")
 
 
 def parse_clock_minutes(text: str) -> float:
-    """Minutes after midnight of ``HH:MM`` or ``HH:MM:SS`` (``24:00`` is midnight at the end).
+    """Minutes after midnight of ``HH:MM`` or ``HH:MM:SS`` (``8:30`` too; ``24:00`` is midnight at the end).
 
     Raises:
         ValueError: for anything else.
@@ -45,7 +45,7 @@ def _checked_clock(text: str) -> str:
 
 
 #: The pattern lets editors check clock times through the JSON Schema too.
-CLOCK_PATTERN = r"^(([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?|24:00(:00)?)$"
+CLOCK_PATTERN = r"^(([01]?[0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?|24:00(:00)?)$"
 ClockTime = Annotated[str, StringConstraints(pattern=CLOCK_PATTERN), AfterValidator(_checked_clock)]
 
 

@@ -59,22 +59,25 @@ def format_validation_error(error: ValidationError, origin: str) -> str:
     items = _chosen_branch(error.errors(include_url=False))
     lines = []
     for item in items:
-        path = _key_path(item["loc"])
+        path = _key_path(item["loc"], keep_last=item["type"] == "extra_forbidden")
         message = _friendly(item)
         # Whole-scenario checks name their own key path inside the message.
         lines.append(f"{origin}: {path}: {message}" if path else f"{origin}: {message}")
     return "\n".join(dict.fromkeys(lines))
 
 
-def _key_path(loc: tuple[Any, ...]) -> str:
+def _key_path(loc: tuple[Any, ...], keep_last: bool = False) -> str:
+    """The key path of a problem (``selling.arrivals.total``); ``keep_last``: the last
+    part is the user's own key (an unknown one), shown even if it looks like a union tag."""
     path = ""
-    for part in loc:
+    for index, part in enumerate(loc):
         if isinstance(part, int):
             path += f"[{part}]"
         elif part == "[key]":
             path += " (key)"
-        elif not _is_union_tag(part):
-            path += f".{part}" if path else str(part)
+        elif not _is_union_tag(part) or (keep_last and index == len(loc) - 1):
+            name = shorten(str(part))
+            path += f".{name}" if path else name
     return path
 
 

@@ -165,6 +165,10 @@ def check_scheduler_address(address: str) -> None:
         )
     if not 1 <= int(match[3]) <= 65535:
         raise ScenarioError(f"{shorten(repr(address))}: the port must lie within 1..65535")
+    if match[1] == "tls":
+        raise ScenarioError(
+            f"{shorten(repr(address))}: tls:// needs certificates theater-sim cannot be given; use tcp://"
+        )
 
 
 def require_dask() -> None:

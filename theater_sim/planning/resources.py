@@ -11,9 +11,10 @@ safe side; days that run at once (worker processes) add up.
 
 from __future__ import annotations
 
+import math
 import os
 
-from theater_sim.model.errors import ScenarioError
+from theater_sim.model.errors import ScenarioError, shorten
 from theater_sim.model.scenario import SIDE_NAMES, Scenario
 
 __all__ = [
@@ -60,9 +61,9 @@ def parse_bytes(text: str) -> int:
     try:
         value = float(number) * _UNITS[unit]
     except (ValueError, KeyError):
-        raise ScenarioError(f"{text!r}: write a size such as 2GiB, 500MB or 4G") from None
-    if not value >= 1:
-        raise ScenarioError(f"{text!r}: must be a positive size")
+        raise ScenarioError(f"{shorten(repr(text))}: write a size such as 2GiB, 500MB or 4G") from None
+    if not (math.isfinite(value) and value >= 1):
+        raise ScenarioError(f"{shorten(repr(text))}: must be a positive, finite size")
     return int(value)
 
 
@@ -82,4 +83,4 @@ def check_memory(scenario: Scenario, days_at_once: int, limit_bytes: int) -> Non
 
 
 def _gib(size: int) -> str:
-    return f"{size / 2**30:.1f} GiB"
+    return f"{size / 2**30:.1f} GiB" if size >= 2**30 else f"{size / 2**20:.0f} MiB"

@@ -7,7 +7,8 @@ same command reads what is there and runs only the rest.
 
 Trust, checked rather than assumed:
 
-- Each stored day carries a SHA-256 checksum over its task key and payload.
+- Each stored day carries a SHA-256 checksum over the scenario's fingerprint,
+  its task key and its payload.
   A row whose checksum fails, whose payload does not parse, or that was moved
   to another key is never used: it is counted in ``rejected`` and the day is
   recomputed (and stored again).
@@ -54,9 +55,10 @@ CREATE TABLE IF NOT EXISTS results (task TEXT PRIMARY KEY, payload TEXT NOT NULL
 """
 
 
-def checksum(task_key: str, payload: str) -> str:
-    """SHA-256 over the task key and its payload: a payload moved to another key fails it."""
-    return hashlib.sha256(f"{task_key}\n{payload}".encode()).hexdigest()
+def checksum(fingerprint: str, task_key: str, payload: str) -> str:
+    """SHA-256 over the scenario's fingerprint, the task key and its payload: a payload
+    moved to another key, or a row carried over from another scenario's store, fails it."""
+    return hashlib.sha256(f"{fingerprint}\n{task_key}\n{payload}".encode()).hexdigest()
 
 
 class ResultStore:
@@ -122,7 +124,7 @@ class ResultStore:
             ) from None
         good: dict[str, DayData] = {}
         for task, payload, stored_sum in rows:
-            day = _parsed(payload) if stored_sum == checksum(task, payload) else None
+            day = _parsed(payload) if stored_sum == checksum(self.fingerprint, task, payload) else None
             if day is None:
                 self.rejected.add(task)
             else:
@@ -134,7 +136,7 @@ class ResultStore:
         payload = json.dumps(result)
         self._db.execute(
             "INSERT OR REPLACE INTO results (task, payload, checksum) VALUES (?, ?, ?)",
-            (task_key, payload, checksum(task_key, payload)),
+            (task_key, payload, checksum(self.fingerprint, task_key, payload)),
         )
 
     def close(self) -> None:
@@ -156,7 +158,11 @@ def _parsed(payload: str) -> DayData | None:
         day = json.loads(payload)
     except ValueError:
         return None
-    return cast(DayData, day) if isinstance(day, dict) and "sides" in day and "verdict" in day else None
+    sides = day.get("sides") if isinstance(day, dict) else None
+    whole = (
+        isinstance(sides, dict) and isinstance(sides.get("selling"), dict) and isinstance(sides.get("collecting"), dict)
+    )
+    return cast(DayData, day) if whole and "verdict" in day else None
 
 
 def _check_writable(path: Path) -> None:

@@ -9,6 +9,7 @@ a traceback.
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 from collections.abc import Iterator
@@ -182,7 +183,23 @@ def make_runner(
 
             results = closing.enter_context(ResultStore(store, scenario_fingerprint(day, __version__)))
         closing.callback(_report_rejected, results)
+    closing.push(functools.partial(_hint_when_interrupted, results))
     return Runner(workers=workers or default_workers(), scheduler=scheduler, store=results, progress=progress.tasks)
+
+
+def _hint_when_interrupted(store: ResultStore | None, kind: type[BaseException] | None, *_: object) -> bool:
+    """On Ctrl-C, say what was kept and how to go on (the store is still open here)."""
+    if kind is not None and issubclass(kind, KeyboardInterrupt):
+        if store is None:
+            typer.echo("theater-sim: nothing was kept: add --store FILE to make a long run resumable", err=True)
+        else:
+            kept = len(store.finished())
+            typer.echo(
+                f"theater-sim: {kept} finished day(s) are kept in --store {store.path}:"
+                " rerun the same command to go on from there",
+                err=True,
+            )
+    return False
 
 
 def _report_rejected(store: ResultStore) -> None:

@@ -60,6 +60,7 @@ def run(
     """Simulate one day (or several) and print both sides' summary and the verdict.
 
     With --replications, --plot and --csv show the first replication (the scenario's own seed).
+    --csv - (or --hourly-csv -) writes that table to standard output instead of the summary.
     """
     from theater_sim.planning.execution import default_workers
     from theater_sim.planning.measured_days import measure_days
@@ -73,7 +74,17 @@ def run(
     with user_errors(), LazyProgress("simulating", quiet) as progress, ExitStack() as closing:
         check_counts(replications, workers)
         plot = figure_path(plot)
-        outputs = {"--plot": plot, "--csv": csv_file, "--hourly-csv": hourly_csv_file}
+        to_stdout = [option for option, path in (("--csv", csv_file), ("--hourly-csv", hourly_csv_file)) if _dash(path)]
+        if len(to_stdout) + json_output > 1:
+            raise ScenarioError(
+                f"{' and '.join([*to_stdout, *(['--json'] if json_output else [])])}: only one output can go to"
+                " standard output"
+            )
+        outputs = {
+            option: path
+            for option, path in {"--plot": plot, "--csv": csv_file, "--hourly-csv": hourly_csv_file}.items()
+            if not _dash(path)
+        }
         check_distinct({**outputs, "--store": store})
         for option, path in outputs.items():
             check_writable(option, path, force)
@@ -95,15 +106,24 @@ def run(
         data, day = measured.data, measured.scenario
         if measured.records is not None and plot is not None:
             plot_day(measured.records, measured.first or data, day, plot, replications)
-        if measured.records is not None and csv_file is not None:
+        if measured.records is not None and csv_file is not None and not _dash(csv_file):
             write_chunks(csv_file, customer_csv_chunks(measured.records))
-        if hourly_csv_file is not None:
+        if hourly_csv_file is not None and not _dash(hourly_csv_file):
             write_chunks(hourly_csv_file, [hourly_csv(data)])
         output = to_json(data) + "\n" if json_output else None
     if output is not None:
         sys.stdout.write(output)
+    elif _dash(csv_file) and measured.records is not None:
+        sys.stdout.writelines(customer_csv_chunks(measured.records))
+    elif _dash(hourly_csv_file):
+        sys.stdout.write(hourly_csv(data))
     else:
         render_day(data, day, OutputConsole(), scenario)
+
+
+def _dash(path: Path | None) -> bool:
+    """``-``: standard output."""
+    return path is not None and str(path) == "-"
 
 
 def watch(
@@ -166,12 +186,30 @@ def validate(scenario: ScenarioArgument) -> None:
     render_validated(day, scenario, OutputConsole())
 
 
-def scenarios() -> None:
-    """List the bundled scenarios."""
+def scenarios(
+    show: Annotated[
+        str | None,
+        typer.Option(
+            "--show",
+            metavar="NAME",
+            help="Print this bundled scenario's YAML, to copy and edit: theater-sim scenarios --show NAME > my.yaml",
+        ),
+    ] = None,
+) -> None:
+    """List the bundled scenarios (or print one with --show NAME)."""
     from theater_sim.input.loading import bundled_scenarios, load_scenario
     from theater_sim.model.scenario import Scenario
     from theater_sim.views.formatting import OutputConsole
     from theater_sim.views.scenario_report import render_scenario_list
+
+    if show is not None:
+        with user_errors():
+            bundled = bundled_scenarios()
+            if show not in bundled:
+                raise ScenarioError(f"--show {show}: no bundled scenario of that name; use one of {', '.join(bundled)}")
+            text = bundled[show].read_text(encoding="utf-8")
+        sys.stdout.write(text)
+        return
 
     entries: list[tuple[str, Scenario | str]] = []
     for name, path in bundled_scenarios().items():

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from theater_sim.analysis.metric_names import SIDE_METRICS
-from theater_sim.model.errors import ScenarioError
+from theater_sim.model.errors import ScenarioError, shorten
 from theater_sim.model.limits import MAX_COUNTERS_PER_SIDE
 from theater_sim.views.cli_common import (
     MAX_REPLICATIONS,
@@ -49,6 +49,8 @@ def parse_counts(text: str, option: str) -> tuple[int, ...]:
     from theater_sim.planning.sweep import MAX_GRID_CELLS
 
     spec = text.strip().replace(" ", "")
+    if any(len(part) > 6 for part in re.split(r"[:,]", spec)):  # before building a range of a billion
+        raise ScenarioError(f"{option} {shorten(text)}: counter counts must lie within 1..{MAX_COUNTERS_PER_SIDE:,}")
     match = _RANGE.match(spec)
     if match:
         start, end, step = int(match[1]), int(match[2]), int(match[3] or 1)

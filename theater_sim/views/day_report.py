@@ -24,7 +24,7 @@ from theater_sim.analysis.day_data import SIDE_METRICS, shown_day_pressures
 from theater_sim.analysis.verdict import Verdict
 from theater_sim.model.clock import clock_label
 from theater_sim.model.scenario import SIDE_NAMES, Scenario, SideName
-from theater_sim.views.formatting import VERDICT_STYLES, format_number, plain, safe, sparkline
+from theater_sim.views.formatting import VERDICT_STYLES, format_number, one_line, plain, safe, sparkline
 from theater_sim.views.verdict_notes import pressure_hours_line, pressure_line
 
 __all__ = ["render_day"]
@@ -90,7 +90,7 @@ def render_day(data: DayData, scenario: Scenario, console: Console, source: str)
     seeds = f"{data['replications']} replications from seed {scenario.seed}" if replicated else f"seed {scenario.seed}"
     console.print(
         Text.assemble(
-            (plain(scenario.name), "bold"),
+            (one_line(scenario.name), "bold"),
             f"  ({source}, {seeds}, doors open {scenario.opens} to {closes}, {scenario.hours:g} h)",
         )
     )

@@ -105,6 +105,11 @@ def customer_csv_chunks(records: DayRecords) -> Iterator[str]:
     yield out.getvalue()
 
 
+def _cell(value: object) -> object:
+    """CSV spells booleans as other tools read them: true / false."""
+    return ("true" if value else "false") if isinstance(value, bool) else value
+
+
 def hourly_csv(data: DayData) -> str:
     """The hourly table of a day's data, one row per hour and side."""
     verdicts = {row["hour"]: row["verdict"] for row in data["hourly_verdicts"]}
@@ -119,5 +124,5 @@ def hourly_csv(data: DayData) -> str:
             if not row["arrived"] or row["arrived"] == row["balked"] + row["reneged"]:
                 cells["mean_wait_minutes"] = ""  # nobody of that hour was served: no wait to report
             cells["pressure_point"] = "" if verdict is None else points.get(verdict, "collecting")
-            writer.writerow([cells.get(column, "") for column in HOURLY_COLUMNS])
+            writer.writerow([_cell(cells.get(column, "")) for column in HOURLY_COLUMNS])
     return out.getvalue()

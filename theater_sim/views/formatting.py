@@ -15,7 +15,17 @@ from rich.text import Text
 
 from theater_sim.analysis.verdict import Verdict
 
-__all__ = ["VERDICT_STYLES", "OutputConsole", "figure_text", "format_number", "plain", "safe", "sparkline", "to_json"]
+__all__ = [
+    "VERDICT_STYLES",
+    "OutputConsole",
+    "figure_text",
+    "format_number",
+    "one_line",
+    "plain",
+    "safe",
+    "sparkline",
+    "to_json",
+]
 
 VERDICT_STYLES = {
     Verdict.BALANCED.value: "bold green",
@@ -27,7 +37,16 @@ VERDICT_STYLES = {
 def plain(text: str) -> str:
     """User text with control and bidi-override characters made visible, so a
     scenario name cannot move the cursor, recolour or reverse the terminal."""
-    return "".join(f"\\u{ord(c):04x}" if unicodedata.category(c) in {"Cc", "Cf"} and c != "\n" else c for c in text)
+    return "".join(f"\\u{ord(c):04x}" if unicodedata.category(c) in _HIDDEN and c != "\n" else c for c in text)
+
+
+def one_line(text: str) -> str:
+    """``plain`` for a name: a line break shows as ``\\n`` (a name must not fake a line of output)."""
+    return plain(text).replace("\n", "\\n")
+
+
+#: Control, format (bidi overrides) and line/paragraph separator characters.
+_HIDDEN = {"Cc", "Cf", "Zl", "Zp"}
 
 
 class OutputConsole(Console):
@@ -46,13 +65,13 @@ class OutputConsole(Console):
 def safe(text: str) -> Text:
     """User text as a rich ``Text``: shown as written, never read as markup
     (``Late show [/b]`` or ``[link=...]`` stay text), control characters made visible."""
-    return Text(plain(text))
+    return Text(one_line(text))
 
 
 def figure_text(text: str) -> str:
     """User text for a matplotlib label: shown as written, never read as
     mathtext (``$x$`` stays two dollars and an x), control characters made visible."""
-    return plain(text).replace("$", r"\$")
+    return one_line(text).replace("$", r"\$")
 
 
 _BLOCKS = "▁▂▃▄▅▆▇█"

@@ -37,7 +37,7 @@ FIGURE_SUFFIXES = {".png", ".svg", ".pdf", ".jpg", ".jpeg"}
 
 def figure_path(path: Path | None) -> Path | None:
     """The file a figure really goes to: a name without a suffix gets ``.png``."""
-    if path is None or not str(path).strip() or str(path) == "-":
+    if path is None or str(path).strip() in {"", ".", "-"} or not path.name:
         if path is not None:
             raise ScenarioError(f"--plot {str(path)!r}: give a file name such as day.png")
         return None
@@ -49,15 +49,26 @@ def figure_path(path: Path | None) -> Path | None:
 
 
 def check_distinct(outputs: dict[str, Path | None]) -> None:
-    """Refuse two outputs into one file (the second would silently replace the first)."""
+    """Refuse two outputs into one file (the second would silently replace the first).
+
+    A results store (``--store``) also owns SQLite's files beside it
+    (``-wal``, ``-shm``, ``-journal``), which SQLite deletes when it closes.
+    """
     seen: dict[Path, str] = {}
     for option, path in outputs.items():
         if path is None:
             continue
-        key = path.resolve()
-        if key in seen:
-            raise ScenarioError(f"{option} {path}: is also the {seen[key]} file; give each output its own file")
-        seen[key] = option
+        keys = [path.resolve()]
+        if option == "--store":
+            keys += [Path(f"{keys[0]}{suffix}") for suffix in ("-wal", "-shm", "-journal")]
+        for key in keys:
+            if key in seen:
+                first, second = (seen[key], option) if seen[key] != "--store" else (option, "--store")
+                raise ScenarioError(
+                    f"{first} {cut(str(path if second != '--store' else key))}: is also the {second} file"
+                    " (or one SQLite keeps beside it); give each output its own file"
+                )
+            seen[key] = option
 
 
 def check_writable(option: str, path: Path | None, force: bool) -> None:
@@ -81,8 +92,11 @@ def _check_target(option: str, path: Path, force: bool) -> None:
     shown = cut(str(path))
     if not str(path).strip() or path.is_dir():
         raise ScenarioError(f"{option} {shown!r}: give a file name")
-    if path.is_symlink() and not path.exists():
-        raise ScenarioError(f"{option} {shown}: is a link to a missing file; give a file name")
+    if path.is_symlink():
+        # Writing through a link once overwrote /etc/passwd; replacing it once replaced /dev/stdout.
+        raise ScenarioError(f"{option} {shown}: is a link; give the file itself (or - for standard output)")
+    if _in_system_folder(path):
+        raise ScenarioError(f"{option} {shown}: is in a system folder ({path.resolve().parent}); give another place")
     if path.exists() and not stat.S_ISREG(path.stat().st_mode):
         raise ScenarioError(f"{option} {shown}: is not a regular file (a pipe, device or socket); give a file name")
     if path.exists() and not force:
@@ -92,6 +106,14 @@ def _check_target(option: str, path: Path, force: bool) -> None:
     # Find out now, not after the work, that the file cannot be written.
     with _temporary_beside(path):
         pass
+
+
+_SYSTEM_FOLDERS = (Path("/dev"), Path("/proc"), Path("/sys"))
+
+
+def _in_system_folder(path: Path) -> bool:
+    folder = path.resolve().parent
+    return any(folder == system or system in folder.parents for system in _SYSTEM_FOLDERS)
 
 
 def write_chunks(path: Path, chunks: Iterable[str]) -> None:

@@ -7,14 +7,14 @@ from rich.table import Table
 from rich.text import Text
 
 from theater_sim.model.scenario import SIDE_NAMES, Scenario, SideName
-from theater_sim.views.formatting import plain, safe
+from theater_sim.views.formatting import one_line, safe
 
 __all__ = ["render_scenario_list", "render_validated"]
 
 
 def render_validated(scenario: Scenario, source: str, console: Console) -> None:
     """Confirm a scenario is valid and say what it holds."""
-    console.print(Text.assemble(("valid", "bold green"), f": {source}: {plain(scenario.name)}"))
+    console.print(Text.assemble(("valid", "bold green"), f": {source}: {one_line(scenario.name)}"))
     for name in SIDE_NAMES:
         side = scenario.side(name)
         console.print(
