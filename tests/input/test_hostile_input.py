@@ -195,3 +195,20 @@ def test_an_unknown_key_is_named_even_with_a_dash_and_cut(tmp_path: Path) -> Non
     message = str(caught.value)
     assert "selling.service-minutes: unknown key" in message
     assert len(message) < 400
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"showtimes": [{"film": "F", "starts": 1080, "seats": 10}]}, 'write "18:00" (unquoted, YAML reads 18:00'),
+        ({"selling.patience_minutes": 15}, "e.g. patience_minutes: {distribution: exponential, mean: 15}"),
+        ({"collecting.service_minutes": 0.5}, "e.g. service_minutes: {distribution: exponential, mean: 0.5}"),
+    ],
+)
+def test_messages_point_at_the_fix(tmp_path: Path, change: dict[str, Any], message: str) -> None:
+    data = _mutated(list(change.items()))
+    path = tmp_path / "day.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(str(path))
+    assert message in str(caught.value)

@@ -22,7 +22,7 @@ from theater_sim.analysis.verdict import Verdict, decide
 from theater_sim.engine.day_plan import compile_day
 from theater_sim.engine.simulation import SideRun
 from theater_sim.engine.theater import DayModel, DayRecords, prepare_day
-from theater_sim.model.clock import clock_label
+from theater_sim.model.clock import MINUTES_PER_DAY, clock_label, parse_clock_minutes
 from theater_sim.model.scenario import SIDE_NAMES, Scenario, SideName
 
 __all__ = ["LiveStatus", "SideStatus", "live_status", "play"]
@@ -107,7 +107,7 @@ def live_status(model: DayModel, scenario: Scenario, minute: float) -> LiveStatu
     )
     return LiveStatus(
         minute=minute,
-        clock=clock_label(minute, scenario.opens),
+        clock=_clock_with_day(minute, scenario.opens),
         doors_open=minute < scenario.open_minutes,
         selling=sides["selling"],
         collecting=sides["collecting"],
@@ -117,6 +117,12 @@ def live_status(model: DayModel, scenario: Scenario, minute: float) -> LiveStatu
         calm_below=rule.calm_below,
         calm_wait_minutes=rule.calm_wait_minutes,
     )
+
+
+def _clock_with_day(minute: float, opens: str) -> str:
+    """The wall clock, marked ``+1d`` once the day has run past midnight (overtime)."""
+    days = int((parse_clock_minutes(opens) + minute) // MINUTES_PER_DAY)
+    return clock_label(minute, opens) + (f" +{days}d" if days else "")
 
 
 async def play(

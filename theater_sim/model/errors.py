@@ -105,6 +105,28 @@ def _chosen_branch(items: list[Any]) -> list[Any]:
 
 _CLOCK_KEYS = {"from", "to", "starts", "opens"}
 
+#: What a key expects, shown when it was given in the wrong shape.
+_SHAPE_EXAMPLES = {
+    "patience_minutes": "patience_minutes: {distribution: exponential, mean: 15}",
+    "service_minutes": "service_minutes: {distribution: exponential, mean: 0.5}",
+    "lead_minutes": "lead_minutes: {distribution: uniform, low: 5, high: 35}",
+    "party_sizes": "party_sizes: {1: 0.4, 2: 0.4, 4: 0.2} (size: share)",
+    "arrivals": "arrivals: {rate_per_hour: 60}",
+    "counters": 'counters: 2, or counters: [{from: "08:00", count: 1}, {from: "17:00", count: 3}]',
+    "autoscale": "autoscale: {min: 1, max: 6}",
+    "showtimes": 'showtimes: [{film: Jackie Brown, starts: "19:30", seats: 200}]',
+    "linked": "linked: {online_share: 0.5, party_sizes: {1: 0.5, 2: 0.5}}",
+    "verdict": "verdict: {tolerance: 0.2, calm_below: 0.5}",
+}
+
+
+def _friendly_shape(kind: str) -> str:
+    if kind == "list_type":
+        return "must be a list"
+    if kind == "union_tag_not_found":
+        return "needs a 'distribution' key"
+    return "must be a mapping of keys"
+
 
 def _friendly(item: Any) -> str:
     kind = item["type"]
@@ -112,6 +134,9 @@ def _friendly(item: Any) -> str:
         return "unknown key"
     if kind == "missing":
         return "required key is missing"
+    example = _SHAPE_EXAMPLES.get(str(item["loc"][-1])) if item["loc"] else None
+    if example and kind in {"model_type", "model_attributes_type", "dict_type", "list_type", "union_tag_not_found"}:
+        return f"{_friendly_shape(kind)}, e.g. {example}"
     if kind == "finite_number":
         return "must be a finite number (not NaN or infinity)"
     if kind == "union_tag_invalid":
@@ -127,8 +152,11 @@ def _friendly(item: Any) -> str:
             return "must not be blank"
         return f"{shorten(repr(item['input']))} is not a clock time like '19:30' or '19:30:15'"
     if kind == "string_type" and item["loc"] and item["loc"][-1] in _CLOCK_KEYS and isinstance(item["input"], int):
+        # YAML 1.1 reads an unquoted 18:00 as 18 * 60 + 0 = 1080: give the user's time back.
+        written = f"{item['input'] // 60:02d}:{item['input'] % 60:02d}" if 0 <= item["input"] <= 1440 else "18:00"
         return (
-            f'must be a clock time in quotes, like "10:00" (unquoted, YAML reads 10:00 as the number {item["input"]})'
+            f'must be a clock time in quotes: write "{written}" (unquoted, YAML reads {written} as the number'
+            f" {item['input']})"
         )
     message: str = item["msg"]
     message = shorten(message.removeprefix("Value error, "), 300)

@@ -11,6 +11,7 @@ the verdict on a line of its own.
 
 from __future__ import annotations
 
+import itertools
 import math
 from typing import Any
 
@@ -278,7 +279,8 @@ def _changes_table(data: DayData, scenario: Scenario) -> Table:
     changes = sorted(
         (change["at_minute"], name, change)
         for name in SIDE_NAMES
-        for change in data["sides"][name]["capacity_changes"][1:]
+        for previous, change in itertools.pairwise(data["sides"][name]["capacity_changes"])
+        if change["counters"] != previous["counters"]  # a schedule step to the same count changes nothing
     )
     for at_minute, name, change in changes[:MAX_CHANGES_SHOWN]:
         table.add_row(clock_label(at_minute, scenario.opens), name, str(change["counters"]), change["reason"])
