@@ -107,14 +107,14 @@ def run(
         if measured.records is not None and plot is not None:
             plot_day(measured.records, measured.first or data, day, plot, replications)
         if measured.records is not None and csv_file is not None and not _dash(csv_file):
-            write_chunks(csv_file, customer_csv_chunks(measured.records))
+            write_chunks(csv_file, customer_csv_chunks(measured.records, day.opens))
         if hourly_csv_file is not None and not _dash(hourly_csv_file):
             write_chunks(hourly_csv_file, [hourly_csv(data)])
         output = to_json(data) + "\n" if json_output else None
     if output is not None:
         sys.stdout.write(output)
     elif _dash(csv_file) and measured.records is not None:
-        sys.stdout.writelines(customer_csv_chunks(measured.records))
+        sys.stdout.writelines(customer_csv_chunks(measured.records, day.opens))
     elif _dash(hourly_csv_file):
         sys.stdout.write(hourly_csv(data))
     else:

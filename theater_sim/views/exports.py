@@ -17,6 +17,7 @@ import numpy as np
 from theater_sim.analysis.contract import DayData
 from theater_sim.engine.records import BALKED, RENEGED
 from theater_sim.engine.theater import DayRecords
+from theater_sim.model.clock import parse_clock_minutes
 from theater_sim.model.scenario import SIDE_NAMES
 
 __all__ = ["CUSTOMER_COLUMNS", "HOURLY_COLUMNS", "customer_csv_chunks", "hourly_csv"]
@@ -33,6 +34,7 @@ CUSTOMER_COLUMNS = [
     "outcome",
     "showing",
     "party_size",
+    "arrival_clock",  # for people: the wall clock, to the second; the minutes above are exact
 ]
 HOURLY_COLUMNS = [
     "hour",
@@ -59,8 +61,12 @@ def _cells(values: np.ndarray) -> list[str]:
     return ["" if value != value else repr(value) for value in values.tolist()]
 
 
-def customer_csv_chunks(records: DayRecords) -> Iterator[str]:
-    """The per-customer CSV in pieces (a million customers never sit in one string)."""
+def customer_csv_chunks(records: DayRecords, opens: str = "00:00") -> Iterator[str]:
+    """The per-customer CSV in pieces (a million customers never sit in one string).
+
+    ``opens``: the opening clock time, for the ``arrival_clock`` column.
+    """
+    opening = parse_clock_minutes(opens)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CUSTOMER_COLUMNS)
@@ -81,9 +87,10 @@ def customer_csv_chunks(records: DayRecords) -> Iterator[str]:
                 side.outcome[window].tolist(),
                 side.showing[window].tolist(),
                 side.party_size[window].tolist(),
+                _clocks(side.arrival_at_minute[window], opening),
                 strict=True,
             )
-            for index, arrival, begun, left, wait, gone, counter, outcome, showing, party in columns:
+            for index, arrival, begun, left, wait, gone, counter, outcome, showing, party, clock in columns:
                 writer.writerow(
                     [
                         side_name,
@@ -97,12 +104,22 @@ def customer_csv_chunks(records: DayRecords) -> Iterator[str]:
                         _OUTCOMES[outcome],
                         "" if showing < 0 else showing,
                         party,
+                        clock,
                     ]
                 )
             yield out.getvalue()
             out.seek(0)
             out.truncate()
     yield out.getvalue()
+
+
+def _clocks(minutes: np.ndarray, opening_minute: float) -> list[str]:
+    """``HH:MM:SS`` of each moment, rounded to the nearest second, ``+1d`` past midnight."""
+    seconds = np.rint((minutes + opening_minute) * 60).astype(np.int64).tolist()
+    return [
+        f"{s % 86400 // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}" + (f" +{s // 86400}d" if s >= 86400 else "")
+        for s in seconds
+    ]
 
 
 def _cell(value: object) -> object:
