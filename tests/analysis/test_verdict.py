@@ -79,12 +79,15 @@ def test_calm_sides_are_balanced() -> None:
 
 def test_announcement_rush_pressure_moves_through_the_day() -> None:
     """The hourly verdict names selling in the late morning (the rush) and
-    collecting in the evening (the showings); over the day the evening holders
-    met the harder rush, and each side's busiest window is where its rush is."""
+    collecting in the evening (the showings). Over the day the holders met the
+    higher pressure, but the buyers' rush (five times what two sellers can
+    serve) made their waits clearly the longer: the day names selling for its
+    waits. Each side's busiest window is where its rush is."""
     scenario, _ = load_scenario("announcement-rush")
     result = run_day(scenario)
-    assert result.verdict is not Verdict.SELLING
     assert result.collecting.pressure > result.selling.pressure
+    assert result.verdict is Verdict.SELLING
+    assert result.selling.wait_minutes.p95 > 1.5 * result.collecting.wait_minutes.p95
     by_clock = {f"{10 + hour:02d}:00": verdict for hour, verdict in enumerate(result.hourly_verdicts)}
     assert by_clock["11:00"] is Verdict.SELLING
     assert by_clock["12:00"] is Verdict.SELLING
@@ -309,3 +312,27 @@ def test_near_tie_is_printed_with_enough_decimals() -> None:
     assert decide(0.5049, 0.4039, 0.2, 0.5) is Verdict.SELLING
     assert shown_pressures(0.5049, 0.4039, 0.2, 0.5) == ("0.5049", "0.4039")
     assert shown_pressures(0.9, 0.3, 0.2, 0.5) == ("0.90", "0.30")
+
+
+@pytest.mark.parametrize(
+    ("pressures", "p95", "busiest", "expected"),
+    [
+        # The pressures say collecting, but the buyers' rush made them wait clearly longer.
+        ((0.39, 0.53), (5.4, 0.5), (1.50, 0.85), Verdict.SELLING),
+        # Balanced by pressure, but the holders' rush (35 parties late) waited three times as long.
+        ((0.76, 0.93), (3.33, 9.78), (1.66, 1.78), Verdict.COLLECTING),
+        # Clearly longer waits but no window over capacity: fewer counters, not a rush
+        # (and collecting, at the higher pressure, hardly waited: Balanced).
+        ((0.39, 0.53), (5.4, 0.5), (0.95, 0.85), Verdict.BALANCED),
+        ((0.39, 0.53), (5.4, 2.5), (0.95, 0.85), Verdict.COLLECTING),
+        # A rush, but two minutes against a fraction of one is no news.
+        ((0.53, 0.54), (0.22, 2.27), (0.80, 1.06), Verdict.BALANCED),
+        # Without busiest windows the rule is the pressure rule (with calm waits).
+        ((0.39, 0.53), (5.4, 0.5), None, Verdict.BALANCED),
+    ],
+)
+def test_a_rush_that_made_its_side_wait_clearly_longer_names_it(
+    pressures: tuple[float, float], p95: tuple[float, float], busiest: tuple[float, float] | None, expected: Verdict
+) -> None:
+    verdict = decide(*pressures, 0.2, 0.5, p95_waits=p95, calm_wait_minutes=1.0, busiest=busiest)
+    assert verdict is expected

@@ -241,9 +241,22 @@ def test_opening_weekend_with_one_collector_names_collecting_at_any_seller_count
 
 
 def test_replicated_verdict_is_the_verdict_of_the_mean_pressures(runner: CliRunner) -> None:
+    """The rule applied to the means: pressures, p95 waits and busiest windows."""
     data = json.loads(_ok(runner, "run", "announcement-rush", "--replications", "6", "--json", "--workers", "1"))
-    selling, collecting = (data["sides"][name]["pressure"] for name in ("selling", "collecting"))
-    assert data["verdict"] == decide(selling, collecting, data["tolerance"], data["calm_below"]).value
+    sides = data["sides"]
+    selling, collecting = (sides[name]["pressure"] for name in ("selling", "collecting"))
+    assert (
+        data["verdict"]
+        == decide(
+            selling,
+            collecting,
+            data["tolerance"],
+            data["calm_below"],
+            p95_waits=(sides["selling"]["wait_minutes"]["p95"], sides["collecting"]["wait_minutes"]["p95"]),
+            calm_wait_minutes=data["calm_wait_minutes"],
+            busiest=(sides["selling"]["busiest_window"]["pressure"], sides["collecting"]["busiest_window"]["pressure"]),
+        ).value
+    )
     days = [
         json.loads(_ok(runner, "run", "announcement-rush", "--seed", str(seed), "--json")) for seed in data["seeds"]
     ]

@@ -205,7 +205,7 @@ class DayData(TypedDict):
     pressure_hours: PressureHours
     showings: list[ShowingData]
     tickets: TicketData | None
-    longer_waits_unnamed: str | None
+    named_for_waits: str | None
     replications: NotRequired[int]
     seeds: NotRequired[list[int]]
     verdict_agreement: NotRequired[int]

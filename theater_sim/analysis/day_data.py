@@ -20,21 +20,20 @@ from theater_sim.analysis.contract import (
     SideData,
     TicketData,
     WindowData,
-    side_data,
 )
 from theater_sim.analysis.measured_day import DayResult
 from theater_sim.analysis.metric_names import SIDE_METRICS, metric_bounds
 from theater_sim.analysis.metrics import SideMetrics
-from theater_sim.analysis.verdict import Verdict, pressure_spans, shown_pressures, unnamed_rush
+from theater_sim.analysis.verdict import Verdict, decide, pressure_spans, shown_pressures
 from theater_sim.model.clock import clock_label
-from theater_sim.model.scenario import SIDE_NAMES, Scenario, SideName
+from theater_sim.model.scenario import Scenario, SideName
 
 __all__ = [
     "SIDE_METRICS",
     "day_data",
-    "longer_waits_unnamed",
     "metric_bounds",
     "metric_value",
+    "named_for_waits",
     "pressure_hours",
     "shown_day_pressures",
     "window_data",
@@ -74,9 +73,9 @@ def day_data(result: DayResult) -> DayData:
         "pressure_hours": pressure_hours(verdicts, scenario.opens),
         "showings": [cast(ShowingData, asdict(showing)) for showing in result.showings],
         "tickets": None if result.tickets is None else cast(TicketData, asdict(result.tickets)),
-        "longer_waits_unnamed": None,
+        "named_for_waits": None,
     }
-    data["longer_waits_unnamed"] = longer_waits_unnamed(data)
+    data["named_for_waits"] = named_for_waits(data)
     return data
 
 
@@ -91,18 +90,26 @@ def shown_day_pressures(data: DayData) -> tuple[str, str]:
         data["calm_below"],
         p95_waits=(sides["selling"]["wait_minutes"]["p95"], sides["collecting"]["wait_minutes"]["p95"]),
         calm_wait_minutes=data["calm_wait_minutes"],
+        busiest=(sides["selling"]["busiest_window"]["pressure"], sides["collecting"]["busiest_window"]["pressure"]),
     )
 
 
-def longer_waits_unnamed(data: DayData) -> str | None:
-    """The side the day's verdict does not name although a rush made its waits
-    clearly the longer ones (``verdict.unnamed_rush``), or None."""
+def named_for_waits(data: DayData) -> str | None:
+    """The side the day's verdict names for its waits, not its pressure: a rush
+    its counters could not serve made them clearly the longer (``verdict.decide``)."""
     sides = data["sides"]
-    return unnamed_rush(
-        Verdict(data["verdict"]),
-        {name: side_data(sides, name)["busiest_window"]["pressure"] for name in SIDE_NAMES},
-        {name: side_data(sides, name)["wait_minutes"]["p95"] for name in SIDE_NAMES},
+    by_pressure = decide(
+        sides["selling"]["pressure"],
+        sides["collecting"]["pressure"],
+        data["tolerance"],
+        data["calm_below"],
+        p95_waits=(sides["selling"]["wait_minutes"]["p95"], sides["collecting"]["wait_minutes"]["p95"]),
+        calm_wait_minutes=data["calm_wait_minutes"],
     )
+    verdict = Verdict(data["verdict"])
+    if verdict is by_pressure or verdict is Verdict.BALANCED:
+        return None
+    return "selling" if verdict is Verdict.SELLING else "collecting"
 
 
 def _side_data(metrics: SideMetrics, scenario: Scenario, side_name: SideName) -> SideData:

@@ -40,6 +40,7 @@ class SideStatus:
     mean_wait_minutes: float
     p95_wait_minutes: float
     pressure: float
+    busiest_pressure: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,7 @@ def _side_status(run: SideRun, minute: float, open_minutes: float, window_minute
         mean_wait_minutes=float(waits.mean()) if len(waits) else 0.0,
         p95_wait_minutes=float(np.quantile(waits, 0.95)) if len(waits) else 0.0,
         pressure=met.pressure,
+        busiest_pressure=met.busiest.pressure,
     )
 
 
@@ -104,6 +106,7 @@ def live_status(model: DayModel, scenario: Scenario, minute: float) -> LiveStatu
         rule.calm_below,
         p95_waits=(sides["selling"].p95_wait_minutes, sides["collecting"].p95_wait_minutes),
         calm_wait_minutes=rule.calm_wait_minutes,
+        busiest=(sides["selling"].busiest_pressure, sides["collecting"].busiest_pressure),
     )
     return LiveStatus(
         minute=minute,

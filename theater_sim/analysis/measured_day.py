@@ -64,6 +64,7 @@ def summarise_day(scenario: Scenario, records: DayRecords) -> DayResult:
             calm_below,
             p95_waits=(selling.wait_minutes.p95, collecting.wait_minutes.p95),
             calm_wait_minutes=scenario.verdict.calm_wait_minutes,
+            busiest=(selling.busiest_window.pressure, collecting.busiest_window.pressure),
         ),
         selling=selling,
         collecting=collecting,

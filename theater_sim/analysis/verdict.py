@@ -61,6 +61,7 @@ def decide(
     *,
     p95_waits: tuple[float, float] | None = None,
     calm_wait_minutes: float | None = None,
+    busiest: tuple[float, float] | None = None,
 ) -> Verdict:
     """The verdict for two sides' pressures (demand ratios).
 
@@ -72,12 +73,39 @@ def decide(
         p95_waits: Each side's 95th-percentile wait (selling, collecting), in
             minutes; None: judge by pressure alone (as the hourly verdicts do).
         calm_wait_minutes: A side whose p95 wait is at most this is never named.
+        busiest: Each side's busiest-window pressure (selling, collecting); with
+            ``p95_waits``, a side the pressures would not name is named when a
+            rush its counters could not serve made its waits clearly the longer
+            (``unnamed_rush``).
 
     Returns:
+        The side a rush made wait clearly longer (see ``busiest``); else
         ``BALANCED`` when ``|s - c| <= tolerance * max(s, c)``, when both are
         below ``calm_below``, or when the side with the higher pressure hardly
         waited; else that side.
     """
+    by_pressure = _by_pressure(
+        selling_pressure, collecting_pressure, tolerance, calm_below, p95_waits, calm_wait_minutes
+    )
+    if busiest is not None and p95_waits is not None:
+        rush = unnamed_rush(
+            by_pressure,
+            {"selling": busiest[0], "collecting": busiest[1]},
+            {"selling": p95_waits[0], "collecting": p95_waits[1]},
+        )
+        if rush is not None:
+            return Verdict.SELLING if rush == "selling" else Verdict.COLLECTING
+    return by_pressure
+
+
+def _by_pressure(
+    selling_pressure: float,
+    collecting_pressure: float,
+    tolerance: float,
+    calm_below: float,
+    p95_waits: tuple[float, float] | None,
+    calm_wait_minutes: float | None,
+) -> Verdict:
     higher = max(selling_pressure, collecting_pressure)
     if higher < calm_below or abs(selling_pressure - collecting_pressure) <= (tolerance + TIE_SLACK) * higher:
         return Verdict.BALANCED
@@ -123,6 +151,7 @@ def shown_pressures(
     *,
     p95_waits: tuple[float, float] | None = None,
     calm_wait_minutes: float | None = None,
+    busiest: tuple[float, float] | None = None,
 ) -> tuple[str, str]:
     """Both pressures with as few decimals (two at least) as keep their verdict.
 
@@ -134,7 +163,13 @@ def shown_pressures(
 
     def verdict_of(selling: float, collecting: float) -> Verdict:
         return decide(
-            selling, collecting, tolerance, calm_below, p95_waits=p95_waits, calm_wait_minutes=calm_wait_minutes
+            selling,
+            collecting,
+            tolerance,
+            calm_below,
+            p95_waits=p95_waits,
+            calm_wait_minutes=calm_wait_minutes,
+            busiest=busiest,
         )
 
     verdict = verdict_of(selling_pressure, collecting_pressure)

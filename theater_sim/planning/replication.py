@@ -21,9 +21,9 @@ import numpy as np
 from theater_sim.analysis.contract import DayData, Interval, SideData, WindowData, side_data
 from theater_sim.analysis.day_data import (
     SIDE_METRICS,
-    longer_waits_unnamed,
     metric_bounds,
     metric_value,
+    named_for_waits,
     pressure_hours,
     window_data,
 )
@@ -108,9 +108,10 @@ def combine_days(days: list[DayData], seeds: list[int]) -> DayData:
         calm_below,
         p95_waits=(sides["selling"]["wait_minutes"]["p95"], sides["collecting"]["wait_minutes"]["p95"]),
         calm_wait_minutes=first["calm_wait_minutes"],
+        busiest=(sides["selling"]["busiest_window"]["pressure"], sides["collecting"]["busiest_window"]["pressure"]),
     )
     combined["verdict"] = verdict.value
-    combined["longer_waits_unnamed"] = longer_waits_unnamed(combined)
+    combined["named_for_waits"] = named_for_waits(combined)
     hourly = _hourly_verdicts(combined, tolerance, calm_below)
     combined["hourly_verdicts"] = [
         {"hour": row["hour"], "clock": row["clock"], "verdict": v}

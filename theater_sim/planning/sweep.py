@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from theater_sim.analysis.contract import DayData, Interval, SideData, SidesData, side_data
 from theater_sim.analysis.day_data import SIDE_METRICS, metric_bounds, metric_value
-from theater_sim.analysis.verdict import decide, unnamed_rush
+from theater_sim.analysis.verdict import Verdict, decide
 from theater_sim.model.errors import ScenarioError
 from theater_sim.model.scenario import SIDE_NAMES, Scenario, VerdictSettings
 from theater_sim.planning.execution import Runner
@@ -41,7 +41,7 @@ class SweepCell:
     verdict: str
     verdict_agreement: int
     sides: dict[str, dict[str, Interval]]
-    longer_waits_unnamed: str | None = None
+    named_for_waits: str | None = None  # the verdict names this side for its waits (a rush), not its pressure
 
 
 def sweep_tasks(
@@ -135,6 +135,7 @@ def _cell(s: Staffing, c: Staffing, days: list[SidesData], rule: VerdictSettings
         rule.calm_below,
         p95_waits=(sides["selling"]["p95_wait"]["mean"], sides["collecting"]["p95_wait"]["mean"]),
         calm_wait_minutes=rule.calm_wait_minutes,
+        busiest=(sides["selling"]["busiest_pressure"]["mean"], sides["collecting"]["busiest_pressure"]["mean"]),
     )
     agreement = sum(
         decide(
@@ -144,13 +145,18 @@ def _cell(s: Staffing, c: Staffing, days: list[SidesData], rule: VerdictSettings
             rule.calm_below,
             p95_waits=(day["selling"]["wait_minutes"]["p95"], day["collecting"]["wait_minutes"]["p95"]),
             calm_wait_minutes=rule.calm_wait_minutes,
+            busiest=(day["selling"]["busiest_window"]["pressure"], day["collecting"]["busiest_window"]["pressure"]),
         )
         is verdict
         for day in days
     )
-    unnamed = unnamed_rush(
-        verdict,
-        {side: sides[side]["busiest_pressure"]["mean"] for side in SIDE_NAMES},
-        {side: sides[side]["p95_wait"]["mean"] for side in SIDE_NAMES},
+    by_pressure = decide(
+        sides["selling"]["pressure"]["mean"],
+        sides["collecting"]["pressure"]["mean"],
+        rule.tolerance,
+        rule.calm_below,
+        p95_waits=(sides["selling"]["p95_wait"]["mean"], sides["collecting"]["p95_wait"]["mean"]),
+        calm_wait_minutes=rule.calm_wait_minutes,
     )
-    return SweepCell(s, c, verdict.value, agreement, sides, unnamed)
+    for_waits = None if verdict is by_pressure else SIDE_NAMES[0 if verdict is Verdict.SELLING else 1]
+    return SweepCell(s, c, verdict.value, agreement, sides, for_waits)

@@ -137,6 +137,7 @@ def _shown_pressures(status: LiveStatus) -> tuple[str, str]:
         status.calm_below,
         p95_waits=(status.selling.p95_wait_minutes, status.collecting.p95_wait_minutes),
         calm_wait_minutes=status.calm_wait_minutes,
+        busiest=(status.selling.busiest_pressure, status.collecting.busiest_pressure),
     )
 
 

@@ -107,9 +107,9 @@ def render_sweep(cells: list[SweepCell], metric: str, scenario: Scenario, replic
         if replications > 1
         else "one day per point, so no confidence interval (add --replications for one)."
     )
-    if any(cell.longer_waits_unnamed for cell in cells):
+    if any(cell.named_for_waits for cell in cells):
         table.caption += (
-            "\n*: the side this verdict does not name waited clearly longer (a rush, or fewer counters);"
+            "\n*: named for its waits (a rush its counters could not serve), not its pressure;"
             " run that staffing to see why."
         )
     table.caption_justify = "left"
@@ -117,8 +117,8 @@ def render_sweep(cells: list[SweepCell], metric: str, scenario: Scenario, replic
 
 
 def _verdict_text(cell: SweepCell) -> Text:
-    """The cell's verdict, starred when the side it does not name waited clearly longer."""
-    mark = "*" if cell.longer_waits_unnamed else ""
+    """The cell's verdict, starred when it names a side for its waits, not its pressure."""
+    mark = "*" if cell.named_for_waits else ""
     return Text(_SHORT_VERDICT[cell.verdict] + mark, style=VERDICT_STYLES[cell.verdict])
 
 

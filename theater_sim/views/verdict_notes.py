@@ -30,10 +30,11 @@ def pressure_line(data: DayData) -> Text:
         f" {data['window_minutes']:g}-minute window, averaged over the side's customers): selling {selling},"
         f" collecting {collecting}.\nBalanced when within {data['tolerance']:.0%} of the higher pressure,"
         f" when both are below {data['calm_below']:g}, or when the side with the higher pressure hardly waited"
-        f" (p95 wait at most {data['calm_wait_minutes']:g} min)."
+        f" (p95 wait at most {data['calm_wait_minutes']:g} min); a side whose rush its counters could not serve"
+        " is named when its waits were clearly the longer."
         + _calm_waits_note(data)
         + _both_over_capacity(data)
-        + _unnamed_rush_note(data),
+        + _named_for_waits_note(data),
         style="dim",
     )
 
@@ -53,29 +54,28 @@ def _calm_waits_note(data: DayData) -> str:
     )
 
 
-def _unnamed_rush_note(data: DayData) -> str:
-    """Name a side whose rush made its waits the longer ones though the verdict does not name it."""
-    side = data["longer_waits_unnamed"]
+def _named_for_waits_note(data: DayData) -> str:
+    """Say why a side is named although the pressures alone would not name it."""
+    side = data["named_for_waits"]
     if side is None:
         return ""
     named = side_data(data["sides"], side)
     other = side_data(data["sides"], "collecting" if side == "selling" else "selling")
     busiest = named["busiest_window"]
     return (
-        f"\nYet {side}'s customers waited clearly longer (p95 {named['wait_minutes']['p95']:.2f} min against"
-        f" {other['wait_minutes']['p95']:.2f}{_missed(named, 'its')}{_missed(other, 'the other side')});"
-        f" its busiest window, {busiest['clock']}, asked"
-        f" {busiest['pressure']:.2f} times what its counters could serve. Pressure weighs every customer alike, so a"
-        " short rush, or fewer counters, can mean longer waits at the same pressure."
+        f"\n{side.capitalize()} is named for its waits, not its pressure: in its busiest window, {busiest['clock']},"
+        f" its customers asked {busiest['pressure']:.2f} times what its counters could serve, and they waited"
+        f" clearly longer (p95 {named['wait_minutes']['p95']:.2f} min against {other['wait_minutes']['p95']:.2f}"
+        f"{_missed(named)}{_missed(other, True)}). Open {side} counters for that rush first."
     )
 
 
-def _missed(side: SideData, whose: str) -> str:
-    """Holders who missed their film's start, said where they count."""
+def _missed(side: SideData, other_side: bool = False) -> str:
+    """Holders who missed their film's start (collecting is the only side with any)."""
     missed = side["missed_showtime_start"]
     if not missed:
         return ""
-    return f"; {format_number(missed, 'count')} of {whose} customers missed their film's start"
+    return f"{'; still, ' if other_side else '; '}{format_number(missed, 'count')} holders missed their film's start"
 
 
 def _both_over_capacity(data: DayData) -> str:
