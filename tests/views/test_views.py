@@ -178,10 +178,12 @@ def test_watch_command_plain_output_then_the_run_summary(runner: CliRunner) -> N
     assert watched.stdout.endswith(ran.stdout)
     assert "so far: Greater demand for selling tickets" in watched.stdout
     data = json.loads(runner.invoke(app, ["run", "tarantino-announced", "--json"]).stdout)["sides"]
-    first = watched.stdout.splitlines()[0]
-    # The plain line shows the pressures the verdict so far used (here the whole day's).
-    assert f"selling line 0 busy 0/1 served 5,000 wait 774.94 pressure {data['selling']['pressure']:.2f}" in first
-    assert f"pressure {data['collecting']['pressure']:.2f} | so far:" in first
+    first = watched.stdout.splitlines()[:3]
+    # The plain lines show the pressures the verdict so far used (here the whole day's), in 80 columns.
+    assert f"selling    line 0 busy 0/1 served 5,000 wait 774.94 pressure {data['selling']['pressure']:.2f}" in first[0]
+    assert first[1].endswith(f"pressure {data['collecting']['pressure']:.2f}")
+    assert first[2].strip() == "so far: Greater demand for selling tickets"
+    assert all(len(line) <= 80 for line in first)
 
 
 def test_watch_stops_cleanly_on_ctrl_c() -> None:

@@ -142,12 +142,14 @@ def _shown_pressures(status: LiveStatus) -> tuple[str, str]:
 
 
 def plain_status(status: LiveStatus) -> str:
-    """One line of the theater's state, for output that is not a terminal."""
-    parts = []
-    for name, pressure in zip(SIDE_NAMES, _shown_pressures(status), strict=True):
+    """The theater's state in three short lines (a clock and each side, then the
+    verdict so far), for output that is not a terminal: they fit 80 columns."""
+    lines = []
+    for k, (name, pressure) in enumerate(zip(SIDE_NAMES, _shown_pressures(status), strict=True)):
         s = status.side(name)
-        parts.append(
-            f"{name} line {s.line:,} busy {s.busy}/{s.open} served {s.served:,} wait {s.mean_wait_minutes:.2f}"
-            f" pressure {pressure}"
+        lines.append(
+            f"{status.clock if k == 0 else '':<10}{name:<11}line {s.line:,} busy {s.busy}/{s.open}"
+            f" served {s.served:,} wait {s.mean_wait_minutes:.2f} pressure {pressure}"
         )
-    return f"{status.clock} | {' | '.join(parts)} | so far: {status.verdict.value}"
+    lines.append(f"{'':<10}so far: {status.verdict.value}")
+    return "\n".join(lines)
