@@ -253,8 +253,8 @@ def test_a_side_whose_customers_hardly_waited_is_never_named(
         (Verdict.BALANCED, (1.66, 1.78), (3.33, 9.78), "collecting"),
         # The verdict already names the side: nothing to add.
         (Verdict.SELLING, (2.1, 0.85), (12.08, 0.5), None),
-        # No window over capacity: longer waits come from fewer counters, not a rush.
-        (Verdict.BALANCED, (0.99, 0.85), (12.08, 0.5), None),
+        # No window over capacity (a crowd shorter than the window, or fewer counters): still named.
+        (Verdict.BALANCED, (0.99, 0.85), (12.08, 0.5), "selling"),
         # Longer, but not 1.5 times as long, or not three minutes longer.
         (Verdict.BALANCED, (2.1, 0.85), (2.9, 2.0), None),
         (Verdict.BALANCED, (2.1, 0.85), (0.9, 0.1), None),
@@ -321,9 +321,9 @@ def test_near_tie_is_printed_with_enough_decimals() -> None:
         ((0.39, 0.53), (5.4, 0.5), (1.50, 0.85), Verdict.SELLING),
         # Balanced by pressure, but the holders' rush (35 parties late) waited three times as long.
         ((0.76, 0.93), (3.33, 9.78), (1.66, 1.78), Verdict.COLLECTING),
-        # Clearly longer waits but no window over capacity: fewer counters, not a rush
-        # (and collecting, at the higher pressure, hardly waited: Balanced).
-        ((0.39, 0.53), (5.4, 0.5), (0.95, 0.85), Verdict.BALANCED),
+        # Clearly longer waits without a window over capacity (a crowd shorter than
+        # the window, or fewer counters for the load): still the side to staff.
+        ((0.39, 0.53), (5.4, 0.5), (0.95, 0.85), Verdict.SELLING),
         ((0.39, 0.53), (5.4, 2.5), (0.95, 0.85), Verdict.COLLECTING),
         # A rush, but two minutes against a fraction of one is no news.
         ((0.53, 0.54), (0.22, 2.27), (0.80, 1.06), Verdict.BALANCED),

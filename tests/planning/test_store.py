@@ -198,3 +198,55 @@ def test_a_store_taken_over_by_another_scenario_serves_none_of_its_days(runner: 
     taken = runner.invoke(app, [*other, "--workers", "1", "--store", str(store)])
     assert taken.exit_code == 0
     assert taken.stdout == clean.stdout
+
+
+@pytest.mark.parametrize("suffix", ["-wal", "-shm", "-journal"])
+@pytest.mark.parametrize("existing_store", [False, True])
+def test_a_store_never_deletes_an_unrelated_file_beside_it(
+    runner: CliRunner, tmp_path: Path, suffix: str, existing_store: bool
+) -> None:
+    """SQLite deletes its -wal/-shm/-journal files when it closes: a user's file with
+    such a name (a CSV written by an earlier command) is refused, never deleted."""
+    store = tmp_path / "q.sqlite"
+    if existing_store:
+        assert _sweep(runner, store)[0] == 0
+    side = Path(f"{store}{suffix}")
+    side.write_text("side,customer\nselling,1\n")
+    code, _, err = _sweep(runner, store)
+    assert code == 2
+    assert "is not SQLite's own file" in err
+    assert side.read_text() == "side,customer\nselling,1\n"
+
+
+def test_a_flipped_high_bit_is_one_row_to_recompute(runner: CliRunner, tmp_path: Path) -> None:
+    store = tmp_path / "s.sqlite"
+    code, plain, _ = _sweep(runner, None)
+    assert _sweep(runner, store)[:2] == (0, plain)
+    with sqlite3.connect(store) as db:
+        task, payload = db.execute("SELECT task, payload FROM results LIMIT 1").fetchone()
+        broken = payload.encode()[:100] + bytes([payload.encode()[100] ^ 0x80]) + payload.encode()[101:]
+        db.execute("UPDATE results SET payload = CAST(? AS TEXT) WHERE task = ?", (broken, task))
+    code, out, err = _sweep(runner, store)
+    assert (code, out) == (0, plain)
+    assert "1 stored day(s) failed their check" in err
+
+
+def test_a_forged_row_is_one_line_not_a_traceback(runner: CliRunner, tmp_path: Path) -> None:
+    """A row with a correct checksum but a string where a number belongs (forged on
+    purpose: the checksum catches accidents, not forgery) ends in one line, exit 1."""
+    store = tmp_path / "g.sqlite"
+    args = ["run", "balanced-day", "--replications", "3", "--workers", "1", "--store", str(store)]
+    assert runner.invoke(app, [*args, "--quiet"]).exit_code == 0
+    owner = _owner(store)
+    with sqlite3.connect(store) as db:
+        task, payload = db.execute("SELECT task, payload FROM results LIMIT 1").fetchone()
+        day = json.loads(payload)
+        day["sides"]["selling"]["arrived"] = "1000"
+        forged = json.dumps(day)
+        db.execute(
+            "UPDATE results SET payload = ?, checksum = ? WHERE task = ?", (forged, checksum(owner, task, forged), task)
+        )
+    result = runner.invoke(app, [*args, "--quiet"])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert result.stderr.startswith("theater-sim: error: the run failed:")

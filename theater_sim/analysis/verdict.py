@@ -185,11 +185,11 @@ def unnamed_rush(
 ) -> str | None:
     """The side the verdict does not name although its customers clearly waited longer.
 
-    The verdict weighs every customer of a side: a short rush that only some
-    of them met can leave the side's pressure below the other side's (whose
-    customers all met a steadier, lower load), while the rush's line makes
-    its waits the longer ones. A manager should hear about that rush, so the
-    report says so beside the verdict.
+    Pressure weighs every customer of a side alike: a short rush that only
+    some of them met (or a crowd shorter than the verdict's window), or a side
+    with fewer counters for its load, can leave its pressure below the other
+    side's while its waits are clearly the longer. A manager opens counters
+    where customers wait, so ``decide`` names that side.
 
     Args:
         verdict: The day's verdict.
@@ -197,19 +197,14 @@ def unnamed_rush(
         p95_wait_minutes: Each side's 95th-percentile wait, by side name.
 
     Returns:
-        The side name when its busiest window asked more than its counters
-        could serve (pressure above 1), the verdict does not name it, and its
-        p95 wait is at least ``WAIT_RATIO`` times and ``WAIT_GAP_MINUTES``
-        longer than the other side's; otherwise None.
+        The side name when the verdict does not name it and its p95 wait is at
+        least ``WAIT_RATIO`` times and ``WAIT_GAP_MINUTES`` longer than the
+        other side's; otherwise None. (``busiest_pressure`` is kept for the
+        report, which names the rush when there was one.)
     """
     named = {Verdict.SELLING: "selling", Verdict.COLLECTING: "collecting"}.get(verdict)
     for side, other in (("selling", "collecting"), ("collecting", "selling")):
         wait, other_wait = p95_wait_minutes[side], p95_wait_minutes[other]
-        if (
-            side != named
-            and busiest_pressure[side] > 1
-            and wait >= WAIT_RATIO * other_wait
-            and wait - other_wait >= WAIT_GAP_MINUTES
-        ):
+        if side != named and wait >= WAIT_RATIO * other_wait and wait - other_wait >= WAIT_GAP_MINUTES:
             return side
     return None

@@ -117,13 +117,21 @@ class ResultStore:
     def finished(self) -> dict[str, DayData]:
         """Task key -> result of every stored task that passes its check."""
         try:
-            rows = self._db.execute("SELECT task, payload, checksum FROM results").fetchall()
+            # Payloads as bytes: a flipped high bit makes text SQLite cannot decode, which is
+            # one bad row to recompute, not a store to give up on.
+            rows = self._db.execute(
+                "SELECT CAST(task AS BLOB), CAST(payload AS BLOB), checksum FROM results"
+            ).fetchall()
         except sqlite3.DatabaseError as error:
             raise ScenarioError(
                 f"{self.path}: the store is damaged ({error}); none of it can be trusted: use a new store file"
             ) from None
         good: dict[str, DayData] = {}
-        for task, payload, stored_sum in rows:
+        for raw_task, raw_payload, stored_sum in rows:
+            task, payload = _text(raw_task), _text(raw_payload)
+            if task is None or payload is None:
+                self.rejected.add(repr(raw_task))
+                continue
             day = _parsed(payload) if stored_sum == checksum(self.fingerprint, task, payload) else None
             if day is None:
                 self.rejected.add(task)
@@ -151,6 +159,15 @@ class ResultStore:
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
+
+
+def _text(raw: object) -> str | None:
+    if isinstance(raw, bytes):
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    return raw if isinstance(raw, str) else None
 
 
 def _parsed(payload: str) -> DayData | None:
@@ -181,8 +198,36 @@ def _check_writable(path: Path) -> None:
         raise ScenarioError(f"{path}: cannot be used as a results store (the folder {folder} is read-only)")
 
 
+#: The first bytes of the files SQLite keeps beside a database.
+_SIDE_FILES = {"-wal": (b"\x37\x7f\x06\x82", b"\x37\x7f\x06\x83"), "-journal": (b"\xd9\xd5\x05\xf9\x20\xa1\x63\xd7",)}
+
+
+def _check_side_files(path: Path) -> None:
+    """Refuse a store whose -wal, -shm or -journal names are taken by files SQLite did
+    not make: opening the store would delete them (or read them as its journal)."""
+    new = not path.exists() or path.stat().st_size == 0
+    for suffix in ("-wal", "-shm", "-journal"):
+        side = Path(f"{path}{suffix}")
+        if not (side.exists() or side.is_symlink()):
+            continue
+        magic = _SIDE_FILES.get(suffix)
+        ours = not new and not side.is_symlink() and side.is_file()
+        if ours and magic is not None and side.stat().st_size > 0:
+            with side.open("rb") as handle:
+                ours = handle.read(8).startswith(magic)
+        if ours and suffix == "-shm":  # no signature of its own: SQLite keeps it only beside its -wal
+            wal = Path(f"{path}-wal")
+            ours = wal.is_file() and not wal.is_symlink()
+        if not ours:
+            raise ScenarioError(
+                f"{path}: {side.name} beside it is not SQLite's own file; opening the store would delete it:"
+                " move it away or use another store name"
+            )
+
+
 def _check_is_ours(path: Path) -> None:
     """Refuse, without writing a byte, a file that is not a theater-sim store."""
+    _check_side_files(path)
     if not path.exists() or path.stat().st_size == 0:
         return  # a new store
     with path.open("rb") as handle:

@@ -10,7 +10,6 @@ quietly with exit 0, a full disk (``> /dev/full``) with one line and exit 1.
 
 from __future__ import annotations
 
-import errno
 import functools
 import os
 import sys
@@ -20,7 +19,7 @@ from typing import Any
 import typer
 
 from theater_sim.views import cli_day, cli_plans
-from theater_sim.views.cli_common import EXIT_FAILED_RUN, app
+from theater_sim.views.cli_common import EXIT_FAILED_RUN, OUTPUT_ERRORS, app, user_errors
 
 __all__ = ["app", "main"]
 
@@ -31,25 +30,23 @@ def _guarded(command: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(command)
     def guarded(*args: Any, **kwargs: Any) -> Any:
         try:
-            result = command(*args, **kwargs)
-            sys.stdout.flush()  # a closed pipe or a full disk shows here, not at exit
+            # Rendering runs after a command's own error handling: guard it too, so a
+            # bad value anywhere (a forged store row) is one line, never a traceback.
+            with user_errors():
+                result = command(*args, **kwargs)
+                sys.stdout.flush()  # a closed pipe or a full disk shows here, not at exit
             return result
         except BrokenPipeError:
             _stdout_to_devnull()  # nothing more can be written; flushing at exit must not fail
             raise typer.Exit(0) from None
         except OSError as error:
-            if error.errno not in _OUTPUT_ERRORS:
+            if error.errno not in OUTPUT_ERRORS:
                 raise
             _stdout_to_devnull()
             typer.echo(f"theater-sim: error: cannot write the output ({error.strerror or error})", err=True)
             raise typer.Exit(EXIT_FAILED_RUN) from None
 
     return guarded
-
-
-#: What writing standard output can fail with once the work is done: every file
-#: the commands write themselves turns its errors into messages on its own.
-_OUTPUT_ERRORS = {errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EDQUOT, errno.EROFS, errno.EBADF}
 
 
 def _stdout_to_devnull() -> None:

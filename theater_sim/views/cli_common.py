@@ -9,6 +9,7 @@ a traceback.
 
 from __future__ import annotations
 
+import errno
 import functools
 import math
 import os
@@ -19,10 +20,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from theater_sim.model.errors import RunError, ScenarioError, format_validation_error
+from theater_sim.model.errors import RunError, ScenarioError, format_validation_error, shorten
 from theater_sim.model.limits import MAX_SEED
 
 EXIT_FAILED_RUN = 1
+#: What writing standard output can fail with (a full disk, a device error).
+OUTPUT_ERRORS = {errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EDQUOT, errno.EROFS, errno.EBADF}
 EXIT_BAD_INPUT = 2
 MAX_REPLICATIONS = 1000
 
@@ -225,6 +228,8 @@ def user_errors() -> Iterator[None]:
     """Turn the domain's errors into a message and an exit status."""
     try:
         yield
+    except typer.Exit:
+        raise  # an exit already decided (an inner guard's message, or a deliberate status)
     except ScenarioError as error:
         fail(str(error), EXIT_BAD_INPUT)
     except RunError as error:
@@ -233,10 +238,17 @@ def user_errors() -> Iterator[None]:
         fail("interrupted", 130)
     except MemoryError:
         fail("ran out of memory; try fewer customers", EXIT_FAILED_RUN)
+    except OSError as error:
+        if isinstance(error, BrokenPipeError) or error.errno in OUTPUT_ERRORS:
+            raise  # standard output went away: the command line's guard says so (cli.py)
+        fail(f"the run failed: {type(error).__name__}: {shorten(str(error))}", EXIT_FAILED_RUN)
     except Exception as error:  # a bug, not a user mistake: say so plainly
         if os.environ.get("THEATER_SIM_DEBUG"):
             raise
-        fail(f"the run failed: {type(error).__name__}: {error} (set THEATER_SIM_DEBUG=1 for details)", 1)
+        fail(
+            f"the run failed: {type(error).__name__}: {shorten(str(error), 200)} (set THEATER_SIM_DEBUG=1 for details)",
+            EXIT_FAILED_RUN,
+        )
 
 
 def fail(message: str, status: int) -> None:

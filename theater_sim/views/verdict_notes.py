@@ -30,8 +30,8 @@ def pressure_line(data: DayData) -> Text:
         f" {data['window_minutes']:g}-minute window, averaged over the side's customers): selling {selling},"
         f" collecting {collecting}.\nBalanced when within {data['tolerance']:.0%} of the higher pressure,"
         f" when both are below {data['calm_below']:g}, or when the side with the higher pressure hardly waited"
-        f" (p95 wait at most {data['calm_wait_minutes']:g} min); a side whose rush its counters could not serve"
-        " is named when its waits were clearly the longer."
+        f" (p95 wait at most {data['calm_wait_minutes']:g} min); a side whose customers waited clearly longer"
+        " (p95 1.5 times and 3 min) is named whatever the pressures."
         + _calm_waits_note(data)
         + _both_over_capacity(data)
         + _named_for_waits_note(data),
@@ -62,11 +62,16 @@ def _named_for_waits_note(data: DayData) -> str:
     named = side_data(data["sides"], side)
     other = side_data(data["sides"], "collecting" if side == "selling" else "selling")
     busiest = named["busiest_window"]
+    rush = (
+        f" In its busiest window, {busiest['clock']}, its customers asked {busiest['pressure']:.2f} times what its"
+        " counters could serve."
+        if busiest["pressure"] > 1
+        else " Its crowds were shorter than a window, or its counters too few for its load."
+    )
     return (
-        f"\n{side.capitalize()} is named for its waits, not its pressure: in its busiest window, {busiest['clock']},"
-        f" its customers asked {busiest['pressure']:.2f} times what its counters could serve, and they waited"
-        f" clearly longer (p95 {named['wait_minutes']['p95']:.2f} min against {other['wait_minutes']['p95']:.2f}"
-        f"{_missed(named)}{_missed(other, True)}). Open {side} counters for that rush first."
+        f"\n{side.capitalize()} is named for its waits, not its pressure: its customers waited clearly longer"
+        f" (p95 {named['wait_minutes']['p95']:.2f} min against {other['wait_minutes']['p95']:.2f}"
+        f"{_missed(named)}{_missed(other, True)}).{rush} Open {side} counters first."
     )
 
 
@@ -75,7 +80,8 @@ def _missed(side: SideData, other_side: bool = False) -> str:
     missed = side["missed_showtime_start"]
     if not missed:
         return ""
-    return f"{'; still, ' if other_side else '; '}{format_number(missed, 'count')} holders missed their film's start"
+    parties = f"{format_number(missed, 'count')} parties of holders missed their film's start"
+    return f"{'; still, ' if other_side else '; '}{parties}"
 
 
 def _both_over_capacity(data: DayData) -> str:
