@@ -92,7 +92,7 @@ def render_day(data: DayData, scenario: Scenario, console: Console, source: str)
     console.print(
         Text.assemble(
             (one_line(scenario.name), "bold"),
-            f"  ({source}, {seeds}, doors open {scenario.opens} to {closes}, {scenario.hours:g} h)",
+            f"  ({one_line(source)}, {seeds}, doors open {scenario.opens} to {closes}, {scenario.hours:g} h)",
         )
     )
     if scenario.description:

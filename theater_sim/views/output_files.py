@@ -94,7 +94,8 @@ def _check_target(option: str, path: Path, force: bool) -> None:
         raise ScenarioError(f"{option} {shown!r}: give a file name")
     if path.is_symlink():
         # Writing through a link once overwrote /etc/passwd; replacing it once replaced /dev/stdout.
-        raise ScenarioError(f"{option} {shown}: is a link; give the file itself (or - for standard output)")
+        dash = " (or - for standard output)" if option in {"--csv", "--hourly-csv"} else ""
+        raise ScenarioError(f"{option} {shown}: is a link; give the file itself{dash}")
     if _in_system_folder(path):
         raise ScenarioError(f"{option} {shown}: is in a system folder ({path.resolve().parent}); give another place")
     if path.exists() and not stat.S_ISREG(path.stat().st_mode):

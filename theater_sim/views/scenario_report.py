@@ -14,7 +14,7 @@ __all__ = ["render_scenario_list", "render_validated"]
 
 def render_validated(scenario: Scenario, source: str, console: Console) -> None:
     """Confirm a scenario is valid and say what it holds."""
-    console.print(Text.assemble(("valid", "bold green"), f": {source}: {one_line(scenario.name)}"))
+    console.print(Text.assemble(("valid", "bold green"), f": {one_line(source)}: {one_line(scenario.name)}"))
     for name in SIDE_NAMES:
         side = scenario.side(name)
         console.print(
