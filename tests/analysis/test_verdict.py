@@ -336,3 +336,21 @@ def test_a_rush_that_made_its_side_wait_clearly_longer_names_it(
 ) -> None:
     verdict = decide(*pressures, 0.2, 0.5, p95_waits=p95, calm_wait_minutes=1.0, busiest=busiest)
     assert verdict is expected
+
+
+@pytest.mark.parametrize(
+    ("late", "p95", "expected"),
+    [
+        # 139 of 216 parties missed their film after short waits: collecting.
+        ((139 / 216, 0.05), (4.76, 6.94), Verdict.COLLECTING),
+        # 5% exactly is not more than 5%: the pressures decide.
+        ((0.05, 0.05), (4.76, 6.94), Verdict.SELLING),
+        # The buyers waited clearly longer: the waits rule comes first.
+        ((0.46, 0.05), (76.85, 31.74), Verdict.SELLING),
+    ],
+)
+def test_holders_who_miss_their_film_name_collecting(
+    late: tuple[float, float], p95: tuple[float, float], expected: Verdict
+) -> None:
+    verdict = decide(0.83, 0.58, 0.2, 0.5, p95_waits=p95, calm_wait_minutes=1.0, busiest=(1.2, 0.9), late_holders=late)
+    assert verdict is expected

@@ -198,6 +198,7 @@ class DayData(TypedDict):
     tolerance: float
     calm_below: float
     calm_wait_minutes: float
+    late_share: float
     window_minutes: float
     opens: str
     sides: SidesData
@@ -206,6 +207,7 @@ class DayData(TypedDict):
     showings: list[ShowingData]
     tickets: TicketData | None
     named_for_waits: str | None
+    named_for_missed_starts: bool
     replications: NotRequired[int]
     seeds: NotRequired[list[int]]
     verdict_agreement: NotRequired[int]

@@ -21,7 +21,7 @@ from theater_sim.analysis.contract import (
     TicketData,
     WindowData,
 )
-from theater_sim.analysis.measured_day import DayResult
+from theater_sim.analysis.measured_day import DayResult, late_share
 from theater_sim.analysis.metric_names import SIDE_METRICS, metric_bounds
 from theater_sim.analysis.metrics import SideMetrics
 from theater_sim.analysis.verdict import Verdict, decide, pressure_spans, shown_pressures
@@ -33,6 +33,7 @@ __all__ = [
     "day_data",
     "metric_bounds",
     "metric_value",
+    "named_for_missed_starts",
     "named_for_waits",
     "pressure_hours",
     "shown_day_pressures",
@@ -60,6 +61,7 @@ def day_data(result: DayResult) -> DayData:
         "tolerance": scenario.verdict.tolerance,
         "calm_below": scenario.verdict.calm_below,
         "calm_wait_minutes": scenario.verdict.calm_wait_minutes,
+        "late_share": scenario.verdict.late_share,
         "window_minutes": scenario.verdict.window_minutes,
         "opens": scenario.opens,
         "sides": {
@@ -74,8 +76,10 @@ def day_data(result: DayResult) -> DayData:
         "showings": [cast(ShowingData, asdict(showing)) for showing in result.showings],
         "tickets": None if result.tickets is None else cast(TicketData, asdict(result.tickets)),
         "named_for_waits": None,
+        "named_for_missed_starts": False,
     }
     data["named_for_waits"] = named_for_waits(data)
+    data["named_for_missed_starts"] = named_for_missed_starts(data)
     return data
 
 
@@ -91,25 +95,47 @@ def shown_day_pressures(data: DayData) -> tuple[str, str]:
         p95_waits=(sides["selling"]["wait_minutes"]["p95"], sides["collecting"]["wait_minutes"]["p95"]),
         calm_wait_minutes=data["calm_wait_minutes"],
         busiest=(sides["selling"]["busiest_window"]["pressure"], sides["collecting"]["busiest_window"]["pressure"]),
+        late_holders=(
+            late_share(sides["collecting"]["missed_showtime_start"], sides["collecting"]["arrived"]),
+            data["late_share"],
+        ),
     )
 
 
 def named_for_waits(data: DayData) -> str | None:
-    """The side the day's verdict names for its waits, not its pressure: a rush
-    its counters could not serve made them clearly the longer (``verdict.decide``)."""
-    sides = data["sides"]
-    by_pressure = decide(
-        sides["selling"]["pressure"],
-        sides["collecting"]["pressure"],
-        data["tolerance"],
-        data["calm_below"],
-        p95_waits=(sides["selling"]["wait_minutes"]["p95"], sides["collecting"]["wait_minutes"]["p95"]),
-        calm_wait_minutes=data["calm_wait_minutes"],
-    )
+    """The side the day's verdict names for its waits, not its pressure: its
+    customers waited clearly longer (``verdict.decide``)."""
+    by_pressure, by_waits = _verdicts_before_missed_starts(data)
     verdict = Verdict(data["verdict"])
-    if verdict is by_pressure or verdict is Verdict.BALANCED:
+    if by_waits is by_pressure or by_waits is not verdict or verdict is Verdict.BALANCED:
         return None
     return "selling" if verdict is Verdict.SELLING else "collecting"
+
+
+def named_for_missed_starts(data: DayData) -> bool:
+    """Whether the verdict names collecting because more than ``late_share`` of its
+    holders missed their film's start (the pressures and waits alone did not)."""
+    _, by_waits = _verdicts_before_missed_starts(data)
+    return Verdict(data["verdict"]) is Verdict.COLLECTING and by_waits is not Verdict.COLLECTING
+
+
+def _verdicts_before_missed_starts(data: DayData) -> tuple[Verdict, Verdict]:
+    """The day's verdict by pressure (and calm waits) alone, and with the waits rule too."""
+    sides = data["sides"]
+
+    def verdict(busiest: tuple[float, float] | None) -> Verdict:
+        return decide(
+            sides["selling"]["pressure"],
+            sides["collecting"]["pressure"],
+            data["tolerance"],
+            data["calm_below"],
+            p95_waits=(sides["selling"]["wait_minutes"]["p95"], sides["collecting"]["wait_minutes"]["p95"]),
+            calm_wait_minutes=data["calm_wait_minutes"],
+            busiest=busiest,
+        )
+
+    busiest = (sides["selling"]["busiest_window"]["pressure"], sides["collecting"]["busiest_window"]["pressure"])
+    return verdict(None), verdict(busiest)
 
 
 def _side_data(metrics: SideMetrics, scenario: Scenario, side_name: SideName) -> SideData:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from theater_sim.analysis.measured_day import summarise_day
 from theater_sim.analysis.pressure import side_pressure
 from theater_sim.analysis.verdict import Verdict, decide
 from theater_sim.engine.day_plan import compile_day
@@ -108,6 +109,9 @@ def live_status(model: DayModel, scenario: Scenario, minute: float) -> LiveStatu
         calm_wait_minutes=rule.calm_wait_minutes,
         busiest=(sides["selling"].busiest_pressure, sides["collecting"].busiest_pressure),
     )
+    finished = model.env.peek() == math.inf
+    if finished:  # the whole day: its verdict, missed starts included, is run's
+        verdict = summarise_day(scenario, model.records()).verdict
     return LiveStatus(
         minute=minute,
         clock=_clock_with_day(minute, scenario.opens),
@@ -115,7 +119,7 @@ def live_status(model: DayModel, scenario: Scenario, minute: float) -> LiveStatu
         selling=sides["selling"],
         collecting=sides["collecting"],
         verdict=verdict,
-        finished=model.env.peek() == math.inf,
+        finished=finished,
         tolerance=rule.tolerance,
         calm_below=rule.calm_below,
         calm_wait_minutes=rule.calm_wait_minutes,

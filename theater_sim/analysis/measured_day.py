@@ -19,7 +19,7 @@ from theater_sim.engine.day_plan import simulate_day
 from theater_sim.engine.theater import DayRecords
 from theater_sim.model.scenario import Scenario, SideName
 
-__all__ = ["DayResult", "run_day", "summarise_day"]
+__all__ = ["DayResult", "late_share", "run_day", "summarise_day"]
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,11 @@ class DayResult:
     def side(self, side_name: SideName) -> SideMetrics:
         metrics: SideMetrics = getattr(self, side_name)
         return metrics
+
+
+def late_share(missed: float, arrived: float) -> float:
+    """The share of holders who missed their film's start (0 with no holders)."""
+    return missed / arrived if arrived else 0.0
 
 
 def run_day(scenario: Scenario, on_progress: Callable[[float], None] | None = None) -> DayResult:
@@ -65,6 +70,10 @@ def summarise_day(scenario: Scenario, records: DayRecords) -> DayResult:
             p95_waits=(selling.wait_minutes.p95, collecting.wait_minutes.p95),
             calm_wait_minutes=scenario.verdict.calm_wait_minutes,
             busiest=(selling.busiest_window.pressure, collecting.busiest_window.pressure),
+            late_holders=(
+                late_share(collecting.missed_showtime_start, collecting.arrived),
+                scenario.verdict.late_share,
+            ),
         ),
         selling=selling,
         collecting=collecting,

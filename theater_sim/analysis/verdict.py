@@ -62,6 +62,7 @@ def decide(
     p95_waits: tuple[float, float] | None = None,
     calm_wait_minutes: float | None = None,
     busiest: tuple[float, float] | None = None,
+    late_holders: tuple[float, float] | None = None,
 ) -> Verdict:
     """The verdict for two sides' pressures (demand ratios).
 
@@ -77,6 +78,9 @@ def decide(
             ``p95_waits``, a side the pressures would not name is named when a
             rush its counters could not serve made its waits clearly the longer
             (``unnamed_rush``).
+        late_holders: ``(share, limit)``: the share of holders who missed their
+            film's start, and the share above which collecting is named (when
+            the waits rule has not named selling).
 
     Returns:
         The side a rush made wait clearly longer (see ``busiest``); else
@@ -95,6 +99,14 @@ def decide(
         )
         if rush is not None:
             return Verdict.SELLING if rush == "selling" else Verdict.COLLECTING
+    if late_holders is not None and late_holders[0] > late_holders[1]:
+        # Holders who miss their film: the failure a manager sees first, unless
+        # the buyers waited clearly longer still.
+        buyers_waited_longer = p95_waits is not None and (
+            unnamed_rush(Verdict.BALANCED, {}, {"selling": p95_waits[0], "collecting": p95_waits[1]}) == "selling"
+        )
+        if not buyers_waited_longer:
+            return Verdict.COLLECTING
     return by_pressure
 
 
@@ -152,6 +164,7 @@ def shown_pressures(
     p95_waits: tuple[float, float] | None = None,
     calm_wait_minutes: float | None = None,
     busiest: tuple[float, float] | None = None,
+    late_holders: tuple[float, float] | None = None,
 ) -> tuple[str, str]:
     """Both pressures with as few decimals (two at least) as keep their verdict.
 
@@ -170,6 +183,7 @@ def shown_pressures(
             p95_waits=p95_waits,
             calm_wait_minutes=calm_wait_minutes,
             busiest=busiest,
+            late_holders=late_holders,
         )
 
     verdict = verdict_of(selling_pressure, collecting_pressure)

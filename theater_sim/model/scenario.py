@@ -49,6 +49,7 @@ DEFAULT_OPENS = "08:00"
 DEFAULT_TOLERANCE = 0.2
 DEFAULT_CALM_BELOW = 0.5
 DEFAULT_CALM_WAIT_MINUTES = 1.0
+DEFAULT_LATE_SHARE = 0.05
 DEFAULT_WINDOW_MINUTES = 15.0
 MAX_HOURS = 24.0
 MIN_HOURS = 1 / 60  # one minute
@@ -99,6 +100,7 @@ class VerdictSettings(BaseModel):
     tolerance: Annotated[float, Field(ge=0, lt=1)] = DEFAULT_TOLERANCE
     calm_below: Annotated[float, Field(ge=0, le=10)] = DEFAULT_CALM_BELOW
     calm_wait_minutes: Annotated[float, Field(ge=0, le=MAX_HOURS * 60)] = DEFAULT_CALM_WAIT_MINUTES
+    late_share: Annotated[float, Field(ge=0, le=1)] = DEFAULT_LATE_SHARE
     window_minutes: Annotated[float, Field(gt=0, le=MAX_HOURS * 60)] = DEFAULT_WINDOW_MINUTES
 
     @field_validator("window_minutes")

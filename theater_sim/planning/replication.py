@@ -23,10 +23,12 @@ from theater_sim.analysis.day_data import (
     SIDE_METRICS,
     metric_bounds,
     metric_value,
+    named_for_missed_starts,
     named_for_waits,
     pressure_hours,
     window_data,
 )
+from theater_sim.analysis.measured_day import late_share
 from theater_sim.analysis.pressure import busiest_window, window_edges
 from theater_sim.analysis.verdict import decide
 from theater_sim.model.scenario import MAX_SEED, SIDE_NAMES
@@ -109,9 +111,14 @@ def combine_days(days: list[DayData], seeds: list[int]) -> DayData:
         p95_waits=(sides["selling"]["wait_minutes"]["p95"], sides["collecting"]["wait_minutes"]["p95"]),
         calm_wait_minutes=first["calm_wait_minutes"],
         busiest=(sides["selling"]["busiest_window"]["pressure"], sides["collecting"]["busiest_window"]["pressure"]),
+        late_holders=(
+            late_share(sides["collecting"]["missed_showtime_start"], sides["collecting"]["arrived"]),
+            first["late_share"],
+        ),
     )
     combined["verdict"] = verdict.value
     combined["named_for_waits"] = named_for_waits(combined)
+    combined["named_for_missed_starts"] = named_for_missed_starts(combined)
     hourly = _hourly_verdicts(combined, tolerance, calm_below)
     combined["hourly_verdicts"] = [
         {"hour": row["hour"], "clock": row["clock"], "verdict": v}

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from theater_sim.analysis.contract import DayData, Interval, SideData, SidesData, side_data
 from theater_sim.analysis.day_data import SIDE_METRICS, metric_bounds, metric_value
+from theater_sim.analysis.measured_day import late_share
 from theater_sim.analysis.verdict import Verdict, decide
 from theater_sim.model.errors import ScenarioError
 from theater_sim.model.scenario import SIDE_NAMES, Scenario, VerdictSettings
@@ -41,7 +42,7 @@ class SweepCell:
     verdict: str
     verdict_agreement: int
     sides: dict[str, dict[str, Interval]]
-    named_for_waits: str | None = None  # the verdict names this side for its waits (a rush), not its pressure
+    named_for_waits: str | None = None  # the verdict names this side for its waits or missed starts, not pressure
 
 
 def sweep_tasks(
@@ -136,6 +137,10 @@ def _cell(s: Staffing, c: Staffing, days: list[SidesData], rule: VerdictSettings
         p95_waits=(sides["selling"]["p95_wait"]["mean"], sides["collecting"]["p95_wait"]["mean"]),
         calm_wait_minutes=rule.calm_wait_minutes,
         busiest=(sides["selling"]["busiest_pressure"]["mean"], sides["collecting"]["busiest_pressure"]["mean"]),
+        late_holders=(
+            late_share(sides["collecting"]["missed_starts"]["mean"], sides["collecting"]["arrived"]["mean"]),
+            rule.late_share,
+        ),
     )
     agreement = sum(
         decide(
@@ -146,6 +151,10 @@ def _cell(s: Staffing, c: Staffing, days: list[SidesData], rule: VerdictSettings
             p95_waits=(day["selling"]["wait_minutes"]["p95"], day["collecting"]["wait_minutes"]["p95"]),
             calm_wait_minutes=rule.calm_wait_minutes,
             busiest=(day["selling"]["busiest_window"]["pressure"], day["collecting"]["busiest_window"]["pressure"]),
+            late_holders=(
+                late_share(day["collecting"]["missed_showtime_start"], day["collecting"]["arrived"]),
+                rule.late_share,
+            ),
         )
         is verdict
         for day in days

@@ -109,8 +109,7 @@ def render_sweep(cells: list[SweepCell], metric: str, scenario: Scenario, replic
     )
     if any(cell.named_for_waits for cell in cells):
         table.caption += (
-            "\n*: named for its waits (a rush its counters could not serve), not its pressure;"
-            " run that staffing to see why."
+            "\n*: named for its waits or its holders' missed starts, not its pressure; run that staffing to see why."
         )
     table.caption_justify = "left"
     console.print(table)

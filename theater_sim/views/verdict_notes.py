@@ -31,10 +31,12 @@ def pressure_line(data: DayData) -> Text:
         f" collecting {collecting}.\nBalanced when within {data['tolerance']:.0%} of the higher pressure,"
         f" when both are below {data['calm_below']:g}, or when the side with the higher pressure hardly waited"
         f" (p95 wait at most {data['calm_wait_minutes']:g} min); a side whose customers waited clearly longer"
-        " (p95 1.5 times and 3 min) is named whatever the pressures."
+        " (p95 1.5 times and 3 min) is named whatever the pressures, and so is collecting when more than"
+        f" {data['late_share']:.0%} of its holders missed their film's start."
         + _calm_waits_note(data)
         + _both_over_capacity(data)
-        + _named_for_waits_note(data),
+        + _named_for_waits_note(data)
+        + _named_for_missed_starts_note(data),
         style="dim",
     )
 
@@ -72,6 +74,20 @@ def _named_for_waits_note(data: DayData) -> str:
         f"\n{side.capitalize()} is named for its waits, not its pressure: its customers waited clearly longer"
         f" (p95 {named['wait_minutes']['p95']:.2f} min against {other['wait_minutes']['p95']:.2f}"
         f"{_missed(named)}{_missed(other, True)}).{rush} Open {side} counters first."
+    )
+
+
+def _named_for_missed_starts_note(data: DayData) -> str:
+    """Say why collecting is named for its holders who missed their film's start."""
+    if not data["named_for_missed_starts"]:
+        return ""
+    collecting = data["sides"]["collecting"]
+    missed, arrived = collecting["missed_showtime_start"], collecting["arrived"]
+    return (
+        f"\nCollecting is named for its missed starts: {format_number(missed, 'count')} of"
+        f" {format_number(arrived, 'count')} parties of holders ({missed / arrived:.0%}) were still in line when"
+        f" their film began, more than {data['late_share']:.0%}, however short their waits"
+        f" (p95 {collecting['wait_minutes']['p95']:.2f} min). Open collecting counters before the showings."
     )
 
 
