@@ -354,3 +354,13 @@ def test_holders_who_miss_their_film_name_collecting(
 ) -> None:
     verdict = decide(0.83, 0.58, 0.2, 0.5, p95_waits=p95, calm_wait_minutes=1.0, busiest=(1.2, 0.9), late_holders=late)
     assert verdict is expected
+
+
+def test_the_hourly_pressure_point_follows_the_waits_beside_it() -> None:
+    """opening-weekend at 17:00: collecting's line waited 8.6 min on average against
+    selling's 0.4; by pressure alone that hour read 'sell', now it reads collecting."""
+    result = run_day(load_scenario("opening-weekend")[0])
+    by_clock = {row.clock: row for row in result.collecting.hourly}
+    assert by_clock["17:00"].mean_wait_minutes > 8
+    hour = next(k for k, row in enumerate(result.collecting.hourly) if row.clock == "17:00")
+    assert result.hourly_verdicts[hour] is Verdict.COLLECTING

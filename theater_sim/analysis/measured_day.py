@@ -83,6 +83,10 @@ def summarise_day(scenario: Scenario, records: DayRecords) -> DayResult:
                 [row.pressure for row in collecting.hourly[:open_hours]],
                 tolerance,
                 calm_below,
+                mean_waits=(
+                    [row.mean_wait_minutes for row in selling.hourly[:open_hours]],
+                    [row.mean_wait_minutes for row in collecting.hourly[:open_hours]],
+                ),
             )
         ),
         showings=showing_metrics(records.collecting, plan, records.tickets) if plan.films else (),

@@ -133,13 +133,24 @@ def _by_pressure(
 
 
 def hourly_verdicts(
-    selling_pressures: list[float], collecting_pressures: list[float], tolerance: float, calm_below: float
+    selling_pressures: list[float],
+    collecting_pressures: list[float],
+    tolerance: float,
+    calm_below: float,
+    mean_waits: tuple[list[float], list[float]] | None = None,
 ) -> list[Verdict]:
-    """The same rule, hour by hour (the lists hold each hour's pressure)."""
-    return [
-        decide(selling, collecting, tolerance, calm_below)
-        for selling, collecting in zip(selling_pressures, collecting_pressures, strict=True)
-    ]
+    """The same rule, hour by hour (the lists hold each hour's pressure).
+
+    ``mean_waits``: each hour's mean wait per side (selling, collecting). With
+    them the waits rule applies hour by hour too (on the hour's mean waits): an
+    hour whose customers on one side waited clearly longer names that side,
+    so the hourly pressure point never contradicts the wait columns beside it.
+    """
+    verdicts = []
+    for hour, (selling, collecting) in enumerate(zip(selling_pressures, collecting_pressures, strict=True)):
+        waits = None if mean_waits is None else (mean_waits[0][hour], mean_waits[1][hour])
+        verdicts.append(decide(selling, collecting, tolerance, calm_below, p95_waits=waits, busiest=(0.0, 0.0)))
+    return verdicts
 
 
 def pressure_spans(verdicts: list[Verdict], side: Verdict) -> list[tuple[int, int]]:

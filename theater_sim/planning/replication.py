@@ -30,7 +30,7 @@ from theater_sim.analysis.day_data import (
 )
 from theater_sim.analysis.measured_day import late_share
 from theater_sim.analysis.pressure import busiest_window, window_edges
-from theater_sim.analysis.verdict import decide
+from theater_sim.analysis.verdict import decide, hourly_verdicts
 from theater_sim.model.scenario import MAX_SEED, SIDE_NAMES
 
 __all__ = ["combine_days", "confidence_interval", "replication_seed", "t_quantile", "upper_bound"]
@@ -173,7 +173,17 @@ def _hourly_verdicts(combined: DayData, tolerance: float, calm_below: float) -> 
     selling, collecting = combined["sides"]["selling"]["hourly"], combined["sides"]["collecting"]["hourly"]
     count = len(combined["hourly_verdicts"])
     return [
-        decide(selling[h]["pressure"], collecting[h]["pressure"], tolerance, calm_below).value for h in range(count)
+        verdict.value
+        for verdict in hourly_verdicts(
+            [selling[h]["pressure"] for h in range(count)],
+            [collecting[h]["pressure"] for h in range(count)],
+            tolerance,
+            calm_below,
+            mean_waits=(
+                [selling[h]["mean_wait_minutes"] for h in range(count)],
+                [collecting[h]["mean_wait_minutes"] for h in range(count)],
+            ),
+        )
     ]
 
 
