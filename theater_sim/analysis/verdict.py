@@ -143,8 +143,10 @@ def hourly_verdicts(
 
     ``mean_waits``: each hour's mean wait per side (selling, collecting). With
     them the waits rule applies hour by hour too (on the hour's mean waits): an
-    hour whose customers on one side waited clearly longer names that side,
-    so the hourly pressure point never contradicts the wait columns beside it.
+    hour whose customers on one side waited clearly longer (1.5 times and 3
+    minutes) names that side. Smaller differences, walk-aways and missed
+    starts do not enter the hourly rule, so an hour can still read against
+    the waits beside it when they differ by less than that.
     """
     verdicts = []
     for hour, (selling, collecting) in enumerate(zip(selling_pressures, collecting_pressures, strict=True)):
