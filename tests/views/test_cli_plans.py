@@ -254,7 +254,7 @@ def test_replicated_verdict_is_the_verdict_of_the_mean_pressures(runner: CliRunn
             data["calm_below"],
             p95_waits=(sides["selling"]["wait_minutes"]["p95"], sides["collecting"]["wait_minutes"]["p95"]),
             calm_wait_minutes=data["calm_wait_minutes"],
-            busiest=(sides["selling"]["busiest_window"]["pressure"], sides["collecting"]["busiest_window"]["pressure"]),
+            waits_first=True,
         ).value
     )
     days = [

@@ -24,18 +24,21 @@ from theater_sim.analysis.contract import (
 from theater_sim.analysis.measured_day import DayResult, late_share
 from theater_sim.analysis.metric_names import SIDE_METRICS, metric_bounds
 from theater_sim.analysis.metrics import SideMetrics
-from theater_sim.analysis.verdict import Verdict, decide, pressure_spans, shown_pressures
+from theater_sim.analysis.verdict import Rule, SideEvidence, Verdict, judge, pressure_spans, shown_evidence
 from theater_sim.model.clock import clock_label
 from theater_sim.model.scenario import Scenario, SideName
 
 __all__ = [
     "SIDE_METRICS",
     "day_data",
+    "evidence",
+    "judge_day",
     "metric_bounds",
     "metric_value",
     "named_for_missed_starts",
     "named_for_waits",
     "pressure_hours",
+    "rule_of",
     "shown_day_pressures",
     "window_data",
 ]
@@ -83,29 +86,43 @@ def day_data(result: DayResult) -> DayData:
     return data
 
 
-def shown_day_pressures(data: DayData) -> tuple[str, str]:
-    """A day's two pressures, printed with enough decimals to read as its verdict
-    (``verdict.shown_pressures`` with the day's own rule and waits)."""
-    sides = data["sides"]
-    return shown_pressures(
-        sides["selling"]["pressure"],
-        sides["collecting"]["pressure"],
-        data["tolerance"],
-        data["calm_below"],
-        p95_waits=(sides["selling"]["wait_minutes"]["p95"], sides["collecting"]["wait_minutes"]["p95"]),
-        calm_wait_minutes=data["calm_wait_minutes"],
-        busiest=(sides["selling"]["busiest_window"]["pressure"], sides["collecting"]["busiest_window"]["pressure"]),
-        late_holders=(
-            late_share(sides["collecting"]["missed_showtime_start"], sides["collecting"]["arrived"]),
-            data["late_share"],
-        ),
+def evidence(side: SideData) -> SideEvidence:
+    """What the verdict weighs about a side, from its data (one day's, or the means)."""
+    return SideEvidence(
+        side["pressure"], side["wait_minutes"]["p95"], late_share(side["missed_showtime_start"], side["arrived"])
     )
+
+
+def rule_of(data: DayData) -> Rule:
+    """The verdict's settings a day's data carries."""
+    return Rule(data["tolerance"], data["calm_below"], data["calm_wait_minutes"], data["late_share"])
+
+
+def judge_day(data: DayData, *, waits_first: bool = True, missed_starts: bool = True) -> Verdict:
+    """``verdict.judge`` on a day's data (one day's, or the means of several)."""
+    sides = data["sides"]
+    return judge(
+        evidence(sides["selling"]),
+        evidence(sides["collecting"]),
+        rule_of(data),
+        waits_first=waits_first,
+        missed_starts=missed_starts,
+    )
+
+
+def shown_day_pressures(data: DayData) -> tuple[str, str]:
+    """A day's two pressures, printed with enough decimals to read as its verdict."""
+    sides = data["sides"]
+    return shown_evidence(evidence(sides["selling"]), evidence(sides["collecting"]), rule_of(data))
 
 
 def named_for_waits(data: DayData) -> str | None:
     """The side the day's verdict names for its waits, not its pressure: its
     customers waited clearly longer (``verdict.decide``)."""
-    by_pressure, by_waits = _verdicts_before_missed_starts(data)
+    by_pressure, by_waits = (
+        judge_day(data, waits_first=False, missed_starts=False),
+        judge_day(data, missed_starts=False),
+    )
     verdict = Verdict(data["verdict"])
     if by_waits is by_pressure or by_waits is not verdict or verdict is Verdict.BALANCED:
         return None
@@ -115,27 +132,8 @@ def named_for_waits(data: DayData) -> str | None:
 def named_for_missed_starts(data: DayData) -> bool:
     """Whether the verdict names collecting because more than ``late_share`` of its
     holders missed their film's start (the pressures and waits alone did not)."""
-    _, by_waits = _verdicts_before_missed_starts(data)
+    by_waits = judge_day(data, missed_starts=False)
     return Verdict(data["verdict"]) is Verdict.COLLECTING and by_waits is not Verdict.COLLECTING
-
-
-def _verdicts_before_missed_starts(data: DayData) -> tuple[Verdict, Verdict]:
-    """The day's verdict by pressure (and calm waits) alone, and with the waits rule too."""
-    sides = data["sides"]
-
-    def verdict(busiest: tuple[float, float] | None) -> Verdict:
-        return decide(
-            sides["selling"]["pressure"],
-            sides["collecting"]["pressure"],
-            data["tolerance"],
-            data["calm_below"],
-            p95_waits=(sides["selling"]["wait_minutes"]["p95"], sides["collecting"]["wait_minutes"]["p95"]),
-            calm_wait_minutes=data["calm_wait_minutes"],
-            busiest=busiest,
-        )
-
-    busiest = (sides["selling"]["busiest_window"]["pressure"], sides["collecting"]["busiest_window"]["pressure"])
-    return verdict(None), verdict(busiest)
 
 
 def _side_data(metrics: SideMetrics, scenario: Scenario, side_name: SideName) -> SideData:

@@ -19,7 +19,7 @@ import numpy as np
 
 from theater_sim.analysis.measured_day import summarise_day
 from theater_sim.analysis.pressure import side_pressure
-from theater_sim.analysis.verdict import Verdict, decide
+from theater_sim.analysis.verdict import Rule, SideEvidence, Verdict, judge
 from theater_sim.engine.day_plan import compile_day
 from theater_sim.engine.simulation import SideRun
 from theater_sim.engine.theater import DayModel, DayRecords, prepare_day
@@ -41,7 +41,10 @@ class SideStatus:
     mean_wait_minutes: float
     p95_wait_minutes: float
     pressure: float
-    busiest_pressure: float = 0.0
+
+    def evidence(self) -> SideEvidence:
+        """What the verdict so far weighs about this side (missed starts come at the end)."""
+        return SideEvidence(self.pressure, self.p95_wait_minutes)
 
 
 @dataclass(frozen=True)
@@ -55,9 +58,7 @@ class LiveStatus:
     collecting: SideStatus
     verdict: Verdict
     finished: bool
-    tolerance: float = 0.0  # the verdict's rule, so pressures can be printed to read as it
-    calm_below: float = 0.0
-    calm_wait_minutes: float | None = None
+    rule: Rule  # so the pressures can be printed to read as the verdict
 
     def side(self, side_name: SideName) -> SideStatus:
         status: SideStatus = getattr(self, side_name)
@@ -91,7 +92,6 @@ def _side_status(run: SideRun, minute: float, open_minutes: float, window_minute
         mean_wait_minutes=float(waits.mean()) if len(waits) else 0.0,
         p95_wait_minutes=float(np.quantile(waits, 0.95)) if len(waits) else 0.0,
         pressure=met.pressure,
-        busiest_pressure=met.busiest.pressure,
     )
 
 
@@ -99,16 +99,9 @@ def live_status(model: DayModel, scenario: Scenario, minute: float) -> LiveStatu
     """The theater's state at the simulated ``minute`` (at or after the last event)."""
     window = scenario.verdict.window_minutes
     sides = {name: _side_status(model.side(name), minute, scenario.open_minutes, window) for name in SIDE_NAMES}
-    rule = scenario.verdict
-    verdict = decide(
-        sides["selling"].pressure,
-        sides["collecting"].pressure,
-        rule.tolerance,
-        rule.calm_below,
-        p95_waits=(sides["selling"].p95_wait_minutes, sides["collecting"].p95_wait_minutes),
-        calm_wait_minutes=rule.calm_wait_minutes,
-        busiest=(sides["selling"].busiest_pressure, sides["collecting"].busiest_pressure),
-    )
+    rule = Rule.of(scenario.verdict)
+    # Missed starts are known once the day is done; until then, waits and pressures.
+    verdict = judge(sides["selling"].evidence(), sides["collecting"].evidence(), rule, missed_starts=False)
     finished = model.env.peek() == math.inf
     if finished:  # the whole day: its verdict, missed starts included, is run's
         verdict = summarise_day(scenario, model.records()).verdict
@@ -120,9 +113,7 @@ def live_status(model: DayModel, scenario: Scenario, minute: float) -> LiveStatu
         collecting=sides["collecting"],
         verdict=verdict,
         finished=finished,
-        tolerance=rule.tolerance,
-        calm_below=rule.calm_below,
-        calm_wait_minutes=rule.calm_wait_minutes,
+        rule=rule,
     )
 
 

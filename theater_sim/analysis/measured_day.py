@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from theater_sim.analysis.box_office import ShowingMetrics, TicketSummary, showing_metrics, ticket_summary
 from theater_sim.analysis.metrics import SideMetrics, side_metrics
-from theater_sim.analysis.verdict import Verdict, decide, hourly_verdicts
+from theater_sim.analysis.verdict import Rule, SideEvidence, Verdict, hourly_verdicts, judge
 from theater_sim.engine.day_plan import simulate_day
 from theater_sim.engine.theater import DayRecords
 from theater_sim.model.scenario import Scenario, SideName
@@ -42,6 +42,12 @@ class DayResult:
         return metrics
 
 
+def _evidence(metrics: SideMetrics) -> SideEvidence:
+    return SideEvidence(
+        metrics.pressure, metrics.wait_minutes.p95, late_share(metrics.missed_showtime_start, metrics.arrived)
+    )
+
+
 def late_share(missed: float, arrived: float) -> float:
     """The share of holders who missed their film's start (0 with no holders)."""
     return missed / arrived if arrived else 0.0
@@ -62,19 +68,7 @@ def summarise_day(scenario: Scenario, records: DayRecords) -> DayResult:
     open_hours = min(len(selling.hourly), len(collecting.hourly), math.ceil(scenario.open_minutes / 60))
     return DayResult(
         scenario=scenario,
-        verdict=decide(
-            selling.pressure,
-            collecting.pressure,
-            tolerance,
-            calm_below,
-            p95_waits=(selling.wait_minutes.p95, collecting.wait_minutes.p95),
-            calm_wait_minutes=scenario.verdict.calm_wait_minutes,
-            busiest=(selling.busiest_window.pressure, collecting.busiest_window.pressure),
-            late_holders=(
-                late_share(collecting.missed_showtime_start, collecting.arrived),
-                scenario.verdict.late_share,
-            ),
-        ),
+        verdict=judge(_evidence(selling), _evidence(collecting), Rule.of(scenario.verdict)),
         selling=selling,
         collecting=collecting,
         hourly_verdicts=tuple(

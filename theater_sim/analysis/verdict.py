@@ -8,8 +8,12 @@ are calm (pressure below ``calm_below``: counters idle half the time or more),
 the day is ``Balanced``; otherwise the side with the higher pressure has the
 greater demand, unless that side's customers hardly waited (95% of them
 waited at most ``calm_wait_minutes``): a side nobody queued at is never the
-one to add counters to, so the day is then ``Balanced``. The same pressure
-rule judges each hour (with that hour's pressure).
+one to add counters to, so the day is then ``Balanced``.
+
+Two rules come before the pressures (``judge``): the side whose customers
+waited clearly longer is named whatever the pressures say, and then
+collecting is named when more than ``late_share`` of its holders missed
+their film's start. The hours are judged by their pressure and mean waits.
 Opening counters on a side divides its pressure, so scaling the side under
 pressure moves the verdict toward ``Balanced``.
 
@@ -20,17 +24,27 @@ so "exactly" allows a relative rounding slack of ``TIE_SLACK``: 0.5 against
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from theater_sim.model.scenario import VerdictSettings
 
 __all__ = [
     "TIE_SLACK",
     "WAIT_GAP_MINUTES",
     "WAIT_RATIO",
+    "Rule",
+    "SideEvidence",
     "Verdict",
+    "clearly_longer",
     "decide",
     "hourly_verdicts",
+    "judge",
     "pressure_spans",
+    "shown_evidence",
     "shown_pressures",
     "unnamed_rush",
 ]
@@ -53,6 +67,64 @@ class Verdict(StrEnum):
     COLLECTING = "Greater demand for collecting tickets"
 
 
+_SIDE_VERDICT = {"selling": Verdict.SELLING, "collecting": Verdict.COLLECTING}
+
+
+@dataclass(frozen=True)
+class SideEvidence:
+    """What the verdict weighs about one side of a day.
+
+    Attributes:
+        pressure: The pressure its customers met (``pressure.side_pressure``).
+        p95_wait_minutes: Its 95th-percentile wait.
+        late_share: The share of its customers who missed their film's start
+            (collecting's holders; 0 for buyers).
+    """
+
+    pressure: float
+    p95_wait_minutes: float
+    late_share: float = 0.0
+
+
+@dataclass(frozen=True)
+class Rule:
+    """The verdict's settings (``model.scenario.VerdictSettings``, as numbers)."""
+
+    tolerance: float
+    calm_below: float
+    calm_wait_minutes: float
+    late_share: float
+
+    @classmethod
+    def of(cls, settings: VerdictSettings) -> Rule:
+        return cls(settings.tolerance, settings.calm_below, settings.calm_wait_minutes, settings.late_share)
+
+
+def judge(
+    selling: SideEvidence,
+    collecting: SideEvidence,
+    rule: Rule,
+    *,
+    waits_first: bool = True,
+    missed_starts: bool = True,
+) -> Verdict:
+    """The day's verdict: waits first, then missed starts, then the pressures.
+
+    ``waits_first`` / ``missed_starts`` False leave that rule out (to tell
+    which rule decided a day, and for a day still being played).
+    """
+    return decide(
+        selling.pressure,
+        collecting.pressure,
+        rule.tolerance,
+        rule.calm_below,
+        p95_waits=(selling.p95_wait_minutes, collecting.p95_wait_minutes),
+        calm_wait_minutes=rule.calm_wait_minutes,
+        waits_first=waits_first,
+        late_holders=(collecting.late_share, rule.late_share) if missed_starts else None,
+    )
+
+
 def decide(
     selling_pressure: float,
     collecting_pressure: float,
@@ -61,10 +133,10 @@ def decide(
     *,
     p95_waits: tuple[float, float] | None = None,
     calm_wait_minutes: float | None = None,
-    busiest: tuple[float, float] | None = None,
+    waits_first: bool = False,
     late_holders: tuple[float, float] | None = None,
 ) -> Verdict:
-    """The verdict for two sides' pressures (demand ratios).
+    """The verdict for two sides' pressures (demand ratios), and their waits if given.
 
     Args:
         selling_pressure: Service minutes demanded / counter-minutes available, selling.
@@ -72,52 +144,29 @@ def decide(
         tolerance: Largest gap, as a share of the higher pressure, still ``Balanced``.
         calm_below: A pressure below this is calm; two calm sides are ``Balanced``.
         p95_waits: Each side's 95th-percentile wait (selling, collecting), in
-            minutes; None: judge by pressure alone (as the hourly verdicts do).
-        calm_wait_minutes: A side whose p95 wait is at most this is never named.
-        busiest: Each side's busiest-window pressure (selling, collecting); with
-            ``p95_waits``, a side the pressures would not name is named when a
-            rush its counters could not serve made its waits clearly the longer
-            (``unnamed_rush``).
+            minutes; None: judge by pressure alone.
+        calm_wait_minutes: A side whose p95 wait is at most this is never named
+            for its pressure.
+        waits_first: With ``p95_waits``, the side whose customers waited clearly
+            longer (``clearly_longer``) is named, whatever the pressures.
         late_holders: ``(share, limit)``: the share of holders who missed their
-            film's start, and the share above which collecting is named (when
-            the waits rule has not named selling).
+            film's start, and the share above which collecting is named (unless
+            the buyers waited clearly longer).
 
     Returns:
-        The side a rush made wait clearly longer (see ``busiest``); else
+        The side that waited clearly longer (see ``waits_first``); else
+        collecting for its missed starts (see ``late_holders``); else
         ``BALANCED`` when ``|s - c| <= tolerance * max(s, c)``, when both are
         below ``calm_below``, or when the side with the higher pressure hardly
         waited; else that side.
     """
-    by_pressure = _by_pressure(
-        selling_pressure, collecting_pressure, tolerance, calm_below, p95_waits, calm_wait_minutes
-    )
-    if busiest is not None and p95_waits is not None:
-        rush = unnamed_rush(
-            by_pressure,
-            {"selling": busiest[0], "collecting": busiest[1]},
-            {"selling": p95_waits[0], "collecting": p95_waits[1]},
-        )
-        if rush is not None:
-            return Verdict.SELLING if rush == "selling" else Verdict.COLLECTING
-    if late_holders is not None and late_holders[0] > late_holders[1]:
-        # Holders who miss their film: the failure a manager sees first, unless
-        # the buyers waited clearly longer still.
-        buyers_waited_longer = p95_waits is not None and (
-            unnamed_rush(Verdict.BALANCED, {}, {"selling": p95_waits[0], "collecting": p95_waits[1]}) == "selling"
-        )
-        if not buyers_waited_longer:
-            return Verdict.COLLECTING
-    return by_pressure
-
-
-def _by_pressure(
-    selling_pressure: float,
-    collecting_pressure: float,
-    tolerance: float,
-    calm_below: float,
-    p95_waits: tuple[float, float] | None,
-    calm_wait_minutes: float | None,
-) -> Verdict:
+    longer = clearly_longer(p95_waits) if p95_waits is not None else None
+    if waits_first and longer is not None:
+        return _SIDE_VERDICT[longer]
+    # Holders who miss their film: the failure a manager sees first, unless
+    # the buyers waited clearly longer still.
+    if late_holders is not None and late_holders[0] > late_holders[1] and longer != "selling":
+        return Verdict.COLLECTING
     higher = max(selling_pressure, collecting_pressure)
     if higher < calm_below or abs(selling_pressure - collecting_pressure) <= (tolerance + TIE_SLACK) * higher:
         return Verdict.BALANCED
@@ -127,9 +176,29 @@ def _by_pressure(
         and calm_wait_minutes is not None
         and p95_waits[0 if named is Verdict.SELLING else 1] <= calm_wait_minutes
     )
-    if hardly_waited:
-        return Verdict.BALANCED
-    return named
+    return Verdict.BALANCED if hardly_waited else named
+
+
+def clearly_longer(p95_waits: tuple[float, float]) -> str | None:
+    """The side whose p95 wait is at least ``WAIT_RATIO`` times and
+    ``WAIT_GAP_MINUTES`` longer than the other side's, if either is.
+
+    Pressure weighs every customer of a side alike: a short rush that only
+    some of them met (or a crowd shorter than the verdict's window), or a side
+    with fewer counters for its load, can leave its pressure below the other
+    side's while its waits are clearly the longer. A manager opens counters
+    where customers wait.
+    """
+    for side, wait, other in (("selling", *p95_waits), ("collecting", p95_waits[1], p95_waits[0])):
+        if wait >= WAIT_RATIO * other and wait - other >= WAIT_GAP_MINUTES:
+            return side
+    return None
+
+
+def unnamed_rush(verdict: Verdict, p95_waits: tuple[float, float]) -> str | None:
+    """The side that waited clearly longer although ``verdict`` does not name it."""
+    longer = clearly_longer(p95_waits)
+    return longer if longer is not None and _SIDE_VERDICT[longer] is not verdict else None
 
 
 def hourly_verdicts(
@@ -151,7 +220,7 @@ def hourly_verdicts(
     verdicts = []
     for hour, (selling, collecting) in enumerate(zip(selling_pressures, collecting_pressures, strict=True)):
         waits = None if mean_waits is None else (mean_waits[0][hour], mean_waits[1][hour])
-        verdicts.append(decide(selling, collecting, tolerance, calm_below, p95_waits=waits, busiest=(0.0, 0.0)))
+        verdicts.append(decide(selling, collecting, tolerance, calm_below, p95_waits=waits, waits_first=True))
     return verdicts
 
 
@@ -169,15 +238,7 @@ def pressure_spans(verdicts: list[Verdict], side: Verdict) -> list[tuple[int, in
 
 
 def shown_pressures(
-    selling_pressure: float,
-    collecting_pressure: float,
-    tolerance: float,
-    calm_below: float,
-    *,
-    p95_waits: tuple[float, float] | None = None,
-    calm_wait_minutes: float | None = None,
-    busiest: tuple[float, float] | None = None,
-    late_holders: tuple[float, float] | None = None,
+    selling_pressure: float, collecting_pressure: float, tolerance: float, calm_below: float
 ) -> tuple[str, str]:
     """Both pressures with as few decimals (two at least) as keep their verdict.
 
@@ -186,52 +247,24 @@ def shown_pressures(
     read as a tie); more decimals are shown until the printed numbers give
     the verdict the real ones do.
     """
+    return _fewest_decimals(selling_pressure, collecting_pressure, lambda s, c: decide(s, c, tolerance, calm_below))
 
-    def verdict_of(selling: float, collecting: float) -> Verdict:
-        return decide(
-            selling,
-            collecting,
-            tolerance,
-            calm_below,
-            p95_waits=p95_waits,
-            calm_wait_minutes=calm_wait_minutes,
-            busiest=busiest,
-            late_holders=late_holders,
-        )
 
-    verdict = verdict_of(selling_pressure, collecting_pressure)
+def shown_evidence(selling: SideEvidence, collecting: SideEvidence, rule: Rule) -> tuple[str, str]:
+    """``shown_pressures`` for a whole day's evidence (the verdict ``judge`` gives)."""
+    return _fewest_decimals(
+        selling.pressure,
+        collecting.pressure,
+        lambda s, c: judge(replace(selling, pressure=s), replace(collecting, pressure=c), rule),
+    )
+
+
+def _fewest_decimals(
+    selling: float, collecting: float, verdict_of: Callable[[float, float], Verdict]
+) -> tuple[str, str]:
+    verdict = verdict_of(selling, collecting)
     for decimals in range(2, 18):
-        shown = (f"{selling_pressure:.{decimals}f}", f"{collecting_pressure:.{decimals}f}")
+        shown = (f"{selling:.{decimals}f}", f"{collecting:.{decimals}f}")
         if verdict_of(float(shown[0]), float(shown[1])) is verdict:
             return shown
-    return repr(selling_pressure), repr(collecting_pressure)
-
-
-def unnamed_rush(
-    verdict: Verdict, busiest_pressure: Mapping[str, float], p95_wait_minutes: Mapping[str, float]
-) -> str | None:
-    """The side the verdict does not name although its customers clearly waited longer.
-
-    Pressure weighs every customer of a side alike: a short rush that only
-    some of them met (or a crowd shorter than the verdict's window), or a side
-    with fewer counters for its load, can leave its pressure below the other
-    side's while its waits are clearly the longer. A manager opens counters
-    where customers wait, so ``decide`` names that side.
-
-    Args:
-        verdict: The day's verdict.
-        busiest_pressure: Each side's busiest-window pressure, by side name.
-        p95_wait_minutes: Each side's 95th-percentile wait, by side name.
-
-    Returns:
-        The side name when the verdict does not name it and its p95 wait is at
-        least ``WAIT_RATIO`` times and ``WAIT_GAP_MINUTES`` longer than the
-        other side's; otherwise None. (``busiest_pressure`` is kept for the
-        report, which names the rush when there was one.)
-    """
-    named = {Verdict.SELLING: "selling", Verdict.COLLECTING: "collecting"}.get(verdict)
-    for side, other in (("selling", "collecting"), ("collecting", "selling")):
-        wait, other_wait = p95_wait_minutes[side], p95_wait_minutes[other]
-        if side != named and wait >= WAIT_RATIO * other_wait and wait - other_wait >= WAIT_GAP_MINUTES:
-            return side
-    return None
+    return repr(selling), repr(collecting)

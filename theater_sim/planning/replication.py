@@ -21,6 +21,7 @@ import numpy as np
 from theater_sim.analysis.contract import DayData, Interval, SideData, WindowData, side_data
 from theater_sim.analysis.day_data import (
     SIDE_METRICS,
+    judge_day,
     metric_bounds,
     metric_value,
     named_for_missed_starts,
@@ -28,9 +29,8 @@ from theater_sim.analysis.day_data import (
     pressure_hours,
     window_data,
 )
-from theater_sim.analysis.measured_day import late_share
 from theater_sim.analysis.pressure import busiest_window, window_edges
-from theater_sim.analysis.verdict import decide, hourly_verdicts
+from theater_sim.analysis.verdict import hourly_verdicts
 from theater_sim.model.scenario import MAX_SEED, SIDE_NAMES
 
 __all__ = ["combine_days", "confidence_interval", "replication_seed", "t_quantile", "upper_bound"]
@@ -102,20 +102,7 @@ def combine_days(days: list[DayData], seeds: list[int]) -> DayData:
         side["capacity_changes"] = side_data(first["sides"], name)["capacity_changes"]
         side["busiest_window"] = _busiest(side, first)
     tolerance, calm_below = first["tolerance"], first["calm_below"]
-    sides = combined["sides"]
-    verdict = decide(
-        sides["selling"]["pressure"],
-        sides["collecting"]["pressure"],
-        tolerance,
-        calm_below,
-        p95_waits=(sides["selling"]["wait_minutes"]["p95"], sides["collecting"]["wait_minutes"]["p95"]),
-        calm_wait_minutes=first["calm_wait_minutes"],
-        busiest=(sides["selling"]["busiest_window"]["pressure"], sides["collecting"]["busiest_window"]["pressure"]),
-        late_holders=(
-            late_share(sides["collecting"]["missed_showtime_start"], sides["collecting"]["arrived"]),
-            first["late_share"],
-        ),
-    )
+    verdict = judge_day(combined)
     combined["verdict"] = verdict.value
     combined["named_for_waits"] = named_for_waits(combined)
     combined["named_for_missed_starts"] = named_for_missed_starts(combined)

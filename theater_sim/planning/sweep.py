@@ -15,11 +15,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from theater_sim.analysis.contract import DayData, Interval, SideData, SidesData, side_data
-from theater_sim.analysis.day_data import SIDE_METRICS, metric_bounds, metric_value
+from theater_sim.analysis.day_data import SIDE_METRICS, evidence, metric_bounds, metric_value
 from theater_sim.analysis.measured_day import late_share
-from theater_sim.analysis.verdict import Verdict, decide
+from theater_sim.analysis.verdict import Rule, SideEvidence, Verdict, judge
 from theater_sim.model.errors import ScenarioError
-from theater_sim.model.scenario import SIDE_NAMES, Scenario, VerdictSettings
+from theater_sim.model.scenario import SIDE_NAMES, Scenario
 from theater_sim.planning.execution import Runner
 from theater_sim.planning.replication import confidence_interval
 from theater_sim.planning.tasks import Staffing, Task
@@ -77,7 +77,7 @@ def run_sweep(
     """Every grid point's cell, sellers-major."""
     results = runner.run(scenario, sweep_tasks(scenario, sellers, collectors, replications))
     by_side = _side_results(results, scenario.linked is not None)
-    rule = scenario.verdict
+    rule = Rule.of(scenario.verdict)
     cells = []
     for s in sellers:
         for c in collectors:
@@ -119,7 +119,13 @@ def _side_results(results: dict[Task, DayData], linked: bool) -> _SideLookup:
     return lookup
 
 
-def _cell(s: Staffing, c: Staffing, days: list[SidesData], rule: VerdictSettings) -> SweepCell:
+def _mean_evidence(metrics: dict[str, Interval]) -> SideEvidence:
+    """The verdict's evidence from a cell's mean metrics."""
+    late = late_share(metrics["missed_starts"]["mean"], metrics["arrived"]["mean"])
+    return SideEvidence(metrics["pressure"]["mean"], metrics["p95_wait"]["mean"], late)
+
+
+def _cell(s: Staffing, c: Staffing, days: list[SidesData], rule: Rule) -> SweepCell:
     sides: dict[str, dict[str, Interval]] = {
         side: {
             metric: confidence_interval(
@@ -129,43 +135,9 @@ def _cell(s: Staffing, c: Staffing, days: list[SidesData], rule: VerdictSettings
         }
         for side in SIDE_NAMES
     }
-    verdict = decide(
-        sides["selling"]["pressure"]["mean"],
-        sides["collecting"]["pressure"]["mean"],
-        rule.tolerance,
-        rule.calm_below,
-        p95_waits=(sides["selling"]["p95_wait"]["mean"], sides["collecting"]["p95_wait"]["mean"]),
-        calm_wait_minutes=rule.calm_wait_minutes,
-        busiest=(sides["selling"]["busiest_pressure"]["mean"], sides["collecting"]["busiest_pressure"]["mean"]),
-        late_holders=(
-            late_share(sides["collecting"]["missed_starts"]["mean"], sides["collecting"]["arrived"]["mean"]),
-            rule.late_share,
-        ),
-    )
-    agreement = sum(
-        decide(
-            day["selling"]["pressure"],
-            day["collecting"]["pressure"],
-            rule.tolerance,
-            rule.calm_below,
-            p95_waits=(day["selling"]["wait_minutes"]["p95"], day["collecting"]["wait_minutes"]["p95"]),
-            calm_wait_minutes=rule.calm_wait_minutes,
-            busiest=(day["selling"]["busiest_window"]["pressure"], day["collecting"]["busiest_window"]["pressure"]),
-            late_holders=(
-                late_share(day["collecting"]["missed_showtime_start"], day["collecting"]["arrived"]),
-                rule.late_share,
-            ),
-        )
-        is verdict
-        for day in days
-    )
-    by_pressure = decide(
-        sides["selling"]["pressure"]["mean"],
-        sides["collecting"]["pressure"]["mean"],
-        rule.tolerance,
-        rule.calm_below,
-        p95_waits=(sides["selling"]["p95_wait"]["mean"], sides["collecting"]["p95_wait"]["mean"]),
-        calm_wait_minutes=rule.calm_wait_minutes,
-    )
+    means = {side: _mean_evidence(sides[side]) for side in SIDE_NAMES}
+    verdict = judge(means["selling"], means["collecting"], rule)
+    agreement = sum(judge(evidence(day["selling"]), evidence(day["collecting"]), rule) is verdict for day in days)
+    by_pressure = judge(means["selling"], means["collecting"], rule, waits_first=False, missed_starts=False)
     for_waits = None if verdict is by_pressure else SIDE_NAMES[0 if verdict is Verdict.SELLING else 1]
     return SweepCell(s, c, verdict.value, agreement, sides, for_waits)

@@ -17,7 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from theater_sim.analysis.live import LiveStatus, SideStatus
-from theater_sim.analysis.verdict import shown_pressures
+from theater_sim.analysis.verdict import shown_evidence
 from theater_sim.model.scenario import SIDE_NAMES
 from theater_sim.views.formatting import VERDICT_STYLES, safe
 
@@ -130,15 +130,7 @@ class PlainTicker:
 
 
 def _shown_pressures(status: LiveStatus) -> tuple[str, str]:
-    return shown_pressures(
-        status.selling.pressure,
-        status.collecting.pressure,
-        status.tolerance,
-        status.calm_below,
-        p95_waits=(status.selling.p95_wait_minutes, status.collecting.p95_wait_minutes),
-        calm_wait_minutes=status.calm_wait_minutes,
-        busiest=(status.selling.busiest_pressure, status.collecting.busiest_pressure),
-    )
+    return shown_evidence(status.selling.evidence(), status.collecting.evidence(), status.rule)
 
 
 def plain_status(status: LiveStatus) -> str:
