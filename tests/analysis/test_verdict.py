@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from theater_sim.analysis.measured_day import run_day
-from theater_sim.analysis.verdict import Verdict, decide, shown_pressures, unnamed_rush
+from theater_sim.analysis.verdict import Rule, SideEvidence, Verdict, decide, judge, shown_pressures, unnamed_rush
 from theater_sim.input.loading import load_scenario
 from theater_sim.model.scenario import Scenario
 
@@ -183,6 +183,22 @@ RUSH_DAYS: dict[str, tuple[dict[str, Any], Verdict]] = {
         },
         Verdict.SELLING,
     ),
+    "holders 0-10 min before sold-out showings, buyers waiting at one seller": (
+        {
+            "opens": "10:00",
+            "hours": 14,
+            "showtimes": _FOUR_SHOWINGS,
+            "selling": {"counters": 1, "arrivals": {"rate_per_hour": 100}, "service_minutes": _exponential(0.55)},
+            "collecting": {
+                "counters": 1,
+                "arrivals": {
+                    "showtimes": {"occupancy": 1.0, "lead_minutes": {"distribution": "uniform", "low": 0, "high": 10}}
+                },
+                "service_minutes": _exponential(0.25),
+            },
+        },
+        Verdict.COLLECTING,
+    ),
     "a calm day: counters idle most of the time": (
         {
             "selling": {"counters": 2, "arrivals": {"rate_per_hour": 20}, "service_minutes": _exponential(1.0)},
@@ -226,7 +242,10 @@ def test_a_rush_that_the_day_average_hides_is_not_balanced() -> None:
     [
         # The busier side waited: it is named, however short the other side's waits.
         ((0.9, 0.5), (1.01, 0.0), Verdict.SELLING),
-        ((0.5, 0.9), (30.0, 1.5), Verdict.COLLECTING),
+        ((0.5, 0.9), (1.5, 1.5), Verdict.COLLECTING),
+        # The busier side waited, but less than the other side: not where to open counters first.
+        ((0.5, 0.9), (30.0, 1.5), Verdict.BALANCED),
+        ((0.9, 0.5), (4.0, 4.2), Verdict.BALANCED),
         # The busier side hardly waited (p95 at most 1 min): nobody is short of counters.
         ((0.39, 0.53), (5.4, 0.5), Verdict.BALANCED),
         ((0.9, 0.5), (1.0, 9.0), Verdict.BALANCED),
@@ -322,7 +341,9 @@ def test_near_tie_is_printed_with_enough_decimals() -> None:
         # Clearly longer waits without a window over capacity (a crowd shorter than
         # the window, or fewer counters for the load): still the side to staff.
         ((0.39, 0.53), (5.4, 0.5), (0.95, 0.85), Verdict.SELLING),
-        ((0.39, 0.53), (5.4, 2.5), (0.95, 0.85), Verdict.COLLECTING),
+        # Not clearly longer (2.9 min more), and the busier side waited less: Balanced.
+        ((0.39, 0.53), (5.4, 2.5), (0.95, 0.85), Verdict.BALANCED),
+        ((0.39, 0.53), (2.5, 5.4), (0.95, 0.85), Verdict.COLLECTING),
         # A rush, but two minutes against a fraction of one is no news.
         ((0.53, 0.54), (0.22, 2.27), (0.80, 1.06), Verdict.BALANCED),
         # Without busiest windows the rule is the pressure rule (with calm waits).
@@ -337,21 +358,34 @@ def test_a_rush_that_made_its_side_wait_clearly_longer_names_it(
 
 
 @pytest.mark.parametrize(
-    ("late", "p95", "expected"),
+    ("failed", "p95", "expected"),
     [
-        # 139 of 216 parties missed their film after short waits: collecting.
-        ((139 / 216, 0.05), (4.76, 6.94), Verdict.COLLECTING),
-        # 5% exactly is not more than 5%: the pressures decide.
-        ((0.05, 0.05), (4.76, 6.94), Verdict.SELLING),
-        # The buyers waited clearly longer: the waits rule comes first.
-        ((0.46, 0.05), (76.85, 31.74), Verdict.SELLING),
+        # 139 of 216 parties of holders failed after short waits, 8% of buyers: collecting.
+        ((0.08, 139 / 216), (22.0, 6.94), Verdict.COLLECTING),
+        # 5% exactly is not more than 5%: the waits and pressures decide (selling's 0.83 vs
+        # 0.58, but its buyers waited less than the holders: Balanced).
+        ((0.0, 0.05), (4.76, 6.94), Verdict.BALANCED),
+        ((0.0, 0.05), (6.94, 4.76), Verdict.SELLING),
+        # Both sides failed many, neither clearly more (1.4 times): the waits decide.
+        ((0.46, 0.33), (76.85, 31.74), Verdict.SELLING),
+        ((0.33, 0.46), (3.0, 31.74), Verdict.COLLECTING),
+        # 1.5 times, but fewer than 5 points more: not clearly more.
+        ((0.06, 0.09), (4.76, 4.5), Verdict.SELLING),
+        # Buyers kept waiting past the long wait are failed too: 60% of them against 6% of holders.
+        ((0.6, 0.06), (200.0, 8.0), Verdict.SELLING),
     ],
 )
-def test_holders_who_miss_their_film_name_collecting(
-    late: tuple[float, float], p95: tuple[float, float], expected: Verdict
+def test_the_side_that_failed_clearly_more_customers_is_named_first(
+    failed: tuple[float, float], p95: tuple[float, float], expected: Verdict
 ) -> None:
-    verdict = decide(0.83, 0.58, 0.2, 0.5, p95_waits=p95, calm_wait_minutes=1.0, waits_first=True, late_holders=late)
-    assert verdict is expected
+    """A customer who walked away, waited past long_wait_minutes or missed their
+    film is the harm a manager counts first: the side that failed more than
+    failed_share of its customers, and 1.5 times and failed_share points more
+    than the other side, is named whatever the waits and pressures say."""
+    rule = Rule(tolerance=0.2, calm_below=0.5, calm_wait_minutes=1.0, failed_share=0.05)
+    selling = SideEvidence(pressure=0.83, wait_minutes=p95[0], failed_share=failed[0], failed=failed[0] * 1000)
+    collecting = SideEvidence(pressure=0.58, wait_minutes=p95[1], failed_share=failed[1], failed=failed[1] * 1000)
+    assert judge(selling, collecting, rule) is expected
 
 
 def test_the_hourly_pressure_point_follows_the_waits_beside_it() -> None:

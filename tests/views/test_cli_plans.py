@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from theater_sim.analysis.verdict import decide
+from theater_sim.analysis.verdict import Rule, SideEvidence, judge
 from theater_sim.input.loading import load_scenario
 from theater_sim.planning import execution
 from theater_sim.views.cli import app
@@ -241,22 +241,16 @@ def test_opening_weekend_with_one_collector_names_collecting_at_any_seller_count
 
 
 def test_replicated_verdict_is_the_verdict_of_the_mean_pressures(runner: CliRunner) -> None:
-    """The rule applied to the means: pressures, p95 waits and busiest windows."""
+    """The rule applied to the means: failed shares, p95 waits, pressures and busiest windows."""
     data = json.loads(_ok(runner, "run", "announcement-rush", "--replications", "6", "--json", "--workers", "1"))
     sides = data["sides"]
-    selling, collecting = (sides[name]["pressure"] for name in ("selling", "collecting"))
-    assert (
-        data["verdict"]
-        == decide(
-            selling,
-            collecting,
-            data["tolerance"],
-            data["calm_below"],
-            p95_waits=(sides["selling"]["wait_minutes"]["p95"], sides["collecting"]["wait_minutes"]["p95"]),
-            calm_wait_minutes=data["calm_wait_minutes"],
-            waits_first=True,
-        ).value
+    selling = sides["selling"]["pressure"]
+    selling_mean, collecting_mean = (
+        SideEvidence(side["pressure"], side["wait_minutes"]["p95"], side["failed"] / side["arrived"], side["failed"])
+        for side in (sides["selling"], sides["collecting"])
     )
+    rule = Rule(data["tolerance"], data["calm_below"], data["calm_wait_minutes"], data["failed_share"])
+    assert data["verdict"] == judge(selling_mean, collecting_mean, rule).value
     days = [
         json.loads(_ok(runner, "run", "announcement-rush", "--seed", str(seed), "--json")) for seed in data["seeds"]
     ]

@@ -155,6 +155,13 @@ def test_watch_verdict_so_far_uses_the_run_rule(name: str) -> None:
     assert frames[-1].verdict is result.verdict
     assert frames[-1].selling.pressure == result.selling.pressure
     assert frames[-1].collecting.pressure == result.collecting.pressure
+    # Failed customers so far, counted as the day goes, come to the day's count at the end.
+    assert (frames[-1].selling.failed, frames[-1].collecting.failed) == (
+        result.selling.failed,
+        result.collecting.failed,
+    )
+    failed_so_far = [frame.collecting.failed for frame in frames]
+    assert failed_so_far == sorted(failed_so_far)
     if name == "announcement-rush":  # just after the 11:00 rush, buyers are the pressure point so far
         at_noon = next(frame for frame in frames if frame.minute >= 120)
         assert at_noon.verdict is Verdict.SELLING

@@ -82,6 +82,7 @@ class HourRow(TypedDict):
     max_queue: float
     balked: float
     reneged: float
+    failed: float
     counters_on_duty: float
     pressure: float
     overtime: bool
@@ -122,6 +123,7 @@ class SideData(TypedDict):
     in_service_at_close: float
     still_in_line: float
     missed_showtime_start: float
+    failed: float
     capacity_changes: list[CapacityChangeData]
     hourly: list[HourRow]
     periods: list[PeriodRow]
@@ -198,7 +200,8 @@ class DayData(TypedDict):
     tolerance: float
     calm_below: float
     calm_wait_minutes: float
-    late_share: float
+    failed_share: float
+    long_wait_minutes: float
     window_minutes: float
     opens: str
     sides: SidesData
@@ -207,7 +210,7 @@ class DayData(TypedDict):
     showings: list[ShowingData]
     tickets: TicketData | None
     named_for_waits: str | None
-    named_for_missed_starts: bool
+    named_for_failures: str | None
     replications: NotRequired[int]
     seeds: NotRequired[list[int]]
     verdict_agreement: NotRequired[int]

@@ -15,16 +15,25 @@ from typing import Any, cast
 
 from theater_sim.analysis.contract import (
     DayData,
+    HourRow,
     PressureHours,
     ShowingData,
     SideData,
     TicketData,
     WindowData,
 )
-from theater_sim.analysis.measured_day import DayResult, late_share
+from theater_sim.analysis.measured_day import DayResult, side_evidence
 from theater_sim.analysis.metric_names import SIDE_METRICS, metric_bounds
 from theater_sim.analysis.metrics import SideMetrics
-from theater_sim.analysis.verdict import Rule, SideEvidence, Verdict, judge, pressure_spans, shown_evidence
+from theater_sim.analysis.verdict import (
+    Rule,
+    SideEvidence,
+    Verdict,
+    hourly_verdicts,
+    judge,
+    pressure_spans,
+    shown_evidence,
+)
 from theater_sim.model.clock import clock_label
 from theater_sim.model.scenario import Scenario, SideName
 
@@ -32,10 +41,11 @@ __all__ = [
     "SIDE_METRICS",
     "day_data",
     "evidence",
+    "hourly_day_verdicts",
     "judge_day",
     "metric_bounds",
     "metric_value",
-    "named_for_missed_starts",
+    "named_for_failures",
     "named_for_waits",
     "pressure_hours",
     "rule_of",
@@ -64,7 +74,8 @@ def day_data(result: DayResult) -> DayData:
         "tolerance": scenario.verdict.tolerance,
         "calm_below": scenario.verdict.calm_below,
         "calm_wait_minutes": scenario.verdict.calm_wait_minutes,
-        "late_share": scenario.verdict.late_share,
+        "failed_share": scenario.verdict.failed_share,
+        "long_wait_minutes": scenario.verdict.long_wait_minutes,
         "window_minutes": scenario.verdict.window_minutes,
         "opens": scenario.opens,
         "sides": {
@@ -79,35 +90,48 @@ def day_data(result: DayResult) -> DayData:
         "showings": [cast(ShowingData, asdict(showing)) for showing in result.showings],
         "tickets": None if result.tickets is None else cast(TicketData, asdict(result.tickets)),
         "named_for_waits": None,
-        "named_for_missed_starts": False,
+        "named_for_failures": None,
     }
     data["named_for_waits"] = named_for_waits(data)
-    data["named_for_missed_starts"] = named_for_missed_starts(data)
+    data["named_for_failures"] = named_for_failures(data)
     return data
 
 
 def evidence(side: SideData) -> SideEvidence:
     """What the verdict weighs about a side, from its data (one day's, or the means)."""
-    return SideEvidence(
-        side["pressure"], side["wait_minutes"]["p95"], late_share(side["missed_showtime_start"], side["arrived"])
-    )
+    return side_evidence(side["pressure"], side["wait_minutes"]["p95"], side["failed"], side["arrived"])
 
 
 def rule_of(data: DayData) -> Rule:
     """The verdict's settings a day's data carries."""
-    return Rule(data["tolerance"], data["calm_below"], data["calm_wait_minutes"], data["late_share"])
+    return Rule(data["tolerance"], data["calm_below"], data["calm_wait_minutes"], data["failed_share"])
 
 
-def judge_day(data: DayData, *, waits_first: bool = True, missed_starts: bool = True) -> Verdict:
+def judge_day(data: DayData, *, failures: bool = True, waits_first: bool = True) -> Verdict:
     """``verdict.judge`` on a day's data (one day's, or the means of several)."""
     sides = data["sides"]
     return judge(
         evidence(sides["selling"]),
         evidence(sides["collecting"]),
         rule_of(data),
+        failures=failures,
         waits_first=waits_first,
-        missed_starts=missed_starts,
     )
+
+
+def hourly_day_verdicts(data: DayData) -> list[Verdict]:
+    """``verdict.hourly_verdicts`` on a day's data (one day's, or the means of
+    several), for the hours its ``hourly_verdicts`` cover."""
+    selling, collecting = data["sides"]["selling"]["hourly"], data["sides"]["collecting"]["hourly"]
+    hours = range(len(data["hourly_verdicts"]))
+
+    def hours_evidence(rows: list[HourRow]) -> list[SideEvidence]:
+        return [
+            side_evidence(rows[h]["pressure"], rows[h]["mean_wait_minutes"], rows[h]["failed"], rows[h]["arrived"])
+            for h in hours
+        ]
+
+    return hourly_verdicts(hours_evidence(selling), hours_evidence(collecting), rule_of(data))
 
 
 def shown_day_pressures(data: DayData) -> tuple[str, str]:
@@ -119,21 +143,23 @@ def shown_day_pressures(data: DayData) -> tuple[str, str]:
 def named_for_waits(data: DayData) -> str | None:
     """The side the day's verdict names for its waits, not its pressure: its
     customers waited clearly longer (``verdict.decide``)."""
-    by_pressure, by_waits = (
-        judge_day(data, waits_first=False, missed_starts=False),
-        judge_day(data, missed_starts=False),
-    )
+    by_pressure = judge_day(data, failures=False, waits_first=False)
+    by_waits = judge_day(data, failures=False)
+    return _named_by(data, by_waits, by_pressure)
+
+
+def named_for_failures(data: DayData) -> str | None:
+    """The side the day's verdict names because it failed clearly more of its
+    customers (walked away, waited too long, missed their film), when its
+    waits and pressure alone would not name it."""
+    return _named_by(data, judge_day(data), judge_day(data, failures=False))
+
+
+def _named_by(data: DayData, by_rule: Verdict, without_rule: Verdict) -> str | None:
     verdict = Verdict(data["verdict"])
-    if by_waits is by_pressure or by_waits is not verdict or verdict is Verdict.BALANCED:
+    if by_rule is without_rule or by_rule is not verdict or verdict is Verdict.BALANCED:
         return None
     return "selling" if verdict is Verdict.SELLING else "collecting"
-
-
-def named_for_missed_starts(data: DayData) -> bool:
-    """Whether the verdict names collecting because more than ``late_share`` of its
-    holders missed their film's start (the pressures and waits alone did not)."""
-    by_waits = judge_day(data, missed_starts=False)
-    return Verdict(data["verdict"]) is Verdict.COLLECTING and by_waits is not Verdict.COLLECTING
 
 
 def _side_data(metrics: SideMetrics, scenario: Scenario, side_name: SideName) -> SideData:

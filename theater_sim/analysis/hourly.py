@@ -29,6 +29,7 @@ class HourRow:
     when none did); ``served`` counts customers who left a counter in that
     hour; ``counters_on_duty`` is the hour's time-average; ``pressure`` the
     service minutes its arrivals asked for over the counter-minutes open.
+    ``failed`` counts the hour's arrivals the side failed (``failures``).
     ``until_end`` marks a last row that also holds every later hour (an
     overtime longer than ``MAX_OVERTIME_ROWS`` hours).
     """
@@ -41,6 +42,7 @@ class HourRow:
     max_queue: int
     balked: int
     reneged: int
+    failed: int
     counters_on_duty: float
     pressure: float
     overtime: bool
@@ -96,6 +98,7 @@ def hourly_rows(
     records: SideRecords,
     staffing: CounterTime,
     line_after_join: np.ndarray,
+    failed: np.ndarray,
     span_minutes: float,
     hours: int,
     opens: str,
@@ -110,6 +113,7 @@ def hourly_rows(
     demanded = np.bincount(arrival_hour, weights=records.service_minutes, minlength=hours)
     balked = np.bincount(arrival_hour[records.outcome == BALKED], minlength=hours)
     reneged = np.bincount(arrival_hour[records.outcome == RENEGED], minlength=hours)
+    failed_count = np.bincount(arrival_hour[failed], minlength=hours)
     max_queue = line_at(records, np.arange(hours) * MINUTES_PER_HOUR).astype(np.int64)
     joined_hour = arrival_hour[records.outcome != BALKED]
     np.maximum.at(max_queue, joined_hour, line_after_join)
@@ -128,6 +132,7 @@ def hourly_rows(
             max_queue=int(max_queue[hour]),
             balked=int(balked[hour]),
             reneged=int(reneged[hour]),
+            failed=int(failed_count[hour]),
             counters_on_duty=float(staffing.on_duty_by_hour[hour] / hour_minutes[hour])
             if hour_minutes[hour] > 0
             else 0.0,

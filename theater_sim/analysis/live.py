@@ -17,10 +17,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from theater_sim.analysis.measured_day import summarise_day
+from theater_sim.analysis.measured_day import side_evidence, summarise_day
 from theater_sim.analysis.pressure import side_pressure
 from theater_sim.analysis.verdict import Rule, SideEvidence, Verdict, judge
 from theater_sim.engine.day_plan import compile_day
+from theater_sim.engine.records import BALKED, SERVED
 from theater_sim.engine.simulation import SideRun
 from theater_sim.engine.theater import DayModel, DayRecords, prepare_day
 from theater_sim.model.clock import MINUTES_PER_DAY, clock_label, parse_clock_minutes
@@ -41,10 +42,11 @@ class SideStatus:
     mean_wait_minutes: float
     p95_wait_minutes: float
     pressure: float
+    failed: int = 0
 
     def evidence(self) -> SideEvidence:
-        """What the verdict so far weighs about this side (missed starts come at the end)."""
-        return SideEvidence(self.pressure, self.p95_wait_minutes)
+        """What the verdict so far weighs about this side."""
+        return side_evidence(self.pressure, self.p95_wait_minutes, self.failed, self.arrived)
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,23 @@ class LiveStatus:
         return status
 
 
-def _side_status(run: SideRun, minute: float, open_minutes: float, window_minutes: float) -> SideStatus:
+def _failed_so_far(run: SideRun, arrivals: np.ndarray, minute: float, scenario: Scenario) -> int:
+    """Customers failed by ``minute`` (``failures``, as far as the day has shown it):
+    walked away, waited past ``long_wait_minutes`` (served or still in line),
+    or still in line when their film began."""
+    came = ~np.isnan(arrivals) & (arrivals <= minute)
+    outcome = np.frombuffer(run.outcome, dtype=np.int8)
+    left_line = np.frombuffer(run.left_line, dtype=np.float64)
+    in_line_until = np.where(np.isnan(left_line), minute, left_line)
+    failed = (outcome != SERVED) | (in_line_until - arrivals > scenario.verdict.long_wait_minutes)
+    if run.plan.showing is not None and scenario.showtimes:
+        starts = np.append(np.asarray(scenario.showings().starts_at_minute), np.inf)  # -1: no showing
+        begun = starts[run.plan.showing]
+        failed |= (run.plan.showing >= 0) & (outcome != BALKED) & (begun <= minute) & (in_line_until > begun)
+    return int((failed & came).sum())
+
+
+def _side_status(run: SideRun, minute: float, scenario: Scenario) -> SideStatus:
     """One side at ``minute``; its pressure is the one the verdict uses, over the customers so far."""
     starts = np.frombuffer(run.starts, dtype=np.float64)
     arrivals = run.plan.arrival_at_minute
@@ -79,8 +97,8 @@ def _side_status(run: SideRun, minute: float, open_minutes: float, window_minute
         arrivals[came],
         run.plan.service_minutes[came],
         [(change.at_minute, change.counters) for change in run.changes],
-        open_minutes,
-        window_minutes,
+        scenario.open_minutes,
+        scenario.verdict.window_minutes,
         until_minute=minute,
     )
     return SideStatus(
@@ -92,16 +110,15 @@ def _side_status(run: SideRun, minute: float, open_minutes: float, window_minute
         mean_wait_minutes=float(waits.mean()) if len(waits) else 0.0,
         p95_wait_minutes=float(np.quantile(waits, 0.95)) if len(waits) else 0.0,
         pressure=met.pressure,
+        failed=_failed_so_far(run, arrivals, minute, scenario),
     )
 
 
 def live_status(model: DayModel, scenario: Scenario, minute: float) -> LiveStatus:
     """The theater's state at the simulated ``minute`` (at or after the last event)."""
-    window = scenario.verdict.window_minutes
-    sides = {name: _side_status(model.side(name), minute, scenario.open_minutes, window) for name in SIDE_NAMES}
+    sides = {name: _side_status(model.side(name), minute, scenario) for name in SIDE_NAMES}
     rule = Rule.of(scenario.verdict)
-    # Missed starts are known once the day is done; until then, waits and pressures.
-    verdict = judge(sides["selling"].evidence(), sides["collecting"].evidence(), rule, missed_starts=False)
+    verdict = judge(sides["selling"].evidence(), sides["collecting"].evidence(), rule)
     finished = model.env.peek() == math.inf
     if finished:  # the whole day: its verdict, missed starts included, is run's
         verdict = summarise_day(scenario, model.records()).verdict

@@ -13,13 +13,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from theater_sim.analysis.box_office import ShowingMetrics, TicketSummary, showing_metrics, ticket_summary
+from theater_sim.analysis.hourly import HourRow
 from theater_sim.analysis.metrics import SideMetrics, side_metrics
 from theater_sim.analysis.verdict import Rule, SideEvidence, Verdict, hourly_verdicts, judge
 from theater_sim.engine.day_plan import simulate_day
 from theater_sim.engine.theater import DayRecords
 from theater_sim.model.scenario import Scenario, SideName
 
-__all__ = ["DayResult", "late_share", "run_day", "summarise_day"]
+__all__ = ["DayResult", "run_day", "share", "side_evidence", "summarise_day"]
 
 
 @dataclass(frozen=True)
@@ -42,15 +43,22 @@ class DayResult:
         return metrics
 
 
+def side_evidence(pressure: float, wait_minutes: float, failed: float, arrived: float) -> SideEvidence:
+    """What the verdict weighs about one side: of a day (its p95 wait) or an hour (its mean wait)."""
+    return SideEvidence(pressure, wait_minutes, share(failed, arrived), failed)
+
+
 def _evidence(metrics: SideMetrics) -> SideEvidence:
-    return SideEvidence(
-        metrics.pressure, metrics.wait_minutes.p95, late_share(metrics.missed_showtime_start, metrics.arrived)
-    )
+    return side_evidence(metrics.pressure, metrics.wait_minutes.p95, metrics.failed, metrics.arrived)
 
 
-def late_share(missed: float, arrived: float) -> float:
-    """The share of holders who missed their film's start (0 with no holders)."""
-    return missed / arrived if arrived else 0.0
+def _hours_evidence(rows: tuple[HourRow, ...]) -> list[SideEvidence]:
+    return [side_evidence(row.pressure, row.mean_wait_minutes, row.failed, row.arrived) for row in rows]
+
+
+def share(count: float, arrived: float) -> float:
+    """``count`` as a share of a side's arrivals (0 when nobody came)."""
+    return count / arrived if arrived else 0.0
 
 
 def run_day(scenario: Scenario, on_progress: Callable[[float], None] | None = None) -> DayResult:
@@ -61,26 +69,19 @@ def run_day(scenario: Scenario, on_progress: Callable[[float], None] | None = No
 def summarise_day(scenario: Scenario, records: DayRecords) -> DayResult:
     """Metrics, ledger and verdicts for records already simulated from ``scenario``."""
     plan = scenario.showings()
-    window = scenario.verdict.window_minutes
-    selling = side_metrics(records.selling, scenario.opens, window_minutes=window)
-    collecting = side_metrics(records.collecting, scenario.opens, plan.starts_at_minute, window)
-    tolerance, calm_below = scenario.verdict.tolerance, scenario.verdict.calm_below
+    window, long_wait = scenario.verdict.window_minutes, scenario.verdict.long_wait_minutes
+    selling = side_metrics(records.selling, scenario.opens, window_minutes=window, long_wait_minutes=long_wait)
+    collecting = side_metrics(records.collecting, scenario.opens, plan.starts_at_minute, window, long_wait)
+    rule = Rule.of(scenario.verdict)
     open_hours = min(len(selling.hourly), len(collecting.hourly), math.ceil(scenario.open_minutes / 60))
     return DayResult(
         scenario=scenario,
-        verdict=judge(_evidence(selling), _evidence(collecting), Rule.of(scenario.verdict)),
+        verdict=judge(_evidence(selling), _evidence(collecting), rule),
         selling=selling,
         collecting=collecting,
         hourly_verdicts=tuple(
             hourly_verdicts(
-                [row.pressure for row in selling.hourly[:open_hours]],
-                [row.pressure for row in collecting.hourly[:open_hours]],
-                tolerance,
-                calm_below,
-                mean_waits=(
-                    [row.mean_wait_minutes for row in selling.hourly[:open_hours]],
-                    [row.mean_wait_minutes for row in collecting.hourly[:open_hours]],
-                ),
+                _hours_evidence(selling.hourly[:open_hours]), _hours_evidence(collecting.hourly[:open_hours]), rule
             )
         ),
         showings=showing_metrics(records.collecting, plan, records.tickets) if plan.films else (),

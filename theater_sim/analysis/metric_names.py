@@ -31,6 +31,7 @@ SIDE_METRICS: dict[str, str] = {
     "overtime_minutes": "overtime_minutes",
     "counter_hours": "counter_hours",
     "missed_starts": "missed_showtime_start",
+    "failed": "failed",
 }
 
 

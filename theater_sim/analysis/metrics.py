@@ -16,11 +16,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from theater_sim.analysis.counter_time import counter_time
+from theater_sim.analysis.failures import failed_mask, missed_start_mask
 from theater_sim.analysis.hourly import HourRow, PeriodRow, hourly_rows, line_after_each_join, schedule_periods
 from theater_sim.analysis.pressure import WindowPressure, side_pressure
 from theater_sim.engine.autoscaler import CapacityChange
 from theater_sim.engine.records import BALKED, RENEGED, SideRecords
 from theater_sim.model.clock import MINUTES_PER_HOUR
+from theater_sim.model.scenario import DEFAULT_LONG_WAIT_MINUTES
 
 __all__ = ["QueueStats", "SideMetrics", "WaitStats", "side_metrics"]
 
@@ -70,6 +72,7 @@ class SideMetrics:
     in_service_at_close: int
     still_in_line: int
     missed_showtime_start: int
+    failed: int
     capacity_changes: tuple[CapacityChange, ...]
     hourly: tuple[HourRow, ...]
     periods: tuple[PeriodRow, ...] = ()
@@ -87,6 +90,7 @@ def side_metrics(
     opens: str = "00:00",
     showing_starts_at_minute: tuple[float, ...] = (),
     window_minutes: float = 15.0,
+    long_wait_minutes: float = DEFAULT_LONG_WAIT_MINUTES,
 ) -> SideMetrics:
     """Summarise one side's day.
 
@@ -97,7 +101,9 @@ def side_metrics(
     counter-minutes on duty. The demand ratio (pressure) divides the service
     minutes all arrivals asked for by the counter-minutes open while the
     doors were open; ``pressure`` is the pressure as customers met it, in
-    windows of ``window_minutes`` (see ``pressure``).
+    windows of ``window_minutes`` (see ``pressure``). ``failed`` counts the
+    customers the side failed (``failures``: walked away, waited longer than
+    ``long_wait_minutes``, or missed their film's start).
     """
     waits = records.wait_minutes
     departures = records.departure_at_minute
@@ -111,6 +117,7 @@ def side_metrics(
     on_duty = float(staffing.on_duty_by_hour.sum())
     balked, reneged = records.count(BALKED), records.count(RENEGED)
     line_after_join = line_after_each_join(records)
+    failed = failed_mask(records, long_wait_minutes, showing_starts_at_minute)
     met = side_pressure(
         records.arrival_at_minute,
         records.service_minutes,
@@ -140,9 +147,10 @@ def side_metrics(
         in_line_at_close=records.in_line_at_close,
         in_service_at_close=records.in_service_at_close,
         still_in_line=records.arrived - records.served - balked - reneged,
-        missed_showtime_start=_missed_starts(records, showing_starts_at_minute),
+        missed_showtime_start=int(missed_start_mask(records, showing_starts_at_minute).sum()),
+        failed=int(failed.sum()),
         capacity_changes=records.capacity_changes,
-        hourly=hourly_rows(records, staffing, line_after_join, span_minutes, hours, opens),
+        hourly=hourly_rows(records, staffing, line_after_join, failed, span_minutes, hours, opens),
         periods=schedule_periods(records, opens),
         window_pressure=met.window_pressure,
         window_arrived=met.window_arrived,
@@ -154,12 +162,3 @@ def _wait_stats(waits: np.ndarray) -> WaitStats:
         return WaitStats(mean=0.0, p50=0.0, p95=0.0, p99=0.0, max=0.0)
     p50, p95, p99 = np.quantile(waits, [0.5, 0.95, 0.99])
     return WaitStats(mean=float(waits.mean()), p50=float(p50), p95=float(p95), p99=float(p99), max=float(waits.max()))
-
-
-def _missed_starts(records: SideRecords, showing_starts_at_minute: tuple[float, ...]) -> int:
-    """Holders still in line (or not yet at a counter) when their showing began."""
-    if not showing_starts_at_minute:
-        return 0
-    has_showing = (records.showing >= 0) & (records.outcome != BALKED)
-    starts = np.asarray(showing_starts_at_minute)[records.showing[has_showing]]
-    return int((records.left_line_at_minute[has_showing] > starts).sum())

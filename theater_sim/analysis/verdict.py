@@ -10,10 +10,13 @@ greater demand, unless that side's customers hardly waited (95% of them
 waited at most ``calm_wait_minutes``): a side nobody queued at is never the
 one to add counters to, so the day is then ``Balanced``.
 
-Two rules come before the pressures (``judge``): the side whose customers
-waited clearly longer is named whatever the pressures say, and then
-collecting is named when more than ``late_share`` of its holders missed
-their film's start. The hours are judged by their pressure and mean waits.
+Two rules come before the pressures (``judge``): a side that failed clearly
+more of its customers (walked away, waited longer than ``long_wait_minutes``
+or missed their film's start; more than ``failed_share`` of them) is named
+first, then the side whose customers waited clearly longer. Nor is the side
+with the higher pressure named when its customers waited less than the
+other side's. The hours are judged by the same rule on each hour's
+customers (their mean wait in place of the p95).
 Opening counters on a side divides its pressure, so scaling the side under
 pressure moves the verdict toward ``Balanced``.
 
@@ -33,6 +36,8 @@ if TYPE_CHECKING:
     from theater_sim.model.scenario import VerdictSettings
 
 __all__ = [
+    "FAILED_RATIO",
+    "MIN_FAILED",
     "TIE_SLACK",
     "WAIT_GAP_MINUTES",
     "WAIT_RATIO",
@@ -40,6 +45,7 @@ __all__ = [
     "SideEvidence",
     "Verdict",
     "clearly_longer",
+    "clearly_more_failed",
     "decide",
     "hourly_verdicts",
     "judge",
@@ -57,6 +63,12 @@ TIE_SLACK = 1e-12
 WAIT_RATIO = 1.5
 #: ... and at least this many minutes longer (so 2.3 against 0.2 min is no news).
 WAIT_GAP_MINUTES = 3.0
+#: A side failed "clearly more" of its customers when its share is at least
+#: this many times the other side's (and ``failed_share`` points more) ...
+FAILED_RATIO = 1.5
+#: ... and it failed at least this many customers (one walk-away among nine
+#: buyers in a quiet hour is no news).
+MIN_FAILED = 5
 
 
 class Verdict(StrEnum):
@@ -76,14 +88,15 @@ class SideEvidence:
 
     Attributes:
         pressure: The pressure its customers met (``pressure.side_pressure``).
-        p95_wait_minutes: Its 95th-percentile wait.
-        late_share: The share of its customers who missed their film's start
-            (collecting's holders; 0 for buyers).
+        wait_minutes: Its customers' wait: the p95 for a day, the mean for an hour.
+        failed_share: The share of its customers it failed (``failures``).
+        failed: How many customers that is.
     """
 
     pressure: float
-    p95_wait_minutes: float
-    late_share: float = 0.0
+    wait_minutes: float
+    failed_share: float = 0.0
+    failed: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -93,11 +106,11 @@ class Rule:
     tolerance: float
     calm_below: float
     calm_wait_minutes: float
-    late_share: float
+    failed_share: float
 
     @classmethod
     def of(cls, settings: VerdictSettings) -> Rule:
-        return cls(settings.tolerance, settings.calm_below, settings.calm_wait_minutes, settings.late_share)
+        return cls(settings.tolerance, settings.calm_below, settings.calm_wait_minutes, settings.failed_share)
 
 
 def judge(
@@ -105,24 +118,48 @@ def judge(
     collecting: SideEvidence,
     rule: Rule,
     *,
+    failures: bool = True,
     waits_first: bool = True,
-    missed_starts: bool = True,
 ) -> Verdict:
-    """The day's verdict: waits first, then missed starts, then the pressures.
+    """The verdict: failed customers first, then waits, then the pressures.
 
-    ``waits_first`` / ``missed_starts`` False leave that rule out (to tell
-    which rule decided a day, and for a day still being played).
+    ``failures`` / ``waits_first`` False leave that rule out (to tell which
+    rule decided a day).
     """
+    if failures:
+        failed = clearly_more_failed(selling, collecting, rule.failed_share)
+        if failed is not None:
+            return _SIDE_VERDICT[failed]
     return decide(
         selling.pressure,
         collecting.pressure,
         rule.tolerance,
         rule.calm_below,
-        p95_waits=(selling.p95_wait_minutes, collecting.p95_wait_minutes),
+        p95_waits=(selling.wait_minutes, collecting.wait_minutes),
         calm_wait_minutes=rule.calm_wait_minutes,
         waits_first=waits_first,
-        late_holders=(collecting.late_share, rule.late_share) if missed_starts else None,
     )
+
+
+def clearly_more_failed(selling: SideEvidence, collecting: SideEvidence, limit: float) -> str | None:
+    """The side that failed more than ``limit`` of its customers (and at least
+    ``MIN_FAILED`` of them) and clearly more than the other side:
+    ``FAILED_RATIO`` times its share and ``limit`` more.
+
+    A customer who walked away, waited past ``long_wait_minutes`` or missed
+    their film is the harm a manager counts first: 70% of holders missing
+    their film outweighs buyers who waited a while and were served.
+    """
+    for side, named, other in (("selling", selling, collecting), ("collecting", collecting, selling)):
+        share, other_share = named.failed_share, other.failed_share
+        if (
+            share > limit
+            and named.failed >= MIN_FAILED
+            and share >= FAILED_RATIO * other_share
+            and share - other_share >= limit
+        ):
+            return side
+    return None
 
 
 def decide(
@@ -134,7 +171,6 @@ def decide(
     p95_waits: tuple[float, float] | None = None,
     calm_wait_minutes: float | None = None,
     waits_first: bool = False,
-    late_holders: tuple[float, float] | None = None,
 ) -> Verdict:
     """The verdict for two sides' pressures (demand ratios), and their waits if given.
 
@@ -143,40 +179,33 @@ def decide(
         collecting_pressure: The same for collecting.
         tolerance: Largest gap, as a share of the higher pressure, still ``Balanced``.
         calm_below: A pressure below this is calm; two calm sides are ``Balanced``.
-        p95_waits: Each side's 95th-percentile wait (selling, collecting), in
-            minutes; None: judge by pressure alone.
-        calm_wait_minutes: A side whose p95 wait is at most this is never named
+        p95_waits: Each side's wait (selling, collecting), in minutes: the
+            p95 for a day, the mean for an hour; None: judge by pressure alone.
+        calm_wait_minutes: A side whose wait is at most this is never named
             for its pressure.
         waits_first: With ``p95_waits``, the side whose customers waited clearly
             longer (``clearly_longer``) is named, whatever the pressures.
-        late_holders: ``(share, limit)``: the share of holders who missed their
-            film's start, and the share above which collecting is named (unless
-            the buyers waited clearly longer).
 
     Returns:
         The side that waited clearly longer (see ``waits_first``); else
-        collecting for its missed starts (see ``late_holders``); else
         ``BALANCED`` when ``|s - c| <= tolerance * max(s, c)``, when both are
         below ``calm_below``, or when the side with the higher pressure hardly
-        waited; else that side.
+        waited or waited less than the other side; else that side.
     """
-    longer = clearly_longer(p95_waits) if p95_waits is not None else None
-    if waits_first and longer is not None:
+    longer = clearly_longer(p95_waits) if waits_first and p95_waits is not None else None
+    if longer is not None:
         return _SIDE_VERDICT[longer]
-    # Holders who miss their film: the failure a manager sees first, unless
-    # the buyers waited clearly longer still.
-    if late_holders is not None and late_holders[0] > late_holders[1] and longer != "selling":
-        return Verdict.COLLECTING
     higher = max(selling_pressure, collecting_pressure)
     if higher < calm_below or abs(selling_pressure - collecting_pressure) <= (tolerance + TIE_SLACK) * higher:
         return Verdict.BALANCED
     named = Verdict.SELLING if selling_pressure > collecting_pressure else Verdict.COLLECTING
-    hardly_waited = (
-        p95_waits is not None
-        and calm_wait_minutes is not None
-        and p95_waits[0 if named is Verdict.SELLING else 1] <= calm_wait_minutes
-    )
-    return Verdict.BALANCED if hardly_waited else named
+    if p95_waits is None:
+        return named
+    wait, other_wait = p95_waits if named is Verdict.SELLING else p95_waits[::-1]
+    # A side nobody queued at, or whose customers waited less than the other
+    # side's, is not where a manager opens counters first.
+    hardly_waited = calm_wait_minutes is not None and wait <= calm_wait_minutes
+    return Verdict.BALANCED if hardly_waited or wait < other_wait else named
 
 
 def clearly_longer(p95_waits: tuple[float, float]) -> str | None:
@@ -202,26 +231,13 @@ def unnamed_rush(verdict: Verdict, p95_waits: tuple[float, float]) -> str | None
 
 
 def hourly_verdicts(
-    selling_pressures: list[float],
-    collecting_pressures: list[float],
-    tolerance: float,
-    calm_below: float,
-    mean_waits: tuple[list[float], list[float]] | None = None,
+    selling_hours: list[SideEvidence], collecting_hours: list[SideEvidence], rule: Rule
 ) -> list[Verdict]:
-    """The same rule, hour by hour (the lists hold each hour's pressure).
-
-    ``mean_waits``: each hour's mean wait per side (selling, collecting). With
-    them the waits rule applies hour by hour too (on the hour's mean waits): an
-    hour whose customers on one side waited clearly longer (1.5 times and 3
-    minutes) names that side. Smaller differences, walk-aways and missed
-    starts do not enter the hourly rule, so an hour can still read against
-    the waits beside it when they differ by less than that.
-    """
-    verdicts = []
-    for hour, (selling, collecting) in enumerate(zip(selling_pressures, collecting_pressures, strict=True)):
-        waits = None if mean_waits is None else (mean_waits[0][hour], mean_waits[1][hour])
-        verdicts.append(decide(selling, collecting, tolerance, calm_below, p95_waits=waits, waits_first=True))
-    return verdicts
+    """``judge`` hour by hour: each hour's pressure, its customers' mean wait
+    (in place of the p95) and the share of them the side failed."""
+    return [
+        judge(selling, collecting, rule) for selling, collecting in zip(selling_hours, collecting_hours, strict=True)
+    ]
 
 
 def pressure_spans(verdicts: list[Verdict], side: Verdict) -> list[tuple[int, int]]:

@@ -49,7 +49,8 @@ DEFAULT_OPENS = "08:00"
 DEFAULT_TOLERANCE = 0.2
 DEFAULT_CALM_BELOW = 0.5
 DEFAULT_CALM_WAIT_MINUTES = 1.0
-DEFAULT_LATE_SHARE = 0.05
+DEFAULT_FAILED_SHARE = 0.05
+DEFAULT_LONG_WAIT_MINUTES = 15.0
 DEFAULT_WINDOW_MINUTES = 15.0
 MAX_HOURS = 24.0
 MIN_HOURS = 1 / 60  # one minute
@@ -92,16 +93,28 @@ class VerdictSettings(BaseModel):
     """How far apart the two sides' pressures may be and still be ``Balanced``,
     below which pressure a side is calm (never the pressure point), up to
     which p95 wait a side's customers hardly waited (never named by the day's
-    verdict), and how long the windows are in which pressure is measured as
-    customers meet it."""
+    verdict), above which wait a customer was failed, above which share of
+    failed customers a side is named first, and how long the windows are in
+    which pressure is measured as customers meet it."""
 
     model_config = _STRICT
 
     tolerance: Annotated[float, Field(ge=0, lt=1)] = DEFAULT_TOLERANCE
     calm_below: Annotated[float, Field(ge=0, le=10)] = DEFAULT_CALM_BELOW
     calm_wait_minutes: Annotated[float, Field(ge=0, le=MAX_HOURS * 60)] = DEFAULT_CALM_WAIT_MINUTES
-    late_share: Annotated[float, Field(ge=0, le=1)] = DEFAULT_LATE_SHARE
+    failed_share: Annotated[float, Field(ge=0, le=1)] = DEFAULT_FAILED_SHARE
+    long_wait_minutes: Annotated[float, Field(gt=0, le=MAX_HOURS * 60)] = DEFAULT_LONG_WAIT_MINUTES
     window_minutes: Annotated[float, Field(gt=0, le=MAX_HOURS * 60)] = DEFAULT_WINDOW_MINUTES
+
+    @model_validator(mode="before")
+    @classmethod
+    def _renamed_keys(cls, data: object) -> object:
+        if isinstance(data, dict) and "late_share" in data:
+            raise ValueError(
+                "'late_share' is now 'failed_share' (since 0.4 it counts walk-aways and waits longer"
+                " than long_wait_minutes as well as missed film starts)"
+            )
+        return data
 
     @field_validator("window_minutes")
     @classmethod

@@ -21,16 +21,16 @@ import numpy as np
 from theater_sim.analysis.contract import DayData, Interval, SideData, WindowData, side_data
 from theater_sim.analysis.day_data import (
     SIDE_METRICS,
+    hourly_day_verdicts,
     judge_day,
     metric_bounds,
     metric_value,
-    named_for_missed_starts,
+    named_for_failures,
     named_for_waits,
     pressure_hours,
     window_data,
 )
 from theater_sim.analysis.pressure import busiest_window, window_edges
-from theater_sim.analysis.verdict import hourly_verdicts
 from theater_sim.model.scenario import MAX_SEED, SIDE_NAMES
 
 __all__ = ["combine_days", "confidence_interval", "replication_seed", "t_quantile", "upper_bound"]
@@ -101,12 +101,11 @@ def combine_days(days: list[DayData], seeds: list[int]) -> DayData:
         side = side_data(combined["sides"], name)
         side["capacity_changes"] = side_data(first["sides"], name)["capacity_changes"]
         side["busiest_window"] = _busiest(side, first)
-    tolerance, calm_below = first["tolerance"], first["calm_below"]
     verdict = judge_day(combined)
     combined["verdict"] = verdict.value
     combined["named_for_waits"] = named_for_waits(combined)
-    combined["named_for_missed_starts"] = named_for_missed_starts(combined)
-    hourly = _hourly_verdicts(combined, tolerance, calm_below)
+    combined["named_for_failures"] = named_for_failures(combined)
+    hourly = [v.value for v in hourly_day_verdicts(combined)]
     combined["hourly_verdicts"] = [
         {"hour": row["hour"], "clock": row["clock"], "verdict": v}
         for row, v in zip(combined["hourly_verdicts"], hourly, strict=False)
@@ -154,24 +153,6 @@ def _padded(day: DayData, days: list[DayData]) -> dict[str, Any]:
         ]
         padded["sides"][name] = {**side_data(day["sides"], name), "hourly": [*rows, *quiet]}
     return padded
-
-
-def _hourly_verdicts(combined: DayData, tolerance: float, calm_below: float) -> list[str]:
-    selling, collecting = combined["sides"]["selling"]["hourly"], combined["sides"]["collecting"]["hourly"]
-    count = len(combined["hourly_verdicts"])
-    return [
-        verdict.value
-        for verdict in hourly_verdicts(
-            [selling[h]["pressure"] for h in range(count)],
-            [collecting[h]["pressure"] for h in range(count)],
-            tolerance,
-            calm_below,
-            mean_waits=(
-                [selling[h]["mean_wait_minutes"] for h in range(count)],
-                [collecting[h]["mean_wait_minutes"] for h in range(count)],
-            ),
-        )
-    ]
 
 
 def _mean_tree(nodes: list[Any]) -> Any:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from theater_sim.analysis.contract import DayData, Interval, SideData, SidesData, side_data
 from theater_sim.analysis.day_data import SIDE_METRICS, evidence, metric_bounds, metric_value
-from theater_sim.analysis.measured_day import late_share
+from theater_sim.analysis.measured_day import side_evidence
 from theater_sim.analysis.verdict import Rule, SideEvidence, Verdict, judge
 from theater_sim.model.errors import ScenarioError
 from theater_sim.model.scenario import SIDE_NAMES, Scenario
@@ -42,7 +42,7 @@ class SweepCell:
     verdict: str
     verdict_agreement: int
     sides: dict[str, dict[str, Interval]]
-    named_for_waits: str | None = None  # the verdict names this side for its waits or missed starts, not pressure
+    named_for_waits: str | None = None  # the verdict names this side for its failed customers or waits, not pressure
 
 
 def sweep_tasks(
@@ -121,8 +121,8 @@ def _side_results(results: dict[Task, DayData], linked: bool) -> _SideLookup:
 
 def _mean_evidence(metrics: dict[str, Interval]) -> SideEvidence:
     """The verdict's evidence from a cell's mean metrics."""
-    late = late_share(metrics["missed_starts"]["mean"], metrics["arrived"]["mean"])
-    return SideEvidence(metrics["pressure"]["mean"], metrics["p95_wait"]["mean"], late)
+    mean = {name: metric["mean"] for name, metric in metrics.items()}
+    return side_evidence(mean["pressure"], mean["p95_wait"], mean["failed"], mean["arrived"])
 
 
 def _cell(s: Staffing, c: Staffing, days: list[SidesData], rule: Rule) -> SweepCell:
@@ -138,6 +138,6 @@ def _cell(s: Staffing, c: Staffing, days: list[SidesData], rule: Rule) -> SweepC
     means = {side: _mean_evidence(sides[side]) for side in SIDE_NAMES}
     verdict = judge(means["selling"], means["collecting"], rule)
     agreement = sum(judge(evidence(day["selling"]), evidence(day["collecting"]), rule) is verdict for day in days)
-    by_pressure = judge(means["selling"], means["collecting"], rule, waits_first=False, missed_starts=False)
+    by_pressure = judge(means["selling"], means["collecting"], rule, failures=False, waits_first=False)
     for_waits = None if verdict is by_pressure else SIDE_NAMES[0 if verdict is Verdict.SELLING else 1]
     return SweepCell(s, c, verdict.value, agreement, sides, for_waits)

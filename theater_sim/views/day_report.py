@@ -77,6 +77,15 @@ class _Cells:
             cells.append(text)
         return cells
 
+    def failed(self) -> list[str]:
+        """Each side's failed customers and their share of its arrivals (the verdict's first measure)."""
+        cells = []
+        for name in SIDE_NAMES:
+            side = side_data(self.data["sides"], name)
+            share = f"{side['failed'] / side['arrived']:.1%}" if side["arrived"] else "-"
+            cells.append(f"{self(name, 'failed', 'count')} ({share})")
+        return cells
+
     def busiest(self, side: str) -> str:
         window = side_data(self.data["sides"], side)["busiest_window"]
         if not window["arrived"]:
@@ -169,6 +178,7 @@ def _summary_rows(data: DayData, scenario: Scenario) -> list[tuple[str, list[str
     ]
     if data["showings"]:
         rows.append(("missed film start (parties)", ["-", cell("collecting", "missed_showtime_start", "count")]))
+    rows.append(("failed customers", cell.failed()))
     rows += [
         row("counter utilisation", "utilisation", ".1%"),
         row("counter-hours on duty", "counter_hours", ",.1f"),

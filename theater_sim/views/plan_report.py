@@ -43,7 +43,7 @@ def _staffing_text(staffing: Staffing | int | tuple[int, ...]) -> str:
 
 
 #: Metrics that count customers or people in line: one day's value is a whole number.
-_COUNT_METRICS = frozenset({"arrived", "served", "balked", "reneged", "max_line", "missed_starts"})
+_COUNT_METRICS = frozenset({"arrived", "served", "balked", "reneged", "max_line", "missed_starts", "failed"})
 
 
 def _side_value(cell: SweepCell, side: str, metric: str) -> str:
@@ -109,14 +109,14 @@ def render_sweep(cells: list[SweepCell], metric: str, scenario: Scenario, replic
     )
     if any(cell.named_for_waits for cell in cells):
         table.caption += (
-            "\n*: named for its waits or its holders' missed starts, not its pressure; run that staffing to see why."
+            "\n*: named for the customers it failed or for its waits, not its pressure; run that staffing to see why."
         )
     table.caption_justify = "left"
     console.print(table)
 
 
 def _verdict_text(cell: SweepCell) -> Text:
-    """The cell's verdict, starred when it names a side for its waits, not its pressure."""
+    """The cell's verdict, starred when it names a side for its failed customers or waits, not its pressure."""
     mark = "*" if cell.named_for_waits else ""
     return Text(_SHORT_VERDICT[cell.verdict] + mark, style=VERDICT_STYLES[cell.verdict])
 

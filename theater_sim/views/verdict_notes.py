@@ -6,6 +6,7 @@ from rich.text import Text
 
 from theater_sim.analysis.contract import DayData, SideData, side_data
 from theater_sim.analysis.day_data import shown_day_pressures
+from theater_sim.analysis.measured_day import share
 from theater_sim.analysis.verdict import Verdict, decide
 from theater_sim.model.scenario import SIDE_NAMES
 from theater_sim.views.formatting import format_number
@@ -28,21 +29,23 @@ def pressure_line(data: DayData) -> Text:
     return Text(
         f"Pressure as customers met it (service minutes asked / counter-minutes open in each"
         f" {data['window_minutes']:g}-minute window, averaged over the side's customers): selling {selling},"
-        f" collecting {collecting}.\nBalanced when within {data['tolerance']:.0%} of the higher pressure,"
-        f" when both are below {data['calm_below']:g}, or when the side with the higher pressure hardly waited"
-        f" (p95 wait at most {data['calm_wait_minutes']:g} min); a side whose customers waited clearly longer"
-        " (p95 1.5 times and 3 min) is named whatever the pressures, and so is collecting when more than"
-        f" {data['late_share']:.0%} of its holders missed their film's start."
+        f" collecting {collecting}.\nNamed first: a side that failed clearly more of its customers (walked away,"
+        f" waited over {data['long_wait_minutes']:g} min or missed their film; more than"
+        f" {data['failed_share']:.0%} of them, 1.5 times the other side's share), then a side whose customers waited"
+        " clearly longer (p95 1.5 times and 3 min). Otherwise Balanced when within"
+        f" {data['tolerance']:.0%} of the higher pressure, when both are below {data['calm_below']:g}, or when the"
+        f" side with the higher pressure hardly waited (p95 at most {data['calm_wait_minutes']:g} min) or waited"
+        " less than the other."
         + _calm_waits_note(data)
-        + _both_over_capacity(data)
-        + _named_for_waits_note(data)
-        + _named_for_missed_starts_note(data),
+        + _both_failing(data)
+        + _named_for_failures_note(data)
+        + _named_for_waits_note(data),
         style="dim",
     )
 
 
 def _calm_waits_note(data: DayData) -> str:
-    """Say so when the day is Balanced only because the busier side's customers hardly waited."""
+    """Say so when the day is Balanced only because the busier side's customers waited little."""
     sides = data["sides"]
     by_pressure = decide(
         sides["selling"]["pressure"], sides["collecting"]["pressure"], data["tolerance"], data["calm_below"]
@@ -50,9 +53,43 @@ def _calm_waits_note(data: DayData) -> str:
     if data["verdict"] != Verdict.BALANCED.value or by_pressure is Verdict.BALANCED:
         return ""
     side = "selling" if by_pressure is Verdict.SELLING else "collecting"
+    other = "collecting" if side == "selling" else "selling"
+    wait, other_wait = (side_data(sides, name)["wait_minutes"]["p95"] for name in (side, other))
+    if wait <= data["calm_wait_minutes"]:
+        return (
+            f"\n{side.capitalize()} met the higher pressure, but 95% of its customers waited at most"
+            f" {wait:.2f} min, so it is not the side to add counters to."
+        )
     return (
-        f"\n{side.capitalize()} met the higher pressure, but 95% of its customers waited at most"
-        f" {side_data(sides, side)['wait_minutes']['p95']:.2f} min, so it is not the side to add counters to."
+        f"\n{side.capitalize()} met the higher pressure, but its customers waited less than {other}'s"
+        f" (p95 {wait:.2f} min against {other_wait:.2f}), so it is not the side to add counters to first."
+    )
+
+
+def _failed_text(side: SideData, name: str) -> str:
+    failed, arrived = side["failed"], side["arrived"]
+    customers = "parties of holders" if name == "collecting" else "buyers"
+    return f"{format_number(failed, 'count')} of {format_number(arrived, 'count')} {customers} ({failed / arrived:.0%})"
+
+
+def _named_and_other(data: DayData, side: str) -> tuple[SideData, SideData, str]:
+    """The named side's data, the other side's, and the other side's name."""
+    other = "collecting" if side == "selling" else "selling"
+    return side_data(data["sides"], side), side_data(data["sides"], other), other
+
+
+def _named_for_failures_note(data: DayData) -> str:
+    """Say why a side is named for the customers it failed."""
+    side = data["named_for_failures"]
+    if side is None:
+        return ""
+    named, other, other_name = _named_and_other(data, side)
+    return (
+        f"\n{side.capitalize()} is named for the customers it failed: {_failed_text(named, side)} walked away,"
+        f" waited over {data['long_wait_minutes']:g} min{_missed(named)}, against"
+        f" {_failed_text(other, other_name)}. Its waits and pressure alone would not have named it (p95 wait"
+        f" {named['wait_minutes']['p95']:.2f} min against {other['wait_minutes']['p95']:.2f}, pressure"
+        f" {named['pressure']:.2f} against {other['pressure']:.2f}). Open {side} counters first."
     )
 
 
@@ -61,8 +98,7 @@ def _named_for_waits_note(data: DayData) -> str:
     side = data["named_for_waits"]
     if side is None:
         return ""
-    named = side_data(data["sides"], side)
-    other = side_data(data["sides"], "collecting" if side == "selling" else "selling")
+    named, other, _ = _named_and_other(data, side)
     busiest = named["busiest_window"]
     rush = (
         f" In its busiest window, {busiest['clock']}, its customers asked {busiest['pressure']:.2f} times what its"
@@ -72,37 +108,32 @@ def _named_for_waits_note(data: DayData) -> str:
     )
     return (
         f"\n{side.capitalize()} is named for its waits, not its pressure: its customers waited clearly longer"
-        f" (p95 {named['wait_minutes']['p95']:.2f} min against {other['wait_minutes']['p95']:.2f}"
-        f"{_missed(named)}{_missed(other, True)}).{rush} Open {side} counters first."
+        f" (p95 {named['wait_minutes']['p95']:.2f} min against {other['wait_minutes']['p95']:.2f})."
+        f"{rush} Open {side} counters first."
     )
 
 
-def _named_for_missed_starts_note(data: DayData) -> str:
-    """Say why collecting is named for its holders who missed their film's start."""
-    if not data["named_for_missed_starts"]:
-        return ""
-    collecting = data["sides"]["collecting"]
-    missed, arrived = collecting["missed_showtime_start"], collecting["arrived"]
-    return (
-        f"\nCollecting is named for its missed starts: {format_number(missed, 'count')} of"
-        f" {format_number(arrived, 'count')} parties of holders ({missed / arrived:.0%}) were still in line when"
-        f" their film began, more than {data['late_share']:.0%}, however short their waits"
-        f" (p95 {collecting['wait_minutes']['p95']:.2f} min). Open collecting counters before the showings."
-    )
-
-
-def _missed(side: SideData, other_side: bool = False) -> str:
+def _missed(side: SideData) -> str:
     """Holders who missed their film's start (collecting is the only side with any)."""
     missed = side["missed_showtime_start"]
-    if not missed:
-        return ""
-    parties = f"{format_number(missed, 'count')} parties of holders missed their film's start"
-    return f"{'; still, ' if other_side else '; '}{parties}"
+    return f" or missed their film ({format_number(missed, 'count')} missed it)" if missed else ""
 
 
-def _both_over_capacity(data: DayData) -> str:
-    """A warning for a day that is Balanced only because both sides are swamped."""
-    lower = min(data["sides"]["selling"]["pressure"], data["sides"]["collecting"]["pressure"])
+def _both_failing(data: DayData) -> str:
+    """A warning when both sides fail many customers, or both are swamped, whatever the verdict."""
+    sides = data["sides"]
+    shares = [share(side_data(sides, name)["failed"], side_data(sides, name)["arrived"]) for name in SIDE_NAMES]
+    if min(shares) > data["failed_share"]:
+        first = (
+            "; the verdict names the side to open counters on first"
+            if data["verdict"] != Verdict.BALANCED.value
+            else ""
+        )
+        return (
+            f"\nBoth sides failed more than {data['failed_share']:.0%} of their customers (selling {shares[0]:.0%},"
+            f" collecting {shares[1]:.0%}): both need more counters{first}."
+        )
+    lower = min(sides["selling"]["pressure"], sides["collecting"]["pressure"])
     if data["verdict"] != Verdict.BALANCED.value or lower < 1:
         return ""
     return (

@@ -1,0 +1,136 @@
+"""Failed customers: who counts, counted once, by day and by hour."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from theater_sim.analysis.failures import failed_mask, missed_start_mask
+from theater_sim.analysis.measured_day import run_day
+from theater_sim.analysis.metrics import side_metrics
+from theater_sim.analysis.verdict import Rule, SideEvidence, Verdict, judge
+from theater_sim.engine.simulation import simulate_side
+from theater_sim.model.scenario import Scenario
+from theater_sim.views.cli import app
+
+
+def test_each_way_to_fail_a_customer_counts_once() -> None:
+    """One counter, services of 10 min, balk at a line of 2, patience 25 min:
+    minute 0 served at once; 1 and 2 wait 9 and 18 min (2 waited over 15);
+    3 balks (two waiting); the last customer, at minute 30, gives up at 55."""
+    arrivals = np.array([0.0, 1.0, 2.0, 2.5, 30.0])
+    records = simulate_side(
+        1, 60.0, arrivals, np.full(5, 10.0), patience_minutes=np.array([99.0, 99.0, 99.0, 99.0, 25.0]), balk_at_line=2
+    )
+    assert failed_mask(records, 15.0).tolist() == [False, False, True, True, False]
+    assert failed_mask(records, 5.0).tolist() == [False, True, True, True, False]
+    assert side_metrics(records, long_wait_minutes=15.0).failed == 2
+
+
+def test_a_holder_late_for_the_film_is_failed_even_after_a_short_wait() -> None:
+    """Holders for a film at minute 3: the second waits 2 min and reaches the
+    counter at minute 4, after the start; counted once though also a long wait."""
+    records = simulate_side(1, 60.0, np.array([0.0, 2.0, 2.5]), np.array([4.0, 1.0, 1.0]))
+    records = type(records)(**{**records.__dict__, "showing": np.array([0, 0, 0])})
+    assert missed_start_mask(records, (3.0,)).tolist() == [False, True, True]
+    assert failed_mask(records, 2.0, (3.0,)).tolist() == [False, True, True]
+    assert failed_mask(records, 15.0, (3.0,)).sum() == 2
+
+
+def test_hourly_failed_counts_add_up_to_the_day() -> None:
+    scenario = Scenario.model_validate(
+        {
+            "name": "x",
+            "selling": {
+                "counters": 1,
+                "arrivals": {"rate_per_hour": 80},
+                "service_minutes": {"distribution": "exponential", "mean": 0.8},
+                "patience_minutes": {"distribution": "exponential", "mean": 10},
+            },
+            "collecting": {
+                "counters": 1,
+                "arrivals": {"rate_per_hour": 30},
+                "service_minutes": {"distribution": "exponential", "mean": 0.5},
+            },
+        }
+    )
+    result = run_day(scenario)
+    assert result.selling.failed > 100
+    assert sum(row.failed for row in result.selling.hourly) == result.selling.failed
+    assert result.selling.failed >= result.selling.balked + result.selling.reneged
+
+
+@pytest.mark.parametrize(
+    ("selling_failed", "expected"),
+    [
+        # One walk-away among nine buyers in a quiet hour is no news ...
+        ((1, 9), Verdict.BALANCED),
+        # ... five of forty-five is.
+        ((5, 45), Verdict.SELLING),
+    ],
+)
+def test_a_handful_of_failed_customers_is_needed(selling_failed: tuple[int, int], expected: Verdict) -> None:
+    failed, arrived = selling_failed
+    rule = Rule(tolerance=0.2, calm_below=0.5, calm_wait_minutes=1.0, failed_share=0.05)
+    selling = SideEvidence(0.3, 0.1, failed / arrived, failed)
+    collecting = SideEvidence(0.6, 0.9, 0.0, 0.0)
+    assert judge(selling, collecting, rule) is expected
+
+
+def test_the_report_says_which_side_failed_its_customers(tmp_path: object) -> None:
+    """Holders coming 0-2 minutes before sold-out showings at six collectors wait
+    a few minutes and mostly miss their film; the buyers at one busy seller wait
+    clearly longer (p95 13.7 min against 4.6) but are served. The waits alone
+    would name selling; the report names collecting for the customers it
+    failed, and says how many missed their film."""
+    scenario = tmp_path / "late.yaml"  # type: ignore[operator]
+    scenario.write_text(
+        """name: late holders
+opens: "10:00"
+hours: 14
+showtimes: [{film: F, starts: "14:00", seats: 150}, {film: F, starts: "19:30", seats: 150}]
+selling: {counters: 1, arrivals: {rate_per_hour: 100}, service_minutes: {distribution: exponential, mean: 0.55}}
+collecting:
+  counters: 6
+  arrivals: {showtimes: {occupancy: 1.0, lead_minutes: {distribution: uniform, low: 0, high: 2}}}
+  service_minutes: {distribution: exponential, mean: 0.25}
+""",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(app, ["run", str(scenario)], env={"COLUMNS": "400"})
+    assert result.exit_code == 0, result.output
+    assert "Collecting is named for the customers it failed:" in result.stdout
+    assert (
+        "203 of 300 parties of holders (68%) walked away, waited over 15 min or missed their film (203 missed it)"
+        in (result.stdout)
+    )
+    assert result.stdout.rstrip().splitlines()[-1] == "Greater demand for collecting tickets"
+
+
+def test_both_sides_failing_is_said_whatever_the_verdict() -> None:
+    result = CliRunner().invoke(app, ["run", "announcement-rush"], env={"COLUMNS": "400"})
+    assert result.exit_code == 0, result.output
+    assert "Both sides failed more than 5% of their customers" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ("late_share: 0.05", "'late_share' is now 'failed_share'"),
+        ("long_wait_minutes: 0", "long_wait_minutes"),
+        ("failed_share: 1.5", "failed_share"),
+    ],
+)
+def test_verdict_settings_are_checked(tmp_path: object, setting: str, message: str) -> None:
+    scenario = tmp_path / "bad.yaml"  # type: ignore[operator]
+    scenario.write_text(
+        "name: x\n"
+        "selling: {service_minutes: {distribution: exponential, mean: 1}}\n"
+        "collecting: {service_minutes: {distribution: exponential, mean: 1}}\n"
+        f"verdict: {{{setting}}}\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(app, ["run", str(scenario)])
+    assert result.exit_code == 2
+    assert message in result.output
