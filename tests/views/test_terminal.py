@@ -101,3 +101,32 @@ def test_the_command_line_starts_without_the_simulation() -> None:
     )
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert loaded.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["run", "balanced-day", "--replications", "1e20"], "Invalid value for '--replications'"),
+        (["run", "balanced-day", "--sellerz", "3"], "No such option: --sellerz (Possible options:"),
+        (["run"], "Missing argument 'SCENARIO'"),
+        (["runn"], "No such command 'runn'. Did you mean 'run'?"),
+    ],
+)
+def test_parse_errors_are_one_line_with_exit_2(args: list[str], message: str) -> None:
+    """Click's own usage errors read like every other user mistake: one line on
+    stderr, naming the command's help, exit status 2, nothing on stdout."""
+    done = subprocess.run([*PROGRAM, *args], capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith("theater-sim: error: ")
+    assert message in lines[0]
+    assert lines[0].endswith("-h')")
+
+
+def test_help_and_version_still_exit_0() -> None:
+    for args in (["--version"], ["run", "-h"], ["--help"]):
+        done = subprocess.run([*PROGRAM, *args], capture_output=True, text=True, timeout=60, check=False)
+        assert done.returncode == 0, (args, done.stderr)
+        assert done.stdout

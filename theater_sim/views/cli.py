@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 import typer
+import typer.core
 
 from theater_sim.views import cli_day, cli_plans
 from theater_sim.views.cli_common import EXIT_FAILED_RUN, OUTPUT_ERRORS, app, user_errors
@@ -49,6 +50,15 @@ def _guarded(command: Callable[..., Any]) -> Callable[..., Any]:
     return guarded
 
 
+class _Command(typer.core.TyperCommand):
+    """A command whose usage line names its argument plainly (``SCENARIO``), as
+    its help does, where typer >= 0.29 writes a required one as ``{SCENARIO}``."""
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        pieces: list[str] = super().collect_usage_pieces(ctx)
+        return [piece[1:-1] if piece.startswith("{") and piece.endswith("}") else piece for piece in pieces]
+
+
 def _stdout_to_devnull() -> None:
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
@@ -66,9 +76,39 @@ for command in (
     cli_day.scenarios,
     cli_day.schema,
 ):
-    app.command()(_guarded(command))
+    app.command(cls=_Command)(_guarded(command))
 
 
 def main() -> None:
-    """Entry point of the ``theater-sim`` console script (and ``python -m theater_sim``)."""
-    app(prog_name="theater-sim")
+    """Entry point of the ``theater-sim`` console script (and ``python -m theater_sim``).
+
+    Click's own parse errors (an unknown option, ``--sellers two``) would print
+    a usage block, a hint and a framed message; like every other user mistake
+    they are one line here, naming the command and where to find its help,
+    with exit status 2.
+    """
+    try:
+        code = app(prog_name="theater-sim", standalone_mode=False)
+    except typer.Abort:
+        typer.echo("theater-sim: interrupted", err=True)
+        sys.exit(130)
+    except Exception as error:
+        # Typer raises click's exceptions, or those of the click it vendors
+        # (typer >= 0.29): known by their shape, not by one module's classes.
+        if not (hasattr(error, "format_message") and hasattr(error, "exit_code")):
+            raise
+        if type(error).__name__ == "NoArgsIsHelpError":  # bare ``theater-sim``: the help, as click prints it
+            typer.echo(error.format_message(), err=True)
+            sys.exit(error.exit_code)
+        typer.echo(f"theater-sim: error: {_click_message(error)}", err=True)
+        sys.exit(error.exit_code)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _click_message(error: Any) -> str:
+    """A click error as one line, with where to find the command's help for usage errors."""
+    message = " ".join(str(error.format_message()).split())
+    context = getattr(error, "ctx", None)
+    if context is None:
+        return message
+    return f"{message} (see '{context.command_path} -h')"
