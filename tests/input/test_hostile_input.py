@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from theater_sim.analysis.measured_day import run_day
 from theater_sim.input import traces
 from theater_sim.input.loading import load_scenario
 from theater_sim.model.errors import ScenarioError
@@ -212,3 +213,31 @@ def test_messages_point_at_the_fix(tmp_path: Path, change: dict[str, Any], messa
     with pytest.raises(ScenarioError) as caught:
         load_scenario(str(path))
     assert message in str(caught.value)
+
+
+@pytest.mark.parametrize("ending", ["", "\n", "\n\n"])
+def test_an_unclosed_quote_on_the_last_row_is_named(tmp_path: Path, ending: str) -> None:
+    """On the last row an unclosed quote runs to the end of the file, where the csv
+    module ends the field quietly: the row is named, not half read."""
+    (tmp_path / "t.csv").write_text('at_minute,notes\n1,ok\n2,"walk-in' + ending, encoding="utf-8")
+    with pytest.raises(ScenarioError, match=r"line 3: a quoted field (is never closed|runs on to line 4)"):
+        load_scenario(str(_trace_scenario(tmp_path, "t.csv")))
+
+
+def test_quotes_that_close_on_the_last_row_are_fine(tmp_path: Path) -> None:
+    (tmp_path / "t.csv").write_text('at_minute,notes\n1,ok\n2,"a ""quoted"" note"\n', encoding="utf-8")
+    scenario, _ = load_scenario(str(_trace_scenario(tmp_path, "t.csv")))
+    assert scenario.selling.arrivals is not None
+    assert scenario.selling.arrivals.trace_at_minute == (1.0, 2.0)
+
+
+def test_a_timestamp_exactly_at_closing_is_let_in(tmp_path: Path) -> None:
+    """README: '24:00 is the end of the day'; a moment exactly at closing is the
+    last the doors let in (and one past it is refused)."""
+    (tmp_path / "t.csv").write_text("at_minute\n0\n120\n", encoding="utf-8")
+    scenario, _ = load_scenario(str(_trace_scenario(tmp_path, "t.csv")))
+    assert scenario.open_minutes == 120
+    assert run_day(scenario).selling.arrived == 2
+    (tmp_path / "t.csv").write_text("at_minute\n0\n120.5\n", encoding="utf-8")
+    with pytest.raises(ScenarioError, match="outside opening hours"):
+        load_scenario(str(_trace_scenario(tmp_path, "t.csv")))

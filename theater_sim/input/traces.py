@@ -44,9 +44,26 @@ def read_trace(path: Path, opens: str, where: str) -> tuple[float, ...]:
     text = read_user_text(path, MAX_TRACE_BYTES, "trace", f"{where}: {path}")
     reader = csv.reader(io.StringIO(text))
     try:
-        return _read_rows(reader, path, opens, where)
+        moments = _read_rows(reader, path, opens, where)
     except csv.Error as error:  # bare carriage returns, oversized fields, a stray NUL ...
         raise ScenarioError(f"{where}: {path}: line {reader.line_num}: not a readable CSV row ({error})") from None
+    _check_last_row_closed(text, reader.line_num, path, where)
+    return moments
+
+
+def _check_last_row_closed(text: str, line_count: int, path: Path, where: str) -> None:
+    """A quote opened on the last row runs to the end of the file, where the csv
+    module quietly ends the field; every other row would run on to the next line
+    (``_read_rows`` names those). A row of one line has an even number of quotes."""
+    lines = text.splitlines()
+    last = len(lines)
+    while last and not lines[last - 1].strip():
+        last -= 1
+    if last and last <= line_count and lines[last - 1].count('"') % 2:
+        raise ScenarioError(
+            f"{where}: {path}: line {last}: a quoted field is never closed (an unclosed quote?);"
+            " every row of a trace is one line"
+        )
 
 
 def _read_rows(reader: Any, path: Path, opens: str, where: str) -> tuple[float, ...]:

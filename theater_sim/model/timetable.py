@@ -109,7 +109,9 @@ def showing_plan(showings: list[Showing], opens: str, open_minutes: float) -> Sh
 
 def trace_problem(at_minute: tuple[float, ...], open_minutes: float) -> str | None:
     """Why trace moments cannot be replayed, or None if they can."""
-    outside = [index for index, m in enumerate(at_minute) if not 0 <= m < open_minutes]
+    # A moment exactly at closing (24:00 for a day that ends at midnight) is
+    # the last one the doors let in.
+    outside = [index for index, m in enumerate(at_minute) if not 0 <= m <= open_minutes]
     if outside:
         first = outside[0]
         return (
