@@ -250,3 +250,55 @@ def test_a_forged_row_is_one_line_not_a_traceback(runner: CliRunner, tmp_path: P
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     assert result.stderr.startswith("theater-sim: error: the run failed:")
+
+
+@pytest.mark.parametrize(
+    "alteration",
+    [
+        "ALTER TABLE results RENAME COLUMN checksum TO sum",
+        "ALTER TABLE results ADD COLUMN extra TEXT",
+        "DROP TABLE results; CREATE TABLE results (task TEXT PRIMARY KEY, payload TEXT NOT NULL)",
+    ],
+)
+def test_an_altered_store_is_refused_before_any_work(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, alteration: str
+) -> None:
+    """A store whose tables were changed outside theater-sim is refused when it is
+    opened (exit 2, one line naming the table), not after the sweep's work."""
+    store = tmp_path / "s.sqlite"
+    assert _sweep(runner, store)[0] == 0
+    with sqlite3.connect(store) as db:
+        db.executescript(alteration)
+
+    def no_work(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("the work started")
+
+    monkeypatch.setattr(Runner, "run", no_work)
+    code, stdout, stderr = _sweep(runner, store)
+    assert code == 2
+    assert stdout == ""
+    assert "the store's table 'results' has columns" in stderr
+    assert len(stderr.strip().splitlines()) == 1
+
+
+def test_a_store_locked_while_saving_says_how_to_resume(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another program holding the store's write lock past the busy timeout: the
+    save fails as a failed run (exit 1) that says the saved days are kept and how
+    to resume, not a bare 'the run failed'."""
+    from theater_sim.model.errors import RunError
+    from theater_sim.planning import store as store_module
+
+    monkeypatch.setattr(store_module, "BUSY_SECONDS", 0.05)
+    path = tmp_path / "s.sqlite"
+    scenario, _ = load_scenario("balanced-day")
+    with ResultStore(path, scenario_fingerprint(scenario, "test")) as store:
+        store._db.close()
+        store._db = sqlite3.connect(path, isolation_level=None, timeout=0.05)
+        holder = sqlite3.connect(path, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        try:
+            with pytest.raises(RunError, match=r"locked by another program .* rerun the same command to resume"):
+                store.save("k", {"x": 1})  # type: ignore[typeddict-item]
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()

@@ -142,9 +142,11 @@ def judge(
 
 
 def clearly_more_failed(selling: SideEvidence, collecting: SideEvidence, limit: float) -> str | None:
-    """The side that failed more than ``limit`` of its customers (and at least
-    ``MIN_FAILED`` of them) and clearly more than the other side:
-    ``FAILED_RATIO`` times its share and ``limit`` more.
+    """The side that failed more than ``limit`` of its customers (at least
+    ``MIN_FAILED`` of them, and no fewer than the other side failed) and
+    clearly more than the other side: ``FAILED_RATIO`` times its share and
+    ``limit`` more. The count matters too: 7 of 28 walk-in buyers who walked
+    away do not outweigh 78 of 800 parties who missed a premiere.
 
     A customer who walked away, waited past ``long_wait_minutes`` or missed
     their film is the harm a manager counts first: 70% of holders missing
@@ -154,7 +156,7 @@ def clearly_more_failed(selling: SideEvidence, collecting: SideEvidence, limit: 
         share, other_share = named.failed_share, other.failed_share
         if (
             share > limit
-            and named.failed >= MIN_FAILED
+            and named.failed >= max(MIN_FAILED, other.failed)
             and share >= FAILED_RATIO * other_share
             and share - other_share >= limit
         ):

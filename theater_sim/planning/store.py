@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import cast
 
 from theater_sim.analysis.contract import DayData
-from theater_sim.model.errors import ScenarioError
+from theater_sim.model.errors import RunError, ScenarioError
 
 __all__ = ["APPLICATION_ID", "SCHEMA_VERSION", "ResultStore", "checksum"]
 
@@ -53,6 +53,8 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS store (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS results (task TEXT PRIMARY KEY, payload TEXT NOT NULL, checksum TEXT NOT NULL);
 """
+#: The tables' columns, checked when a store is opened (before any work is done).
+_COLUMNS = {"store": ["key", "value"], "results": ["task", "payload", "checksum"]}
 
 
 def checksum(fingerprint: str, task_key: str, payload: str) -> str:
@@ -100,6 +102,7 @@ class ResultStore:
                 db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             for statement in filter(str.strip, _SCHEMA.split(";")):
                 db.execute(statement)
+            self._check_tables()
             db.execute("INSERT OR IGNORE INTO store (key, value) VALUES ('fingerprint', ?)", (self.fingerprint,))
             owner = db.execute("SELECT value FROM store WHERE key = 'fingerprint'").fetchone()[0]
             db.execute("COMMIT")
@@ -113,6 +116,16 @@ class ResultStore:
                 f" ({owner}, not {self.fingerprint}); use a new store file"
             )
         db.execute("PRAGMA journal_mode=WAL")
+
+    def _check_tables(self) -> None:
+        """Refuse a store whose tables were altered, now rather than after the work."""
+        for table, expected in _COLUMNS.items():
+            found = [row[1] for row in self._db.execute(f"PRAGMA table_info({table})")]
+            if found != expected:
+                raise ScenarioError(
+                    f"{self.path}: the store's table {table!r} has columns {found}, not {expected};"
+                    " it was altered outside theater-sim: use a new store file"
+                )
 
     def finished(self) -> dict[str, DayData]:
         """Task key -> result of every stored task that passes its check."""
@@ -142,10 +155,18 @@ class ResultStore:
     def save(self, task_key: str, result: DayData) -> None:
         """Record one finished task (replacing a row that failed its check), committed at once."""
         payload = json.dumps(result)
-        self._db.execute(
-            "INSERT OR REPLACE INTO results (task, payload, checksum) VALUES (?, ?, ?)",
-            (task_key, payload, checksum(self.fingerprint, task_key, payload)),
-        )
+        try:
+            self._db.execute(
+                "INSERT OR REPLACE INTO results (task, payload, checksum) VALUES (?, ?, ?)",
+                (task_key, payload, checksum(self.fingerprint, task_key, payload)),
+            )
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) and "busy" not in str(error):
+                raise
+            raise RunError(
+                f"--store {self.path}: locked by another program for more than {BUSY_SECONDS:g} s ({error});"
+                " the days saved before are kept: when it is free, rerun the same command to resume"
+            ) from None
 
     def close(self) -> None:
         self._db.close()

@@ -76,7 +76,7 @@ SchedulerOption = Annotated[
 StoreOption = Annotated[
     Path | None, typer.Option(help="SQLite file keeping every finished day; a rerun skips what is there.")
 ]
-QuietOption = Annotated[bool, typer.Option("--quiet", help="No progress bar.")]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
 MaxMemoryOption = Annotated[
     str | None,
     typer.Option(

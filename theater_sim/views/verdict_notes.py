@@ -31,7 +31,8 @@ def pressure_line(data: DayData) -> Text:
         f" {data['window_minutes']:g}-minute window, averaged over the side's customers): selling {selling},"
         f" collecting {collecting}.\nNamed first: a side that failed clearly more of its customers (walked away,"
         f" waited over {data['long_wait_minutes']:g} min or missed their film; more than"
-        f" {data['failed_share']:.0%} of them, 1.5 times the other side's share), then a side whose customers waited"
+        f" {data['failed_share']:.0%} of them, 1.5 times and {data['failed_share']:.0%} points above the other"
+        " side's share, and at least 5 customers and as many as the other side), then a side whose customers waited"
         " clearly longer (p95 1.5 times and 3 min). Otherwise Balanced when within"
         f" {data['tolerance']:.0%} of the higher pressure, when both are below {data['calm_below']:g}, or when the"
         f" side with the higher pressure hardly waited (p95 at most {data['calm_wait_minutes']:g} min) or waited"
@@ -66,10 +67,28 @@ def _calm_waits_note(data: DayData) -> str:
     )
 
 
-def _failed_text(side: SideData, name: str) -> str:
+def _failed_text(data: DayData, name: str) -> str:
+    """``12 of 300 parties of holders (4%)``: a side's failed customers and their share."""
+    side = side_data(data["sides"], name)
     failed, arrived = side["failed"], side["arrived"]
-    customers = "parties of holders" if name == "collecting" else "buyers"
+    customers = "buyers" if name == "selling" else "parties of holders" if data["showings"] else "holders"
     return f"{format_number(failed, 'count')} of {format_number(arrived, 'count')} {customers} ({failed / arrived:.0%})"
+
+
+def _how_failed(data: DayData, side: SideData) -> str:
+    """How a side's customers were failed: walked away, waited too long, missed their film.
+
+    Each customer counts once: one who was late for the film after a long
+    wait counts as late, so the long waits are what is left.
+    """
+    walked, missed = side["balked"] + side["reneged"], side["missed_showtime_start"]
+    waited = max(0.0, side["failed"] - walked - missed)
+    parts = [
+        (walked, "walked away"),
+        (waited, f"waited over {data['long_wait_minutes']:g} min"),
+        (missed, "missed their film"),
+    ]
+    return ", ".join(f"{format_number(count, 'count')} {what}" for count, what in parts if count)
 
 
 def _named_and_other(data: DayData, side: str) -> tuple[SideData, SideData, str]:
@@ -85,9 +104,9 @@ def _named_for_failures_note(data: DayData) -> str:
         return ""
     named, other, other_name = _named_and_other(data, side)
     return (
-        f"\n{side.capitalize()} is named for the customers it failed: {_failed_text(named, side)} walked away,"
-        f" waited over {data['long_wait_minutes']:g} min{_missed(named)}, against"
-        f" {_failed_text(other, other_name)}. Its waits and pressure alone would not have named it (p95 wait"
+        f"\n{side.capitalize()} is named for the customers it failed: {_failed_text(data, side)}:"
+        f" {_how_failed(data, named)}; against {_failed_text(data, other_name)}. Its waits and pressure alone"
+        " would not have named it (p95 wait"
         f" {named['wait_minutes']['p95']:.2f} min against {other['wait_minutes']['p95']:.2f}, pressure"
         f" {named['pressure']:.2f} against {other['pressure']:.2f}). Open {side} counters first."
     )
@@ -111,12 +130,6 @@ def _named_for_waits_note(data: DayData) -> str:
         f" (p95 {named['wait_minutes']['p95']:.2f} min against {other['wait_minutes']['p95']:.2f})."
         f"{rush} Open {side} counters first."
     )
-
-
-def _missed(side: SideData) -> str:
-    """Holders who missed their film's start (collecting is the only side with any)."""
-    missed = side["missed_showtime_start"]
-    return f" or missed their film ({format_number(missed, 'count')} missed it)" if missed else ""
 
 
 def _both_failing(data: DayData) -> str:
