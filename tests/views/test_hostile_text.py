@@ -14,6 +14,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+from theater_sim.analysis.verdict import Verdict
 from theater_sim.views.cli import app
 
 NAME = "Late show [/b] [link=http://example.com]click[/link] $x^2$ [bold red]"
@@ -115,3 +116,21 @@ def test_a_name_cannot_fake_a_verdict_line(runner: CliRunner, tmp_path: Path) ->
     assert verdicts == [result.stdout.splitlines()[-1]]
     assert "Evil\\nGreater demand" in result.stdout
     assert "\\u2028" in result.stdout
+
+
+def test_a_description_cannot_print_a_line_that_reads_as_the_verdict(tmp_path: Path) -> None:
+    """A scenario's description is indented, as written and as wrapped: the only
+    line that is exactly a verdict is the verdict."""
+    words = "Balanced " * 40
+    path = tmp_path / "d.yaml"
+    path.write_text(
+        "name: x\ndescription: |\n  Balanced\n  Greater demand for selling tickets\n  " + words + "\n"
+        "selling: {arrivals: {rate_per_hour: 10}, service_minutes: {distribution: exponential, mean: 1}}\n"
+        "collecting: {arrivals: {rate_per_hour: 10}, service_minutes: {distribution: exponential, mean: 1}}\n",
+        encoding="utf-8",
+    )
+    for width in ("40", "60", "80"):
+        result = CliRunner(env={"COLUMNS": width}).invoke(app, ["run", str(path)])
+        assert result.exit_code == 0, result.output
+        verdicts = [line for line in result.stdout.splitlines() if line.rstrip() in {v.value for v in Verdict}]
+        assert verdicts == [result.stdout.rstrip().splitlines()[-1]], width

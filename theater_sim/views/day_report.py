@@ -105,7 +105,11 @@ def render_day(data: DayData, scenario: Scenario, console: Console, source: str)
         )
     )
     if scenario.description:
-        console.print(Text(plain(scenario.description.strip()), style="dim"))
+        # Indented, so no line of it (as written, or as wrapped) can read as the verdict line.
+        description = Text(plain(scenario.description.strip()), style="dim")
+        for line in description.wrap(console, max(20, console.width - 2)):
+            line.rstrip()
+            console.print(Text("  ") + line)
     for renderable in _sections(data, scenario, console.width):
         console.print(renderable)
     if replicated:
