@@ -49,7 +49,13 @@ def run(
     scheduler: SchedulerOption = None,
     store: StoreOption = None,
     quiet: QuietOption = False,
-    plot: Annotated[Path | None, typer.Option(help="Write a figure of the day (PNG); needs theater-sim[plot].")] = None,
+    plot: Annotated[
+        Path | None,
+        typer.Option(
+            help="Write a figure of the day (.png, .svg, .pdf or .jpg by the suffix; .png if none);"
+            " needs theater-sim[plot]."
+        ),
+    ] = None,
     csv_file: Annotated[Path | None, typer.Option("--csv", help="Write one row per customer to this CSV file.")] = None,
     hourly_csv_file: Annotated[
         Path | None, typer.Option("--hourly-csv", help="Write the hourly table to this CSV file.")

@@ -88,7 +88,10 @@ def sweep(
         Path | None, typer.Option("--csv", help="Also write every cell's metrics to this CSV file.")
     ] = None,
     plot: Annotated[
-        Path | None, typer.Option(help="Write a heat map of the metric with the verdict boundary (PNG).")
+        Path | None,
+        typer.Option(
+            help="Write a heat map of the metric with the verdict boundary (.png, .svg, .pdf or .jpg by the suffix)."
+        ),
     ] = None,
     force: ForceOption = False,
     workers: WorkersOption = None,
