@@ -409,9 +409,9 @@ def test_replicated_run_with_plot_and_csv_simulates_each_day_once(
 
     monkeypatch.setattr(measured_days, "simulate_day", counted)
 
-    def counted_run_day(scenario: object) -> object:
+    def counted_run_day(scenario: object, **kwargs: Any) -> object:
         calls.append(1)
-        return tasks_run_day(scenario)
+        return tasks_run_day(scenario, **kwargs)
 
     monkeypatch.setattr(tasks, "run_day", counted_run_day)
     store = tmp_path / "r.sqlite"
@@ -427,7 +427,7 @@ def test_replicated_run_with_plot_and_csv_simulates_each_day_once(
     assert calls == []
 
 
-def tasks_run_day(scenario: object) -> object:
+def tasks_run_day(scenario: object, **kwargs: Any) -> object:
     from theater_sim.analysis.measured_day import run_day
 
-    return run_day(scenario)  # type: ignore[arg-type]
+    return run_day(scenario, **kwargs)  # type: ignore[arg-type]

@@ -16,7 +16,7 @@ from theater_sim.analysis.box_office import ShowingMetrics, TicketSummary, showi
 from theater_sim.analysis.hourly import HourRow
 from theater_sim.analysis.metrics import SideMetrics, side_metrics
 from theater_sim.analysis.verdict import Rule, SideEvidence, Verdict, hourly_verdicts, judge
-from theater_sim.engine.day_plan import simulate_day
+from theater_sim.engine.day_plan import Engine, simulate_day
 from theater_sim.engine.theater import DayRecords
 from theater_sim.model.scenario import Scenario, SideName
 
@@ -61,9 +61,11 @@ def share(count: float, arrived: float) -> float:
     return count / arrived if arrived else 0.0
 
 
-def run_day(scenario: Scenario, on_progress: Callable[[float], None] | None = None) -> DayResult:
-    """Simulate ``scenario`` from its seed and summarise it (``on_progress``: see ``simulate_day``)."""
-    return summarise_day(scenario, simulate_day(scenario, on_progress))
+def run_day(
+    scenario: Scenario, on_progress: Callable[[float], None] | None = None, engine: Engine = "simpy"
+) -> DayResult:
+    """Simulate ``scenario`` from its seed and summarise it (``on_progress``, ``engine``: see ``simulate_day``)."""
+    return summarise_day(scenario, simulate_day(scenario, on_progress, engine))
 
 
 def summarise_day(scenario: Scenario, records: DayRecords) -> DayResult:

@@ -5,21 +5,32 @@ clock time resolved to minutes after opening, every customer drawn from the
 side's named streams (``sampling``), the counter schedules as
 ``(from_minute, counters)`` steps, and for a linked day the buyers and the
 showings' starts and seats. ``theater`` then plays a ``DayPlan`` and never
-sees a ``Scenario``; ``simulate_day`` does both steps.
+sees a ``Scenario``; ``simulate_day`` does both steps, in SimPy (the model of
+record) or, for the sides it can follow, the exact engine (``exact``: the
+same records, without SimPy's overhead).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Literal
 
 import numpy as np
 
-from theater_sim.engine.plans import Buyers, DayPlan, LinkedPlan
+from theater_sim.engine.exact import simulate_side_exactly, unsupported_rule
+from theater_sim.engine.plans import Buyers, DayPlan, LinkedPlan, SidePlan
+from theater_sim.engine.records import SideRecords
 from theater_sim.engine.sampling import draw_buyers, side_plan
 from theater_sim.engine.theater import DayRecords, run_plan
 from theater_sim.model.scenario import Scenario
 
-__all__ = ["compile_day", "simulate_day"]
+__all__ = ["ENGINES", "Engine", "compile_day", "engine_problem", "engines_used", "play", "simulate_day"]
+
+#: ``simpy``: the SimPy environment, the model of record. ``exact``: the exact
+#: engine (an error on a rule it cannot follow). ``auto``: exact for each side
+#: it can follow, SimPy for the rest (a linked day runs whole in SimPy).
+Engine = Literal["simpy", "exact", "auto"]
+ENGINES: tuple[Engine, ...] = ("simpy", "exact", "auto")
 
 
 def compile_day(scenario: Scenario) -> DayPlan:
@@ -47,9 +58,59 @@ def compile_day(scenario: Scenario) -> DayPlan:
     )
 
 
-def simulate_day(scenario: Scenario, on_progress: Callable[[float], None] | None = None) -> DayRecords:
+def engine_problem(scenario: Scenario) -> str | None:
+    """What in ``scenario`` the exact engine cannot follow, or None (it follows the whole day)."""
+    if scenario.linked is not None:
+        return "a linked day (holders are sent in as tickets sell)"
+    for name in ("selling", "collecting"):
+        if scenario.side(name).autoscale is not None:
+            return f"{name}'s autoscaling (it reacts to the line as the day runs)"
+    return None
+
+
+def engines_used(scenario: Scenario, engine: Engine) -> str:
+    """Which engine ``engine`` runs ``scenario``'s days on, in words (for a report's footer)."""
+    if engine == "simpy":
+        return "SimPy"
+    if scenario.linked is not None:
+        return "SimPy, as the exact engine does not follow a linked day"
+    scaled = [name for name in ("selling", "collecting") if scenario.side(name).autoscale is not None]
+    if not scaled:
+        return "the exact engine, whose records are SimPy's to the bit"
+    if len(scaled) == 2:
+        return "SimPy, as the exact engine does not follow autoscaling"
+    return f"the exact engine, and SimPy for autoscaled {scaled[0]}"
+
+
+def simulate_day(
+    scenario: Scenario, on_progress: Callable[[float], None] | None = None, engine: Engine = "simpy"
+) -> DayRecords:
     """Run one day of ``scenario`` from its seed and return every customer's record.
 
-    ``on_progress(minute)`` is told how far the simulated clock has got.
+    ``on_progress(minute)`` is told how far the simulated clock has got (by SimPy;
+    the exact engine says nothing until it is done, in a fraction of the time).
     """
-    return run_plan(compile_day(scenario), on_progress)
+    return play(compile_day(scenario), engine, on_progress)
+
+
+def play(plan: DayPlan, engine: Engine = "simpy", on_progress: Callable[[float], None] | None = None) -> DayRecords:
+    """Play ``plan`` on ``engine``: every engine gives the same records.
+
+    Raises:
+        ValueError: ``engine="exact"`` on a day it cannot follow, naming the rule.
+    """
+    if engine == "simpy":
+        return run_plan(plan, on_progress)
+    if plan.linked is not None:
+        if engine == "exact":
+            raise ValueError("the exact engine cannot follow a linked day (holders are sent in as tickets sell)")
+        return run_plan(plan)
+    return DayRecords(selling=_side(plan.selling, engine), collecting=_side(plan.collecting, engine))
+
+
+def _side(plan: SidePlan, engine: Engine) -> SideRecords:
+    """One side of an unlinked day: the sides share only the clock, so each can run on its own."""
+    if engine == "auto" and unsupported_rule(plan) is not None:
+        alone = DayPlan(plan.open_minutes, plan, SidePlan([(0.0, 1)], plan.open_minutes, plan.service_minutes[:0]))
+        return run_plan(alone).selling
+    return simulate_side_exactly(plan)

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from theater_sim.analysis.contract import DayData
+from theater_sim.engine.day_plan import Engine
 from theater_sim.model.errors import RunError, ScenarioError, shorten
 from theater_sim.model.scenario import Scenario
 from theater_sim.planning.replication import combine_days, replication_seed
@@ -54,6 +55,8 @@ class Runner:
         progress: Called as ``progress(done, total)`` after each task.
         connect_seconds: How long to wait for the Dask scheduler to answer
             (None: ``CONNECT_SECONDS``).
+        engine: The engine days run on (``engine.day_plan.play``); every
+            engine gives the same days.
     """
 
     workers: int = 1
@@ -61,6 +64,7 @@ class Runner:
     store: ResultStore | None = None
     progress: Progress | None = None
     connect_seconds: float | None = None
+    engine: Engine = "auto"
 
     def run(
         self, scenario: Scenario, tasks: Iterable[Task], known: Mapping[Task, DayData] | None = None
@@ -95,21 +99,22 @@ class Runner:
         if not tasks:
             return iter(())
         if self.scheduler is not None:
-            return _on_dask(self.scheduler, scenario, tasks, self.connect_seconds or CONNECT_SECONDS)
+            return _on_dask(self.scheduler, scenario, tasks, self.connect_seconds or CONNECT_SECONDS, self.engine)
         if self.workers <= 1 or len(tasks) == 1:
-            return ((task, run_task(scenario, task)) for task in tasks)
-        return _on_processes(min(self.workers, len(tasks)), scenario, tasks)
+            return ((task, run_task(scenario, task, self.engine)) for task in tasks)
+        return _on_processes(min(self.workers, len(tasks)), scenario, tasks, self.engine)
 
 
 # The scenario a worker process runs, sent once when the worker starts rather
 # than with every task (a process-pool initializer can only leave it here).
 _worker_scenario: Scenario | None = None
+_worker_engine: Engine = "auto"
 _PR_SET_PDEATHSIG = 1
 
 
-def _start_worker(scenario: Scenario) -> None:
-    global _worker_scenario
-    _worker_scenario = scenario
+def _start_worker(scenario: Scenario, engine: Engine) -> None:
+    global _worker_scenario, _worker_engine
+    _worker_scenario, _worker_engine = scenario, engine
     _die_with_parent()
 
 
@@ -129,13 +134,15 @@ def _die_with_parent() -> None:
 
 def _run_in_worker(task: Task) -> DayData:
     assert _worker_scenario is not None
-    return run_task(_worker_scenario, task)
+    return run_task(_worker_scenario, task, _worker_engine)
 
 
-def _on_processes(workers: int, scenario: Scenario, tasks: list[Task]) -> Iterator[tuple[Task, DayData]]:
+def _on_processes(
+    workers: int, scenario: Scenario, tasks: list[Task], engine: Engine
+) -> Iterator[tuple[Task, DayData]]:
     # At most two tasks in flight per worker, so an interrupted run has not
     # queued (and lost) the whole grid, and results stream out as they finish.
-    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(scenario,)) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(scenario, engine)) as pool:
         queue = iter(tasks)
         running: dict[Future[DayData], Task] = {}
         for task in queue:
@@ -209,7 +216,7 @@ def _connect(address: str, connect_seconds: float) -> Any:
 
 
 def _on_dask(
-    address: str, scenario: Scenario, tasks: list[Task], connect_seconds: float
+    address: str, scenario: Scenario, tasks: list[Task], connect_seconds: float, engine: Engine
 ) -> Iterator[tuple[Task, DayData]]:
     require_dask()
     check_scheduler_address(address)
@@ -227,7 +234,7 @@ def _on_dask(
                 remote_scenario = client.scatter(scenario, broadcast=True, timeout=connect_seconds)
             except (OSError, TimeoutError) as error:
                 raise RunError(f"the Dask cluster at {address} has no workers to run on ({error})") from None
-            futures = {client.submit(run_task, remote_scenario, task, pure=False): task for task in tasks}
+            futures = {client.submit(run_task, remote_scenario, task, engine, pure=False): task for task in tasks}
             try:
                 for future in as_completed(futures):
                     yield futures[future], future.result()

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from theater_sim.analysis.contract import DayData
 from theater_sim.analysis.day_data import day_data
 from theater_sim.analysis.measured_day import summarise_day
-from theater_sim.engine.day_plan import simulate_day
+from theater_sim.engine.day_plan import Engine, simulate_day
 from theater_sim.engine.theater import DayRecords
 from theater_sim.model.scenario import Scenario
 from theater_sim.planning.execution import Runner, replicated_day
@@ -52,6 +52,7 @@ def measure_days(
     runner: Runner | None = None,
     keep_records: bool = False,
     on_minute: Callable[[float], None] | None = None,
+    engine: Engine = "simpy",
 ) -> MeasuredDays:
     """Run ``scenario`` at a staffing, ``replications`` times.
 
@@ -62,11 +63,12 @@ def measure_days(
         replications: Independent days (replication 0 has the scenario's seed).
         runner: Where the days run; None: one day in this process.
         keep_records: Keep the first replication's per-customer records.
-        on_minute: Told the simulated minute as a day in this process runs.
+        on_minute: Told the simulated minute as a day in this process runs (SimPy only).
+        engine: The engine of the days run in this process (the runner has its own).
     """
     staffed = scenario.overridden(sellers=sellers, collectors=collectors)
     if runner is None and replications == 1:
-        records = simulate_day(staffed, on_minute)
+        records = simulate_day(staffed, on_minute, engine)
         data = day_data(summarise_day(staffed, records))
         return MeasuredDays(data=data, first=data, records=records, scenario=staffed)
     if runner is None:
@@ -74,7 +76,7 @@ def measure_days(
     kept: DayRecords | None = None
     known: dict[Task, DayData] = {}
     if keep_records:
-        kept = simulate_day(staffed)
+        kept = simulate_day(staffed, engine=engine)
         # Normalised the way a task's result is (through JSON), so the day is
         # byte-for-byte the one a worker would have sent back.
         known[Task(sellers, collectors, 0)] = json.loads(json.dumps(day_data(summarise_day(staffed, kept))))

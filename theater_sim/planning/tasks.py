@@ -16,6 +16,7 @@ from typing import Any
 from theater_sim.analysis.contract import DayData
 from theater_sim.analysis.day_data import day_data
 from theater_sim.analysis.measured_day import run_day
+from theater_sim.engine.day_plan import Engine
 from theater_sim.model.scenario import SIDE_NAMES, Scenario
 from theater_sim.planning.replication import replication_seed
 
@@ -51,9 +52,12 @@ def plain_staffing(staffing: Staffing) -> Any:
     return list(staffing) if isinstance(staffing, tuple) else staffing
 
 
-def run_task(scenario: Scenario, task: Task) -> DayData:
-    """Simulate the task's day; its data, normalised through JSON (lists, not tuples)."""
-    data: DayData = json.loads(json.dumps(day_data(run_day(task.scenario_for(scenario)))))
+def run_task(scenario: Scenario, task: Task, engine: Engine = "auto") -> DayData:
+    """Simulate the task's day; its data, normalised through JSON (lists, not tuples).
+
+    Every engine gives the same day, so the result (and its store key) does not depend on ``engine``.
+    """
+    data: DayData = json.loads(json.dumps(day_data(run_day(task.scenario_for(scenario), engine=engine))))
     return data
 
 

@@ -40,6 +40,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 120},
 )
 if TYPE_CHECKING:
+    from theater_sim.engine.day_plan import Engine
     from theater_sim.model.scenario import Scenario
     from theater_sim.planning.execution import Runner
     from theater_sim.planning.store import ResultStore
@@ -77,6 +78,14 @@ StoreOption = Annotated[
     Path | None, typer.Option(help="SQLite file keeping every finished day; a rerun skips what is there.")
 ]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
+EngineOption = Annotated[
+    str | None,
+    typer.Option(
+        help="simpy, exact or auto: the engine days run on (same results on each). Default: SimPy for one day,"
+        " auto (exact wherever it applies) for replications, sweep and staff.",
+        autocompletion=lambda incomplete: [e for e in ("simpy", "exact", "auto") if e.startswith(incomplete)],
+    ),
+]
 MaxMemoryOption = Annotated[
     str | None,
     typer.Option(
@@ -163,6 +172,20 @@ def check_run_memory(day: Scenario, days_at_once: int, max_memory: str | None) -
             raise ScenarioError(f"{error} (--max-memory)") from None
 
 
+def check_engine(engine: str | None, day: Scenario, default: Engine) -> Engine:
+    """The engine asked for (or ``default``), refused when it cannot run ``day``."""
+    from theater_sim.engine.day_plan import ENGINES, engine_problem
+
+    if engine is None:
+        return default
+    if engine not in ENGINES:
+        raise ScenarioError(f"--engine {engine}: use simpy, exact or auto")
+    problem = engine_problem(day) if engine == "exact" else None
+    if problem is not None:
+        raise ScenarioError(f"--engine exact: the exact engine cannot follow {problem}; use --engine auto or simpy")
+    return engine
+
+
 def make_runner(
     day: Scenario,
     workers: int | None,
@@ -170,6 +193,7 @@ def make_runner(
     store: Path | None,
     progress: LazyProgress,
     closing: ExitStack,
+    engine: Engine = "auto",
 ) -> Runner:
     from theater_sim.planning.execution import Runner, check_scheduler_address, default_workers, require_dask
     from theater_sim.planning.store import ResultStore
@@ -187,7 +211,9 @@ def make_runner(
             results = closing.enter_context(ResultStore(store, scenario_fingerprint(day, __version__)))
         closing.callback(_report_rejected, results)
     closing.push(functools.partial(_hint_when_interrupted, results))
-    return Runner(workers=workers or default_workers(), scheduler=scheduler, store=results, progress=progress.tasks)
+    return Runner(
+        workers=workers or default_workers(), scheduler=scheduler, store=results, progress=progress.tasks, engine=engine
+    )
 
 
 def _hint_when_interrupted(store: ResultStore | None, kind: type[BaseException] | None, *_: object) -> bool:

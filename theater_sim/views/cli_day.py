@@ -13,6 +13,7 @@ import typer
 from theater_sim.model.errors import ScenarioError
 from theater_sim.model.limits import MAX_COUNTERS_PER_SIDE
 from theater_sim.views.cli_common import (
+    EngineOption,
     ForceOption,
     JsonOption,
     MaxMemoryOption,
@@ -24,6 +25,7 @@ from theater_sim.views.cli_common import (
     StoreOption,
     WorkersOption,
     check_counts,
+    check_engine,
     check_run_memory,
     check_staffing,
     load_source,
@@ -62,12 +64,14 @@ def run(
     ] = None,
     force: ForceOption = False,
     max_memory: MaxMemoryOption = None,
+    engine: EngineOption = None,
 ) -> None:
     """Simulate one day (or several) and print both sides' summary and the verdict.
 
     With --replications, --plot and --csv show the first replication (the scenario's own seed).
     --csv - (or --hourly-csv -) writes that table to standard output instead of the summary.
     """
+    from theater_sim.engine.day_plan import engines_used
     from theater_sim.planning.execution import default_workers
     from theater_sim.planning.measured_days import measure_days
     from theater_sim.views.day_report import render_day
@@ -98,6 +102,7 @@ def run(
         check_staffing(base, sellers=sellers, collectors=collectors)
         check_run_memory(base, min(replications, workers or default_workers()), max_memory)
         simple = replications == 1 and scheduler is None and store is None
+        chosen = check_engine(engine, base, "simpy" if simple else "auto")
         # Stored days are keyed on the scenario as written (with its seed), so a
         # store can be shared by runs with other counters and by sweeps.
         measured = measure_days(
@@ -105,9 +110,10 @@ def run(
             sellers,
             collectors,
             replications,
-            runner=None if simple else make_runner(base, workers, scheduler, store, progress, closing),
+            runner=None if simple else make_runner(base, workers, scheduler, store, progress, closing, chosen),
             keep_records=plot is not None or csv_file is not None,
             on_minute=lambda minute: progress.clock(minute, base.open_minutes),
+            engine=chosen,
         )
         data, day = measured.data, measured.scenario
         if measured.records is not None and plot is not None:
@@ -124,7 +130,7 @@ def run(
     elif _dash(hourly_csv_file):
         sys.stdout.write(hourly_csv(data))
     else:
-        render_day(data, day, OutputConsole(), scenario)
+        render_day(data, day, OutputConsole(), scenario, None if simple else engines_used(base, chosen))
 
 
 def _dash(path: Path | None) -> bool:

@@ -16,6 +16,7 @@ from theater_sim.model.errors import ScenarioError, shorten
 from theater_sim.model.limits import MAX_COUNTERS_PER_SIDE
 from theater_sim.views.cli_common import (
     MAX_REPLICATIONS,
+    EngineOption,
     ForceOption,
     JsonOption,
     MaxMemoryOption,
@@ -27,6 +28,7 @@ from theater_sim.views.cli_common import (
     StoreOption,
     WorkersOption,
     check_counts,
+    check_engine,
     check_range,
     check_run_memory,
     load_source,
@@ -99,8 +101,12 @@ def sweep(
     store: StoreOption = None,
     quiet: QuietOption = False,
     max_memory: MaxMemoryOption = None,
+    engine: EngineOption = None,
 ) -> None:
     """Run a grid of counter counts on the same customers and show each point's verdict."""
+    from rich.text import Text
+
+    from theater_sim.engine.day_plan import engines_used
     from theater_sim.planning.execution import default_workers
     from theater_sim.planning.sweep import run_sweep
     from theater_sim.planning.tasks import Staffing
@@ -126,9 +132,10 @@ def sweep(
         collector_counts: tuple[Staffing, ...] = (
             parse_counts(collectors, "--collectors") if collectors is not None else (None,)
         )
-        runner = make_runner(day, workers, scheduler, store, progress, closing)
+        chosen = check_engine(engine, day, "auto")
+        runner = make_runner(day, workers, scheduler, store, progress, closing, chosen)
         cells = run_sweep(day, seller_counts, collector_counts, replications, runner)
-        data = sweep_data(cells, day, replications, metric)
+        data = {**sweep_data(cells, day, replications, metric), "engine": engines_used(day, chosen)}
         output = to_json(data) + "\n" if json_output else None
         if csv_file is not None:
             write_chunks(csv_file, [sweep_csv(cells)])
@@ -137,7 +144,9 @@ def sweep(
     if output is not None:
         sys.stdout.write(output)
     else:
-        render_sweep(cells, metric, day, replications, OutputConsole())
+        console = OutputConsole()
+        render_sweep(cells, metric, day, replications, console)
+        console.print(Text(f"Days simulated by {engines_used(day, chosen)}.", style="dim"))
 
 
 STAFF_REPLICATIONS = 10
@@ -177,8 +186,10 @@ def staff(
     store: StoreOption = None,
     quiet: QuietOption = False,
     max_memory: MaxMemoryOption = None,
+    engine: EngineOption = None,
 ) -> None:
     """Find the least counters on each side that meet the targets, and show that day."""
+    from theater_sim.engine.day_plan import engines_used
     from theater_sim.planning.execution import default_workers, replicated_day
     from theater_sim.planning.least_staffing import search_staffing
     from theater_sim.views.day_report import render_day
@@ -195,11 +206,12 @@ def staff(
         check_writable("--write-scenario", write_scenario, force)
         day, origin = load_source(scenario, seed=seed)
         check_run_memory(day, workers or default_workers(), max_memory)
-        runner = make_runner(day, workers, scheduler, store, progress, closing)
+        chosen = check_engine(engine, day, "auto")
+        runner = make_runner(day, workers, scheduler, store, progress, closing, chosen)
         answers = search_staffing(day, targets, replications, runner)
         found = {name: answers[name].staffing for name in ("selling", "collecting")}
         staffed = day.overridden(sellers=found["selling"], collectors=found["collecting"])
-        runner = make_runner(staffed, workers, scheduler, None, progress, closing)
+        runner = make_runner(staffed, workers, scheduler, None, progress, closing, chosen)
         day_result = replicated_day(runner, staffed, replications)
         if write_scenario is not None:
             header = [
@@ -211,14 +223,18 @@ def staff(
                 day, found, source_folder=Path(origin).parent, target_folder=write_scenario.parent, header=header
             )
             write_chunks(write_scenario, [text])
-        output = to_json(staffing_data(answers, targets, day_result)) + "\n" if json_output else None
+        output = (
+            to_json({**staffing_data(answers, targets, day_result), "engine": engines_used(day, chosen)}) + "\n"
+            if json_output
+            else None
+        )
     if output is not None:
         sys.stdout.write(output)
     else:
         console = OutputConsole()
         render_staffing(answers, targets, replications, console)
         console.print()
-        render_day(day_result, staffed, console, f"{scenario}, staffed as found")
+        render_day(day_result, staffed, console, f"{scenario}, staffed as found", engines_used(day, chosen))
         if write_scenario is not None:
             console.print(safe(f"Wrote the staffed scenario to {write_scenario}."))
 

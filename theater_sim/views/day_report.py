@@ -93,8 +93,11 @@ class _Cells:
         return f"{window['clock']}: {window['pressure']:.2f}"
 
 
-def render_day(data: DayData, scenario: Scenario, console: Console, source: str) -> None:
-    """Print the summary, the hourly table, changes, showings and the verdict."""
+def render_day(data: DayData, scenario: Scenario, console: Console, source: str, engine: str | None = None) -> None:
+    """Print the summary, the hourly table, changes, showings and the verdict.
+
+    ``engine``: which engine simulated the days, said beside the replications' footer.
+    """
     closes = clock_label(scenario.open_minutes, scenario.opens)
     replicated = data.get("replications", 1) > 1
     seeds = f"{data['replications']} replications from seed {scenario.seed}" if replicated else f"seed {scenario.seed}"
@@ -115,7 +118,9 @@ def render_day(data: DayData, scenario: Scenario, console: Console, source: str)
     if replicated:
         console.print(
             Text(
-                f"Numbers are means over {data['replications']} days, ± the half-width of their 95% confidence"
+                f"Numbers are means over {data['replications']} days"
+                + (f" (simulated by {engine})" if engine else "")
+                + ", ± the half-width of their 95% confidence"
                 f" interval. {data['verdict_agreement']} of {data['replications']} days gave the verdict of the means:",
                 style="dim",
             )

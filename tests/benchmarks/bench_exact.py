@@ -1,0 +1,146 @@
+"""Benchmark: the exact engine against SimPy and the textbook SimPy loop.
+
+Run:  python tests/benchmarks/bench_exact.py [--rounds 3]
+
+In one process, alternately (A B C C B A each round, best of the rounds, as
+the machine is shared): the textbook SimPy M/M/c loop of ``bench_engine``
+(400,000 customers on 120 counters), the same day's selling side simulated by
+theater-sim's SimPy engine (``simulation.SideRun``) and by the exact engine
+(``exact.simulate_side_exactly``), engines only (no metrics). Then a side with
+balking and reneging (the event-replay path) on both engines. Every pair's
+records are checked identical before any figure is printed.
+
+Whole processes: ``theater-sim staff premiere-night --max-p95-wait 5
+--replications 20 --workers 1`` with ``--engine simpy`` and ``--engine auto``
+(the default), their wall times and ratio; the outputs must be identical
+apart from the line naming the engine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import simpy
+from bench_engine import COUNTERS, HOURS, RATE_PER_HOUR, SERVICE_MEAN_MINUTES, bare_simpy_day
+
+from theater_sim.engine.exact import simulate_side_exactly
+from theater_sim.engine.plans import SidePlan
+from theater_sim.engine.records import SideRecords
+from theater_sim.engine.simulation import SideRun, exact_moments, run_environment
+
+
+def _plan(seed: int, impatient: bool) -> SidePlan:
+    rng = np.random.default_rng(seed)
+    size = int(RATE_PER_HOUR * HOURS)
+    arrivals = np.cumsum(rng.exponential(60.0 / RATE_PER_HOUR, size))
+    service = rng.exponential(SERVICE_MEAN_MINUTES, size)
+    return SidePlan(
+        schedule=[(0.0, COUNTERS)],
+        open_minutes=HOURS * 60.0,
+        service_minutes=service,
+        arrival_at_minute=exact_moments(arrivals),
+        patience_minutes=rng.exponential(2.0, size) if impatient else None,
+        balk_at_line=40 if impatient else None,
+    )
+
+
+def _simpy_side(plan: SidePlan) -> SideRecords:
+    env = simpy.Environment()
+    run = SideRun(env, plan)
+    run_environment(env)
+    return run.records()
+
+
+def _timed(work: Callable[[], object]) -> tuple[float, object]:
+    started = time.perf_counter()
+    result = work()
+    return time.perf_counter() - started, result
+
+
+def _same(first: SideRecords, second: SideRecords) -> bool:
+    return all(
+        np.array_equal(getattr(first, name), getattr(second, name), equal_nan=True)
+        for name in ("service_start_at_minute", "left_line_at_minute", "outcome", "counter")
+    )
+
+
+def in_process(rounds: int, impatient: bool) -> None:
+    plan = _plan(1, impatient)
+    customers = len(plan.service_minutes)
+    workloads: dict[str, Callable[[], object]] = {
+        "bare": lambda: bare_simpy_day(1),
+        "simpy": lambda: _simpy_side(plan),
+        "exact": lambda: simulate_side_exactly(plan),
+    }
+    if impatient:
+        del workloads["bare"]  # the textbook loop has nobody walking away
+    best = dict.fromkeys(workloads, float("inf"))
+    results: dict[str, object] = {}
+    for _ in range(rounds):
+        for name in [*workloads, *reversed(workloads)]:
+            seconds, results[name] = _timed(workloads[name])
+            best[name] = min(best[name], seconds)
+    assert _same(results["simpy"], results["exact"]), "the engines disagree"  # type: ignore[arg-type]
+    label = "balking and reneging" if impatient else "M/M/c"
+    print(f"{label}, {customers:,} customers on {COUNTERS} counters (best of {2 * rounds}):")
+    for name, seconds in best.items():
+        print(f"  {name:6s}: {seconds:6.2f} s  {customers / seconds:12,.0f} customers/s")
+    print(f"  exact / SimPy engine: {best['simpy'] / best['exact']:.1f}x")
+    if "bare" in best:
+        print(f"  exact / textbook SimPy loop: {best['bare'] / best['exact']:.1f}x")
+
+
+def whole_processes() -> None:
+    command = [
+        sys.executable,
+        "-m",
+        "theater_sim",
+        "staff",
+        "premiere-night",
+        "--max-p95-wait",
+        "5",
+        "--replications",
+        "20",
+        "--workers",
+        "1",
+        "--json",
+        "--quiet",
+    ]
+    outputs: dict[str, object] = {}
+    seconds: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        for engine in ("simpy", "auto", "auto", "simpy"):
+            started = time.perf_counter()
+            done = subprocess.run(
+                [*command, "--engine", engine], capture_output=True, text=True, check=True, cwd=Path(folder)
+            )
+            elapsed = time.perf_counter() - started
+            seconds[engine] = min(seconds.get(engine, float("inf")), elapsed)
+            data = json.loads(done.stdout)
+            data.pop("engine")
+            outputs[engine] = data
+    assert outputs["simpy"] == outputs["auto"], "the engines' answers differ"
+    print(f"whole process: {' '.join(command[2:])}")
+    print(f"  --engine simpy: {seconds['simpy']:.2f} s   --engine auto: {seconds['auto']:.2f} s")
+    print(f"  ratio: {seconds['simpy'] / seconds['auto']:.1f}x (same answer)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    rounds = parser.parse_args().rounds
+    in_process(rounds, impatient=False)
+    in_process(rounds, impatient=True)
+    whole_processes()
+
+
+if __name__ == "__main__":
+    main()
