@@ -184,15 +184,15 @@ def test_sweep_and_staff_give_the_same_answers_on_either_engine() -> None:
             result = runner.invoke(app, [*command, "--json", "--quiet", "--workers", "1", "--engine", engine])
             assert result.exit_code == 0, result.output
             outputs[engine] = json.loads(result.stdout)
-        assert outputs["simpy"].pop("engine") == "SimPy"
-        assert outputs["exact"].pop("engine").startswith("the exact engine")
-        assert outputs["auto"].pop("engine").startswith("the exact engine")
+        assert outputs["simpy"].pop("engine") == "simpy"
+        assert outputs["exact"].pop("engine") == "exact"
+        assert outputs["auto"].pop("engine") == "exact"
         assert outputs["simpy"] == outputs["exact"] == outputs["auto"]
 
 
 @pytest.mark.parametrize(
     ("name", "message"),
-    [("opening-weekend", "a linked day"), ("autoscale", "selling's autoscaling")],
+    [("opening-weekend", "a linked day"), ("autoscale", "collecting's autoscaling")],
 )
 def test_the_exact_engine_on_a_day_it_cannot_follow_is_refused(name: str, message: str) -> None:
     from typer.testing import CliRunner
@@ -215,3 +215,15 @@ def test_the_footer_says_which_engine_ran() -> None:
     assert "(simulated by SimPy, as the exact engine does not follow autoscaling)" in replicated.stdout
     sweep = runner.invoke(app, ["sweep", "balanced-day", "--sellers", "1:2", "--quiet", "--workers", "1"])
     assert "Days simulated by the exact engine, whose records are SimPy's to the bit." in sweep.stdout
+    # Staffing options replace autoscaling: those days run exactly, and --engine exact is allowed.
+    overridden = runner.invoke(
+        app,
+        ["run", "autoscale", "--sellers", "4", "--collectors", "4", "--replications", "2", "--quiet", "--workers", "1"],
+    )
+    assert "(simulated by the exact engine, whose records are SimPy's to the bit)" in overridden.stdout
+    exact = runner.invoke(
+        app, ["sweep", "autoscale", "--sellers", "1:2", "--collectors", "1:2", "--engine", "exact", "--json"]
+    )
+    assert exact.exit_code == 0, exact.output
+    half = runner.invoke(app, ["sweep", "autoscale", "--sellers", "1:2", "--json", "--quiet", "--workers", "1"])
+    assert '"engine": "exact+simpy"' in half.stdout or '"engine": "exact"' in half.stdout

@@ -17,14 +17,14 @@ def test_same_seed_side_and_purpose_give_the_same_numbers() -> None:
 
 
 def test_every_side_and_purpose_has_its_own_stream() -> None:
-    """Ten streams of one seed, and another seed's: no two start alike."""
+    """Twelve streams of one seed, and another seed's: no two start alike."""
     starts: dict[tuple[str, str], tuple[float, ...]] = {
         (side, purpose): tuple(stream(42, side, purpose).random(3))
         for side in SIDE_NAMES
         for purpose in get_args(Purpose)
     }
     starts[("other seed", "arrivals")] = tuple(stream(43, "selling", "arrivals").random(3))
-    assert len(set(starts.values())) == len(starts) == 11
+    assert len(set(starts.values())) == len(starts) == 13
 
 
 def test_the_streams_are_pinned() -> None:

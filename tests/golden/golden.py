@@ -26,6 +26,7 @@ SCENARIOS = (
     "announcement-rush",
     "autoscale",
     "balanced-day",
+    "eventual-consistency",
     "opening-weekend",
     "premiere-night",
     "tarantino-announced",
@@ -50,6 +51,7 @@ def commands() -> list[tuple[str, ...]]:
         ("staff", "opening-weekend", "--max-p95-wait", "10", "--replications", "2", "--json", "--quiet"),
         ("staff", "balanced-day", "--max-p95-wait", "1", "--replications", "3", "--quiet"),
         ("watch", "premiere-night", "--speed", "inf"),
+        ("run", "eventual-consistency", "--projectors", "2"),
         ("--help",),
     ]
     return pinned

@@ -24,6 +24,7 @@ __all__ = [
     "Interval",
     "PeriodRow",
     "PressureHours",
+    "ProjectionData",
     "QueueLength",
     "ShowingData",
     "SideData",
@@ -178,6 +179,29 @@ class TicketData(TypedDict):
     turned_away: float
 
 
+class ProjectionData(TypedDict):
+    """Between the models (see ``analysis.projection.ProjectionMetrics``)."""
+
+    projector: str
+    policy: str
+    sales: float
+    lag_minutes: dict[str, float]
+    utilisation: float | None
+    max_backlog: float
+    max_backlog_at_minute: float
+    max_backlog_clock: str
+    backlog_by_hour: list[float]
+    holders: float
+    stale_reads: float
+    stale_holders: float
+    stale_share: float
+    stale_reads_by_hour: list[float]
+    retries: float
+    extra_counter_minutes: float
+    missed_start_after_stale: float
+    kept_up: bool
+
+
 class Interval(TypedDict):
     """A mean over replications and its 95% Student-t interval (no interval
     from one day: ``half_width`` None, the ends are the mean). ``upper``: the
@@ -209,6 +233,7 @@ class DayData(TypedDict):
     pressure_hours: PressureHours
     showings: list[ShowingData]
     tickets: TicketData | None
+    projection: ProjectionData | None
     named_for_waits: str | None
     named_for_failures: str | None
     replications: NotRequired[int]

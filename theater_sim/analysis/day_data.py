@@ -17,6 +17,7 @@ from theater_sim.analysis.contract import (
     DayData,
     HourRow,
     PressureHours,
+    ProjectionData,
     ShowingData,
     SideData,
     TicketData,
@@ -25,6 +26,7 @@ from theater_sim.analysis.contract import (
 from theater_sim.analysis.measured_day import DayResult, side_evidence
 from theater_sim.analysis.metric_names import SIDE_METRICS, metric_bounds
 from theater_sim.analysis.metrics import SideMetrics
+from theater_sim.analysis.projection import KEPT_UP_STALE_SHARE
 from theater_sim.analysis.verdict import (
     Rule,
     SideEvidence,
@@ -48,6 +50,7 @@ __all__ = [
     "named_for_failures",
     "named_for_waits",
     "pressure_hours",
+    "projection_data",
     "rule_of",
     "shown_day_pressures",
     "window_data",
@@ -89,6 +92,7 @@ def day_data(result: DayResult) -> DayData:
         "pressure_hours": pressure_hours(verdicts, scenario.opens),
         "showings": [cast(ShowingData, asdict(showing)) for showing in result.showings],
         "tickets": None if result.tickets is None else cast(TicketData, asdict(result.tickets)),
+        "projection": None if result.projection is None else projection_data(asdict(result.projection), scenario.opens),
         "named_for_waits": None,
         "named_for_failures": None,
     }
@@ -172,6 +176,19 @@ def _side_data(metrics: SideMetrics, scenario: Scenario, side_name: SideName) ->
     ]
     data["busiest_window"] = window_data(data["busiest_window"], scenario.opens)
     return cast(SideData, data)
+
+
+def projection_data(projection: Mapping[str, Any], opens: str) -> ProjectionData:
+    """The projection's data with the clock of its largest backlog; ``kept_up`` follows
+    ``stale_share`` (so the mean of several days is judged by its mean share)."""
+    return cast(
+        ProjectionData,
+        {
+            **projection,
+            "max_backlog_clock": clock_label(projection["max_backlog_at_minute"], opens),
+            "kept_up": projection["stale_share"] <= KEPT_UP_STALE_SHARE,
+        },
+    )
 
 
 def window_data(window: Mapping[str, Any], opens: str) -> WindowData:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from theater_sim.analysis.box_office import ShowingMetrics, TicketSummary, showing_metrics, ticket_summary
 from theater_sim.analysis.hourly import HourRow
 from theater_sim.analysis.metrics import SideMetrics, side_metrics
+from theater_sim.analysis.projection import ProjectionMetrics, projection_metrics
 from theater_sim.analysis.verdict import Rule, SideEvidence, Verdict, hourly_verdicts, judge
 from theater_sim.engine.day_plan import Engine, simulate_day
 from theater_sim.engine.theater import DayRecords
@@ -37,6 +38,7 @@ class DayResult:
     hourly_verdicts: tuple[Verdict, ...]
     showings: tuple[ShowingMetrics, ...]
     tickets: TicketSummary | None
+    projection: ProjectionMetrics | None = None
 
     def side(self, side_name: SideName) -> SideMetrics:
         metrics: SideMetrics = getattr(self, side_name)
@@ -88,4 +90,13 @@ def summarise_day(scenario: Scenario, records: DayRecords) -> DayResult:
         ),
         showings=showing_metrics(records.collecting, plan, records.tickets) if plan.films else (),
         tickets=None if records.tickets is None else ticket_summary(records.tickets, records.selling),
+        projection=_projection(scenario, records),
     )
+
+
+def _projection(scenario: Scenario, records: DayRecords) -> ProjectionMetrics | None:
+    tickets = records.tickets
+    if scenario.projection is None or tickets is None or tickets.sold_at is None:
+        return None
+    plan = scenario.showings()
+    return projection_metrics(tickets, scenario.projection, plan.starts_at_minute, scenario.open_minutes)

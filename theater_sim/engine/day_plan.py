@@ -18,7 +18,8 @@ from typing import Literal
 import numpy as np
 
 from theater_sim.engine.exact import simulate_side_exactly, unsupported_rule
-from theater_sim.engine.plans import Buyers, DayPlan, LinkedPlan, SidePlan
+from theater_sim.engine.plans import Buyers, DayPlan, LinkedPlan, ProjectionPlan, SidePlan
+from theater_sim.engine.randomness import stream
 from theater_sim.engine.records import SideRecords
 from theater_sim.engine.sampling import draw_buyers, side_plan
 from theater_sim.engine.theater import DayRecords, run_plan
@@ -54,7 +55,27 @@ def compile_day(scenario: Scenario) -> DayPlan:
             at_counter=at_counter,
             starts_at_minute=tuple(showings.starts_at_minute),
             seats=tuple(showings.seats),
+            projection=_projection_plan(scenario, len(buyers.online)),
         ),
+    )
+
+
+def _projection_plan(scenario: Scenario, buyers: int) -> ProjectionPlan | None:
+    """The projector of ``scenario``, its clerks' work drawn from the projection's own stream."""
+    projection = scenario.projection
+    if projection is None:
+        return None
+    work = None
+    if projection.minutes_per_sale is not None:
+        work = projection.minutes_per_sale.sample(stream(scenario.seed, "selling", "projection"), buyers)
+    return ProjectionPlan(
+        every_minutes=projection.every_minutes,
+        clerks=projection.clerks,
+        work_minutes=work,
+        delay_minutes=projection.delay_minutes,
+        retry=projection.stale_reads == "retry",
+        retry_minutes=projection.retry_minutes,
+        ledger_check_minutes=projection.ledger_check_minutes,
     )
 
 
@@ -68,18 +89,20 @@ def engine_problem(scenario: Scenario) -> str | None:
     return None
 
 
-def engines_used(scenario: Scenario, engine: Engine) -> str:
-    """Which engine ``engine`` runs ``scenario``'s days on, in words (for a report's footer)."""
+def engines_used(scenario: Scenario, engine: Engine) -> tuple[str, str]:
+    """Which engine ``engine`` runs ``scenario``'s days on (the scenario as staffed
+    for the run: staffing options replace autoscaling): a name for JSON
+    (``simpy``, ``exact``, or ``exact+simpy``) and words for a report's footer."""
     if engine == "simpy":
-        return "SimPy"
+        return "simpy", "SimPy"
     if scenario.linked is not None:
-        return "SimPy, as the exact engine does not follow a linked day"
+        return "simpy", "SimPy, as the exact engine does not follow a linked day"
     scaled = [name for name in ("selling", "collecting") if scenario.side(name).autoscale is not None]
     if not scaled:
-        return "the exact engine, whose records are SimPy's to the bit"
+        return "exact", "the exact engine, whose records are SimPy's to the bit"
     if len(scaled) == 2:
-        return "SimPy, as the exact engine does not follow autoscaling"
-    return f"the exact engine, and SimPy for autoscaled {scaled[0]}"
+        return "simpy", "SimPy, as the exact engine does not follow autoscaling"
+    return "exact+simpy", f"the exact engine, and SimPy for autoscaled {scaled[0]}"
 
 
 def simulate_day(

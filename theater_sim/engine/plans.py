@@ -14,7 +14,7 @@ import numpy as np
 
 from theater_sim.model.counter_settings import Autoscale
 
-__all__ = ["Buyers", "DayPlan", "LinkedPlan", "SidePlan"]
+__all__ = ["Buyers", "DayPlan", "LinkedPlan", "ProjectionPlan", "SidePlan"]
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,28 @@ class Buyers:
 
 
 @dataclass(frozen=True)
+class ProjectionPlan:
+    """How sales get from the ledger to the collectors' list (``model.projection``).
+
+    Attributes:
+        every_minutes: The list's refresh interval (batches), or None.
+        clerks: Projector clerks working through the ledger in sale order, or None.
+        work_minutes: Each buyer's sale's listing time for a clerk (clerks only).
+        delay_minutes: The trip from projector to list, added to every sale.
+        retry: True: a stale read turns the holder away for ``retry_minutes``;
+            False: the collector checks the ledger (``ledger_check_minutes``).
+    """
+
+    every_minutes: float | None
+    clerks: int | None
+    work_minutes: np.ndarray | None
+    delay_minutes: float
+    retry: bool
+    retry_minutes: float
+    ledger_check_minutes: float
+
+
+@dataclass(frozen=True)
 class LinkedPlan:
     """A linked day's sales: the buyers and the showings they buy seats for.
 
@@ -65,12 +87,15 @@ class LinkedPlan:
             (the selling plan's customers, in order).
         starts_at_minute: Each showing's start, in start order.
         seats: Each showing's seats.
+        projection: The projector between ledger and list; None: a sale is
+            listed the moment it is made.
     """
 
     buyers: Buyers
     at_counter: np.ndarray
     starts_at_minute: tuple[float, ...]
     seats: tuple[int, ...]
+    projection: ProjectionPlan | None = None
 
 
 @dataclass(frozen=True)

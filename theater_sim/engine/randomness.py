@@ -17,9 +17,9 @@ from theater_sim.model.sides import SIDE_NAMES, SideName
 
 __all__ = ["Purpose", "stream"]
 
-Purpose = Literal["arrivals", "service", "patience", "tickets", "lead"]
+Purpose = Literal["arrivals", "service", "patience", "tickets", "lead", "projection"]
 # Append only: a purpose's position is part of its stream's identity.
-_PURPOSES: tuple[Purpose, ...] = ("arrivals", "service", "patience", "tickets", "lead")
+_PURPOSES: tuple[Purpose, ...] = ("arrivals", "service", "patience", "tickets", "lead", "projection")
 
 
 def stream(seed: int, side: SideName, purpose: Purpose) -> np.random.Generator:
@@ -30,7 +30,8 @@ def stream(seed: int, side: SideName, purpose: Purpose) -> np.random.Generator:
         side: ``"selling"`` or ``"collecting"``.
         purpose: ``"arrivals"``, ``"service"``, ``"patience"``, ``"tickets"``
             (who buys online, party sizes, preferred showings) or ``"lead"``
-            (how early holders come before their showing).
+            (how early holders come before their showing) or ``"projection"``
+            (how long a projector clerk takes to list each sale).
 
     Returns:
         A fresh PCG64 generator; the same arguments give the same numbers.

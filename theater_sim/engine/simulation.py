@@ -75,6 +75,11 @@ class SideRun:
         env: The day's environment.
         plan: The side's customers and counters.
         on_served: Called as ``on_served(index, now)`` when a customer leaves a counter.
+        on_reach: Called as ``on_reach(index, now)`` when a customer reaches a
+            counter: the extra service minutes their visit takes (0.0: none),
+            or None to turn them away at once, back in line ``retry_minutes``
+            later (a holder whose ticket is not listed yet).
+        retry_minutes: How long a customer turned away takes to come back.
     """
 
     def __init__(
@@ -82,6 +87,8 @@ class SideRun:
         env: simpy.Environment,
         plan: SidePlan,
         on_served: Callable[[int, float], None] | None = None,
+        on_reach: Callable[[int, float], float | None] | None = None,
+        retry_minutes: float = 0.0,
     ) -> None:
         self.env = env
         self.plan = plan
@@ -95,17 +102,24 @@ class SideRun:
         self.tally = [0, 0]  # customers arrived, customers served so far (for live views)
         self.dynamic_arrivals = array("d", [NAN]) * self.size if plan.arrival_at_minute is None else None
         self.close_snapshot = (0, 0)
-        self.arrive = self._customer_flow(on_served)
+        # Extra minutes of service each customer's visit took (None: nobody's did).
+        self.extra_minutes = None if on_reach is None else array("d", [0.0]) * self.size
+        self.arrive = self._customer_flow(on_served, on_reach, retry_minutes)
         self._staffing()
         schedule_after_everything(env, plan.open_minutes, self._snapshot)
         if plan.arrival_at_minute is not None:
             env.process(_arrival_process(env, plan.arrival_at_minute, self.arrive))
 
-    def _customer_flow(self, on_served: Callable[[int, float], None] | None) -> Callable[[int], None]:
+    def _customer_flow(
+        self,
+        on_served: Callable[[int, float], None] | None,
+        on_reach: Callable[[int, float], float | None] | None,
+        retry_minutes: float,
+    ) -> Callable[[int], None]:
         """The callbacks a customer passes through; returns ``arrive(index)``."""
         env, bank, plan = self.env, self.bank, self.plan
         starts, left_line, outcome, dynamic = self.starts, self.left_line, self.outcome, self.dynamic_arrivals
-        counter, tally = self.counter, self.tally
+        counter, tally, extra_minutes = self.counter, self.tally, self.extra_minutes
         service = array("d", plan.service_minutes.tobytes())
         patience = None if plan.patience_minutes is None else array("d", plan.patience_minutes.tobytes())
         balk_at_line = plan.balk_at_line
@@ -124,13 +138,23 @@ class SideRun:
 
         def start(customer: Customer) -> None:
             index = customer.index
+            duration = service[index]
+            if on_reach is not None:
+                extra = on_reach(index, env.now)
+                if extra is None:  # turned away: the counter is free at once, the customer comes back later
+                    release(customer)
+                    Timeout(env, retry_minutes, index).callbacks.append(rejoin)
+                    return
+                if extra:
+                    extra_minutes[index] += extra  # type: ignore[index]
+                    duration = service[index] + extra
             starts[index] = left_line[index] = env.now
             if free_counters:
                 counter[index] = heappop(free_counters)
             else:
                 opened[0] += 1
                 counter[index] = opened[0]
-            Timeout(env, service[index], customer).callbacks.append(finish)
+            Timeout(env, duration, customer).callbacks.append(finish)
 
         def renege(event: Event) -> None:
             customer = payload(event)
@@ -138,6 +162,15 @@ class SideRun:
                 outcome[customer.index] = RENEGED
                 left_line[customer.index] = env.now
                 bank.leave_line(customer)
+
+        def join_line(index: int) -> None:
+            customer = Customer(bank, index)
+            customer.callbacks.append(start)
+            if patience is not None:
+                Timeout(env, patience[index], customer).callbacks.append(renege)
+
+        def rejoin(event: Event) -> None:  # back from being turned away: no balking, no new arrival
+            join_line(payload(event))
 
         def arrive(index: int) -> None:
             tally[0] += 1
@@ -147,10 +180,7 @@ class SideRun:
             if balk_at_line is not None and bank.count >= bank.capacity and bank.line_length >= balk_at_line:
                 outcome[index] = BALKED
                 return
-            customer = Customer(bank, index)
-            customer.callbacks.append(start)
-            if patience is not None:
-                Timeout(env, patience[index], customer).callbacks.append(renege)
+            join_line(index)
 
         return arrive
 
@@ -190,6 +220,8 @@ class SideRun:
         showing = plan.showing if plan.showing is not None else np.broadcast_to(np.int64(-1), (self.size,))
         party = plan.party_size if plan.party_size is not None else np.broadcast_to(np.int64(1), (self.size,))
         arrivals, service = plan.arrival_at_minute, plan.service_minutes
+        if self.extra_minutes is not None:  # visits that took longer (a ledger check): the service they had
+            service = service + np.frombuffer(self.extra_minutes, dtype=np.float64)
         if arrivals is None:  # sent in during the day: keep those who came, in arrival order
             moments = np.frombuffer(self.dynamic_arrivals, dtype=np.float64)  # type: ignore[arg-type]
             came = np.flatnonzero(~np.isnan(moments))

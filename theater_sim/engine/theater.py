@@ -20,6 +20,7 @@ from simpy.events import Event, Timeout
 
 from theater_sim.engine.counters import payload
 from theater_sim.engine.plans import DayPlan, LinkedPlan
+from theater_sim.engine.projector import Projector
 from theater_sim.engine.records import SideRecords
 from theater_sim.engine.seat_book import SeatBook
 from theater_sim.engine.simulation import SideRun, run_environment
@@ -31,11 +32,20 @@ __all__ = ["DayModel", "DayRecords", "TicketRecords", "prepare_day", "run_plan"]
 @dataclass(frozen=True)
 class TicketRecords:
     """What every buyer of a linked day did: ``sold_showing`` is -1 when they
-    got no ticket (sold out, or they left the selling line)."""
+    got no ticket (sold out, or they left the selling line). With a
+    projection, ``sold_at`` / ``listed_at`` say when each sale entered the
+    ledger and reached the collectors' list, ``stale_reads`` how often each
+    holder was at a counter before it had (``projector.Projector``)."""
 
     online: np.ndarray
     party_size: np.ndarray
     sold_showing: np.ndarray
+    sold_at: np.ndarray | None = None
+    listed_at: np.ndarray | None = None
+    stale_reads: np.ndarray | None = None
+    projector_busy_minutes: float | None = None
+    holder_arrived_at: np.ndarray | None = None
+    holder_left_line_at: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -61,13 +71,25 @@ class DayModel:
     selling: SideRun
     collecting: SideRun
     tickets: TicketRecords | None = None
+    projector: Projector | None = None
 
     def side(self, side_name: SideName) -> SideRun:
         run: SideRun = getattr(self, side_name)
         return run
 
     def records(self) -> DayRecords:
-        return DayRecords(selling=self.selling.records(), collecting=self.collecting.records(), tickets=self.tickets)
+        tickets, projector = self.tickets, self.projector
+        if tickets is not None and projector is not None:
+            tickets = replace(
+                tickets,
+                sold_at=projector.sold_at,
+                listed_at=projector.listed_at,
+                stale_reads=projector.stale_reads,
+                projector_busy_minutes=projector.busy_minutes,
+                holder_arrived_at=np.array(self.collecting.dynamic_arrivals, dtype=np.float64),
+                holder_left_line_at=np.array(self.collecting.left_line, dtype=np.float64),
+            )
+        return DayRecords(selling=self.selling.records(), collecting=self.collecting.records(), tickets=tickets)
 
 
 def prepare_day(plan: DayPlan) -> DayModel:
@@ -93,20 +115,34 @@ def _linked_day(env: simpy.Environment, plan: DayPlan, linked: LinkedPlan) -> Da
     at_counter = linked.at_counter
     # Who got which showing fills in as the day runs: a new array for every run.
     sold_showing = np.full(len(buyers.online), -1, dtype=np.int64)
-    collecting = SideRun(env, replace(plan.collecting, showing=sold_showing))
-    sell = _Seller(env, linked, sold_showing, collecting)
+    projector = None if linked.projection is None else Projector(env, linked.projection, len(buyers.online))
+    collecting = SideRun(
+        env,
+        replace(plan.collecting, showing=sold_showing),
+        on_reach=None if projector is None else projector.on_reach,
+        retry_minutes=0.0 if linked.projection is None else linked.projection.retry_minutes,
+    )
+    sell = _Seller(env, linked, sold_showing, collecting, projector)
     selling = SideRun(env, plan.selling, on_served=lambda index, _now: sell(int(at_counter[index])))
     env.process(_online_sales(env, buyers.arrival_at_minute[buyers.online], np.flatnonzero(buyers.online), sell))
     # The ledger's arrays fill in as the day runs.
     tickets = TicketRecords(online=buyers.online, party_size=buyers.party_size, sold_showing=sold_showing)
-    return DayModel(env, plan, selling, collecting, tickets)
+    return DayModel(env, plan, selling, collecting, tickets, projector)
 
 
 class _Seller:
     """Books seats for a buyer and sends their party to collection in time."""
 
-    def __init__(self, env: simpy.Environment, linked: LinkedPlan, sold: np.ndarray, collecting: SideRun) -> None:
+    def __init__(
+        self,
+        env: simpy.Environment,
+        linked: LinkedPlan,
+        sold: np.ndarray,
+        collecting: SideRun,
+        projector: Projector | None = None,
+    ) -> None:
         buyers = linked.buyers
+        self.projector = projector
         self.env = env
         self.book = SeatBook(list(linked.starts_at_minute), list(linked.seats))
         self.preferred = buyers.preferred_showing.tolist()
@@ -121,6 +157,8 @@ class _Seller:
         self.sold[buyer] = showing
         if showing < 0:
             return
+        if self.projector is not None:
+            self.projector.record_sale(buyer)
         arrive_at = max(now, self.book.starts_at_minute[showing] - self.lead[buyer])
         if arrive_at <= now:
             self.collecting.arrive(buyer)

@@ -20,6 +20,7 @@ from theater_sim.model.clock import ClockTime
 from theater_sim.model.counter_settings import MAX_COUNTERS_PER_SIDE, Autoscale, CounterCount, CounterPeriod
 from theater_sim.model.distributions import ServiceDistribution
 from theater_sim.model.limits import MAX_SEED
+from theater_sim.model.projection import Projection
 from theater_sim.model.showtimes import MAX_SHOWINGS, Linked, Showing
 from theater_sim.model.sides import SIDE_NAMES, SideName
 from theater_sim.model.timetable import ShowingPlan, counter_schedule, profile_periods, showing_plan, trace_problem
@@ -139,6 +140,7 @@ class Scenario(BaseModel):
     hours: Annotated[float, Field(ge=MIN_HOURS, le=MAX_HOURS)] = DEFAULT_HOURS
     showtimes: Annotated[list[Showing], Field(max_length=MAX_SHOWINGS)] = []
     linked: Linked | None = None
+    projection: Projection | None = None
     selling: Side
     collecting: Side
     verdict: VerdictSettings = VerdictSettings()
@@ -158,6 +160,7 @@ class Scenario(BaseModel):
                 f" ({self.open_minutes:g} minutes)"
             )
         self._check_arrival_sources()
+        self._check_projection()
         self.showings()  # raises for showings outside opening hours
         for side_name in SIDE_NAMES:
             self.counter_schedule(side_name)
@@ -181,6 +184,17 @@ class Scenario(BaseModel):
         collecting = self.collecting.arrivals
         if collecting is not None and collecting.showtimes is not None and not self.showtimes:
             raise ValueError("collecting.arrivals.showtimes: the scenario lists no showtimes")
+
+    def _check_projection(self) -> None:
+        projection = self.projection
+        if projection is None:
+            return
+        if self.linked is None:
+            raise ValueError("projection: needs 'linked' (it carries the linked day's sales to the collectors' list)")
+        for key in ("every_minutes", "retry_minutes"):
+            value = getattr(projection, key)
+            if value is not None and value > self.open_minutes:
+                raise ValueError(f"projection.{key}: {value:g} is longer than the day ({self.open_minutes:g} minutes)")
 
     def _check_arrivals(self, side_name: SideName, arrivals: Arrivals) -> None:
         where = f"{side_name}.arrivals"
@@ -257,6 +271,7 @@ class Scenario(BaseModel):
         sellers: int | tuple[int, ...] | None = None,
         collectors: int | tuple[int, ...] | None = None,
         seed: int | None = None,
+        projectors: int | None = None,
     ) -> Scenario:
         """The same day with another seed or other staffing.
 
@@ -264,13 +279,20 @@ class Scenario(BaseModel):
         schedule or autoscaling); a tuple gives new counts to the periods of
         the side's schedule, keeping their times.
 
+        ``projectors`` sets the projection's clerks.
+
         Raises:
             pydantic.ValidationError: if a value is outside its documented range.
-            ValueError: a tuple for a side without a schedule of that length.
+            ValueError: a tuple for a side without a schedule of that length, or
+                projectors for a day without projection clerks.
         """
         updates: dict[str, object] = {}
         if seed is not None:
             updates["seed"] = seed
+        if projectors is not None:
+            if self.projection is None or self.projection.clerks is None:
+                raise ValueError("the scenario has no projection clerks to set (projection: {clerks: N, ...})")
+            updates["projection"] = Projection.model_validate({**self.projection.__dict__, "clerks": projectors})
         for side_name, count in (("selling", sellers), ("collecting", collectors)):
             if count is not None:
                 side: Side = getattr(self, side_name)

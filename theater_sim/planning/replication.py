@@ -28,6 +28,7 @@ from theater_sim.analysis.day_data import (
     named_for_failures,
     named_for_waits,
     pressure_hours,
+    projection_data,
     window_data,
 )
 from theater_sim.analysis.pressure import busiest_window, window_edges
@@ -97,6 +98,8 @@ def combine_days(days: list[DayData], seeds: list[int]) -> DayData:
     # walk itself cannot be typed: it is the same for every key).
     combined: DayData = _mean_tree([_padded(day, days) for day in days])
     combined["seed"] = first["seed"]
+    if combined["projection"] is not None:  # the mean day's clock and rule, not the first day's
+        combined["projection"] = projection_data(combined["projection"], first["opens"])
     for name in SIDE_NAMES:
         side = side_data(combined["sides"], name)
         side["capacity_changes"] = side_data(first["sides"], name)["capacity_changes"]

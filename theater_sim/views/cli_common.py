@@ -67,6 +67,10 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object 
 ReplicationsOption = Annotated[
     int, typer.Option(help=f"Independent days to run (1..{MAX_REPLICATIONS}); numbers become means with 95% CIs.")
 ]
+ProjectorsOption = Annotated[
+    int | None,
+    typer.Option(help="Projector clerks listing sales for the collectors, overriding the scenario's projection."),
+]
 WorkersOption = Annotated[
     int | None, typer.Option(help="Worker processes, 1..256 (default: all cores). Results never depend on it.")
 ]
@@ -81,7 +85,8 @@ QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress ba
 EngineOption = Annotated[
     str | None,
     typer.Option(
-        help="simpy, exact or auto: the engine days run on (same results on each). Default: SimPy for one day,"
+        metavar="[simpy|exact|auto]",
+        help="The engine days run on (same results on each). Default: SimPy for one day,"
         " auto (exact wherever it applies) for replications, sweep and staff.",
         autocompletion=lambda incomplete: [e for e in ("simpy", "exact", "auto") if e.startswith(incomplete)],
     ),
@@ -112,7 +117,7 @@ def _main(
     """Simulate a CQRS movie theater day and say which side needs more counters."""
 
 
-_OPTION_NAMES = {"sellers": "--sellers", "collectors": "--collectors", "seed": "--seed"}
+_OPTION_NAMES = {"sellers": "--sellers", "collectors": "--collectors", "seed": "--seed", "projectors": "--projectors"}
 
 
 def load_source(source: str, seed: int | None = None) -> tuple[Scenario, str]:
@@ -142,6 +147,8 @@ def check_overrides(day: Scenario, **overrides: int | None) -> None:
             except ValidationError as error:
                 message = format_validation_error(error, "x").splitlines()[0].split(": ", 2)[-1]
                 raise ScenarioError(f"{_OPTION_NAMES[name]} {value}: {message}") from None
+            except ValueError as error:  # e.g. projectors for a day without projection clerks
+                raise ScenarioError(f"{_OPTION_NAMES[name]} {value}: {error}") from None
 
 
 def check_range(option: str, value: float, low: float, high: float) -> None:
@@ -172,14 +179,21 @@ def check_run_memory(day: Scenario, days_at_once: int, max_memory: str | None) -
             raise ScenarioError(f"{error} (--max-memory)") from None
 
 
+def check_engine_name(engine: str | None) -> None:
+    """Refuse an unknown ``--engine`` before anything is loaded."""
+    if engine is not None and engine not in ("simpy", "exact", "auto"):
+        raise ScenarioError(f"--engine {engine}: use simpy, exact or auto")
+
+
 def check_engine(engine: str | None, day: Scenario, default: Engine) -> Engine:
-    """The engine asked for (or ``default``), refused when it cannot run ``day``."""
+    """The engine asked for (or ``default``), refused when it cannot run ``day``
+    (the scenario as staffed for the run: staffing options replace autoscaling)."""
     from theater_sim.engine.day_plan import ENGINES, engine_problem
 
+    check_engine_name(engine)
     if engine is None:
         return default
-    if engine not in ENGINES:
-        raise ScenarioError(f"--engine {engine}: use simpy, exact or auto")
+    assert engine in ENGINES
     problem = engine_problem(day) if engine == "exact" else None
     if problem is not None:
         raise ScenarioError(f"--engine exact: the exact engine cannot follow {problem}; use --engine auto or simpy")

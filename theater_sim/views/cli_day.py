@@ -17,6 +17,7 @@ from theater_sim.views.cli_common import (
     ForceOption,
     JsonOption,
     MaxMemoryOption,
+    ProjectorsOption,
     QuietOption,
     ReplicationsOption,
     ScenarioArgument,
@@ -26,6 +27,7 @@ from theater_sim.views.cli_common import (
     WorkersOption,
     check_counts,
     check_engine,
+    check_engine_name,
     check_run_memory,
     check_staffing,
     load_source,
@@ -65,6 +67,7 @@ def run(
     force: ForceOption = False,
     max_memory: MaxMemoryOption = None,
     engine: EngineOption = None,
+    projectors: ProjectorsOption = None,
 ) -> None:
     """Simulate one day (or several) and print both sides' summary and the verdict.
 
@@ -83,6 +86,7 @@ def run(
 
     with user_errors(), LazyProgress("simulating", quiet) as progress, ExitStack() as closing:
         check_counts(replications, workers)
+        check_engine_name(engine)
         plot = figure_path(plot)
         to_stdout = [option for option, path in (("--csv", csv_file), ("--hourly-csv", hourly_csv_file)) if _dash(path)]
         if len(to_stdout) + json_output > 1:
@@ -99,10 +103,11 @@ def run(
         for option, path in outputs.items():
             check_writable(option, path, force)
         base, _ = load_source(scenario, seed=seed)
-        check_staffing(base, sellers=sellers, collectors=collectors)
+        base = check_staffing(base, projectors=projectors)
+        staffed = check_staffing(base, sellers=sellers, collectors=collectors)
         check_run_memory(base, min(replications, workers or default_workers()), max_memory)
         simple = replications == 1 and scheduler is None and store is None
-        chosen = check_engine(engine, base, "simpy" if simple else "auto")
+        chosen = check_engine(engine, staffed, "simpy" if replications == 1 else "auto")
         # Stored days are keyed on the scenario as written (with its seed), so a
         # store can be shared by runs with other counters and by sweeps.
         measured = measure_days(
@@ -130,7 +135,7 @@ def run(
     elif _dash(hourly_csv_file):
         sys.stdout.write(hourly_csv(data))
     else:
-        render_day(data, day, OutputConsole(), scenario, None if simple else engines_used(base, chosen))
+        render_day(data, day, OutputConsole(), scenario, None if simple else engines_used(staffed, chosen)[1])
 
 
 def _dash(path: Path | None) -> bool:

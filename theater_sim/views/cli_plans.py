@@ -29,6 +29,7 @@ from theater_sim.views.cli_common import (
     WorkersOption,
     check_counts,
     check_engine,
+    check_engine_name,
     check_range,
     check_run_memory,
     load_source,
@@ -118,6 +119,7 @@ def sweep(
 
     with user_errors(), LazyProgress("sweeping", quiet) as progress, ExitStack() as closing:
         check_counts(replications, workers)
+        check_engine_name(engine)
         if metric not in SIDE_METRICS:
             raise ScenarioError(f"--metric {metric}: unknown; use one of {', '.join(SIDE_METRICS)}")
         if sellers is None and collectors is None:
@@ -132,10 +134,13 @@ def sweep(
         collector_counts: tuple[Staffing, ...] = (
             parse_counts(collectors, "--collectors") if collectors is not None else (None,)
         )
-        chosen = check_engine(engine, day, "auto")
+        # Every cell is staffed alike (a swept side's autoscaling is replaced): the first cell speaks for all.
+        cell = day.overridden(sellers=seller_counts[0], collectors=collector_counts[0])
+        chosen = check_engine(engine, cell, "auto")
+        engine_name, engine_words = engines_used(cell, chosen)
         runner = make_runner(day, workers, scheduler, store, progress, closing, chosen)
         cells = run_sweep(day, seller_counts, collector_counts, replications, runner)
-        data = {**sweep_data(cells, day, replications, metric), "engine": engines_used(day, chosen)}
+        data = {**sweep_data(cells, day, replications, metric), "engine": engine_name}
         output = to_json(data) + "\n" if json_output else None
         if csv_file is not None:
             write_chunks(csv_file, [sweep_csv(cells)])
@@ -146,7 +151,7 @@ def sweep(
     else:
         console = OutputConsole()
         render_sweep(cells, metric, day, replications, console)
-        console.print(Text(f"Days simulated by {engines_used(day, chosen)}.", style="dim"))
+        console.print(Text(f"Days simulated by {engine_words}.", style="dim"))
 
 
 STAFF_REPLICATIONS = 10
@@ -201,12 +206,18 @@ def staff(
 
     with user_errors(), LazyProgress("searching", quiet) as progress, ExitStack() as closing:
         check_counts(replications, workers)
+        check_engine_name(engine)
         targets = _staff_targets(max_p95_wait, max_abandon_rate, confidence, replications)
         check_distinct({"--write-scenario": write_scenario, "--store": store})
         check_writable("--write-scenario", write_scenario, force)
         day, origin = load_source(scenario, seed=seed)
         check_run_memory(day, workers or default_workers(), max_memory)
-        chosen = check_engine(engine, day, "auto")
+        # The search tries fixed counts on autoscaled sides: the exact engine follows those.
+        searched = day.overridden(
+            sellers=1 if day.selling.autoscale is not None else None,
+            collectors=1 if day.collecting.autoscale is not None else None,
+        )
+        chosen = check_engine(engine, searched, "auto")
         runner = make_runner(day, workers, scheduler, store, progress, closing, chosen)
         answers = search_staffing(day, targets, replications, runner)
         found = {name: answers[name].staffing for name in ("selling", "collecting")}
@@ -224,7 +235,7 @@ def staff(
             )
             write_chunks(write_scenario, [text])
         output = (
-            to_json({**staffing_data(answers, targets, day_result), "engine": engines_used(day, chosen)}) + "\n"
+            to_json({**staffing_data(answers, targets, day_result), "engine": engines_used(staffed, chosen)[0]}) + "\n"
             if json_output
             else None
         )
@@ -234,7 +245,7 @@ def staff(
         console = OutputConsole()
         render_staffing(answers, targets, replications, console)
         console.print()
-        render_day(day_result, staffed, console, f"{scenario}, staffed as found", engines_used(day, chosen))
+        render_day(day_result, staffed, console, f"{scenario}, staffed as found", engines_used(staffed, chosen)[1])
         if write_scenario is not None:
             console.print(safe(f"Wrote the staffed scenario to {write_scenario}."))
 

@@ -26,7 +26,7 @@ from theater_sim.analysis.verdict import Verdict
 from theater_sim.model.clock import clock_label
 from theater_sim.model.scenario import SIDE_NAMES, Scenario, SideName
 from theater_sim.views.formatting import VERDICT_STYLES, format_number, one_line, plain, safe, sparkline
-from theater_sim.views.verdict_notes import pressure_hours_line, pressure_line
+from theater_sim.views.verdict_notes import consistency_line, pressure_hours_line, pressure_line, projection_section
 
 __all__ = ["render_day"]
 
@@ -126,6 +126,8 @@ def render_day(data: DayData, scenario: Scenario, console: Console, source: str,
             )
         )
     console.print(Text(data["verdict"], style=VERDICT_STYLES[data["verdict"]]))
+    if data["projection"] is not None:
+        console.print(Text(consistency_line(data["projection"])))
 
 
 def _sections(data: DayData, scenario: Scenario, width: int) -> list[RenderableType]:
@@ -146,6 +148,8 @@ def _sections(data: DayData, scenario: Scenario, width: int) -> list[RenderableT
                 " started."
             )
         )
+    if data["projection"] is not None:
+        sections.append(projection_section(data["projection"]))
     sections.extend([pressure_hours_line(data), pressure_line(data)])
     return sections
 

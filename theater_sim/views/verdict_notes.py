@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from theater_sim.analysis.contract import DayData, SideData, side_data
+from theater_sim.analysis.contract import DayData, ProjectionData, SideData, side_data
 from theater_sim.analysis.day_data import shown_day_pressures
 from theater_sim.analysis.measured_day import share
 from theater_sim.analysis.verdict import Verdict, decide
 from theater_sim.model.scenario import SIDE_NAMES
 from theater_sim.views.formatting import format_number
 
-__all__ = ["pressure_hours_line", "pressure_line"]
+__all__ = ["consistency_line", "pressure_hours_line", "pressure_line", "projection_section"]
 
 
 def pressure_hours_line(data: DayData) -> Text:
@@ -153,3 +153,35 @@ def _both_failing(data: DayData) -> str:
         "\nBoth sides' customers met more demand than their counters could serve (pressures above 1):"
         " balanced, but both need more counters."
     )
+
+
+def projection_section(projection: ProjectionData) -> Text:
+    """'Between the models': how the collectors' list lagged behind the ledger, and what it cost."""
+    lag = projection["lag_minutes"]
+    busy = "" if projection["utilisation"] is None else f"; projector busy {projection['utilisation']:.0%}"
+    cost = (
+        f"{format_number(projection['retries'], 'count')} turned away to come back"
+        if projection["policy"] == "retry"
+        else f"{projection['extra_counter_minutes']:,.1f} extra counter-minutes checking the ledger"
+    )
+    return Text(
+        f"Between the models (ledger -> projector, {projection['projector']} -> collectors' list):"
+        f" {format_number(projection['sales'], 'count')} sales; projection lag mean {lag['mean']:.1f},"
+        f" p50 {lag['p50']:.1f}, p95 {lag['p95']:.1f}, max {lag['max']:.1f} min{busy}; longest backlog"
+        f" {format_number(projection['max_backlog'], 'count')} sales at {projection['max_backlog_clock']}."
+        f" Stale reads (a holder at a counter before their sale was listed):"
+        f" {format_number(projection['stale_reads'], 'count')} by {format_number(projection['stale_holders'], 'count')}"
+        f" of {format_number(projection['holders'], 'count')} parties of holders ({projection['stale_share']:.1%});"
+        f" {cost}; {format_number(projection['missed_start_after_stale'], 'count')} missed their film's start"
+        " after one."
+    )
+
+
+def consistency_line(projection: ProjectionData) -> str:
+    """The line under the verdict: did the read model keep up (at most 1% of holders met a stale read)?"""
+    lag = f"p95 lag {projection['lag_minutes']['p95']:.1f} min"
+    reads = format_number(projection["stale_reads"], "count")
+    if projection["kept_up"]:
+        return f"Read model kept up: {lag}, {reads} stale reads"
+    found = "found no ticket" if projection["policy"] == "retry" else "needed a ledger check"
+    return f"Read model fell behind: {lag}, {projection['stale_share']:.0%} of holders {found} ({reads} stale reads)"

@@ -1,0 +1,243 @@
+"""The projection between the ledger and the collectors' list (issue: CQRS lag).
+
+Conservation (every sale listed once, never before it was made), batch lags
+within one interval, the single-clerk M/M/1 lag against theory, what each
+stale-read policy costs, and the bundled story: more collectors do not cure
+stale reads, a second projector clerk does.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from typing import Any
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from theater_sim.analysis.day_data import day_data
+from theater_sim.analysis.measured_day import run_day
+from theater_sim.engine.day_plan import simulate_day
+from theater_sim.input.loading import bundled_scenarios, load_scenario
+from theater_sim.model.scenario import Scenario
+from theater_sim.views.cli import app
+
+#: Student t, 0.995 quantile, 19 degrees of freedom (a two-sided 99% interval over 20 days).
+T_995_DF19 = 2.8609
+
+
+def _with_projection(name: str, projection: dict[str, Any], **changes: Any) -> Scenario:
+    scenario, _ = load_scenario(name)
+    data = scenario.model_dump(mode="python", by_alias=True, exclude_none=True)
+    data["projection"] = projection
+    data.update(changes)
+    return Scenario.model_validate(data)
+
+
+@pytest.mark.parametrize(
+    "projection",
+    [
+        {"clerks": 1, "minutes_per_sale": {"distribution": "exponential", "mean": 0.5}},
+        {"every_minutes": 7.5, "delay_minutes": 1.0},
+        {
+            "clerks": 3,
+            "minutes_per_sale": {"distribution": "exponential", "mean": 2.0},
+            "stale_reads": "read_your_writes",
+        },
+    ],
+)
+def test_every_sale_is_listed_once_never_before_it_was_made(projection: dict[str, Any]) -> None:
+    tickets = simulate_day(_with_projection("opening-weekend", projection)).tickets
+    assert tickets is not None
+    assert tickets.sold_at is not None
+    assert tickets.listed_at is not None
+    sold = tickets.sold_showing >= 0
+    assert (~np.isnan(tickets.sold_at) == sold).all()
+    assert np.isfinite(tickets.listed_at[sold]).all()
+    assert np.isinf(tickets.listed_at[~sold]).all()
+    assert (tickets.listed_at[sold] >= tickets.sold_at[sold]).all()
+
+
+def test_batch_lag_lies_within_one_interval_plus_the_delay() -> None:
+    """Refreshed every 10 minutes (+2 min trip): each lag lies in (2, 12] minutes,
+    and for sales spread over the day it is close to uniform (mean near 2 + 5)."""
+    result = run_day(_with_projection("opening-weekend", {"every_minutes": 10, "delay_minutes": 2}))
+    tickets = simulate_day(result.scenario).tickets
+    assert tickets is not None
+    assert tickets.sold_at is not None
+    assert tickets.listed_at is not None
+    sold = ~np.isnan(tickets.sold_at)
+    lags = tickets.listed_at[sold] - tickets.sold_at[sold]
+    assert lags.min() > 2 - 1e-9
+    assert lags.max() <= 12 + 1e-9
+    assert result.projection is not None
+    assert 6 < result.projection.lag_minutes["mean"] < 8
+
+
+def test_a_single_clerk_is_an_mm1_queue_fed_by_the_sales() -> None:
+    """All buyers online, Poisson at 60 an hour, seats for all: sales are a
+    Poisson stream of rate 1/min. One clerk with exponential work of mean 0.5
+    min is an M/M/1 queue (load 0.5); a sale's projection lag is its sojourn
+    time, of mean 1 / (mu - lambda) = 1 / (2 - 1) = 1 min. Over 20 sixteen-hour
+    days the mean of the daily mean lags has a 99% t-interval that must hold 1."""
+    base = {
+        "name": "mm1",
+        "hours": 16,
+        "showtimes": [{"film": "F", "starts": "23:59", "seats": 100_000}],
+        "linked": {"online_share": 1.0, "lead_minutes": {"distribution": "uniform", "low": 1, "high": 2}},
+        "projection": {"clerks": 1, "minutes_per_sale": {"distribution": "exponential", "mean": 0.5}},
+        "selling": {
+            "counters": 1,
+            "arrivals": {"rate_per_hour": 60},
+            "service_minutes": {"distribution": "exponential", "mean": 0.5},
+        },
+        "collecting": {"counters": 1, "service_minutes": {"distribution": "exponential", "mean": 0.5}},
+    }
+    means = []
+    for seed in range(20):
+        result = run_day(Scenario.model_validate({**base, "seed": seed}))
+        assert result.projection is not None
+        means.append(result.projection.lag_minutes["mean"])
+    center, half = statistics.fmean(means), T_995_DF19 * statistics.stdev(means) / math.sqrt(len(means))
+    assert center - half <= 1.0 <= center + half, (center, half)
+    assert half < 0.1  # tight enough to tell 1 minute from 1.1 (load 0.55) or 0.9
+
+
+def test_a_projection_whose_stale_reads_cost_nothing_leaves_the_day_as_it_was() -> None:
+    """read_your_writes with a ledger check of 0 minutes: holders may reach a
+    counter before their sale is listed, but nothing changes for anyone, so
+    every number of the day is the linked day's without a projection."""
+    scenario, _ = load_scenario("opening-weekend")
+    free = _with_projection(
+        "opening-weekend",
+        {
+            "clerks": 1,
+            "minutes_per_sale": {"distribution": "exponential", "mean": 3},
+            "stale_reads": "read_your_writes",
+            "ledger_check_minutes": 0,
+        },
+    )
+    plain, projected = dict(day_data(run_day(scenario))), dict(day_data(run_day(free)))
+    assert projected.pop("projection") is not None
+    assert plain.pop("projection") is None
+    assert projected == plain
+
+
+def test_each_stale_read_policy_costs_what_it_says() -> None:
+    """retry: holders are turned away and come back (retries = stale reads), no
+    extra counter minutes; read_your_writes: nobody is turned away, and the
+    collecting side's service minutes grow by exactly stale reads x check."""
+    projection = {"clerks": 1, "minutes_per_sale": {"distribution": "exponential", "mean": 0.33}}
+    retry = run_day(_with_projection("eventual-consistency", {**projection, "stale_reads": "retry"}))
+    checked = run_day(
+        _with_projection(
+            "eventual-consistency", {**projection, "stale_reads": "read_your_writes", "ledger_check_minutes": 1.5}
+        )
+    )
+    assert retry.projection is not None
+    assert checked.projection is not None
+    assert retry.projection.retries == retry.projection.stale_reads > 0
+    assert retry.projection.extra_counter_minutes == 0
+    assert checked.projection.retries == 0
+    assert checked.projection.stale_reads == checked.projection.stale_holders  # one check each, then served
+    plain = simulate_day(
+        _with_projection(
+            "eventual-consistency", {**projection, "stale_reads": "read_your_writes", "ledger_check_minutes": 0}
+        )
+    )
+    extra = checked.collecting.service_minutes_demanded - float(plain.collecting.service_minutes.sum())
+    assert extra == pytest.approx(checked.projection.extra_counter_minutes)
+    assert checked.projection.extra_counter_minutes == pytest.approx(1.5 * checked.projection.stale_reads)
+
+
+def test_more_collectors_do_not_cure_stale_reads_but_a_projector_does() -> None:
+    scenario, _ = load_scenario("eventual-consistency")
+    base, more_collectors = run_day(scenario), run_day(scenario.overridden(collectors=10))
+    more_projectors = run_day(scenario.overridden(projectors=2))
+    assert base.projection is not None
+    assert more_collectors.projection is not None
+    assert more_projectors.projection is not None
+    assert not base.projection.kept_up
+    assert more_collectors.projection.stale_holders >= base.projection.stale_holders
+    assert more_projectors.projection.stale_holders < base.projection.stale_holders / 2
+    assert more_projectors.projection.lag_minutes["p95"] < base.projection.lag_minutes["p95"] / 5
+    assert more_projectors.projection.missed_start_after_stale == 0 < base.projection.missed_start_after_stale
+
+
+def test_the_report_has_the_section_and_the_consistency_line() -> None:
+    result = CliRunner(env={"COLUMNS": "300"}).invoke(app, ["run", "eventual-consistency"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.rstrip().splitlines()
+    assert lines[-2] == "Greater demand for collecting tickets"
+    assert lines[-1].startswith("Read model fell behind: p95 lag ")
+    assert any(
+        line.startswith("Between the models (ledger -> projector, 1 clerk -> collectors' list)") for line in lines
+    )
+    kept = CliRunner(env={"COLUMNS": "300"}).invoke(
+        app, ["run", "eventual-consistency", "--projectors", "3", "--collectors", "4"]
+    )
+    assert kept.stdout.rstrip().splitlines()[-1].startswith("Read model kept up: p95 lag ")
+
+
+def test_replications_average_the_projection_and_judge_the_mean() -> None:
+    import json
+
+    result = CliRunner().invoke(app, ["run", "eventual-consistency", "--replications", "3", "--json", "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    projection = json.loads(result.stdout)["projection"]
+    assert projection["kept_up"] == (projection["stale_share"] <= 0.01)
+    assert len(projection["backlog_by_hour"]) == 5
+
+
+@pytest.mark.parametrize(
+    ("yaml_projection", "message"),
+    [
+        (
+            "{every_minutes: 5, clerks: 1, minutes_per_sale: {distribution: exponential, mean: 1}}",
+            "either every_minutes",
+        ),
+        ("{clerks: 1}", "clerks need minutes_per_sale"),
+        ("{every_minutes: 0}", "projection.every_minutes"),
+        ("{every_minutes: 5, retry_minutes: 0}", "projection.retry_minutes"),
+        ("{every_minutes: 5, retry_minutes: 400}", "longer than the day"),
+        ("{clerks: 0, minutes_per_sale: {distribution: exponential, mean: 1}}", "projection.clerks"),
+        ("{every_minutes: 5, stale_reads: sometimes}", "projection.stale_reads"),
+    ],
+)
+def test_bad_projections_are_one_line_exit_2(tmp_path: Any, yaml_projection: str, message: str) -> None:
+    text = bundled_scenarios()["eventual-consistency"].read_text(encoding="utf-8")
+    start = text.index("projection:")
+    end = text.index("selling:", start)
+    path = tmp_path / "bad.yaml"
+    path.write_text(text[:start] + f"projection: {yaml_projection}\n" + text[end:], encoding="utf-8")
+    result = CliRunner().invoke(app, ["run", str(path)])
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_projection_needs_a_linked_day(tmp_path: Any) -> None:
+    path = tmp_path / "unlinked.yaml"
+    path.write_text(
+        "name: x\nprojection: {every_minutes: 5}\n"
+        "selling: {arrivals: {rate_per_hour: 10}, service_minutes: {distribution: exponential, mean: 1}}\n"
+        "collecting: {arrivals: {rate_per_hour: 10}, service_minutes: {distribution: exponential, mean: 1}}\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(app, ["run", str(path)])
+    assert result.exit_code == 2
+    assert "projection: needs 'linked'" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["run", "eventual-consistency", "--projectors", "0"], "--projectors 0:"),
+        (["run", "opening-weekend", "--projectors", "2"], "--projectors 2: the scenario has no projection clerks"),
+    ],
+)
+def test_projectors_option_is_checked(args: list[str], message: str) -> None:
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2
+    assert message in result.stderr

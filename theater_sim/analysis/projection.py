@@ -1,0 +1,162 @@
+"""Between the models: how far the collectors' list lagged behind the ledger.
+
+From a linked day's ticket records with a projection: each sale's projection
+lag (listed minus sold), the projector's utilisation and backlog, the stale
+reads (holders at a counter before their sale was listed), what they cost
+(retries, or extra ledger-check minutes at the counters) and the holders who
+missed their film after one. ``kept_up`` is the consistency line's rule: the
+read model kept up when at most ``KEPT_UP_STALE_SHARE`` of the holders who
+reached a counter found no ticket there.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from theater_sim.engine.theater import TicketRecords
+from theater_sim.model.clock import MINUTES_PER_HOUR
+from theater_sim.model.projection import Projection
+
+__all__ = ["KEPT_UP_STALE_SHARE", "ProjectionMetrics", "projection_metrics"]
+
+#: The read model kept up when at most this share of holders met a stale read.
+KEPT_UP_STALE_SHARE = 0.01
+
+
+@dataclass(frozen=True)
+class ProjectionMetrics:
+    """The projection of one linked day.
+
+    Attributes:
+        projector: ``"every 5 min"`` or ``"2 clerks"``, plus any delay.
+        policy: ``"retry"`` or ``"read_your_writes"``.
+        sales: Sales that entered the ledger.
+        lag_minutes: Projection lag per sale: mean, p50, p95, max.
+        utilisation: Clerk-minutes busy / clerk-minutes on hand until the last
+            sale was listed (None for batches).
+        max_backlog: The most sales in the ledger not yet listed at once ...
+        max_backlog_at_minute: ... and when (minutes after opening).
+        backlog_by_hour: The most unlisted sales just after a sale, in each hour (0 without sales).
+        holders: Holders who reached the collecting side.
+        stale_reads: Visits to a counter before the sale was listed.
+        stale_holders: Holders with at least one stale read ...
+        stale_share: ... as a share of ``holders``.
+        stale_reads_by_hour: Stale reads of holders who arrived in each hour.
+        retries: Times holders were turned away to come back (retry policy).
+        extra_counter_minutes: Ledger-check minutes at the counters (read-your-writes).
+        missed_start_after_stale: Holders with a stale read who then missed their film's start.
+        kept_up: At most ``KEPT_UP_STALE_SHARE`` of holders met a stale read.
+    """
+
+    projector: str
+    policy: str
+    sales: int
+    lag_minutes: dict[str, float]
+    utilisation: float | None
+    max_backlog: int
+    max_backlog_at_minute: float
+    backlog_by_hour: tuple[int, ...]
+    holders: int
+    stale_reads: int
+    stale_holders: int
+    stale_share: float
+    stale_reads_by_hour: tuple[int, ...]
+    retries: int
+    extra_counter_minutes: float
+    missed_start_after_stale: int
+    kept_up: bool
+
+
+def projection_metrics(
+    tickets: TicketRecords,
+    plan: Projection,
+    starts_at_minute: tuple[float, ...],
+    open_minutes: float,
+) -> ProjectionMetrics:
+    """The day's projection measures.
+
+    Args:
+        tickets: The linked day's tickets, with the projector's arrays.
+        plan: The projection the day ran with.
+        starts_at_minute: Each showing's start.
+        open_minutes: How long the doors were open.
+    """
+    assert tickets.sold_at is not None
+    assert tickets.listed_at is not None
+    assert tickets.stale_reads is not None
+    assert tickets.holder_left_line_at is not None
+    assert tickets.holder_arrived_at is not None
+    holder_arrivals = tickets.holder_arrived_at
+    sold = ~np.isnan(tickets.sold_at)
+    sold_at, listed_at = tickets.sold_at[sold], tickets.listed_at[sold]
+    lags = listed_at - sold_at
+    hours = max(1, math.ceil(open_minutes / MINUTES_PER_HOUR))
+    came = ~np.isnan(holder_arrivals)
+    stale = tickets.stale_reads
+    stale_count = int(stale.sum())
+    holders = int(came.sum())
+    stale_holders = int((stale > 0).sum())
+    backlog_at, backlog_moment, by_hour = _backlog(sold_at, listed_at, hours)
+    arrival_hour = np.minimum(holder_arrivals[came] // MINUTES_PER_HOUR, hours - 1).astype(np.int64)
+    starts = np.append(np.asarray(starts_at_minute, dtype=np.float64), np.inf)
+    late = tickets.holder_left_line_at > starts[tickets.sold_showing]
+    return ProjectionMetrics(
+        projector=_describe(plan),
+        policy=plan.stale_reads,
+        sales=int(sold.sum()),
+        lag_minutes=_lag_stats(lags),
+        utilisation=_utilisation(plan, listed_at, tickets.projector_busy_minutes, open_minutes),
+        max_backlog=backlog_at,
+        max_backlog_at_minute=backlog_moment,
+        backlog_by_hour=by_hour,
+        holders=holders,
+        stale_reads=stale_count,
+        stale_holders=stale_holders,
+        stale_share=stale_holders / holders if holders else 0.0,
+        stale_reads_by_hour=tuple(np.bincount(arrival_hour, weights=stale[came], minlength=hours).astype(int).tolist()),
+        retries=stale_count if plan.stale_reads == "retry" else 0,
+        extra_counter_minutes=0.0 if plan.stale_reads == "retry" else stale_count * plan.ledger_check_minutes,
+        missed_start_after_stale=int((late & (stale > 0)).sum()),
+        kept_up=(stale_holders / holders if holders else 0.0) <= KEPT_UP_STALE_SHARE,
+    )
+
+
+def _describe(plan: Projection) -> str:
+    if plan.clerks is not None:
+        text = f"{plan.clerks} clerk{'s' if plan.clerks != 1 else ''}"
+    else:
+        text = f"every {plan.every_minutes:g} min"
+    return text + (f", +{plan.delay_minutes:g} min" if plan.delay_minutes else "")
+
+
+def _lag_stats(lags: np.ndarray) -> dict[str, float]:
+    if len(lags) == 0:
+        return {"mean": 0.0, "p50": 0.0, "p95": 0.0, "max": 0.0}
+    p50, p95 = np.quantile(lags, [0.5, 0.95])
+    return {"mean": float(lags.mean()), "p50": float(p50), "p95": float(p95), "max": float(lags.max())}
+
+
+def _utilisation(
+    plan: Projection, listed_at: np.ndarray, busy_minutes: float | None, open_minutes: float
+) -> float | None:
+    if plan.clerks is None or busy_minutes is None:
+        return None
+    span = max(open_minutes, float(listed_at.max()) if len(listed_at) else 0.0)
+    return busy_minutes / (plan.clerks * span) if span else 0.0
+
+
+def _backlog(sold_at: np.ndarray, listed_at: np.ndarray, hours: int) -> tuple[int, float, tuple[int, ...]]:
+    """The largest backlog (it grows only at sales: measured just after each), when, and per hour."""
+    if len(sold_at) == 0:
+        return 0, 0.0, (0,) * hours
+    order = np.sort(sold_at)
+    listed = np.sort(listed_at)
+    after_each_sale = np.arange(1, len(order) + 1) - np.searchsorted(listed, order, side="right")
+    peak = int(np.argmax(after_each_sale))
+    by_hour = np.zeros(hours, dtype=np.int64)
+    sale_hour = np.minimum(order // MINUTES_PER_HOUR, hours - 1).astype(np.int64)
+    np.maximum.at(by_hour, sale_hour, after_each_sale)
+    return int(after_each_sale[peak]), float(order[peak]), tuple(by_hour.tolist())

@@ -1,0 +1,95 @@
+"""The projector: the third resource of a linked day, between ledger and list.
+
+Every sale enters the box office's ledger the moment it is made
+(``record_sale``). The projector lists it for the collectors: in batches, when
+the list is refreshed every ``every_minutes`` from the opening, or by clerks
+working through the ledger in sale order, each sale taking its own drawn
+``work_minutes``; either way ``delay_minutes`` later the sale is on the list.
+``on_reach`` is the collecting counters' check: a holder whose sale is not
+listed yet is a stale read, turned away (retry) or served after a ledger
+check (read-your-writes). Everything runs in the day's SimPy environment, so
+the lag grows and shrinks with the sales as they happen.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+
+import numpy as np
+import simpy
+from simpy.events import Event, Timeout
+
+from theater_sim.engine.counters import payload
+from theater_sim.engine.plans import ProjectionPlan
+
+__all__ = ["Projector"]
+
+
+class Projector:
+    """Lists a linked day's sales for the collectors.
+
+    Attributes:
+        sold_at: When each buyer's sale entered the ledger (NaN: no sale).
+        listed_at: When it was on the collectors' list (inf: never).
+        stale_reads: How often each holder reached a counter before their sale was listed.
+        busy_minutes: Clerk-minutes spent listing (clerks only).
+    """
+
+    def __init__(self, env: simpy.Environment, plan: ProjectionPlan, buyers: int) -> None:
+        self.env = env
+        self.plan = plan
+        self.sold_at = np.full(buyers, np.nan)
+        self.listed_at = np.full(buyers, np.inf)
+        self.stale_reads = np.zeros(buyers, dtype=np.int64)
+        self.busy_minutes = 0.0
+        self._waiting: deque[int] = deque()  # sales not yet taken up by a clerk or a refresh
+        self._busy_clerks = 0
+        self._clock_running = False
+
+    def record_sale(self, buyer: int) -> None:
+        """A sale enters the ledger now; the projector will list it."""
+        self.sold_at[buyer] = self.env.now
+        self._waiting.append(buyer)
+        if self.plan.clerks is not None:
+            self._next_sale()
+        elif not self._clock_running:
+            self._clock_running = True
+            self._schedule_refresh()
+
+    def on_reach(self, buyer: int, now: float) -> float | None:
+        """The collecting counter's check: extra service minutes, or None (turned away)."""
+        if self.listed_at[buyer] <= now:
+            return 0.0
+        self.stale_reads[buyer] += 1
+        return None if self.plan.retry else self.plan.ledger_check_minutes
+
+    # Clerks: each takes the oldest sale not yet taken up.
+    def _next_sale(self) -> None:
+        assert self.plan.clerks is not None
+        assert self.plan.work_minutes is not None
+        while self._waiting and self._busy_clerks < self.plan.clerks:
+            buyer = self._waiting.popleft()
+            self._busy_clerks += 1
+            Timeout(self.env, float(self.plan.work_minutes[buyer]), buyer).callbacks.append(self._listed_by_clerk)
+
+    def _listed_by_clerk(self, event: Event) -> None:
+        buyer = payload(event)
+        assert self.plan.work_minutes is not None
+        self.listed_at[buyer] = self.env.now + self.plan.delay_minutes
+        self.busy_minutes += float(self.plan.work_minutes[buyer])
+        self._busy_clerks -= 1
+        self._next_sale()
+
+    # Batches: the list is refreshed on a clock from the opening, while sales can still come.
+    def _schedule_refresh(self) -> None:
+        every = self.plan.every_minutes
+        assert every is not None
+        next_at = (math.floor(self.env.now / every) + 1) * every
+        Timeout(self.env, next_at - self.env.now).callbacks.append(self._refresh)
+
+    def _refresh(self, _event: Event) -> None:
+        listed = self.env.now + self.plan.delay_minutes
+        while self._waiting:
+            self.listed_at[self._waiting.popleft()] = listed
+        self._clock_running = False
