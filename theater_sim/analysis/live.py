@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from theater_sim.analysis.managed import ManagedDay
 from theater_sim.analysis.measured_day import side_evidence, summarise_day
 from theater_sim.analysis.pressure import side_pressure
 from theater_sim.analysis.verdict import Rule, SideEvidence, Verdict, judge
@@ -27,7 +28,7 @@ from theater_sim.engine.theater import DayModel, DayRecords, prepare_day
 from theater_sim.model.clock import MINUTES_PER_DAY, clock_label, parse_clock_minutes
 from theater_sim.model.scenario import SIDE_NAMES, Scenario, SideName
 
-__all__ = ["LiveStatus", "SideStatus", "live_status", "play"]
+__all__ = ["COMMANDS", "LiveStatus", "ManagerSession", "SideStatus", "live_status", "play", "play_managed"]
 
 
 @dataclass(frozen=True)
@@ -162,3 +163,56 @@ async def play(
             await asyncio.sleep(frame_seconds)
     on_frame(live_status(model, scenario, env.now))
     return model.records()
+
+
+#: What the manager's keys ask for (``views.keyboard`` turns keys into these).
+COMMANDS = ("selling+", "selling-", "collecting+", "collecting-", "pause", "faster", "slower", "quit")
+
+
+@dataclass
+class ManagerSession:
+    """How a managed day played: its records, the manager's log, and whether it was quit early."""
+
+    records: DayRecords
+    log: list[str]
+    quit_early: bool
+
+
+async def play_managed(
+    day: ManagedDay,
+    minutes_per_second: float,
+    on_frame: Callable[[LiveStatus, list[str], bool], None],
+    commands: asyncio.Queue[str],
+    frame_seconds: float = 0.1,
+) -> ManagerSession:
+    """Play ``day`` like ``play``, taking the manager's ``commands`` between frames.
+
+    ``on_frame(status, log, paused)``. Pausing stops the simulated clock (the
+    result is the same day); faster/slower double or halve the speed; quit
+    ends the day where it is (its records are the day so far).
+    """
+    scenario, env = day.scenario, day.env
+    shown, paused = 0.0, False
+    log: list[str] = []
+    while not day.finished:
+        while not commands.empty():
+            command = commands.get_nowait()
+            if command == "quit":
+                return ManagerSession(day.model.records(), log, quit_early=True)
+            if command == "pause":
+                paused = not paused
+            elif command in ("faster", "slower"):
+                minutes_per_second = (
+                    minutes_per_second * 2 if command == "faster" else max(1 / 60, minutes_per_second / 2)
+                )
+            else:
+                side, sign = command[:-1], command[-1]
+                log.append(day.request(side, 1 if sign == "+" else -1, shown))  # type: ignore[arg-type]
+        if not paused:
+            shown += minutes_per_second * frame_seconds
+            day.advance(shown)
+            shown = max(shown, env.now)
+        on_frame(live_status(day.model, scenario, shown), log, paused)
+        await asyncio.sleep(frame_seconds)
+    on_frame(live_status(day.model, scenario, env.now), log, False)
+    return ManagerSession(day.model.records(), log, quit_early=False)

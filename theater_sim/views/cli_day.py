@@ -6,7 +6,7 @@ import json
 import sys
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -34,6 +34,9 @@ from theater_sim.views.cli_common import (
     make_runner,
     user_errors,
 )
+
+if TYPE_CHECKING:
+    from theater_sim.model.scenario import Scenario
 
 
 def run(
@@ -153,6 +156,18 @@ def watch(
     collectors: Annotated[int | None, typer.Option(help="Collecting counters all day (overrides).")] = None,
     seed: SeedOption = None,
     max_memory: MaxMemoryOption = None,
+    manage: Annotated[
+        bool,
+        typer.Option(
+            "--manage",
+            help="Be the manager: open and close counters with keys while the day plays (needs a terminal).",
+        ),
+    ] = False,
+    record: Annotated[
+        Path | None,
+        typer.Option(help="With --manage: write the scenario with your changes as counter schedules, for 'run'."),
+    ] = None,
+    force: ForceOption = False,
 ) -> None:
     """Play the day live: both lines, counters busy and idle, waits and the verdict so far."""
     import asyncio
@@ -163,13 +178,22 @@ def watch(
     from theater_sim.views.dashboard import Dashboard, PlainTicker, plain_status, status_table
     from theater_sim.views.day_report import render_day
     from theater_sim.views.formatting import OutputConsole
+    from theater_sim.views.output_files import check_writable
 
     with user_errors():
         if not speed >= 1:
             raise ScenarioError(f"--speed {speed:g}: must be at least 1 (600 = ten simulated minutes a second)")
-        base, _ = load_source(scenario, seed=seed)
+        if record is not None and not manage:
+            raise ScenarioError("--record: records a managed day; add --manage")
+        check_writable("--record", record, force)
+        base, origin = load_source(scenario, seed=seed)
         day = check_staffing(base, sellers=sellers, collectors=collectors)
         check_run_memory(day, 1, max_memory)
+        if manage:
+            _check_manageable(day)
+    if manage:
+        _watch_managed(day, speed, scenario, origin, record)
+        return
     console = OutputConsole()
     title = f"{day.name} (seed {day.seed}, x{speed:g} real time)"
     viewer: Dashboard | PlainTicker = Dashboard(console, title) if console.is_terminal else PlainTicker(sys.stdout)
@@ -184,6 +208,73 @@ def watch(
         typer.echo("theater-sim: stopped (Ctrl-C)", err=True)
         raise typer.Exit(130) from None
     render_day(day_data(summarise_day(day, records)), day, console, scenario)
+
+
+def _check_manageable(day: Scenario) -> None:
+    from theater_sim.analysis.managed import manage_problem
+    from theater_sim.views.keyboard import terminal_problem
+
+    problem = terminal_problem() or manage_problem(day)
+    if problem is not None:
+        raise ScenarioError(problem if problem.startswith("--manage") else f"--manage: {problem}")
+
+
+def _watch_managed(day: Scenario, speed: float, source: str, origin: str, record: Path | None) -> None:
+    """``watch --manage``: the day plays, the manager's keys change counters, and the
+    summary is the day as played (``run`` of the ``--record`` file prints the same)."""
+    import asyncio
+
+    from theater_sim.analysis.day_data import day_data
+    from theater_sim.analysis.live import ManagerSession, play_managed
+    from theater_sim.analysis.managed import ManagedDay
+    from theater_sim.analysis.measured_day import summarise_day
+    from theater_sim.input.loading import parse_scenario
+    from theater_sim.views.dashboard import Dashboard, status_table
+    from theater_sim.views.day_report import render_day
+    from theater_sim.views.formatting import OutputConsole, safe
+    from theater_sim.views.keyboard import keys_to
+    from theater_sim.views.output_files import write_chunks
+    from theater_sim.views.scenario_file import staffed_scenario_yaml
+
+    managed = ManagedDay(day)
+    console = OutputConsole()
+    viewer = Dashboard(console, f"{day.name} (seed {day.seed}, x{speed:g} real time, you manage)")
+
+    async def session() -> ManagerSession:
+        commands: asyncio.Queue[str] = asyncio.Queue()
+        with keys_to(commands):
+            return await play_managed(managed, speed / 60.0, viewer.managed, commands)
+
+    stopped = False
+    try:
+        with viewer:
+            result = asyncio.run(session())
+        stopped = result.quit_early
+    except KeyboardInterrupt:
+        stopped = True
+    schedules = managed.schedules()
+    folder = Path(origin).parent
+    target = record.parent if record is not None else folder
+    header = [f"Written by theater-sim watch --manage from {origin}: your counter changes as schedules."]
+    text = staffed_scenario_yaml(day, schedules, source_folder=folder, target_folder=target, header=header)
+    with user_errors():
+        if record is not None:
+            write_chunks(record, [text])
+    if stopped:
+        if viewer.last is not None:
+            console.print(status_table(viewer.last, f"Stopped at {viewer.last.clock}: the day so far"))
+        if record is not None:
+            console.print(
+                safe(f"Wrote your changes so far to {record}; 'theater-sim run {record}' plays that day whole.")
+            )
+        typer.echo("theater-sim: stopped", err=True)
+        raise typer.Exit(130)
+    played = parse_scenario(text, "the managed day", base_folder=target)
+    render_day(
+        day_data(summarise_day(played, managed.model.records())), played, console, f"{source}, as you managed it"
+    )
+    if record is not None:
+        console.print(safe(f"Wrote the day as you managed it to {record}: 'theater-sim run {record}' prints the same."))
 
 
 def schema() -> None:
@@ -215,7 +306,6 @@ def scenarios(
 ) -> None:
     """List the bundled scenarios (or print one with --show NAME)."""
     from theater_sim.input.loading import bundled_scenarios, load_scenario
-    from theater_sim.model.scenario import Scenario
     from theater_sim.views.formatting import OutputConsole
     from theater_sim.views.scenario_report import render_scenario_list
 

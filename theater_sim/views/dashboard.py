@@ -19,11 +19,13 @@ from rich.text import Text
 from theater_sim.analysis.live import LiveStatus, SideStatus
 from theater_sim.analysis.verdict import shown_evidence
 from theater_sim.model.scenario import SIDE_NAMES
-from theater_sim.views.formatting import VERDICT_STYLES, safe
+from theater_sim.views.formatting import VERDICT_STYLES, one_line, safe
+from theater_sim.views.keyboard import LEGEND
 
 __all__ = ["Dashboard", "PlainTicker", "plain_status", "status_table"]
 
 SIDE_COLOURS = {"selling": "dark_orange3", "collecting": "dodger_blue2"}
+MANAGER_LOG_LINES = 5
 BAR_WIDTH = 20
 MAX_COUNTER_MARKS = 8
 
@@ -100,6 +102,20 @@ class Dashboard:
         # The scale only grows, so a growing line visibly fills its bar.
         self.scale = max(self.scale, nice_scale(max(status.selling.line, status.collecting.line)))
         self.live.update(status_table(status, self.title, self.scale), refresh=True)
+
+    def managed(self, status: LiveStatus, log: list[str], paused: bool) -> None:
+        """A frame of ``watch --manage``: the table, the keys, and the manager's last changes."""
+        self.last = status
+        self.scale = max(self.scale, nice_scale(max(status.selling.line, status.collecting.line)))
+        recent = log[-MANAGER_LOG_LINES:]
+        self.live.update(
+            Group(
+                status_table(status, self.title, self.scale),
+                Text(("PAUSED  " if paused else "") + LEGEND, style="bold" if paused else "dim"),
+                Text("\n".join(one_line(line) for line in recent) if recent else "no changes yet", style="dim"),
+            ),
+            refresh=True,
+        )
 
     def __exit__(self, *_exc: object) -> None:
         self.live.stop()

@@ -21,7 +21,9 @@ from theater_sim.model.scenario import SIDE_NAMES, Scenario, SideName
 
 __all__ = ["staffed_scenario_yaml"]
 
-Staffing = int | tuple[int, ...] | None
+#: A count all day, a count per schedule period, a whole schedule as
+#: ``(clock, count)`` steps (a managed day's), or None (keep the side).
+Staffing = int | tuple[int, ...] | list[tuple[str, int]] | None
 
 
 def staffed_scenario_yaml(
@@ -36,8 +38,8 @@ def staffed_scenario_yaml(
 
     Args:
         scenario: The day as loaded.
-        staffing: Per side: a count all day, a count per schedule period, or
-            None to keep the side as it is.
+        staffing: Per side: a count all day, a count per schedule period, a
+            schedule as ``(clock, count)`` steps, or None to keep the side as it is.
         source_folder: Where the scenario's trace paths start.
         target_folder: Where the text will be written (trace paths are made
             to start there).
@@ -53,7 +55,10 @@ def staffed_scenario_yaml(
         count = staffing.get(side_name)
         if count is not None:
             side.pop("autoscale", None)
-            side["counters"] = count if isinstance(count, int) else _schedule(scenario, side_name, count)
+            if isinstance(count, list):
+                side["counters"] = [{"from": clock, "count": n} for clock, n in count]
+            else:
+                side["counters"] = count if isinstance(count, int) else _schedule(scenario, side_name, count)
         trace = side.get("arrivals", {}).get("trace")
         if trace is not None:
             side["arrivals"]["trace"] = _trace_path(source_folder / trace, target_folder)

@@ -1,0 +1,130 @@
+"""``watch --manage`` on a real terminal (a pseudo-terminal), and without one."""
+
+from __future__ import annotations
+
+import os
+import re
+import select
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from theater_sim.views.cli import app
+
+ANSI = re.compile(r"\x1b\[[0-9;?]*[a-zA-Z]")
+
+
+def _drive(args: list[str], keys: list[tuple[float, bytes]], cwd: Path, timeout: float = 60.0) -> tuple[int, str]:
+    """Run theater-sim on a pseudo-terminal, pressing ``keys`` at their seconds after the
+    dashboard first shows its keys; its exit status and screen."""
+    import pty
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the command, on the terminal
+        os.chdir(cwd)
+        os.environ["COLUMNS"] = "100"
+        os.execv(sys.executable, [sys.executable, "-m", "theater_sim", *args])
+    out, sent, start = b"", 0, time.monotonic()
+    shown_at: float | None = None
+    while time.monotonic() - start < timeout:
+        if shown_at is None and b"keys: s/x" in out:
+            shown_at = time.monotonic()
+        now = -1.0 if shown_at is None else time.monotonic() - shown_at
+        while sent < len(keys) and keys[sent][0] <= now:
+            os.write(fd, keys[sent][1])
+            sent += 1
+        ready, _, _ = select.select([fd], [], [], 0.05)
+        if ready:
+            try:
+                data = os.read(fd, 65536)
+            except OSError:  # the child closed the terminal
+                break
+            if not data:
+                break
+            out += data
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    return os.waitstatus_to_exitcode(status), ANSI.sub("", out.decode("utf-8", "replace")).replace("\r", "")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="pseudo-terminals as on Linux")
+def test_a_managed_day_is_what_run_prints_for_its_record(tmp_path: Path) -> None:
+    """Keys open two sellers and a collector while balanced-day plays; the summary
+    printed at the end is the one 'run' prints for the --record file."""
+    code, screen = _drive(
+        ["watch", "balanced-day", "--manage", "--speed", "20000", "--record", "rec.yaml"],
+        [(0.3, b"s"), (0.35, b"s"), (0.6, b"c"), (0.7, b" "), (1.0, b" ")],
+        tmp_path,
+    )
+    assert code == 0, screen[-2000:]
+    assert "keys: s/x open/close a seller" in screen
+    record = tmp_path / "rec.yaml"
+    assert "selling:\n  counters:\n  - from:" in record.read_text(encoding="utf-8")
+    replay = subprocess.run(
+        [sys.executable, "-m", "theater_sim", "run", "rec.yaml"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "COLUMNS": "100"},
+        check=True,
+    ).stdout
+    played = [line.rstrip() for line in screen[screen.rindex("Day summary") :].splitlines()]
+    replayed = [line.rstrip() for line in replay[replay.index("Day summary") :].splitlines()]
+    assert played[: len(replayed)] == replayed
+    assert played[len(replayed)].startswith("Wrote the day as you managed it to rec.yaml")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="pseudo-terminals as on Linux")
+def test_quitting_keeps_the_changes_so_far(tmp_path: Path) -> None:
+    code, screen = _drive(
+        ["watch", "tarantino-announced", "--manage", "--speed", "600", "--record", "rec.yaml"],
+        [(0.2, b"s"), (1.0, b"q")],
+        tmp_path,
+    )
+    assert code == 130
+    assert "Stopped at" in screen
+    assert "theater-sim: stopped" in screen
+    assert "count: 2" in (tmp_path / "rec.yaml").read_text(encoding="utf-8")
+
+
+def test_manage_needs_a_terminal_and_record_needs_manage() -> None:
+    runner = CliRunner()
+    piped = runner.invoke(app, ["watch", "balanced-day", "--manage"])
+    assert piped.exit_code == 2
+    assert "--manage needs a terminal" in piped.stderr
+    alone = runner.invoke(app, ["watch", "balanced-day", "--record", "x.yaml"])
+    assert alone.exit_code == 2
+    assert "--record: records a managed day; add --manage" in alone.stderr
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="pseudo-terminals as on Linux")
+def test_the_terminal_is_restored_even_on_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keys are read in cbreak mode; an error inside still puts the terminal back."""
+    import asyncio
+    import pty
+    import termios
+
+    from theater_sim.views.keyboard import keys_to
+
+    master, slave = pty.openpty()
+    before = termios.tcgetattr(slave)
+    monkeypatch.setattr(sys, "stdin", os.fdopen(slave, "r", closefd=False))
+
+    async def fail_inside() -> None:
+        queue: asyncio.Queue[str] = asyncio.Queue()
+        with keys_to(queue):
+            assert not termios.tcgetattr(slave)[3] & termios.ICANON  # cbreak: keys one by one
+            os.write(master, b"s")
+            await asyncio.sleep(0.05)
+            assert queue.get_nowait() == "selling+"
+            raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError, match="boom"):
+        asyncio.run(fail_inside())
+    assert termios.tcgetattr(slave) == before
+    os.close(master)
+    os.close(slave)

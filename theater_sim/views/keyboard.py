@@ -1,0 +1,67 @@
+"""The manager's keys for ``watch --manage``: one key, one command, no Enter.
+
+Hand-made on purpose: the whole interface is eight keys read while a rich
+``Live`` view redraws, which the standard library's ``termios``/``tty`` and
+asyncio's ``add_reader`` do in a few lines; a TUI framework (Textual) would
+replace the rich dashboard that ``watch`` already shares with its plain
+mode, and add a dependency, for no key this needs. The terminal is put in
+cbreak mode (keys arrive one by one, Ctrl-C still interrupts) and always
+restored, whatever happens.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import sys
+from collections.abc import Iterator
+
+__all__ = ["KEYS", "LEGEND", "keys_to", "terminal_problem"]
+
+#: Key -> command (``analysis.live.COMMANDS``).
+KEYS = {
+    "s": "selling+",
+    "x": "selling-",
+    "c": "collecting+",
+    "v": "collecting-",
+    " ": "pause",
+    "+": "faster",
+    "=": "faster",
+    "-": "slower",
+    "q": "quit",
+}
+LEGEND = "keys: s/x open/close a seller  c/v open/close a collector  space pause  +/- speed  q quit"
+
+
+def terminal_problem() -> str | None:
+    """Why keys cannot be read here (no terminal on stdin or stdout), or None."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        return "--manage needs a terminal to read keys from and draw on (stdin and stdout are not both one)"
+    return None
+
+
+@contextlib.contextmanager
+def keys_to(queue: asyncio.Queue[str]) -> Iterator[None]:
+    """Send the commands of keys pressed on stdin to ``queue`` while inside; the
+    terminal's settings are restored on the way out, even on an error."""
+    import termios
+    import tty
+
+    fd = sys.stdin.fileno()
+    saved = termios.tcgetattr(fd)
+    loop = asyncio.get_running_loop()
+
+    def read_key() -> None:
+        key = os.read(fd, 1).decode("utf-8", "replace")
+        command = KEYS.get(key)
+        if command is not None:
+            queue.put_nowait(command)
+
+    try:
+        tty.setcbreak(fd)
+        loop.add_reader(fd, read_key)
+        yield
+    finally:
+        loop.remove_reader(fd)
+        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
