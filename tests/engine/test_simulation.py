@@ -187,3 +187,25 @@ def test_a_closing_counter_is_the_first_to_come_free() -> None:
     assert records.counter.tolist()[:3] == [1, 2, 3]
     assert records.service_start_at_minute[3:].tolist() == [5.0, 7.0]
     assert records.counter.tolist()[3:] == [1, 1]
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_garbage_collector_is_paused_during_a_run_and_restored(enabled: bool) -> None:
+    """The day runs with the cyclic collector off (it rescanned overloaded lines
+    over and over); whatever its state before, it is the same after."""
+    import gc
+
+    import simpy
+
+    from theater_sim.engine.simulation import run_environment
+
+    seen: list[bool] = []
+    env = simpy.Environment()
+    env.timeout(1.0).callbacks.append(lambda _event: seen.append(gc.isenabled()))
+    (gc.enable if enabled else gc.disable)()
+    try:
+        run_environment(env)
+        assert seen == [False]
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable()
