@@ -81,3 +81,42 @@ def test_schedule_search_gives_each_period_its_least_count() -> None:
             day = run_day(scenario.overridden(sellers=fewer, collectors=answers["collecting"].staffing))
             periods = day.selling.periods
             assert any(p.p95_wait_minutes > 5.0 for p in periods)
+
+
+_LATE_HOLDERS = {
+    "name": "holders before shows",
+    "opens": "10:00",
+    "hours": 14,
+    "showtimes": [{"film": "F", "starts": clock, "seats": 300} for clock in ("14:00", "17:00", "19:30", "22:00")],
+    "selling": {
+        "counters": 1,
+        "arrivals": {"rate_per_hour": 60},
+        "service_minutes": {"distribution": "exponential", "mean": 0.5},
+    },
+    "collecting": {
+        "counters": 1,
+        "arrivals": {
+            "showtimes": {"occupancy": 1.0, "lead_minutes": {"distribution": "uniform", "low": 2, "high": 12}}
+        },
+        "service_minutes": {"distribution": "exponential", "mean": 0.25},
+    },
+}
+
+
+def test_a_failed_share_target_bounds_the_holders_who_miss_their_film() -> None:
+    """Holders come 2-12 minutes before each of four 300-seat showings. A p95 wait
+    of 5 minutes still lets about 6% miss their film (the verdict's first measure);
+    with --max-failed-share 0.02 the search opens more collectors, the answer
+    meets it and one collector fewer does not."""
+    scenario = Scenario.model_validate(_LATE_HOLDERS)
+    waits_only = search_staffing(scenario, Targets(max_p95_wait=5.0), 5, Runner())
+    bounded = search_staffing(scenario, Targets(max_p95_wait=5.0, max_failed_share=0.02), 5, Runner())
+    assert waits_only["collecting"].at_answer["failed_share"]["mean"] > 0.02
+    more, fewer = bounded["collecting"].staffing, waits_only["collecting"].staffing
+    assert isinstance(more, int)
+    assert isinstance(fewer, int)
+    assert more > fewer
+    assert bounded["collecting"].at_answer["failed_share"]["mean"] <= 0.02
+    one_fewer = bounded["collecting"].one_fewer
+    assert one_fewer is not None
+    assert one_fewer["failed_share"]["mean"] > 0.02 or one_fewer["p95_wait"]["mean"] > 5.0

@@ -100,6 +100,7 @@ class PeriodRow(TypedDict):
     mean_wait_minutes: float
     p95_wait_minutes: float
     abandon_rate: float
+    failed_share: float
 
 
 class SideData(TypedDict):

@@ -51,7 +51,8 @@ class HourRow:
 
 @dataclass(frozen=True)
 class PeriodRow:
-    """One period of a counter schedule: its customers' waits and walk-aways.
+    """One period of a counter schedule: its customers' waits, walk-aways and
+    the share of them the side failed (``failures``).
 
     Customers belong to the period in which they arrived.
     """
@@ -63,6 +64,7 @@ class PeriodRow:
     mean_wait_minutes: float
     p95_wait_minutes: float
     abandon_rate: float
+    failed_share: float = 0.0
 
 
 def line_after_each_join(records: SideRecords) -> np.ndarray:
@@ -144,7 +146,7 @@ def hourly_rows(
     )
 
 
-def schedule_periods(records: SideRecords, opens: str) -> tuple[PeriodRow, ...]:
+def schedule_periods(records: SideRecords, opens: str, failed: np.ndarray | None = None) -> tuple[PeriodRow, ...]:
     """Per-period waits for a side that follows a counter schedule (else empty)."""
     steps = [c for c in records.capacity_changes if c.reason in {"opening", "schedule"}]
     if len(steps) < 2:
@@ -166,6 +168,7 @@ def schedule_periods(records: SideRecords, opens: str) -> tuple[PeriodRow, ...]:
                 mean_wait_minutes=float(waits.mean()) if len(waits) else 0.0,
                 p95_wait_minutes=float(np.quantile(waits, 0.95)) if len(waits) else 0.0,
                 abandon_rate=gone / arrived if arrived else 0.0,
+                failed_share=int(failed[inside].sum()) / arrived if failed is not None and arrived else 0.0,
             )
         )
     return tuple(rows)

@@ -151,7 +151,7 @@ def side_metrics(
         failed=int(failed.sum()),
         capacity_changes=records.capacity_changes,
         hourly=hourly_rows(records, staffing, line_after_join, failed, span_minutes, hours, opens),
-        periods=schedule_periods(records, opens),
+        periods=schedule_periods(records, opens, failed),
         window_pressure=met.window_pressure,
         window_arrived=met.window_arrived,
     )

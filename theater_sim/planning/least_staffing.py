@@ -46,6 +46,7 @@ class Targets:
     max_p95_wait: float | None = None
     max_abandon_rate: float | None = None
     confidence: float | None = None
+    max_failed_share: float | None = None
 
     def describe(self) -> str:
         parts = []
@@ -53,6 +54,8 @@ class Targets:
             parts.append(f"p95 wait <= {self.max_p95_wait:g} min")
         if self.max_abandon_rate is not None:
             parts.append(f"abandon rate <= {self.max_abandon_rate:.1%}")
+        if self.max_failed_share is not None:
+            parts.append(f"failed customers <= {self.max_failed_share:.1%}")
         text = " and ".join(parts)
         if self.confidence is not None:
             text += f", met with {self.confidence * 100:g}% confidence"
@@ -64,12 +67,20 @@ class Summary(TypedDict):
 
     p95_wait: Interval
     abandon_rate: Interval
+    failed_share: Interval
 
 
 # "from" is a Python keyword, so this TypedDict is declared the functional way.
 PeriodAnswer = TypedDict(
     "PeriodAnswer",
-    {"from": str, "counters": int, "p95_wait": Interval, "abandon_rate": Interval, "one_fewer": Summary | None},
+    {
+        "from": str,
+        "counters": int,
+        "p95_wait": Interval,
+        "abandon_rate": Interval,
+        "failed_share": Interval,
+        "one_fewer": Summary | None,
+    },
 )
 
 
@@ -121,10 +132,12 @@ def _summary(days: list[SideData], confidence: float | None, period: int | None 
         return {
             "p95_wait": _interval(days, lambda d: d["wait_minutes"]["p95"], confidence),
             "abandon_rate": _interval(days, lambda d: d["abandon_rate"], confidence),
+            "failed_share": _interval(days, lambda d: d["failed"] / d["arrived"] if d["arrived"] else 0.0, confidence),
         }
     return {
         "p95_wait": _interval(days, lambda d: d["periods"][period]["p95_wait_minutes"], confidence),
         "abandon_rate": _interval(days, lambda d: d["periods"][period]["abandon_rate"], confidence),
+        "failed_share": _interval(days, lambda d: d["periods"][period]["failed_share"], confidence),
     }
 
 
@@ -133,6 +146,8 @@ def _meets(summary: Summary, targets: Targets) -> bool:
         return interval["mean"] if targets.confidence is None else interval["upper"]
 
     if targets.max_p95_wait is not None and judged(summary["p95_wait"]) > targets.max_p95_wait:
+        return False
+    if targets.max_failed_share is not None and judged(summary["failed_share"]) > targets.max_failed_share:
         return False
     return targets.max_abandon_rate is None or judged(summary["abandon_rate"]) <= targets.max_abandon_rate
 
@@ -228,6 +243,7 @@ def _search_schedule(side: str, periods: int, flat: int, evaluate: _Evaluator, t
                 "counters": counts[k],
                 "p95_wait": summary["p95_wait"],
                 "abandon_rate": summary["abandon_rate"],
+                "failed_share": summary["failed_share"],
                 "one_fewer": _one_fewer_in_period(counts, k, evaluate, confidence),
             }
         )

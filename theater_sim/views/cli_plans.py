@@ -168,6 +168,13 @@ def staff(
     max_abandon_rate: Annotated[
         float | None, typer.Option(help="Target: at most this share of customers walk away (0..1; 0.02 = 2%).")
     ] = None,
+    max_failed_share: Annotated[
+        float | None,
+        typer.Option(
+            help="Target: at most this share of customers failed: walked away, waited over the scenario's"
+            " long_wait_minutes or missed their film (0..1; the verdict's first measure)."
+        ),
+    ] = None,
     confidence: Annotated[
         float | None,
         typer.Option(
@@ -207,7 +214,7 @@ def staff(
     with user_errors(), LazyProgress("searching", quiet) as progress, ExitStack() as closing:
         check_counts(replications, workers)
         check_engine_name(engine)
-        targets = _staff_targets(max_p95_wait, max_abandon_rate, confidence, replications)
+        targets = _staff_targets(max_p95_wait, max_abandon_rate, confidence, replications, max_failed_share)
         check_distinct({"--write-scenario": write_scenario, "--store": store})
         check_writable("--write-scenario", write_scenario, force)
         day, origin = load_source(scenario, seed=seed)
@@ -251,19 +258,32 @@ def staff(
 
 
 def _staff_targets(
-    max_p95_wait: float | None, max_abandon_rate: float | None, confidence: float | None, replications: int
+    max_p95_wait: float | None,
+    max_abandon_rate: float | None,
+    confidence: float | None,
+    replications: int,
+    max_failed_share: float | None = None,
 ) -> Targets:
     from theater_sim.planning.least_staffing import Targets
 
-    if max_p95_wait is None and max_abandon_rate is None:
-        raise ScenarioError("give a target: --max-p95-wait MINUTES and/or --max-abandon-rate SHARE")
+    if max_p95_wait is None and max_abandon_rate is None and max_failed_share is None:
+        raise ScenarioError(
+            "give a target: --max-p95-wait MINUTES, --max-abandon-rate SHARE and/or --max-failed-share SHARE"
+        )
     if max_p95_wait is not None:
         check_range("--max-p95-wait", max_p95_wait, 0, 1440)
     if max_abandon_rate is not None:
         check_range("--max-abandon-rate", max_abandon_rate, 0, 1)
+    if max_failed_share is not None:
+        check_range("--max-failed-share", max_failed_share, 0, 1)
     if confidence is not None:
         if not (math.isfinite(confidence) and 0 < confidence < 1):
             raise ScenarioError(f"--confidence {confidence:g}: must lie strictly between 0 and 1 (e.g. 0.9)")
         if replications < 2:
             raise ScenarioError("--confidence needs an interval: use --replications 2 or more")
-    return Targets(max_p95_wait=max_p95_wait, max_abandon_rate=max_abandon_rate, confidence=confidence)
+    return Targets(
+        max_p95_wait=max_p95_wait,
+        max_abandon_rate=max_abandon_rate,
+        confidence=confidence,
+        max_failed_share=max_failed_share,
+    )

@@ -61,7 +61,7 @@ def _value(interval: Interval, metric: str, target: float | None = None) -> str:
     takes to read on the same side of the target as the real numbers (a p95 of
     5.0003 against a target of 5 shows as 5.0003, not a 5.00 that seems to meet it).
     """
-    percent = metric in {"abandon_rate", "utilisation"}
+    percent = metric in {"abandon_rate", "utilisation", "failed_share"}
     if metric in _COUNT_METRICS and not interval["half_width"] and float(interval["mean"]).is_integer():
         return f"{interval['mean']:,.0f}"  # one day's count, not a mean
     text = _against(interval["mean"], percent, target)
@@ -190,7 +190,7 @@ def render_staffing(answers: dict[str, SideAnswer], targets: Targets, replicatio
     """Each side's least staffing, with one counter fewer and Erlang C beside it."""
     days = f"means of {replications} days" if replications > 1 else "one day, so no interval"
     table = Table(title=f"Least staffing for {targets.describe()} ({days})", title_justify="left", show_lines=True)
-    for column in ("side", "counters", "p95 wait (min)", "abandon rate", "one counter fewer", "Erlang C"):
+    for column in ("side", "counters", "p95 wait (min)", "abandon rate", "failed", "one counter fewer", "Erlang C"):
         table.add_column(column, justify="right" if column != "side" else "left")
     for name in SIDE_NAMES:
         answer = answers[name]
@@ -200,11 +200,13 @@ def render_staffing(answers: dict[str, SideAnswer], targets: Targets, replicatio
             _staffing_text(answer.staffing),
             _value(answer.at_answer["p95_wait"], "p95_wait", targets.max_p95_wait),
             _value(answer.at_answer["abandon_rate"], "abandon_rate", targets.max_abandon_rate),
+            _value(answer.at_answer["failed_share"], "failed_share", targets.max_failed_share),
             fewer,
             "-" if answer.erlang_c is None else f"{answer.erlang_c} (steady state)",
         )
     table.caption = (
-        "Erlang C: the M/M/c answer for a steady Poisson stream with exponential service (shown where it applies)."
+        "failed: customers who walked away, waited too long or missed their film (the verdict's first measure)."
+        "\nErlang C: the M/M/c answer for a steady Poisson stream with exponential service (shown where it applies)."
         + ("\n± is a 95% confidence half-width." if replications > 1 else "")
         + (
             f"\n(≤x): the upper end of a one-sided {targets.confidence * 100:g}% interval; it had to meet the target."
@@ -223,12 +225,15 @@ def render_staffing(answers: dict[str, SideAnswer], targets: Targets, replicatio
 
 def _margin_text(summary: Summary, targets: Targets) -> str:
     p95 = _value(summary["p95_wait"], "p95_wait", targets.max_p95_wait)
-    return f"p95 {p95}, abandon {_value(summary['abandon_rate'], 'abandon_rate', targets.max_abandon_rate)}"
+    text = f"p95 {p95}, abandon {_value(summary['abandon_rate'], 'abandon_rate', targets.max_abandon_rate)}"
+    if targets.max_failed_share is not None:
+        text += f", failed {_value(summary['failed_share'], 'failed_share', targets.max_failed_share)}"
+    return text
 
 
 def _render_periods(answer: SideAnswer, targets: Targets, console: Console) -> None:
     table = Table(title=f"{answer.side}: least counters per schedule period", title_justify="left")
-    for column in ("from", "counters", "p95 wait (min)", "abandon rate", "one counter fewer in this period"):
+    for column in ("from", "counters", "p95 wait (min)", "abandon rate", "failed", "one counter fewer in this period"):
         table.add_column(column, justify="right")
     for row in answer.periods:
         fewer = row["one_fewer"]
@@ -237,6 +242,7 @@ def _render_periods(answer: SideAnswer, targets: Targets, console: Console) -> N
             str(row["counters"]),
             _value(row["p95_wait"], "p95_wait", targets.max_p95_wait),
             _value(row["abandon_rate"], "abandon_rate", targets.max_abandon_rate),
+            _value(row["failed_share"], "failed_share", targets.max_failed_share),
             "-" if fewer is None else _margin_text(fewer, targets),
         )
     table.caption = (
@@ -272,4 +278,10 @@ def answer_notes(answers: dict[str, SideAnswer], targets: Targets) -> list[str]:
             )
         if targets.max_p95_wait is None and p95 > 30:
             notes.append(f"{name}: 95% of customers wait up to {p95:.0f} min; add --max-p95-wait to bound that")
+        failed = answer.at_answer["failed_share"]["mean"]
+        if targets.max_failed_share is None and failed > 0.05:
+            notes.append(
+                f"{name}: {failed:.1%} of customers are failed there (walked away, waited too long or missed their"
+                " film), which the verdict counts first; add --max-failed-share to bound that"
+            )
     return notes
