@@ -61,7 +61,7 @@ def test_a_managed_day_is_what_run_prints_for_its_record(tmp_path: Path) -> None
         tmp_path,
     )
     assert code == 0, screen[-2000:]
-    assert "keys: s/x open/close a seller" in screen
+    assert "keys: s/x seller +/-" in screen
     record = tmp_path / "rec.yaml"
     assert "selling:\n  counters:\n  - from:" in record.read_text(encoding="utf-8")
     replay = subprocess.run(
@@ -128,3 +128,44 @@ def test_the_terminal_is_restored_even_on_an_error(monkeypatch: pytest.MonkeyPat
     assert termios.tcgetattr(slave) == before
     os.close(master)
     os.close(slave)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="pseudo-terminals as on Linux")
+def test_sigterm_ends_the_day_like_q(tmp_path: Path) -> None:
+    """kill or timeout (SIGTERM) mid-day: the terminal is restored and --record is written."""
+    import pty
+    import signal
+
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.chdir(tmp_path)
+        os.environ["COLUMNS"] = "80"
+        os.execv(
+            sys.executable,
+            [sys.executable, "-m", "theater_sim", "watch", "tarantino-announced", "--manage", "--record", "r.yaml"],
+        )
+    out, start, killed = b"", time.monotonic(), False
+    while time.monotonic() - start < 60:
+        if not killed and b"keys: s/x" in out:
+            os.kill(pid, signal.SIGTERM)
+            killed = True
+        ready, _, _ = select.select([fd], [], [], 0.05)
+        if ready:
+            try:
+                data = os.read(fd, 65536)
+            except OSError:
+                break
+            if not data:
+                break
+            out += data
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    assert os.waitstatus_to_exitcode(status) == 130
+    assert b"theater-sim: stopped" in out
+    assert (tmp_path / "r.yaml").exists()
+
+
+def test_manage_refuses_an_infinite_speed() -> None:
+    result = CliRunner().invoke(app, ["watch", "balanced-day", "--manage", "--speed", "inf"])
+    assert result.exit_code == 2
+    assert "--manage --speed inf" in result.stderr

@@ -181,13 +181,13 @@ class ManagerSession:
 async def play_managed(
     day: ManagedDay,
     minutes_per_second: float,
-    on_frame: Callable[[LiveStatus, list[str], bool], None],
+    on_frame: Callable[[LiveStatus, list[str], bool, float], None],
     commands: asyncio.Queue[str],
     frame_seconds: float = 0.1,
 ) -> ManagerSession:
     """Play ``day`` like ``play``, taking the manager's ``commands`` between frames.
 
-    ``on_frame(status, log, paused)``. Pausing stops the simulated clock (the
+    ``on_frame(status, log, paused, minutes_per_second)``. Pausing stops the simulated clock (the
     result is the same day); faster/slower double or halve the speed; quit
     ends the day where it is (its records are the day so far).
     """
@@ -202,17 +202,30 @@ async def play_managed(
             if command == "pause":
                 paused = not paused
             elif command in ("faster", "slower"):
-                minutes_per_second = (
-                    minutes_per_second * 2 if command == "faster" else max(1 / 60, minutes_per_second / 2)
-                )
+                changed = minutes_per_second * 2 if command == "faster" else minutes_per_second / 2
+                minutes_per_second = min(MAX_MINUTES_PER_SECOND, max(1 / 60, changed))
             else:
                 side, sign = command[:-1], command[-1]
-                log.append(day.request(side, 1 if sign == "+" else -1, shown))  # type: ignore[arg-type]
+                _log(log, day.request(side, 1 if sign == "+" else -1, shown))  # type: ignore[arg-type]
         if not paused:
             shown += minutes_per_second * frame_seconds
             day.advance(shown)
             shown = max(shown, env.now)
-        on_frame(live_status(day.model, scenario, shown), log, paused)
+        on_frame(live_status(day.model, scenario, shown), log, paused, minutes_per_second)
         await asyncio.sleep(frame_seconds)
-    on_frame(live_status(day.model, scenario, env.now), log, False)
+    on_frame(live_status(day.model, scenario, max(shown, env.now)), log, False, minutes_per_second)
     return ManagerSession(day.model.records(), log, quit_early=False)
+
+
+#: The fastest a managed day plays: a whole day a second.
+MAX_MINUTES_PER_SECOND = 24 * 60.0
+
+
+def _log(log: list[str], line: str) -> None:
+    """Add a line to the manager's log; a change to the same side at the same
+    second replaces the line before it (the schedule keeps only the last)."""
+    key = line[: line.index(": ") + 1] if ": " in line and line[:2].isdigit() else None
+    if key is not None and log and log[-1].startswith(key):
+        log[-1] = line
+    else:
+        log.append(line)

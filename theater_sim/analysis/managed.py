@@ -76,12 +76,12 @@ class ManagedDay:
 
     def request(self, side: SideName, change: int, shown_minute: float) -> str:
         """Ask for ``change`` (+1 or -1) counters on ``side`` at the moment shown; a line for the log."""
-        counters = self.planned_counters(side) + change
-        if not 1 <= counters <= MAX_COUNTERS_PER_SIDE:
-            return f"{side}: stays at {counters - change} (1 .. {MAX_COUNTERS_PER_SIDE:,} counters)"
         minute, clock = self._next_second(side, max(shown_minute, self.env.now))
         if minute >= self.scenario.open_minutes:
             return f"{side}: the doors are closed; counters change only while they are open"
+        counters = self.planned_counters(side) + change
+        if not 1 <= counters <= MAX_COUNTERS_PER_SIDE:
+            return f"{side}: stays at {counters - change} (1 .. {MAX_COUNTERS_PER_SIDE:,} counters)"
         action = ManagerAction(minute, clock, side, counters)
         self._pending[(minute, side)] = action
         return f"{clock} {side}: {counters} counter{'s' if counters != 1 else ''}"

@@ -56,6 +56,7 @@ def compile_day(scenario: Scenario) -> DayPlan:
             starts_at_minute=tuple(showings.starts_at_minute),
             seats=tuple(showings.seats),
             projection=_projection_plan(scenario, len(buyers.online)),
+            walk_minutes=scenario.linked.walk_minutes,
         ),
     )
 

@@ -89,6 +89,8 @@ class LinkedPlan:
         seats: Each showing's seats.
         projection: The projector between ledger and list; None: a sale is
             listed the moment it is made.
+        walk_minutes: How long a party that buys after its lead time has
+            passed takes to reach collection.
     """
 
     buyers: Buyers
@@ -96,6 +98,7 @@ class LinkedPlan:
     starts_at_minute: tuple[float, ...]
     seats: tuple[int, ...]
     projection: ProjectionPlan | None = None
+    walk_minutes: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -148,6 +148,7 @@ class _Seller:
         self.preferred = buyers.preferred_showing.tolist()
         self.party = buyers.party_size.tolist()
         self.lead = buyers.lead_minutes.tolist()
+        self.walk = linked.walk_minutes
         self.sold = sold
         self.collecting = collecting
 
@@ -159,7 +160,8 @@ class _Seller:
             return
         if self.projector is not None:
             self.projector.record_sale(buyer)
-        arrive_at = max(now, self.book.starts_at_minute[showing] - self.lead[buyer])
+        # now + 0.0 is now exactly: without a walk the day is as it always was.
+        arrive_at = max(now + self.walk, self.book.starts_at_minute[showing] - self.lead[buyer])
         if arrive_at <= now:
             self.collecting.arrive(buyer)
         else:

@@ -191,7 +191,7 @@ class Scenario(BaseModel):
             return
         if self.linked is None:
             raise ValueError("projection: needs 'linked' (it carries the linked day's sales to the collectors' list)")
-        for key in ("every_minutes", "retry_minutes"):
+        for key in ("every_minutes", "retry_minutes", "delay_minutes"):
             value = getattr(projection, key)
             if value is not None and value > self.open_minutes:
                 raise ValueError(f"projection.{key}: {value:g} is longer than the day ({self.open_minutes:g} minutes)")

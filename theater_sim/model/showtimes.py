@@ -39,7 +39,9 @@ class Showing(BaseModel):
 class Linked(BaseModel):
     """Buyers become holders: ``online_share`` of buyers skip the selling counter,
     parties buy 1..N tickets at once (``party_sizes``: size -> weight), and each
-    party arrives at collection ``lead_minutes`` before its showing."""
+    party arrives at collection ``lead_minutes`` before its showing, or, when
+    that moment has passed, ``walk_minutes`` after buying (the walk from the
+    selling counter or the website to the collecting counters)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
@@ -48,6 +50,7 @@ class Linked(BaseModel):
         default_factory=lambda: {1: 1.0}, min_length=1, max_length=MAX_PARTY_SIZE
     )
     lead_minutes: ServiceDistribution = Field(default_factory=default_lead_minutes)
+    walk_minutes: Annotated[float, Field(ge=0, le=24 * 60)] = 0.0
 
     @model_validator(mode="after")
     def _weights_finite(self) -> Linked:

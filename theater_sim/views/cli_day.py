@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
 from contextlib import ExitStack
 from pathlib import Path
@@ -185,6 +186,8 @@ def watch(
             raise ScenarioError(f"--speed {speed:g}: must be at least 1 (600 = ten simulated minutes a second)")
         if record is not None and not manage:
             raise ScenarioError("--record: records a managed day; add --manage")
+        if manage and math.isinf(speed):
+            raise ScenarioError("--manage --speed inf: a manager needs time to act; give a speed such as 600")
         check_writable("--record", record, force)
         base, origin = load_source(scenario, seed=seed)
         day = check_staffing(base, sellers=sellers, collectors=collectors)
@@ -201,8 +204,9 @@ def watch(
         with viewer:
             records = asyncio.run(play(day, speed / 60.0, viewer))
     except KeyboardInterrupt:
-        if viewer.last is not None and console.is_terminal:
-            console.print(status_table(viewer.last, f"Stopped at {viewer.last.clock}: the day so far"))
+        if viewer.last is not None and isinstance(viewer, Dashboard):
+            title = f"Stopped at {viewer.last.clock}: the day so far"
+            console.print(status_table(viewer.last, title, bar_width=viewer.bar_width()))
         elif viewer.last is not None:
             sys.stdout.write(f"Stopped at {viewer.last.clock}: the day so far\n{plain_status(viewer.last)}\n")
         typer.echo("theater-sim: stopped (Ctrl-C)", err=True)
@@ -262,7 +266,11 @@ def _watch_managed(day: Scenario, speed: float, source: str, origin: str, record
             write_chunks(record, [text])
     if stopped:
         if viewer.last is not None:
-            console.print(status_table(viewer.last, f"Stopped at {viewer.last.clock}: the day so far"))
+            console.print(
+                status_table(
+                    viewer.last, f"Stopped at {viewer.last.clock}: the day so far", bar_width=viewer.bar_width()
+                )
+            )
         if record is not None:
             console.print(
                 safe(f"Wrote your changes so far to {record}; 'theater-sim run {record}' plays that day whole.")

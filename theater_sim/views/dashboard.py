@@ -27,6 +27,7 @@ __all__ = ["Dashboard", "PlainTicker", "plain_status", "status_table"]
 SIDE_COLOURS = {"selling": "dark_orange3", "collecting": "dodger_blue2"}
 MANAGER_LOG_LINES = 5
 BAR_WIDTH = 20
+NARROW_COLUMNS, NARROW_BAR_WIDTH = 100, 8
 MAX_COUNTER_MARKS = 8
 
 
@@ -38,9 +39,9 @@ def nice_scale(longest: int) -> int:
     return scale
 
 
-def _line_bar(status: SideStatus, scale: int, colour: str) -> Text:
-    filled = min(BAR_WIDTH, round(BAR_WIDTH * status.line / scale))
-    return Text.assemble(("█" * filled, colour), ("·" * (BAR_WIDTH - filled), "grey50"))
+def _line_bar(status: SideStatus, scale: int, colour: str, width: int = BAR_WIDTH) -> Text:
+    filled = min(width, round(width * status.line / scale))
+    return Text.assemble(("█" * filled, colour), ("·" * (width - filled), "grey50"))
 
 
 def _counter_marks(status: SideStatus) -> Text:
@@ -51,10 +52,11 @@ def _counter_marks(status: SideStatus) -> Text:
     return Text.assemble(("■" * busy, "bold"), ("□" * (shown - busy), "grey50"), f" {status.busy}/{status.open}")
 
 
-def status_table(status: LiveStatus, title: str, scale: int | None = None) -> Table:
+def status_table(status: LiveStatus, title: str, scale: int | None = None, bar_width: int = BAR_WIDTH) -> Table:
     """The dashboard (and the summary printed when watching is stopped early).
 
-    ``scale``: people a full bar stands for (default: fitted to the lines now).
+    ``scale``: people a full bar stands for (default: fitted to the lines now);
+    ``bar_width``: the bars' width in characters (narrower in a narrow terminal).
     """
     scale = scale or nice_scale(max(status.selling.line, status.collecting.line))
     table = Table(title=safe(title), title_justify="left", expand=False)
@@ -67,7 +69,7 @@ def status_table(status: LiveStatus, title: str, scale: int | None = None) -> Ta
         side = status.side(name)
         table.add_row(
             Text(name, style=SIDE_COLOURS[name]),
-            _line_bar(side, scale, SIDE_COLOURS[name]),
+            _line_bar(side, scale, SIDE_COLOURS[name], bar_width),
             f"{side.line:,}",
             _counter_marks(side),
             f"{side.arrived:,}",
@@ -101,17 +103,23 @@ class Dashboard:
         self.last = status
         # The scale only grows, so a growing line visibly fills its bar.
         self.scale = max(self.scale, nice_scale(max(status.selling.line, status.collecting.line)))
-        self.live.update(status_table(status, self.title, self.scale), refresh=True)
+        self.live.update(status_table(status, self.title, self.scale, self.bar_width()), refresh=True)
 
-    def managed(self, status: LiveStatus, log: list[str], paused: bool) -> None:
-        """A frame of ``watch --manage``: the table, the keys, and the manager's last changes."""
+    def bar_width(self) -> int:
+        """Full bars where there is room; in a narrow terminal (80 columns) short ones,
+        so every number of the table stays whole."""
+        return BAR_WIDTH if self.live.console.width >= NARROW_COLUMNS else NARROW_BAR_WIDTH
+
+    def managed(self, status: LiveStatus, log: list[str], paused: bool, minutes_per_second: float) -> None:
+        """A frame of ``watch --manage``: the table, the keys and speed, and the manager's last changes."""
         self.last = status
         self.scale = max(self.scale, nice_scale(max(status.selling.line, status.collecting.line)))
         recent = log[-MANAGER_LOG_LINES:]
+        speed = "PAUSED" if paused else f"x{minutes_per_second * 60:g}"
         self.live.update(
             Group(
-                status_table(status, self.title, self.scale),
-                Text(("PAUSED  " if paused else "") + LEGEND, style="bold" if paused else "dim"),
+                status_table(status, self.title, self.scale, self.bar_width()),
+                Text(f"{speed}  {LEGEND}", style="bold" if paused else "dim"),
                 Text("\n".join(one_line(line) for line in recent) if recent else "no changes yet", style="dim"),
             ),
             refresh=True,

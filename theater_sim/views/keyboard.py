@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import signal
 import sys
 from collections.abc import Iterator
 
@@ -31,7 +32,7 @@ KEYS = {
     "-": "slower",
     "q": "quit",
 }
-LEGEND = "keys: s/x open/close a seller  c/v open/close a collector  space pause  +/- speed  q quit"
+LEGEND = "keys: s/x seller +/-  c/v collector +/-  space pause  +/- speed  q quit"
 
 
 def terminal_problem() -> str | None:
@@ -59,9 +60,12 @@ def keys_to(queue: asyncio.Queue[str]) -> Iterator[None]:
             queue.put_nowait(command)
 
     try:
-        tty.setcbreak(fd)
+        tty.setcbreak(fd, termios.TCSANOW)  # keys pressed while starting are kept, not flushed
         loop.add_reader(fd, read_key)
+        # kill or timeout (SIGTERM) ends the day like q: the terminal is restored, --record written.
+        loop.add_signal_handler(signal.SIGTERM, queue.put_nowait, "quit")
         yield
     finally:
+        loop.remove_signal_handler(signal.SIGTERM)
         loop.remove_reader(fd)
         termios.tcsetattr(fd, termios.TCSADRAIN, saved)

@@ -40,7 +40,8 @@ def pressure_line(data: DayData) -> Text:
         + _calm_waits_note(data)
         + _both_failing(data)
         + _named_for_failures_note(data)
-        + _named_for_waits_note(data),
+        + _named_for_waits_note(data)
+        + _projection_note(data),
         style="dim",
     )
 
@@ -180,8 +181,30 @@ def projection_section(projection: ProjectionData) -> Text:
 def consistency_line(projection: ProjectionData) -> str:
     """The line under the verdict: did the read model keep up (at most 1% of holders met a stale read)?"""
     lag = f"p95 lag {projection['lag_minutes']['p95']:.1f} min"
-    reads = format_number(projection["stale_reads"], "count")
+    reads = _counted(projection["stale_reads"], "stale read")
     if projection["kept_up"]:
-        return f"Read model kept up: {lag}, {reads} stale reads"
+        return f"Read model kept up: {lag}, {reads}"
     found = "found no ticket" if projection["policy"] == "retry" else "needed a ledger check"
-    return f"Read model fell behind: {lag}, {projection['stale_share']:.0%} of holders {found} ({reads} stale reads)"
+    return f"Read model fell behind: {lag}, {projection['stale_share']:.1%} of holders {found} ({reads})"
+
+
+def _counted(count: float, noun: str) -> str:
+    """``1 stale read``, ``321 stale reads`` (a mean of several days keeps its decimals)."""
+    return f"{format_number(count, 'count')} {noun}{'' if count == 1 else 's'}"
+
+
+def _projection_note(data: DayData) -> str:
+    """When the read model fell behind and collecting is named: the fix is the projector, not the counters."""
+    projection = data["projection"]
+    if projection is None or projection["kept_up"] or data["verdict"] != Verdict.COLLECTING.value:
+        return ""
+    late = projection["missed_start_after_stale"]
+    return (
+        "\nCollecting's trouble comes from the lag between the models:"
+        f" {format_number(projection['stale_holders'], 'count')}"
+        f" {'party' if projection['stale_holders'] == 1 else 'parties'} of holders reached a counter before their"
+        " sale was listed"
+        + (f" ({format_number(late, 'count')} then missed their film)" if late else "")
+        + f", while its counters were busy {data['sides']['collecting']['utilisation']:.0%} of the time."
+        " Scale the projector (--projectors) before the collecting counters."
+    )
