@@ -130,3 +130,21 @@ def test_help_and_version_still_exit_0() -> None:
         done = subprocess.run([*PROGRAM, *args], capture_output=True, text=True, timeout=60, check=False)
         assert done.returncode == 0, (args, done.stderr)
         assert done.stdout
+
+
+@pytest.mark.parametrize("width", [60, 70, 80, 90, 100])
+@pytest.mark.parametrize("command", ["run", "sweep", "staff", "watch"])
+def test_help_never_splits_a_hyphenated_word(command: str, width: int) -> None:
+    """Click wraps help with textwrap, which breaks at hyphens ('theater-' then
+    'sim[plot]'); at every width each extra's install name stays whole."""
+    done = subprocess.run(
+        [*PROGRAM, command, "-h"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+        env={**os.environ, "COLUMNS": str(width)},
+    )
+    lines = done.stdout.splitlines()
+    assert not [line for line in lines if line.rstrip().endswith("theater-")], done.stdout
+    assert not [line for line in lines if line.rstrip().endswith(("--max-", "long_wait_", "-"))], done.stdout

@@ -11,6 +11,7 @@ quietly with exit 0, a full disk (``> /dev/full``) with one line and exit 1.
 from __future__ import annotations
 
 import functools
+import importlib
 import os
 import sys
 from collections.abc import Callable
@@ -48,6 +49,38 @@ def _guarded(command: Callable[..., Any]) -> Callable[..., Any]:
             raise typer.Exit(EXIT_FAILED_RUN) from None
 
     return guarded
+
+
+def _help_keeps_hyphenated_words() -> None:
+    """Click wraps help text with ``textwrap``, which breaks words at hyphens, so
+    ``theater-sim[plot]`` could print as ``theater-`` / ``sim[plot]``: a command
+    nobody can copy. Its wrapper is looked up from its module at every call, so
+    a subclass that keeps hyphenated words whole is put there (in the click
+    typer vendors, or in click itself when that is the one typer loaded)."""
+    for name in ("typer._click._textwrap", "click._textwrap"):
+        if name.split(".")[0] == "click" and "click" not in sys.modules:
+            continue  # typer runs on its own click: loading this one would only cost start-up time
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        wrapper = getattr(module, "TextWrapper", None)
+        if isinstance(wrapper, type) and not getattr(wrapper, "keeps_hyphens", False):
+            keeping = type("TextWrapper", (wrapper,), {"keeps_hyphens": True, "__init__": _keeping(wrapper)})
+            setattr(module, "TextWrapper", keeping)  # noqa: B010 - the module attribute click reads
+
+
+def _keeping(base: type) -> Callable[..., None]:
+    base_init: Callable[..., None] = base.__init__  # type: ignore[misc]
+
+    def __init__(self: object, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("break_on_hyphens", False)
+        base_init(self, *args, **kwargs)
+
+    return __init__
+
+
+_help_keeps_hyphenated_words()
 
 
 class _Command(typer.core.TyperCommand):
