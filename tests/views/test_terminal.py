@@ -148,3 +148,22 @@ def test_help_never_splits_a_hyphenated_word(command: str, width: int) -> None:
     lines = done.stdout.splitlines()
     assert not [line for line in lines if line.rstrip().endswith("theater-")], done.stdout
     assert not [line for line in lines if line.rstrip().endswith(("--max-", "long_wait_", "-"))], done.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["run", "opening-weekend"],
+        ["run", "announcement-rush", "--replications", "2", "--quiet"],
+        ["sweep", "balanced-day", "--sellers", "1:3", "--collectors", "1:2", "--quiet"],
+        ["staff", "balanced-day", "--max-p95-wait", "2", "--replications", "2", "--quiet"],
+        ["validate", "opening-weekend"],
+        ["scenarios"],
+    ],
+)
+def test_piped_output_has_no_trailing_spaces(args: list[str]) -> None:
+    """rich pads titles, captions and rows to a table's width; in a pipe or a file
+    that is noise (diffs, copy and paste), so each line ends at its last character."""
+    done = subprocess.run([*PROGRAM, *args], capture_output=True, text=True, timeout=120, check=True)
+    assert done.stdout.strip()
+    assert [line for line in done.stdout.splitlines() if line != line.rstrip()] == []

@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import json
 import math
+import re
+import sys
 import unicodedata
 from collections.abc import Mapping
+from typing import Any, TextIO
 
 from rich.console import Console
 from rich.text import Text
@@ -55,11 +58,46 @@ class OutputConsole(Console):
     rich ends the process with exit status 1 when standard output is a pipe
     that was closed (``| head``); here a closed pipe is a ``BrokenPipeError``
     instead, which the command line turns into a quiet exit 0, as Unix tools do.
+    When the output is not a terminal (a pipe, a file), rich's padding of titles,
+    captions and table rows to the table's width is taken off each line's end.
     """
+
+    def __init__(self, **kwargs: Any) -> None:
+        if "file" not in kwargs and not sys.stdout.isatty():
+            kwargs["file"] = _LineEndsTrimmed(sys.stdout)
+        super().__init__(**kwargs)
 
     def on_broken_pipe(self) -> None:
         self.quiet = True
         raise BrokenPipeError
+
+
+class _LineEndsTrimmed:
+    """A text stream that drops the spaces before each line's end (rich pads
+    lines to a table's width; in a file or a pipe they are only noise)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self._held = ""  # spaces at the end of a write, kept until we know a newline follows
+
+    def write(self, text: str) -> int:
+        text = self._held + text
+        body = text.rstrip(" ")
+        self._held = text[len(body) :]
+        self._stream.write(_TRAILING_SPACES.sub("\n", body))
+        return len(text)
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+    def isatty(self) -> bool:
+        return False
+
+    def fileno(self) -> int:
+        return self._stream.fileno()
+
+
+_TRAILING_SPACES = re.compile(r" +\n")
 
 
 def safe(text: str) -> Text:
