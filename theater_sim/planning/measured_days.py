@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from theater_sim.analysis.contract import DayData
 from theater_sim.analysis.day_data import day_data
@@ -19,8 +20,10 @@ from theater_sim.analysis.measured_day import summarise_day
 from theater_sim.engine.day_plan import Engine, simulate_day
 from theater_sim.engine.theater import DayRecords
 from theater_sim.model.scenario import Scenario
-from theater_sim.planning.execution import Runner, replicated_day
 from theater_sim.planning.tasks import Staffing, Task
+
+if TYPE_CHECKING:
+    from theater_sim.planning.execution import Runner
 
 __all__ = ["MeasuredDays", "measure_days"]
 
@@ -71,6 +74,10 @@ def measure_days(
         records = simulate_day(staffed, on_minute, engine)
         data = day_data(summarise_day(staffed, records))
         return MeasuredDays(data=data, first=data, records=records, scenario=staffed)
+    # Here, not at the top: one day in this process needs no runner, and the
+    # runner's imports (process pools, Dask's hooks) are a third of start-up.
+    from theater_sim.planning.execution import Runner, replicated_day
+
     if runner is None:
         runner = Runner()
     kept: DayRecords | None = None

@@ -79,13 +79,10 @@ def run(
     --csv - (or --hourly-csv -) writes that table to standard output instead of the summary.
     """
     from theater_sim.engine.day_plan import engines_used
-    from theater_sim.planning.execution import default_workers
     from theater_sim.planning.measured_days import measure_days
-    from theater_sim.views.day_report import render_day
     from theater_sim.views.exports import customer_csv_chunks, hourly_csv
     from theater_sim.views.formatting import OutputConsole, to_json
     from theater_sim.views.output_files import check_distinct, check_writable, figure_path, write_chunks
-    from theater_sim.views.plotting import plot_day
     from theater_sim.views.progress import LazyProgress
 
     with user_errors(), LazyProgress("simulating", quiet) as progress, ExitStack() as closing:
@@ -109,7 +106,7 @@ def run(
         base, _ = load_source(scenario, seed=seed)
         base = check_staffing(base, projectors=projectors)
         staffed = check_staffing(base, sellers=sellers, collectors=collectors)
-        check_run_memory(base, min(replications, workers or default_workers()), max_memory)
+        check_run_memory(base, _days_at_once(replications, workers), max_memory)
         simple = replications == 1 and scheduler is None and store is None
         chosen = check_engine(engine, staffed, "simpy" if replications == 1 else "auto")
         # Stored days are keyed on the scenario as written (with its seed), so a
@@ -126,6 +123,8 @@ def run(
         )
         data, day = measured.data, measured.scenario
         if measured.records is not None and plot is not None:
+            from theater_sim.views.plotting import plot_day
+
             plot_day(measured.records, measured.first or data, day, plot, replications)
         if measured.records is not None and csv_file is not None and not _dash(csv_file):
             write_chunks(csv_file, customer_csv_chunks(measured.records, day.opens))
@@ -139,7 +138,18 @@ def run(
     elif _dash(hourly_csv_file):
         sys.stdout.write(hourly_csv(data))
     else:
+        from theater_sim.views.day_report import render_day
+
         render_day(data, day, OutputConsole(), scenario, None if simple else engines_used(staffed, chosen)[1])
+
+
+def _days_at_once(replications: int, workers: int | None) -> int:
+    """Days in memory at once: one for a single day (no need to load the process pool to know)."""
+    if replications == 1:
+        return 1
+    from theater_sim.planning.execution import default_workers
+
+    return min(replications, workers or default_workers())
 
 
 def _dash(path: Path | None) -> bool:
