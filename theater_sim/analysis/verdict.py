@@ -143,10 +143,12 @@ def judge(
 
 def clearly_more_failed(selling: SideEvidence, collecting: SideEvidence, limit: float) -> str | None:
     """The side that failed more than ``limit`` of its customers (at least
-    ``MIN_FAILED`` of them, and no fewer than the other side failed) and
-    clearly more than the other side: ``FAILED_RATIO`` times its share and
-    ``limit`` more. The count matters too: 7 of 28 walk-in buyers who walked
-    away do not outweigh 78 of 800 parties who missed a premiere.
+    ``MIN_FAILED`` of them and, when the other side also failed more than
+    ``limit``, no fewer than it did) and clearly more than the other side:
+    ``FAILED_RATIO`` times its share and ``limit`` more. The count matters
+    when both sides fail many: 7 of 28 walk-in buyers who walked away do not
+    outweigh 78 of 800 parties (10%) who missed a premiere; but 28 of 36
+    buyers walking away do outweigh 39 of 3,371 holders (1.2%).
 
     A customer who walked away, waited past ``long_wait_minutes`` or missed
     their film is the harm a manager counts first: 70% of holders missing
@@ -154,12 +156,10 @@ def clearly_more_failed(selling: SideEvidence, collecting: SideEvidence, limit: 
     """
     for side, named, other in (("selling", selling, collecting), ("collecting", collecting, selling)):
         share, other_share = named.failed_share, other.failed_share
-        if (
-            share > limit
-            and named.failed >= max(MIN_FAILED, other.failed)
-            and share >= FAILED_RATIO * other_share
-            and share - other_share >= limit
-        ):
+        # Against a side that failed many too, the count matters as well as the
+        # share; against one under the limit, a handful of failures is enough.
+        enough = named.failed >= MIN_FAILED and (other_share <= limit or named.failed >= other.failed)
+        if share > limit and enough and share >= FAILED_RATIO * other_share and share - other_share >= limit:
             return side
     return None
 

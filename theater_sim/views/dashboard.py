@@ -61,8 +61,8 @@ def status_table(status: LiveStatus, title: str, scale: int | None = None, bar_w
     scale = scale or nice_scale(max(status.selling.line, status.collecting.line))
     table = Table(title=safe(title), title_justify="left", expand=False)
     table.add_column("side", no_wrap=True)
-    table.add_column(f"line (bar = {scale:,})", no_wrap=True)
-    for column in ("now", "busy", "came", "served", "wait", "press."):
+    table.add_column("line", no_wrap=True)
+    for column in ("now", "busy", "came", "served", "wait", "failed", "press."):
         table.add_column(column, justify="left" if column == "busy" else "right", no_wrap=True)
     pressures = dict(zip(SIDE_NAMES, _shown_pressures(status), strict=True))
     for name in SIDE_NAMES:
@@ -75,11 +75,13 @@ def status_table(status: LiveStatus, title: str, scale: int | None = None, bar_w
             f"{side.arrived:,}",
             f"{side.served:,}",
             f"{side.mean_wait_minutes:.2f}",
+            f"{side.failed:,}",
             pressures[name],
         )
     doors = "doors open" if status.doors_open else "doors closed, serving those still in line"
     table.caption = Text.assemble(
-        f"{status.clock} ({doors}); now: people in line; wait: mean minutes so far\nverdict so far: ",
+        f"{status.clock} ({doors}); bar: {scale:,} people; now: in line; wait: mean minutes so far;\n"
+        "failed: walked away, waited too long or missed their film so far\nverdict so far: ",
         (status.verdict.value, VERDICT_STYLES[status.verdict.value]),
     )
     table.caption_justify = "left"
@@ -159,7 +161,8 @@ def _shown_pressures(status: LiveStatus) -> tuple[str, str]:
 
 def plain_status(status: LiveStatus) -> str:
     """The theater's state in three short lines (a clock and each side, then the
-    verdict so far), for output that is not a terminal: they fit 80 columns."""
+    customers each side failed and the verdict so far), for output that is not a
+    terminal: they fit 80 columns."""
     lines = []
     for k, (name, pressure) in enumerate(zip(SIDE_NAMES, _shown_pressures(status), strict=True)):
         s = status.side(name)
@@ -167,5 +170,6 @@ def plain_status(status: LiveStatus) -> str:
             f"{status.clock if k == 0 else '':<10}{name:<11}line {s.line:,} busy {s.busy}/{s.open}"
             f" served {s.served:,} wait {s.mean_wait_minutes:.2f} pressure {pressure}"
         )
-    lines.append(f"{'':<10}so far: {status.verdict.value}")
+    failed = f"failed {status.selling.failed:,} / {status.collecting.failed:,}"
+    lines.append(f"{'':<10}{failed}; so far: {status.verdict.value}")
     return "\n".join(lines)

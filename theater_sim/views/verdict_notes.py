@@ -32,7 +32,8 @@ def pressure_line(data: DayData) -> Text:
         f" collecting {collecting}.\nNamed first: a side that failed clearly more of its customers (walked away,"
         f" waited over {data['long_wait_minutes']:g} min or missed their film; more than"
         f" {data['failed_share']:.0%} of them, 1.5 times and {data['failed_share']:.0%} points above the other"
-        " side's share, and at least 5 customers and as many as the other side), then a side whose customers waited"
+        " side's share, and at least 5 customers, as many as the other side if it failed more than that share too),"
+        " then a side whose customers waited"
         " clearly longer (p95 1.5 times and 3 min). Otherwise Balanced when within"
         f" {data['tolerance']:.0%} of the higher pressure, when both are below {data['calm_below']:g}, or when the"
         f" side with the higher pressure hardly waited (p95 at most {data['calm_wait_minutes']:g} min) or waited"
@@ -52,8 +53,8 @@ def _calm_waits_note(data: DayData) -> str:
     by_pressure = decide(
         sides["selling"]["pressure"], sides["collecting"]["pressure"], data["tolerance"], data["calm_below"]
     )
-    if data["verdict"] != Verdict.BALANCED.value or by_pressure is Verdict.BALANCED:
-        return ""
+    if data["verdict"] != Verdict.BALANCED.value or by_pressure is Verdict.BALANCED or _failing_shares(data):
+        return ""  # (when both sides fail many, the note on that says what to do)
     side = "selling" if by_pressure is Verdict.SELLING else "collecting"
     other = "collecting" if side == "selling" else "selling"
     wait, other_wait = (side_data(sides, name)["wait_minutes"]["p95"] for name in (side, other))
@@ -73,7 +74,7 @@ def _failed_text(data: DayData, name: str) -> str:
     side = side_data(data["sides"], name)
     failed, arrived = side["failed"], side["arrived"]
     customers = "buyers" if name == "selling" else "parties of holders" if data["showings"] else "holders"
-    return f"{format_number(failed, 'count')} of {format_number(arrived, 'count')} {customers} ({failed / arrived:.0%})"
+    return f"{format_number(failed, 'count')} of {format_number(arrived, 'count')} {customers} ({failed / arrived:.1%})"
 
 
 def _how_failed(data: DayData, side: SideData) -> str:
@@ -133,19 +134,26 @@ def _named_for_waits_note(data: DayData) -> str:
     )
 
 
+def _failing_shares(data: DayData) -> tuple[float, float] | None:
+    """Both sides' failed shares when both are above ``failed_share``, else None."""
+    sides = data["sides"]
+    shares = tuple(share(side_data(sides, name)["failed"], side_data(sides, name)["arrived"]) for name in SIDE_NAMES)
+    return (shares[0], shares[1]) if min(shares) > data["failed_share"] else None
+
+
 def _both_failing(data: DayData) -> str:
     """A warning when both sides fail many customers, or both are swamped, whatever the verdict."""
     sides = data["sides"]
-    shares = [share(side_data(sides, name)["failed"], side_data(sides, name)["arrived"]) for name in SIDE_NAMES]
-    if min(shares) > data["failed_share"]:
+    shares = _failing_shares(data)
+    if shares:
         first = (
             "; the verdict names the side to open counters on first"
             if data["verdict"] != Verdict.BALANCED.value
             else ""
         )
         return (
-            f"\nBoth sides failed more than {data['failed_share']:.0%} of their customers (selling {shares[0]:.0%},"
-            f" collecting {shares[1]:.0%}): both need more counters{first}."
+            f"\nBoth sides failed more than {data['failed_share']:.0%} of their customers (selling {shares[0]:.1%},"
+            f" collecting {shares[1]:.1%}): both need more counters{first}."
         )
     lower = min(sides["selling"]["pressure"], sides["collecting"]["pressure"])
     if data["verdict"] != Verdict.BALANCED.value or lower < 1:
