@@ -241,3 +241,19 @@ def test_a_timestamp_exactly_at_closing_is_let_in(tmp_path: Path) -> None:
     (tmp_path / "t.csv").write_text("at_minute\n0\n120.5\n", encoding="utf-8")
     with pytest.raises(ScenarioError, match="outside opening hours"):
         load_scenario(str(_trace_scenario(tmp_path, "t.csv")))
+
+
+def test_a_long_trace_reports_its_reading_progress(tmp_path: Path) -> None:
+    """A trace of millions of rows takes seconds to read: every 100,000 rows the
+    reader says how many lines it has read of how many the file has."""
+    rows = 250_000
+    (tmp_path / "t.csv").write_text(
+        "at_minute\n" + "".join(f"{i * 100 / rows:.6f}\n" for i in range(rows)), encoding="utf-8"
+    )
+    seen: list[tuple[int, int]] = []
+    scenario, _ = load_scenario(
+        str(_trace_scenario(tmp_path, "t.csv")), on_rows=lambda done, total: seen.append((done, total))
+    )
+    assert scenario.selling.arrivals is not None
+    assert len(scenario.selling.arrivals.trace_at_minute or ()) == rows
+    assert seen == [(100_001, rows + 1), (200_001, rows + 1)]

@@ -17,7 +17,7 @@ import yaml
 from pydantic import ValidationError
 
 from theater_sim.input.files import read_user_text
-from theater_sim.input.traces import read_trace
+from theater_sim.input.traces import RowProgress, read_trace
 from theater_sim.input.yaml_safe import MAX_NODES, DocumentTooLarge, load_yaml
 from theater_sim.model.clock import parse_clock_minutes
 from theater_sim.model.errors import ScenarioError, format_validation_error, shorten
@@ -55,8 +55,8 @@ def _bundled_folders() -> Iterator[Path]:
     yield Path(__file__).resolve().parent.parent.parent / "scenarios"
 
 
-def load_scenario(source: str) -> tuple[Scenario, str]:
-    """Load a scenario from a path or a bundled name.
+def load_scenario(source: str, on_rows: RowProgress | None = None) -> tuple[Scenario, str]:
+    """Load a scenario from a path or a bundled name (``on_rows``: see ``traces.read_trace``).
 
     Returns:
         The scenario and the file it came from (for messages).
@@ -66,7 +66,7 @@ def load_scenario(source: str) -> tuple[Scenario, str]:
             or does not describe a valid day.
     """
     path = _resolve(source)
-    return parse_scenario(_read_text(path), str(path), base_folder=path.parent), str(path)
+    return parse_scenario(_read_text(path), str(path), base_folder=path.parent, on_rows=on_rows), str(path)
 
 
 def _resolve(source: str) -> Path:
@@ -89,7 +89,9 @@ def _read_text(path: Path) -> str:
     return read_user_text(path, MAX_FILE_BYTES, "scenario", str(path))
 
 
-def parse_scenario(text: str, origin: str, base_folder: Path | None = None) -> Scenario:
+def parse_scenario(
+    text: str, origin: str, base_folder: Path | None = None, on_rows: RowProgress | None = None
+) -> Scenario:
     """Turn YAML text into a checked scenario.
 
     Args:
@@ -102,7 +104,7 @@ def parse_scenario(text: str, origin: str, base_folder: Path | None = None) -> S
         raise ScenarioError(f"{origin}: is empty; a scenario needs at least name, selling and collecting")
     if not isinstance(document, dict):
         raise ScenarioError(f"{origin}: the top level must be a mapping of keys, not a {_yaml_kind(document)}")
-    _attach_traces(document, base_folder or Path(), origin)
+    _attach_traces(document, base_folder or Path(), origin, on_rows)
     try:
         return Scenario.model_validate(document)
     except ValidationError as error:
@@ -129,7 +131,9 @@ def _parse_yaml(text: str, origin: str) -> Any:
     return document
 
 
-def _attach_traces(document: dict[Any, Any], base_folder: Path, origin: str) -> None:
+def _attach_traces(
+    document: dict[Any, Any], base_folder: Path, origin: str, on_rows: RowProgress | None = None
+) -> None:
     """Read each side's ``arrivals.trace`` file into ``arrivals.trace_at_minute``."""
     opens = document.get("opens", DEFAULT_OPENS)
     if not isinstance(opens, str):
@@ -144,7 +148,7 @@ def _attach_traces(document: dict[Any, Any], base_folder: Path, origin: str) -> 
         if isinstance(arrivals, dict) and isinstance(arrivals.get("trace"), str) and arrivals["trace"]:
             path = base_folder / arrivals["trace"]
             where = f"{origin}: {side_name}.arrivals.trace"
-            arrivals["trace_at_minute"] = read_trace(path, opens, where)
+            arrivals["trace_at_minute"] = read_trace(path, opens, where, on_rows)
 
 
 def _check_size(document: Any, origin: str) -> None:

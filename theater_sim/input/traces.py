@@ -25,18 +25,25 @@ from theater_sim.model.arrivals import MAX_ARRIVALS_PER_SIDE
 from theater_sim.model.clock import minutes_after_opening, parse_clock_minutes
 from theater_sim.model.errors import ScenarioError, shorten
 
-__all__ = ["MAX_TRACE_BYTES", "read_trace"]
+__all__ = ["MAX_TRACE_BYTES", "ROWS_PER_REPORT", "RowProgress", "read_trace"]
+
+#: ``on_rows(lines read, lines in the file)``.
+RowProgress = Callable[[int, int], None]
+#: How often (in rows) the reading reports its progress.
+ROWS_PER_REPORT = 100_000
 
 MAX_TRACE_BYTES = 256 * 1024 * 1024
 
 
-def read_trace(path: Path, opens: str, where: str) -> tuple[float, ...]:
+def read_trace(path: Path, opens: str, where: str, on_rows: RowProgress | None = None) -> tuple[float, ...]:
     """Arrival moments (minutes after ``opens``) from a trace file.
 
     Args:
         path: The CSV file.
         opens: The scenario's opening time, for clock-time columns.
         where: The key path naming the trace in messages.
+        on_rows: Told ``(lines read, lines in the file)`` every ``ROWS_PER_REPORT``
+            rows (a trace of millions of rows takes seconds to read).
 
     Raises:
         ScenarioError: naming the file and line of the first problem.
@@ -44,7 +51,7 @@ def read_trace(path: Path, opens: str, where: str) -> tuple[float, ...]:
     text = read_user_text(path, MAX_TRACE_BYTES, "trace", f"{where}: {path}")
     reader = csv.reader(io.StringIO(text))
     try:
-        moments = _read_rows(reader, path, opens, where)
+        moments = _read_rows(reader, path, opens, where, _reporter(text, reader, on_rows))
     except csv.Error as error:  # bare carriage returns, oversized fields, a stray NUL ...
         raise ScenarioError(f"{where}: {path}: line {reader.line_num}: not a readable CSV row ({error})") from None
     _check_last_row_closed(text, reader.line_num, path, where)
@@ -66,7 +73,17 @@ def _check_last_row_closed(text: str, line_count: int, path: Path, where: str) -
         )
 
 
-def _read_rows(reader: Any, path: Path, opens: str, where: str) -> tuple[float, ...]:
+def _reporter(text: str, reader: Any, on_rows: RowProgress | None) -> Callable[[], None] | None:
+    """A call for every ``ROWS_PER_REPORT`` rows that tells ``on_rows`` how far the reading got."""
+    if on_rows is None:
+        return None
+    lines = text.count("\n") + (not text.endswith("\n"))
+    return lambda: on_rows(reader.line_num, lines)
+
+
+def _read_rows(
+    reader: Any, path: Path, opens: str, where: str, report: Callable[[], None] | None = None
+) -> tuple[float, ...]:
     header = next(reader, None)
     if header is None:
         raise ScenarioError(f"{where}: {path}: is empty; it needs a header row with 'at' or 'at_minute'")
@@ -98,6 +115,8 @@ def _read_rows(reader: Any, path: Path, opens: str, where: str) -> tuple[float, 
                 " the row before; sort the trace by time"
             )
         moments.append(moment)
+        if report is not None and len(moments) % ROWS_PER_REPORT == 0:
+            report()
         if len(moments) > MAX_ARRIVALS_PER_SIDE:
             raise ScenarioError(
                 f"{where}: {path}: line {line_number}: more than {MAX_ARRIVALS_PER_SIDE:,} arrivals,"

@@ -120,11 +120,14 @@ def _main(
 _OPTION_NAMES = {"sellers": "--sellers", "collectors": "--collectors", "seed": "--seed", "projectors": "--projectors"}
 
 
-def load_source(source: str, seed: int | None = None) -> tuple[Scenario, str]:
-    """The scenario (with ``--seed`` applied) and where it came from; its notes go to stderr, once."""
+def load_source(source: str, seed: int | None = None, progress: LazyProgress | None = None) -> tuple[Scenario, str]:
+    """The scenario (with ``--seed`` applied) and where it came from; its notes go to
+    stderr, once. With ``progress``, a long trace file shows a bar while it is read."""
     from theater_sim.input.loading import load_scenario
 
-    day, origin = load_scenario(source)
+    day, origin = load_scenario(source, None if progress is None else progress.rows)
+    if progress is not None:
+        progress.close()  # the reading's bar, not the simulation's
     check_overrides(day, seed=seed)
     for note in day.notes():
         typer.echo(f"theater-sim: note: {origin}: {note}", err=True)

@@ -103,7 +103,7 @@ def run(
         check_distinct({**outputs, "--store": store})
         for option, path in outputs.items():
             check_writable(option, path, force)
-        base, _ = load_source(scenario, seed=seed)
+        base, _ = load_source(scenario, seed=seed, progress=progress)
         base = check_staffing(base, projectors=projectors)
         staffed = check_staffing(base, sellers=sellers, collectors=collectors)
         check_run_memory(base, _days_at_once(replications, workers), max_memory)

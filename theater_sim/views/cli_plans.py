@@ -128,7 +128,7 @@ def sweep(
         check_distinct({"--csv": csv_file, "--plot": plot, "--store": store})
         check_writable("--csv", csv_file, force)
         check_writable("--plot", plot, force)
-        day, _ = load_source(scenario, seed=seed)
+        day, _ = load_source(scenario, seed=seed, progress=progress)
         check_run_memory(day, workers or default_workers(), max_memory)
         seller_counts: tuple[Staffing, ...] = parse_counts(sellers, "--sellers") if sellers is not None else (None,)
         collector_counts: tuple[Staffing, ...] = (
@@ -217,7 +217,7 @@ def staff(
         targets = _staff_targets(max_p95_wait, max_abandon_rate, confidence, replications, max_failed_share)
         check_distinct({"--write-scenario": write_scenario, "--store": store})
         check_writable("--write-scenario", write_scenario, force)
-        day, origin = load_source(scenario, seed=seed)
+        day, origin = load_source(scenario, seed=seed, progress=progress)
         check_run_memory(day, workers or default_workers(), max_memory)
         # The search tries fixed counts on autoscaled sides: the exact engine follows those.
         searched = day.overridden(

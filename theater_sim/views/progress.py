@@ -42,6 +42,7 @@ class LazyProgress:
         self._task: TaskID | None = None
         self._earlier_batches = 0
         self._batch = (0, 0)
+        self._unit = ""
 
     def tasks(self, done: int, total: int) -> None:
         """Progress of the current batch of tasks (days)."""
@@ -51,16 +52,23 @@ class LazyProgress:
         self._batch = (done, total)
         self._show(self._earlier_batches + done, self._earlier_batches + total, "days")
 
+    def rows(self, done: int, total: int) -> None:
+        """Progress of reading a long trace file (its own bar, gone once the file is read)."""
+        self._show(done, total, "trace lines", "reading trace")
+
     def clock(self, minute: float, open_minutes: float) -> None:
         """Progress of one simulated day (overtime shows as a full bar)."""
         self._show(min(round(minute), round(open_minutes)), round(open_minutes), "simulated minutes")
 
-    def _show(self, done: int, total: int, unit: str) -> None:
+    def _show(self, done: int, total: int, unit: str, description: str | None = None) -> None:
         if self.quiet or time.monotonic() - self.started_at < SHOW_AFTER_SECONDS:
             return
+        if self._progress is not None and self._unit != unit:  # a new kind of work: a new bar
+            self.close()
         if self._progress is None:
+            self._unit = unit
             self._progress = Progress(
-                TextColumn(f"{self.description}"),
+                TextColumn(description or self.description),
                 BarColumn(),
                 MofNCompleteColumn(),
                 TextColumn(unit),
