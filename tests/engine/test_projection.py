@@ -256,3 +256,39 @@ def test_without_a_walk_any_lag_is_a_stale_read_and_a_walk_longer_than_the_lag_e
     assert walking.projection is not None
     assert at_once.projection.stale_holders > 0
     assert walking.projection.stale_holders == 0
+
+
+def test_sweep_shows_which_axis_fixes_the_stale_reads(tmp_path: Any) -> None:
+    """sweep --collectors 2,6,10 --projectors 1:2: with one clerk no number of
+    collectors ends the holders' failures; with two, six collectors do. The
+    JSON holds one grid per projectors count, the CSV leads each row with it."""
+    import csv
+    import json
+
+    args = ["sweep", "eventual-consistency", "--collectors", "2,6,10", "--projectors", "1:2", "--metric", "failed"]
+    csv_path = tmp_path / "grid.csv"
+    result = CliRunner().invoke(app, [*args, "--json", "--quiet", "--workers", "1", "--csv", str(csv_path)])
+    assert result.exit_code == 0, result.output
+    grids = {grid["projectors"]: grid for grid in json.loads(result.stdout)["projectors"]}
+
+    def failed(projectors: int, collectors: int) -> float:
+        cell = next(c for c in grids[projectors]["cells"] if c["collectors"] == collectors)
+        return float(cell["sides"]["collecting"]["failed"]["mean"])
+
+    assert all(failed(1, n) > 40 for n in (2, 6, 10))
+    assert failed(2, 6) == failed(2, 10) == 0
+    with csv_path.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [row["projectors"] for row in rows] == ["1", "1", "1", "2", "2", "2"]
+    text = CliRunner(env={"COLUMNS": "100"}).invoke(app, [*args, "--quiet"]).stdout
+    assert "With 1 projector clerk between the ledger and the collectors' list:" in text
+    assert "With 2 projector clerks between the ledger and the collectors' list:" in text
+
+
+def test_sweep_projectors_refuses_a_store_and_a_plot() -> None:
+    for option in (["--store", "s.sqlite"], ["--plot", "p.png"]):
+        result = CliRunner().invoke(
+            app, ["sweep", "eventual-consistency", "--collectors", "2:3", "--projectors", "1:2", *option]
+        )
+        assert result.exit_code == 2
+        assert f"{option[0]} with --projectors" in result.stderr

@@ -32,6 +32,7 @@ from theater_sim.views.cli_common import (
     check_engine_name,
     check_range,
     check_run_memory,
+    check_staffing,
     load_source,
     make_runner,
     user_errors,
@@ -40,7 +41,9 @@ from theater_sim.views.cli_common import (
 _RANGE = re.compile(r"^(\d+):(\d+)(?::(\d+))?$")
 _LIST = re.compile(r"^\d+(?:,\d+)*$")
 if TYPE_CHECKING:
+    from theater_sim.model.scenario import Scenario
     from theater_sim.planning.least_staffing import Targets
+    from theater_sim.planning.sweep import SweepCell
 
 
 def parse_counts(text: str, option: str) -> tuple[int, ...]:
@@ -103,6 +106,13 @@ def sweep(
     quiet: QuietOption = False,
     max_memory: MaxMemoryOption = None,
     engine: EngineOption = None,
+    projectors: Annotated[
+        str | None,
+        typer.Option(
+            help="Projector clerks to try as a third axis (1:3 or 1,2,4): one grid per count, for a"
+            " scenario with a projection."
+        ),
+    ] = None,
 ) -> None:
     """Run a grid of counter counts on the same customers and show each point's verdict."""
     from rich.text import Text
@@ -124,6 +134,12 @@ def sweep(
             raise ScenarioError(f"--metric {metric}: unknown; use one of {', '.join(SIDE_METRICS)}")
         if sellers is None and collectors is None:
             raise ScenarioError("give --sellers, --collectors or both (ranges like 1:8, lists like 1,2,4)")
+        if projectors is not None and (store is not None or plot is not None):
+            option = "--store" if store is not None else "--plot"
+            raise ScenarioError(
+                f"{option} with --projectors: a store and a heat map each hold one grid; sweep one projectors"
+                " count at a time (--projectors N) to store or plot it"
+            )
         plot = figure_path(plot)
         check_distinct({"--csv": csv_file, "--plot": plot, "--store": store})
         check_writable("--csv", csv_file, force)
@@ -138,20 +154,54 @@ def sweep(
         cell = day.overridden(sellers=seller_counts[0], collectors=collector_counts[0])
         chosen = check_engine(engine, cell, "auto")
         engine_name, engine_words = engines_used(cell, chosen)
-        runner = make_runner(day, workers, scheduler, store, progress, closing, chosen)
-        cells = run_sweep(day, seller_counts, collector_counts, replications, runner)
-        data = {**sweep_data(cells, day, replications, metric), "engine": engine_name}
+        grids: list[tuple[int | None, Scenario, list[SweepCell]]] = []
+        if projectors is not None:
+            for count in parse_counts(projectors, "--projectors"):
+                staffed = check_staffing(day, projectors=count)
+                runner = make_runner(staffed, workers, scheduler, None, progress, closing, chosen)
+                grids.append(
+                    (count, staffed, run_sweep(staffed, seller_counts, collector_counts, replications, runner))
+                )
+            data = {
+                "projectors": [
+                    {"projectors": clerks, **sweep_data(cells, staffed, replications, metric)}
+                    for clerks, staffed, cells in grids
+                ],
+                "engine": engine_name,
+            }
+            if csv_file is not None:
+                write_chunks(csv_file, [_projectors_csv([(clerks, sweep_csv(cells)) for clerks, _, cells in grids])])
+        else:
+            runner = make_runner(day, workers, scheduler, store, progress, closing, chosen)
+            cells = run_sweep(day, seller_counts, collector_counts, replications, runner)
+            grids.append((None, day, cells))
+            data = {**sweep_data(cells, day, replications, metric), "engine": engine_name}
+            if csv_file is not None:
+                write_chunks(csv_file, [sweep_csv(cells)])
+            if plot is not None:
+                plot_sweep(cells, metric, day, plot)
         output = to_json(data) + "\n" if json_output else None
-        if csv_file is not None:
-            write_chunks(csv_file, [sweep_csv(cells)])
-        if plot is not None:
-            plot_sweep(cells, metric, day, plot)
     if output is not None:
         sys.stdout.write(output)
     else:
         console = OutputConsole()
-        render_sweep(cells, metric, day, replications, console)
+        for clerks, staffed, cells in grids:
+            if clerks is not None:
+                named = f"{clerks} projector clerk{'s' if clerks != 1 else ''}"
+                console.print(Text(f"With {named} between the ledger and the collectors' list:", style="bold"))
+            render_sweep(cells, metric, staffed, replications, console)
         console.print(Text(f"Days simulated by {engine_words}.", style="dim"))
+
+
+def _projectors_csv(grids: list[tuple[int | None, str]]) -> str:
+    """One CSV of several grids' rows, each row led by its projectors count."""
+    lines = []
+    for k, (count, text) in enumerate(grids):
+        header, *rows = text.splitlines()
+        if k == 0:
+            lines.append(f"projectors,{header}")
+        lines += [f"{count},{row}" for row in rows]
+    return "\n".join(lines) + "\n"
 
 
 STAFF_REPLICATIONS = 10
