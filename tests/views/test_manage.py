@@ -81,7 +81,11 @@ def test_a_managed_day_is_what_run_prints_for_its_record(tmp_path: Path) -> None
     played = [line.rstrip() for line in screen[screen.rindex("Day summary") :].splitlines()]
     replayed = [line.rstrip() for line in replay[replay.index("Day summary") :].splitlines()]
     assert played[: len(replayed)] == replayed
-    assert played[len(replayed)].startswith("Wrote the day as you managed it to rec.yaml")
+    after = played[len(replayed) :]
+    assert after[0] == "Your day against the scenario's staffing (the same customers)"
+    assert any(line.startswith("│ you ") for line in after)
+    assert any(line.startswith("│ scenario ") for line in after)
+    assert after[-1].startswith("Wrote the day as you managed it to rec.yaml")
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="pseudo-terminals as on Linux")

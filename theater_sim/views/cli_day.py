@@ -241,13 +241,14 @@ def _watch_managed(day: Scenario, speed: float, source: str, origin: str, record
     from theater_sim.analysis.day_data import day_data
     from theater_sim.analysis.live import ManagerSession, play_managed
     from theater_sim.analysis.managed import ManagedDay
-    from theater_sim.analysis.measured_day import summarise_day
+    from theater_sim.analysis.measured_day import run_day, summarise_day
     from theater_sim.input.loading import parse_scenario
     from theater_sim.views.dashboard import Dashboard, status_table
     from theater_sim.views.day_report import render_day
     from theater_sim.views.formatting import OutputConsole, safe
     from theater_sim.views.keyboard import keys_to
     from theater_sim.views.output_files import write_chunks
+    from theater_sim.views.plan_report import score_table
     from theater_sim.views.scenario_file import staffed_scenario_yaml
 
     managed = ManagedDay(day)
@@ -288,9 +289,9 @@ def _watch_managed(day: Scenario, speed: float, source: str, origin: str, record
         typer.echo("theater-sim: stopped", err=True)
         raise typer.Exit(130)
     played = parse_scenario(text, "the managed day", base_folder=target)
-    render_day(
-        day_data(summarise_day(played, managed.model.records())), played, console, f"{source}, as you managed it"
-    )
+    yours = day_data(summarise_day(played, managed.model.records()))
+    render_day(yours, played, console, f"{source}, as you managed it")
+    console.print(score_table(yours, day_data(run_day(day))))
     if record is not None:
         console.print(safe(f"Wrote the day as you managed it to {record}: 'theater-sim run {record}' prints the same."))
 

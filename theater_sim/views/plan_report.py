@@ -25,7 +25,7 @@ from theater_sim.planning.sweep import SweepCell
 from theater_sim.planning.tasks import Staffing, plain_staffing
 from theater_sim.views.formatting import VERDICT_STYLES, safe
 
-__all__ = ["render_staffing", "render_sweep", "staffing_data", "sweep_csv", "sweep_data"]
+__all__ = ["render_staffing", "render_sweep", "score_table", "staffing_data", "sweep_csv", "sweep_data"]
 
 _SHORT_VERDICT = {
     "Balanced": "Balanced",
@@ -285,3 +285,23 @@ def answer_notes(answers: dict[str, SideAnswer], targets: Targets) -> list[str]:
                 " film), which the verdict counts first; add --max-failed-share to bound that"
             )
     return notes
+
+
+def score_table(yours: DayData, fixed: DayData) -> Table:
+    """The manager's score: the day as managed beside the scenario's own staffing on
+    the same customers (same seed): what the counters cost and what customers met."""
+    table = Table(title="Your day against the scenario's staffing (the same customers)", title_justify="left")
+    for column in ("", "counter-hours", "p95 wait (min)", "failed", "verdict"):
+        table.add_column(column, justify="left" if column in ("", "verdict") else "right", no_wrap=True)
+    for label, data in (("you", yours), ("scenario", fixed)):
+        sides = [data["sides"][name] for name in SIDE_NAMES]
+        table.add_row(
+            label,
+            " / ".join(f"{side['counter_hours']:.1f}" for side in sides),
+            " / ".join(f"{side['wait_minutes']['p95']:.2f}" for side in sides),
+            " / ".join(f"{side['failed']:,.0f}" for side in sides),
+            _SHORT_VERDICT[data["verdict"]],
+        )
+    table.caption = "selling / collecting; failed: walked away, waited too long or missed their film"
+    table.caption_justify = "left"
+    return table
