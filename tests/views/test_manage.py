@@ -62,7 +62,7 @@ def test_a_managed_day_is_what_run_prints_for_its_record(tmp_path: Path) -> None
     """Keys open two sellers and a collector while balanced-day plays; the summary
     printed at the end is the one 'run' prints for the --record file."""
     code, screen = _drive(
-        ["watch", "balanced-day", "--manage", "--speed", "20000", "--record", "rec.yaml"],
+        ["watch", "balanced-day", "--manage", "--speed", "20000", "--record", "rec.yaml", "--max-p95-wait", "5"],
         [(0.3, b"s"), (0.35, b"s"), (0.6, b"c"), (0.7, b" "), (1.0, b" ")],
         tmp_path,
     )
@@ -82,9 +82,10 @@ def test_a_managed_day_is_what_run_prints_for_its_record(tmp_path: Path) -> None
     replayed = [line.rstrip() for line in replay[replay.index("Day summary") :].splitlines()]
     assert played[: len(replayed)] == replayed
     after = played[len(replayed) :]
-    assert after[0] == "Your day against the scenario's staffing (the same customers)"
+    assert after[0] == "Your day against other staffing of the same customers"
     assert any(line.startswith("│ you ") for line in after)
     assert any(line.startswith("│ scenario ") for line in after)
+    assert any(line.startswith("│ staff 1/1 ") for line in after)  # staff's answer for a p95 of 5 min
     assert after[-1].startswith("Wrote the day as you managed it to rec.yaml")
 
 
@@ -109,6 +110,9 @@ def test_manage_needs_a_terminal_and_record_needs_manage() -> None:
     alone = runner.invoke(app, ["watch", "balanced-day", "--record", "x.yaml"])
     assert alone.exit_code == 2
     assert "--record: records a managed day; add --manage" in alone.stderr
+    scored = runner.invoke(app, ["watch", "balanced-day", "--max-p95-wait", "5"])
+    assert scored.exit_code == 2
+    assert "--max-p95-wait: scores a managed day; add --manage" in scored.stderr
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="pseudo-terminals as on Linux")

@@ -37,6 +37,7 @@ from theater_sim.views.cli_common import (
 )
 
 if TYPE_CHECKING:
+    from theater_sim.analysis.contract import DayData
     from theater_sim.model.scenario import Scenario
 
 
@@ -179,6 +180,10 @@ def watch(
         typer.Option(help="With --manage: write the scenario with your changes as counter schedules, for 'run'."),
     ] = None,
     force: ForceOption = False,
+    max_p95_wait: Annotated[
+        float | None,
+        typer.Option(help="With --manage: score your day against staff's least staffing for this p95 target."),
+    ] = None,
 ) -> None:
     """Play the day live: both lines, counters busy and idle, waits and the verdict so far."""
     import asyncio
@@ -196,6 +201,10 @@ def watch(
             raise ScenarioError(f"--speed {speed:g}: must be at least 1 (600 = ten simulated minutes a second)")
         if record is not None and not manage:
             raise ScenarioError("--record: records a managed day; add --manage")
+        if max_p95_wait is not None and not manage:
+            raise ScenarioError("--max-p95-wait: scores a managed day; add --manage")
+        if max_p95_wait is not None and not (math.isfinite(max_p95_wait) and 0 <= max_p95_wait <= 1440):
+            raise ScenarioError(f"--max-p95-wait {max_p95_wait:g}: must lie within 0..1440")
         if manage and math.isinf(speed):
             raise ScenarioError("--manage --speed inf: a manager needs time to act; give a speed such as 600")
         check_writable("--record", record, force)
@@ -205,7 +214,7 @@ def watch(
         if manage:
             _check_manageable(day)
     if manage:
-        _watch_managed(day, speed, scenario, origin, record)
+        _watch_managed(day, speed, scenario, origin, record, max_p95_wait)
         return
     console = OutputConsole()
     title = f"{day.name} (seed {day.seed}, x{speed:g} real time)"
@@ -233,7 +242,9 @@ def _check_manageable(day: Scenario) -> None:
         raise ScenarioError(problem if problem.startswith("--manage") else f"--manage: {problem}")
 
 
-def _watch_managed(day: Scenario, speed: float, source: str, origin: str, record: Path | None) -> None:
+def _watch_managed(
+    day: Scenario, speed: float, source: str, origin: str, record: Path | None, max_p95_wait: float | None
+) -> None:
     """``watch --manage``: the day plays, the manager's keys change counters, and the
     summary is the day as played (``run`` of the ``--record`` file prints the same)."""
     import asyncio
@@ -291,9 +302,28 @@ def _watch_managed(day: Scenario, speed: float, source: str, origin: str, record
     played = parse_scenario(text, "the managed day", base_folder=target)
     yours = day_data(summarise_day(played, managed.model.records()))
     render_day(yours, played, console, f"{source}, as you managed it")
-    console.print(score_table(yours, day_data(run_day(day))))
+    rows = [("scenario", day_data(run_day(day)))]
+    if max_p95_wait is not None:
+        rows.append(_staff_answer(day, max_p95_wait))
+    console.print(score_table(yours, rows))
     if record is not None:
         console.print(safe(f"Wrote the day as you managed it to {record}: 'theater-sim run {record}' prints the same."))
+
+
+def _staff_answer(day: Scenario, max_p95_wait: float) -> tuple[str, DayData]:
+    """staff's least fixed staffing for the target (searched on this one day, the
+    customers you managed) and that day, for the score."""
+    from theater_sim.analysis.day_data import day_data
+    from theater_sim.analysis.measured_day import run_day
+    from theater_sim.planning.execution import Runner
+    from theater_sim.planning.least_staffing import Targets, search_staffing
+
+    with user_errors():
+        answers = search_staffing(day, Targets(max_p95_wait=max_p95_wait), 1, Runner())
+    found = {name: answers[name].staffing for name in ("selling", "collecting")}
+    staffed = day.overridden(sellers=found["selling"], collectors=found["collecting"])
+    counts = "/".join(str(count) if isinstance(count, int) else "sched." for count in found.values())
+    return f"staff {counts}", day_data(run_day(staffed))
 
 
 def schema() -> None:

@@ -287,13 +287,13 @@ def answer_notes(answers: dict[str, SideAnswer], targets: Targets) -> list[str]:
     return notes
 
 
-def score_table(yours: DayData, fixed: DayData) -> Table:
-    """The manager's score: the day as managed beside the scenario's own staffing on
-    the same customers (same seed): what the counters cost and what customers met."""
-    table = Table(title="Your day against the scenario's staffing (the same customers)", title_justify="left")
+def score_table(yours: DayData, others: list[tuple[str, DayData]]) -> Table:
+    """The manager's score: the day as managed beside other staffings of the same
+    customers (same seed): what the counters cost and what customers met."""
+    table = Table(title="Your day against other staffing of the same customers", title_justify="left")
     for column in ("", "counter-hours", "p95 wait (min)", "failed", "verdict"):
         table.add_column(column, justify="left" if column in ("", "verdict") else "right", no_wrap=True)
-    for label, data in (("you", yours), ("scenario", fixed)):
+    for label, data in [("you", yours), *others]:
         sides = [data["sides"][name] for name in SIDE_NAMES]
         table.add_row(
             label,
@@ -302,6 +302,9 @@ def score_table(yours: DayData, fixed: DayData) -> Table:
             " / ".join(f"{side['failed']:,.0f}" for side in sides),
             _SHORT_VERDICT[data["verdict"]],
         )
-    table.caption = "selling / collecting; failed: walked away, waited too long or missed their film"
+    table.caption = (
+        "selling / collecting; scenario: its own counters; staff S/C: the least fixed counters meeting"
+        " --max-p95-wait; failed: walked away, waited too long or missed their film"
+    )
     table.caption_justify = "left"
     return table
