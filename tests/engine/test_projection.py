@@ -292,3 +292,21 @@ def test_sweep_projectors_refuses_a_store_and_a_plot() -> None:
         )
         assert result.exit_code == 2
         assert f"{option[0]} with --projectors" in result.stderr
+
+
+def test_a_holder_who_comes_back_after_the_film_began_gives_up() -> None:
+    """With a very slow clerk (3 minutes a sale) holders used to retry for hours
+    after their film; now one who comes back after it began gives up (counted as
+    walking away, and as late), so collection ends with the evening."""
+    scenario, _ = load_scenario("eventual-consistency")
+    data = scenario.model_dump(mode="python", by_alias=True, exclude_none=True)
+    data["projection"]["minutes_per_sale"] = {"distribution": "exponential", "mean": 3}
+    day = Scenario.model_validate(data)
+    result, records = run_day(day), simulate_day(day)
+    holders = records.collecting
+    gave_up = holders.outcome == 2  # RENEGED
+    starts = np.asarray(day.showings().starts_at_minute)[holders.showing[gave_up]]
+    assert gave_up.sum() > 50
+    assert (holders.left_line_at_minute[gave_up] >= starts).all()
+    assert result.collecting.reneged == int(gave_up.sum())
+    assert result.collecting.overtime_minutes < 30

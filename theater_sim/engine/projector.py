@@ -36,9 +36,18 @@ class Projector:
         busy_minutes: Clerk-minutes spent listing (clerks only).
     """
 
-    def __init__(self, env: simpy.Environment, plan: ProjectionPlan, buyers: int) -> None:
+    def __init__(
+        self,
+        env: simpy.Environment,
+        plan: ProjectionPlan,
+        buyers: int,
+        sold_showing: np.ndarray | None = None,
+        starts_at_minute: tuple[float, ...] = (),
+    ) -> None:
         self.env = env
         self.plan = plan
+        self.sold_showing = sold_showing
+        self.starts_at_minute = starts_at_minute
         self.sold_at = np.full(buyers, np.nan)
         self.listed_at = np.full(buyers, np.inf)
         self.stale_reads = np.zeros(buyers, dtype=np.int64)
@@ -56,6 +65,11 @@ class Projector:
         elif not self._clock_running:
             self._clock_running = True
             self._schedule_refresh()
+
+    def gives_up(self, buyer: int, now: float) -> bool:
+        """A holder turned away gives up when they come back after their film began."""
+        showing = int(self.sold_showing[buyer]) if self.sold_showing is not None else -1
+        return showing >= 0 and now >= self.starts_at_minute[showing]
 
     def on_reach(self, buyer: int, now: float) -> float | None:
         """The collecting counter's check: extra service minutes, or None (turned away)."""

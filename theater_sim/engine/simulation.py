@@ -103,6 +103,9 @@ class SideRun:
             or None to turn them away at once, back in line ``retry_minutes``
             later (a holder whose ticket is not listed yet).
         retry_minutes: How long a customer turned away takes to come back.
+        gives_up: Called as ``gives_up(index, now)`` when a customer turned away
+            comes back: True, and they leave instead of joining the line again
+            (a holder whose film has started), counted as having given up.
     """
 
     def __init__(
@@ -112,6 +115,7 @@ class SideRun:
         on_served: Callable[[int, float], None] | None = None,
         on_reach: Callable[[int, float], float | None] | None = None,
         retry_minutes: float = 0.0,
+        gives_up: Callable[[int, float], bool] | None = None,
     ) -> None:
         self.env = env
         self.plan = plan
@@ -127,7 +131,7 @@ class SideRun:
         self.close_snapshot = (0, 0)
         # Extra minutes of service each customer's visit took (None: nobody's did).
         self.extra_minutes = None if on_reach is None else array("d", [0.0]) * self.size
-        self.arrive = self._customer_flow(on_served, on_reach, retry_minutes)
+        self.arrive = self._customer_flow(on_served, on_reach, retry_minutes, gives_up)
         self._staffing()
         schedule_after_everything(env, plan.open_minutes, self._snapshot)
         if plan.arrival_at_minute is not None:
@@ -138,6 +142,7 @@ class SideRun:
         on_served: Callable[[int, float], None] | None,
         on_reach: Callable[[int, float], float | None] | None,
         retry_minutes: float,
+        gives_up: Callable[[int, float], bool] | None = None,
     ) -> Callable[[int], None]:
         """The callbacks a customer passes through; returns ``arrive(index)``."""
         env, bank, plan = self.env, self.bank, self.plan
@@ -193,7 +198,12 @@ class SideRun:
                 Timeout(env, patience[index], customer).callbacks.append(renege)
 
         def rejoin(event: Event) -> None:  # back from being turned away: no balking, no new arrival
-            join_line(payload(event))
+            index = payload(event)
+            if gives_up is not None and gives_up(index, env.now):
+                outcome[index] = RENEGED
+                left_line[index] = env.now
+                return
+            join_line(index)
 
         def arrive(index: int) -> None:
             tally[0] += 1

@@ -115,12 +115,17 @@ def _linked_day(env: simpy.Environment, plan: DayPlan, linked: LinkedPlan) -> Da
     at_counter = linked.at_counter
     # Who got which showing fills in as the day runs: a new array for every run.
     sold_showing = np.full(len(buyers.online), -1, dtype=np.int64)
-    projector = None if linked.projection is None else Projector(env, linked.projection, len(buyers.online))
+    projector = (
+        None
+        if linked.projection is None
+        else Projector(env, linked.projection, len(buyers.online), sold_showing, linked.starts_at_minute)
+    )
     collecting = SideRun(
         env,
         replace(plan.collecting, showing=sold_showing),
         on_reach=None if projector is None else projector.on_reach,
         retry_minutes=0.0 if linked.projection is None else linked.projection.retry_minutes,
+        gives_up=None if projector is None else projector.gives_up,
     )
     sell = _Seller(env, linked, sold_showing, collecting, projector)
     selling = SideRun(env, plan.selling, on_served=lambda index, _now: sell(int(at_counter[index])))
