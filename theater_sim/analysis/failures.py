@@ -10,22 +10,50 @@ thing the verdict weighs (``verdict.judge``).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from theater_sim.engine.records import BALKED, SERVED, SideRecords
 
-__all__ = ["failed_mask", "missed_start_mask"]
+__all__ = ["failed_by", "failed_mask", "missed_start_mask"]
 
 
 def failed_mask(
     records: SideRecords, long_wait_minutes: float, showing_starts_at_minute: tuple[float, ...] = ()
 ) -> np.ndarray:
-    """Which of the side's customers (in arrival order) it failed."""
-    served = records.outcome == SERVED
-    waited = records.service_start_at_minute - records.arrival_at_minute
-    # NaN (never reached a counter) compares False, so the first term names them.
-    reached_in_time: np.ndarray = served & ~np.isnan(waited) & ~(waited > long_wait_minutes)
-    failed: np.ndarray = ~reached_in_time | missed_start_mask(records, showing_starts_at_minute)
+    """Which of the side's customers (in arrival order) it failed, over the whole day."""
+    return failed_by(
+        math.inf,
+        records.arrival_at_minute,
+        records.left_line_at_minute,
+        records.outcome,
+        long_wait_minutes,
+        records.showing,
+        showing_starts_at_minute,
+    )
+
+
+def failed_by(
+    minute: float,
+    arrival_at_minute: np.ndarray,
+    left_line_at_minute: np.ndarray,
+    outcome: np.ndarray,
+    long_wait_minutes: float,
+    showing: np.ndarray | None = None,
+    showing_starts_at_minute: tuple[float, ...] = (),
+) -> np.ndarray:
+    """Which customers were failed by ``minute`` (``math.inf``: the whole day), as
+    far as the day has shown it: walked away, waited past ``long_wait_minutes``
+    (served, or still in line at ``minute``), or still in line when their film
+    began. Customers who have not come yet (NaN arrival) are not failed."""
+    # Still in line (no moment of leaving it yet): waiting until ``minute``.
+    in_line_until = np.where(np.isnan(left_line_at_minute), minute, left_line_at_minute)
+    failed: np.ndarray = (outcome != SERVED) | (in_line_until - arrival_at_minute > long_wait_minutes)
+    if showing is not None and showing_starts_at_minute:
+        starts = np.append(np.asarray(showing_starts_at_minute, dtype=np.float64), np.inf)  # -1: no showing
+        begun = starts[showing]
+        failed |= (showing >= 0) & (outcome != BALKED) & (begun <= minute) & (in_line_until > begun)
     return failed
 
 

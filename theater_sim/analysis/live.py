@@ -17,12 +17,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from theater_sim.analysis.failures import failed_by
 from theater_sim.analysis.managed import ManagedDay
 from theater_sim.analysis.measured_day import side_evidence, summarise_day
 from theater_sim.analysis.pressure import side_pressure
 from theater_sim.analysis.verdict import Rule, SideEvidence, Verdict, judge
 from theater_sim.engine.day_plan import compile_day
-from theater_sim.engine.records import BALKED, SERVED
 from theater_sim.engine.simulation import SideRun
 from theater_sim.engine.theater import DayModel, DayRecords, prepare_day
 from theater_sim.model.clock import MINUTES_PER_DAY, clock_label, parse_clock_minutes
@@ -73,14 +73,15 @@ def _failed_so_far(run: SideRun, arrivals: np.ndarray, minute: float, scenario: 
     walked away, waited past ``long_wait_minutes`` (served or still in line),
     or still in line when their film began."""
     came = ~np.isnan(arrivals) & (arrivals <= minute)
-    outcome = np.frombuffer(run.outcome, dtype=np.int8)
-    left_line = np.frombuffer(run.left_line, dtype=np.float64)
-    in_line_until = np.where(np.isnan(left_line), minute, left_line)
-    failed = (outcome != SERVED) | (in_line_until - arrivals > scenario.verdict.long_wait_minutes)
-    if run.plan.showing is not None and scenario.showtimes:
-        starts = np.append(np.asarray(scenario.showings().starts_at_minute), np.inf)  # -1: no showing
-        begun = starts[run.plan.showing]
-        failed |= (run.plan.showing >= 0) & (outcome != BALKED) & (begun <= minute) & (in_line_until > begun)
+    failed = failed_by(
+        minute,
+        arrivals,
+        np.frombuffer(run.left_line, dtype=np.float64),
+        np.frombuffer(run.outcome, dtype=np.int8),
+        scenario.verdict.long_wait_minutes,
+        run.plan.showing,
+        scenario.showings().starts_at_minute if scenario.showtimes else (),
+    )
     return int((failed & came).sum())
 
 

@@ -84,10 +84,13 @@ def engine_problem(scenario: Scenario) -> str | None:
     """What in ``scenario`` the exact engine cannot follow, or None (it follows the whole day)."""
     if scenario.linked is not None:
         return "a linked day (holders are sent in as tickets sell)"
-    for name in ("selling", "collecting"):
-        if scenario.side(name).autoscale is not None:
-            return f"{name}'s autoscaling (it reacts to the line as the day runs)"
-    return None
+    scaled = _autoscaled(scenario)
+    return f"{scaled[0]}'s autoscaling (it reacts to the line as the day runs)" if scaled else None
+
+
+def _autoscaled(scenario: Scenario) -> list[str]:
+    """The sides the exact engine leaves to SimPy in an unlinked day."""
+    return [name for name in ("selling", "collecting") if scenario.side(name).autoscale is not None]
 
 
 def engines_used(scenario: Scenario, engine: Engine) -> tuple[str, str]:
@@ -98,7 +101,7 @@ def engines_used(scenario: Scenario, engine: Engine) -> tuple[str, str]:
         return "simpy", "SimPy"
     if scenario.linked is not None:
         return "simpy", "SimPy, as the exact engine does not follow a linked day"
-    scaled = [name for name in ("selling", "collecting") if scenario.side(name).autoscale is not None]
+    scaled = _autoscaled(scenario)
     if not scaled:
         return "exact", "the exact engine, whose records are SimPy's to the bit"
     if len(scaled) == 2:

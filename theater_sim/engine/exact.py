@@ -245,9 +245,6 @@ def _records(
 ) -> SideRecords:
     """The side's records, shaped as ``SideRun.records()`` shapes them."""
     assert plan.arrival_at_minute is not None
-    size = len(plan.service_minutes)
-    showing = plan.showing if plan.showing is not None else np.broadcast_to(np.int64(-1), (size,))
-    party = plan.party_size if plan.party_size is not None else np.broadcast_to(np.int64(1), (size,))
     return SideRecords(
         counters=plan.schedule[0][1],
         open_minutes=plan.open_minutes,
@@ -257,8 +254,8 @@ def _records(
         left_line_at_minute=left_line,
         outcome=outcome,
         counter=counter,
-        showing=showing,
-        party_size=party,
+        showing=plan.customers_showing(),
+        party_size=plan.customers_party_size(),
         capacity_changes=tuple(changes),
         in_line_at_close=close_snapshot[0],
         in_service_at_close=close_snapshot[1],

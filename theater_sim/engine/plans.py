@@ -35,6 +35,16 @@ class SidePlan:
     showing: np.ndarray | None = None
     party_size: np.ndarray | None = None
 
+    def customers_showing(self) -> np.ndarray:
+        """Each customer's showing (-1 for none), a read-only view when the plan has none."""
+        return self.showing if self.showing is not None else np.broadcast_to(np.int64(-1), (len(self.service_minutes),))
+
+    def customers_party_size(self) -> np.ndarray:
+        """Each customer's party size (1 when the plan has none), a read-only view then."""
+        if self.party_size is not None:
+            return self.party_size
+        return np.broadcast_to(np.int64(1), (len(self.service_minutes),))
+
 
 @dataclass(frozen=True)
 class Buyers:

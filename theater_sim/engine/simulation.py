@@ -250,8 +250,7 @@ class SideRun:
         outcome = np.frombuffer(self.outcome, dtype=np.int8)
         counter = np.frombuffer(self.counter, dtype=np.int32)
         # Read-only views, not copies: most days have no showings or parties.
-        showing = plan.showing if plan.showing is not None else np.broadcast_to(np.int64(-1), (self.size,))
-        party = plan.party_size if plan.party_size is not None else np.broadcast_to(np.int64(1), (self.size,))
+        showing, party = plan.customers_showing(), plan.customers_party_size()
         arrivals, service = plan.arrival_at_minute, plan.service_minutes
         if self.extra_minutes is not None:  # visits that took longer (a ledger check): the service they had
             service = service + np.frombuffer(self.extra_minutes, dtype=np.float64)

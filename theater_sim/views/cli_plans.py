@@ -170,14 +170,14 @@ def sweep(
                 "engine": engine_name,
             }
             if csv_file is not None:
-                write_chunks(csv_file, [_projectors_csv([(clerks, sweep_csv(cells)) for clerks, _, cells in grids])])
+                write_chunks(csv_file, [sweep_csv([(clerks, cells) for clerks, _, cells in grids])])
         else:
             runner = make_runner(day, workers, scheduler, store, progress, closing, chosen)
             cells = run_sweep(day, seller_counts, collector_counts, replications, runner)
             grids.append((None, day, cells))
             data = {**sweep_data(cells, day, replications, metric), "engine": engine_name}
             if csv_file is not None:
-                write_chunks(csv_file, [sweep_csv(cells)])
+                write_chunks(csv_file, [sweep_csv([(None, cells)])])
             if plot is not None:
                 plot_sweep(cells, metric, day, plot)
         output = to_json(data) + "\n" if json_output else None
@@ -191,17 +191,6 @@ def sweep(
                 console.print(Text(f"With {named} between the ledger and the collectors' list:", style="bold"))
             render_sweep(cells, metric, staffed, replications, console)
         console.print(Text(f"Days simulated by {engine_words}.", style="dim"))
-
-
-def _projectors_csv(grids: list[tuple[int | None, str]]) -> str:
-    """One CSV of several grids' rows, each row led by its projectors count."""
-    lines = []
-    for k, (count, text) in enumerate(grids):
-        header, *rows = text.splitlines()
-        if k == 0:
-            lines.append(f"projectors,{header}")
-        lines += [f"{count},{row}" for row in rows]
-    return "\n".join(lines) + "\n"
 
 
 STAFF_REPLICATIONS = 10

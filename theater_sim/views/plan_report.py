@@ -161,29 +161,39 @@ def sweep_data(cells: list[SweepCell], scenario: Scenario, replications: int, me
     }
 
 
-def sweep_csv(cells: list[SweepCell]) -> str:
-    """One row per cell: staffing, verdict, then mean and half-width of every metric per side."""
-    columns = ["sellers", "collectors", "verdict", "verdict_agreement"]
+def sweep_csv(grids: list[tuple[int | None, list[SweepCell]]]) -> str:
+    """One row per cell: staffing, verdict, then mean and half-width of every metric per side.
+
+    ``grids``: each grid's projector clerks (None: the scenario's, and no
+    ``projectors`` column) and its cells; a sweep of one grid passes ``[(None, cells)]``.
+    """
+    with_projectors = any(clerks is not None for clerks, _ in grids)
+    columns = [*(["projectors"] if with_projectors else []), "sellers", "collectors", "verdict", "verdict_agreement"]
     for side in SIDE_NAMES:
         for metric in SIDE_METRICS:
             columns += [f"{side}_{metric}", f"{side}_{metric}_half_width"]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)
-    for cell in cells:
-        row: list[Any] = [
-            _staffing_text(cell.sellers),
-            _staffing_text(cell.collectors),
-            cell.verdict,
-            cell.verdict_agreement,
-        ]
-        for side in SIDE_NAMES:
-            for metric in SIDE_METRICS:
-                interval = cell.sides[side][metric]
-                half = interval["half_width"]
-                row += [repr(interval["mean"]), "" if half is None else repr(half)]
-        writer.writerow(row)
+    for clerks, cells in grids:
+        for cell in cells:
+            writer.writerow([*([clerks] if with_projectors else []), *_cell_row(cell)])
     return out.getvalue()
+
+
+def _cell_row(cell: SweepCell) -> list[Any]:
+    row: list[Any] = [
+        _staffing_text(cell.sellers),
+        _staffing_text(cell.collectors),
+        cell.verdict,
+        cell.verdict_agreement,
+    ]
+    for side in SIDE_NAMES:
+        for metric in SIDE_METRICS:
+            interval = cell.sides[side][metric]
+            half = interval["half_width"]
+            row += [repr(interval["mean"]), "" if half is None else repr(half)]
+    return row
 
 
 def render_staffing(answers: dict[str, SideAnswer], targets: Targets, replications: int, console: Console) -> None:
