@@ -366,11 +366,16 @@ def test_a_rush_that_made_its_side_wait_clearly_longer_names_it(
         # 0.58, but its buyers waited less than the holders: Balanced).
         ((0.0, 0.05), (4.76, 6.94), Verdict.BALANCED),
         ((0.0, 0.05), (6.94, 4.76), Verdict.SELLING),
-        # Both sides failed many, neither clearly more (1.4 times): the waits decide.
+        # Both sides failed many; 1.7 times the count and the share: named whatever the waits.
+        ((0.55, 0.33), (3.0, 31.74), Verdict.SELLING),
+        ((0.33, 0.55), (76.85, 3.0), Verdict.COLLECTING),
+        # Both failed many, neither clearly more (1.4 times): the waits decide.
         ((0.46, 0.33), (76.85, 31.74), Verdict.SELLING),
         ((0.33, 0.46), (3.0, 31.74), Verdict.COLLECTING),
-        # 1.5 times, but fewer than 5 points more: not clearly more.
-        ((0.06, 0.09), (4.76, 4.5), Verdict.SELLING),
+        # Against a side under 5%: 1.5 times, but fewer than 5 points more: not clearly more.
+        ((0.04, 0.06), (4.76, 4.5), Verdict.SELLING),
+        # Both above 5%: 1.5 times the count and the share is clearly more.
+        ((0.06, 0.09), (4.76, 4.5), Verdict.COLLECTING),
         # Buyers kept waiting past the long wait are failed too: 60% of them against 6% of holders.
         ((0.6, 0.06), (200.0, 8.0), Verdict.SELLING),
     ],
@@ -396,3 +401,108 @@ def test_the_hourly_pressure_point_follows_the_waits_beside_it() -> None:
     assert by_clock["17:00"].mean_wait_minutes > 8
     hour = next(k for k, row in enumerate(result.collecting.hourly) if row.clock == "17:00")
     assert result.hourly_verdicts[hour] is Verdict.COLLECTING
+
+
+@pytest.mark.parametrize(
+    ("selling", "collecting", "p95", "pressures", "expected"),
+    [
+        # 632 of 2,400 holders missed their film (26%) against 9 of 14 buyers kept
+        # waiting (64%): the share says selling, the count collecting; harm 166 vs 5.8.
+        ((9, 14), (632, 2400), (32.36, 14.18), (2.02, 1.36), Verdict.COLLECTING),
+        # 3,882 of 5,848 buyers walked away (66%) against 1,969 of 3,852 holders
+        # (51%), though the buyers who stayed waited less: selling.
+        ((3882, 5848), (1969, 3852), (8.99, 9.97), (3.10, 2.05), Verdict.SELLING),
+        # A side that turns customers away is not "fast": 3,004 of 4,880 buyers balked
+        # (p95 of the served 2.1 min) against 885 of 1,736 holders kept waiting.
+        ((3004, 4880), (885, 1736), (2.06, 32.26), (2.59, 1.03), Verdict.SELLING),
+        # 90% of 100 against 20% of 800 (160 customers): harm 90 vs 32.
+        ((90, 100), (160, 800), (5.0, 5.0), (1.0, 1.0), Verdict.SELLING),
+        # Fewer than 5 failed never names a side for its failures: the waits decide.
+        ((4, 4), (6, 100), (1.0, 5.0), (1.0, 1.0), Verdict.COLLECTING),
+    ],
+)
+def test_when_both_sides_fail_many_count_and_share_both_weigh(
+    selling: tuple[int, int],
+    collecting: tuple[int, int],
+    p95: tuple[float, float],
+    pressures: tuple[float, float],
+    expected: Verdict,
+) -> None:
+    """When both sides failed more than failed_share of their customers, the side
+    named for its failures is the one whose harm (failed count times failed
+    share) is at least 1.5 squared times the other's: neither a handful of buyers with a
+    high share nor a large side with a small share wins by one measure alone."""
+    rule = Rule(tolerance=0.2, calm_below=0.5, calm_wait_minutes=1.0, failed_share=0.05)
+
+    def side(failed: tuple[int, int], wait: float, pressure: float) -> SideEvidence:
+        return SideEvidence(pressure=pressure, wait_minutes=wait, failed_share=failed[0] / failed[1], failed=failed[0])
+
+    assert judge(side(selling, p95[0], pressures[0]), side(collecting, p95[1], pressures[1]), rule) is expected
+
+
+def _overloaded(selling: dict[str, Any], collecting: dict[str, Any]) -> Scenario:
+    return Scenario.model_validate(
+        {
+            "name": "both overloaded",
+            "hours": 16,
+            "selling": {"counters": 1, "service_minutes": {"distribution": "exponential", "mean": 0.5}, **selling},
+            "collecting": {
+                "counters": 1,
+                "service_minutes": {"distribution": "exponential", "mean": 0.5},
+                **collecting,
+            },
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    "scenario",
+    [
+        # Both sides impatient and overloaded, selling 3 times its counter, collecting 2.
+        _overloaded(
+            {"arrivals": {"rate_per_hour": 360}, "patience_minutes": {"distribution": "fixed", "value": 9}},
+            {"arrivals": {"rate_per_hour": 240}, "patience_minutes": {"distribution": "fixed", "value": 10}},
+        ),
+        # Buyers balk at a line of 2; holders wait (half of them over 15 minutes).
+        _overloaded(
+            {"arrivals": {"rate_per_hour": 300}, "balk_at_line": 2},
+            {"arrivals": {"rate_per_hour": 100}},
+        ),
+    ],
+)
+def test_a_side_that_loses_more_customers_is_named_on_every_seed(scenario: Scenario) -> None:
+    """Both sides fail more than 5% of their customers, selling clearly more
+    (walk-aways have no wait, so its served buyers' p95 is the shorter): a
+    manager opens sellers first, on every one of 10 seeds."""
+    for seed in range(1, 11):
+        assert run_day(scenario.overridden(seed=seed)).verdict is Verdict.SELLING, seed
+
+
+def test_a_line_left_by_a_rush_marks_the_hours_it_stands_in() -> None:
+    """1,000-odd buyers arrive at two sellers between 10:00 and 10:30 and nobody
+    after: the line stands until about 15:00, and those hours are selling's,
+    though no buyer arrives in them (the hour's verdict weighs the customers who
+    left the line in it). The quiet afternoon and evening are not marked."""
+    scenario = Scenario.model_validate(
+        {
+            "name": "half-hour rush",
+            "opens": "08:00",
+            "hours": 16,
+            "selling": {
+                "counters": 2,
+                "arrivals": {"profile": [{"from": "10:00", "to": "10:30", "rate_per_hour": 2000}]},
+                "service_minutes": {"distribution": "exponential", "mean": 0.5},
+            },
+            "collecting": {
+                "counters": 1,
+                "arrivals": {"rate_per_hour": 40},
+                "service_minutes": {"distribution": "exponential", "mean": 0.5},
+            },
+        }
+    )
+    for seed in (1, 2, 3):
+        result = run_day(scenario.overridden(seed=seed))
+        verdicts = dict(zip((row.clock for row in result.selling.hourly), result.hourly_verdicts, strict=False))
+        assert all(verdicts[clock] is Verdict.SELLING for clock in ("10:00", "11:00", "12:00", "13:00")), seed
+        assert all(verdicts[clock] is Verdict.BALANCED for clock in ("16:00", "18:00", "20:00", "22:00")), seed
+        assert result.selling.hourly[3].arrived == 0

@@ -8,6 +8,7 @@ stale reads, a second projector clerk does.
 
 from __future__ import annotations
 
+import json
 import math
 import statistics
 from typing import Any
@@ -17,8 +18,10 @@ import pytest
 from typer.testing import CliRunner
 
 from theater_sim.analysis.day_data import day_data
+from theater_sim.analysis.hourly import line_at
 from theater_sim.analysis.measured_day import run_day
-from theater_sim.engine.day_plan import simulate_day
+from theater_sim.engine.day_plan import compile_day, simulate_day
+from theater_sim.engine.theater import prepare_day
 from theater_sim.input.loading import bundled_scenarios, load_scenario
 from theater_sim.model.scenario import Scenario
 from theater_sim.views.cli import app
@@ -104,6 +107,41 @@ def test_a_single_clerk_is_an_mm1_queue_fed_by_the_sales() -> None:
     assert half < 0.1  # tight enough to tell 1 minute from 1.1 (load 0.55) or 0.9
 
 
+def test_the_report_carries_the_erlang_cross_check() -> None:
+    """The M/M/c figure the report prints beside the simulated lag: C(c, a) /
+    (c mu - lambda) + 1/mu + delay at the day's mean sales rate (for one clerk,
+    1 / (mu - lambda) + delay), the same at the busiest hour's rate, and none
+    when that rate is more than the clerks can list (or the work is not exponential)."""
+    scenario = _with_projection(
+        "opening-weekend",
+        {"clerks": 1, "minutes_per_sale": {"distribution": "exponential", "mean": 0.05}, "delay_minutes": 0.5},
+    )
+    result = run_day(scenario)
+    assert result.projection is not None
+    assert result.projection.theory is not None
+    theory = result.projection.theory
+    lam = result.projection.sales / scenario.open_minutes
+    assert theory.model == "M/M/1"
+    assert theory.mean_lag_minutes == pytest.approx(1 / (20 - lam) + 0.5)
+    assert theory.busiest_hour_sales_per_hour >= theory.sales_per_hour
+    slow = _with_projection(
+        "opening-weekend", {"clerks": 1, "minutes_per_sale": {"distribution": "exponential", "mean": 30}}
+    )
+    slow_result = run_day(slow)
+    assert slow_result.projection is not None
+    assert slow_result.projection.theory is not None
+    assert slow_result.projection.theory.busiest_hour_mean_lag_minutes is None
+    fixed = _with_projection(
+        "opening-weekend", {"clerks": 1, "minutes_per_sale": {"distribution": "fixed", "value": 0.05}}
+    )
+    fixed_result = run_day(fixed)
+    assert fixed_result.projection is not None
+    assert fixed_result.projection.theory is None
+    text = CliRunner(env={"COLUMNS": "300"}).invoke(app, ["run", "eventual-consistency"]).stdout
+    assert "Theory (M/M/1, steady Poisson sales): at the day's mean rate" in text
+    assert "more than the clerks can list" in text
+
+
 def test_a_projection_whose_stale_reads_cost_nothing_leaves_the_day_as_it_was() -> None:
     """read_your_writes with a ledger check of 0 minutes: holders may reach a
     counter before their sale is listed, but nothing changes for anyone, so
@@ -181,13 +219,26 @@ def test_the_report_has_the_section_and_the_consistency_line() -> None:
 
 
 def test_replications_average_the_projection_and_judge_the_mean() -> None:
-    import json
-
-    result = CliRunner().invoke(app, ["run", "eventual-consistency", "--replications", "3", "--json", "--workers", "1"])
+    """The mean day's projection, with 95% intervals of its numbers: each the
+    Student-t interval of the days' values (whose mean is the mean day's)."""
+    args = ["run", "eventual-consistency", "--replications", "3", "--json", "--workers", "1"]
+    result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
-    projection = json.loads(result.stdout)["projection"]
+    data = json.loads(result.stdout)
+    projection = data["projection"]
     assert projection["kept_up"] == (projection["stale_share"] <= 0.01)
     assert len(projection["backlog_by_hour"]) == 5
+    days = [
+        json.loads(CliRunner().invoke(app, ["run", "eventual-consistency", "--json", "--seed", str(s)]).stdout)
+        for s in data["seeds"]
+    ]
+    shares = [day["projection"]["stale_share"] for day in days]
+    interval = data["intervals"]["projection"]["stale_share"]
+    assert interval["mean"] == pytest.approx(statistics.fmean(shares))
+    assert interval["half_width"] == pytest.approx(4.303 * statistics.stdev(shares) / math.sqrt(3), rel=1e-3)
+    assert data["intervals"]["projection"]["lag_p95"]["mean"] == pytest.approx(projection["lag_minutes"]["p95"])
+    text = CliRunner(env={"COLUMNS": "300"}).invoke(app, args[:-3]).stdout
+    assert "Means of the days ± 95% half-widths: lag mean" in " ".join(text.split())
 
 
 @pytest.mark.parametrize(
@@ -285,13 +336,26 @@ def test_sweep_shows_which_axis_fixes_the_stale_reads(tmp_path: Any) -> None:
     assert "With 2 projector clerks between the ledger and the collectors' list:" in text
 
 
-def test_sweep_projectors_refuses_a_store_and_a_plot() -> None:
-    for option in (["--store", "s.sqlite"], ["--plot", "p.png"]):
-        result = CliRunner().invoke(
-            app, ["sweep", "eventual-consistency", "--collectors", "2:3", "--projectors", "1:2", *option]
-        )
-        assert result.exit_code == 2
-        assert f"{option[0]} with --projectors" in result.stderr
+def test_sweep_projectors_plots_one_grid_at_a_time() -> None:
+    result = CliRunner().invoke(
+        app, ["sweep", "eventual-consistency", "--collectors", "2:3", "--projectors", "1:2", "--plot", "p.png"]
+    )
+    assert result.exit_code == 2
+    assert "--plot with --projectors: a heat map holds one grid" in result.stderr
+
+
+def test_a_store_keeps_each_projectors_grid_apart(tmp_path: Any) -> None:
+    """Stored days are keyed by the clerks too: a sweep over two counts through a
+    store prints what it prints without one, and again when every day comes from it."""
+    args = ["sweep", "eventual-consistency", "--collectors", "2,6", "--projectors", "1:2", "--json", "--workers", "1"]
+    plain = CliRunner().invoke(app, args)
+    store = str(tmp_path / "s.sqlite")
+    first = CliRunner().invoke(app, [*args, "--store", store])
+    again = CliRunner().invoke(app, [*args, "--store", store])
+    assert plain.exit_code == first.exit_code == again.exit_code == 0, first.output
+    assert plain.stdout == first.stdout == again.stdout
+    grids = json.loads(plain.stdout)["projectors"]
+    assert grids[0]["cells"] != grids[1]["cells"]
 
 
 def test_a_holder_who_comes_back_after_the_film_began_gives_up() -> None:
@@ -310,3 +374,28 @@ def test_a_holder_who_comes_back_after_the_film_began_gives_up() -> None:
     assert (holders.left_line_at_minute[gave_up] >= starts).all()
     assert result.collecting.reneged == int(gave_up.sum())
     assert result.collecting.overtime_minutes < 30
+
+
+def test_a_holder_turned_away_is_out_of_the_line_until_they_come_back() -> None:
+    """The line read afterwards from the records (joins minus leaves, a holder
+    turned away leaving it and joining it again retry_minutes later) is the
+    line SimPy's collecting counters held, at every half minute of the day;
+    the time-average line counts none of the minutes away."""
+    scenario, _ = load_scenario("eventual-consistency")
+    model = prepare_day(compile_day(scenario))
+    env, bank = model.env, model.collecting.bank
+    moments = np.arange(0.5, scenario.open_minutes, 0.5)
+    held = []
+    for moment in moments:
+        while env.peek() <= moment:
+            env.step()
+        held.append(bank.line_length)
+    env.run()
+    records = model.records().collecting
+    assert len(records.away_at_minute) > 100
+    assert line_at(records, moments).tolist() == held
+    in_line = float(np.nansum(records.left_line_at_minute - records.arrival_at_minute))
+    away = len(records.away_at_minute) * scenario.projection.retry_minutes  # type: ignore[union-attr]
+    result = run_day(scenario)
+    span = max(scenario.open_minutes, float(records.departure_at_minute.max()))
+    assert result.collecting.queue_length.mean == pytest.approx((in_line - away) / span)

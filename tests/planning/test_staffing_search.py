@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import math
+import statistics
 
 import pytest
 from helpers import scenario_dict
 
+from theater_sim.analysis.day_data import day_data
 from theater_sim.analysis.erlang import erlang_c, least_counters_for_wait, mean_wait_minutes, wait_exceeds_probability
 from theater_sim.analysis.measured_day import run_day
 from theater_sim.input.loading import load_scenario
 from theater_sim.model.errors import ScenarioError
 from theater_sim.model.scenario import Scenario
 from theater_sim.planning.execution import Runner
-from theater_sim.planning.least_staffing import Targets, _least, search_staffing
+from theater_sim.planning.least_staffing import Targets, _least, search_projectors, search_staffing
+from theater_sim.planning.replication import replication_seed
+from theater_sim.planning.tasks import Task
 
 
 def test_erlang_c_reference_values() -> None:
@@ -120,3 +124,40 @@ def test_a_failed_share_target_bounds_the_holders_who_miss_their_film() -> None:
     one_fewer = bounded["collecting"].one_fewer
     assert one_fewer is not None
     assert one_fewer["failed_share"]["mean"] > 0.02 or one_fewer["p95_wait"]["mean"] > 5.0
+
+
+def test_a_stale_read_target_finds_the_least_projector_clerks() -> None:
+    """eventual-consistency: one clerk turns about a fifth of the holders away;
+    the search finds the least clerks whose mean stale share over 5 days is at
+    most 1%, and one clerk fewer is above it. Without counter targets the sides
+    keep the scenario's counters; with one, the sides are searched with the clerks
+    found and the clerks checked again at the staffing found."""
+    scenario, _ = load_scenario("eventual-consistency")
+    sides, clerks = search_projectors(scenario, Targets(max_stale_share=0.01), 5, Runner())
+    assert sides is None
+    assert clerks.stale_share["mean"] <= 0.01
+    assert clerks.one_fewer is not None
+    assert clerks.one_fewer["mean"] > 0.01
+    with_counters = Targets(max_p95_wait=5.0, max_stale_share=0.01)
+    sides, found = search_projectors(scenario, with_counters, 5, Runner())
+    assert sides is not None
+    staffed = scenario.overridden(
+        sellers=sides["selling"].staffing, collectors=sides["collecting"].staffing, projectors=found.clerks
+    )
+    shares = [day_data(run_day(staffed.overridden(seed=replication_seed(scenario.seed, r)))) for r in range(5)]
+    assert statistics.fmean(d["projection"]["stale_share"] for d in shares if d["projection"]) <= 0.01
+    assert all(answer.at_answer["p95_wait"]["mean"] <= 5.0 for answer in sides.values())
+
+
+def test_a_stale_read_target_needs_projection_clerks() -> None:
+    for name in ("balanced-day", "opening-weekend"):
+        scenario, _ = load_scenario(name)
+        with pytest.raises(ScenarioError, match="--max-stale-share searches projection clerks"):
+            search_projectors(scenario, Targets(max_stale_share=0.01), 1, Runner())
+
+
+def test_a_task_key_names_the_clerks_only_when_set() -> None:
+    """Stores written before tasks carried clerks keep their keys."""
+    assert Task(2, 3, 0).key == "[2, 3, 0]"
+    assert Task(2, 3, 0, 4).key == "[2, 3, 0, 4]"
+    assert Task(None, (1, 2), 1).key == "[null, [1, 2], 1]"

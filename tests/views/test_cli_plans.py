@@ -105,6 +105,8 @@ def test_staff_names_counters_and_erlang_c(runner: CliRunner) -> None:
             "use --replications 2 or more",
         ),
         (["staff", "balanced-day", "--max-p95-wait", "5", "--write-scenario", "/no/such/dir/x.yaml"], "does not exist"),
+        (["staff", "eventual-consistency", "--max-stale-share", "1.5"], "--max-stale-share 1.5: must lie within"),
+        (["staff", "balanced-day", "--max-stale-share", "0.01"], "Balanced day has none"),
         (["run", "balanced-day", "--replications", "0"], "--replications"),
         (["run", "balanced-day", "--workers", "0"], "--workers"),
     ],
@@ -338,7 +340,8 @@ def test_scheduled_sides_show_the_margin_per_period(runner: CliRunner) -> None:
         if row["counters"] > 1:
             assert row["one_fewer"]["p95_wait"]["mean"] > 6
     table = _ok(runner, *args)
-    assert "one counter fewer in this period" in table
+    assert "one fewer: one counter fewer in that period alone" in " ".join(table.split())
+    assert "  one fewer " in table
     assert "must meet the target on its own" in " ".join(table.split())
 
 
@@ -431,3 +434,28 @@ def tasks_run_day(scenario: object, **kwargs: Any) -> object:
     from theater_sim.analysis.measured_day import run_day
 
     return run_day(scenario, **kwargs)  # type: ignore[arg-type]
+
+
+def test_staff_stale_share_writes_the_clerks_it_found(runner: CliRunner, tmp_path: Path) -> None:
+    """The clerks found go into the written scenario; run again it meets the target."""
+    out = tmp_path / "found.yaml"
+    args = ["staff", "eventual-consistency", "--max-stale-share", "0.01", "--replications", "5", "--workers", "1"]
+    data = json.loads(_ok(runner, *args, "--json", "--write-scenario", str(out)))
+    clerks = data["projectors"]["clerks"]
+    assert data["sides"] == {}
+    assert data["projectors"]["stale_share"]["mean"] <= 0.01 < data["projectors"]["one_fewer"]["mean"]
+    written, _ = load_scenario(str(out))
+    assert written.projection is not None
+    assert written.projection.clerks == clerks
+    again = json.loads(_ok(runner, "run", str(out), "--replications", "5", "--json", "--workers", "1"))
+    assert again["projection"]["stale_share"] <= 0.01
+    table = _ok(runner, *args)
+    assert "Least projection clerks for stale reads <= 1.0% of holders" in table
+
+
+def test_the_scenario_hint_is_left_out_once_followed(runner: CliRunner) -> None:
+    hint = "Scale the selling side alone (--sellers 5) to balance it."
+    assert hint in _ok(runner, "run", "tarantino-announced")
+    assert hint in _ok(runner, "run", "tarantino-announced", "--sellers", "4")
+    assert hint not in _ok(runner, "run", "tarantino-announced", "--sellers", "5")
+    assert "scale the projector (--projectors 2)" not in _ok(runner, "run", "eventual-consistency", "--projectors", "2")

@@ -185,13 +185,18 @@ def test_watch_command_plain_output_then_the_run_summary(runner: CliRunner) -> N
     assert watched.stdout.endswith(ran.stdout)
     assert "so far: Greater demand for selling tickets" in watched.stdout
     data = json.loads(runner.invoke(app, ["run", "tarantino-announced", "--json"]).stdout)["sides"]
-    first = watched.stdout.splitlines()[:3]
+    frames = watched.stdout[: -len(ran.stdout)].splitlines()
+    # --speed inf draws every simulated hour: 16 open, then the overtime's, then the day's end.
+    clocks = [line[:10].strip() for line in frames[::3]]
+    assert clocks[:3] == ["09:00", "10:00", "11:00"]
+    assert len(clocks) > 16
+    last = frames[-3:]
     # The plain lines show the pressures the verdict so far used (here the whole day's), in 80 columns.
-    assert f"selling    line 0 busy 0/1 served 5,000 wait 774.94 pressure {data['selling']['pressure']:.2f}" in first[0]
-    assert first[1].endswith(f"pressure {data['collecting']['pressure']:.2f}")
+    assert f"selling    line 0 busy 0/1 served 5,000 wait 774.94 pressure {data['selling']['pressure']:.2f}" in last[0]
+    assert last[1].endswith(f"pressure {data['collecting']['pressure']:.2f}")
     failed = f"failed {data['selling']['failed']:,} / {data['collecting']['failed']:,}"
-    assert first[2].strip() == f"{failed}; so far: Greater demand for selling tickets"
-    assert all(len(line) <= 80 for line in first)
+    assert last[2].strip() == f"{failed}; so far: Greater demand for selling tickets"
+    assert all(len(line) <= 80 for line in frames)
 
 
 def test_watch_stops_cleanly_on_ctrl_c() -> None:

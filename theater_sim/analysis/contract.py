@@ -22,6 +22,7 @@ __all__ = [
     "HourRow",
     "HourVerdict",
     "Interval",
+    "LagTheoryData",
     "PeriodRow",
     "PressureHours",
     "ProjectionData",
@@ -88,6 +89,10 @@ class HourRow(TypedDict):
     pressure: float
     overtime: bool
     until_end: bool
+    left_line: float
+    left_line_failed: float
+    left_line_served: float
+    left_line_mean_wait_minutes: float
 
 
 class PeriodRow(TypedDict):
@@ -180,6 +185,16 @@ class TicketData(TypedDict):
     turned_away: float
 
 
+class LagTheoryData(TypedDict):
+    """The M/M/c cross-check of the mean lag (see ``analysis.projection.LagTheory``)."""
+
+    model: str
+    sales_per_hour: float
+    mean_lag_minutes: float | None
+    busiest_hour_sales_per_hour: float
+    busiest_hour_mean_lag_minutes: float | None
+
+
 class ProjectionData(TypedDict):
     """Between the models (see ``analysis.projection.ProjectionMetrics``)."""
 
@@ -201,6 +216,7 @@ class ProjectionData(TypedDict):
     extra_counter_minutes: float
     missed_start_after_stale: float
     kept_up: bool
+    theory: LagTheoryData | None
 
 
 class Interval(TypedDict):

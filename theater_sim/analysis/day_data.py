@@ -131,7 +131,12 @@ def hourly_day_verdicts(data: DayData) -> list[Verdict]:
 
     def hours_evidence(rows: list[HourRow]) -> list[SideEvidence]:
         return [
-            side_evidence(rows[h]["pressure"], rows[h]["mean_wait_minutes"], rows[h]["failed"], rows[h]["arrived"])
+            side_evidence(
+                rows[h]["pressure"],
+                rows[h]["left_line_mean_wait_minutes"],
+                rows[h]["left_line_failed"],
+                rows[h]["left_line"],
+            )
             for h in hours
         ]
 

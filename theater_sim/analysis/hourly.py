@@ -30,6 +30,13 @@ class HourRow:
     hour; ``counters_on_duty`` is the hour's time-average; ``pressure`` the
     service minutes its arrivals asked for over the counter-minutes open.
     ``failed`` counts the hour's arrivals the side failed (``failures``).
+    ``left_line`` counts the customers who left the line in that hour (reached
+    a counter, gave up, or balked on arriving), whenever they came;
+    ``left_line_failed`` those of them the side failed, ``left_line_served``
+    those who reached a counter and ``left_line_mean_wait_minutes`` their
+    mean wait (0 when none did): the customers the hour's counters met, which the hour's verdict
+    weighs (a line left by an earlier rush, or holders served after their film
+    began, belong to the hours they are in line).
     ``until_end`` marks a last row that also holds every later hour (an
     overtime longer than ``MAX_OVERTIME_ROWS`` hours).
     """
@@ -47,6 +54,10 @@ class HourRow:
     pressure: float
     overtime: bool
     until_end: bool = False
+    left_line: int = 0
+    left_line_failed: int = 0
+    left_line_served: int = 0
+    left_line_mean_wait_minutes: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -67,8 +78,9 @@ class PeriodRow:
     failed_share: float = 0.0
 
 
-def line_after_each_join(records: SideRecords) -> np.ndarray:
-    """People in line just after each customer joins it: joined so far minus left so far.
+def line_after_each_join(records: SideRecords) -> tuple[np.ndarray, np.ndarray]:
+    """The moments someone joined the line (sorted) and the people in line just
+    after each: joined so far minus left so far.
 
     The line only grows when someone joins, so its maximum over any stretch
     of time is at one of those moments (or at the stretch's start).
@@ -76,16 +88,21 @@ def line_after_each_join(records: SideRecords) -> np.ndarray:
     joined, left = _joined_and_left(records)
     line: np.ndarray = np.searchsorted(left, joined, side="right")
     np.subtract(np.arange(1, len(joined) + 1), line, out=line)
-    return line
+    return joined, line
 
 
 def _joined_and_left(records: SideRecords) -> tuple[np.ndarray, np.ndarray]:
-    """Arrival moments of those who joined the line, and the sorted moments people left it."""
+    """The sorted moments people joined the line and left it. A customer turned
+    away to come back leaves it then and joins it again on coming back."""
     if records.count(BALKED) == 0:
         joined, left = records.arrival_at_minute, records.left_line_at_minute
     else:
         joined_mask = records.outcome != BALKED
         joined, left = records.arrival_at_minute[joined_mask], records.left_line_at_minute[joined_mask]
+    away = records.away_at_minute
+    if len(away):
+        joined = np.sort(np.concatenate([joined, away + records.away_minutes]), kind="stable")
+        left = np.concatenate([left, away])
     return joined, np.sort(left)
 
 
@@ -99,7 +116,7 @@ def line_at(records: SideRecords, moments: np.ndarray) -> np.ndarray:
 def hourly_rows(
     records: SideRecords,
     staffing: CounterTime,
-    line_after_join: np.ndarray,
+    line_after_join: tuple[np.ndarray, np.ndarray],
     failed: np.ndarray,
     span_minutes: float,
     hours: int,
@@ -116,9 +133,17 @@ def hourly_rows(
     balked = np.bincount(arrival_hour[records.outcome == BALKED], minlength=hours)
     reneged = np.bincount(arrival_hour[records.outcome == RENEGED], minlength=hours)
     failed_count = np.bincount(arrival_hour[failed], minlength=hours)
+    # Balked customers never joined the line (NaN): they leave it as they arrive.
+    left_at = np.where(np.isnan(records.left_line_at_minute), records.arrival_at_minute, records.left_line_at_minute)
+    left_hour = np.minimum(left_at // MINUTES_PER_HOUR, hours - 1).astype(np.int32)
+    left_line = np.bincount(left_hour, minlength=hours)
+    left_failed = np.bincount(left_hour[failed], minlength=hours)
+    left_waited = np.bincount(left_hour[served], weights=records.wait_minutes, minlength=hours)
+    left_served = np.bincount(left_hour[served], minlength=hours)
     max_queue = line_at(records, np.arange(hours) * MINUTES_PER_HOUR).astype(np.int64)
-    joined_hour = arrival_hour[records.outcome != BALKED]
-    np.maximum.at(max_queue, joined_hour, line_after_join)
+    joined_at, line_after = line_after_join
+    joined_hour = np.minimum(joined_at // MINUTES_PER_HOUR, hours - 1).astype(np.int32)
+    np.maximum.at(max_queue, joined_hour, line_after)
     open_hours = math.ceil(records.open_minutes / MINUTES_PER_HOUR)
     # The last row may be cut short, or hold all the rest of a long overtime.
     hour_minutes = np.minimum(MINUTES_PER_HOUR, span_minutes - np.arange(hours) * MINUTES_PER_HOUR)
@@ -141,6 +166,10 @@ def hourly_rows(
             pressure=float(demanded[hour] / staffing.open_by_hour[hour]) if staffing.open_by_hour[hour] else 0.0,
             overtime=hour >= open_hours,
             until_end=until_end and hour == hours - 1,
+            left_line=int(left_line[hour]),
+            left_line_failed=int(left_failed[hour]),
+            left_line_served=int(left_served[hour]),
+            left_line_mean_wait_minutes=float(left_waited[hour] / left_served[hour]) if left_served[hour] else 0.0,
         )
         for hour in range(hours)
     )

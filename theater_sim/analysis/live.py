@@ -25,10 +25,19 @@ from theater_sim.analysis.verdict import Rule, SideEvidence, Verdict, judge
 from theater_sim.engine.day_plan import compile_day
 from theater_sim.engine.simulation import SideRun
 from theater_sim.engine.theater import DayModel, DayRecords, prepare_day
-from theater_sim.model.clock import MINUTES_PER_DAY, clock_label, parse_clock_minutes
+from theater_sim.model.clock import MINUTES_PER_DAY, MINUTES_PER_HOUR, clock_label, parse_clock_minutes
 from theater_sim.model.scenario import SIDE_NAMES, Scenario, SideName
 
-__all__ = ["COMMANDS", "LiveStatus", "ManagerSession", "SideStatus", "live_status", "play", "play_managed"]
+__all__ = [
+    "COMMANDS",
+    "LiveStatus",
+    "ManagerSession",
+    "ModelsStatus",
+    "SideStatus",
+    "live_status",
+    "play",
+    "play_managed",
+]
 
 
 @dataclass(frozen=True)
@@ -51,6 +60,15 @@ class SideStatus:
 
 
 @dataclass(frozen=True)
+class ModelsStatus:
+    """Between the models right now: sales in the ledger not yet on the
+    collectors' list, and holders who reached a counter before theirs was."""
+
+    unlisted: int
+    stale_reads: int
+
+
+@dataclass(frozen=True)
 class LiveStatus:
     """The whole theater right now; ``finished`` once every customer is done."""
 
@@ -62,6 +80,7 @@ class LiveStatus:
     verdict: Verdict
     finished: bool
     rule: Rule  # so the pressures can be printed to read as the verdict
+    between_models: ModelsStatus | None = None  # a day with a projection
 
     def side(self, side_name: SideName) -> SideStatus:
         status: SideStatus = getattr(self, side_name)
@@ -133,6 +152,18 @@ def live_status(model: DayModel, scenario: Scenario, minute: float) -> LiveStatu
         verdict=verdict,
         finished=finished,
         rule=rule,
+        between_models=_between_models(model, minute),
+    )
+
+
+def _between_models(model: DayModel, minute: float) -> ModelsStatus | None:
+    projector = model.projector
+    if projector is None:
+        return None
+    sold = projector.sold_at <= minute  # NaN (no sale) compares False
+    return ModelsStatus(
+        unlisted=int((sold & (projector.listed_at > minute)).sum()),
+        stale_reads=int(projector.stale_reads.sum()),
     )
 
 
@@ -149,16 +180,20 @@ async def play(
     frame_seconds: float = 0.1,
 ) -> DayRecords:
     """Play ``scenario``'s day at ``minutes_per_second`` simulated minutes per real
-    second (``math.inf``: as fast as possible), calling ``on_frame`` after each slice."""
+    second (``math.inf``: as fast as possible, a frame per simulated hour), calling
+    ``on_frame`` after each slice."""
     model = prepare_day(compile_day(scenario))
     env = model.env
     step_minutes = minutes_per_second * frame_seconds
     shown = 0.0
     while env.peek() != math.inf:
-        target = math.inf if math.isinf(step_minutes) else shown + step_minutes
+        if math.isinf(step_minutes):  # no waiting between frames: one for each hour
+            target = (math.floor(shown / MINUTES_PER_HOUR) + 1) * MINUTES_PER_HOUR
+        else:
+            target = shown + step_minutes
         while env.peek() <= target and env.peek() != math.inf:
             env.step()
-        shown = env.now if math.isinf(target) or env.peek() == math.inf else target
+        shown = env.now if env.peek() == math.inf else target
         on_frame(live_status(model, scenario, max(shown, env.now)))
         if not math.isinf(step_minutes):
             await asyncio.sleep(frame_seconds)

@@ -55,7 +55,10 @@ def _evidence(metrics: SideMetrics) -> SideEvidence:
 
 
 def _hours_evidence(rows: tuple[HourRow, ...]) -> list[SideEvidence]:
-    return [side_evidence(row.pressure, row.mean_wait_minutes, row.failed, row.arrived) for row in rows]
+    return [
+        side_evidence(row.pressure, row.left_line_mean_wait_minutes, row.left_line_failed, row.left_line)
+        for row in rows
+    ]
 
 
 def share(count: float, arrived: float) -> float:

@@ -133,8 +133,12 @@ def side_metrics(
         reneged=reneged,
         wait_minutes=_wait_stats(waits),
         queue_length=QueueStats(
-            mean=float(np.nansum(records.left_line_at_minute - records.arrival_at_minute)) / span_minutes,
-            max=int(line_after_join.max(initial=0)),
+            mean=(
+                float(np.nansum(records.left_line_at_minute - records.arrival_at_minute))
+                - len(records.away_at_minute) * records.away_minutes  # turned away: out of the line meanwhile
+            )
+            / span_minutes,
+            max=int(line_after_join[1].max(initial=0)),
         ),
         utilisation=busy / on_duty if on_duty else 0.0,
         demand_ratio=demanded / staffing.open_while_doors_open,

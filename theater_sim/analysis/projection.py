@@ -7,6 +7,13 @@ reads (holders at a counter before their sale was listed), what they cost
 missed their film after one. ``kept_up`` is the consistency line's rule: the
 read model kept up when at most ``KEPT_UP_STALE_SHARE`` of the holders who
 reached a counter found no ticket there.
+
+``theory``: clerks with exponential work fed by a steady Poisson stream of
+sales are an M/M/c queue, whose mean time in the system (wait plus work,
+Erlang C) plus the fixed delay is the mean projection lag; it is computed
+at the day's mean sales rate and at its busiest hour's: a day whose sales
+come in rushes lags more than the first says, and the second says whether
+the clerks could keep up with the rush at all.
 """
 
 from __future__ import annotations
@@ -16,14 +23,60 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from theater_sim.analysis.erlang import mean_wait_minutes
 from theater_sim.engine.theater import TicketRecords
 from theater_sim.model.clock import MINUTES_PER_HOUR
+from theater_sim.model.distributions import Exponential
 from theater_sim.model.projection import Projection
 
-__all__ = ["KEPT_UP_STALE_SHARE", "ProjectionMetrics", "projection_metrics"]
+__all__ = ["KEPT_UP_STALE_SHARE", "LagTheory", "ProjectionMetrics", "lag_theory", "projection_metrics"]
 
 #: The read model kept up when at most this share of holders met a stale read.
 KEPT_UP_STALE_SHARE = 0.01
+
+
+@dataclass(frozen=True)
+class LagTheory:
+    """The M/M/c cross-check of the mean projection lag.
+
+    Attributes:
+        model: ``"M/M/1"``, ``"M/M/2"``, ...
+        sales_per_hour: The day's mean sales rate (sales / hours open), the queue's lambda.
+        mean_lag_minutes: Erlang C's mean wait plus the mean work plus the
+            delay; None when the sales came faster than the clerks list them
+            (no steady state).
+        busiest_hour_sales_per_hour: The sales of the hour with the most.
+        busiest_hour_mean_lag_minutes: The mean lag at that rate (None: no steady state).
+    """
+
+    model: str
+    sales_per_hour: float
+    mean_lag_minutes: float | None
+    busiest_hour_sales_per_hour: float
+    busiest_hour_mean_lag_minutes: float | None
+
+
+def lag_theory(plan: Projection, sold_at: np.ndarray, open_minutes: float) -> LagTheory | None:
+    """The M/M/c mean lag where the projector is clerks with exponential work, else None."""
+    work = plan.minutes_per_sale
+    if plan.clerks is None or not isinstance(work, Exponential) or open_minutes <= 0:
+        return None
+    clerks, delay = plan.clerks, plan.delay_minutes
+
+    def mean_lag(per_minute: float) -> float | None:
+        wait = mean_wait_minutes(clerks, per_minute, work.mean)
+        return None if math.isinf(wait) else wait + work.mean + delay
+
+    per_minute = len(sold_at) / open_minutes
+    by_hour = np.bincount((sold_at // MINUTES_PER_HOUR).astype(np.int64)) if len(sold_at) else np.zeros(1)
+    busiest = float(by_hour.max())
+    return LagTheory(
+        model=f"M/M/{clerks}",
+        sales_per_hour=per_minute * MINUTES_PER_HOUR,
+        mean_lag_minutes=mean_lag(per_minute),
+        busiest_hour_sales_per_hour=busiest,
+        busiest_hour_mean_lag_minutes=mean_lag(busiest / MINUTES_PER_HOUR),
+    )
 
 
 @dataclass(frozen=True)
@@ -49,6 +102,7 @@ class ProjectionMetrics:
         extra_counter_minutes: Ledger-check minutes at the counters (read-your-writes).
         missed_start_after_stale: Holders with a stale read who then missed their film's start.
         kept_up: At most ``KEPT_UP_STALE_SHARE`` of holders met a stale read.
+        theory: The M/M/c mean lag, where it applies (``lag_theory``).
     """
 
     projector: str
@@ -68,6 +122,7 @@ class ProjectionMetrics:
     extra_counter_minutes: float
     missed_start_after_stale: int
     kept_up: bool
+    theory: LagTheory | None = None
 
 
 def projection_metrics(
@@ -121,6 +176,7 @@ def projection_metrics(
         extra_counter_minutes=0.0 if plan.stale_reads == "retry" else stale_count * plan.ledger_check_minutes,
         missed_start_after_stale=int((late & (stale > 0)).sum()),
         kept_up=(stale_holders / holders if holders else 0.0) <= KEPT_UP_STALE_SHARE,
+        theory=lag_theory(plan, sold_at, open_minutes),
     )
 
 

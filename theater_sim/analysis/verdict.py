@@ -15,8 +15,9 @@ more of its customers (walked away, waited longer than ``long_wait_minutes``
 or missed their film's start; more than ``failed_share`` of them) is named
 first, then the side whose customers waited clearly longer. Nor is the side
 with the higher pressure named when its customers waited less than the
-other side's. The hours are judged by the same rule on each hour's
-customers (their mean wait in place of the p95).
+other side's. The hours are judged by the same rule on the customers who
+left the line in each hour, whenever they came (their mean wait in place of
+the p95).
 Opening counters on a side divides its pressure, so scaling the side under
 pressure moves the verdict toward ``Balanced``.
 
@@ -142,24 +143,34 @@ def judge(
 
 
 def clearly_more_failed(selling: SideEvidence, collecting: SideEvidence, limit: float) -> str | None:
-    """The side that failed more than ``limit`` of its customers (at least
-    ``MIN_FAILED`` of them and, when the other side also failed more than
-    ``limit``, no fewer than it did) and clearly more than the other side:
-    ``FAILED_RATIO`` times its share and ``limit`` more. The count matters
-    when both sides fail many: 7 of 28 walk-in buyers who walked away do not
-    outweigh 78 of 800 parties (10%) who missed a premiere; but 28 of 36
-    buyers walking away do outweigh 39 of 3,371 holders (1.2%).
+    """The side that failed clearly more: at least ``MIN_FAILED`` customers and
+    more than ``limit`` of them, and
+
+    - against a side that failed at most ``limit``: ``FAILED_RATIO`` times the
+      other side's share and ``limit`` more (28 of 36 buyers walking away
+      outweigh 39 of 3,371 holders, 1.2%);
+    - against a side that failed more than ``limit`` too: ``FAILED_RATIO``
+      times the other side on count and share together, that is, its harm
+      (failed count times failed share) ``FAILED_RATIO`` squared times the
+      other side's (1.5 times the count at the same share, or the share at
+      the same count, or any mix). Both count: 632 holders (26%) missing their film outweigh 9 of 14
+      buyers (64%) who waited long, and 3,882 buyers (66%) walking away
+      outweigh 1,969 holders (51%); a side failing 90% of 100 customers
+      outweighs one failing 20% of 800 (160 customers).
 
     A customer who walked away, waited past ``long_wait_minutes`` or missed
     their film is the harm a manager counts first: 70% of holders missing
-    their film outweighs buyers who waited a while and were served.
+    their film outweighs buyers who waited a while and were served, and a
+    side that turns its customers away is not "fast" for the few it served.
     """
     for side, named, other in (("selling", selling, collecting), ("collecting", collecting, selling)):
         share, other_share = named.failed_share, other.failed_share
-        # Against a side that failed many too, the count matters as well as the
-        # share; against one under the limit, a handful of failures is enough.
-        enough = named.failed >= MIN_FAILED and (other_share <= limit or named.failed >= other.failed)
-        if share > limit and enough and share >= FAILED_RATIO * other_share and share - other_share >= limit:
+        if share <= limit or named.failed < MIN_FAILED:
+            continue
+        if other_share <= limit:
+            if share >= FAILED_RATIO * other_share and share - other_share >= limit:
+                return side
+        elif named.failed * share >= FAILED_RATIO**2 * other.failed * other_share:
             return side
     return None
 
@@ -235,7 +246,8 @@ def unnamed_rush(verdict: Verdict, p95_waits: tuple[float, float]) -> str | None
 def hourly_verdicts(
     selling_hours: list[SideEvidence], collecting_hours: list[SideEvidence], rule: Rule
 ) -> list[Verdict]:
-    """``judge`` hour by hour: each hour's pressure, its customers' mean wait
+    """``judge`` hour by hour: each hour's pressure, and of the customers who left
+    the line in it, their mean wait
     (in place of the p95) and the share of them the side failed."""
     return [
         judge(selling, collecting, rule) for selling, collecting in zip(selling_hours, collecting_hours, strict=True)

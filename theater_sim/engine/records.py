@@ -6,7 +6,7 @@ exports, the live view) reads them. ``outcome`` holds one of the codes below.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
@@ -38,6 +38,10 @@ class SideRecords:
         capacity_changes: Counters open from each moment on, and why.
         in_line_at_close: Customers waiting when the doors shut.
         in_service_at_close: Customers at a counter when the doors shut.
+        away_at_minute: When customers were turned away from a counter to come
+            back ``away_minutes`` later (a stale read under ``retry``), sorted;
+            they are out of the line meanwhile (empty: nobody was).
+        away_minutes: How long each such customer stayed away.
     """
 
     counters: int
@@ -53,6 +57,8 @@ class SideRecords:
     capacity_changes: tuple[CapacityChange, ...]
     in_line_at_close: int
     in_service_at_close: int
+    away_at_minute: np.ndarray = field(default_factory=lambda: np.empty(0))
+    away_minutes: float = 0.0
 
     @cached_property
     def served_mask(self) -> np.ndarray:

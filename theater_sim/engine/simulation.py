@@ -131,6 +131,8 @@ class SideRun:
         self.close_snapshot = (0, 0)
         # Extra minutes of service each customer's visit took (None: nobody's did).
         self.extra_minutes = None if on_reach is None else array("d", [0.0]) * self.size
+        self.away_at = array("d")  # moments customers were turned away, to come back retry_minutes later
+        self.retry_minutes = retry_minutes
         self.arrive = self._customer_flow(on_served, on_reach, retry_minutes, gives_up)
         self._staffing()
         schedule_after_everything(env, plan.open_minutes, self._snapshot)
@@ -147,7 +149,7 @@ class SideRun:
         """The callbacks a customer passes through; returns ``arrive(index)``."""
         env, bank, plan = self.env, self.bank, self.plan
         starts, left_line, outcome, dynamic = self.starts, self.left_line, self.outcome, self.dynamic_arrivals
-        counter, tally, extra_minutes = self.counter, self.tally, self.extra_minutes
+        counter, tally, extra_minutes, away_at = self.counter, self.tally, self.extra_minutes, self.away_at
         service = array("d", plan.service_minutes.tobytes())
         patience = None if plan.patience_minutes is None else array("d", plan.patience_minutes.tobytes())
         balk_at_line = plan.balk_at_line
@@ -171,6 +173,7 @@ class SideRun:
                 extra = on_reach(index, env.now)
                 if extra is None:  # turned away: the counter is free at once, the customer comes back later
                     release(customer)
+                    away_at.append(env.now)
                     Timeout(env, retry_minutes, index).callbacks.append(rejoin)
                     return
                 if extra:
@@ -274,6 +277,8 @@ class SideRun:
             capacity_changes=tuple(self.changes),
             in_line_at_close=self.close_snapshot[0],
             in_service_at_close=self.close_snapshot[1],
+            away_at_minute=np.frombuffer(self.away_at, dtype=np.float64),
+            away_minutes=self.retry_minutes,
         )
 
 

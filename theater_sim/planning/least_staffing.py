@@ -12,6 +12,14 @@ customers belong to the period they arrive in, and each period must meet the
 targets on its own. A side the scenario autoscales is searched with fixed
 counts all day (the answer replaces the autoscaler), and the answer says so.
 
+A linked day with projection clerks has a third axis: ``max_stale_share``
+bounds the share of holders who reach a counter before their sale is listed.
+Stale reads fall as clerks rise, but they also depend on the collectors
+(holders served sooner reach the list sooner) and stale reads that retry
+load the collectors in turn; so the clerks are searched at the scenario's
+counters, the sides are searched with those clerks, and the clerks are
+searched again at the staffing found, until neither moves (a few rounds).
+
 By default a target is met when the mean over the replications meets it;
 with ``confidence`` (for planners who need a guarantee) the upper end of a
 one-sided Student-t interval at that confidence must meet it instead.
@@ -21,18 +29,28 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypedDict
+from typing import TypedDict, TypeVar
 
-from theater_sim.analysis.contract import Interval, SideData, side_data
+from theater_sim.analysis.contract import DayData, Interval, ProjectionData, SideData, side_data
 from theater_sim.analysis.erlang import least_counters_for_wait
 from theater_sim.model.distributions import Exponential
 from theater_sim.model.errors import ScenarioError
+from theater_sim.model.projection import MAX_PROJECTORS
 from theater_sim.model.scenario import MAX_COUNTERS_PER_SIDE, Scenario, SideName
 from theater_sim.planning.execution import Runner
 from theater_sim.planning.replication import confidence_interval, upper_bound
 from theater_sim.planning.tasks import Staffing, Task
 
-__all__ = ["PeriodAnswer", "SideAnswer", "Summary", "Targets", "erlang_c_answer", "search_staffing"]
+__all__ = [
+    "PeriodAnswer",
+    "ProjectorAnswer",
+    "SideAnswer",
+    "Summary",
+    "Targets",
+    "erlang_c_answer",
+    "search_projectors",
+    "search_staffing",
+]
 
 
 @dataclass(frozen=True)
@@ -47,6 +65,12 @@ class Targets:
     max_abandon_rate: float | None = None
     confidence: float | None = None
     max_failed_share: float | None = None
+    max_stale_share: float | None = None
+
+    @property
+    def for_counters(self) -> bool:
+        """Whether any target bounds the counters (not only the projector)."""
+        return any(t is not None for t in (self.max_p95_wait, self.max_abandon_rate, self.max_failed_share))
 
     def describe(self) -> str:
         parts = []
@@ -56,6 +80,8 @@ class Targets:
             parts.append(f"abandon rate <= {self.max_abandon_rate:.1%}")
         if self.max_failed_share is not None:
             parts.append(f"failed customers <= {self.max_failed_share:.1%}")
+        if self.max_stale_share is not None:
+            parts.append(f"stale reads <= {self.max_stale_share:.1%} of holders")
         text = " and ".join(parts)
         if self.confidence is not None:
             text += f", met with {self.confidence * 100:g}% confidence"
@@ -98,12 +124,39 @@ class SideAnswer:
     notes: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class ProjectorAnswer:
+    """The least projection clerks for the stale-read target, at the sides' staffing.
+
+    ``stale_share``: holders with a stale read / holders at the collecting
+    side; ``lag_p95_minutes``: the p95 projection lag; ``one_fewer``: the
+    stale share with one clerk fewer (None at one clerk).
+    """
+
+    clerks: int
+    stale_share: Interval
+    lag_p95_minutes: Interval
+    one_fewer: Interval | None
+    evaluations: int
+
+
+_Day = TypeVar("_Day", SideData, ProjectionData)
+
+
 class _Evaluator:
     """Runs (and remembers) a side's days at a given staffing."""
 
-    def __init__(self, scenario: Scenario, side: SideName, other: Staffing, replications: int, runner: Runner) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        side: SideName,
+        other: Staffing,
+        replications: int,
+        runner: Runner,
+        projectors: int | None = None,
+    ) -> None:
         self.scenario, self.side, self.other = scenario, side, other
-        self.replications, self.runner = replications, runner
+        self.replications, self.runner, self.projectors = replications, runner, projectors
         self.cache: dict[Staffing, list[SideData]] = {}
 
     def __call__(self, staffing: Staffing) -> list[SideData]:
@@ -115,11 +168,11 @@ class _Evaluator:
 
     def _task(self, staffing: Staffing, replication: int) -> Task:
         if self.side == "selling":
-            return Task(staffing, self.other, replication)
-        return Task(self.other, staffing, replication)
+            return Task(staffing, self.other, replication, self.projectors)
+        return Task(self.other, staffing, replication, self.projectors)
 
 
-def _interval(days: list[SideData], get: Callable[[SideData], float], confidence: float | None) -> Interval:
+def _interval(days: list[_Day], get: Callable[[_Day], float], confidence: float | None) -> Interval:
     values = [get(day) for day in days]
     interval = confidence_interval(values)
     if confidence is not None:
@@ -167,24 +220,123 @@ def _least(meets_at: Callable[[int], bool], limit: int = MAX_COUNTERS_PER_SIDE) 
     return trying
 
 
-def search_staffing(scenario: Scenario, targets: Targets, replications: int, runner: Runner) -> dict[str, SideAnswer]:
-    """Each side's least staffing meeting ``targets``.
+def search_staffing(
+    scenario: Scenario, targets: Targets, replications: int, runner: Runner, projectors: int | None = None
+) -> dict[str, SideAnswer]:
+    """Each side's least staffing meeting ``targets`` (with ``projectors``
+    clerks, or the scenario's; see ``search_projectors`` for the clerks).
 
     Raises:
         ScenarioError: a side that no staffing up to the counter limit can meet.
     """
     answers: dict[str, SideAnswer] = {}
-    selling = _search_side(scenario, "selling", None, targets, replications, runner)
+    selling = _search_side(scenario, "selling", None, targets, replications, runner, projectors)
     answers["selling"] = selling
     other = selling.staffing if scenario.linked is not None else None
-    answers["collecting"] = _search_side(scenario, "collecting", other, targets, replications, runner)
+    answers["collecting"] = _search_side(scenario, "collecting", other, targets, replications, runner, projectors)
     return answers
 
 
+#: Rounds of "clerks, then sides, then clerks again" before the answer is taken as it stands.
+_PROJECTOR_ROUNDS = 4
+
+
+def search_projectors(
+    scenario: Scenario, targets: Targets, replications: int, runner: Runner
+) -> tuple[dict[str, SideAnswer] | None, ProjectorAnswer]:
+    """The least projection clerks for ``targets.max_stale_share`` and, if
+    ``targets`` bound the counters too, each side's least staffing with them
+    (None: the sides keep the scenario's staffing). See the module docstring.
+
+    Raises:
+        ScenarioError: the scenario has no projection clerks, or no count up
+            to the limit meets the target.
+    """
+    if scenario.projection is not None and scenario.projection.every_minutes is not None:
+        raise ScenarioError(
+            f"--max-stale-share searches projection clerks, and {scenario.name} lists its sales in batches"
+            f" (every_minutes: {scenario.projection.every_minutes:g}); give its projection clerks and"
+            " minutes_per_sale instead"
+        )
+    if scenario.projection is None or scenario.projection.clerks is None:
+        raise ScenarioError(
+            f"--max-stale-share searches projection clerks, and {scenario.name} has none"
+            " (a linked day's projection: {clerks: N, minutes_per_sale: ...})"
+        )
+    answers: dict[str, SideAnswer] | None = None
+    sides: tuple[Staffing, Staffing] = (None, None)
+    clerks = _least_clerks(scenario, targets, replications, runner, sides)
+    for _ in range(_PROJECTOR_ROUNDS):
+        if not targets.for_counters:
+            break
+        answers = search_staffing(scenario, targets, replications, runner, clerks.clerks)
+        sides = (answers["selling"].staffing, answers["collecting"].staffing)
+        again = _least_clerks(scenario, targets, replications, runner, sides)
+        if again.clerks == clerks.clerks:
+            break
+        clerks = again
+    return answers, clerks
+
+
+def _least_clerks(
+    scenario: Scenario,
+    targets: Targets,
+    replications: int,
+    runner: Runner,
+    sides: tuple[Staffing, Staffing],
+) -> ProjectorAnswer:
+    limit = targets.max_stale_share
+    assert limit is not None
+    cache: dict[int, list[ProjectionData]] = {}
+
+    def days(clerks: int) -> list[ProjectionData]:
+        if clerks not in cache:
+            tasks = [Task(sides[0], sides[1], r, clerks) for r in range(replications)]
+            results = runner.run(scenario, tasks)
+            cache[clerks] = [_projection_of(results[task]) for task in tasks]
+        return cache[clerks]
+
+    def share(clerks: int) -> Interval:
+        return _interval(days(clerks), lambda d: d["stale_share"], targets.confidence)
+
+    def meets(clerks: int) -> bool:
+        interval = share(clerks)
+        judged = interval["mean"] if targets.confidence is None else interval["upper"]
+        return judged <= limit
+
+    least = _least(meets, limit=MAX_PROJECTORS)
+    if least is None:
+        raise ScenarioError(
+            f"projection: no count up to {MAX_PROJECTORS:,} clerks meets {targets.describe()}"
+            " (holders reach the counters sooner than the delay_minutes lets any sale be listed?)"
+        )
+    return ProjectorAnswer(
+        clerks=least,
+        stale_share=share(least),
+        lag_p95_minutes=_interval(days(least), lambda d: d["lag_minutes"]["p95"], targets.confidence),
+        one_fewer=share(least - 1) if least > 1 else None,
+        evaluations=len(cache),
+    )
+
+
+def _projection_of(data: DayData) -> ProjectionData:
+    projection = data["projection"]
+    assert projection is not None
+    return projection
+
+
 def _search_side(
-    scenario: Scenario, side: SideName, other: Staffing, targets: Targets, replications: int, runner: Runner
+    scenario: Scenario,
+    side: SideName,
+    other: Staffing,
+    targets: Targets,
+    replications: int,
+    runner: Runner,
+    projectors: int | None = None,
 ) -> SideAnswer:
-    evaluate = _Evaluator(scenario, side, other, replications, runner)
+    if not targets.for_counters:
+        raise ScenarioError("give a target for the counters: --max-p95-wait, --max-abandon-rate or --max-failed-share")
+    evaluate = _Evaluator(scenario, side, other, replications, runner, projectors)
     confidence = targets.confidence
     flat = _least(lambda count: _meets(_summary(evaluate(count), confidence), targets))
     if flat is None:

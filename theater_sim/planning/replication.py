@@ -126,7 +126,34 @@ def combine_days(days: list[DayData], seeds: list[int]) -> DayData:
         }
         for name in SIDE_NAMES
     }
+    if combined["projection"] is not None:
+        combined["intervals"]["projection"] = _projection_intervals(days)
     return combined
+
+
+#: The projection's numbers that get an interval over replications, and where each lies.
+PROJECTION_INTERVALS = {
+    "lag_mean": ("lag_minutes", "mean"),
+    "lag_p95": ("lag_minutes", "p95"),
+    "max_backlog": ("max_backlog",),
+    "stale_reads": ("stale_reads",),
+    "stale_share": ("stale_share",),
+    "missed_start_after_stale": ("missed_start_after_stale",),
+}
+
+
+def _projection_intervals(days: list[DayData]) -> dict[str, Interval]:
+    """95% intervals of the projection's numbers over the days (``PROJECTION_INTERVALS``)."""
+    intervals = {}
+    for name, path in PROJECTION_INTERVALS.items():
+        values = []
+        for day in days:
+            node: Any = day["projection"]
+            for key in path:
+                node = node[key]
+            values.append(float(node))
+        intervals[name] = confidence_interval(values, 0.0, 1.0 if name == "stale_share" else math.inf)
+    return intervals
 
 
 def _busiest(side: SideData, first: DayData) -> WindowData:
@@ -170,6 +197,8 @@ def _mean_tree(nodes: list[Any]) -> Any:
     if isinstance(first, list):
         length = max(len(node) for node in nodes)
         return [_mean_tree([node[i] for node in nodes if i < len(node)]) for i in range(length)]
-    if isinstance(first, bool) or first is None or isinstance(first, str):
+    if any(node is None for node in nodes):  # e.g. no steady state on some day: none for the mean either
+        return None
+    if isinstance(first, bool | str):
         return first if not isinstance(first, bool) else any(nodes)
     return statistics.fmean(nodes)

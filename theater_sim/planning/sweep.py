@@ -46,9 +46,14 @@ class SweepCell:
 
 
 def sweep_tasks(
-    scenario: Scenario, sellers: tuple[Staffing, ...], collectors: tuple[Staffing, ...], replications: int
+    scenario: Scenario,
+    sellers: tuple[Staffing, ...],
+    collectors: tuple[Staffing, ...],
+    replications: int,
+    projectors: int | None = None,
 ) -> list[Task]:
-    """The days a sweep needs (see the module docstring for why so few)."""
+    """The days a sweep needs (see the module docstring for why so few), with
+    ``projectors`` projection clerks (None: the scenario's)."""
     cells = len(sellers) * len(collectors)
     if cells > MAX_GRID_CELLS:
         raise ScenarioError(f"the grid has {cells:,} points, above the limit of {MAX_GRID_CELLS:,}")
@@ -64,7 +69,7 @@ def sweep_tasks(
             f"the sweep needs {len(points) * replications:,} simulated days, above the limit of {MAX_TASKS:,};"
             " use fewer points or replications"
         )
-    return [Task(s, c, r) for s, c in points for r in range(replications)]
+    return [Task(s, c, r, projectors) for s, c in points for r in range(replications)]
 
 
 def run_sweep(
@@ -73,9 +78,10 @@ def run_sweep(
     collectors: tuple[Staffing, ...],
     replications: int,
     runner: Runner,
+    projectors: int | None = None,
 ) -> list[SweepCell]:
-    """Every grid point's cell, sellers-major."""
-    results = runner.run(scenario, sweep_tasks(scenario, sellers, collectors, replications))
+    """Every grid point's cell, sellers-major (with ``projectors`` projection clerks, or the scenario's)."""
+    results = runner.run(scenario, sweep_tasks(scenario, sellers, collectors, replications, projectors))
     by_side = _side_results(results, scenario.linked is not None)
     rule = Rule.of(scenario.verdict)
     cells = []

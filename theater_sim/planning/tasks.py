@@ -29,21 +29,28 @@ Staffing = int | tuple[int, ...] | None
 
 @dataclass(frozen=True, order=True)
 class Task:
-    """One day: each side's staffing and the replication number."""
+    """One day: each side's staffing, the replication number and the
+    projection's clerks (None: the scenario's)."""
 
     sellers: Staffing
     collectors: Staffing
     replication: int
+    projectors: int | None = None
 
     @property
     def key(self) -> str:
-        """A stable text key (the store's)."""
-        return json.dumps([plain_staffing(self.sellers), plain_staffing(self.collectors), self.replication])
+        """A stable text key (the store's); the projectors only when set, so
+        stores written before they could be set keep their keys."""
+        parts = [plain_staffing(self.sellers), plain_staffing(self.collectors), self.replication]
+        return json.dumps(parts if self.projectors is None else [*parts, self.projectors])
 
     def scenario_for(self, scenario: Scenario) -> Scenario:
         """The scenario this task runs: staffing applied, replication seed set."""
         return scenario.overridden(
-            sellers=self.sellers, collectors=self.collectors, seed=replication_seed(scenario.seed, self.replication)
+            sellers=self.sellers,
+            collectors=self.collectors,
+            seed=replication_seed(scenario.seed, self.replication),
+            projectors=self.projectors,
         )
 
 

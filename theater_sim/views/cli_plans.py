@@ -42,8 +42,9 @@ _RANGE = re.compile(r"^(\d+):(\d+)(?::(\d+))?$")
 _LIST = re.compile(r"^\d+(?:,\d+)*$")
 if TYPE_CHECKING:
     from theater_sim.model.scenario import Scenario
-    from theater_sim.planning.least_staffing import Targets
+    from theater_sim.planning.least_staffing import SideAnswer, Targets
     from theater_sim.planning.sweep import SweepCell
+    from theater_sim.planning.tasks import Staffing
 
 
 def parse_counts(text: str, option: str) -> tuple[int, ...]:
@@ -120,7 +121,6 @@ def sweep(
     from theater_sim.engine.day_plan import engines_used
     from theater_sim.planning.execution import default_workers
     from theater_sim.planning.sweep import run_sweep
-    from theater_sim.planning.tasks import Staffing
     from theater_sim.views.formatting import OutputConsole, to_json
     from theater_sim.views.output_files import check_distinct, check_writable, figure_path, write_chunks
     from theater_sim.views.plan_report import render_sweep, sweep_csv, sweep_data
@@ -134,11 +134,11 @@ def sweep(
             raise ScenarioError(f"--metric {metric}: unknown; use one of {', '.join(SIDE_METRICS)}")
         if sellers is None and collectors is None:
             raise ScenarioError("give --sellers, --collectors or both (ranges like 1:8, lists like 1,2,4)")
-        if projectors is not None and (store is not None or plot is not None):
-            option = "--store" if store is not None else "--plot"
+        clerk_counts = parse_counts(projectors, "--projectors") if projectors is not None else None
+        if clerk_counts is not None and len(clerk_counts) > 1 and plot is not None:
             raise ScenarioError(
-                f"{option} with --projectors: a store and a heat map each hold one grid; sweep one projectors"
-                " count at a time (--projectors N) to store or plot it"
+                "--plot with --projectors: a heat map holds one grid; plot one projectors count at a time"
+                " (--projectors N)"
             )
         plot = figure_path(plot)
         check_distinct({"--csv": csv_file, "--plot": plot, "--store": store})
@@ -155,13 +155,14 @@ def sweep(
         chosen = check_engine(engine, cell, "auto")
         engine_name, engine_words = engines_used(cell, chosen)
         grids: list[tuple[int | None, Scenario, list[SweepCell]]] = []
-        if projectors is not None:
-            for count in parse_counts(projectors, "--projectors"):
+        runner = make_runner(day, workers, scheduler, store, progress, closing, chosen)
+        if clerk_counts is not None:
+            for count in clerk_counts:
                 staffed = check_staffing(day, projectors=count)
-                runner = make_runner(staffed, workers, scheduler, None, progress, closing, chosen)
-                grids.append(
-                    (count, staffed, run_sweep(staffed, seller_counts, collector_counts, replications, runner))
-                )
+                cells = run_sweep(day, seller_counts, collector_counts, replications, runner, count)
+                grids.append((count, staffed, cells))
+                if plot is not None:
+                    plot_sweep(cells, metric, staffed, plot)
             data = {
                 "projectors": [
                     {"projectors": clerks, **sweep_data(cells, staffed, replications, metric)}
@@ -172,7 +173,6 @@ def sweep(
             if csv_file is not None:
                 write_chunks(csv_file, [sweep_csv([(clerks, cells) for clerks, _, cells in grids])])
         else:
-            runner = make_runner(day, workers, scheduler, store, progress, closing, chosen)
             cells = run_sweep(day, seller_counts, collector_counts, replications, runner)
             grids.append((None, day, cells))
             data = {**sweep_data(cells, day, replications, metric), "engine": engine_name}
@@ -214,6 +214,13 @@ def staff(
             " long_wait_minutes or missed their film (0..1; the verdict's first measure)."
         ),
     ] = None,
+    max_stale_share: Annotated[
+        float | None,
+        typer.Option(
+            help="Target: at most this share of holders reach a counter before their sale is listed (0..1;"
+            " a linked day with projection clerks): finds the least projector clerks."
+        ),
+    ] = None,
     confidence: Annotated[
         float | None,
         typer.Option(
@@ -242,7 +249,7 @@ def staff(
     """Find the least counters on each side that meet the targets, and show that day."""
     from theater_sim.engine.day_plan import engines_used
     from theater_sim.planning.execution import default_workers, replicated_day
-    from theater_sim.planning.least_staffing import search_staffing
+    from theater_sim.planning.least_staffing import search_projectors, search_staffing
     from theater_sim.views.day_report import render_day
     from theater_sim.views.formatting import OutputConsole, safe, to_json
     from theater_sim.views.output_files import check_distinct, check_writable, write_chunks
@@ -253,7 +260,9 @@ def staff(
     with user_errors(), LazyProgress("searching", quiet) as progress, ExitStack() as closing:
         check_counts(replications, workers)
         check_engine_name(engine)
-        targets = _staff_targets(max_p95_wait, max_abandon_rate, confidence, replications, max_failed_share)
+        targets = _staff_targets(
+            max_p95_wait, max_abandon_rate, confidence, replications, max_failed_share, max_stale_share
+        )
         check_distinct({"--write-scenario": write_scenario, "--store": store})
         check_writable("--write-scenario", write_scenario, force)
         day, origin = load_source(scenario, seed=seed, progress=progress)
@@ -265,9 +274,21 @@ def staff(
         )
         chosen = check_engine(engine, searched, "auto")
         runner = make_runner(day, workers, scheduler, store, progress, closing, chosen)
-        answers = search_staffing(day, targets, replications, runner)
-        found = {name: answers[name].staffing for name in ("selling", "collecting")}
-        staffed = day.overridden(sellers=found["selling"], collectors=found["collecting"])
+        if targets.max_stale_share is None:
+            answers: dict[str, SideAnswer] | None = search_staffing(day, targets, replications, runner)
+            clerks = None
+        else:
+            answers, clerks = search_projectors(day, targets, replications, runner)
+        found: dict[str, Staffing] = {
+            name: None if answers is None else answers[name].staffing for name in ("selling", "collecting")
+        }
+        if clerks is not None:
+            found["projectors"] = clerks.clerks
+        staffed = day.overridden(
+            sellers=found["selling"],
+            collectors=found["collecting"],
+            projectors=None if clerks is None else clerks.clerks,
+        )
         runner = make_runner(staffed, workers, scheduler, None, progress, closing, chosen)
         day_result = replicated_day(runner, staffed, replications)
         if write_scenario is not None:
@@ -281,7 +302,8 @@ def staff(
             )
             write_chunks(write_scenario, [text])
         output = (
-            to_json({**staffing_data(answers, targets, day_result), "engine": engines_used(staffed, chosen)[0]}) + "\n"
+            to_json({**staffing_data(answers, clerks, targets, day_result), "engine": engines_used(staffed, chosen)[0]})
+            + "\n"
             if json_output
             else None
         )
@@ -289,7 +311,7 @@ def staff(
         sys.stdout.write(output)
     else:
         console = OutputConsole()
-        render_staffing(answers, targets, replications, console)
+        render_staffing(answers, clerks, targets, replications, console)
         console.print()
         render_day(day_result, staffed, console, f"{scenario}, staffed as found", engines_used(staffed, chosen)[1])
         if write_scenario is not None:
@@ -302,12 +324,14 @@ def _staff_targets(
     confidence: float | None,
     replications: int,
     max_failed_share: float | None = None,
+    max_stale_share: float | None = None,
 ) -> Targets:
     from theater_sim.planning.least_staffing import Targets
 
-    if max_p95_wait is None and max_abandon_rate is None and max_failed_share is None:
+    if all(t is None for t in (max_p95_wait, max_abandon_rate, max_failed_share, max_stale_share)):
         raise ScenarioError(
-            "give a target: --max-p95-wait MINUTES, --max-abandon-rate SHARE and/or --max-failed-share SHARE"
+            "give a target: --max-p95-wait MINUTES, --max-abandon-rate SHARE, --max-failed-share SHARE"
+            " and/or --max-stale-share SHARE"
         )
     if max_p95_wait is not None:
         check_range("--max-p95-wait", max_p95_wait, 0, 1440)
@@ -315,6 +339,8 @@ def _staff_targets(
         check_range("--max-abandon-rate", max_abandon_rate, 0, 1)
     if max_failed_share is not None:
         check_range("--max-failed-share", max_failed_share, 0, 1)
+    if max_stale_share is not None:
+        check_range("--max-stale-share", max_stale_share, 0, 1)
     if confidence is not None:
         if not (math.isfinite(confidence) and 0 < confidence < 1):
             raise ScenarioError(f"--confidence {confidence:g}: must lie strictly between 0 and 1 (e.g. 0.9)")
@@ -325,4 +351,5 @@ def _staff_targets(
         max_abandon_rate=max_abandon_rate,
         confidence=confidence,
         max_failed_share=max_failed_share,
+        max_stale_share=max_stale_share,
     )

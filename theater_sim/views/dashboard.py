@@ -81,7 +81,9 @@ def status_table(status: LiveStatus, title: str, scale: int | None = None, bar_w
     doors = "doors open" if status.doors_open else "doors closed, serving those still in line"
     table.caption = Text.assemble(
         f"{status.clock} ({doors}); bar: {scale:,} people; now: in line; wait: mean minutes so far;\n"
-        "failed: walked away, waited too long or missed their film so far\nverdict so far: ",
+        "failed: walked away, waited too long or missed their film so far\n"
+        + _models_text(status)
+        + "verdict so far: ",
         (status.verdict.value, VERDICT_STYLES[status.verdict.value]),
     )
     table.caption_justify = "left"
@@ -155,6 +157,17 @@ class PlainTicker:
         self.stream.flush()
 
 
+def _models_text(status: LiveStatus) -> str:
+    """Between the models (a day with a projection): the backlog now and stale reads so far."""
+    models = status.between_models
+    if models is None:
+        return ""
+    return (
+        f"between the models: {models.unlisted:,} sales not yet on the collectors' list;"
+        f" {models.stale_reads:,} stale reads so far\n"
+    )
+
+
 def _shown_pressures(status: LiveStatus) -> tuple[str, str]:
     return shown_evidence(status.selling.evidence(), status.collecting.evidence(), status.rule)
 
@@ -171,5 +184,8 @@ def plain_status(status: LiveStatus) -> str:
             f" served {s.served:,} wait {s.mean_wait_minutes:.2f} pressure {pressure}"
         )
     failed = f"failed {status.selling.failed:,} / {status.collecting.failed:,}"
+    models = status.between_models
+    if models is not None:
+        lines.append(f"{'':<10}unlisted sales {models.unlisted:,}; stale reads {models.stale_reads:,}")
     lines.append(f"{'':<10}{failed}; so far: {status.verdict.value}")
     return "\n".join(lines)

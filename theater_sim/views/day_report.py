@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from typing import Any
 
 from rich import box
@@ -20,7 +21,7 @@ from rich.console import Console, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from theater_sim.analysis.contract import DayData, HourRow, Interval, side_data
+from theater_sim.analysis.contract import DayData, HourRow, Interval, ProjectionData, side_data
 from theater_sim.analysis.day_data import SIDE_METRICS, shown_day_pressures
 from theater_sim.analysis.verdict import Verdict
 from theater_sim.model.clock import clock_label
@@ -93,6 +94,24 @@ class _Cells:
         return f"{window['clock']}: {window['pressure']:.2f}"
 
 
+_HINT = re.compile(r"--(sellers|collectors|projectors)[ =](\d+)(?!\d)")
+
+
+def _without_taken_hints(description: str, scenario: Scenario) -> str:
+    """The description without lines whose hint (``--sellers 5``) the day shown already follows."""
+    staffing = {
+        "sellers": scenario.selling.counters if scenario.selling.autoscale is None else None,
+        "collectors": scenario.collecting.counters if scenario.collecting.autoscale is None else None,
+        "projectors": None if scenario.projection is None else scenario.projection.clerks,
+    }
+    kept = []
+    for line in description.splitlines():
+        hints = _HINT.findall(line)
+        if not hints or any(staffing[option] != int(count) for option, count in hints):
+            kept.append(line)
+    return "\n".join(kept)
+
+
 def render_day(data: DayData, scenario: Scenario, console: Console, source: str, engine: str | None = None) -> None:
     """Print the summary, the hourly table, changes, showings and the verdict.
 
@@ -109,7 +128,7 @@ def render_day(data: DayData, scenario: Scenario, console: Console, source: str,
     )
     if scenario.description:
         # Indented, so no line of it (as written, or as wrapped) can read as the verdict line.
-        description = Text(plain(scenario.description.strip()), style="dim")
+        description = Text(plain(_without_taken_hints(scenario.description.strip(), scenario)), style="dim")
         for line in description.wrap(console, max(20, console.width - 2)):
             line.rstrip()
             console.print(Text("  ") + line)
@@ -149,7 +168,7 @@ def _sections(data: DayData, scenario: Scenario, width: int) -> list[RenderableT
             )
         )
     if data["projection"] is not None:
-        sections.append(projection_section(data["projection"]))
+        sections.append(projection_section(data["projection"], data.get("intervals", {}).get("projection")))
     sections.extend([pressure_hours_line(data), pressure_line(data)])
     return sections
 
@@ -218,6 +237,7 @@ def _hourly_table(data: DayData, scenario: Scenario, width: int) -> Table:
     then gone), never squeezed: a number is never split across lines."""
     sides = {name: side_data(data["sides"], name)["hourly"] for name in SIDE_NAMES}
     walkaways = any(r["balked"] or r["reneged"] for rows in sides.values() for r in rows)
+    projection = data["projection"]
     labels = ["arr", "wait", "line", "ctr"] + (["gone"] if walkaways else [])
     verdicts = [row["verdict"] for row in data["hourly_verdicts"]]
     rows: list[list[str]] = []
@@ -229,15 +249,28 @@ def _hourly_table(data: DayData, scenario: Scenario, width: int) -> Table:
         cells = [f"{clock_label(hour * 60.0, scenario.opens)}{mark}"]
         for name in SIDE_NAMES:
             cells.extend(_hour_cells(sides[name], hour, walkaways))
+        if projection is not None:
+            cells.extend(_projection_cells(projection, hour))
         cells.append(_HOUR_MARKS[verdicts[hour]] if hour < len(verdicts) else "")
         rows.append(cells)
         overtime_rows.append(overtime)
-    headers = ["hour"] + [f"{name[:4]}\n{label}" for name in SIDE_NAMES for label in labels] + ["press.\npoint"]
-    shown = _columns_that_fit(headers, rows, width, [f"\n{label}" for label in ("ctr", "gone")])
+    headers = (
+        ["hour"]
+        + [f"{name[:4]}\n{label}" for name in SIDE_NAMES for label in labels]
+        + (["list\nback", "coll\nstale"] if projection is not None else [])
+        + ["press.\npoint"]
+    )
+    shown = _columns_that_fit(headers, rows, width, [f"\n{label}" for label in ("ctr", "gone", "stale", "back")])
     left_out = sorted({headers[k].split("\n")[1] for k in range(len(headers)) if k not in shown})
     table = Table(
         title="Hour by hour (arr: arrivals; wait: their mean wait, min; line: longest"
         + ("" if "ctr" in left_out else "; ctr: counters on duty")
+        + (
+            "; back: most sales not yet on the collectors' list"
+            if projection is not None and "back" not in left_out
+            else ""
+        )
+        + ("; stale: stale reads of the hour's holders" if projection is not None and "stale" not in left_out else "")
         + ")",
         title_justify="left",
         box=box.SIMPLE_HEAD,
@@ -251,6 +284,7 @@ def _hourly_table(data: DayData, scenario: Scenario, width: int) -> Table:
     table.caption = (
         "'+': overtime after the doors closed ('++': that hour and all later ones)"
         + ("; gone: balked + reneged" if walkaways and "gone" not in left_out else "")
+        + "\npoint: the verdict's rule on the customers who left the line that hour, whenever they came"
         + (
             f"\n{' and '.join(left_out)} left out to fit {width} columns: --hourly-csv and --json have every column"
             if left_out
@@ -277,10 +311,18 @@ def _columns_that_fit(headers: list[str], rows: list[list[str]], width: int, dro
     return shown
 
 
+def _projection_cells(projection: ProjectionData, hour: int) -> list[str]:
+    """The hour's longest backlog of unlisted sales and its holders' stale reads (0 after the last hour)."""
+    backlog, stale = projection["backlog_by_hour"], projection["stale_reads_by_hour"]
+    return [
+        format_number(backlog[hour] if hour < len(backlog) else 0, "count"),
+        format_number(stale[hour] if hour < len(stale) else 0, "count"),
+    ]
+
+
 def _hour_cells(rows: list[HourRow], hour: int, walkaways: bool) -> list[str]:
-    width = 5 if walkaways else 4
-    if hour >= len(rows):
-        return [""] * width
+    if hour >= len(rows):  # the side's day ended earlier: nobody came, waited or served
+        return ["0", "-", "0", "0.0", *(["0"] if walkaways else [])]
     row = rows[hour]
     wait = f"{row['mean_wait_minutes']:.2f}" if row["arrived"] else "-"
     cells = [

@@ -51,6 +51,13 @@ HOURLY_COLUMNS = [
     "overtime",
     "until_end",
     "pressure_point",
+    "failed",
+    "left_line",
+    "left_line_failed",
+    "left_line_served",
+    "left_line_mean_wait_minutes",
+    "unlisted_backlog",
+    "stale_reads",
 ]
 _OUTCOMES = {0: "served", BALKED: "balked", RENEGED: "reneged"}
 _CHUNK = 50_000
@@ -128,7 +135,11 @@ def _cell(value: object) -> object:
 
 
 def hourly_csv(data: DayData) -> str:
-    """The hourly table of a day's data, one row per hour and side."""
+    """The hourly table of a day's data, one row per hour and side. A linked day
+    with a projection fills ``unlisted_backlog`` (the most sales not yet on the
+    collectors' list) and ``stale_reads`` (of the hour's holders) on its
+    collecting rows; other rows leave them empty."""
+    projection = data["projection"]
     verdicts = {row["hour"]: row["verdict"] for row in data["hourly_verdicts"]}
     points = {"Balanced": "", "Greater demand for selling tickets": "selling"}
     out = io.StringIO()
@@ -141,5 +152,12 @@ def hourly_csv(data: DayData) -> str:
             if not row["arrived"] or row["arrived"] == row["balked"] + row["reneged"]:
                 cells["mean_wait_minutes"] = ""  # nobody of that hour was served: no wait to report
             cells["pressure_point"] = "" if verdict is None else points.get(verdict, "collecting")
+            if not row["left_line_served"]:
+                cells["left_line_mean_wait_minutes"] = ""  # nobody reached a counter from the line that hour
+            if projection is not None and side_name == "collecting":
+                hour = row["hour"]
+                backlog, stale = projection["backlog_by_hour"], projection["stale_reads_by_hour"]
+                cells["unlisted_backlog"] = backlog[hour] if hour < len(backlog) else 0
+                cells["stale_reads"] = stale[hour] if hour < len(stale) else 0
             writer.writerow([_cell(cells.get(column, "")) for column in HOURLY_COLUMNS])
     return out.getvalue()

@@ -20,7 +20,7 @@ from rich.text import Text
 from theater_sim.analysis.contract import DayData, Interval
 from theater_sim.analysis.day_data import SIDE_METRICS
 from theater_sim.model.scenario import SIDE_NAMES, Scenario
-from theater_sim.planning.least_staffing import SideAnswer, Summary, Targets
+from theater_sim.planning.least_staffing import PeriodAnswer, ProjectorAnswer, SideAnswer, Summary, Targets
 from theater_sim.planning.sweep import SweepCell
 from theater_sim.planning.tasks import Staffing, plain_staffing
 from theater_sim.views.formatting import VERDICT_STYLES, safe
@@ -61,7 +61,7 @@ def _value(interval: Interval, metric: str, target: float | None = None) -> str:
     takes to read on the same side of the target as the real numbers (a p95 of
     5.0003 against a target of 5 shows as 5.0003, not a 5.00 that seems to meet it).
     """
-    percent = metric in {"abandon_rate", "utilisation", "failed_share"}
+    percent = metric in {"abandon_rate", "utilisation", "failed_share", "stale_share"}
     if metric in _COUNT_METRICS and not interval["half_width"] and float(interval["mean"]).is_integer():
         return f"{interval['mean']:,.0f}"  # one day's count, not a mean
     text = _against(interval["mean"], percent, target)
@@ -196,28 +196,65 @@ def _cell_row(cell: SweepCell) -> list[Any]:
     return row
 
 
-def render_staffing(answers: dict[str, SideAnswer], targets: Targets, replications: int, console: Console) -> None:
-    """Each side's least staffing, with one counter fewer and Erlang C beside it."""
+def render_staffing(
+    answers: dict[str, SideAnswer] | None,
+    clerks: ProjectorAnswer | None,
+    targets: Targets,
+    replications: int,
+    console: Console,
+) -> None:
+    """Each side's least staffing, with one counter fewer and Erlang C beside it,
+    and the least projection clerks (None: not searched)."""
     days = f"means of {replications} days" if replications > 1 else "one day, so no interval"
-    table = Table(title=f"Least staffing for {targets.describe()} ({days})", title_justify="left", show_lines=True)
-    for column in ("side", "counters", "p95 wait (min)", "abandon rate", "failed", "one counter fewer", "Erlang C"):
+    if answers is not None:
+        _render_sides(answers, targets, days, console)
+    if clerks is not None:
+        _render_clerks(clerks, targets, days, console, answers is not None)
+
+
+def _render_clerks(clerks: ProjectorAnswer, targets: Targets, days: str, console: Console, after_sides: bool) -> None:
+    table = Table(
+        title=f"Least projection clerks for stale reads <= {targets.max_stale_share:.1%} of holders ({days})",
+        title_justify="left",
+    )
+    for column in ("clerks", "stale reads", "p95 lag (min)", "one clerk fewer"):
+        table.add_column(column, justify="right", no_wrap=True)
+    table.add_row(
+        str(clerks.clerks),
+        _value(clerks.stale_share, "stale_share", targets.max_stale_share),
+        _value(clerks.lag_p95_minutes, "lag"),
+        "-" if clerks.one_fewer is None else _value(clerks.one_fewer, "stale_share", targets.max_stale_share),
+    )
+    table.caption = "stale reads: holders who reached a collecting counter before their sale was on the list." + (
+        " Searched at the counters found above." if after_sides else " Searched at the scenario's counters."
+    )
+    table.caption_justify = "left"
+    console.print(table)
+
+
+def _period_summary(row: PeriodAnswer) -> Summary:
+    return {"p95_wait": row["p95_wait"], "abandon_rate": row["abandon_rate"], "failed_share": row["failed_share"]}
+
+
+def _render_sides(answers: dict[str, SideAnswer], targets: Targets, days: str, console: Console) -> None:
+    table = Table(title=f"Least staffing for {targets.describe()} ({days})", title_justify="left")
+    for column in ("side", "counters", "p95 wait (min)", "abandon rate", "failed", "Erlang C"):
         table.add_column(column, justify="right" if column != "side" else "left")
     for name in SIDE_NAMES:
         answer = answers[name]
-        fewer = "-" if answer.one_fewer is None else _margin_text(answer.one_fewer, targets)
-        table.add_row(
-            name,
-            _staffing_text(answer.staffing),
-            _value(answer.at_answer["p95_wait"], "p95_wait", targets.max_p95_wait),
-            _value(answer.at_answer["abandon_rate"], "abandon_rate", targets.max_abandon_rate),
-            _value(answer.at_answer["failed_share"], "failed_share", targets.max_failed_share),
-            fewer,
-            "-" if answer.erlang_c is None else f"{answer.erlang_c} (steady state)",
-        )
+        fewer = answer.one_fewer
+        staffing = answer.staffing
+        erlang = "-" if answer.erlang_c is None else str(answer.erlang_c)
+        rows: list[_Row] = [(name, _staffing_text(staffing), answer.at_answer, erlang)]
+        if fewer is not None and isinstance(staffing, int):
+            rows.append(("  one fewer", str(staffing - 1), fewer, ""))
+        _add_summary_rows(table, rows, targets)
     table.caption = (
-        "failed: customers who walked away, waited too long or missed their film (the verdict's first measure)."
-        "\nErlang C: the M/M/c answer for a steady Poisson stream with exponential service (shown where it applies)."
-        + ("\n± is a 95% confidence half-width." if replications > 1 else "")
+        "one fewer: the same days with one counter fewer (the margin; per period for a schedule, below)."
+        "\nfailed: customers who walked away, waited too long or missed their film (the verdict's first measure)."
+        "\nErlang C: the M/M/c steady-state answer for a steady Poisson stream with exponential service"
+        " (shown where it applies)."
+        + ("\n± is a 95% confidence half-width." if days.startswith("means") else "")
         + (
             f"\n(≤x): the upper end of a one-sided {targets.confidence * 100:g}% interval; it had to meet the target."
             if targets.confidence is not None
@@ -233,44 +270,58 @@ def render_staffing(answers: dict[str, SideAnswer], targets: Targets, replicatio
             _render_periods(answers[name], targets, console)
 
 
-def _margin_text(summary: Summary, targets: Targets) -> str:
-    p95 = _value(summary["p95_wait"], "p95_wait", targets.max_p95_wait)
-    text = f"p95 {p95}, abandon {_value(summary['abandon_rate'], 'abandon_rate', targets.max_abandon_rate)}"
-    if targets.max_failed_share is not None:
-        text += f", failed {_value(summary['failed_share'], 'failed_share', targets.max_failed_share)}"
-    return text
+#: A table row: label, counters, the metrics, and the Erlang C cell (sides' table only).
+_Row = tuple[str, str, Summary] | tuple[str, str, Summary, str]
+
+
+def _add_summary_rows(table: Table, rows: list[_Row], targets: Targets) -> None:
+    """A row for the answer, then (dim) its margin, then a line under the group.
+    Each row: label, counters, the summary, and any further cells."""
+    for k, (label, counters, summary, *more) in enumerate(rows):  # more: the Erlang C cell, if any
+        table.add_row(
+            label,
+            counters,
+            _value(summary["p95_wait"], "p95_wait", targets.max_p95_wait),
+            _value(summary["abandon_rate"], "abandon_rate", targets.max_abandon_rate),
+            _value(summary["failed_share"], "failed_share", targets.max_failed_share),
+            *more,
+            style="dim" if k else None,
+            end_section=k == len(rows) - 1,
+        )
 
 
 def _render_periods(answer: SideAnswer, targets: Targets, console: Console) -> None:
     table = Table(title=f"{answer.side}: least counters per schedule period", title_justify="left")
-    for column in ("from", "counters", "p95 wait (min)", "abandon rate", "failed", "one counter fewer in this period"):
-        table.add_column(column, justify="right")
+    for column in ("from", "counters", "p95 wait (min)", "abandon rate", "failed"):
+        table.add_column(column, justify="right" if column != "from" else "left")
     for row in answer.periods:
         fewer = row["one_fewer"]
-        table.add_row(
-            row["from"],
-            str(row["counters"]),
-            _value(row["p95_wait"], "p95_wait", targets.max_p95_wait),
-            _value(row["abandon_rate"], "abandon_rate", targets.max_abandon_rate),
-            _value(row["failed_share"], "failed_share", targets.max_failed_share),
-            "-" if fewer is None else _margin_text(fewer, targets),
-        )
+        rows: list[_Row] = [(row["from"], str(row["counters"]), _period_summary(row))]
+        if fewer is not None:
+            rows.append(("  one fewer", str(row["counters"] - 1), fewer))
+        _add_summary_rows(table, rows, targets)
     table.caption = (
-        "Each period must meet the target on its own: its customers are those who arrive in it,"
-        " and its numbers are theirs."
+        "one fewer: one counter fewer in that period alone (the margin). Each period must meet the target on"
+        " its own: its customers are those who arrive in it, and its numbers are theirs."
     )
     table.caption_justify = "left"
     console.print(table)
 
 
-def staffing_data(answers: dict[str, SideAnswer], targets: Targets, day: DayData) -> dict[str, Any]:
-    """The search's answer as plain data (``staff --json``), with the resulting day."""
+def staffing_data(
+    answers: dict[str, SideAnswer] | None, clerks: ProjectorAnswer | None, targets: Targets, day: DayData
+) -> dict[str, Any]:
+    """The search's answer as plain data (``staff --json``), with the resulting day.
+    ``sides`` is empty when only the projection clerks were searched; ``projectors``
+    is null unless they were."""
     return {
         "targets": asdict(targets),
-        "notes": answer_notes(answers, targets),
+        "notes": [] if answers is None else answer_notes(answers, targets),
         "sides": {
-            name: {**asdict(answer), "staffing": plain_staffing(answer.staffing)} for name, answer in answers.items()
+            name: {**asdict(answer), "staffing": plain_staffing(answer.staffing)}
+            for name, answer in (answers or {}).items()
         },
+        "projectors": None if clerks is None else asdict(clerks),
         "day": day,
     }
 

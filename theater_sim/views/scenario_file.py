@@ -3,7 +3,8 @@
 ``staff --write-scenario`` hands the planner the day it found, ready for
 ``theater-sim run``: the scenario as its author wrote it (keys left out stay
 left out), with each side's counters replaced by the counts or schedule the
-search found. Trace files are referred to from where the new file lies. The
+search found (and the projection's clerks, under the key ``projectors``).
+Trace files are referred to from where the new file lies. The
 text is checked by parsing it back before anyone writes it.
 """
 
@@ -39,7 +40,8 @@ def staffed_scenario_yaml(
     Args:
         scenario: The day as loaded.
         staffing: Per side: a count all day, a count per schedule period, a
-            schedule as ``(clock, count)`` steps, or None to keep the side as it is.
+            schedule as ``(clock, count)`` steps, or None to keep the side as it is;
+            ``projectors``: the projection's clerks.
         source_folder: Where the scenario's trace paths start.
         target_folder: Where the text will be written (trace paths are made
             to start there).
@@ -62,6 +64,9 @@ def staffed_scenario_yaml(
         trace = side.get("arrivals", {}).get("trace")
         if trace is not None:
             side["arrivals"]["trace"] = _trace_path(source_folder / trace, target_folder)
+    clerks = staffing.get("projectors")
+    if isinstance(clerks, int):
+        document["projection"]["clerks"] = clerks
     document = {key: value for key, value in document.items() if value != {}}  # e.g. verdict: {} (defaults)
     comments = "".join(f"# {line}\n" for line in header)
     text = comments + yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from theater_sim.analysis.contract import DayData, ProjectionData, SideData, side_data
+from theater_sim.analysis.contract import DayData, Interval, ProjectionData, SideData, side_data
 from theater_sim.analysis.day_data import shown_day_pressures
 from theater_sim.analysis.measured_day import share
 from theater_sim.analysis.verdict import Verdict, decide
@@ -31,9 +31,9 @@ def pressure_line(data: DayData) -> Text:
         f" {data['window_minutes']:g}-minute window, averaged over the side's customers): selling {selling},"
         f" collecting {collecting}.\nNamed first: a side that failed clearly more of its customers (walked away,"
         f" waited over {data['long_wait_minutes']:g} min or missed their film; more than"
-        f" {data['failed_share']:.0%} of them, 1.5 times and {data['failed_share']:.0%} points above the other"
-        " side's share, and at least 5 customers, as many as the other side if it failed more than that share too),"
-        " then a side whose customers waited"
+        f" {data['failed_share']:.0%} of them and at least 5; 1.5 times and {data['failed_share']:.0%} points above"
+        " the other side's share, or, if that side failed more than that share too, 1.5 times it on count and"
+        " share together), then a side whose customers waited"
         " clearly longer (p95 1.5 times and 3 min). Otherwise Balanced when within"
         f" {data['tolerance']:.0%} of the higher pressure, when both are below {data['calm_below']:g}, or when the"
         f" side with the higher pressure hardly waited (p95 at most {data['calm_wait_minutes']:g} min) or waited"
@@ -105,10 +105,15 @@ def _named_for_failures_note(data: DayData) -> str:
     if side is None:
         return ""
     named, other, other_name = _named_and_other(data, side)
+    both = (
+        " Both sides failed many; it failed clearly more, counting both how many and what share."
+        if _failing_shares(data)
+        else ""
+    )
     return (
         f"\n{side.capitalize()} is named for the customers it failed: {_failed_text(data, side)}:"
-        f" {_how_failed(data, named)}; against {_failed_text(data, other_name)}. Its waits and pressure alone"
-        " would not have named it (p95 wait"
+        f" {_how_failed(data, named)}; against {_failed_text(data, other_name)}.{both} Its waits and pressure"
+        " alone would not have named it (p95 wait"
         f" {named['wait_minutes']['p95']:.2f} min against {other['wait_minutes']['p95']:.2f}, pressure"
         f" {named['pressure']:.2f} against {other['pressure']:.2f}). Open {side} counters first."
     )
@@ -149,7 +154,8 @@ def _both_failing(data: DayData) -> str:
         first = (
             "; the verdict names the side to open counters on first"
             if data["verdict"] != Verdict.BALANCED.value
-            else ""
+            else "; neither failed clearly more (1.5 times the other on count and share together), waited clearly"
+            " longer or met clearly more pressure"
         )
         return (
             f"\nBoth sides failed more than {data['failed_share']:.0%} of their customers (selling {shares[0]:.1%},"
@@ -164,8 +170,9 @@ def _both_failing(data: DayData) -> str:
     )
 
 
-def projection_section(projection: ProjectionData) -> Text:
-    """'Between the models': how the collectors' list lagged behind the ledger, and what it cost."""
+def projection_section(projection: ProjectionData, intervals: dict[str, Interval] | None = None) -> Text:
+    """'Between the models': how the collectors' list lagged behind the ledger, and what it cost;
+    with ``intervals`` (replications), the 95% half-widths of its main numbers."""
     lag = projection["lag_minutes"]
     busy = "" if projection["utilisation"] is None else f"; projector busy {projection['utilisation']:.0%}"
     cost = (
@@ -182,7 +189,43 @@ def projection_section(projection: ProjectionData) -> Text:
         f" {format_number(projection['stale_reads'], 'count')} by {format_number(projection['stale_holders'], 'count')}"
         f" of {format_number(projection['holders'], 'count')} parties of holders ({projection['stale_share']:.1%});"
         f" {cost}; {format_number(projection['missed_start_after_stale'], 'count')} missed their film's start"
-        " after one."
+        " after one." + _theory_text(projection) + _intervals_text(intervals)
+    )
+
+
+def _intervals_text(intervals: dict[str, Interval] | None) -> str:
+    """The projection's numbers over the replications, each ± its 95% half-width."""
+    if not intervals:
+        return ""
+
+    def shown(name: str, spec: str) -> str:
+        interval = intervals[name]
+        half = interval["half_width"]
+        return format(interval["mean"], spec) + ("" if half is None else "±" + format(half, spec))
+
+    return (
+        f" Means of the days ± 95% half-widths: lag mean {shown('lag_mean', '.2f')} and p95 {shown('lag_p95', '.2f')}"
+        f" min; longest backlog {shown('max_backlog', ',.1f')} sales; {shown('stale_reads', ',.1f')} stale reads"
+        f" ({shown('stale_share', '.1%')} of holders); {shown('missed_start_after_stale', ',.1f')} missed their"
+        " film after one."
+    )
+
+
+def _theory_text(projection: ProjectionData) -> str:
+    """The M/M/c cross-check, where the projector is clerks with exponential work."""
+    theory = projection["theory"]
+    if theory is None:
+        return ""
+
+    def at(rate: float, lag: float | None) -> str:
+        sales = f"{rate:,.1f} sales an hour"
+        return f"{sales}, mean lag {lag:.2f} min" if lag is not None else f"{sales}, more than the clerks can list"
+
+    day = at(theory["sales_per_hour"], theory["mean_lag_minutes"])
+    busiest = at(theory["busiest_hour_sales_per_hour"], theory["busiest_hour_mean_lag_minutes"])
+    return (
+        f" Theory ({theory['model']}, steady Poisson sales): at the day's mean rate {day}; at its busiest hour's"
+        f" {busiest}; simulated mean lag {projection['lag_minutes']['mean']:.2f} min."
     )
 
 
