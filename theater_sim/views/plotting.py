@@ -1,7 +1,9 @@
 """Figures of a day and of a sweep (matplotlib, the optional ``plot`` extra).
 
 The day: three panels over the clock, sharing their time axis: people
-waiting in line, each customer's wait by arrival time, and counters on duty,
+waiting in line, each customer's wait by arrival time, and counters on duty
+(a day with a projection adds a fourth: the sales not yet on the
+collectors' list, and the stale reads as they happen),
 selling always in vermillion and collecting always in blue (Okabe-Ito
 colours, safe for colour-blind readers), overtime shaded, the verdict in the
 title. A sweep: the swept metric as a heat map per side with the cells'
@@ -22,7 +24,7 @@ from theater_sim.analysis.contract import DayData
 from theater_sim.analysis.day_data import shown_day_pressures
 from theater_sim.analysis.hourly import line_at
 from theater_sim.engine.records import SideRecords
-from theater_sim.engine.theater import DayRecords
+from theater_sim.engine.theater import DayRecords, TicketRecords
 from theater_sim.model.clock import clock_label, parse_clock_minutes
 from theater_sim.model.errors import ScenarioError
 from theater_sim.model.scenario import SIDE_NAMES, Scenario
@@ -90,7 +92,15 @@ def plot_day(records: DayRecords, data: DayData, scenario: Scenario, path: Path,
     """Write the day's figure (PNG, or any format matplotlib knows from the suffix)."""
     plt = _pyplot()
     span = _span_minutes(records, scenario.open_minutes)
-    figure, (lines, waits, counters) = plt.subplots(3, 1, figsize=(11, 9), sharex=True, layout="constrained")
+    tickets = records.tickets
+    between = tickets is not None and tickets.sold_at is not None and tickets.listed_at is not None
+    figure, panels = plt.subplots(
+        4 if between else 3, 1, figsize=(11, 11.5 if between else 9), sharex=True, layout="constrained"
+    )
+    lines, waits, counters = panels[0], panels[1], panels[-1]
+    if between:
+        assert tickets is not None
+        _between_models(panels[2], tickets, records.collecting, span)
     moments = np.linspace(0.0, span, 2000)
     for name in SIDE_NAMES:
         side = records.side(name)
@@ -121,7 +131,7 @@ def plot_day(records: DayRecords, data: DayData, scenario: Scenario, path: Path,
             )
         own_end = max(scenario.open_minutes, float(side.departure_at_minute.max()) if side.served else 0.0)
         _counters_step(counters, side, own_end, colour, label, offset=0.04 if name == "selling" else -0.04)
-    for axes in (lines, waits, counters):
+    for axes in panels:
         axes.axvspan(scenario.open_minutes / 60, span / 60, color="0.9", zorder=0)
         axes.grid(alpha=0.3)
     lines.set_ylabel("people waiting in line\n(tint: hour's pressure point)")
@@ -147,6 +157,34 @@ def plot_day(records: DayRecords, data: DayData, scenario: Scenario, path: Path,
         fontsize=13,
     )
     _save(figure, path, plt)
+
+
+#: Okabe-Ito reddish purple: the projector, neither side.
+PROJECTOR_COLOUR = "#CC79A7"
+
+
+def _between_models(axes: Axes, tickets: TicketRecords, collecting: SideRecords, span: float) -> None:
+    """Sales in the ledger not yet on the collectors' list over the day, and each
+    holder turned away by a stale read (retry) as a tick at the foot."""
+    assert tickets.sold_at is not None
+    assert tickets.listed_at is not None
+    sold = np.sort(tickets.sold_at[~np.isnan(tickets.sold_at)])
+    listed = np.sort(tickets.listed_at[~np.isnan(tickets.sold_at)])
+    moments = np.union1d(np.linspace(0.0, span, 2000), np.concatenate([sold, listed[np.isfinite(listed)]]))
+    backlog = np.searchsorted(sold, moments, side="right") - np.searchsorted(listed, moments, side="right")
+    axes.step(moments / 60, backlog, where="post", color=PROJECTOR_COLOUR, label="sales not yet on the list")
+    away = collecting.away_at_minute
+    if len(away):
+        axes.plot(
+            away / 60,
+            np.zeros(len(away)),
+            "|",
+            color=SIDE_COLOURS["collecting"],
+            markersize=12,
+            label=f"holder turned away (stale read): {len(away):,}",
+        )
+    axes.set_ylabel("between the models:\nunlisted sales")
+    axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
 
 
 def _mark_showings(axes: Axes, scenario: Scenario, data: DayData) -> None:
