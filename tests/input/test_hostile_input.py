@@ -257,3 +257,27 @@ def test_a_long_trace_reports_its_reading_progress(tmp_path: Path) -> None:
     assert scenario.selling.arrivals is not None
     assert len(scenario.selling.arrivals.trace_at_minute or ()) == rows
     assert seen == [(100_001, rows + 1), (200_001, rows + 1)]
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("linked:\n", "linked"),
+        ("projection: null\n", "projection"),
+        ("description: ~\n", "description"),
+    ],
+)
+def test_a_key_left_empty_is_named_not_taken_for_its_default(tmp_path: Path, text: str, where: str) -> None:
+    """``linked:`` left empty used to read as "not linked" (and the error blamed
+    collecting.arrivals); an empty ``projection:`` ran a day without one."""
+    path = tmp_path / "day.yaml"
+    path.write_text(
+        "name: x\n"
+        + text
+        + "selling: {counters: 1, arrivals: {total: 10}, service_minutes: {distribution: fixed, value: 1},"
+        " patience_minutes: }\ncollecting: {counters: 1, service_minutes: {distribution: fixed, value: 1}}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(str(path))
+    assert f"day.yaml: {where}: has no value; give it one, or leave the key out for its default" in str(caught.value)

@@ -87,7 +87,7 @@ def test_a_tampered_store_is_detected_and_recomputed(runner: CliRunner, tmp_path
     code, out, err = _sweep(runner, store)
     assert code == 0
     assert out == plain  # the wrong numbers were never served
-    assert f"{expected_rejects} stored day(s) failed their check and were recomputed" in err
+    assert f"{expected_rejects} stored day(s) failed their check: removed from the store, and recomputed" in err
     # ... and the store was repaired: the next run trusts every row.
     code, out, err = _sweep(runner, store)
     assert (code, out) == (0, plain)
@@ -216,6 +216,21 @@ def test_a_store_never_deletes_an_unrelated_file_beside_it(
     assert code == 2
     assert "is not SQLite's own file" in err
     assert side.read_text() == "side,customer\nselling,1\n"
+
+
+def test_a_junk_row_no_run_needs_is_reported_once(runner: CliRunner, tmp_path: Path) -> None:
+    """A row that fails its check under a key this sweep never asks for is
+    removed when found, so it is not reported again on every later run."""
+    store = tmp_path / "s.sqlite"
+    code, plain, _ = _sweep(runner, store)
+    assert code == 0
+    _tamper(store, "INSERT INTO results (task, payload, checksum) VALUES (?, ?, ?)", "[99, 99, 0]", "{}", "0" * 64)
+    code, out, err = _sweep(runner, store)
+    assert (code, out) == (0, plain)
+    assert "1 stored day(s) failed their check: removed from the store" in err
+    code, out, err = _sweep(runner, store)
+    assert (code, out) == (0, plain)
+    assert "failed their check" not in err
 
 
 def test_a_flipped_high_bit_is_one_row_to_recompute(runner: CliRunner, tmp_path: Path) -> None:

@@ -104,11 +104,27 @@ def parse_scenario(
         raise ScenarioError(f"{origin}: is empty; a scenario needs at least name, selling and collecting")
     if not isinstance(document, dict):
         raise ScenarioError(f"{origin}: the top level must be a mapping of keys, not a {_yaml_kind(document)}")
+    _refuse_empty_values(document, origin)
     _attach_traces(document, base_folder or Path(), origin, on_rows)
     try:
         return Scenario.model_validate(document)
     except ValidationError as error:
         raise ScenarioError(format_validation_error(error, origin)) from None
+
+
+def _refuse_empty_values(node: Any, origin: str, path: str = "") -> None:
+    """A key written with no value (``linked:``, ``projection: null``) is a
+    mistake, not a request for the default: without this, ``linked:`` left
+    empty reads as "not linked" and the error blames ``collecting.arrivals``,
+    and an empty ``projection:`` runs a day without one, silently."""
+    items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    for key, value in items:
+        where = f"{path}[{key}]" if isinstance(node, list) else f"{path}.{key}" if path else str(key)
+        if value is None:
+            raise ScenarioError(
+                f"{origin}: {shorten(where)}: has no value; give it one, or leave the key out for its default"
+            )
+        _refuse_empty_values(value, origin, where)
 
 
 def _parse_yaml(text: str, origin: str) -> Any:

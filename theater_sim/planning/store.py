@@ -10,8 +10,9 @@ Trust, checked rather than assumed:
 - Each stored day carries a SHA-256 checksum over the scenario's fingerprint,
   its task key and its payload.
   A row whose checksum fails, whose payload does not parse, or that was moved
-  to another key is never used: it is counted in ``rejected`` and the day is
-  recomputed (and stored again).
+  to another key is never used: it is counted in ``rejected``, removed from
+  the store (so it is reported once, not on every run), and the day is
+  recomputed (and stored again) if the run needs it.
 - A file that is not a theater-sim store (another application's SQLite
   database, any other file) is refused without being touched: the file is
   first inspected read-only, and only a file carrying this store's
@@ -133,24 +134,35 @@ class ResultStore:
             # Payloads as bytes: a flipped high bit makes text SQLite cannot decode, which is
             # one bad row to recompute, not a store to give up on.
             rows = self._db.execute(
-                "SELECT CAST(task AS BLOB), CAST(payload AS BLOB), checksum FROM results"
+                "SELECT CAST(task AS BLOB), CAST(payload AS BLOB), checksum, rowid FROM results"
             ).fetchall()
         except sqlite3.DatabaseError as error:
             raise ScenarioError(
                 f"{self.path}: the store is damaged ({error}); none of it can be trusted: use a new store file"
             ) from None
         good: dict[str, DayData] = {}
-        for raw_task, raw_payload, stored_sum in rows:
+        bad: list[tuple[int, object]] = []
+        for raw_task, raw_payload, stored_sum, rowid in rows:
             task, payload = _text(raw_task), _text(raw_payload)
             if task is None or payload is None:
                 self.rejected.add(repr(raw_task))
+                bad.append((rowid, stored_sum))
                 continue
             day = _parsed(payload) if stored_sum == checksum(self.fingerprint, task, payload) else None
             if day is None:
                 self.rejected.add(task)
+                bad.append((rowid, stored_sum))
             else:
                 good[task] = day
+        self._remove(bad)
         return good
+
+    def _remove(self, rows: list[tuple[int, object]]) -> None:
+        """Delete rows that failed their check (only if unchanged since read: another
+        command may have stored the day again meanwhile); a locked store keeps them."""
+        with contextlib.suppress(sqlite3.OperationalError):
+            for rowid, stored_sum in rows:
+                self._db.execute("DELETE FROM results WHERE rowid = ? AND checksum IS ?", (rowid, stored_sum))
 
     def save(self, task_key: str, result: DayData) -> None:
         """Record one finished task (replacing a row that failed its check), committed at once."""

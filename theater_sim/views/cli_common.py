@@ -251,8 +251,8 @@ def _hint_when_interrupted(store: ResultStore | None, kind: type[BaseException] 
 def _report_rejected(store: ResultStore) -> None:
     if store.rejected:
         typer.echo(
-            f"theater-sim: warning: --store {store.path}: {len(store.rejected)} stored day(s) failed their check"
-            " and were recomputed",
+            f"theater-sim: warning: --store {store.path}: {len(store.rejected)} stored day(s) failed their check:"
+            " removed from the store, and recomputed where this run needed them",
             err=True,
         )
 
