@@ -151,6 +151,34 @@ def test_validate_ok(runner: CliRunner) -> None:
     assert "invalid" not in result.stdout
 
 
+def test_validate_reports_every_problem_at_once(runner: CliRunner, tmp_path: Path) -> None:
+    """Keys left empty, an unreadable trace and each key the model refuses: one
+    line each, in one go, so a user fixes the file in one pass."""
+    path = tmp_path / "bad.yaml"
+    path.write_text(
+        "name: ''\nhours: 30\ndescription:\n"
+        "selling: {counters: 0, arrivals: {trace: nothere.csv}, service_minutes: {distribution: fixed, value: 1}}\n"
+        "collecting: {counters: 2, arrivals: {total: 5}, service_minutes: {distribution: fixed, value: -1}, oops: 3}\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    expected = [
+        "description: has no value",
+        "selling.arrivals.trace:",
+        "name: String should have at least 1 character",
+        "hours: Input should be less than or equal to 24",
+        "selling.counters:",
+        "collecting.service_minutes.value:",
+        "collecting.oops: unknown key",
+    ]
+    assert len(lines) == len(expected)
+    for line, fragment in zip(lines, expected, strict=True):
+        assert line.startswith(f"theater-sim: error: {path}: {fragment}"), line
+    assert result.stdout == ""
+
+
 def test_scenarios_lists_bundled(runner: CliRunner) -> None:
     result = runner.invoke(app, ["scenarios"], env={"COLUMNS": "200"})
     assert result.exit_code == 0

@@ -58,6 +58,9 @@ def test_completion_offers_bundled_scenarios_and_metrics() -> None:
     env |= {"COMP_WORDS": "theater-sim sweep x --metric p9", "COMP_CWORD": "4"}
     done = subprocess.run(PROGRAM, env=env, capture_output=True, text=True, check=False)
     assert done.stdout.split() == ["p95_wait", "p99_wait"]
+    env |= {"COMP_WORDS": "theater-sim scenarios --show pre", "COMP_CWORD": "3"}
+    done = subprocess.run(PROGRAM, env=env, capture_output=True, text=True, check=False)
+    assert done.stdout.split() == ["premiere-night"]
 
 
 @pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
@@ -167,3 +170,30 @@ def test_piped_output_has_no_trailing_spaces(args: list[str]) -> None:
     done = subprocess.run([*PROGRAM, *args], capture_output=True, text=True, timeout=120, check=True)
     assert done.stdout.strip()
     assert [line for line in done.stdout.splitlines() if line != line.rstrip()] == []
+
+
+@pytest.mark.parametrize("width", [60, 80, 120, 200])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["run", "opening-weekend"],
+        ["run", "eventual-consistency", "--replications", "2"],
+        ["run", "autoscale"],
+        ["sweep", "balanced-day", "--sellers", "1:4", "--collectors", "1:4"],
+        ["staff", "opening-weekend", "--max-p95-wait", "8", "--replications", "2"],
+        ["staff", "eventual-consistency", "--max-stale-share", "0.01", "--replications", "2"],
+        ["scenarios"],
+        ["validate", "premiere-night"],
+    ],
+)
+def test_no_output_is_cut_at_any_width(args: list[str], width: int) -> None:
+    """At 60, 80, 120 and 200 columns every line fits and no cell is cut short
+    with an ellipsis: text folds at its spaces (or becomes lines of text in a
+    narrow terminal) and numbers stay whole."""
+    result = CliRunner(env={"COLUMNS": str(width)}).invoke(
+        app, [*args, "--quiet"] if args[0] in {"run", "sweep", "staff"} else args
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= width
+    assert [line for line in lines if "…" in line] == []

@@ -94,37 +94,60 @@ def parse_scenario(
 ) -> Scenario:
     """Turn YAML text into a checked scenario.
 
+    Every problem the file has is reported at once (one line each): keys left
+    empty, unreadable traces and every key the scenario's model refuses.
+    Only a file that is not YAML at all stops at its first problem. (Checks
+    across keys, such as a projection without ``linked``, run once the keys
+    themselves are valid: pydantic runs them on valid fields only.)
+
     Args:
         text: The YAML.
         origin: Names the scenario in messages.
         base_folder: Where relative trace paths start (default: the working folder).
+
+    Raises:
+        ScenarioError: with one line per problem.
     """
     document = _parse_yaml(text, origin)
     if document is None:
         raise ScenarioError(f"{origin}: is empty; a scenario needs at least name, selling and collecting")
     if not isinstance(document, dict):
         raise ScenarioError(f"{origin}: the top level must be a mapping of keys, not a {_yaml_kind(document)}")
-    _refuse_empty_values(document, origin)
-    _attach_traces(document, base_folder or Path(), origin, on_rows)
+    empty = _empty_values(document)
+    problems = [
+        f"{origin}: {where}: has no value; give it one, or leave the key out for its default" for where in empty
+    ]
+    problems += _attach_traces(document, base_folder or Path(), origin, on_rows)
     try:
-        return Scenario.model_validate(document)
+        scenario = Scenario.model_validate(document)
     except ValidationError as error:
-        raise ScenarioError(format_validation_error(error, origin)) from None
+        # A key left empty is said once, not again as "should be a valid ...".
+        said = tuple(f"{origin}: {where}: " for where in empty)
+        problems += [line for line in format_validation_error(error, origin).splitlines() if not line.startswith(said)]
+    if problems:
+        raise ScenarioError("\n".join(dict.fromkeys(problems)))
+    return scenario
 
 
-def _refuse_empty_values(node: Any, origin: str, path: str = "") -> None:
-    """A key written with no value (``linked:``, ``projection: null``) is a
-    mistake, not a request for the default: without this, ``linked:`` left
-    empty reads as "not linked" and the error blames ``collecting.arrivals``,
-    and an empty ``projection:`` runs a day without one, silently."""
+def _empty_values(node: Any, path: str = "") -> list[str]:
+    """The key paths written with no value (``linked:``, ``projection: null``).
+
+    Such a key is a mistake, not a request for the default: taken as the
+    default, ``linked:`` left empty reads as "not linked" (and the error
+    blames ``collecting.arrivals``), and an empty ``projection:`` runs a day
+    without one, silently.
+    """
+    found = []
     items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
     for key, value in items:
-        where = f"{path}[{key}]" if isinstance(node, list) else f"{path}.{key}" if path else str(key)
+        where = (
+            f"{path}[{key}]" if isinstance(node, list) else f"{path}.{shorten(str(key))}" if path else shorten(str(key))
+        )
         if value is None:
-            raise ScenarioError(
-                f"{origin}: {shorten(where)}: has no value; give it one, or leave the key out for its default"
-            )
-        _refuse_empty_values(value, origin, where)
+            found.append(where)
+        else:
+            found += _empty_values(value, where)
+    return found
 
 
 def _parse_yaml(text: str, origin: str) -> Any:
@@ -149,22 +172,30 @@ def _parse_yaml(text: str, origin: str) -> Any:
 
 def _attach_traces(
     document: dict[Any, Any], base_folder: Path, origin: str, on_rows: RowProgress | None = None
-) -> None:
-    """Read each side's ``arrivals.trace`` file into ``arrivals.trace_at_minute``."""
+) -> list[str]:
+    """Read each side's ``arrivals.trace`` file into ``arrivals.trace_at_minute``;
+    the problems of traces that could not be read (those get no moments, so the
+    rest of the scenario is still checked)."""
+    problems: list[str] = []
     opens = document.get("opens", DEFAULT_OPENS)
     if not isinstance(opens, str):
-        return  # validation reports the bad 'opens'
+        return problems  # validation reports the bad 'opens'
     try:
         parse_clock_minutes(opens)
     except ValueError:
-        return
+        return problems
     for side_name in SIDE_NAMES:
         side = document.get(side_name)
         arrivals = side.get("arrivals") if isinstance(side, dict) else None
         if isinstance(arrivals, dict) and isinstance(arrivals.get("trace"), str) and arrivals["trace"]:
             path = base_folder / arrivals["trace"]
             where = f"{origin}: {side_name}.arrivals.trace"
-            arrivals["trace_at_minute"] = read_trace(path, opens, where, on_rows)
+            try:
+                arrivals["trace_at_minute"] = read_trace(path, opens, where, on_rows)
+            except ScenarioError as error:
+                problems.append(str(error))
+                arrivals["trace_at_minute"] = ()
+    return problems
 
 
 def _check_size(document: Any, origin: str) -> None:

@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     from theater_sim.views.progress import LazyProgress
 
 
-def _complete_scenario(incomplete: str) -> list[str]:
+def complete_scenario(incomplete: str) -> list[str]:
     """Bundled scenario names for shell completion (files are completed by the shell)."""
     from theater_sim.input.loading import bundled_scenarios
 
@@ -59,7 +59,7 @@ ScenarioArgument = Annotated[
     typer.Argument(
         metavar="SCENARIO",
         help="A scenario YAML file, or the name of a bundled scenario (see 'theater-sim scenarios').",
-        autocompletion=_complete_scenario,
+        autocompletion=complete_scenario,
     ),
 ]
 SeedOption = Annotated[int | None, typer.Option(help=f"Seed (0..{MAX_SEED}), overriding the scenario's.")]

@@ -31,6 +31,7 @@ from theater_sim.views.cli_common import (
     check_engine_name,
     check_run_memory,
     check_staffing,
+    complete_scenario,
     load_source,
     make_runner,
     user_errors,
@@ -349,6 +350,7 @@ def scenarios(
         typer.Option(
             "--show",
             metavar="NAME",
+            autocompletion=complete_scenario,
             help="Print this bundled scenario's YAML, to copy and edit: theater-sim scenarios --show NAME > my.yaml",
         ),
     ] = None,

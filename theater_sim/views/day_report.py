@@ -26,7 +26,7 @@ from theater_sim.analysis.day_data import SIDE_METRICS, shown_day_pressures
 from theater_sim.analysis.verdict import Verdict
 from theater_sim.model.clock import clock_label
 from theater_sim.model.scenario import SIDE_NAMES, Scenario, SideName
-from theater_sim.views.formatting import VERDICT_STYLES, format_number, one_line, plain, safe, sparkline
+from theater_sim.views.formatting import VERDICT_STYLES, fitted, format_number, one_line, plain, safe, sparkline
 from theater_sim.views.verdict_notes import consistency_line, pressure_hours_line, pressure_line, projection_section
 
 __all__ = ["render_day"]
@@ -133,7 +133,7 @@ def render_day(data: DayData, scenario: Scenario, console: Console, source: str,
             line.rstrip()
             console.print(Text("  ") + line)
     for renderable in _sections(data, scenario, console.width):
-        console.print(renderable)
+        console.print(fitted(renderable, console) if isinstance(renderable, Table) else renderable)
     if replicated:
         console.print(
             Text(
@@ -150,11 +150,11 @@ def render_day(data: DayData, scenario: Scenario, console: Console, source: str,
 
 
 def _sections(data: DayData, scenario: Scenario, width: int) -> list[RenderableType]:
-    sections: list[RenderableType] = [_summary_table(data, scenario), _hourly_table(data, scenario, width)]
+    sections: list[RenderableType] = [_summary_table(data, scenario, width), _hourly_table(data, scenario, width)]
     if any(len(data["sides"][name]["capacity_changes"]) > 1 for name in SIDE_NAMES):
         sections.append(_changes_table(data, scenario))
     if data["showings"]:
-        sections.append(_showings_table(data))
+        sections.append(_showings_table(data) if width >= 80 else _showings_lines(data))
     tickets = data["tickets"]
     if tickets is not None:
         sections.append(
@@ -173,17 +173,27 @@ def _sections(data: DayData, scenario: Scenario, width: int) -> list[RenderableT
     return sections
 
 
-def _summary_table(data: DayData, scenario: Scenario) -> Table:
+def _summary_table(data: DayData, scenario: Scenario, width: int) -> Table:
     table = Table(title="Day summary", title_justify="left")
-    table.add_column("metric")
+    # Labels whole from 80 columns on (the values fold at their spaces); below that the
+    # labels fold too, or the values would be cut.
+    table.add_column("metric", no_wrap=width >= 80)
     for name in SIDE_NAMES:
         table.add_column(_SIDE_TITLES[name], justify="right")
-    for label, cells in _summary_rows(data, scenario):
-        table.add_row(label, *cells)
+    for label, cells in _summary_rows(data, scenario, narrow=width < 80):
+        # A sparkline has no spaces to fold at: in a narrow column it folds onto a second line.
+        table.add_row(label, *(Text(cell, overflow="fold") for cell in cells))
     return table
 
 
-def _summary_rows(data: DayData, scenario: Scenario) -> list[tuple[str, list[str]]]:
+def _distribution_text(text: str, narrow: bool) -> str:
+    """``LogNormal(mean=1.2, sd=0.6)``; below 80 columns the name on a line of its
+    own (``LogNormal`` / ``mean=1.2, sd=0.6``), so a narrow column folds it at spaces."""
+    name, _, rest = text.partition("(")
+    return f"{name}\n{rest.removesuffix(')')}" if narrow and rest else text
+
+
+def _summary_rows(data: DayData, scenario: Scenario, narrow: bool = False) -> list[tuple[str, list[str]]]:
     cell = _Cells(data)
 
     def row(label: str, path: str, spec: str) -> tuple[str, list[str]]:
@@ -191,7 +201,7 @@ def _summary_rows(data: DayData, scenario: Scenario) -> list[tuple[str, list[str
 
     rows: list[tuple[str, list[str]]] = [
         ("counters", [_counters_cell(scenario, name) for name in SIDE_NAMES]),
-        ("service time", [repr(scenario.side(n).service_minutes) for n in SIDE_NAMES]),
+        ("service time", [_distribution_text(repr(scenario.side(n).service_minutes), narrow) for n in SIDE_NAMES]),
         row("arrived", "arrived", "count"),
         row("served", "served", "count"),
     ]
@@ -340,7 +350,7 @@ def _changes_table(data: DayData, scenario: Scenario) -> Table:
     title = "Counter changes" + (" (first replication)" if data.get("replications", 1) > 1 else "")
     table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, padding=(0, 1))
     for column in ("time", "side", "counters", "why"):
-        table.add_column(column, no_wrap=True)
+        table.add_column(column, no_wrap=column != "why")  # the reason folds, the clock and counts stay whole
     changes = sorted(
         (change["at_minute"], name, change)
         for name in SIDE_NAMES
@@ -352,6 +362,25 @@ def _changes_table(data: DayData, scenario: Scenario) -> Table:
     if len(changes) > MAX_CHANGES_SHOWN:
         table.caption = f"... and {len(changes) - MAX_CHANGES_SHOWN} more (all of them are in --json)"
     return table
+
+
+def _showings_lines(data: DayData) -> Text:
+    """The showings as lines of text, for a terminal too narrow for their table."""
+    lines = ["Showings (tickets: sold, brought to collection, admitted, and whose holders were late):"]
+    for showing in data["showings"]:
+        sold = (
+            ""
+            if showing["sold"] is None
+            else f"{format_number(showing['sold'], 'count')} sold"
+            f" ({format_number(showing['sold_online'] or 0, 'count')} online), "
+        )
+        lines.append(
+            f"  {showing['starts']} {one_line(showing['film'])}: {format_number(showing['seats'], 'count')} seats,"
+            f" {sold}{format_number(showing['holders'], 'count')} collected,"
+            f" {format_number(showing['admitted'], 'count')} admitted,"
+            f" {format_number(showing['missed_start'], 'count')} late"
+        )
+    return Text("\n".join(lines))
 
 
 def _showings_table(data: DayData) -> Table:

@@ -13,7 +13,10 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any, TextIO
 
-from rich.console import Console
+from rich.cells import cell_len
+from rich.console import Console, Group, RenderableType
+from rich.measure import Measurement
+from rich.table import Table
 from rich.text import Text
 
 from theater_sim.analysis.verdict import Verdict
@@ -22,6 +25,7 @@ __all__ = [
     "VERDICT_STYLES",
     "OutputConsole",
     "figure_text",
+    "fitted",
     "format_number",
     "one_line",
     "plain",
@@ -138,3 +142,41 @@ def format_number(value: float, spec: str) -> str:
     if spec == "count":
         return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
     return format(value, spec)
+
+
+def fitted(table: Table, console: Console) -> RenderableType:
+    """``table``, or its rows as lines of text when even its narrowest layout is
+    wider than the console (rich would cut its cells short with "...").
+
+    Each row becomes ``header: value; header: value``, so every number and
+    word stays whole and the text folds at its spaces. Written here because
+    rich cuts rather than reflows a table that cannot fit.
+    """
+    for column in table.columns:  # single words (numbers, names) are never narrowed: rich would cut them
+        texts = [cell.plain if isinstance(cell, Text) else str(cell) for cell in column.cells]
+        if texts and all(len(text.split()) <= 1 for text in texts):
+            column.min_width = max([column.min_width or 0, *(cell_len(text) for text in texts)])
+    # Measured without the console's limit (rich clamps a measurement to it).
+    unbounded = console.options.update(max_width=1_000_000)
+    if Measurement.get(console, unbounded, table).minimum <= console.width:
+        return table
+    headers = [
+        (column.header.plain if isinstance(column.header, Text) else str(column.header)).replace("\n", " ")
+        for column in table.columns
+    ]
+    cells = [list(column.cells) for column in table.columns]
+    lines: list[Text] = []
+    if table.title is not None:
+        lines.append(table.title if isinstance(table.title, Text) else Text(str(table.title)))
+    for row in range(table.row_count):
+        parts = []
+        for header, values in zip(headers, cells, strict=True):
+            value = values[row]
+            text = value.plain if isinstance(value, Text) else str(value)
+            text = " ".join(text.split())
+            if text:
+                parts.append(f"{header}: {text}" if header else text)
+        lines.append(Text("; ".join(parts)))
+    if table.caption is not None:
+        lines.append(table.caption if isinstance(table.caption, Text) else Text(str(table.caption)))
+    return Group(*lines)

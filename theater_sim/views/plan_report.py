@@ -23,7 +23,7 @@ from theater_sim.model.scenario import SIDE_NAMES, Scenario
 from theater_sim.planning.least_staffing import PeriodAnswer, ProjectorAnswer, SideAnswer, Summary, Targets
 from theater_sim.planning.sweep import SweepCell
 from theater_sim.planning.tasks import Staffing, plain_staffing
-from theater_sim.views.formatting import VERDICT_STYLES, safe
+from theater_sim.views.formatting import VERDICT_STYLES, fitted, safe
 
 __all__ = ["render_staffing", "render_sweep", "score_table", "staffing_data", "sweep_csv", "sweep_data"]
 
@@ -112,7 +112,7 @@ def render_sweep(cells: list[SweepCell], metric: str, scenario: Scenario, replic
             "\n*: named for the customers it failed or for its waits, not its pressure; run that staffing to see why."
         )
     table.caption_justify = "left"
-    console.print(table)
+    console.print(fitted(table, console))
 
 
 def _verdict_text(cell: SweepCell) -> Text:
@@ -229,7 +229,7 @@ def _render_clerks(clerks: ProjectorAnswer, targets: Targets, days: str, console
         " Searched at the counters found above." if after_sides else " Searched at the scenario's counters."
     )
     table.caption_justify = "left"
-    console.print(table)
+    console.print(fitted(table, console))
 
 
 def _period_summary(row: PeriodAnswer) -> Summary:
@@ -239,7 +239,7 @@ def _period_summary(row: PeriodAnswer) -> Summary:
 def _render_sides(answers: dict[str, SideAnswer], targets: Targets, days: str, console: Console) -> None:
     table = Table(title=f"Least staffing for {targets.describe()} ({days})", title_justify="left")
     for column in ("side", "counters", "p95 wait (min)", "abandon rate", "failed", "Erlang C"):
-        table.add_column(column, justify="right" if column != "side" else "left")
+        table.add_column(column, justify="right" if column != "side" else "left", no_wrap=column == "side")
     for name in SIDE_NAMES:
         answer = answers[name]
         fewer = answer.one_fewer
@@ -262,7 +262,7 @@ def _render_sides(answers: dict[str, SideAnswer], targets: Targets, days: str, c
         )
     )
     table.caption_justify = "left"
-    console.print(table)
+    console.print(fitted(table, console))
     for note in answer_notes(answers, targets):
         console.print(Text(f"Note: {note}.", style="yellow"))
     for name in SIDE_NAMES:
@@ -293,7 +293,7 @@ def _add_summary_rows(table: Table, rows: list[_Row], targets: Targets) -> None:
 def _render_periods(answer: SideAnswer, targets: Targets, console: Console) -> None:
     table = Table(title=f"{answer.side}: least counters per schedule period", title_justify="left")
     for column in ("from", "counters", "p95 wait (min)", "abandon rate", "failed"):
-        table.add_column(column, justify="right" if column != "from" else "left")
+        table.add_column(column, justify="right" if column != "from" else "left", no_wrap=column == "from")
     for row in answer.periods:
         fewer = row["one_fewer"]
         rows: list[_Row] = [(row["from"], str(row["counters"]), _period_summary(row))]
@@ -305,7 +305,7 @@ def _render_periods(answer: SideAnswer, targets: Targets, console: Console) -> N
         " its own: its customers are those who arrive in it, and its numbers are theirs."
     )
     table.caption_justify = "left"
-    console.print(table)
+    console.print(fitted(table, console))
 
 
 def staffing_data(

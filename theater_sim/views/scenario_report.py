@@ -7,7 +7,7 @@ from rich.table import Table
 from rich.text import Text
 
 from theater_sim.model.scenario import SIDE_NAMES, Scenario, SideName
-from theater_sim.views.formatting import one_line, safe
+from theater_sim.views.formatting import fitted, one_line, safe
 
 __all__ = ["render_scenario_list", "render_validated"]
 
@@ -55,4 +55,4 @@ def render_scenario_list(entries: list[tuple[str, Scenario | str]], console: Con
         else:
             first_line = scenario.description.strip().splitlines()[0] if scenario.description.strip() else ""
             table.add_row(name, safe(scenario.name), safe(first_line))
-    console.print(table)
+    console.print(fitted(table, console))
