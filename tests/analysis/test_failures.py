@@ -38,6 +38,16 @@ def test_a_holder_late_for_the_film_is_failed_even_after_a_short_wait() -> None:
     assert failed_mask(records, 15.0, (3.0,)).sum() == 2
 
 
+def test_a_holder_who_arrives_after_the_film_began_is_not_the_collectors_failure() -> None:
+    """A film at minute 3: a holder reaching collection at minute 5 (a late walk
+    from a last-minute sale) is served at once; no counter could have got them in
+    on time, so they are not failed, not a missed start, and not counted late."""
+    records = simulate_side(1, 60.0, np.array([0.0, 2.0, 5.0]), np.array([4.0, 1.0, 1.0]))
+    records = type(records)(**{**records.__dict__, "showing": np.array([0, 0, 0])})
+    assert missed_start_mask(records, (3.0,)).tolist() == [False, True, False]
+    assert failed_mask(records, 15.0, (3.0,)).tolist() == [False, True, False]
+
+
 def test_hourly_failed_counts_add_up_to_the_day() -> None:
     scenario = Scenario.model_validate(
         {

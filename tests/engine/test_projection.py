@@ -159,6 +159,9 @@ def test_a_projection_whose_stale_reads_cost_nothing_leaves_the_day_as_it_was() 
     plain, projected = dict(day_data(run_day(scenario))), dict(day_data(run_day(free)))
     assert projected.pop("projection") is not None
     assert plain.pop("projection") is None
+    # The share of holders that met a stale read is the one number a projection adds.
+    assert plain["sides"]["collecting"].pop("stale_share") == 0.0  # type: ignore[index]
+    assert projected["sides"]["collecting"].pop("stale_share") > 0.0  # type: ignore[index]
     assert projected == plain
 
 

@@ -90,7 +90,7 @@ def test_staff_names_counters_and_erlang_c(runner: CliRunner) -> None:
         (["sweep", "balanced-day", "--sellers", "a:b"], "write a range"),
         (["sweep", "balanced-day", "--sellers", "0:4"], "within 1..10,000"),
         (["sweep", "balanced-day", "--sellers", "1:200", "--collectors", "1:200"], "above the limit"),
-        (["sweep", "balanced-day"], "give --sellers, --collectors or both"),
+        (["sweep", "balanced-day"], "give --sellers, --collectors and/or --projectors"),
         (["sweep", "balanced-day", "--sellers", "1:2", "--metric", "happiness"], "--metric happiness: unknown"),
         (["sweep", "balanced-day", "--sellers", "1:2", "--csv", "/no/such/folder/x.csv"], "does not exist"),
         (["sweep", "balanced-day", "--sellers", "1:2", "--store", "/no/such/folder/r.sqlite"], "results store"),
@@ -248,7 +248,14 @@ def test_replicated_verdict_is_the_verdict_of_the_mean_pressures(runner: CliRunn
     sides = data["sides"]
     selling = sides["selling"]["pressure"]
     selling_mean, collecting_mean = (
-        SideEvidence(side["pressure"], side["wait_minutes"]["p95"], side["failed"] / side["arrived"], side["failed"])
+        SideEvidence(
+            side["pressure"],
+            side["wait_minutes"]["p95"],
+            side["failed"] / side["arrived"],
+            side["failed"],
+            side["arrived"],
+            side["lost"],
+        )
         for side in (sides["selling"], sides["collecting"])
     )
     rule = Rule(data["tolerance"], data["calm_below"], data["calm_wait_minutes"], data["failed_share"])

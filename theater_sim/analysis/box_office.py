@@ -24,7 +24,8 @@ class ShowingMetrics:
     """One showing's numbers, all in tickets; ``sold`` is None when holders were not
     linked to sales. ``holders``: tickets brought to collection; ``admitted``:
     tickets whose holders were served; ``missed_start``: tickets whose holders
-    were still in line when the film began."""
+    were in line when the film began; ``arrived_after_start``: tickets whose
+    holders only reached collection after it began."""
 
     film: str
     starts: str
@@ -34,6 +35,7 @@ class ShowingMetrics:
     holders: int
     admitted: int
     missed_start: int
+    arrived_after_start: int = 0
 
 
 @dataclass(frozen=True)
@@ -58,8 +60,11 @@ def showing_metrics(
     holders = np.bincount(showing, weights=party, minlength=count)
     admitted = np.bincount(showing, weights=party * (collecting.outcome[came] == SERVED), minlength=count)
     starts = np.asarray(plan.starts_at_minute)
-    late = (collecting.left_line_at_minute[came] > starts[showing]) & (collecting.outcome[came] != BALKED)
+    begun, arrived = starts[showing], collecting.arrival_at_minute[came]
+    late = (arrived < begun) & (collecting.left_line_at_minute[came] > begun) & (collecting.outcome[came] != BALKED)
     missed = np.bincount(showing[late], weights=party[late], minlength=count)
+    after = arrived >= begun
+    came_after = np.bincount(showing[after], weights=party[after], minlength=count)
     sold = sold_online = None
     if tickets is not None:
         booked = tickets.sold_showing >= 0
@@ -76,6 +81,7 @@ def showing_metrics(
             holders=int(holders[k]),
             admitted=int(admitted[k]),
             missed_start=int(missed[k]),
+            arrived_after_start=int(came_after[k]),
         )
         for k in range(count)
     )

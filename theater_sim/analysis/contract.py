@@ -89,10 +89,11 @@ class HourRow(TypedDict):
     pressure: float
     overtime: bool
     until_end: bool
-    left_line: float
-    left_line_failed: float
-    left_line_served: float
-    left_line_mean_wait_minutes: float
+    in_line: float
+    in_line_failed: float
+    in_line_lost: float
+    in_line_served: float
+    in_line_mean_wait_minutes: float
 
 
 class PeriodRow(TypedDict):
@@ -131,12 +132,14 @@ class SideData(TypedDict):
     still_in_line: float
     missed_showtime_start: float
     failed: float
+    lost: float
     capacity_changes: list[CapacityChangeData]
     hourly: list[HourRow]
     periods: list[PeriodRow]
     window_pressure: list[float]
     window_arrived: list[float]
     abandon_rate: float
+    stale_share: float
     service_minutes_distribution: str
 
 
@@ -173,6 +176,7 @@ class ShowingData(TypedDict):
     holders: float
     admitted: float
     missed_start: float
+    arrived_after_start: float
 
 
 class TicketData(TypedDict):
@@ -200,6 +204,9 @@ class ProjectionData(TypedDict):
 
     projector: str
     policy: str
+    clerks: int | None
+    every_minutes: float | None
+    delay_minutes: float
     sales: float
     lag_minutes: dict[str, float]
     utilisation: float | None

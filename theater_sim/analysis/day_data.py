@@ -83,7 +83,12 @@ def day_data(result: DayResult) -> DayData:
         "opens": scenario.opens,
         "sides": {
             "selling": _side_data(result.selling, scenario, "selling"),
-            "collecting": _side_data(result.collecting, scenario, "collecting"),
+            "collecting": _side_data(
+                result.collecting,
+                scenario,
+                "collecting",
+                stale_share=0.0 if result.projection is None else result.projection.stale_share,
+            ),
         },
         "hourly_verdicts": [
             {"hour": hour, "clock": clock_label(hour * 60.0, scenario.opens), "verdict": verdict}
@@ -103,7 +108,7 @@ def day_data(result: DayResult) -> DayData:
 
 def evidence(side: SideData) -> SideEvidence:
     """What the verdict weighs about a side, from its data (one day's, or the means)."""
-    return side_evidence(side["pressure"], side["wait_minutes"]["p95"], side["failed"], side["arrived"])
+    return side_evidence(side["pressure"], side["wait_minutes"]["p95"], side["failed"], side["arrived"], side["lost"])
 
 
 def rule_of(data: DayData) -> Rule:
@@ -133,9 +138,10 @@ def hourly_day_verdicts(data: DayData) -> list[Verdict]:
         return [
             side_evidence(
                 rows[h]["pressure"],
-                rows[h]["left_line_mean_wait_minutes"],
-                rows[h]["left_line_failed"],
-                rows[h]["left_line"],
+                rows[h]["in_line_mean_wait_minutes"],
+                rows[h]["in_line_failed"],
+                rows[h]["in_line"],
+                rows[h]["in_line_lost"],
             )
             for h in hours
         ]
@@ -171,10 +177,13 @@ def _named_by(data: DayData, by_rule: Verdict, without_rule: Verdict) -> str | N
     return "selling" if verdict is Verdict.SELLING else "collecting"
 
 
-def _side_data(metrics: SideMetrics, scenario: Scenario, side_name: SideName) -> SideData:
+def _side_data(metrics: SideMetrics, scenario: Scenario, side_name: SideName, stale_share: float = 0.0) -> SideData:
+    """A side's data; ``stale_share``: the share of its parties that met a stale
+    read (collecting, on a day with a projection), so sweeps can show it."""
     data = asdict(metrics)
     side = scenario.side(side_name)
     data["abandon_rate"] = metrics.abandon_rate
+    data["stale_share"] = stale_share
     data["service_minutes_distribution"] = repr(side.service_minutes)
     data["capacity_changes"] = [
         {**change, "clock": clock_label(change["at_minute"], scenario.opens)} for change in data["capacity_changes"]

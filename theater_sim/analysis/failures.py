@@ -2,8 +2,9 @@
 
 A customer was failed when they left without being served (walked away on
 arrival, gave up in line, or never reached a counter), waited longer than
-``long_wait_minutes`` before reaching one, or (a holder) was still in line
-when their film began. Each customer counts once, however many of these
+``long_wait_minutes`` before reaching one, or (a holder) was in line when
+their film began (a holder who only arrived after it began was late before
+reaching the collectors: no counter could have helped). Each customer counts once, however many of these
 happened to them. The share of a side's customers it failed is the first
 thing the verdict weighs (``verdict.judge``).
 """
@@ -16,7 +17,7 @@ import numpy as np
 
 from theater_sim.engine.records import BALKED, SERVED, SideRecords
 
-__all__ = ["failed_by", "failed_mask", "missed_start_mask"]
+__all__ = ["failed_by", "failed_mask", "lost_by", "lost_mask", "missed_start_mask"]
 
 
 def failed_mask(
@@ -49,20 +50,53 @@ def failed_by(
     began. Customers who have not come yet (NaN arrival) are not failed."""
     # Still in line (no moment of leaving it yet): waiting until ``minute``.
     in_line_until = np.where(np.isnan(left_line_at_minute), minute, left_line_at_minute)
-    failed: np.ndarray = (outcome != SERVED) | (in_line_until - arrival_at_minute > long_wait_minutes)
-    if showing is not None and showing_starts_at_minute:
-        starts = np.append(np.asarray(showing_starts_at_minute, dtype=np.float64), np.inf)  # -1: no showing
-        begun = starts[showing]
-        failed |= (showing >= 0) & (outcome != BALKED) & (begun <= minute) & (in_line_until > begun)
+    lost = lost_by(minute, arrival_at_minute, left_line_at_minute, outcome, showing, showing_starts_at_minute)
+    failed: np.ndarray = lost | (in_line_until - arrival_at_minute > long_wait_minutes)
     return failed
 
 
+def lost_mask(records: SideRecords, showing_starts_at_minute: tuple[float, ...] = ()) -> np.ndarray:
+    """Which of the side's customers it *lost*: walked away, or missed their film."""
+    return lost_by(
+        math.inf,
+        records.arrival_at_minute,
+        records.left_line_at_minute,
+        records.outcome,
+        records.showing,
+        showing_starts_at_minute,
+    )
+
+
+def lost_by(
+    minute: float,
+    arrival_at_minute: np.ndarray,
+    left_line_at_minute: np.ndarray,
+    outcome: np.ndarray,
+    showing: np.ndarray | None = None,
+    showing_starts_at_minute: tuple[float, ...] = (),
+) -> np.ndarray:
+    """The failed customers who did not get what they came for, by ``minute``:
+    walked away, or were in line when their film began. (The others waited past
+    ``long_wait_minutes`` and were served: late, but served; the verdict counts
+    each of those as half a failure.)"""
+    lost: np.ndarray = outcome != SERVED
+    if showing is not None and showing_starts_at_minute:
+        in_line_until = np.where(np.isnan(left_line_at_minute), minute, left_line_at_minute)
+        starts = np.append(np.asarray(showing_starts_at_minute, dtype=np.float64), np.inf)  # -1: no showing
+        begun = starts[showing]
+        in_line_then = (arrival_at_minute < begun) & (in_line_until > begun)
+        lost = lost | ((showing >= 0) & (outcome != BALKED) & (begun <= minute) & in_line_then)
+    return lost
+
+
 def missed_start_mask(records: SideRecords, showing_starts_at_minute: tuple[float, ...]) -> np.ndarray:
-    """Holders still in line (or not yet at a counter) when their showing began."""
+    """Holders in line (not yet at a counter) when their showing began; not those
+    who only arrived after it began."""
     missed = np.zeros(records.arrived, dtype=bool)
     if not showing_starts_at_minute:
         return missed
     has_showing = (records.showing >= 0) & (records.outcome != BALKED)
     starts = np.asarray(showing_starts_at_minute)[records.showing[has_showing]]
-    missed[has_showing] = records.left_line_at_minute[has_showing] > starts
+    arrived = records.arrival_at_minute[has_showing]
+    missed[has_showing] = (arrived < starts) & (records.left_line_at_minute[has_showing] > starts)
     return missed

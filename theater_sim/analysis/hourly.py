@@ -30,13 +30,14 @@ class HourRow:
     hour; ``counters_on_duty`` is the hour's time-average; ``pressure`` the
     service minutes its arrivals asked for over the counter-minutes open.
     ``failed`` counts the hour's arrivals the side failed (``failures``).
-    ``left_line`` counts the customers who left the line in that hour (reached
-    a counter, gave up, or balked on arriving), whenever they came;
-    ``left_line_failed`` those of them the side failed, ``left_line_served``
-    those who reached a counter and ``left_line_mean_wait_minutes`` their
-    mean wait (0 when none did): the customers the hour's counters met, which the hour's verdict
-    weighs (a line left by an earlier rush, or holders served after their film
-    began, belong to the hours they are in line).
+    ``in_line`` counts the customers in line at some moment of that hour
+    (arrived before it ended, left the line after it began: reached a
+    counter, gave up, or balked on arriving), whenever they came;
+    ``in_line_failed`` those of them the side failed (``in_line_lost`` of
+    them walked away or missed their film), ``in_line_served``
+    those who reached a counter and ``in_line_mean_wait_minutes`` their mean
+    wait (0 when none did). They are the customers the hour's verdict weighs:
+    a rush at 10:52 belongs to 10:00 and to every hour its line stands in.
     ``until_end`` marks a last row that also holds every later hour (an
     overtime longer than ``MAX_OVERTIME_ROWS`` hours).
     """
@@ -54,10 +55,11 @@ class HourRow:
     pressure: float
     overtime: bool
     until_end: bool = False
-    left_line: int = 0
-    left_line_failed: int = 0
-    left_line_served: int = 0
-    left_line_mean_wait_minutes: float = 0.0
+    in_line: int = 0
+    in_line_failed: int = 0
+    in_line_lost: int = 0
+    in_line_served: int = 0
+    in_line_mean_wait_minutes: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,30 @@ def line_at(records: SideRecords, moments: np.ndarray) -> np.ndarray:
     return line
 
 
+def _in_line_by_hour(
+    records: SideRecords, failed: np.ndarray, lost: np.ndarray, hours: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per hour, the customers in line at some moment of it: how many, how many
+    failed, how many were lost, how many were served, and the sum of the served ones' waits. Each
+    customer counts in every hour from their arrival's to the one they left
+    the line in (a balked customer: their arrival's only)."""
+    left_at = np.where(np.isnan(records.left_line_at_minute), records.arrival_at_minute, records.left_line_at_minute)
+    first = np.minimum(records.arrival_at_minute // MINUTES_PER_HOUR, hours - 1).astype(np.int64)
+    last = np.minimum(left_at // MINUTES_PER_HOUR, hours - 1).astype(np.int64)
+    waits = np.zeros(len(first))
+    waits[records.served_mask] = records.wait_minutes
+
+    def spread(weights: np.ndarray) -> np.ndarray:
+        # +weight from the first hour, -weight after the last: a running sum spreads it over the span.
+        change = np.bincount(first, weights=weights, minlength=hours + 1)
+        change -= np.bincount(last + 1, weights=weights, minlength=hours + 1)
+        return np.cumsum(change)[:hours]
+
+    ones = np.ones(len(first))
+    served = records.served_mask.astype(float)
+    return spread(ones), spread(failed.astype(float)), spread(lost.astype(float)), spread(served), spread(waits)
+
+
 def hourly_rows(
     records: SideRecords,
     staffing: CounterTime,
@@ -121,6 +147,7 @@ def hourly_rows(
     span_minutes: float,
     hours: int,
     opens: str,
+    lost: np.ndarray | None = None,
 ) -> tuple[HourRow, ...]:
     arrival_hour = (records.arrival_at_minute // MINUTES_PER_HOUR).astype(np.int32)
     served = records.served_mask
@@ -133,13 +160,10 @@ def hourly_rows(
     balked = np.bincount(arrival_hour[records.outcome == BALKED], minlength=hours)
     reneged = np.bincount(arrival_hour[records.outcome == RENEGED], minlength=hours)
     failed_count = np.bincount(arrival_hour[failed], minlength=hours)
-    # Balked customers never joined the line (NaN): they leave it as they arrive.
-    left_at = np.where(np.isnan(records.left_line_at_minute), records.arrival_at_minute, records.left_line_at_minute)
-    left_hour = np.minimum(left_at // MINUTES_PER_HOUR, hours - 1).astype(np.int32)
-    left_line = np.bincount(left_hour, minlength=hours)
-    left_failed = np.bincount(left_hour[failed], minlength=hours)
-    left_waited = np.bincount(left_hour[served], weights=records.wait_minutes, minlength=hours)
-    left_served = np.bincount(left_hour[served], minlength=hours)
+    lost = failed if lost is None else lost
+    in_line, in_line_failed, in_line_lost, in_line_served, in_line_waited = _in_line_by_hour(
+        records, failed, lost, hours
+    )
     max_queue = line_at(records, np.arange(hours) * MINUTES_PER_HOUR).astype(np.int64)
     joined_at, line_after = line_after_join
     joined_hour = np.minimum(joined_at // MINUTES_PER_HOUR, hours - 1).astype(np.int32)
@@ -166,10 +190,13 @@ def hourly_rows(
             pressure=float(demanded[hour] / staffing.open_by_hour[hour]) if staffing.open_by_hour[hour] else 0.0,
             overtime=hour >= open_hours,
             until_end=until_end and hour == hours - 1,
-            left_line=int(left_line[hour]),
-            left_line_failed=int(left_failed[hour]),
-            left_line_served=int(left_served[hour]),
-            left_line_mean_wait_minutes=float(left_waited[hour] / left_served[hour]) if left_served[hour] else 0.0,
+            in_line=int(in_line[hour]),
+            in_line_failed=int(in_line_failed[hour]),
+            in_line_lost=int(in_line_lost[hour]),
+            in_line_served=int(in_line_served[hour]),
+            in_line_mean_wait_minutes=(
+                float(in_line_waited[hour] / in_line_served[hour]) if in_line_served[hour] else 0.0
+            ),
         )
         for hour in range(hours)
     )

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from theater_sim.analysis.failures import failed_by
+from theater_sim.analysis.failures import failed_by, lost_by
 from theater_sim.analysis.managed import ManagedDay
 from theater_sim.analysis.measured_day import side_evidence, summarise_day
 from theater_sim.analysis.pressure import side_pressure
@@ -53,10 +53,11 @@ class SideStatus:
     p95_wait_minutes: float
     pressure: float
     failed: int = 0
+    lost: int = 0
 
     def evidence(self) -> SideEvidence:
         """What the verdict so far weighs about this side."""
-        return side_evidence(self.pressure, self.p95_wait_minutes, self.failed, self.arrived)
+        return side_evidence(self.pressure, self.p95_wait_minutes, self.failed, self.arrived, self.lost)
 
 
 @dataclass(frozen=True)
@@ -87,21 +88,20 @@ class LiveStatus:
         return status
 
 
-def _failed_so_far(run: SideRun, arrivals: np.ndarray, minute: float, scenario: Scenario) -> int:
+def _failed_so_far(run: SideRun, arrivals: np.ndarray, minute: float, scenario: Scenario) -> tuple[int, int]:
     """Customers failed by ``minute`` (``failures``, as far as the day has shown it):
     walked away, waited past ``long_wait_minutes`` (served or still in line),
-    or still in line when their film began."""
+    or still in line when their film began; and how many of them were lost
+    (walked away or missed their film)."""
     came = ~np.isnan(arrivals) & (arrivals <= minute)
+    left_line = np.frombuffer(run.left_line, dtype=np.float64)
+    outcome = np.frombuffer(run.outcome, dtype=np.int8)
+    starts = scenario.showings().starts_at_minute if scenario.showtimes else ()
     failed = failed_by(
-        minute,
-        arrivals,
-        np.frombuffer(run.left_line, dtype=np.float64),
-        np.frombuffer(run.outcome, dtype=np.int8),
-        scenario.verdict.long_wait_minutes,
-        run.plan.showing,
-        scenario.showings().starts_at_minute if scenario.showtimes else (),
+        minute, arrivals, left_line, outcome, scenario.verdict.long_wait_minutes, run.plan.showing, starts
     )
-    return int((failed & came).sum())
+    lost = lost_by(minute, arrivals, left_line, outcome, run.plan.showing, starts)
+    return int((failed & came).sum()), int((lost & came).sum())
 
 
 def _side_status(run: SideRun, minute: float, scenario: Scenario) -> SideStatus:
@@ -122,6 +122,7 @@ def _side_status(run: SideRun, minute: float, scenario: Scenario) -> SideStatus:
         scenario.verdict.window_minutes,
         until_minute=minute,
     )
+    failed, lost = _failed_so_far(run, arrivals, minute, scenario)
     return SideStatus(
         line=run.bank.line_length,
         busy=run.bank.count,
@@ -131,7 +132,8 @@ def _side_status(run: SideRun, minute: float, scenario: Scenario) -> SideStatus:
         mean_wait_minutes=float(waits.mean()) if len(waits) else 0.0,
         p95_wait_minutes=float(np.quantile(waits, 0.95)) if len(waits) else 0.0,
         pressure=met.pressure,
-        failed=_failed_so_far(run, arrivals, minute, scenario),
+        failed=failed,
+        lost=lost,
     )
 
 

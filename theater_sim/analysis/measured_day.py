@@ -45,18 +45,22 @@ class DayResult:
         return metrics
 
 
-def side_evidence(pressure: float, wait_minutes: float, failed: float, arrived: float) -> SideEvidence:
-    """What the verdict weighs about one side: of a day (its p95 wait) or an hour (its mean wait)."""
-    return SideEvidence(pressure, wait_minutes, share(failed, arrived), failed)
+def side_evidence(
+    pressure: float, wait_minutes: float, failed: float, arrived: float, lost: float | None = None
+) -> SideEvidence:
+    """What the verdict weighs about one side: of a day (its p95 wait) or an hour
+    (its mean wait); ``lost``: the failed who walked away or missed their film
+    (None: all of them)."""
+    return SideEvidence(pressure, wait_minutes, share(failed, arrived), failed, arrived, lost)
 
 
 def _evidence(metrics: SideMetrics) -> SideEvidence:
-    return side_evidence(metrics.pressure, metrics.wait_minutes.p95, metrics.failed, metrics.arrived)
+    return side_evidence(metrics.pressure, metrics.wait_minutes.p95, metrics.failed, metrics.arrived, metrics.lost)
 
 
 def _hours_evidence(rows: tuple[HourRow, ...]) -> list[SideEvidence]:
     return [
-        side_evidence(row.pressure, row.left_line_mean_wait_minutes, row.left_line_failed, row.left_line)
+        side_evidence(row.pressure, row.in_line_mean_wait_minutes, row.in_line_failed, row.in_line, row.in_line_lost)
         for row in rows
     ]
 

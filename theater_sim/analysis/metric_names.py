@@ -32,9 +32,11 @@ SIDE_METRICS: dict[str, str] = {
     "counter_hours": "counter_hours",
     "missed_starts": "missed_showtime_start",
     "failed": "failed",
+    "lost": "lost",
+    "stale_share": "stale_share",
 }
 
 
 def metric_bounds(metric: str) -> tuple[float, float]:
     """The range a metric can take: shares lie in [0, 1], everything else is at least 0."""
-    return (0.0, 1.0) if metric in {"abandon_rate", "utilisation"} else (0.0, math.inf)
+    return (0.0, 1.0) if metric in {"abandon_rate", "utilisation", "stale_share"} else (0.0, math.inf)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from theater_sim.analysis.counter_time import counter_time
-from theater_sim.analysis.failures import failed_mask, missed_start_mask
+from theater_sim.analysis.failures import failed_mask, lost_mask, missed_start_mask
 from theater_sim.analysis.hourly import HourRow, PeriodRow, hourly_rows, line_after_each_join, schedule_periods
 from theater_sim.analysis.pressure import WindowPressure, side_pressure
 from theater_sim.engine.autoscaler import CapacityChange
@@ -73,6 +73,7 @@ class SideMetrics:
     still_in_line: int
     missed_showtime_start: int
     failed: int
+    lost: int
     capacity_changes: tuple[CapacityChange, ...]
     hourly: tuple[HourRow, ...]
     periods: tuple[PeriodRow, ...] = ()
@@ -103,7 +104,8 @@ def side_metrics(
     doors were open; ``pressure`` is the pressure as customers met it, in
     windows of ``window_minutes`` (see ``pressure``). ``failed`` counts the
     customers the side failed (``failures``: walked away, waited longer than
-    ``long_wait_minutes``, or missed their film's start).
+    ``long_wait_minutes``, or missed their film's start), ``lost`` those of
+    them who walked away or missed their film (not served late, but not served).
     """
     waits = records.wait_minutes
     departures = records.departure_at_minute
@@ -118,6 +120,7 @@ def side_metrics(
     balked, reneged = records.count(BALKED), records.count(RENEGED)
     line_after_join = line_after_each_join(records)
     failed = failed_mask(records, long_wait_minutes, showing_starts_at_minute)
+    lost = lost_mask(records, showing_starts_at_minute)
     met = side_pressure(
         records.arrival_at_minute,
         records.service_minutes,
@@ -153,8 +156,9 @@ def side_metrics(
         still_in_line=records.arrived - records.served - balked - reneged,
         missed_showtime_start=int(missed_start_mask(records, showing_starts_at_minute).sum()),
         failed=int(failed.sum()),
+        lost=int(lost.sum()),
         capacity_changes=records.capacity_changes,
-        hourly=hourly_rows(records, staffing, line_after_join, failed, span_minutes, hours, opens),
+        hourly=hourly_rows(records, staffing, line_after_join, failed, span_minutes, hours, opens, lost),
         periods=schedule_periods(records, opens, failed),
         window_pressure=met.window_pressure,
         window_arrived=met.window_arrived,

@@ -86,6 +86,7 @@ class ProjectionMetrics:
     Attributes:
         projector: ``"every 5 min"`` or ``"2 clerks"``, plus any delay.
         policy: ``"retry"`` or ``"read_your_writes"``.
+        clerks, every_minutes, delay_minutes: The projection's settings.
         sales: Sales that entered the ledger.
         lag_minutes: Projection lag per sale: mean, p50, p95, max.
         utilisation: Clerk-minutes busy / clerk-minutes on hand until the last
@@ -107,6 +108,9 @@ class ProjectionMetrics:
 
     projector: str
     policy: str
+    clerks: int | None
+    every_minutes: float | None
+    delay_minutes: float
     sales: int
     lag_minutes: dict[str, float]
     utilisation: float | None
@@ -157,10 +161,14 @@ def projection_metrics(
     backlog_at, backlog_moment, by_hour = _backlog(sold_at, listed_at, hours)
     arrival_hour = np.minimum(holder_arrivals[came] // MINUTES_PER_HOUR, hours - 1).astype(np.int64)
     starts = np.append(np.asarray(starts_at_minute, dtype=np.float64), np.inf)
-    late = tickets.holder_left_line_at > starts[tickets.sold_showing]
+    begun = starts[tickets.sold_showing]
+    late = (holder_arrivals < begun) & (tickets.holder_left_line_at > begun)
     return ProjectionMetrics(
         projector=_describe(plan),
         policy=plan.stale_reads,
+        clerks=plan.clerks,
+        every_minutes=plan.every_minutes,
+        delay_minutes=plan.delay_minutes,
         sales=int(sold.sum()),
         lag_minutes=_lag_stats(lags),
         utilisation=_utilisation(plan, listed_at, tickets.projector_busy_minutes, open_minutes),

@@ -28,6 +28,7 @@ so "exactly" allows a relative rounding slack of ``TIE_SLACK``: 0.5 against
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FAILED_RATIO",
+    "MIN_CUSTOMERS",
     "MIN_FAILED",
     "TIE_SLACK",
     "WAIT_GAP_MINUTES",
@@ -70,6 +72,10 @@ FAILED_RATIO = 1.5
 #: ... and it failed at least this many customers (one walk-away among nine
 #: buyers in a quiet hour is no news).
 MIN_FAILED = 5
+#: A side (or an hour of it) with fewer customers than this is named only for
+#: the customers it failed: the p95 wait or the pressure of a handful of
+#: people (three slow buyers at 12:00) is their luck, not the side's demand.
+MIN_CUSTOMERS = 20
 
 
 class Verdict(StrEnum):
@@ -92,12 +98,34 @@ class SideEvidence:
         wait_minutes: Its customers' wait: the p95 for a day, the mean for an hour.
         failed_share: The share of its customers it failed (``failures``).
         failed: How many customers that is.
+        customers: How many customers the evidence is about (fewer than
+            ``MIN_CUSTOMERS``: judged only by its failures).
+        lost: How many of the failed walked away or missed their film (None:
+            all); the others were served late, and weigh half (``harm``).
     """
 
     pressure: float
     wait_minutes: float
     failed_share: float = 0.0
     failed: float = 0.0
+    customers: float = math.inf
+    lost: float | None = None
+
+    @property
+    def harm(self) -> float:
+        """The failed customers weighed by count and share together: the failed
+        count times the failed share, each customer served late (after
+        ``long_wait_minutes``) counting half, since they got what they came for."""
+        if not self.failed:
+            return 0.0
+        lost = self.failed if self.lost is None else min(self.lost, self.failed)
+        weighed = lost + (self.failed - lost) / 2
+        return weighed * weighed * self.failed_share / self.failed
+
+    def weighed(self) -> SideEvidence:
+        """The evidence the waits and pressures rules weigh: calm (no wait, no
+        pressure) for fewer than ``MIN_CUSTOMERS`` customers."""
+        return self if self.customers >= MIN_CUSTOMERS else replace(self, pressure=0.0, wait_minutes=0.0)
 
 
 @dataclass(frozen=True)
@@ -122,7 +150,8 @@ def judge(
     failures: bool = True,
     waits_first: bool = True,
 ) -> Verdict:
-    """The verdict: failed customers first, then waits, then the pressures.
+    """The verdict: failed customers first, then waits, then the pressures (a side
+    of fewer than ``MIN_CUSTOMERS`` customers is named only for its failures).
 
     ``failures`` / ``waits_first`` False leave that rule out (to tell which
     rule decided a day).
@@ -131,6 +160,7 @@ def judge(
         failed = clearly_more_failed(selling, collecting, rule.failed_share)
         if failed is not None:
             return _SIDE_VERDICT[failed]
+    selling, collecting = selling.weighed(), collecting.weighed()
     return decide(
         selling.pressure,
         collecting.pressure,
@@ -143,20 +173,20 @@ def judge(
 
 
 def clearly_more_failed(selling: SideEvidence, collecting: SideEvidence, limit: float) -> str | None:
-    """The side that failed clearly more: at least ``MIN_FAILED`` customers and
-    more than ``limit`` of them, and
+    """The side that failed clearly more: more than ``limit`` of its customers
+    and at least ``MIN_FAILED`` of them, and ``FAILED_RATIO`` times the other
+    side on count and share together: its *harm* (``SideEvidence.harm``, the
+    failed count times the failed share, a customer served late counting
+    half) at least ``FAILED_RATIO`` squared times the other side's (and,
+    against a side that failed at most ``limit``, ``limit`` more of its share).
 
-    - against a side that failed at most ``limit``: ``FAILED_RATIO`` times the
-      other side's share and ``limit`` more (28 of 36 buyers walking away
-      outweigh 39 of 3,371 holders, 1.2%);
-    - against a side that failed more than ``limit`` too: ``FAILED_RATIO``
-      times the other side on count and share together, that is, its harm
-      (failed count times failed share) ``FAILED_RATIO`` squared times the
-      other side's (1.5 times the count at the same share, or the share at
-      the same count, or any mix). Both count: 632 holders (26%) missing their film outweigh 9 of 14
-      buyers (64%) who waited long, and 3,882 buyers (66%) walking away
-      outweigh 1,969 holders (51%); a side failing 90% of 100 customers
-      outweighs one failing 20% of 800 (160 customers).
+    Count and share both weigh: 632 holders (26%) missing their film outweigh
+    9 of 14 buyers (64%) kept waiting; 3,882 buyers (66%) walking away
+    outweigh 1,969 holders (51%) doing the same; 135 of 258 buyers (52%)
+    walking away outweigh 234 of 1,415 holders (16.5%) served after a long
+    wait; 28 of 36 buyers walking away outweigh 39 of 3,371 holders (1.2%).
+    But 41 of 526 buyers (7.8%) walking away against 36 of 671 parties (5.4%)
+    missing their film is not clearly more (1.65 times): the waits decide.
 
     A customer who walked away, waited past ``long_wait_minutes`` or missed
     their film is the harm a manager counts first: 70% of holders missing
@@ -167,11 +197,11 @@ def clearly_more_failed(selling: SideEvidence, collecting: SideEvidence, limit: 
         share, other_share = named.failed_share, other.failed_share
         if share <= limit or named.failed < MIN_FAILED:
             continue
-        if other_share <= limit:
-            if share >= FAILED_RATIO * other_share and share - other_share >= limit:
-                return side
-        elif named.failed * share >= FAILED_RATIO**2 * other.failed * other_share:
-            return side
+        if named.harm < FAILED_RATIO**2 * other.harm:
+            continue
+        if other_share <= limit and share - other_share < limit:
+            continue
+        return side
     return None
 
 

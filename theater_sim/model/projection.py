@@ -20,10 +20,10 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from theater_sim.model.distributions import ServiceDistribution
+from theater_sim.model.limits import MAX_PROJECTORS
 
 __all__ = ["MAX_PROJECTORS", "Projection"]
 
-MAX_PROJECTORS = 1_000
 _DAY_MINUTES = 24 * 60.0
 
 

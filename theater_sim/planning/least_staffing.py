@@ -307,8 +307,8 @@ def _least_clerks(
     least = _least(meets, limit=MAX_PROJECTORS)
     if least is None:
         raise ScenarioError(
-            f"projection: no count up to {MAX_PROJECTORS:,} clerks meets {targets.describe()}"
-            " (holders reach the counters sooner than the delay_minutes lets any sale be listed?)"
+            f"projection: no count up to {MAX_PROJECTORS:,} clerks meets {targets.describe()}: "
+            + _why_no_clerks_suffice(scenario)
         )
     return ProjectorAnswer(
         clerks=least,
@@ -317,6 +317,24 @@ def _least_clerks(
         one_fewer=share(least - 1) if least > 1 else None,
         evaluations=len(cache),
     )
+
+
+def _why_no_clerks_suffice(scenario: Scenario) -> str:
+    """Why listing stays slower than holders however many clerks there are."""
+    assert scenario.projection is not None
+    walk = scenario.linked.walk_minutes if scenario.linked is not None else 0.0
+    delay = scenario.projection.delay_minutes
+    if delay >= walk:
+        why = (
+            f"the trip to the list (projection.delay_minutes: {delay:g}) is at least a holder's walk from buying to"
+            f" the counters (linked.walk_minutes: {walk:g}), and no number of clerks shortens it"
+        )
+    else:
+        why = (
+            f"listing one sale (projection.minutes_per_sale) can take longer than the {walk:g}-minute walk from buying"
+            " to the counters (linked.walk_minutes), and more clerks cannot list one sale faster"
+        )
+    return why + "; lower the target, or let collectors check the ledger (stale_reads: read_your_writes)"
 
 
 def _projection_of(data: DayData) -> ProjectionData:

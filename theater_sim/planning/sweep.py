@@ -128,7 +128,7 @@ def _side_results(results: dict[Task, DayData], linked: bool) -> _SideLookup:
 def _mean_evidence(metrics: dict[str, Interval]) -> SideEvidence:
     """The verdict's evidence from a cell's mean metrics."""
     mean = {name: metric["mean"] for name, metric in metrics.items()}
-    return side_evidence(mean["pressure"], mean["p95_wait"], mean["failed"], mean["arrived"])
+    return side_evidence(mean["pressure"], mean["p95_wait"], mean["failed"], mean["arrived"], mean["lost"])
 
 
 def _cell(s: Staffing, c: Staffing, days: list[SidesData], rule: Rule) -> SweepCell:

@@ -13,7 +13,7 @@ import typer
 
 from theater_sim.analysis.metric_names import SIDE_METRICS
 from theater_sim.model.errors import ScenarioError, shorten
-from theater_sim.model.limits import MAX_COUNTERS_PER_SIDE
+from theater_sim.model.limits import MAX_COUNTERS_PER_SIDE, MAX_PROJECTORS
 from theater_sim.views.cli_common import (
     MAX_REPLICATIONS,
     EngineOption,
@@ -47,17 +47,19 @@ if TYPE_CHECKING:
     from theater_sim.planning.tasks import Staffing
 
 
-def parse_counts(text: str, option: str) -> tuple[int, ...]:
-    """Counter counts from ``a:b`` (inclusive), ``a:b:step`` or ``1,2,4``.
+def parse_counts(
+    text: str, option: str, limit: int = MAX_COUNTERS_PER_SIDE, what: str = "counter counts"
+) -> tuple[int, ...]:
+    """Counts from ``a:b`` (inclusive), ``a:b:step`` or ``1,2,4``.
 
     Raises:
-        ScenarioError: malformed, empty, reversed, or outside 1..MAX_COUNTERS_PER_SIDE.
+        ScenarioError: malformed, empty, reversed, or outside 1..``limit``.
     """
     from theater_sim.planning.sweep import MAX_GRID_CELLS
 
     spec = text.strip().replace(" ", "")
     if any(len(part) > 6 for part in re.split(r"[:,]", spec)):  # before building a range of a billion
-        raise ScenarioError(f"{option} {shorten(text)}: counter counts must lie within 1..{MAX_COUNTERS_PER_SIDE:,}")
+        raise ScenarioError(f"{option} {shorten(text)}: {what} must lie within 1..{limit:,}")
     match = _RANGE.match(spec)
     if match:
         start, end, step = int(match[1]), int(match[2]), int(match[3] or 1)
@@ -70,8 +72,8 @@ def parse_counts(text: str, option: str) -> tuple[int, ...]:
         counts = tuple(sorted({int(part) for part in spec.split(",")}))
     else:
         raise ScenarioError(f"{option} {text}: write a range 1:8, a stepped range 2:16:2, or a list 1,2,4")
-    if counts[0] < 1 or counts[-1] > MAX_COUNTERS_PER_SIDE:
-        raise ScenarioError(f"{option} {text}: counter counts must lie within 1..{MAX_COUNTERS_PER_SIDE:,}")
+    if counts[0] < 1 or counts[-1] > limit:
+        raise ScenarioError(f"{option} {text}: {what} must lie within 1..{limit:,}")
     if len(counts) > MAX_GRID_CELLS:
         raise ScenarioError(f"{option} {text}: more than {MAX_GRID_CELLS:,} counts")
     return counts
@@ -132,9 +134,13 @@ def sweep(
         check_engine_name(engine)
         if metric not in SIDE_METRICS:
             raise ScenarioError(f"--metric {metric}: unknown; use one of {', '.join(SIDE_METRICS)}")
-        if sellers is None and collectors is None:
-            raise ScenarioError("give --sellers, --collectors or both (ranges like 1:8, lists like 1,2,4)")
-        clerk_counts = parse_counts(projectors, "--projectors") if projectors is not None else None
+        if sellers is None and collectors is None and projectors is None:
+            raise ScenarioError("give --sellers, --collectors and/or --projectors (ranges like 1:8, lists like 1,2,4)")
+        clerk_counts = (
+            parse_counts(projectors, "--projectors", MAX_PROJECTORS, "projector clerks")
+            if projectors is not None
+            else None
+        )
         if clerk_counts is not None and len(clerk_counts) > 1 and plot is not None:
             raise ScenarioError(
                 "--plot with --projectors: a heat map holds one grid; plot one projectors count at a time"
@@ -293,7 +299,7 @@ def staff(
         day_result = replicated_day(runner, staffed, replications)
         if write_scenario is not None:
             header = [
-                f"Written by theater-sim staff from {origin}: the least staffing for {targets.describe()}",
+                f"Written by theater-sim staff from {scenario}: the least staffing for {targets.describe()}",
                 f"over {replications} day(s) from seed {day.seed}. Run it with: theater-sim run {write_scenario.name}"
                 + (f" --replications {replications}" if replications > 1 else ""),
             ]

@@ -294,7 +294,7 @@ def _hourly_table(data: DayData, scenario: Scenario, width: int) -> Table:
     table.caption = (
         "'+': overtime after the doors closed ('++': that hour and all later ones)"
         + ("; gone: balked + reneged" if walkaways and "gone" not in left_out else "")
-        + "\npoint: the verdict's rule on the customers who left the line that hour, whenever they came"
+        + "\npoint: the verdict's rule on the customers in line at some moment of that hour, whenever they came"
         + (
             f"\n{' and '.join(left_out)} left out to fit {width} columns: --hourly-csv and --json have every column"
             if left_out

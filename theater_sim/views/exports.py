@@ -52,10 +52,11 @@ HOURLY_COLUMNS = [
     "until_end",
     "pressure_point",
     "failed",
-    "left_line",
-    "left_line_failed",
-    "left_line_served",
-    "left_line_mean_wait_minutes",
+    "in_line",
+    "in_line_failed",
+    "in_line_lost",
+    "in_line_served",
+    "in_line_mean_wait_minutes",
     "unlisted_backlog",
     "stale_reads",
 ]
@@ -152,8 +153,8 @@ def hourly_csv(data: DayData) -> str:
             if not row["arrived"] or row["arrived"] == row["balked"] + row["reneged"]:
                 cells["mean_wait_minutes"] = ""  # nobody of that hour was served: no wait to report
             cells["pressure_point"] = "" if verdict is None else points.get(verdict, "collecting")
-            if not row["left_line_served"]:
-                cells["left_line_mean_wait_minutes"] = ""  # nobody reached a counter from the line that hour
+            if not row["in_line_served"]:
+                cells["in_line_mean_wait_minutes"] = ""  # none of that hour's line was served
             if projection is not None and side_name == "collecting":
                 hour = row["hour"]
                 backlog, stale = projection["backlog_by_hour"], projection["stale_reads_by_hour"]

@@ -48,7 +48,7 @@ _COUNT_METRICS = frozenset({"arrived", "served", "balked", "reneged", "max_line"
 
 def _side_value(cell: SweepCell, side: str, metric: str) -> str:
     """A side's metric in a sweep cell; buyers have no film start to miss, so "-" there."""
-    if side == "selling" and metric == "missed_starts":
+    if side == "selling" and metric in {"missed_starts", "stale_share"}:
         return "-"
     return _value(cell.sides[side][metric], metric)
 

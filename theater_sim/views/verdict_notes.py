@@ -31,9 +31,9 @@ def pressure_line(data: DayData) -> Text:
         f" {data['window_minutes']:g}-minute window, averaged over the side's customers): selling {selling},"
         f" collecting {collecting}.\nNamed first: a side that failed clearly more of its customers (walked away,"
         f" waited over {data['long_wait_minutes']:g} min or missed their film; more than"
-        f" {data['failed_share']:.0%} of them and at least 5; 1.5 times and {data['failed_share']:.0%} points above"
-        " the other side's share, or, if that side failed more than that share too, 1.5 times it on count and"
-        " share together), then a side whose customers waited"
+        f" {data['failed_share']:.0%} of them and at least 5, and 1.5 times the other side on count and share"
+        f" together, one served late counting half; {data['failed_share']:.0%} points above its share if it failed"
+        f" fewer than {data['failed_share']:.0%}), then a side whose customers waited"
         " clearly longer (p95 1.5 times and 3 min). Otherwise Balanced when within"
         f" {data['tolerance']:.0%} of the higher pressure, when both are below {data['calm_below']:g}, or when the"
         f" side with the higher pressure hardly waited (p95 at most {data['calm_wait_minutes']:g} min) or waited"
@@ -106,7 +106,8 @@ def _named_for_failures_note(data: DayData) -> str:
         return ""
     named, other, other_name = _named_and_other(data, side)
     both = (
-        " Both sides failed many; it failed clearly more, counting both how many and what share."
+        " Both sides failed many; it failed clearly more, counting both how many and what share (a customer"
+        " served late counts half: they got what they came for)."
         if _failing_shares(data)
         else ""
     )
@@ -115,7 +116,7 @@ def _named_for_failures_note(data: DayData) -> str:
         f" {_how_failed(data, named)}; against {_failed_text(data, other_name)}.{both} Its waits and pressure"
         " alone would not have named it (p95 wait"
         f" {named['wait_minutes']['p95']:.2f} min against {other['wait_minutes']['p95']:.2f}, pressure"
-        f" {named['pressure']:.2f} against {other['pressure']:.2f}). Open {side} counters first."
+        f" {named['pressure']:.2f} against {other['pressure']:.2f})." + _open_first(data, side)
     )
 
 
@@ -135,7 +136,7 @@ def _named_for_waits_note(data: DayData) -> str:
     return (
         f"\n{side.capitalize()} is named for its waits, not its pressure: its customers waited clearly longer"
         f" (p95 {named['wait_minutes']['p95']:.2f} min against {other['wait_minutes']['p95']:.2f})."
-        f"{rush} Open {side} counters first."
+        f"{rush}" + _open_first(data, side)
     )
 
 
@@ -236,7 +237,11 @@ def consistency_line(projection: ProjectionData) -> str:
     if projection["kept_up"]:
         return f"Read model kept up: {lag}, {reads}"
     found = "found no ticket" if projection["policy"] == "retry" else "needed a ledger check"
-    return f"Read model fell behind: {lag}, {projection['stale_share']:.1%} of holders {found} ({reads})"
+    parties = _counted(projection["stale_holders"], "party")
+    return (
+        f"Read model fell behind: {lag}, {projection['stale_share']:.1%} of parties of holders {found}"
+        f" ({reads} by {parties.replace('partys', 'parties')})"
+    )
 
 
 def _counted(count: float, noun: str) -> str:
@@ -244,18 +249,65 @@ def _counted(count: float, noun: str) -> str:
     return f"{format_number(count, 'count')} {noun}{'' if count == 1 else 's'}"
 
 
+def _open_first(data: DayData, side: str) -> str:
+    """The advice that closes a note naming ``side``: its counters, unless the
+    collectors' trouble is the lag between the models (``_projection_note`` says what to do)."""
+    if side == "collecting" and _lag_is_the_trouble(data):
+        return " Most of it comes from the lag between the models (see below)."
+    return f" Open {side} counters first."
+
+
+def _lag_is_the_trouble(data: DayData) -> bool:
+    """The read model fell behind, and the stale reads explain at least half of the
+    holders collecting failed (or it failed too few for the counters to be short)."""
+    projection = data["projection"]
+    if projection is None or projection["kept_up"]:
+        return False
+    failed = side_data(data["sides"], "collecting")["failed"]
+    return failed < 5 or projection["missed_start_after_stale"] >= failed / 2
+
+
+def _projection_fix(projection: ProjectionData) -> str:
+    """What would shorten the lag: more clerks, a faster refresh, or a shorter trip."""
+    delay, p95 = projection["delay_minutes"], projection["lag_minutes"]["p95"]
+    if delay and delay >= p95 / 2:
+        return (
+            f"shorten the trip to the list (delay_minutes: {delay:g}, most of the lag, which more clerks do not"
+            " shorten) or let collectors check the ledger (stale_reads: read_your_writes)"
+        )
+    if projection["every_minutes"] is not None:
+        return (
+            f"refresh the list more often than every {projection['every_minutes']:g} min"
+            " (projection.every_minutes) or let collectors check the ledger (stale_reads: read_your_writes)"
+        )
+    return "scale the projector (--projectors)"
+
+
 def _projection_note(data: DayData) -> str:
-    """When the read model fell behind and collecting is named: the fix is the projector, not the counters."""
+    """When the read model fell behind and collecting is named: whether the fix is
+    the projection (and which part of it) or the counters too."""
     projection = data["projection"]
     if projection is None or projection["kept_up"] or data["verdict"] != Verdict.COLLECTING.value:
         return ""
     late = projection["missed_start_after_stale"]
-    return (
-        "\nCollecting's trouble comes from the lag between the models:"
+    stale = (
         f" {format_number(projection['stale_holders'], 'count')}"
         f" {'party' if projection['stale_holders'] == 1 else 'parties'} of holders reached a counter before their"
         " sale was listed"
+    )
+    if not _lag_is_the_trouble(data):
+        failed = side_data(data["sides"], "collecting")["failed"]
+        return (
+            f"\nThe read model fell behind ({stale.strip()}), but most of the holders collecting failed"
+            f" ({format_number(failed - late, 'count')} of {format_number(failed, 'count')}) had no stale read:"
+            f" the collecting counters are short too. Open collecting counters, and {_projection_fix(projection)}"
+            " for the stale reads."
+        )
+    return (
+        "\nCollecting's trouble comes from the lag between the models:"
+        + stale
         + (f" ({format_number(late, 'count')} then missed their film)" if late else "")
-        + f", while its counters were busy {data['sides']['collecting']['utilisation']:.0%} of the time."
-        " Scale the projector (--projectors) before the collecting counters."
+        + f", while its counters were busy {data['sides']['collecting']['utilisation']:.0%} of the time. "
+        + _projection_fix(projection).capitalize()
+        + " before adding collecting counters."
     )
