@@ -78,18 +78,28 @@ def test_batch_lag_lies_within_one_interval_plus_the_delay() -> None:
     assert 6 < result.projection.lag_minutes["mean"] < 8
 
 
-def test_a_single_clerk_is_an_mm1_queue_fed_by_the_sales() -> None:
+@pytest.mark.parametrize(
+    ("work", "theory_minutes"),
+    [
+        ({"distribution": "exponential", "mean": 0.5}, 1.0),  # M/M/1: 1 / (mu - lambda)
+        ({"distribution": "fixed", "value": 0.5}, 0.75),  # M/D/1: lambda m^2 / (2 (1 - rho)) + m
+    ],
+)
+def test_a_single_clerk_is_an_mm1_queue_fed_by_the_sales(work: dict[str, Any], theory_minutes: float) -> None:
     """All buyers online, Poisson at 60 an hour, seats for all: sales are a
     Poisson stream of rate 1/min. One clerk with exponential work of mean 0.5
     min is an M/M/1 queue (load 0.5); a sale's projection lag is its sojourn
-    time, of mean 1 / (mu - lambda) = 1 / (2 - 1) = 1 min. Over 20 sixteen-hour
-    days the mean of the daily mean lags has a 99% t-interval that must hold 1."""
+    time, of mean 1 / (mu - lambda) = 1 / (2 - 1) = 1 min. With fixed work of
+    0.5 min it is M/D/1: Pollaczek-Khinchine gives 1 x 0.25 / (2 x 0.5) + 0.5 =
+    0.75 min. Over 20 sixteen-hour days the mean of the daily mean lags has a
+    99% t-interval that must hold the theory's figure, which the report's
+    theory line (at the day's mean sales rate) is close to."""
     base = {
         "name": "mm1",
         "hours": 16,
         "showtimes": [{"film": "F", "starts": "23:59", "seats": 100_000}],
         "linked": {"online_share": 1.0, "lead_minutes": {"distribution": "uniform", "low": 1, "high": 2}},
-        "projection": {"clerks": 1, "minutes_per_sale": {"distribution": "exponential", "mean": 0.5}},
+        "projection": {"clerks": 1, "minutes_per_sale": work},
         "selling": {
             "counters": 1,
             "arrivals": {"rate_per_hour": 60},
@@ -97,13 +107,17 @@ def test_a_single_clerk_is_an_mm1_queue_fed_by_the_sales() -> None:
         },
         "collecting": {"counters": 1, "service_minutes": {"distribution": "exponential", "mean": 0.5}},
     }
-    means = []
+    means, theories = [], []
     for seed in range(20):
-        result = run_day(Scenario.model_validate({**base, "seed": seed}))
-        assert result.projection is not None
-        means.append(result.projection.lag_minutes["mean"])
+        projection = run_day(Scenario.model_validate({**base, "seed": seed})).projection
+        assert projection is not None
+        assert projection.theory is not None
+        means.append(projection.lag_minutes["mean"])
+        theories.append(projection.theory.mean_lag_minutes)
     center, half = statistics.fmean(means), T_995_DF19 * statistics.stdev(means) / math.sqrt(len(means))
-    assert center - half <= 1.0 <= center + half, (center, half)
+    assert center - half <= theory_minutes <= center + half, (center, half)
+    # The report's figure uses each day's own sales rate: close to the rate of 1 a minute.
+    assert all(lag is not None and abs(lag - theory_minutes) < 0.15 for lag in theories)
     assert half < 0.1  # tight enough to tell 1 minute from 1.1 (load 0.55) or 0.9
 
 
@@ -136,7 +150,18 @@ def test_the_report_carries_the_erlang_cross_check() -> None:
     )
     fixed_result = run_day(fixed)
     assert fixed_result.projection is not None
-    assert fixed_result.projection.theory is None
+    assert fixed_result.projection.theory is not None
+    fixed_lam = fixed_result.projection.sales / scenario.open_minutes
+    assert fixed_result.projection.theory.model == "M/D/1"
+    # Pollaczek-Khinchine for fixed work m: lambda m^2 / (2 (1 - lambda m)) + m.
+    expected = fixed_lam * 0.05**2 / (2 * (1 - fixed_lam * 0.05)) + 0.05
+    assert fixed_result.projection.theory.mean_lag_minutes == pytest.approx(expected)
+    two_fixed = _with_projection(
+        "opening-weekend", {"clerks": 2, "minutes_per_sale": {"distribution": "fixed", "value": 0.05}}
+    )
+    two_result = run_day(two_fixed)
+    assert two_result.projection is not None
+    assert two_result.projection.theory is None  # no exact formula for several clerks with fixed work
     text = CliRunner(env={"COLUMNS": "300"}).invoke(app, ["run", "eventual-consistency"]).stdout
     assert "Theory (M/M/1, steady Poisson sales): at the day's mean rate" in text
     assert "more than the clerks can list" in text

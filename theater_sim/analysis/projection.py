@@ -10,7 +10,8 @@ reached a counter found no ticket there.
 
 ``theory``: clerks with exponential work fed by a steady Poisson stream of
 sales are an M/M/c queue, whose mean time in the system (wait plus work,
-Erlang C) plus the fixed delay is the mean projection lag; it is computed
+Erlang C) plus the fixed delay is the mean projection lag (one clerk with
+any other work: M/G/1, by Pollaczek-Khinchine); it is computed
 at the day's mean sales rate and at its busiest hour's: a day whose sales
 come in rushes lags more than the first says, and the second says whether
 the clerks could keep up with the rush at all.
@@ -57,21 +58,32 @@ class LagTheory:
 
 
 def lag_theory(plan: Projection, sold_at: np.ndarray, open_minutes: float) -> LagTheory | None:
-    """The M/M/c mean lag where the projector is clerks with exponential work, else None."""
+    """The mean lag by queueing theory: M/M/c (Erlang C) where the projector is
+    clerks with exponential work, M/G/1 (Pollaczek-Khinchine: a mean wait of
+    lambda E[S^2] / (2 (1 - rho))) for one clerk with any other work; else None
+    (no exact formula for several clerks with non-exponential work)."""
     work = plan.minutes_per_sale
-    if plan.clerks is None or not isinstance(work, Exponential) or open_minutes <= 0:
+    if plan.clerks is None or work is None or open_minutes <= 0:
         return None
-    clerks, delay = plan.clerks, plan.delay_minutes
+    exponential = isinstance(work, Exponential)
+    if not exponential and plan.clerks > 1:
+        return None
+    clerks, delay, mean = plan.clerks, plan.delay_minutes, work.mean
+    second_moment = work.sd_minutes**2 + mean**2
 
     def mean_lag(per_minute: float) -> float | None:
-        wait = mean_wait_minutes(clerks, per_minute, work.mean)
-        return None if math.isinf(wait) else wait + work.mean + delay
+        if exponential:
+            wait = mean_wait_minutes(clerks, per_minute, mean)
+        else:
+            load = per_minute * mean
+            wait = math.inf if load >= 1 else per_minute * second_moment / (2 * (1 - load))
+        return None if math.isinf(wait) else wait + mean + delay
 
     per_minute = len(sold_at) / open_minutes
     by_hour = np.bincount((sold_at // MINUTES_PER_HOUR).astype(np.int64)) if len(sold_at) else np.zeros(1)
     busiest = float(by_hour.max())
     return LagTheory(
-        model=f"M/M/{clerks}",
+        model=f"M/M/{clerks}" if exponential else "M/D/1" if work.sd_minutes == 0 else "M/G/1",
         sales_per_hour=per_minute * MINUTES_PER_HOUR,
         mean_lag_minutes=mean_lag(per_minute),
         busiest_hour_sales_per_hour=busiest,

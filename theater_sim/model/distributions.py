@@ -52,6 +52,11 @@ class _Distribution(BaseModel):
         """The expected time in minutes (before draws are capped at a day)."""
         raise NotImplementedError
 
+    @property
+    def sd_minutes(self) -> float:
+        """The standard deviation in minutes (before draws are capped at a day)."""
+        raise NotImplementedError
+
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         """Draw ``size`` times in minutes (a float64 array), each at most a day.
 
@@ -89,6 +94,10 @@ class Exponential(_Distribution):
     def mean(self) -> float:
         return self.mean_minutes
 
+    @property
+    def sd_minutes(self) -> float:
+        return self.mean_minutes
+
     def _draw(self, rng: np.random.Generator, size: int) -> np.ndarray:
         return rng.exponential(self.mean_minutes, size)
 
@@ -105,6 +114,10 @@ class Fixed(_Distribution):
     @property
     def mean(self) -> float:
         return self.value
+
+    @property
+    def sd_minutes(self) -> float:
+        return 0.0
 
     def _draw(self, rng: np.random.Generator, size: int) -> np.ndarray:
         return np.full(size, self.value, dtype=np.float64)
@@ -126,6 +139,10 @@ class Uniform(_Distribution):
     @property
     def mean(self) -> float:
         return (self.low + self.high) / 2
+
+    @property
+    def sd_minutes(self) -> float:
+        return (self.high - self.low) / math.sqrt(12)
 
     def _draw(self, rng: np.random.Generator, size: int) -> np.ndarray:
         return rng.uniform(self.low, self.high, size)
@@ -151,6 +168,10 @@ class _MeanSd(_Distribution):
     @property
     def mean(self) -> float:
         return self.mean_minutes
+
+    @property
+    def sd_minutes(self) -> float:
+        return self.sd
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(mean={self.mean_minutes!r}, sd={self.sd!r})"

@@ -113,7 +113,9 @@ def _named_for_failures_note(data: DayData) -> str:
     )
     return (
         f"\n{side.capitalize()} is named for the customers it failed: {_failed_text(data, side)}:"
-        f" {_how_failed(data, named)}; against {_failed_text(data, other_name)}.{both} Its waits and pressure"
+        f" {_how_failed(data, named)}; against {_failed_text(data, other_name)}"
+        + (f": {_how_failed(data, other)}" if other["failed"] else "")
+        + f".{both} Its waits and pressure"
         " alone would not have named it (p95 wait"
         f" {named['wait_minutes']['p95']:.2f} min against {other['wait_minutes']['p95']:.2f}, pressure"
         f" {named['pressure']:.2f} against {other['pressure']:.2f})." + _open_first(data, side)
@@ -283,6 +285,23 @@ def _projection_fix(projection: ProjectionData) -> str:
     return "scale the projector (--projectors)"
 
 
+def _collectors_capacity(data: DayData) -> str:
+    """How close the collectors came to their capacity, by their busiest window (a day's
+    average utilisation hides a rush)."""
+    busiest = side_data(data["sides"], "collecting")["busiest_window"]
+    if busiest["pressure"] <= 1:
+        return (
+            f", while even in their busiest window ({busiest['clock']}) the collectors were asked for"
+            f" {busiest['pressure']:.2f} of what they could serve. "
+        )
+    projection = data["projection"]
+    extra = " (the ledger checks included)" if projection and projection["extra_counter_minutes"] else ""
+    return (
+        f"; in their busiest window ({busiest['clock']}) the collectors were asked for {busiest['pressure']:.2f}"
+        f" times what they could serve{extra}, so they are short then too. "
+    )
+
+
 def _projection_note(data: DayData) -> str:
     """When the read model fell behind and collecting is named: whether the fix is
     the projection (and which part of it) or the counters too."""
@@ -307,7 +326,7 @@ def _projection_note(data: DayData) -> str:
         "\nCollecting's trouble comes from the lag between the models:"
         + stale
         + (f" ({format_number(late, 'count')} then missed their film)" if late else "")
-        + f", while its counters were busy {data['sides']['collecting']['utilisation']:.0%} of the time. "
+        + _collectors_capacity(data)
         + _projection_fix(projection).capitalize()
         + " before adding collecting counters."
     )
