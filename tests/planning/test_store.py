@@ -15,6 +15,8 @@ import json
 import os
 import sqlite3
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -317,3 +319,42 @@ def test_a_store_locked_while_saving_says_how_to_resume(tmp_path: Path, monkeypa
         finally:
             holder.execute("ROLLBACK")
             holder.close()
+
+
+def test_two_commands_making_one_store_at_once_both_succeed(tmp_path: Path) -> None:
+    """Two sweeps started together on a store that does not exist yet: the one
+    that comes second waits for the first to finish making it (its journal is
+    SQLite's, not a stranger's), and both print what a run without a store prints."""
+    args = [sys.executable, "-m", "theater_sim", "sweep", "balanced-day", "--sellers", "1:2", "--json", "--quiet"]
+    plain = subprocess.run(args, capture_output=True, text=True, check=True).stdout
+    for attempt in range(5):
+        store = str(tmp_path / f"s{attempt}.sqlite")
+        pair = [
+            subprocess.Popen([*args, "--store", store], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for _ in range(2)
+        ]
+        for process in pair:
+            out, error = process.communicate(timeout=120)
+            assert process.returncode == 0, error
+            assert out == plain
+
+
+def test_a_store_being_made_is_waited_for_not_refused(tmp_path: Path) -> None:
+    """An empty store file with a -journal beside it is another command making the
+    store this moment: opening waits for the journal to go, then goes on; a journal
+    that stays (a command stopped halfway) is refused with a message that says so."""
+    import threading
+
+    path = tmp_path / "s.sqlite"
+    path.touch()
+    journal = Path(f"{path}-journal")
+    journal.write_bytes(b"\xd9\xd5\x05\xf9\x20\xa1\x63\xd7" + b"\0" * 504)
+    threading.Timer(0.3, journal.unlink).start()
+    ResultStore(path, "f" * 32).close()
+    other = tmp_path / "t.sqlite"
+    other.touch()
+    Path(f"{other}-journal").write_bytes(b"\xd9\xd5\x05\xf9\x20\xa1\x63\xd7" + b"\0" * 504)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("theater_sim.planning.store.CREATION_WAIT_SECONDS", 0.2)
+        with pytest.raises(ScenarioError, match="stopped halfway"):
+            ResultStore(other, "f" * 32)

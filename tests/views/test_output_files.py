@@ -206,3 +206,34 @@ def test_bad_options_are_bad_input_not_a_failed_run(runner: CliRunner, args: lis
     result = runner.invoke(app, args)
     assert result.exit_code == 2, result.output
     assert message in result.stderr
+
+
+def test_a_terminated_run_leaves_no_temporary_file(tmp_path: Path) -> None:
+    """SIGTERM (a kill, a timeout) mid-write ends the command like Ctrl-C: exit
+    143, the earlier file intact, and no hidden temporary file left beside it."""
+    scenario = tmp_path / "big.yaml"
+    scenario.write_text(
+        "name: big\nselling: {counters: 400, arrivals: {total: 600000}, service_minutes: {distribution: fixed,"
+        " value: 0.5}}\ncollecting: {counters: 1, arrivals: {total: 10}, service_minutes: {distribution: fixed,"
+        " value: 1}}\n",
+        encoding="utf-8",
+    )
+    target = tmp_path / "out.csv"
+    target.write_text("earlier\n", encoding="utf-8")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "theater_sim", "run", str(scenario), "--csv", str(target), "--force", "--quiet"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while not list(tmp_path.glob(".out.csv.*.tmp")) and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.02)
+    process.send_signal(signal.SIGTERM)
+    _, error = process.communicate(timeout=60)
+    if process.returncode == 0:  # finished before the signal: nothing to check
+        pytest.skip("the run finished before it could be terminated")
+    assert process.returncode == 143, error
+    assert "Traceback" not in error
+    assert target.read_text(encoding="utf-8") == "earlier\n"
+    assert list(tmp_path.glob(".out.csv.*")) == []

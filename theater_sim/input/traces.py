@@ -48,12 +48,13 @@ def read_trace(path: Path, opens: str, where: str, on_rows: RowProgress | None =
     Raises:
         ScenarioError: naming the file and line of the first problem.
     """
-    text = read_user_text(path, MAX_TRACE_BYTES, "trace", f"{where}: {path}")
+    where = f"{where}: {shorten(str(path))}"  # a path of any length is named, not echoed whole
+    text = read_user_text(path, MAX_TRACE_BYTES, "trace", where)
     reader = csv.reader(io.StringIO(text))
     try:
         moments = _read_rows(reader, path, opens, where, _reporter(text, reader, on_rows))
     except csv.Error as error:  # bare carriage returns, oversized fields, a stray NUL ...
-        raise ScenarioError(f"{where}: {path}: line {reader.line_num}: not a readable CSV row ({error})") from None
+        raise ScenarioError(f"{where}: line {reader.line_num}: not a readable CSV row ({error})") from None
     _check_last_row_closed(text, reader.line_num, path, where)
     return moments
 
@@ -68,7 +69,7 @@ def _check_last_row_closed(text: str, line_count: int, path: Path, where: str) -
         last -= 1
     if last and last <= line_count and lines[last - 1].count('"') % 2:
         raise ScenarioError(
-            f"{where}: {path}: line {last}: a quoted field is never closed (an unclosed quote?);"
+            f"{where}: line {last}: a quoted field is never closed (an unclosed quote?);"
             " every row of a trace is one line"
         )
 
@@ -86,32 +87,32 @@ def _read_rows(
 ) -> tuple[float, ...]:
     header = next(reader, None)
     if header is None:
-        raise ScenarioError(f"{where}: {path}: is empty; it needs a header row with 'at' or 'at_minute'")
+        raise ScenarioError(f"{where}: is empty; it needs a header row with 'at' or 'at_minute'")
     columns = [name.strip().lower() for name in header]
     if "at_minute" in columns and "at" in columns:
-        raise ScenarioError(f"{where}: {path}: line 1: has both 'at' and 'at_minute' columns; keep one")
+        raise ScenarioError(f"{where}: line 1: has both 'at' and 'at_minute' columns; keep one")
     if "at_minute" in columns:
         column, parse = columns.index("at_minute"), _minute_parser()
     elif "at" in columns:
         column, parse = columns.index("at"), _clock_parser(opens)
     else:
         found = shorten(", ".join(header))
-        raise ScenarioError(f"{where}: {path}: line 1: needs a column named 'at' or 'at_minute' (found {found})")
+        raise ScenarioError(f"{where}: line 1: needs a column named 'at' or 'at_minute' (found {found})")
     moments: list[float] = []
     last_line = reader.line_num
     for row in reader:
         line_number, last_line = last_line + 1, reader.line_num
         if last_line > line_number:  # one row over several lines: a quote opened and never closed
             raise ScenarioError(
-                f"{where}: {path}: line {line_number}: a quoted field runs on to line {last_line}"
+                f"{where}: line {line_number}: a quoted field runs on to line {last_line}"
                 " (an unclosed quote?); every row of a trace is one line"
             )
         if not row or all(not cell.strip() for cell in row):
             continue
-        moment = _parse_cell(row, column, parse, f"{where}: {path}: line {line_number}")
+        moment = _parse_cell(row, column, parse, f"{where}: line {line_number}")
         if moments and moment < moments[-1]:
             raise ScenarioError(
-                f"{where}: {path}: line {line_number}: {shorten(row[column].strip())} is earlier than"
+                f"{where}: line {line_number}: {shorten(row[column].strip())} is earlier than"
                 " the row before; sort the trace by time"
             )
         moments.append(moment)
@@ -119,8 +120,7 @@ def _read_rows(
             report()
         if len(moments) > MAX_ARRIVALS_PER_SIDE:
             raise ScenarioError(
-                f"{where}: {path}: line {line_number}: more than {MAX_ARRIVALS_PER_SIDE:,} arrivals,"
-                " the limit for a side"
+                f"{where}: line {line_number}: more than {MAX_ARRIVALS_PER_SIDE:,} arrivals, the limit for a side"
             )
     return tuple(moments)
 

@@ -37,11 +37,12 @@ import json
 import os
 import sqlite3
 import stat
+import time
 from pathlib import Path
 from typing import cast
 
 from theater_sim.analysis.contract import DayData
-from theater_sim.model.errors import RunError, ScenarioError
+from theater_sim.model.errors import RunError, ScenarioError, shorten
 
 __all__ = ["APPLICATION_ID", "SCHEMA_VERSION", "ResultStore", "checksum"]
 
@@ -220,6 +221,12 @@ def _check_writable(path: Path) -> None:
     in a folder this user can write (SQLite keeps its journal beside it)."""
     if not str(path).strip():
         raise ScenarioError("give the store a file name, such as results.sqlite")
+    if len(path.name.encode()) > 255 - len("-journal"):  # SQLite keeps files named after it beside it
+        raise ScenarioError(
+            f"{shorten(str(path))}: cannot be used as a results store (the name is too long for the filesystem)"
+        )
+    if path.is_symlink() and not path.exists():
+        raise ScenarioError(f"{shorten(str(path))}: cannot be used as a results store (a link to nothing)")
     folder = path.parent
     if not folder.is_dir():
         raise ScenarioError(f"{path}: cannot be used as a results store (the folder {folder} does not exist)")
@@ -235,9 +242,29 @@ def _check_writable(path: Path) -> None:
 _SIDE_FILES = {"-wal": (b"\x37\x7f\x06\x82", b"\x37\x7f\x06\x83"), "-journal": (b"\xd9\xd5\x05\xf9\x20\xa1\x63\xd7",)}
 
 
+#: How long to wait for another command that is creating the same store at this moment.
+CREATION_WAIT_SECONDS = 5.0
+
+
+def _wait_for_a_creation(path: Path) -> None:
+    """A store still empty with a -journal beside it is most likely being made by
+    another command this very moment (two commands starting together): wait for
+    its transaction to end (the journal goes away) before judging the files."""
+    journal = Path(f"{path}-journal")
+    deadline = time.monotonic() + CREATION_WAIT_SECONDS
+    while (
+        journal.is_file()
+        and not journal.is_symlink()
+        and (not path.exists() or path.stat().st_size == 0)
+        and time.monotonic() < deadline
+    ):
+        time.sleep(0.05)
+
+
 def _check_side_files(path: Path) -> None:
     """Refuse a store whose -wal, -shm or -journal names are taken by files SQLite did
     not make: opening the store would delete them (or read them as its journal)."""
+    _wait_for_a_creation(path)
     new = not path.exists() or path.stat().st_size == 0
     for suffix in ("-wal", "-shm", "-journal"):
         side = Path(f"{path}{suffix}")
@@ -252,9 +279,14 @@ def _check_side_files(path: Path) -> None:
             wal = Path(f"{path}-wal")
             ours = wal.is_file() and not wal.is_symlink()
         if not ours:
+            maker = (
+                " (or another command that was making this store stopped halfway)"
+                if new and suffix == "-journal"
+                else ""
+            )
             raise ScenarioError(
-                f"{path}: {side.name} beside it is not SQLite's own file; opening the store would delete it:"
-                " move it away or use another store name"
+                f"{path}: {side.name} beside it is not SQLite's own file{maker}; opening the store would delete"
+                " it: if no other theater-sim command is using this store, move it away, or use another store name"
             )
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import importlib
 import os
+import signal
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -120,6 +121,9 @@ def main() -> None:
     they are one line here, naming the command and where to find its help,
     with exit status 2.
     """
+    # A kill (SIGTERM) ends the command like Ctrl-C does: files half written are
+    # removed and the store closed, rather than a temporary file left behind.
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         code = app(prog_name="theater-sim", standalone_mode=False)
     except typer.Abort:
@@ -136,6 +140,11 @@ def main() -> None:
         typer.echo(f"theater-sim: error: {_click_message(error)}", err=True)
         sys.exit(error.exit_code)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _terminated(_signal: int, _frame: object) -> None:
+    typer.echo("theater-sim: terminated", err=True)
+    raise SystemExit(128 + signal.SIGTERM)
 
 
 def _click_message(error: Any) -> str:

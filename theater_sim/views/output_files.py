@@ -58,7 +58,10 @@ def check_distinct(outputs: dict[str, Path | None]) -> None:
     for option, path in outputs.items():
         if path is None:
             continue
-        keys = [path.resolve()]
+        try:
+            keys = [path.resolve()]
+        except OSError as error:  # e.g. a name too long for the filesystem
+            raise ScenarioError(f"{option} {cut(str(path))}: cannot be used ({error.strerror})") from None
         if option == "--store":
             keys += [Path(f"{keys[0]}{suffix}") for suffix in ("-wal", "-shm", "-journal")]
         for key in keys:
