@@ -229,3 +229,57 @@ def test_a_cluster_that_loses_its_workers_is_a_failed_run() -> None:
     error = outcome.get("error")
     assert isinstance(error, RunError), error
     assert "lost its workers or its connection mid-run" in str(error)
+
+
+def test_one_pool_serves_every_batch_and_gives_what_one_process_gives(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With batches worth a pool (IN_PROCESS_SECONDS at 0), a runner starts one
+    pool for the scenario and keeps it for later batches (a staffing search
+    sends a dozen); the days equal those of one process, and close() ends it."""
+    from theater_sim.planning import execution
+
+    monkeypatch.setattr(execution, "IN_PROCESS_SECONDS", 0.0)
+    scenario, _ = load_scenario("balanced-day")
+    alone = Runner().run(scenario, [Task(s, None, r) for s in (1, 2) for r in range(3)])
+    with Runner(workers=2) as runner:
+        first = runner.run(scenario, [Task(1, None, r) for r in range(3)])
+        pool = runner._pool
+        assert pool is not None
+        second = runner.run(scenario, [Task(2, None, r) for r in range(3)])
+        assert runner._pool is pool
+    assert runner._pool is None
+    assert {**first, **second} == alone
+
+
+def test_a_quick_batch_runs_in_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under IN_PROCESS_SECONDS of work the batch never starts a pool."""
+    from theater_sim.planning import execution
+
+    monkeypatch.setattr(execution, "IN_PROCESS_SECONDS", 3600.0)
+    scenario, _ = load_scenario("balanced-day")
+    runner = Runner(workers=2)
+    runner.run(scenario, [Task(None, None, r) for r in range(4)])
+    assert runner._pool is None
+
+
+def test_a_day_asked_for_twice_runs_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A search asks for the same staffing again (the answer's day, one counter
+    fewer): the runner keeps what it ran for the scenario, and runs it once."""
+    from theater_sim.planning import execution
+    from theater_sim.planning.tasks import run_task as real
+
+    ran: list[str] = []
+
+    def counting(scenario: object, task: Task, engine: str = "auto") -> object:
+        ran.append(task.key)
+        return real(scenario, task, engine)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(execution, "run_task", counting)
+    scenario, _ = load_scenario("balanced-day")
+    runner = Runner()
+    once = runner.run(scenario, [Task(1, None, 0), Task(2, None, 0)])
+    again = runner.run(scenario, [Task(2, None, 0), Task(3, None, 0)])
+    assert ran == [Task(1, None, 0).key, Task(2, None, 0).key, Task(3, None, 0).key]
+    assert again[Task(2, None, 0)] == once[Task(2, None, 0)]
+    other, _ = load_scenario("premiere-night")
+    runner.run(other, [Task(2, None, 0)])  # another scenario: its own days
+    assert len(ran) == 4

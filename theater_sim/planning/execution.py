@@ -4,6 +4,14 @@ Whatever runs them and in whatever order they finish, the results come back
 keyed by task, so the output is the same for one worker, for all cores and
 for a cluster. Finished tasks go to the store (if any) the moment they
 finish, and tasks the store already holds are not run again.
+
+A runner keeps what it has run (for the same scenario), so a staffing search
+that asks for a day twice runs it once, and it keeps one process pool for
+all its batches (a search sends a dozen), started only when a batch is worth
+it: the first task of a batch runs in this process, and if the rest would
+take under ``IN_PROCESS_SECONDS`` they run here too (a pool costs its
+workers' start-up). Close the runner (or use it as a context manager) to end
+the pool; Python ends it at exit otherwise.
 """
 
 from __future__ import annotations
@@ -15,9 +23,10 @@ import re
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, ProcessPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from theater_sim.analysis.contract import DayData
@@ -34,6 +43,8 @@ Progress = Callable[[int, int], None]
 
 #: How long a Dask scheduler has to answer before the run gives up on it.
 CONNECT_SECONDS = 10.0
+#: A batch whose tasks would take less than this in one process runs in it.
+IN_PROCESS_SECONDS = 1.0
 
 
 def default_workers() -> int:
@@ -65,6 +76,22 @@ class Runner:
     progress: Progress | None = None
     connect_seconds: float | None = None
     engine: Engine = "auto"
+    _pool: ProcessPoolExecutor | None = field(default=None, init=False, repr=False, compare=False)
+    _pool_scenario: Scenario | None = field(default=None, init=False, repr=False, compare=False)
+    _memo: dict[str, DayData] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _memo_scenario: Scenario | None = field(default=None, init=False, repr=False, compare=False)
+
+    def close(self) -> None:
+        """End the worker processes (those still running finish their task first)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool, self._pool_scenario = None, None
+
+    def __enter__(self) -> Runner:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
 
     def run(
         self, scenario: Scenario, tasks: Iterable[Task], known: Mapping[Task, DayData] | None = None
@@ -75,7 +102,11 @@ class Runner:
         they are stored like any other and not run again.
         """
         wanted = sorted(set(tasks), key=lambda t: t.key)
+        if self._memo_scenario is not scenario:
+            self._memo, self._memo_scenario = {}, scenario
         done = self.store.finished() if self.store is not None else {}
+        for key, result in self._memo.items():
+            done.setdefault(key, result)
         for task, result in (known or {}).items():
             if self.store is not None and task.key not in done:
                 self.store.save(task.key, result)
@@ -86,6 +117,7 @@ class Runner:
         self._report(len(results), total)
         for task, result in self._execute(scenario, missing):
             results[task] = result
+            self._memo[task.key] = result
             if self.store is not None:
                 self.store.save(task.key, result)
             self._report(len(results), total)
@@ -102,7 +134,28 @@ class Runner:
             return _on_dask(self.scheduler, scenario, tasks, self.connect_seconds or CONNECT_SECONDS, self.engine)
         if self.workers <= 1 or len(tasks) == 1:
             return ((task, run_task(scenario, task, self.engine)) for task in tasks)
-        return _on_processes(min(self.workers, len(tasks)), scenario, tasks, self.engine)
+        return self._here_or_on_the_pool(scenario, tasks)
+
+    def _here_or_on_the_pool(self, scenario: Scenario, tasks: list[Task]) -> Iterator[tuple[Task, DayData]]:
+        """The first task here; the rest here too if they are quick, else on the pool."""
+        started = time.perf_counter()
+        yield tasks[0], run_task(scenario, tasks[0], self.engine)
+        rest = tasks[1:]
+        if (time.perf_counter() - started) * len(rest) < IN_PROCESS_SECONDS:
+            for task in rest:
+                yield task, run_task(scenario, task, self.engine)
+            return
+        yield from _on_pool(self._pool_for(scenario), self.workers, rest)
+
+    def _pool_for(self, scenario: Scenario) -> ProcessPoolExecutor:
+        """The runner's pool, started for ``scenario`` (a new one for another scenario)."""
+        if self._pool is None or self._pool_scenario is not scenario:
+            self.close()
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.workers, initializer=_start_worker, initargs=(scenario, self.engine)
+            )
+            self._pool_scenario = scenario
+        return self._pool
 
 
 # The scenario a worker process runs, sent once when the worker starts rather
@@ -115,6 +168,7 @@ _PR_SET_PDEATHSIG = 1
 def _start_worker(scenario: Scenario, engine: Engine) -> None:
     global _worker_scenario, _worker_engine
     _worker_scenario, _worker_engine = scenario, engine
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the command's own handler is for the command
     _die_with_parent()
 
 
@@ -137,14 +191,12 @@ def _run_in_worker(task: Task) -> DayData:
     return run_task(_worker_scenario, task, _worker_engine)
 
 
-def _on_processes(
-    workers: int, scenario: Scenario, tasks: list[Task], engine: Engine
-) -> Iterator[tuple[Task, DayData]]:
+def _on_pool(pool: ProcessPoolExecutor, workers: int, tasks: list[Task]) -> Iterator[tuple[Task, DayData]]:
     # At most two tasks in flight per worker, so an interrupted run has not
     # queued (and lost) the whole grid, and results stream out as they finish.
-    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(scenario, engine)) as pool:
-        queue = iter(tasks)
-        running: dict[Future[DayData], Task] = {}
+    queue = iter(tasks)
+    running: dict[Future[DayData], Task] = {}
+    try:
         for task in queue:
             running[pool.submit(_run_in_worker, task)] = task
             if len(running) >= 2 * workers:
@@ -157,6 +209,9 @@ def _on_processes(
                 following = next(queue, None)
                 if following is not None:
                     running[pool.submit(_run_in_worker, following)] = following
+    finally:  # stopped early (an error, Ctrl-C): nothing more of this batch runs
+        for future in running:
+            future.cancel()
 
 
 # A host name or IPv4 address, or an IPv6 address in brackets (tcp://[::1]:8786).
@@ -266,11 +321,12 @@ def replicated_day(
     sellers: Staffing = None,
     collectors: Staffing = None,
     known: Mapping[Task, DayData] | None = None,
+    projectors: int | None = None,
 ) -> DayData:
-    """The day's data over ``replications`` days at a staffing: the day itself
-    for one, else the means with their intervals (``combine_days``).
-    ``known``: days already simulated (see ``Runner.run``)."""
-    tasks = [Task(sellers, collectors, r) for r in range(replications)]
+    """The day's data over ``replications`` days at a staffing (and projection
+    clerks): the day itself for one, else the means with their intervals
+    (``combine_days``). ``known``: days already simulated (see ``Runner.run``)."""
+    tasks = [Task(sellers, collectors, r, projectors) for r in range(replications)]
     results = runner.run(scenario, tasks, known)
     days = [results[task] for task in tasks]
     if replications == 1:

@@ -228,9 +228,11 @@ def make_runner(
             results = closing.enter_context(ResultStore(store, scenario_fingerprint(day, __version__)))
         closing.callback(_report_rejected, results)
     closing.push(functools.partial(_hint_when_interrupted, results))
-    return Runner(
+    runner = Runner(
         workers=workers or default_workers(), scheduler=scheduler, store=results, progress=progress.tasks, engine=engine
     )
+    closing.callback(runner.close)
+    return runner
 
 
 def _hint_when_interrupted(store: ResultStore | None, kind: type[BaseException] | None, *_: object) -> bool:
