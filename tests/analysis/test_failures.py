@@ -112,8 +112,8 @@ collecting:
     assert result.exit_code == 0, result.output
     assert "Collecting is named for the customers it failed:" in result.stdout
     assert (
-        "203 of 300 parties of holders (67.7%): 203 missed their film; against 38 of 1,444 buyers (2.6%):"
-        " 38 waited over 15 min." in result.stdout
+        "203 of 300 parties of holders (67.7%): 203 were in line when their film began; against 38 of 1,444"
+        " buyers (2.6%): 38 waited over 15 min." in result.stdout
     )
     assert result.stdout.rstrip().splitlines()[-1] == "Greater demand for collecting tickets"
 

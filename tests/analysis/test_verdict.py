@@ -375,8 +375,9 @@ def test_a_rush_that_made_its_side_wait_clearly_longer_names_it(
         # Both failed many, neither clearly more (harm 1.9 times, under 1.5 squared): the waits decide.
         ((0.46, 0.33), (76.85, 31.74), Verdict.SELLING),
         ((0.33, 0.46), (3.0, 31.74), Verdict.COLLECTING),
-        # Against a side under 5%: 1.5 times, but fewer than 5 points more: not clearly more.
-        ((0.04, 0.06), (4.76, 4.5), Verdict.SELLING),
+        # 1.5 times the count and the share (harm 2.25 times), whether the other side failed
+        # under 5% or over it: the rule never jumps at the limit.
+        ((0.04, 0.06), (4.76, 4.5), Verdict.COLLECTING),
         # Both above 5%: 1.5 times the count and the share (harm 2.25 times) is clearly more.
         ((0.06, 0.09), (4.76, 4.5), Verdict.COLLECTING),
         # Buyers kept waiting past the long wait are failed too: 60% of them against 6% of holders.

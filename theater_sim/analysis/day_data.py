@@ -31,6 +31,7 @@ from theater_sim.analysis.verdict import (
     Rule,
     SideEvidence,
     Verdict,
+    clearly_more_failed,
     hourly_verdicts,
     judge,
     pressure_spans,
@@ -157,17 +158,25 @@ def shown_day_pressures(data: DayData) -> tuple[str, str]:
 
 def named_for_waits(data: DayData) -> str | None:
     """The side the day's verdict names for its waits, not its pressure: its
-    customers waited clearly longer (``verdict.decide``)."""
+    customers waited clearly longer (``verdict.decide``), and the failures
+    rule (which comes first) did not decide."""
+    if named_for_failures(data) is not None:
+        return None
     by_pressure = judge_day(data, failures=False, waits_first=False)
     by_waits = judge_day(data, failures=False)
     return _named_by(data, by_waits, by_pressure)
 
 
 def named_for_failures(data: DayData) -> str | None:
-    """The side the day's verdict names because it failed clearly more of its
-    customers (walked away, waited too long, missed their film), when its
-    waits and pressure alone would not name it."""
-    return _named_by(data, judge_day(data), judge_day(data, failures=False))
+    """The side the day's verdict names by the first rule: it failed clearly
+    more of its customers (walked away, waited too long, missed their film),
+    whether or not its waits or pressure would have named it too."""
+    sides, rule = data["sides"], rule_of(data)
+    side = clearly_more_failed(evidence(sides["selling"]), evidence(sides["collecting"]), rule.failed_share)
+    verdict = Verdict(data["verdict"])
+    if side is None or verdict is Verdict.BALANCED or not verdict.value.endswith(f"{side} tickets"):
+        return None
+    return side
 
 
 def _named_by(data: DayData, by_rule: Verdict, without_rule: Verdict) -> str | None:

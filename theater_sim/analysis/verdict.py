@@ -177,8 +177,9 @@ def clearly_more_failed(selling: SideEvidence, collecting: SideEvidence, limit: 
     and at least ``MIN_FAILED`` of them, and ``FAILED_RATIO`` times the other
     side on count and share together: its *harm* (``SideEvidence.harm``, the
     failed count times the failed share, a customer served late counting
-    half) at least ``FAILED_RATIO`` squared times the other side's (and,
-    against a side that failed at most ``limit``, ``limit`` more of its share).
+    half) at least ``FAILED_RATIO`` squared times the other side's. The rule
+    is monotone: more failures on the other side never make this side easier
+    to name.
 
     Count and share both weigh: 632 holders (26%) missing their film outweigh
     9 of 14 buyers (64%) kept waiting; 3,882 buyers (66%) walking away
@@ -194,12 +195,10 @@ def clearly_more_failed(selling: SideEvidence, collecting: SideEvidence, limit: 
     side that turns its customers away is not "fast" for the few it served.
     """
     for side, named, other in (("selling", selling, collecting), ("collecting", collecting, selling)):
-        share, other_share = named.failed_share, other.failed_share
+        share = named.failed_share
         if share <= limit or named.failed < MIN_FAILED:
             continue
         if named.harm < FAILED_RATIO**2 * other.harm:
-            continue
-        if other_share <= limit and share - other_share < limit:
             continue
         return side
     return None

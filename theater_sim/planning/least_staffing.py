@@ -272,9 +272,10 @@ def search_projectors(
         answers = search_staffing(scenario, targets, replications, runner, clerks.clerks)
         sides = (answers["selling"].staffing, answers["collecting"].staffing)
         again = _least_clerks(scenario, targets, replications, runner, sides)
-        if again.clerks == clerks.clerks:
+        moved = again.clerks != clerks.clerks
+        clerks = again  # measured at the counters found, even when the count did not move
+        if not moved:
             break
-        clerks = again
     return answers, clerks
 
 

@@ -253,6 +253,8 @@ def staff(
     engine: EngineOption = None,
 ) -> None:
     """Find the least counters on each side that meet the targets, and show that day."""
+    from rich.text import Text
+
     from theater_sim.engine.day_plan import engines_used
     from theater_sim.planning.execution import default_workers, replicated_day
     from theater_sim.planning.least_staffing import search_projectors, search_staffing
@@ -295,8 +297,15 @@ def staff(
             collectors=found["collecting"],
             projectors=None if clerks is None else clerks.clerks,
         )
-        runner = make_runner(staffed, workers, scheduler, None, progress, closing, chosen)
-        day_result = replicated_day(runner, staffed, replications)
+        # The same runner (its pool, and the days the search already ran), on the scenario as given.
+        day_result = replicated_day(
+            runner,
+            day,
+            replications,
+            found["selling"],
+            found["collecting"],
+            projectors=None if clerks is None else clerks.clerks,
+        )
         if write_scenario is not None:
             header = [
                 f"Written by theater-sim staff from {scenario}: the least staffing for {targets.describe()}",
@@ -318,6 +327,15 @@ def staff(
     else:
         console = OutputConsole()
         render_staffing(answers, clerks, targets, replications, console)
+        if answers is not None and day_result["verdict"] != "Balanced":
+            console.print(
+                Text(
+                    "Note: the day below meets the targets on both sides. Its verdict still compares them: it"
+                    " names the side whose customers fared worse (where a counter would do most, if you add one),"
+                    " not a side that misses its target.",
+                    style="yellow",
+                )
+            )
         console.print()
         render_day(day_result, staffed, console, f"{scenario}, staffed as found", engines_used(staffed, chosen)[1])
         if write_scenario is not None:

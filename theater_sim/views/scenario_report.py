@@ -26,6 +26,15 @@ def render_validated(scenario: Scenario, source: str, console: Console) -> None:
         )
     if scenario.showtimes:
         console.print(f"  {len(scenario.showtimes)} showing(s){', linked to sales' if scenario.linked else ''}")
+    projection = scenario.projection
+    if projection is not None:
+        projector = (
+            f"{projection.clerks} clerk(s), {projection.minutes_per_sale!r} a sale"
+            if projection.clerks is not None
+            else f"a refresh every {projection.every_minutes:g} min"
+        )
+        delay = f", {projection.delay_minutes:g} min trip" if projection.delay_minutes else ""
+        console.print(safe(f"  projection: {projector}{delay}; stale reads: {projection.stale_reads}"))
 
 
 def _arrivals_text(scenario: Scenario, side_name: SideName) -> str:
