@@ -163,3 +163,17 @@ def test_a_handful_of_walk_aways_is_enough_against_a_side_under_the_limit() -> N
     selling = SideEvidence(0.5, 0.0, 28 / 36, 28)
     collecting = SideEvidence(0.7, 2.0, 39 / 3371, 39)
     assert judge(selling, collecting, rule) is Verdict.SELLING
+
+
+def test_a_holder_still_in_line_as_the_film_begins_is_failed_at_that_moment() -> None:
+    """The live view asks at 14:00 sharp, when the 14:00 film begins: holders
+    still in line then (no moment of leaving it yet) missed its start now, not
+    an hour later."""
+    from theater_sim.analysis.failures import failed_by
+
+    arrivals = np.array([800.0, 810.0, 815.0])
+    left_line = np.array([805.0, np.nan, np.nan])  # the first was served; two still wait
+    outcome = np.zeros(3, dtype=np.int8)
+    showing = np.array([0, 0, 0])
+    assert failed_by(840.0, arrivals, left_line, outcome, 60.0, showing, (840.0,)).tolist() == [False, True, True]
+    assert failed_by(839.0, arrivals, left_line, outcome, 60.0, showing, (840.0,)).tolist() == [False, False, False]

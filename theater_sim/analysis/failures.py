@@ -81,10 +81,10 @@ def lost_by(
     each of those as half a failure.)"""
     lost: np.ndarray = outcome != SERVED
     if showing is not None and showing_starts_at_minute:
-        in_line_until = np.where(np.isnan(left_line_at_minute), minute, left_line_at_minute)
+        still_in_line = np.isnan(left_line_at_minute)  # at ``minute``: in line at the start if it has begun
         starts = np.append(np.asarray(showing_starts_at_minute, dtype=np.float64), np.inf)  # -1: no showing
         begun = starts[showing]
-        in_line_then = (arrival_at_minute < begun) & (in_line_until > begun)
+        in_line_then = (arrival_at_minute < begun) & (still_in_line | (left_line_at_minute > begun))
         lost = lost | ((showing >= 0) & (outcome != BALKED) & (begun <= minute) & in_line_then)
     return lost
 

@@ -44,7 +44,7 @@ Progress = Callable[[int, int], None]
 #: How long a Dask scheduler has to answer before the run gives up on it.
 CONNECT_SECONDS = 10.0
 #: A batch whose tasks would take less than this in one process runs in it.
-IN_PROCESS_SECONDS = 1.0
+IN_PROCESS_SECONDS = 0.2
 
 
 def default_workers() -> int:

@@ -38,6 +38,7 @@ def pressure_line(data: DayData) -> Text:
         f" side with the higher pressure hardly waited (p95 at most {data['calm_wait_minutes']:g} min) or waited"
         " less than the other."
         + _calm_waits_note(data)
+        + _pressure_note(data)
         + _both_failing(data)
         + _named_for_failures_note(data)
         + _named_for_waits_note(data)
@@ -65,6 +66,38 @@ def _calm_waits_note(data: DayData) -> str:
     return (
         f"\n{side.capitalize()} met the higher pressure, but its customers waited less than {other}'s"
         f" (p95 {wait:.2f} min against {other_wait:.2f}), so it is not the side to add counters to first."
+    )
+
+
+def _pressure_note(data: DayData) -> str:
+    """Say why when the pressures decided: a side named for its pressure, or a
+    Balanced day whose pressures lie within the band or are both calm."""
+    if data["named_for_failures"] or data["named_for_waits"] or _failing_shares(data):
+        return ""
+    sides = data["sides"]
+    selling, collecting = (side_data(sides, name) for name in ("selling", "collecting"))
+    pressures = f"{selling['pressure']:.2f} against {collecting['pressure']:.2f}"
+    hours = (
+        " Hours can still name a side (the hourly points): the day as a whole is balanced."
+        if data["pressure_hours"]["selling"] or data["pressure_hours"]["collecting"]
+        else ""
+    )
+    if data["verdict"] == Verdict.BALANCED.value:
+        higher = max(selling["pressure"], collecting["pressure"])
+        if higher < data["calm_below"]:
+            return f"\nBalanced: both sides met a pressure below {data['calm_below']:g} ({pressures}).{hours}"
+        if abs(selling["pressure"] - collecting["pressure"]) <= data["tolerance"] * higher:
+            return (
+                f"\nBalanced: the pressures ({pressures}) lie within {data['tolerance']:.0%} of each other, and"
+                f" neither side failed or kept its customers waiting clearly more.{hours}"
+            )
+        return ""  # the busier side waited little or less: _calm_waits_note says so
+    side = "selling" if data["verdict"] == Verdict.SELLING.value else "collecting"
+    named, other = side_data(sides, side), side_data(sides, "collecting" if side == "selling" else "selling")
+    return (
+        f"\n{side.capitalize()} is named for its pressure: its customers met {named['pressure']:.2f} of what its"
+        f" counters could serve against {other['pressure']:.2f} (more than {data['tolerance']:.0%} apart), and"
+        f" waited longer (p95 {named['wait_minutes']['p95']:.2f} min against {other['wait_minutes']['p95']:.2f})."
     )
 
 
@@ -117,15 +150,19 @@ def _named_for_failures_note(data: DayData) -> str:
         f"\n{side.capitalize()} is named for the customers it failed: {_failed_text(data, side)}:"
         f" {_how_failed(data, named)}; against {_failed_text(data, other_name)}"
         + (f": {_how_failed(data, other)}" if other["failed"] else "")
-        + f".{both} Its waits and pressure alone "
-        + (
-            "point the same way"
-            if judge_day(data, failures=False).value == data["verdict"]
-            else "would not have named it"
-        )
+        + f".{both} "
+        + _without_failures(data)
         + f" (p95 wait {named['wait_minutes']['p95']:.2f} min against {other['wait_minutes']['p95']:.2f}, pressure"
         f" {named['pressure']:.2f} against {other['pressure']:.2f})." + _open_first(data, side)
     )
+
+
+def _without_failures(data: DayData) -> str:
+    """What waits and pressures alone would have said of the day."""
+    alone = judge_day(data, failures=False).value
+    if alone == data["verdict"]:
+        return "Its waits and pressure point the same way"
+    return f"Counting waits and pressures only, the day would read '{alone}'"
 
 
 def _named_for_waits_note(data: DayData) -> str:
