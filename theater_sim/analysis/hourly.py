@@ -122,21 +122,28 @@ def _in_line_by_hour(
     failed, how many were lost, how many were served, and the sum of the served ones' waits. Each
     customer counts in every hour from their arrival's to the one they left
     the line in (a balked customer: their arrival's only)."""
+    # Hour numbers as int32 and masks passed as they are: a day of ten million
+    # customers keeps its transient arrays small (this runs once per side).
     left_at = np.where(np.isnan(records.left_line_at_minute), records.arrival_at_minute, records.left_line_at_minute)
-    first = np.minimum(records.arrival_at_minute // MINUTES_PER_HOUR, hours - 1).astype(np.int64)
-    last = np.minimum(left_at // MINUTES_PER_HOUR, hours - 1).astype(np.int64)
-    waits = np.zeros(len(first))
-    waits[records.served_mask] = records.wait_minutes
+    last = np.minimum(left_at // MINUTES_PER_HOUR, hours - 1).astype(np.int32)
+    del left_at
+    last += 1
+    first = np.minimum(records.arrival_at_minute // MINUTES_PER_HOUR, hours - 1).astype(np.int32)
 
-    def spread(weights: np.ndarray) -> np.ndarray:
+    def spread(first: np.ndarray, after_last: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
         # +weight from the first hour, -weight after the last: a running sum spreads it over the span.
-        change = np.bincount(first, weights=weights, minlength=hours + 1)
-        change -= np.bincount(last + 1, weights=weights, minlength=hours + 1)
+        change = np.bincount(first, weights=weights, minlength=hours + 1).astype(np.float64)
+        change -= np.bincount(after_last, weights=weights, minlength=hours + 1)
         return np.cumsum(change)[:hours]
 
-    ones = np.ones(len(first))
-    served = records.served_mask.astype(float)
-    return spread(ones), spread(failed.astype(float)), spread(lost.astype(float)), spread(served), spread(waits)
+    served = records.served_mask
+    return (
+        spread(first, last),
+        spread(first[failed], last[failed]),
+        spread(first[lost], last[lost]),
+        spread(first[served], last[served]),
+        spread(first[served], last[served], records.wait_minutes),
+    )
 
 
 def hourly_rows(
