@@ -273,7 +273,7 @@ def _hourly_table(data: DayData, scenario: Scenario, width: int) -> Table:
     shown = _columns_that_fit(headers, rows, width, [f"\n{label}" for label in ("ctr", "gone", "stale", "back")])
     left_out = sorted({headers[k].split("\n")[1] for k in range(len(headers)) if k not in shown})
     table = Table(
-        title="Hour by hour (arr: arrivals; wait: their mean wait, min; line: longest"
+        title="Hour by hour (arr: arrivals; wait: mean wait of those in line that hour, min; line: longest"
         + ("" if "ctr" in left_out else "; ctr: counters on duty")
         + (
             "; back: most sales not yet on the collectors' list"
@@ -334,7 +334,8 @@ def _hour_cells(rows: list[HourRow], hour: int, walkaways: bool) -> list[str]:
     if hour >= len(rows):  # the side's day ended earlier: nobody came, waited or served
         return ["0", "-", "0", "0.0", *(["0"] if walkaways else [])]
     row = rows[hour]
-    wait = f"{row['mean_wait_minutes']:.2f}" if row["arrived"] else "-"
+    # The wait of those in line that hour, whenever they came: the customers its point weighs.
+    wait = f"{row['in_line_mean_wait_minutes']:.2f}" if row["in_line_served"] else "-"
     cells = [
         format_number(row["arrived"], "count"),
         wait,
