@@ -333,8 +333,8 @@ def test_two_commands_making_one_store_at_once_both_succeed(tmp_path: Path) -> N
             subprocess.Popen([*args, "--store", store], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
             for _ in range(2)
         ]
-        for process in pair:
-            out, error = process.communicate(timeout=120)
+        outputs = [process.communicate(timeout=120) for process in pair]  # every pipe read and closed first
+        for process, (out, error) in zip(pair, outputs, strict=True):
             assert process.returncode == 0, error
             assert out == plain
 

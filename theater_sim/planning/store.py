@@ -243,7 +243,7 @@ _SIDE_FILES = {"-wal": (b"\x37\x7f\x06\x82", b"\x37\x7f\x06\x83"), "-journal": (
 
 
 #: How long to wait for another command that is creating the same store at this moment.
-CREATION_WAIT_SECONDS = 5.0
+CREATION_WAIT_SECONDS = 3.0
 
 
 def _wait_for_a_creation(path: Path) -> None:
@@ -259,6 +259,22 @@ def _wait_for_a_creation(path: Path) -> None:
         and time.monotonic() < deadline
     ):
         time.sleep(0.05)
+
+
+def _check_side_files_settled(path: Path) -> None:
+    """``_check_side_files``, asked again for a few seconds before refusing: another
+    command opening the same store this moment makes (and removes) SQLite's files
+    beside it, a journal whose header is not written yet included. A file that is
+    really not SQLite's stays, and is refused."""
+    deadline = time.monotonic() + CREATION_WAIT_SECONDS
+    while True:
+        try:
+            _check_side_files(path)
+            return
+        except ScenarioError:
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(0.05)
 
 
 def _check_side_files(path: Path) -> None:
@@ -292,7 +308,7 @@ def _check_side_files(path: Path) -> None:
 
 def _check_is_ours(path: Path) -> None:
     """Refuse, without writing a byte, a file that is not a theater-sim store."""
-    _check_side_files(path)
+    _check_side_files_settled(path)
     if not path.exists() or path.stat().st_size == 0:
         return  # a new store
     with path.open("rb") as handle:

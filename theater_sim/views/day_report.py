@@ -244,11 +244,12 @@ def _counters_cell(scenario: Scenario, side_name: SideName) -> str:
 
 def _hourly_table(data: DayData, scenario: Scenario, width: int) -> Table:
     """One row per hour; columns that do not fit ``width`` are left out (ctr first,
-    then gone), never squeezed: a number is never split across lines."""
+    then fail), never squeezed: a number is never split across lines."""
     sides = {name: side_data(data["sides"], name)["hourly"] for name in SIDE_NAMES}
-    walkaways = any(r["balked"] or r["reneged"] for rows in sides.values() for r in rows)
+    # The customers in line each hour the side failed: with the wait, what the hour's point weighs.
+    failures = any(r["in_line_failed"] for rows in sides.values() for r in rows)
     projection = data["projection"]
-    labels = ["arr", "wait", "line", "ctr"] + (["gone"] if walkaways else [])
+    labels = ["arr", "wait", "line", "ctr"] + (["fail"] if failures else [])
     verdicts = [row["verdict"] for row in data["hourly_verdicts"]]
     rows: list[list[str]] = []
     overtime_rows: list[bool] = []
@@ -258,7 +259,7 @@ def _hourly_table(data: DayData, scenario: Scenario, width: int) -> Table:
         mark = (" ++" if until_end else " +") if overtime else ""
         cells = [f"{clock_label(hour * 60.0, scenario.opens)}{mark}"]
         for name in SIDE_NAMES:
-            cells.extend(_hour_cells(sides[name], hour, walkaways))
+            cells.extend(_hour_cells(sides[name], hour, failures))
         if projection is not None:
             cells.extend(_projection_cells(projection, hour))
         cells.append(_HOUR_MARKS[verdicts[hour]] if hour < len(verdicts) else "")
@@ -270,7 +271,7 @@ def _hourly_table(data: DayData, scenario: Scenario, width: int) -> Table:
         + (["list\nback", "coll\nstale"] if projection is not None else [])
         + ["press.\npoint"]
     )
-    shown = _columns_that_fit(headers, rows, width, [f"\n{label}" for label in ("ctr", "gone", "stale", "back")])
+    shown = _columns_that_fit(headers, rows, width, [f"\n{label}" for label in ("ctr", "fail", "stale", "back")])
     left_out = sorted({headers[k].split("\n")[1] for k in range(len(headers)) if k not in shown})
     table = Table(
         title="Hour by hour (arr: arrivals; wait: mean wait of those in line that hour, min; line: longest"
@@ -293,7 +294,12 @@ def _hourly_table(data: DayData, scenario: Scenario, width: int) -> Table:
         table.add_row(*(cells[k] for k in shown), style="dim" if overtime else None)
     table.caption = (
         "'+': overtime after the doors closed ('++': that hour and all later ones)"
-        + ("; gone: balked + reneged" if walkaways and "gone" not in left_out else "")
+        + (
+            "; fail: of those in line that hour, walked away, waited over"
+            f" {data['long_wait_minutes']:g} min or were in line when their film began"
+            if failures and "fail" not in left_out
+            else ""
+        )
         + "\npoint: the verdict's rule on the customers in line at some moment of that hour, whenever they came"
         + (
             f"\n{' and '.join(left_out)} left out to fit {width} columns: --hourly-csv and --json have every column"
@@ -330,20 +336,21 @@ def _projection_cells(projection: ProjectionData, hour: int) -> list[str]:
     ]
 
 
-def _hour_cells(rows: list[HourRow], hour: int, walkaways: bool) -> list[str]:
+def _hour_cells(rows: list[HourRow], hour: int, failures: bool) -> list[str]:
     if hour >= len(rows):  # the side's day ended earlier: nobody came, waited or served
-        return ["0", "-", "0", "0.0", *(["0"] if walkaways else [])]
+        return ["0", "-", "0", "0.0", *(["0"] if failures else [])]
     row = rows[hour]
-    # The wait of those in line that hour, whenever they came: the customers its point weighs.
-    wait = f"{row['in_line_mean_wait_minutes']:.2f}" if row["in_line_served"] else "-"
+    # The wait of those in line that hour, whenever they came: the customers its point weighs
+    # (a mean of several days' means can come out a hair below zero: it is zero).
+    wait = f"{max(0.0, row['in_line_mean_wait_minutes']):.2f}" if row["in_line_served"] else "-"
     cells = [
         format_number(row["arrived"], "count"),
         wait,
         format_number(row["max_queue"], "count"),
         f"{row['counters_on_duty']:.1f}",
     ]
-    if walkaways:
-        cells.append(format_number(row["balked"] + row["reneged"], "count"))
+    if failures:
+        cells.append(format_number(row["in_line_failed"], "count"))
     return cells
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from rich.text import Text
 
 from theater_sim.analysis.contract import DayData, Interval, ProjectionData, SideData, side_data
-from theater_sim.analysis.day_data import judge_day, shown_day_pressures
+from theater_sim.analysis.day_data import evidence, judge_day, shown_day_pressures
 from theater_sim.analysis.measured_day import share
-from theater_sim.analysis.verdict import Verdict, decide
+from theater_sim.analysis.verdict import MIN_CUSTOMERS, Verdict, clearly_longer, decide
 from theater_sim.model.scenario import SIDE_NAMES
 from theater_sim.views.formatting import format_number
 
@@ -94,10 +94,17 @@ def _pressure_note(data: DayData) -> str:
         return ""  # the busier side waited little or less: _calm_waits_note says so
     side = "selling" if data["verdict"] == Verdict.SELLING.value else "collecting"
     named, other = side_data(sides, side), side_data(sides, "collecting" if side == "selling" else "selling")
+    waits = f"p95 {named['wait_minutes']['p95']:.2f} min against {other['wait_minutes']['p95']:.2f}"
+    pressure = f"{named['pressure']:.2f} against {other['pressure']:.2f}"
+    if _waits_decide(data):
+        return (
+            f"\n{side.capitalize()} is named for its waits: its customers waited clearly longer ({waits}); its"
+            f" pressure points the same way ({pressure})."
+        )
     return (
         f"\n{side.capitalize()} is named for its pressure: its customers met {named['pressure']:.2f} of what its"
         f" counters could serve against {other['pressure']:.2f} (more than {data['tolerance']:.0%} apart), and"
-        f" waited longer (p95 {named['wait_minutes']['p95']:.2f} min against {other['wait_minutes']['p95']:.2f})."
+        f" waited longer ({waits})."
     )
 
 
@@ -119,12 +126,12 @@ def _how_failed(data: DayData, side: SideData) -> str:
     # their film began counts as missing it, so those who only walked away are lost - missed.
     missed = side["missed_showtime_start"]
     walked = max(0.0, side["lost"] - missed)
+    gave_up_late = max(0.0, side["balked"] + side["reneged"] - walked)  # in line at the start, then gave up
     waited = max(0.0, side["failed"] - side["lost"])
-    parts = [
-        (walked, "walked away"),
-        (waited, f"waited over {data['long_wait_minutes']:g} min"),
-        (missed, "were in line when their film began"),
-    ]
+    late = "were in line when their film began" + (
+        f" ({format_number(gave_up_late, 'count')} of them then gave up)" if gave_up_late >= 0.05 else ""
+    )
+    parts = [(walked, "walked away"), (waited, f"waited over {data['long_wait_minutes']:g} min"), (missed, late)]
     return ", ".join(f"{format_number(count, 'count')} {what}" for count, what in parts if count >= 0.05)
 
 
@@ -152,17 +159,28 @@ def _named_for_failures_note(data: DayData) -> str:
         + (f": {_how_failed(data, other)}" if other["failed"] else "")
         + f".{both} "
         + _without_failures(data)
-        + f" (p95 wait {named['wait_minutes']['p95']:.2f} min against {other['wait_minutes']['p95']:.2f}, pressure"
-        f" {named['pressure']:.2f} against {other['pressure']:.2f})." + _open_first(data, side)
+        + f" ({side}'s p95 wait {named['wait_minutes']['p95']:.2f} min against {other_name}'s"
+        f" {other['wait_minutes']['p95']:.2f}, pressure {named['pressure']:.2f} against {other['pressure']:.2f})."
+        + _open_first(data, side)
     )
 
 
 def _without_failures(data: DayData) -> str:
-    """What waits and pressures alone would have said of the day."""
+    """What waits and pressures alone would have said of the day, naming the rule that would decide."""
     alone = judge_day(data, failures=False).value
-    if alone == data["verdict"]:
-        return "Its waits and pressure point the same way"
-    return f"Counting waits and pressures only, the day would read '{alone}'"
+    if alone != data["verdict"]:
+        return f"Counting waits and pressures only, the day would read '{alone}'"
+    return "Its waits point the same way" if _waits_decide(data) else "Its pressure points the same way"
+
+
+def _waits_decide(data: DayData) -> bool:
+    """Whether, failures aside, the waits rule (before the pressures) names the day's side."""
+    sides = data["sides"]
+    longer = clearly_longer(
+        (side_data(sides, "selling")["wait_minutes"]["p95"], side_data(sides, "collecting")["wait_minutes"]["p95"])
+    )
+    named = evidence(side_data(sides, longer)).customers >= MIN_CUSTOMERS if longer else False
+    return longer is not None and named and data["verdict"].endswith(f"{longer} tickets")
 
 
 def _named_for_waits_note(data: DayData) -> str:
