@@ -118,9 +118,25 @@ class SideEvidence:
         ``long_wait_minutes``) counting half, since they got what they came for."""
         if not self.failed:
             return 0.0
+        return self.weighed_failed * self.weighed_failed * self.failed_share / self.failed
+
+    @property
+    def weighed_failed(self) -> float:
+        """The failed customers, each served late counting half."""
         lost = self.failed if self.lost is None else min(self.lost, self.failed)
-        weighed = lost + (self.failed - lost) / 2
-        return weighed * weighed * self.failed_share / self.failed
+        return lost + (self.failed - lost) / 2
+
+    @property
+    def weighed_share(self) -> float:
+        """The failed share, each customer served late counting half."""
+        return self.failed_share * self.weighed_failed / self.failed if self.failed else 0.0
+
+    @property
+    def customer_count(self) -> float:
+        """How many customers the evidence is about (from the failed share if not given)."""
+        if math.isfinite(self.customers):
+            return self.customers
+        return self.failed / self.failed_share if self.failed_share else math.inf
 
     def weighed(self) -> SideEvidence:
         """The evidence the waits and pressures rules weigh: calm (no wait, no
@@ -177,9 +193,12 @@ def clearly_more_failed(selling: SideEvidence, collecting: SideEvidence, limit: 
     and at least ``MIN_FAILED`` of them, and ``FAILED_RATIO`` times the other
     side on count and share together: its *harm* (``SideEvidence.harm``, the
     failed count times the failed share, a customer served late counting
-    half) at least ``FAILED_RATIO`` squared times the other side's. The rule
-    is monotone: more failures on the other side never make this side easier
-    to name.
+    half) at least ``FAILED_RATIO`` squared times the other side's, and
+    ``limit`` more than the other side either as a share of customers or in
+    number (as a share of its own customers), weighed alike: the luck of one
+    day, or of a few, moves two identical sides apart by less. The rule is
+    monotone: more failures on the other side never make this side easier to
+    name.
 
     Count and share both weigh: 632 holders (26%) missing their film outweigh
     9 of 14 buyers (64%) kept waiting; 3,882 buyers (66%) walking away
@@ -199,6 +218,14 @@ def clearly_more_failed(selling: SideEvidence, collecting: SideEvidence, limit: 
         if share <= limit or named.failed < MIN_FAILED:
             continue
         if named.harm < FAILED_RATIO**2 * other.harm:
+            continue
+        # Clearly more, not by luck: ``limit`` more of its customers failed (weighed) than
+        # the other side's share, or ``limit`` of its customers more failed in number; two
+        # identical sides differ by less on most days (and their means over days, by less still).
+        customers = named.customer_count
+        by_share = named.weighed_share - other.weighed_share >= limit
+        by_count = named.weighed_failed - other.weighed_failed >= limit * customers
+        if not (by_share or by_count):
             continue
         return side
     return None

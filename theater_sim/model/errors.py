@@ -161,7 +161,9 @@ def _friendly(item: Any) -> str:
     message: str = item["msg"]
     message = shorten(message.removeprefix("Value error, "), 300)
     given = item.get("input")
-    if kind not in {"model_type", "model_attributes_type"} and _is_scalar(given) and repr(given) not in message:
+    # A number in the message is a limit ("greater than 0"), not the value given: only text is looked for.
+    said = isinstance(given, str) and repr(given) in message
+    if kind not in {"model_type", "model_attributes_type"} and _is_scalar(given) and not said:
         message = f"{message} (got {given!r})"
     return message
 
