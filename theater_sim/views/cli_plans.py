@@ -330,9 +330,9 @@ def staff(
         if answers is not None and day_result["verdict"] != "Balanced":
             console.print(
                 Text(
-                    "Note: the day below meets the targets on both sides. Its verdict still compares them: it"
-                    " names the side whose customers fared worse (where a counter would do most, if you add one),"
-                    " not a side that misses its target.",
+                    "Note: the day below meets the targets on both sides. Its verdict still compares them by the"
+                    " rule it prints (failed customers, then waits, then pressures): it says where a counter would"
+                    " go first if you add one, not that a side misses its target.",
                     style="yellow",
                 )
             )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from rich.text import Text
 
 from theater_sim.analysis.contract import DayData, Interval, ProjectionData, SideData, side_data
@@ -217,6 +219,17 @@ def _failing_shares(data: DayData) -> tuple[float, float] | None:
     return (shares[0], shares[1]) if min(shares) > data["failed_share"] else None
 
 
+def _harm_ratio_text(data: DayData) -> str:
+    """Why the failures did not decide: how far the side that failed more is from clearly more."""
+    sides = data["sides"]
+    more, less = sorted((evidence(side_data(sides, name)) for name in SIDE_NAMES), key=lambda e: -e.harm)
+    ratio = more.harm / less.harm if less.harm else math.inf
+    return (
+        f" Neither failed clearly more: {ratio:.2f} times the other on count and share together (a customer served"
+        " late counting half), where 2.25, and 5% of customers more, are needed; the waits and pressures decide."
+    )
+
+
 def _both_failing(data: DayData) -> str:
     """A warning when both sides fail many customers, or both are swamped, whatever the verdict."""
     sides = data["sides"]
@@ -225,12 +238,12 @@ def _both_failing(data: DayData) -> str:
         first = (
             "; the verdict names the side to open counters on first"
             if data["verdict"] != Verdict.BALANCED.value
-            else "; neither failed clearly more (1.5 times the other on count and share together), waited clearly"
-            " longer or met clearly more pressure"
+            else "; neither failed clearly more, waited clearly longer or met clearly more pressure"
         )
         return (
             f"\nBoth sides failed more than {data['failed_share']:.0%} of their customers (selling {shares[0]:.1%},"
             f" collecting {shares[1]:.1%}): both need more counters{first}."
+            + ("" if data["named_for_failures"] else _harm_ratio_text(data))
         )
     lower = min(sides["selling"]["pressure"], sides["collecting"]["pressure"])
     if data["verdict"] != Verdict.BALANCED.value or lower < 1:
