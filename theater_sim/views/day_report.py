@@ -248,6 +248,7 @@ def _hourly_table(data: DayData, scenario: Scenario, width: int) -> Table:
     sides = {name: side_data(data["sides"], name)["hourly"] for name in SIDE_NAMES}
     # The customers in line each hour the side failed: with the wait, what the hour's point weighs.
     failures = any(r["in_line_failed"] for rows in sides.values() for r in rows)
+    replicated_hours = data.get("replications", 1) > 1
     projection = data["projection"]
     labels = ["arr", "wait", "line", "ctr"] + (["fail"] if failures else [])
     verdicts = [row["verdict"] for row in data["hourly_verdicts"]]
@@ -301,6 +302,7 @@ def _hourly_table(data: DayData, scenario: Scenario, width: int) -> Table:
             else ""
         )
         + "\npoint: the verdict's rule on the customers in line at some moment of that hour, whenever they came"
+        + ("; with replications, only where three quarters of the days agree" if replicated_hours else "")
         + (
             f"\n{' and '.join(left_out)} left out to fit {width} columns: --hourly-csv and --json have every column"
             if left_out

@@ -332,7 +332,10 @@ def answer_notes(answers: dict[str, SideAnswer], targets: Targets) -> list[str]:
     for name, answer in answers.items():
         abandon = answer.at_answer["abandon_rate"]["mean"]
         p95 = answer.at_answer["p95_wait"]["mean"]
-        if targets.max_abandon_rate is None and abandon > 0.01:
+        # Walk-aways shorten the waits of those who stay: worth a word when no target
+        # bounds them (--max-failed-share counts them too).
+        unbounded = targets.max_abandon_rate is None and targets.max_failed_share is None
+        if unbounded and abandon > 0.01:
             notes.append(
                 f"{name}: the wait target is met partly because {abandon:.1%} of customers walk away;"
                 " add --max-abandon-rate to bound that"

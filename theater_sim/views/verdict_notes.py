@@ -161,10 +161,22 @@ def _named_for_failures_note(data: DayData) -> str:
         + (f": {_how_failed(data, other)}" if other["failed"] else "")
         + f".{both} "
         + _without_failures(data)
-        + f" ({side}'s p95 wait {named['wait_minutes']['p95']:.2f} min against {other_name}'s"
-        f" {other['wait_minutes']['p95']:.2f}, pressure {named['pressure']:.2f} against {other['pressure']:.2f})."
+        + _evidence_bracket(data, side, named, other, other_name)
         + _open_first(data, side)
     )
+
+
+def _evidence_bracket(data: DayData, side: str, named: SideData, other: SideData, other_name: str) -> str:
+    """The numbers behind ``_without_failures``: the waits, the pressures, or both."""
+    waits = (
+        f"{side}'s p95 wait {named['wait_minutes']['p95']:.2f} min against {other_name}'s"
+        f" {other['wait_minutes']['p95']:.2f}"
+    )
+    pressure = f"pressure {named['pressure']:.2f} against {other['pressure']:.2f}"
+    alone_agrees = judge_day(data, failures=False).value == data["verdict"]
+    if alone_agrees:
+        return f" ({waits})." if _waits_decide(data) else f" ({pressure})."
+    return f" ({waits}, {pressure})."
 
 
 def _without_failures(data: DayData) -> str:
@@ -238,7 +250,7 @@ def _both_failing(data: DayData) -> str:
         first = (
             "; the verdict names the side to open counters on first"
             if data["verdict"] != Verdict.BALANCED.value
-            else "; neither failed clearly more, waited clearly longer or met clearly more pressure"
+            else "; neither waited clearly longer nor met clearly more pressure"
         )
         return (
             f"\nBoth sides failed more than {data['failed_share']:.0%} of their customers (selling {shares[0]:.1%},"
