@@ -501,31 +501,41 @@ def test_a_side_that_loses_more_customers_is_named_on_every_seed(scenario: Scena
         assert run_day(scenario.overridden(seed=seed)).verdict is Verdict.SELLING, seed
 
 
+def _buyer_rush(
+    *, hours: int, sellers: int, rush: tuple[str, str, int], holders_per_hour: int, mean: float
+) -> Scenario:
+    """A day from 08:00 whose buyers all come in one rush (from, to, rate per hour);
+    holders come steadily to one collector; exponential services of ``mean``."""
+    start, end, rate = rush
+    service = _exponential(mean)
+    return Scenario.model_validate(
+        {
+            "name": "buyer rush",
+            "opens": "08:00",
+            "hours": hours,
+            "selling": {
+                "counters": sellers,
+                "arrivals": {"profile": [{"from": start, "to": end, "rate_per_hour": rate}]},
+                "service_minutes": service,
+            },
+            "collecting": {"counters": 1, "arrivals": {"rate_per_hour": holders_per_hour}, "service_minutes": service},
+        }
+    )
+
+
+def _verdict_by_clock(result: Any) -> dict[str, Verdict]:
+    return dict(zip((row.clock for row in result.selling.hourly), result.hourly_verdicts, strict=False))
+
+
 def test_a_line_left_by_a_rush_marks_the_hours_it_stands_in() -> None:
     """1,000-odd buyers arrive at two sellers between 10:00 and 10:30 and nobody
     after: the line stands until about 15:00, and those hours are selling's,
-    though no buyer arrives in them (the hour's verdict weighs the customers who
-    left the line in it). The quiet afternoon and evening are not marked."""
-    scenario = Scenario.model_validate(
-        {
-            "name": "half-hour rush",
-            "opens": "08:00",
-            "hours": 16,
-            "selling": {
-                "counters": 2,
-                "arrivals": {"profile": [{"from": "10:00", "to": "10:30", "rate_per_hour": 2000}]},
-                "service_minutes": {"distribution": "exponential", "mean": 0.5},
-            },
-            "collecting": {
-                "counters": 1,
-                "arrivals": {"rate_per_hour": 40},
-                "service_minutes": {"distribution": "exponential", "mean": 0.5},
-            },
-        }
-    )
+    though no buyer arrives in them (the hour's verdict weighs the customers in
+    line during it). The quiet afternoon and evening are not marked."""
+    scenario = _buyer_rush(hours=16, sellers=2, rush=("10:00", "10:30", 2000), holders_per_hour=40, mean=0.5)
     for seed in (1, 2, 3):
         result = run_day(scenario.overridden(seed=seed))
-        verdicts = dict(zip((row.clock for row in result.selling.hourly), result.hourly_verdicts, strict=False))
+        verdicts = _verdict_by_clock(result)
         assert all(verdicts[clock] is Verdict.SELLING for clock in ("10:00", "11:00", "12:00", "13:00")), seed
         assert all(verdicts[clock] is Verdict.BALANCED for clock in ("16:00", "18:00", "20:00", "22:00")), seed
         assert result.selling.hourly[3].arrived == 0
@@ -550,26 +560,10 @@ def test_a_rush_late_in_an_hour_marks_that_hour() -> None:
     """Buyers rush three sellers from 10:52 to 11:00: the 10:00 row has the rush's
     arrivals and its line, so it is selling's, though most of them leave the line
     after 11:00 (the hour weighs everyone in line at some moment of it)."""
-    scenario = Scenario.model_validate(
-        {
-            "name": "straddle",
-            "opens": "08:00",
-            "hours": 8,
-            "selling": {
-                "counters": 3,
-                "arrivals": {"profile": [{"from": "10:52", "to": "11:00", "rate_per_hour": 1200}]},
-                "service_minutes": {"distribution": "exponential", "mean": 1.0},
-            },
-            "collecting": {
-                "counters": 2,
-                "arrivals": {"rate_per_hour": 60},
-                "service_minutes": {"distribution": "exponential", "mean": 1.0},
-            },
-        }
-    )
+    scenario = _buyer_rush(hours=8, sellers=3, rush=("10:52", "11:00", 1200), holders_per_hour=60, mean=1.0)
+    scenario = scenario.overridden(collectors=2)
     for seed in (1, 2, 3):
-        result = run_day(scenario.overridden(seed=seed))
-        verdicts = dict(zip((row.clock for row in result.selling.hourly), result.hourly_verdicts, strict=False))
+        verdicts = _verdict_by_clock(run_day(scenario.overridden(seed=seed)))
         assert verdicts["10:00"] is Verdict.SELLING, seed
         assert verdicts["11:00"] is Verdict.SELLING, seed
         assert verdicts["14:00"] is Verdict.BALANCED, seed

@@ -31,7 +31,7 @@ from theater_sim.analysis.verdict import (
     Rule,
     SideEvidence,
     Verdict,
-    clearly_more_failed,
+    decided_by,
     hourly_verdicts,
     judge,
     pressure_spans,
@@ -43,6 +43,7 @@ from theater_sim.model.scenario import Scenario, SideName
 __all__ = [
     "SIDE_METRICS",
     "day_data",
+    "decided_by_day",
     "evidence",
     "hourly_day_verdicts",
     "judge_day",
@@ -157,33 +158,31 @@ def shown_day_pressures(data: DayData) -> tuple[str, str]:
 
 
 def named_for_waits(data: DayData) -> str | None:
-    """The side the day's verdict names for its waits, not its pressure: its
-    customers waited clearly longer (``verdict.decide``), and the failures
-    rule (which comes first) did not decide."""
-    if named_for_failures(data) is not None:
+    """The side the day's verdict names for its waits, not its pressure: the waits
+    rule decided (the failures rule, which comes first, did not), and the
+    pressures alone would have said otherwise."""
+    if decided_by_day(data) != "waits":
         return None
     by_pressure = judge_day(data, failures=False, waits_first=False)
-    by_waits = judge_day(data, failures=False)
-    return _named_by(data, by_waits, by_pressure)
+    return None if by_pressure.value == data["verdict"] else _side_of(data)
 
 
 def named_for_failures(data: DayData) -> str | None:
     """The side the day's verdict names by the first rule: it failed clearly
     more of its customers (walked away, waited too long, missed their film),
     whether or not its waits or pressure would have named it too."""
-    sides, rule = data["sides"], rule_of(data)
-    side = clearly_more_failed(evidence(sides["selling"]), evidence(sides["collecting"]), rule.failed_share)
-    verdict = Verdict(data["verdict"])
-    if side is None or verdict is Verdict.BALANCED or not verdict.value.endswith(f"{side} tickets"):
-        return None
-    return side
+    return _side_of(data) if decided_by_day(data) == "failures" else None
 
 
-def _named_by(data: DayData, by_rule: Verdict, without_rule: Verdict) -> str | None:
+def decided_by_day(data: DayData, *, failures: bool = True) -> str | None:
+    """``verdict.decided_by`` on a day's data: the rule that named its side."""
+    sides = data["sides"]
+    return decided_by(evidence(sides["selling"]), evidence(sides["collecting"]), rule_of(data), failures=failures)
+
+
+def _side_of(data: DayData) -> str | None:
     verdict = Verdict(data["verdict"])
-    if by_rule is without_rule or by_rule is not verdict or verdict is Verdict.BALANCED:
-        return None
-    return "selling" if verdict is Verdict.SELLING else "collecting"
+    return None if verdict is Verdict.BALANCED else "selling" if verdict is Verdict.SELLING else "collecting"
 
 
 def _side_data(metrics: SideMetrics, scenario: Scenario, side_name: SideName, stale_share: float = 0.0) -> SideData:

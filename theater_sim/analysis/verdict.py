@@ -50,6 +50,7 @@ __all__ = [
     "clearly_longer",
     "clearly_more_failed",
     "decide",
+    "decided_by",
     "hourly_verdicts",
     "judge",
     "pressure_spans",
@@ -116,9 +117,7 @@ class SideEvidence:
         """The failed customers weighed by count and share together: the failed
         count times the failed share, each customer served late (after
         ``long_wait_minutes``) counting half, since they got what they came for."""
-        if not self.failed:
-            return 0.0
-        return self.weighed_failed * self.weighed_failed * self.failed_share / self.failed
+        return self.weighed_failed * self.weighed_share
 
     @property
     def weighed_failed(self) -> float:
@@ -186,6 +185,18 @@ def judge(
         calm_wait_minutes=rule.calm_wait_minutes,
         waits_first=waits_first,
     )
+
+
+def decided_by(selling: SideEvidence, collecting: SideEvidence, rule: Rule, *, failures: bool = True) -> str | None:
+    """Which of ``judge``'s rules named the side it names: ``"failures"``,
+    ``"waits"`` or ``"pressure"``; None for a Balanced day. (``failures`` False:
+    the same, the failures rule left out.)"""
+    if judge(selling, collecting, rule, failures=failures) is Verdict.BALANCED:
+        return None
+    if failures and clearly_more_failed(selling, collecting, rule.failed_share) is not None:
+        return "failures"
+    waits = (selling.weighed().wait_minutes, collecting.weighed().wait_minutes)
+    return "waits" if clearly_longer(waits) is not None else "pressure"
 
 
 def clearly_more_failed(selling: SideEvidence, collecting: SideEvidence, limit: float) -> str | None:

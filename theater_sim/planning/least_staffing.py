@@ -194,9 +194,14 @@ def _summary(days: list[SideData], confidence: float | None, period: int | None 
     }
 
 
+def _judged(interval: Interval, targets: Targets) -> float:
+    """What a target is checked against: the mean, or the confident upper end."""
+    return interval["mean"] if targets.confidence is None else interval["upper"]
+
+
 def _meets(summary: Summary, targets: Targets) -> bool:
     def judged(interval: Interval) -> float:
-        return interval["mean"] if targets.confidence is None else interval["upper"]
+        return _judged(interval, targets)
 
     if targets.max_p95_wait is not None and judged(summary["p95_wait"]) > targets.max_p95_wait:
         return False
@@ -301,9 +306,7 @@ def _least_clerks(
         return _interval(days(clerks), lambda d: d["stale_share"], targets.confidence)
 
     def meets(clerks: int) -> bool:
-        interval = share(clerks)
-        judged = interval["mean"] if targets.confidence is None else interval["upper"]
-        return judged <= limit
+        return _judged(share(clerks), targets) <= limit
 
     least = _least(meets, limit=MAX_PROJECTORS)
     if least is None:

@@ -242,23 +242,8 @@ def _check_writable(path: Path) -> None:
 _SIDE_FILES = {"-wal": (b"\x37\x7f\x06\x82", b"\x37\x7f\x06\x83"), "-journal": (b"\xd9\xd5\x05\xf9\x20\xa1\x63\xd7",)}
 
 
-#: How long to wait for another command that is creating the same store at this moment.
+#: How long to wait for another command that is opening (or making) the same store this moment.
 CREATION_WAIT_SECONDS = 3.0
-
-
-def _wait_for_a_creation(path: Path) -> None:
-    """A store still empty with a -journal beside it is most likely being made by
-    another command this very moment (two commands starting together): wait for
-    its transaction to end (the journal goes away) before judging the files."""
-    journal = Path(f"{path}-journal")
-    deadline = time.monotonic() + CREATION_WAIT_SECONDS
-    while (
-        journal.is_file()
-        and not journal.is_symlink()
-        and (not path.exists() or path.stat().st_size == 0)
-        and time.monotonic() < deadline
-    ):
-        time.sleep(0.05)
 
 
 def _check_side_files_settled(path: Path) -> None:
@@ -280,7 +265,6 @@ def _check_side_files_settled(path: Path) -> None:
 def _check_side_files(path: Path) -> None:
     """Refuse a store whose -wal, -shm or -journal names are taken by files SQLite did
     not make: opening the store would delete them (or read them as its journal)."""
-    _wait_for_a_creation(path)
     new = not path.exists() or path.stat().st_size == 0
     for suffix in ("-wal", "-shm", "-journal"):
         side = Path(f"{path}{suffix}")

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from theater_sim.analysis.contract import DayData, Interval, SideData, SidesData, side_data
 from theater_sim.analysis.day_data import SIDE_METRICS, evidence, metric_bounds, metric_value
 from theater_sim.analysis.measured_day import side_evidence
-from theater_sim.analysis.verdict import Rule, SideEvidence, Verdict, clearly_longer, clearly_more_failed, judge
+from theater_sim.analysis.verdict import Rule, SideEvidence, Verdict, decided_by, judge
 from theater_sim.model.errors import ScenarioError
 from theater_sim.model.scenario import SIDE_NAMES, Scenario
 from theater_sim.planning.execution import Runner
@@ -131,20 +131,6 @@ def _mean_evidence(metrics: dict[str, Interval]) -> SideEvidence:
     return side_evidence(mean["pressure"], mean["p95_wait"], mean["failed"], mean["arrived"], mean["lost"])
 
 
-def _named_not_for_pressure(
-    selling: SideEvidence, collecting: SideEvidence, rule: Rule, verdict: Verdict
-) -> str | None:
-    """The side the verdict names by the failures rule or the waits rule (the ones
-    before the pressures), or None: the cell's ``*``."""
-    if verdict is Verdict.BALANCED:
-        return None
-    side = "selling" if verdict is Verdict.SELLING else "collecting"
-    if clearly_more_failed(selling, collecting, rule.failed_share) == side:
-        return side
-    waits = (selling.weighed().wait_minutes, collecting.weighed().wait_minutes)
-    return side if clearly_longer(waits) == side else None
-
-
 def _cell(s: Staffing, c: Staffing, days: list[SidesData], rule: Rule) -> SweepCell:
     sides: dict[str, dict[str, Interval]] = {
         side: {
@@ -158,5 +144,9 @@ def _cell(s: Staffing, c: Staffing, days: list[SidesData], rule: Rule) -> SweepC
     means = {side: _mean_evidence(sides[side]) for side in SIDE_NAMES}
     verdict = judge(means["selling"], means["collecting"], rule)
     agreement = sum(judge(evidence(day["selling"]), evidence(day["collecting"]), rule) is verdict for day in days)
-    for_waits = _named_not_for_pressure(means["selling"], means["collecting"], rule, verdict)
+    for_waits = (
+        None
+        if decided_by(means["selling"], means["collecting"], rule) in {None, "pressure"}
+        else SIDE_NAMES[0 if verdict is Verdict.SELLING else 1]
+    )
     return SweepCell(s, c, verdict.value, agreement, sides, for_waits)

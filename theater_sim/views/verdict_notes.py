@@ -7,9 +7,9 @@ import math
 from rich.text import Text
 
 from theater_sim.analysis.contract import DayData, Interval, ProjectionData, SideData, side_data
-from theater_sim.analysis.day_data import evidence, judge_day, shown_day_pressures
+from theater_sim.analysis.day_data import decided_by_day, evidence, judge_day, shown_day_pressures
 from theater_sim.analysis.measured_day import share
-from theater_sim.analysis.verdict import MIN_CUSTOMERS, Verdict, clearly_longer, decide
+from theater_sim.analysis.verdict import Verdict, decide
 from theater_sim.model.scenario import SIDE_NAMES
 from theater_sim.views.formatting import format_number
 
@@ -189,12 +189,7 @@ def _without_failures(data: DayData) -> str:
 
 def _waits_decide(data: DayData) -> bool:
     """Whether, failures aside, the waits rule (before the pressures) names the day's side."""
-    sides = data["sides"]
-    longer = clearly_longer(
-        (side_data(sides, "selling")["wait_minutes"]["p95"], side_data(sides, "collecting")["wait_minutes"]["p95"])
-    )
-    named = evidence(side_data(sides, longer)).customers >= MIN_CUSTOMERS if longer else False
-    return longer is not None and named and data["verdict"].endswith(f"{longer} tickets")
+    return decided_by_day(data, failures=False) == "waits"
 
 
 def _named_for_waits_note(data: DayData) -> str:
