@@ -7,13 +7,18 @@ the machine is shared): the textbook SimPy M/M/c loop of ``bench_engine``
 (400,000 customers on 120 counters), the same day's selling side simulated by
 theater-sim's SimPy engine (``simulation.SideRun``) and by the exact engine
 (``exact.simulate_side_exactly``), engines only (no metrics). Then a side with
-balking and reneging (the event-replay path) on both engines. Every pair's
-records are checked identical before any figure is printed.
+balking and reneging (the event-replay path) on both engines. Then the
+linked ``opening-weekend`` (every feature of a linked day but a projector)
+over 40 seeds, engines only. Every pair's records are checked identical
+before any figure is printed.
 
-Whole processes: ``theater-sim staff premiere-night --max-p95-wait 5
---replications 20 --workers 1`` with ``--engine simpy`` and ``--engine auto``
-(the default), their wall times and ratio; the outputs must be identical
-apart from the line naming the engine.
+Whole processes, each with ``--engine simpy`` and ``--engine auto`` (the
+default), mirrored (simpy auto auto simpy), best of two each: their wall
+times and ratio; the JSON outputs must be identical apart from the engine key:
+``staff premiere-night --max-p95-wait 5 --replications 20 --workers 1``,
+``staff opening-weekend --max-p95-wait 5 --replications 100`` and the 64-cell
+``sweep opening-weekend --sellers 1:8 --collectors 1:8 --replications 10``
+(640 days: days per second on each engine).
 """
 
 from __future__ import annotations
@@ -31,10 +36,12 @@ import numpy as np
 import simpy
 from bench_engine import COUNTERS, HOURS, RATE_PER_HOUR, SERVICE_MEAN_MINUTES, bare_simpy_day
 
+from theater_sim.engine.day_plan import compile_day, play
 from theater_sim.engine.exact import simulate_side_exactly
 from theater_sim.engine.plans import SidePlan
-from theater_sim.engine.records import SideRecords
+from theater_sim.engine.records import DayRecords, SideRecords
 from theater_sim.engine.simulation import SideRun, exact_moments, run_environment
+from theater_sim.input.loading import load_scenario
 
 
 def _plan(seed: int, impatient: bool) -> SidePlan:
@@ -98,22 +105,36 @@ def in_process(rounds: int, impatient: bool) -> None:
         print(f"  exact / textbook SimPy loop: {best['bare'] / best['exact']:.1f}x")
 
 
-def whole_processes() -> None:
-    command = [
-        sys.executable,
-        "-m",
-        "theater_sim",
-        "staff",
-        "premiere-night",
-        "--max-p95-wait",
-        "5",
-        "--replications",
-        "20",
-        "--workers",
-        "1",
-        "--json",
-        "--quiet",
-    ]
+def linked_in_process(rounds: int) -> None:
+    """The linked ``opening-weekend`` over 40 seeds, engines only."""
+    scenario, _ = load_scenario("opening-weekend")
+    plans = [compile_day(scenario.overridden(seed=seed)) for seed in range(1, 41)]
+    customers = sum(len(plan.selling.service_minutes) + len(plan.collecting.service_minutes) for plan in plans)
+    best = {"simpy": float("inf"), "exact": float("inf")}
+    results: dict[str, list[DayRecords]] = {}
+    for _ in range(rounds):
+        for engine in ("simpy", "exact", "exact", "simpy"):
+            started = time.perf_counter()
+            results[engine] = [play(plan, engine) for plan in plans]
+            best[engine] = min(best[engine], time.perf_counter() - started)
+    for simpy_day, exact_day in zip(results["simpy"], results["exact"], strict=True):
+        assert _same(simpy_day.selling, exact_day.selling), "the engines disagree"
+        assert _same(simpy_day.collecting, exact_day.collecting), "the engines disagree"
+    print(f"linked opening-weekend, 40 seeds, {customers:,} buyers and holders (best of {2 * rounds}):")
+    for engine, seconds in best.items():
+        print(f"  {engine:6s}: {seconds:6.3f} s  {customers / seconds:12,.0f} customers/s")
+    print(f"  exact / SimPy engine: {best['simpy'] / best['exact']:.1f}x")
+
+
+WHOLE_PROCESSES = [
+    ["staff", "premiere-night", "--max-p95-wait", "5", "--replications", "20", "--workers", "1"],
+    ["staff", "opening-weekend", "--max-p95-wait", "5", "--replications", "100"],
+    ["sweep", "opening-weekend", "--sellers", "1:8", "--collectors", "1:8", "--replications", "10"],
+]
+
+
+def whole_process(arguments: list[str]) -> None:
+    command = [sys.executable, "-m", "theater_sim", *arguments, "--json", "--quiet"]
     outputs: dict[str, object] = {}
     seconds: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as folder:
@@ -128,9 +149,12 @@ def whole_processes() -> None:
             data.pop("engine")
             outputs[engine] = data
     assert outputs["simpy"] == outputs["auto"], "the engines' answers differ"
-    print(f"whole process: {' '.join(command[2:])}")
+    print(f"whole process: theater-sim {' '.join(arguments)}")
     print(f"  --engine simpy: {seconds['simpy']:.2f} s   --engine auto: {seconds['auto']:.2f} s")
     print(f"  ratio: {seconds['simpy'] / seconds['auto']:.1f}x (same answer)")
+    if arguments[0] == "sweep":
+        days = len(outputs["auto"]["cells"]) * outputs["auto"]["replications"]  # type: ignore[index]
+        print(f"  days per second: {days / seconds['simpy']:.0f} (SimPy), {days / seconds['auto']:.0f} (exact)")
 
 
 def main() -> None:
@@ -139,7 +163,9 @@ def main() -> None:
     rounds = parser.parse_args().rounds
     in_process(rounds, impatient=False)
     in_process(rounds, impatient=True)
-    whole_processes()
+    linked_in_process(rounds)
+    for arguments in WHOLE_PROCESSES:
+        whole_process(arguments)
 
 
 if __name__ == "__main__":

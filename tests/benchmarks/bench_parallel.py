@@ -7,11 +7,21 @@ In one process, alternately: the bundled linked ``opening-weekend`` day
 1:8, with ``--replications`` days per cell, on ``Runner(workers=1)`` and
 ``Runner(workers=2)``. Prints the wall time of each and their ratio, and
 checks that both give the same cells. Target on a 2-core machine: >= 1.7x.
+
+Then the coordinator's share: a whole ``theater-sim sweep opening-weekend
+--sellers 1:8 --collectors 1:8 --replications 10 --workers 2`` process (640
+days), its own CPU time (start-up, handing out days, receiving and combining
+results) against the CPU time of all its processes. Only the workers' part
+divides among cores, so the share bounds what many cores can give
+(Amdahl): with share s, N cores give at most 1 / (s + (1 - s) / N).
+Target: s <= 5%.
 """
 
 from __future__ import annotations
 
 import argparse
+import subprocess
+import sys
 import time
 
 from theater_sim import load_scenario
@@ -26,6 +36,41 @@ def timed_sweep(workers: int, replications: int) -> tuple[float, list[object]]:
     started = time.perf_counter()
     cells = run_sweep(scenario, COUNTS, COUNTS, replications, Runner(workers=workers))
     return time.perf_counter() - started, list(cells)
+
+
+# Runs the command line in this process and reports, at exit, its own CPU
+# seconds and those of the worker processes it started (reaped by then).
+_MEASURED = """
+import atexit, resource, sys
+def report():
+    own, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    print(own.ru_utime + own.ru_stime, workers.ru_utime + workers.ru_stime, file=sys.stderr)
+atexit.register(report)
+from theater_sim.views.cli import main
+sys.argv = ["theater-sim", *sys.argv[1:]]
+main()
+"""
+
+SWEEP_640 = ["sweep", "opening-weekend", "--sellers", "1:8", "--collectors", "1:8", "--replications", "10"]
+
+
+def coordinator_share(rounds: int) -> None:
+    """The coordinating process's share of a whole sweep's CPU time (best of ``rounds``)."""
+    shares = []
+    for _ in range(rounds):
+        done = subprocess.run(
+            [sys.executable, "-c", _MEASURED, *SWEEP_640, "--workers", "2", "--json", "--quiet"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        own, workers = (float(value) for value in done.stderr.split()[-2:])
+        shares.append((own / (own + workers), own, workers))
+    share, own, workers = min(shares)
+    print(f"theater-sim {' '.join(SWEEP_640)} --workers 2:")
+    print(f"  coordinator {own:.2f} s CPU, workers {workers:.2f} s CPU: coordinator share {share:.1%} (target <= 5%)")
+    for cores in (2, 8, 16):
+        print(f"  at most {1 / (share + (1 - share) / cores):.1f}x on {cores} cores")
 
 
 def main() -> None:
@@ -47,6 +92,7 @@ def main() -> None:
     ratio = best_one / best_two
     print(f"64-cell sweep ({64 * args.replications} days): 2 workers are {ratio:.2f}x faster than 1 (target >= 1.7x)")
     print("target met" if ratio >= 1.7 else "TARGET MISSED")
+    coordinator_share(args.rounds)
 
 
 if __name__ == "__main__":

@@ -2,10 +2,13 @@
 
 ``engine.exact`` replays SimPy's event order with a plain heap. Random days
 of every rule it claims (fixed counters, counter schedules, balking,
-reneging; moments and service times on a coarse grid, so that arrivals,
-departures, patience running out and schedule steps often fall on the same
-instant) must give bit-identical records: starts, the line each arrival saw
-(balking), who gave up, which counter served whom, the closing snapshot.
+reneging; linked days with showings, parties, online buyers, walks and every
+kind of projector; moments and service times on a coarse grid, so that
+arrivals, departures, patience running out, sales, listings and schedule
+steps often fall on the same instant) must give bit-identical records:
+starts, the line each arrival saw (balking), who gave up, which counter
+served whom, the closing snapshot, who bought which showing, when each sale
+was listed, every stale read.
 """
 
 from __future__ import annotations
@@ -16,13 +19,15 @@ import simpy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from theater_sim.engine.day_plan import compile_day, simulate_day
-from theater_sim.engine.exact import _plain_fifo, simulate_side_exactly, supports, unsupported_rule
-from theater_sim.engine.plans import SidePlan
-from theater_sim.engine.records import SideRecords
+from theater_sim.engine.day_plan import compile_day, play, simulate_day
+from theater_sim.engine.exact import _plain_fifo, play_linked_exactly, simulate_side_exactly, supports, unsupported_rule
+from theater_sim.engine.plans import Buyers, DayPlan, LinkedPlan, ProjectionPlan, SidePlan
+from theater_sim.engine.records import DayRecords, SideRecords
 from theater_sim.engine.simulation import SideRun, exact_moments, run_environment
+from theater_sim.engine.theater import run_plan
 from theater_sim.input.loading import bundled_scenarios, load_scenario
 from theater_sim.model.counter_settings import Autoscale
+from theater_sim.model.scenario import Scenario
 
 
 def _simpy(plan: SidePlan) -> SideRecords:
@@ -50,6 +55,23 @@ def assert_same_records(exact: SideRecords, reference: SideRecords) -> None:
         reference.in_service_at_close,
     )
     assert exact.counters == reference.counters
+    np.testing.assert_array_equal(exact.away_at_minute, reference.away_at_minute, err_msg="away_at_minute")
+    assert exact.away_minutes == reference.away_minutes
+
+
+def assert_same_day(exact: DayRecords, reference: DayRecords) -> None:
+    """Both sides' records and the linked day's tickets, to the bit."""
+    assert_same_records(exact.selling, reference.selling)
+    assert_same_records(exact.collecting, reference.collecting)
+    if reference.tickets is None:
+        assert exact.tickets is None
+        return
+    assert exact.tickets is not None
+    for field in ("online", "party_size", "sold_showing", "sold_at", "listed_at", "stale_reads"):
+        np.testing.assert_array_equal(getattr(exact.tickets, field), getattr(reference.tickets, field), err_msg=field)
+    for field in ("holder_arrived_at", "holder_left_line_at"):
+        np.testing.assert_array_equal(getattr(exact.tickets, field), getattr(reference.tickets, field), err_msg=field)
+    assert exact.tickets.projector_busy_minutes == reference.tickets.projector_busy_minutes
 
 
 @st.composite
@@ -192,7 +214,7 @@ def test_sweep_and_staff_give_the_same_answers_on_either_engine() -> None:
 
 @pytest.mark.parametrize(
     ("name", "message"),
-    [("opening-weekend", "a linked day"), ("autoscale", "collecting's autoscaling")],
+    [("autoscale", "collecting's autoscaling")],
 )
 def test_the_exact_engine_on_a_day_it_cannot_follow_is_refused(name: str, message: str) -> None:
     from typer.testing import CliRunner
@@ -227,3 +249,116 @@ def test_the_footer_says_which_engine_ran() -> None:
     assert exact.exit_code == 0, exact.output
     half = runner.invoke(app, ["sweep", "autoscale", "--sellers", "1:2", "--json", "--quiet", "--workers", "1"])
     assert '"engine": "exact+simpy"' in half.stdout or '"engine": "exact"' in half.stdout
+
+
+def _grid_times(draw: st.DrawFn, size: int, grid: float, high: int) -> np.ndarray:
+    return np.array(draw(st.lists(st.integers(0, high), min_size=size, max_size=size)), dtype=float) * grid
+
+
+def _impatience(draw: st.DrawFn, size: int, grid: float) -> dict[str, object]:
+    patience = _grid_times(draw, size, grid, 12) if draw(st.booleans()) else None
+    return {"patience_minutes": patience, "balk_at_line": draw(st.one_of(st.none(), st.integers(0, 3)))}
+
+
+def _schedule(draw: st.DrawFn, grid: float) -> list[tuple[float, int]]:
+    steps = draw(st.lists(st.tuples(st.integers(1, 100), st.integers(0, 3)), max_size=3, unique_by=lambda s: s[0]))
+    return [(0.0, draw(st.integers(1, 3)))] + [(at * grid, count) for at, count in sorted(steps)]
+
+
+def _projection(draw: st.DrawFn, buyers: int, grid: float) -> ProjectionPlan | None:
+    kind = draw(st.sampled_from(["none", "batches", "clerks"]))
+    if kind == "none":
+        return None
+    clerks = draw(st.integers(1, 3)) if kind == "clerks" else None
+    return ProjectionPlan(
+        every_minutes=draw(st.integers(1, 12)) * grid if kind == "batches" else None,
+        clerks=clerks,
+        work_minutes=_grid_times(draw, buyers, grid, 6) if clerks else None,
+        delay_minutes=draw(st.integers(0, 4)) * grid,
+        retry=draw(st.booleans()),
+        retry_minutes=draw(st.integers(1, 6)) * grid,
+        ledger_check_minutes=draw(st.integers(0, 3)) * grid,
+    )
+
+
+@st.composite
+def linked_plans(draw: st.DrawFn) -> DayPlan:
+    """A linked day on a coarse grid: sales, listings and arrivals often share an instant."""
+    grid = draw(st.sampled_from([0.5, 1.0, 0.25]))
+    size = draw(st.integers(0, 50))
+    showings = draw(st.integers(1, 4))
+    online = np.array(draw(st.lists(st.booleans(), min_size=size, max_size=size)), dtype=bool)
+    party = np.array(draw(st.lists(st.integers(1, 4), min_size=size, max_size=size)), dtype=np.int64)
+    buyers = Buyers(
+        arrival_at_minute=exact_moments(np.sort(_grid_times(draw, size, grid, 90))),
+        online=online,
+        party_size=party,
+        preferred_showing=np.array(
+            draw(st.lists(st.integers(0, showings - 1), min_size=size, max_size=size)), dtype=np.int64
+        ),
+        lead_minutes=_grid_times(draw, size, grid, 20),
+    )
+    at_counter = np.flatnonzero(~online)
+    open_minutes = draw(st.integers(20, 110)) * grid
+    return DayPlan(
+        open_minutes=open_minutes,
+        selling=SidePlan(
+            schedule=_schedule(draw, grid),
+            open_minutes=open_minutes,
+            service_minutes=_grid_times(draw, len(at_counter), grid, 6),
+            arrival_at_minute=buyers.arrival_at_minute[at_counter],
+            party_size=party[at_counter],
+            **_impatience(draw, len(at_counter), grid),  # type: ignore[arg-type]
+        ),
+        collecting=SidePlan(
+            schedule=_schedule(draw, grid),
+            open_minutes=open_minutes,
+            service_minutes=_grid_times(draw, size, grid, 4),
+            party_size=party,
+            **_impatience(draw, size, grid),  # type: ignore[arg-type]
+        ),
+        linked=LinkedPlan(
+            buyers=buyers,
+            at_counter=at_counter,
+            starts_at_minute=tuple(sorted(draw(st.sets(st.integers(5, 110), min_size=showings, max_size=showings)))),
+            seats=tuple(draw(st.lists(st.integers(0, 12), min_size=showings, max_size=showings))),
+            projection=_projection(draw, size, grid),
+            walk_minutes=draw(st.integers(0, 3)) * grid,
+        ),
+    )
+
+
+@settings(max_examples=400, deadline=None)
+@given(plan=linked_plans())
+def test_exact_engine_gives_simpys_linked_day_on_random_days(plan: DayPlan) -> None:
+    """Sales book seats in SimPy's order, holders reach collection as SimPy sends
+    them, the projector lists and turns away as in SimPy: the same day."""
+    assert_same_day(play_linked_exactly(plan), run_plan(plan))
+
+
+@pytest.mark.parametrize("name", ["opening-weekend", "eventual-consistency"])
+def test_every_bundled_linked_day_is_the_same_day(name: str) -> None:
+    """Seeds 1-20 of the bundled linked days, staffed as bundled and with fixed
+    counters (one each, and three sellers with four collectors): the same
+    records as SimPy."""
+    scenario, _ = load_scenario(name)
+    for seed in range(1, 21):
+        for sellers, collectors in ((None, None), (1, 1), (3, 4)):
+            plan = compile_day(scenario.overridden(seed=seed, sellers=sellers, collectors=collectors))
+            assert plan.linked is not None
+            assert_same_day(play(plan, "exact"), play(plan, "simpy"))
+
+
+def test_a_linked_day_with_autoscaling_runs_in_simpy_on_auto() -> None:
+    """A linked day's sides run as one day: an autoscaled side sends the whole
+    day to SimPy on ``auto``, and ``exact`` names the rule."""
+    scenario, _ = load_scenario("opening-weekend")
+    data = scenario.model_dump(by_alias=True, exclude_unset=True)
+    data["collecting"]["counters"] = 1
+    data["collecting"]["autoscale"] = {"min": 1, "max": 3}
+    plan = compile_day(Scenario.model_validate(data))
+    assert plan.linked is not None
+    assert not supports(plan)
+    assert_same_day(play(plan, "auto"), play(plan, "simpy"))
+    with pytest.raises(ValueError, match="autoscaling"):
+        play(plan, "exact")

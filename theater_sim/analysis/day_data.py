@@ -10,7 +10,6 @@ searches and confidence intervals talk about.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict
 from typing import Any, cast
 
 from theater_sim.analysis.contract import (
@@ -26,6 +25,7 @@ from theater_sim.analysis.contract import (
 from theater_sim.analysis.measured_day import DayResult, side_evidence
 from theater_sim.analysis.metric_names import SIDE_METRICS, metric_bounds
 from theater_sim.analysis.metrics import SideMetrics
+from theater_sim.analysis.plain import plain
 from theater_sim.analysis.projection import KEPT_UP_STALE_SHARE
 from theater_sim.analysis.verdict import (
     Rule,
@@ -97,9 +97,9 @@ def day_data(result: DayResult) -> DayData:
             for hour, verdict in enumerate(verdicts)
         ],
         "pressure_hours": pressure_hours(verdicts, scenario.opens),
-        "showings": [cast(ShowingData, asdict(showing)) for showing in result.showings],
-        "tickets": None if result.tickets is None else cast(TicketData, asdict(result.tickets)),
-        "projection": None if result.projection is None else projection_data(asdict(result.projection), scenario.opens),
+        "showings": [cast(ShowingData, plain(showing)) for showing in result.showings],
+        "tickets": None if result.tickets is None else cast(TicketData, plain(result.tickets)),
+        "projection": None if result.projection is None else projection_data(plain(result.projection), scenario.opens),
         "named_for_waits": None,
         "named_for_failures": None,
     }
@@ -188,7 +188,7 @@ def _side_of(data: DayData) -> str | None:
 def _side_data(metrics: SideMetrics, scenario: Scenario, side_name: SideName, stale_share: float = 0.0) -> SideData:
     """A side's data; ``stale_share``: the share of its parties that met a stale
     read (collecting, on a day with a projection), so sweeps can show it."""
-    data = asdict(metrics)
+    data = plain(metrics)
     side = scenario.side(side_name)
     data["abandon_rate"] = metrics.abandon_rate
     data["stale_share"] = stale_share

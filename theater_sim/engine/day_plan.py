@@ -17,7 +17,7 @@ from typing import Literal
 
 import numpy as np
 
-from theater_sim.engine.exact import simulate_side_exactly, unsupported_rule
+from theater_sim.engine.exact import play_linked_exactly, simulate_side_exactly, supports, unsupported_rule
 from theater_sim.engine.plans import Buyers, DayPlan, LinkedPlan, ProjectionPlan, SidePlan
 from theater_sim.engine.randomness import stream
 from theater_sim.engine.records import SideRecords
@@ -29,7 +29,8 @@ __all__ = ["ENGINES", "Engine", "compile_day", "engine_problem", "engines_used",
 
 #: ``simpy``: the SimPy environment, the model of record. ``exact``: the exact
 #: engine (an error on a rule it cannot follow). ``auto``: exact for each side
-#: it can follow, SimPy for the rest (a linked day runs whole in SimPy).
+#: it can follow, SimPy for the rest (a linked day, whose sides are one day,
+#: runs whole in SimPy when either side is autoscaled).
 Engine = Literal["simpy", "exact", "auto"]
 ENGINES: tuple[Engine, ...] = ("simpy", "exact", "auto")
 
@@ -82,8 +83,6 @@ def _projection_plan(scenario: Scenario, buyers: int) -> ProjectionPlan | None:
 
 def engine_problem(scenario: Scenario) -> str | None:
     """What in ``scenario`` the exact engine cannot follow, or None (it follows the whole day)."""
-    if scenario.linked is not None:
-        return "a linked day (holders are sent in as tickets sell)"
     scaled = _autoscaled(scenario)
     return f"{scaled[0]}'s autoscaling (it reacts to the line as the day runs)" if scaled else None
 
@@ -99,11 +98,11 @@ def engines_used(scenario: Scenario, engine: Engine) -> tuple[str, str]:
     (``simpy``, ``exact``, or ``exact+simpy``) and words for a report's footer."""
     if engine == "simpy":
         return "simpy", "SimPy"
-    if scenario.linked is not None:
-        return "simpy", "SimPy, as the exact engine does not follow a linked day"
     scaled = _autoscaled(scenario)
     if not scaled:
         return "exact", "the exact engine, whose records are SimPy's to the bit"
+    if scenario.linked is not None:
+        return "simpy", "SimPy, as the exact engine does not follow autoscaling (a linked day's sides run as one)"
     if len(scaled) == 2:
         return "simpy", "SimPy, as the exact engine does not follow autoscaling"
     return "exact+simpy", f"the exact engine, and SimPy for autoscaled {scaled[0]}"
@@ -129,9 +128,9 @@ def play(plan: DayPlan, engine: Engine = "simpy", on_progress: Callable[[float],
     if engine == "simpy":
         return run_plan(plan, on_progress)
     if plan.linked is not None:
-        if engine == "exact":
-            raise ValueError("the exact engine cannot follow a linked day (holders are sent in as tickets sell)")
-        return run_plan(plan)
+        if engine == "auto" and not supports(plan):
+            return run_plan(plan)
+        return play_linked_exactly(plan)
     return DayRecords(selling=_side(plan.selling, engine), collecting=_side(plan.collecting, engine))
 
 

@@ -1,59 +1,47 @@
-"""The exact engine: one side's day without SimPy, event for event the same.
+"""The exact engine: a day without SimPy, event for event the same.
 
-SimPy is the model of record (``simulation.SideRun``). Planning runs many
-days, and most of a SimPy day is SimPy's own machinery: an Event object per
-arrival, grant, service and patience, generators resumed, callbacks looked
-up. This module replays the same day with a plain heap of
-``(time, priority, sequence)`` keys, the key SimPy orders its events by, and
-creates its entries in the same order SimPy creates the matching events, so
-simultaneous events run in the same order and every per-customer record
-(start, counter, outcome, the line each arrival sees) is bit-identical: times
-are computed with the same float operations (``now + delay``).
+SimPy is the model of record (``simulation.SideRun``, ``theater``). Planning
+runs many days, and most of a SimPy day is SimPy's own machinery: an Event
+object per arrival, grant, service and patience, generators resumed,
+callbacks looked up. This module gives the same records two ways:
 
-It follows a side with fixed counters or a counter schedule, balking and
-reneging, showings and parties. It does not follow autoscaling (the policy
-reacts to the line through callbacks of its own) or a linked day's holders
-(sent in by the selling side as it sells): ``supports`` says which, and
-``engine.day_plan`` runs those days in SimPy. Written by hand because no
-library replays SimPy's event order; ``tests/engine/test_exact.py`` checks
-it against SimPy on random days of every rule it claims.
+- a side with fixed counters and nobody walking away takes the FIFO
+  recursion (``_plain_fifo``), unless two of its events fall on the same
+  instant in a way whose order matters;
+- everything else, a linked day included (sales booking seats, holders sent
+  to collection, the projector, stale reads), is replayed on
+  ``replay.EventLoop``: a plain heap keyed as SimPy keys its events, with
+  entries created in the order SimPy creates the matching events, so
+  simultaneous events run in the same order and every per-customer record is
+  bit-identical (times come from the same float operations, ``now + delay``).
+
+It does not follow autoscaling (the policy reacts to the line through
+callbacks of its own): ``supports`` says which days it can run, and
+``engine.day_plan`` runs the rest in SimPy. ``tests/engine/test_exact.py``
+checks it against SimPy on random days of every rule it claims.
 """
 
 from __future__ import annotations
 
 from array import array
-from collections import deque
+from dataclasses import dataclass, field, replace
 from heapq import heappop, heappush
 
 import numpy as np
 
 from theater_sim.engine.autoscaler import CapacityChange
 from theater_sim.engine.plans import DayPlan, SidePlan
-from theater_sim.engine.records import BALKED, RENEGED, SERVED, SideRecords
+from theater_sim.engine.projector import Projector
+from theater_sim.engine.records import SERVED, DayRecords, SideRecords, side_records
+from theater_sim.engine.replay import URGENT, EventLoop, SideReplay, unsupported_rule
+from theater_sim.engine.seller import Seller, ticket_records
 
-__all__ = ["simulate_side_exactly", "supports", "unsupported_rule"]
-
-# SimPy's priorities: URGENT (a process starting), NORMAL (everything else
-# here), and the closing snapshot after everything else at its moment.
-_URGENT, _NORMAL, _LAST = 0, 1, 2
-# What a heap entry does (SimPy's event and the callback it carries).
-_START_PROCESS, _ARRIVAL, _GRANTED, _SERVED, _PATIENCE_OVER, _SCHEDULE, _CLOSING = range(7)
-
-NAN = float("nan")
-
-
-def unsupported_rule(plan: SidePlan) -> str | None:
-    """The rule of ``plan`` the exact engine cannot follow, or None."""
-    if plan.autoscale is not None:
-        return "autoscaling (it reacts to the line as the day runs)"
-    if plan.arrival_at_minute is None:
-        return "a linked day's holders (sent in by the selling side as it sells)"
-    return None
+__all__ = ["play_linked_exactly", "simulate_side_exactly", "supports", "unsupported_rule"]
 
 
 def supports(plan: DayPlan) -> bool:
     """Whether the exact engine can run both sides of ``plan``."""
-    return plan.linked is None and all(unsupported_rule(side) is None for side in (plan.selling, plan.collecting))
+    return all(unsupported_rule(side) is None for side in (plan.selling, plan.collecting))
 
 
 def simulate_side_exactly(plan: SidePlan) -> SideRecords:
@@ -62,11 +50,13 @@ def simulate_side_exactly(plan: SidePlan) -> SideRecords:
     A side with fixed counters and nobody walking away takes the FIFO
     recursion (``_plain_fifo``) unless two of its events fall on the same
     instant in a way whose order matters; everything else replays SimPy's
-    event order (``_event_loop``).
+    event order (``replay.SideReplay``).
 
     Raises:
         ValueError: a rule this engine does not follow (``unsupported_rule``).
     """
+    if plan.arrival_at_minute is None:
+        raise ValueError("a linked day's holders are sent in by its sales: play the whole day (play_linked_exactly)")
     problem = unsupported_rule(plan)
     if problem is not None:
         raise ValueError(f"the exact engine cannot follow {problem}")
@@ -74,7 +64,7 @@ def simulate_side_exactly(plan: SidePlan) -> SideRecords:
         records = _plain_fifo(plan)
         if records is not None:
             return records
-    return _event_loop(plan)
+    return _replayed_side(plan)
 
 
 def _plain_fifo(plan: SidePlan) -> SideRecords | None:
@@ -119,144 +109,102 @@ def _plain_fifo(plan: SidePlan) -> SideRecords | None:
     start_array = np.frombuffer(starts, dtype=np.float64)
     finish = start_array + plan.service_minutes
     came = plan.arrival_at_minute <= close
-    return _records(
-        plan,
-        start_array,
-        start_array,
-        np.zeros(size, dtype=np.int8),
-        np.frombuffer(counter, dtype=np.int32),
-        [CapacityChange(0.0, capacity, "opening")],
-        (int((came & (start_array > close)).sum()), int(((start_array <= close) & (finish > close)).sum())),
+    return side_records(
+        _Finished(
+            plan=plan,
+            starts=starts,
+            left_line=starts,
+            outcome=array("b", [SERVED]) * size,
+            counter=counter,
+            changes=[CapacityChange(0.0, capacity, "opening")],
+            close_snapshot=(
+                int((came & (start_array > close)).sum()),
+                int(((start_array <= close) & (finish > close)).sum()),
+            ),
+        )
     )
 
 
-def _event_loop(plan: SidePlan) -> SideRecords:
+@dataclass
+class _Finished:
+    """A side's arrays once the FIFO recursion has run (``records.EngineArrays``)."""
+
+    plan: SidePlan
+    starts: array[float]
+    left_line: array[float]
+    outcome: array[int]
+    counter: array[int]
+    changes: list[CapacityChange]
+    close_snapshot: tuple[int, int]
+    extra_minutes: array[float] | None = None
+    dynamic_arrivals: array[float] | None = None
+    away_at: array[float] = field(default_factory=lambda: array("d"))
+    retry_minutes: float = 0.0
+
+
+def _replayed_side(plan: SidePlan) -> SideRecords:
     """SimPy's events for the side, in SimPy's order, on a plain heap."""
-    assert plan.arrival_at_minute is not None
-    size = len(plan.service_minutes)
-    gaps = array("d", np.diff(plan.arrival_at_minute, prepend=0.0).tobytes())
-    service = array("d", plan.service_minutes.tobytes())
-    patience = None if plan.patience_minutes is None else array("d", plan.patience_minutes.tobytes())
-    balk_at_line = plan.balk_at_line
-    starts = array("d", [NAN]) * size
-    left_line = array("d", [NAN]) * size
-    outcome = array("b", [SERVED]) * size
-    counter = array("i", [-1]) * size
-    granted = bytearray(size)  # a customer's request succeeded (SimPy: its value is no longer PENDING)
-    gone = bytearray(size)  # gave up waiting; skipped when their turn comes
-    line: deque[int] = deque()
-    gone_in_line = 0
-    at_counters = 0
-    capacity = plan.schedule[0][1]
-    free_counters: list[int] = []
-    opened = 0
-    changes = [CapacityChange(0.0, capacity, "opening")]
-    close_snapshot = (0, 0)
+    loop = EventLoop()
+    side = SideReplay(loop, plan)
+    loop.run()
+    return side.records()
 
-    queue: list[tuple[float, int, int, int, int]] = []
-    sequence = 0
-    now = 0.0
 
-    def grant_waiting() -> None:  # CounterBank._trigger_put
-        nonlocal gone_in_line, at_counters, sequence
-        while line and at_counters < capacity:
-            index = line.popleft()
-            if gone[index]:
-                gone_in_line -= 1
-                continue
-            at_counters += 1
-            granted[index] = 1
-            heappush(queue, (now, _NORMAL, sequence, _GRANTED, index))
-            sequence += 1
+def play_linked_exactly(plan: DayPlan) -> DayRecords:
+    """A linked day (``theater.run_plan``) replayed without SimPy: the same records.
 
-    # Created in SideRun.__init__'s order: schedule steps, the closing snapshot, the arrival process.
-    for at_minute, counters in plan.schedule[1:]:
-        heappush(queue, (0.0 + at_minute, _NORMAL, sequence, _SCHEDULE, counters))
-        sequence += 1
-    heappush(queue, (0.0 + (plan.open_minutes - 0.0), _LAST, sequence, _CLOSING, 0))
-    sequence += 1
-    heappush(queue, (0.0, _URGENT, sequence, _START_PROCESS, 0))
-    sequence += 1
+    Built in ``theater._linked_day``'s order (projector, collecting, seller,
+    selling, online sales) on one ``EventLoop``, with the very seller and
+    projector SimPy's day uses, so every event is created in SimPy's order.
 
-    while queue:
-        now, _priority, _sequence, kind, index = heappop(queue)
-        if kind == _SERVED:
-            at_counters -= 1
-            grant_waiting()
-            heappush(free_counters, counter[index])
-        elif kind == _GRANTED:
-            starts[index] = left_line[index] = now
-            if free_counters:
-                counter[index] = heappop(free_counters)
-            else:
-                opened += 1
-                counter[index] = opened
-            heappush(queue, (now + service[index], _NORMAL, sequence, _SERVED, index))
-            sequence += 1
-        elif kind == _ARRIVAL:
-            waiting = len(line) - gone_in_line
-            if balk_at_line is not None and at_counters >= capacity and waiting >= balk_at_line:
-                outcome[index] = BALKED
-            else:
-                line.append(index)
-                grant_waiting()
-                if patience is not None:
-                    heappush(queue, (now + patience[index], _NORMAL, sequence, _PATIENCE_OVER, index))
-                    sequence += 1
-            if index + 1 < size:  # the arrival process's next Timeout
-                heappush(queue, (now + gaps[index + 1], _NORMAL, sequence, _ARRIVAL, index + 1))
-                sequence += 1
-        elif kind == _PATIENCE_OVER:
-            if not granted[index]:
-                outcome[index] = RENEGED
-                left_line[index] = now
-                gone[index] = 1
-                gone_in_line += 1
-        elif kind == _START_PROCESS:
-            if size:
-                heappush(queue, (now + gaps[0], _NORMAL, sequence, _ARRIVAL, 0))
-                sequence += 1
-        elif kind == _SCHEDULE:
-            changes.append(CapacityChange(now, index, "schedule"))
-            capacity = index
-            grant_waiting()
-        else:  # _CLOSING
-            close_snapshot = (len(line) - gone_in_line, at_counters)
-
-    return _records(
-        plan,
-        np.frombuffer(starts, dtype=np.float64),
-        np.frombuffer(left_line, dtype=np.float64),
-        np.frombuffer(outcome, dtype=np.int8),
-        np.frombuffer(counter, dtype=np.int32),
-        changes,
-        close_snapshot,
+    Raises:
+        ValueError: a side this engine does not follow (autoscaling).
+    """
+    linked = plan.linked
+    assert linked is not None
+    loop = EventLoop()
+    buyers = linked.buyers
+    sold_showing = np.full(len(buyers.online), -1, dtype=np.int64)
+    projection = linked.projection
+    projector = (
+        None
+        if projection is None
+        else Projector(loop, projection, len(buyers.online), sold_showing, linked.starts_at_minute)
+    )
+    collecting = SideReplay(
+        loop,
+        replace(plan.collecting, showing=sold_showing),
+        on_reach=None if projector is None else projector.on_reach,
+        retry_minutes=0.0 if projection is None else projection.retry_minutes,
+        gives_up=None if projector is None else projector.gives_up,
+    )
+    sell = Seller(loop, linked, sold_showing, collecting.arrive, projector)
+    at_counter = linked.at_counter.tolist()
+    selling = SideReplay(loop, plan.selling, on_served=lambda index, _now: sell(at_counter[index]))
+    _OnlineSales(loop, buyers.arrival_at_minute[buyers.online], np.flatnonzero(buyers.online), sell)
+    loop.run()
+    assert collecting.dynamic_arrivals is not None
+    return DayRecords(
+        selling=selling.records(),
+        collecting=collecting.records(),
+        tickets=ticket_records(buyers, sold_showing, projector, collecting.dynamic_arrivals, collecting.left_line),
     )
 
 
-def _records(
-    plan: SidePlan,
-    starts: np.ndarray,
-    left_line: np.ndarray,
-    outcome: np.ndarray,
-    counter: np.ndarray,
-    changes: list[CapacityChange],
-    close_snapshot: tuple[int, int],
-) -> SideRecords:
-    """The side's records, shaped as ``SideRun.records()`` shapes them."""
-    assert plan.arrival_at_minute is not None
-    return SideRecords(
-        counters=plan.schedule[0][1],
-        open_minutes=plan.open_minutes,
-        arrival_at_minute=plan.arrival_at_minute,
-        service_minutes=plan.service_minutes,
-        service_start_at_minute=starts,
-        left_line_at_minute=left_line,
-        outcome=outcome,
-        counter=counter,
-        showing=plan.customers_showing(),
-        party_size=plan.customers_party_size(),
-        capacity_changes=tuple(changes),
-        in_line_at_close=close_snapshot[0],
-        in_service_at_close=close_snapshot[1],
-    )
+class _OnlineSales:
+    """``theater._online_sales`` on the loop: a process started now (URGENT), then
+    one entry per online buyer, each made after the buyer before has booked."""
+
+    def __init__(self, loop: EventLoop, moments: np.ndarray, buyers: np.ndarray, sell: Seller) -> None:
+        self.loop, self.sell = loop, sell
+        self.moments, self.buyers = array("d", moments.tobytes()), buyers.tolist()
+        loop.call_after(0.0, self._start, 0, URGENT)
+
+    def _start(self, _arg: int) -> None:
+        if self.buyers:
+            self.loop.call_after(self.moments[0] - 0.0, self._sale, 0)
+
+    def _sale(self, position: int) -> None:
+        self.sell(self.buyers[position])
+        if position + 1 < len(self.buyers):
+            self.loop.call_after(self.moments[position + 1] - self.moments[position], self._sale, position + 1)

@@ -7,8 +7,9 @@ working through the ledger in sale order, each sale taking its own drawn
 ``work_minutes``; either way ``delay_minutes`` later the sale is on the list.
 ``on_reach`` is the collecting counters' check: a holder whose sale is not
 listed yet is a stale read, turned away (retry) or served after a ledger
-check (read-your-writes). Everything runs in the day's SimPy environment, so
-the lag grows and shrinks with the sales as they happen.
+check (read-your-writes). Everything runs on the day's clock (SimPy's, or
+the exact engine's replay of it), so the lag grows and shrinks with the
+sales as they happen.
 """
 
 from __future__ import annotations
@@ -17,11 +18,9 @@ import math
 from collections import deque
 
 import numpy as np
-import simpy
-from simpy.events import Event, Timeout
 
-from theater_sim.engine.counters import payload
 from theater_sim.engine.plans import ProjectionPlan
+from theater_sim.engine.scheduling import Scheduler
 
 __all__ = ["Projector"]
 
@@ -38,13 +37,13 @@ class Projector:
 
     def __init__(
         self,
-        env: simpy.Environment,
+        clock: Scheduler,
         plan: ProjectionPlan,
         buyers: int,
         sold_showing: np.ndarray | None = None,
         starts_at_minute: tuple[float, ...] = (),
     ) -> None:
-        self.env = env
+        self.clock = clock
         self.plan = plan
         self.sold_showing = sold_showing
         self.starts_at_minute = starts_at_minute
@@ -58,7 +57,7 @@ class Projector:
 
     def record_sale(self, buyer: int) -> None:
         """A sale enters the ledger now; the projector will list it."""
-        self.sold_at[buyer] = self.env.now
+        self.sold_at[buyer] = self.clock.now
         self._waiting.append(buyer)
         if self.plan.clerks is not None:
             self._next_sale()
@@ -85,12 +84,11 @@ class Projector:
         while self._waiting and self._busy_clerks < self.plan.clerks:
             buyer = self._waiting.popleft()
             self._busy_clerks += 1
-            Timeout(self.env, float(self.plan.work_minutes[buyer]), buyer).callbacks.append(self._listed_by_clerk)
+            self.clock.call_after(float(self.plan.work_minutes[buyer]), self._listed_by_clerk, buyer)
 
-    def _listed_by_clerk(self, event: Event) -> None:
-        buyer = payload(event)
+    def _listed_by_clerk(self, buyer: int) -> None:
         assert self.plan.work_minutes is not None
-        self.listed_at[buyer] = self.env.now + self.plan.delay_minutes
+        self.listed_at[buyer] = self.clock.now + self.plan.delay_minutes
         self.busy_minutes += float(self.plan.work_minutes[buyer])
         self._busy_clerks -= 1
         self._next_sale()
@@ -99,11 +97,12 @@ class Projector:
     def _schedule_refresh(self) -> None:
         every = self.plan.every_minutes
         assert every is not None
-        next_at = (math.floor(self.env.now / every) + 1) * every
-        Timeout(self.env, next_at - self.env.now).callbacks.append(self._refresh)
+        now = self.clock.now
+        next_at = (math.floor(now / every) + 1) * every
+        self.clock.call_after(next_at - now, self._refresh)
 
-    def _refresh(self, _event: Event) -> None:
-        listed = self.env.now + self.plan.delay_minutes
+    def _refresh(self, _arg: int) -> None:
+        listed = self.clock.now + self.plan.delay_minutes
         while self._waiting:
             self.listed_at[self._waiting.popleft()] = listed
         self._clock_running = False

@@ -6,14 +6,18 @@ exports, the live view) reads them. ``outcome`` holds one of the codes below.
 
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Protocol
 
 import numpy as np
 
 from theater_sim.engine.autoscaler import CapacityChange
+from theater_sim.engine.plans import SidePlan
+from theater_sim.model.sides import SideName
 
-__all__ = ["BALKED", "RENEGED", "SERVED", "SideRecords"]
+__all__ = ["BALKED", "RENEGED", "SERVED", "DayRecords", "EngineArrays", "SideRecords", "TicketRecords", "side_records"]
 
 #: Outcome codes: served at a counter, walked away on arrival, gave up in line.
 SERVED, BALKED, RENEGED = 0, 1, 2
@@ -89,3 +93,90 @@ class SideRecords:
 
     def count(self, outcome: int) -> int:
         return int((self.outcome == outcome).sum())
+
+
+class EngineArrays(Protocol):
+    """What an engine's side keeps per customer while the day runs (indexed as
+    its plan's customers): ``simulation.SideRun`` and ``replay.SideReplay``."""
+
+    plan: SidePlan
+    starts: array[float]
+    left_line: array[float]
+    outcome: array[int]
+    counter: array[int]
+    changes: list[CapacityChange]
+    close_snapshot: tuple[int, int]
+    extra_minutes: array[float] | None  # minutes each visit took beyond its service (a ledger check)
+    dynamic_arrivals: array[float] | None  # when each was sent in (NaN: never), if the plan has no moments
+    away_at: array[float]
+    retry_minutes: float
+
+
+def side_records(run: EngineArrays) -> SideRecords:
+    """A side's records from an engine's arrays: for a side whose customers
+    were sent in during the day (a linked day's holders), those who came, in
+    arrival order."""
+    plan = run.plan
+    starts, left_line = np.frombuffer(run.starts, dtype=np.float64), np.frombuffer(run.left_line, dtype=np.float64)
+    outcome, counter = np.frombuffer(run.outcome, dtype=np.int8), np.frombuffer(run.counter, dtype=np.int32)
+    # Read-only views, not copies: most days have no showings or parties.
+    showing, party = plan.customers_showing(), plan.customers_party_size()
+    arrivals, service = plan.arrival_at_minute, plan.service_minutes
+    if run.extra_minutes is not None:  # visits that took longer (a ledger check): the service they had
+        service = service + np.frombuffer(run.extra_minutes, dtype=np.float64)
+    if arrivals is None:  # sent in during the day: keep those who came, in arrival order
+        assert run.dynamic_arrivals is not None
+        arrived_at = np.frombuffer(run.dynamic_arrivals, dtype=np.float64)
+        came = np.flatnonzero(~np.isnan(arrived_at))
+        order = came[np.argsort(arrived_at[came], kind="stable")]
+        arrivals, service, starts, left_line = arrived_at[order], service[order], starts[order], left_line[order]
+        outcome, counter, showing, party = outcome[order], counter[order], showing[order], party[order]
+    return SideRecords(
+        counters=plan.schedule[0][1],
+        open_minutes=plan.open_minutes,
+        arrival_at_minute=arrivals,
+        service_minutes=service,
+        service_start_at_minute=starts,
+        left_line_at_minute=left_line,
+        outcome=outcome,
+        counter=counter,
+        showing=showing,
+        party_size=party,
+        capacity_changes=tuple(run.changes),
+        in_line_at_close=run.close_snapshot[0],
+        in_service_at_close=run.close_snapshot[1],
+        away_at_minute=np.frombuffer(run.away_at, dtype=np.float64),
+        away_minutes=run.retry_minutes,
+    )
+
+
+@dataclass(frozen=True)
+class TicketRecords:
+    """What every buyer of a linked day did: ``sold_showing`` is -1 when they
+    got no ticket (sold out, or they left the selling line). With a
+    projection, ``sold_at`` / ``listed_at`` say when each sale entered the
+    ledger and reached the collectors' list, ``stale_reads`` how often each
+    holder was at a counter before it had (``projector.Projector``)."""
+
+    online: np.ndarray
+    party_size: np.ndarray
+    sold_showing: np.ndarray
+    sold_at: np.ndarray | None = None
+    listed_at: np.ndarray | None = None
+    stale_reads: np.ndarray | None = None
+    projector_busy_minutes: float | None = None
+    holder_arrived_at: np.ndarray | None = None
+    holder_left_line_at: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
+class DayRecords:
+    """Both sides' records of one simulated day (and the tickets, if linked)."""
+
+    selling: SideRecords
+    collecting: SideRecords
+    tickets: TicketRecords | None = None
+
+    def side(self, side_name: SideName) -> SideRecords:
+        records: SideRecords = getattr(self, side_name)
+        return records

@@ -35,7 +35,7 @@ from simpy.events import Event, Timeout
 from theater_sim.engine.autoscaler import Autoscaler, CapacityChange
 from theater_sim.engine.counters import PENDING, CounterBank, Customer, payload, schedule_after_everything
 from theater_sim.engine.plans import SidePlan
-from theater_sim.engine.records import BALKED, RENEGED, SERVED, SideRecords
+from theater_sim.engine.records import BALKED, RENEGED, SERVED, SideRecords, side_records
 from theater_sim.model.counter_settings import Autoscale
 
 __all__ = [
@@ -247,39 +247,7 @@ class SideRun:
 
     def records(self) -> SideRecords:
         """The side's records, restricted to customers who came, in arrival order."""
-        plan = self.plan
-        starts = np.frombuffer(self.starts, dtype=np.float64)
-        left_line = np.frombuffer(self.left_line, dtype=np.float64)
-        outcome = np.frombuffer(self.outcome, dtype=np.int8)
-        counter = np.frombuffer(self.counter, dtype=np.int32)
-        # Read-only views, not copies: most days have no showings or parties.
-        showing, party = plan.customers_showing(), plan.customers_party_size()
-        arrivals, service = plan.arrival_at_minute, plan.service_minutes
-        if self.extra_minutes is not None:  # visits that took longer (a ledger check): the service they had
-            service = service + np.frombuffer(self.extra_minutes, dtype=np.float64)
-        if arrivals is None:  # sent in during the day: keep those who came, in arrival order
-            moments = np.frombuffer(self.dynamic_arrivals, dtype=np.float64)  # type: ignore[arg-type]
-            came = np.flatnonzero(~np.isnan(moments))
-            order = came[np.argsort(moments[came], kind="stable")]
-            arrivals, service, starts, left_line = moments[order], service[order], starts[order], left_line[order]
-            outcome, counter, showing, party = outcome[order], counter[order], showing[order], party[order]
-        return SideRecords(
-            counters=plan.schedule[0][1],
-            open_minutes=plan.open_minutes,
-            arrival_at_minute=arrivals,
-            service_minutes=service,
-            service_start_at_minute=starts,
-            left_line_at_minute=left_line,
-            outcome=outcome,
-            counter=counter,
-            showing=showing,
-            party_size=party,
-            capacity_changes=tuple(self.changes),
-            in_line_at_close=self.close_snapshot[0],
-            in_service_at_close=self.close_snapshot[1],
-            away_at_minute=np.frombuffer(self.away_at, dtype=np.float64),
-            away_minutes=self.retry_minutes,
-        )
+        return side_records(self)
 
 
 def _arrival_process(

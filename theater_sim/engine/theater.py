@@ -18,47 +18,15 @@ import numpy as np
 import simpy
 from simpy.events import Event, Timeout
 
-from theater_sim.engine.counters import payload
 from theater_sim.engine.plans import DayPlan, LinkedPlan
 from theater_sim.engine.projector import Projector
-from theater_sim.engine.records import SideRecords
-from theater_sim.engine.seat_book import SeatBook
+from theater_sim.engine.records import DayRecords, TicketRecords
+from theater_sim.engine.scheduling import SimPyScheduler
+from theater_sim.engine.seller import Seller, ticket_records
 from theater_sim.engine.simulation import SideRun, run_environment
 from theater_sim.model.sides import SideName
 
 __all__ = ["DayModel", "DayRecords", "TicketRecords", "prepare_day", "run_plan"]
-
-
-@dataclass(frozen=True)
-class TicketRecords:
-    """What every buyer of a linked day did: ``sold_showing`` is -1 when they
-    got no ticket (sold out, or they left the selling line). With a
-    projection, ``sold_at`` / ``listed_at`` say when each sale entered the
-    ledger and reached the collectors' list, ``stale_reads`` how often each
-    holder was at a counter before it had (``projector.Projector``)."""
-
-    online: np.ndarray
-    party_size: np.ndarray
-    sold_showing: np.ndarray
-    sold_at: np.ndarray | None = None
-    listed_at: np.ndarray | None = None
-    stale_reads: np.ndarray | None = None
-    projector_busy_minutes: float | None = None
-    holder_arrived_at: np.ndarray | None = None
-    holder_left_line_at: np.ndarray | None = None
-
-
-@dataclass(frozen=True)
-class DayRecords:
-    """Both sides' records of one simulated day (and the tickets, if linked)."""
-
-    selling: SideRecords
-    collecting: SideRecords
-    tickets: TicketRecords | None = None
-
-    def side(self, side_name: SideName) -> SideRecords:
-        records: SideRecords = getattr(self, side_name)
-        return records
 
 
 @dataclass
@@ -78,16 +46,14 @@ class DayModel:
         return run
 
     def records(self) -> DayRecords:
-        tickets, projector = self.tickets, self.projector
-        if tickets is not None and projector is not None:
-            tickets = replace(
-                tickets,
-                sold_at=projector.sold_at,
-                listed_at=projector.listed_at,
-                stale_reads=projector.stale_reads,
-                projector_busy_minutes=projector.busy_minutes,
-                holder_arrived_at=np.array(self.collecting.dynamic_arrivals, dtype=np.float64),
-                holder_left_line_at=np.array(self.collecting.left_line, dtype=np.float64),
+        tickets = self.tickets
+        if tickets is not None:
+            tickets = ticket_records(
+                self.plan.linked.buyers,  # type: ignore[union-attr]
+                tickets.sold_showing,
+                self.projector,
+                self.collecting.dynamic_arrivals,  # type: ignore[arg-type]
+                self.collecting.left_line,
             )
         return DayRecords(selling=self.selling.records(), collecting=self.collecting.records(), tickets=tickets)
 
@@ -115,10 +81,11 @@ def _linked_day(env: simpy.Environment, plan: DayPlan, linked: LinkedPlan) -> Da
     at_counter = linked.at_counter
     # Who got which showing fills in as the day runs: a new array for every run.
     sold_showing = np.full(len(buyers.online), -1, dtype=np.int64)
+    clock = SimPyScheduler(env)
     projector = (
         None
         if linked.projection is None
-        else Projector(env, linked.projection, len(buyers.online), sold_showing, linked.starts_at_minute)
+        else Projector(clock, linked.projection, len(buyers.online), sold_showing, linked.starts_at_minute)
     )
     collecting = SideRun(
         env,
@@ -127,7 +94,7 @@ def _linked_day(env: simpy.Environment, plan: DayPlan, linked: LinkedPlan) -> Da
         retry_minutes=0.0 if linked.projection is None else linked.projection.retry_minutes,
         gives_up=None if projector is None else projector.gives_up,
     )
-    sell = _Seller(env, linked, sold_showing, collecting, projector)
+    sell = Seller(clock, linked, sold_showing, collecting.arrive, projector)
     selling = SideRun(env, plan.selling, on_served=lambda index, _now: sell(int(at_counter[index])))
     env.process(_online_sales(env, buyers.arrival_at_minute[buyers.online], np.flatnonzero(buyers.online), sell))
     # The ledger's arrays fill in as the day runs.
@@ -135,49 +102,8 @@ def _linked_day(env: simpy.Environment, plan: DayPlan, linked: LinkedPlan) -> Da
     return DayModel(env, plan, selling, collecting, tickets, projector)
 
 
-class _Seller:
-    """Books seats for a buyer and sends their party to collection in time."""
-
-    def __init__(
-        self,
-        env: simpy.Environment,
-        linked: LinkedPlan,
-        sold: np.ndarray,
-        collecting: SideRun,
-        projector: Projector | None = None,
-    ) -> None:
-        buyers = linked.buyers
-        self.projector = projector
-        self.env = env
-        self.book = SeatBook(list(linked.starts_at_minute), list(linked.seats))
-        self.preferred = buyers.preferred_showing.tolist()
-        self.party = buyers.party_size.tolist()
-        self.lead = buyers.lead_minutes.tolist()
-        self.walk = linked.walk_minutes
-        self.sold = sold
-        self.collecting = collecting
-
-    def __call__(self, buyer: int) -> None:
-        now = self.env.now
-        showing = self.book.book(self.preferred[buyer], self.party[buyer], now)
-        self.sold[buyer] = showing
-        if showing < 0:
-            return
-        if self.projector is not None:
-            self.projector.record_sale(buyer)
-        # now + 0.0 is now exactly: without a walk the day is as it always was.
-        arrive_at = max(now + self.walk, self.book.starts_at_minute[showing] - self.lead[buyer])
-        if arrive_at <= now:
-            self.collecting.arrive(buyer)
-        else:
-            Timeout(self.env, arrive_at - now, buyer).callbacks.append(self._holder_arrives)
-
-    def _holder_arrives(self, event: Event) -> None:
-        self.collecting.arrive(payload(event))
-
-
 def _online_sales(
-    env: simpy.Environment, moments: np.ndarray, buyers: np.ndarray, sell: _Seller
+    env: simpy.Environment, moments: np.ndarray, buyers: np.ndarray, sell: Seller
 ) -> Generator[Event, Any, None]:
     """Online buyers book at their moment without queueing."""
     previous = 0.0

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 import statistics
-from dataclasses import asdict
 from functools import lru_cache
 from typing import Any
 
@@ -31,6 +30,7 @@ from theater_sim.analysis.day_data import (
     projection_data,
     window_data,
 )
+from theater_sim.analysis.plain import plain
 from theater_sim.analysis.pressure import busiest_window, window_edges
 from theater_sim.model.scenario import MAX_SEED, SIDE_NAMES
 
@@ -175,7 +175,7 @@ def _busiest(side: SideData, first: DayData) -> WindowData:
     """The busiest window of the mean day: the highest mean window pressure."""
     pressures, arrived = side["window_pressure"], side["window_arrived"]
     edges = window_edges(first["hours"] * 60.0, first["window_minutes"])
-    return window_data(asdict(busiest_window(pressures, arrived, edges)), first["opens"])
+    return window_data(plain(busiest_window(pressures, arrived, edges)), first["opens"])
 
 
 def _padded(day: DayData, days: list[DayData]) -> dict[str, Any]:
