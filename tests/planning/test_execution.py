@@ -283,3 +283,24 @@ def test_a_day_asked_for_twice_runs_once(monkeypatch: pytest.MonkeyPatch) -> Non
     other, _ = load_scenario("premiere-night")
     runner.run(other, [Task(2, None, 0)])  # another scenario: its own days
     assert len(ran) == 4
+
+
+@pytest.mark.parametrize(
+    ("tasks", "task_seconds", "workers", "size"),
+    [
+        (640, 0.01, 2, 10),  # 0.1 s of work a chunk
+        (640, 0.5, 2, 1),  # slow days go one by one
+        (20, 0.001, 2, 2),  # quick days, but at least four chunks per worker
+        (3, 0.001, 8, 1),
+    ],
+)
+def test_tasks_go_to_the_pool_in_chunks(tasks: int, task_seconds: float, workers: int, size: int) -> None:
+    """A chunk is one round trip for the coordinating process: about
+    CHUNK_SECONDS of days, yet enough chunks for every worker to the end.
+    Every task is sent once, in order."""
+    from theater_sim.planning.execution import _chunks
+
+    batch = [Task(1, None, replication) for replication in range(tasks)]
+    chunks = _chunks(batch, task_seconds, workers)
+    assert [task for chunk in chunks for task in chunk] == batch
+    assert max(len(chunk) for chunk in chunks) == size

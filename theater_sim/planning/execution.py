@@ -10,7 +10,9 @@ that asks for a day twice runs it once, and it keeps one process pool for
 all its batches (a search sends a dozen), started only when a batch is worth
 it: the first task of a batch runs in this process, and if the rest would
 take under ``IN_PROCESS_SECONDS`` they run here too (a pool costs its
-workers' start-up). Close the runner (or use it as a context manager) to end
+workers' start-up); otherwise they go to the pool in chunks of about
+``CHUNK_SECONDS`` of work, as each chunk costs this process a round trip,
+whatever its size. Close the runner (or use it as a context manager) to end
 the pool; Python ends it at exit otherwise.
 """
 
@@ -45,6 +47,9 @@ Progress = Callable[[int, int], None]
 CONNECT_SECONDS = 10.0
 #: A batch whose tasks would take less than this in one process runs in it.
 IN_PROCESS_SECONDS = 0.2
+#: Tasks go to the pool in chunks of about this much work each: every chunk
+#: costs the coordinating process a round trip, a chunk of days one.
+CHUNK_SECONDS = 0.1
 
 
 def default_workers() -> int:
@@ -141,11 +146,12 @@ class Runner:
         started = time.perf_counter()
         yield tasks[0], run_task(scenario, tasks[0], self.engine)
         rest = tasks[1:]
-        if (time.perf_counter() - started) * len(rest) < IN_PROCESS_SECONDS:
+        seconds = time.perf_counter() - started
+        if seconds * len(rest) < IN_PROCESS_SECONDS:
             for task in rest:
                 yield task, run_task(scenario, task, self.engine)
             return
-        yield from _on_pool(self._pool_for(scenario), self.workers, rest)
+        yield from _on_pool(self._pool_for(scenario), self.workers, _chunks(rest, seconds, self.workers))
 
     def _pool_for(self, scenario: Scenario) -> ProcessPoolExecutor:
         """The runner's pool, started for ``scenario`` (a new one for another scenario)."""
@@ -186,26 +192,36 @@ def _die_with_parent() -> None:
         os._exit(1)
 
 
-def _run_in_worker(task: Task) -> DayData:
+def _run_in_worker(tasks: list[Task]) -> list[DayData]:
     assert _worker_scenario is not None
-    return run_task(_worker_scenario, task, _worker_engine)
+    return [run_task(_worker_scenario, task, _worker_engine) for task in tasks]
 
 
-def _on_pool(pool: ProcessPoolExecutor, workers: int, tasks: list[Task]) -> Iterator[tuple[Task, DayData]]:
-    # At most two tasks in flight per worker, so an interrupted run has not
+def _chunks(tasks: list[Task], task_seconds: float, workers: int) -> list[list[Task]]:
+    """``tasks`` in chunks of about ``CHUNK_SECONDS`` of work (a task took
+    ``task_seconds``), yet at least four chunks per worker, so the workers
+    share the work evenly to the end."""
+    size = max(1, min(int(CHUNK_SECONDS / max(task_seconds, 1e-6)), len(tasks) // (4 * workers)))
+    return [tasks[start : start + size] for start in range(0, len(tasks), size)]
+
+
+def _on_pool(
+    pool: ProcessPoolExecutor, workers: int, chunks: list[list[Task]]
+) -> Iterator[tuple[Task, DayData]]:
+    # At most two chunks in flight per worker, so an interrupted run has not
     # queued (and lost) the whole grid, and results stream out as they finish.
-    queue = iter(tasks)
-    running: dict[Future[DayData], Task] = {}
+    queue = iter(chunks)
+    running: dict[Future[list[DayData]], list[Task]] = {}
     try:
-        for task in queue:
-            running[pool.submit(_run_in_worker, task)] = task
+        for chunk in queue:
+            running[pool.submit(_run_in_worker, chunk)] = chunk
             if len(running) >= 2 * workers:
                 break
         while running:
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in finished:
-                task = running.pop(future)
-                yield task, future.result()
+                chunk = running.pop(future)
+                yield from zip(chunk, future.result(), strict=True)
                 following = next(queue, None)
                 if following is not None:
                     running[pool.submit(_run_in_worker, following)] = following
