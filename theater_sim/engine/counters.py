@@ -1,21 +1,25 @@
-"""A row of counters with one line, as a SimPy resource.
+"""A row of counters with one line, on a SimPy environment.
 
-``CounterBank`` is a ``simpy.Resource`` whose capacity is the number of
-counters open. Customers are requests that remember who they are. Three
-things differ from the stock resource, all for the theater's sake:
+``CounterBank`` is what ``simpy.Resource`` would be for the theater, minus
+what a day of millions of customers cannot afford. A customer's visit is a
+number, not a request object: the line is a deque of visit numbers, and a
+visit that reaches a counter is granted by one zero-delay ``Timeout`` carrying
+its number, scheduled at the very moment (and so in the very order) SimPy's
+``Request.succeed()`` would schedule the request. A waiting customer costs
+the line one slot and one int (SimPy's request, with its event machinery,
+cost about 330 bytes), so an overloaded day grows linearly.
 
-- the line is a deque, so serving its head costs O(1) however long it grows
-  (SimPy's list pays ``list.pop(0)``, a copy of the whole line per customer);
-- a customer who gives up waiting is only marked as gone and skipped when
-  they would reach a counter, instead of searched for and removed;
+- serving the line's head costs O(1) however long it grows;
+- a visit that gives up waiting is only marked as gone and skipped when it
+  would reach a counter, instead of searched for and removed;
 - the number of counters can change during the day; a counter that closes
   finishes the customer it is serving first.
 
-This is the one module that touches SimPy's private internals (a resource's
-``_capacity`` and ``_trigger_put``, an event's ``_value`` and ``_ok``, event
-priorities): the rest of the engine goes through ``payload``, ``PENDING``
-and ``schedule_after_everything``. ``tests/engine/test_counters.py`` fails
-loudly if a SimPy release changes them (pyproject pins ``simpy<5``).
+This is the one module that touches SimPy's private internals (an event's
+``_value`` and ``_ok``, event priorities): the rest of the engine goes through
+``payload``, ``PENDING`` and ``schedule_after_everything``.
+``tests/engine/test_counters.py`` fails loudly if a SimPy release changes
+them (pyproject pins ``simpy<5``).
 """
 
 from __future__ import annotations
@@ -26,13 +30,12 @@ from operator import attrgetter
 from typing import Any
 
 import simpy
-from simpy.events import PENDING, Event, EventPriority
-from simpy.resources.resource import Request
+from simpy.events import PENDING, Event, EventPriority, Timeout
 
-__all__ = ["PENDING", "CounterBank", "Customer", "payload", "schedule_after_everything"]
+__all__ = ["PENDING", "CounterBank", "payload", "schedule_after_everything"]
 
-#: What an event carries (a Timeout's value; a customer's request: PENDING
-#: until they reach a counter). A C-level getter: it runs twice per customer.
+#: What an event carries (a Timeout's value). A C-level getter: it runs
+#: several times per customer.
 payload: Callable[[Event], Any] = attrgetter("_value")
 
 # SimPy orders simultaneous events by priority (URGENT=0, NORMAL=1): an event
@@ -49,84 +52,87 @@ def schedule_after_everything(env: simpy.Environment, at_minute: float, callback
     env.schedule(event, _AFTER_EVERYTHING_ELSE, at_minute - env.now)
 
 
-class Customer(Request):
-    """A request for a counter that knows which customer made it."""
-
-    gone = False  # set when the customer leaves the line without being served
-
-    def __init__(self, bank: CounterBank, index: int) -> None:
-        self.index = index
-        super().__init__(bank)
-
-
-class _AtCounters(dict[Request, None]):
-    """The customers being served, with the list methods SimPy calls, in O(1).
-
-    SimPy keeps them in a list and releases with ``list.remove``, a scan over
-    every counter: with thousands of counters that scan dominates the day.
-    """
-
-    def append(self, request: Request) -> None:
-        self[request] = None
-
-    def remove(self, request: Request) -> None:
-        self.pop(request, None)
-
-
-class CounterBank(simpy.Resource):
+class CounterBank:
     """Counters sharing one first-come-first-served line.
 
+    Args:
+        env: The day's environment.
+        counters: Counters open at first.
+
     Attributes:
+        count: Visits at a counter.
+        capacity: Counters open.
+        on_grant: Called with the grant event (``payload(event)``: the visit)
+            when a visit reaches a counter.
         on_change: Called after anything that may change the line or the busy
             counters (a policy watching the side hooks in here), or None.
     """
 
-    PutQueue = deque
-
     def __init__(self, env: simpy.Environment, counters: int) -> None:
-        super().__init__(env, counters)
-        self.users = _AtCounters()  # type: ignore[assignment]
-        self.gone_in_line = 0
+        self.env = env
+        self.capacity = counters
+        self.count = 0
+        self.on_grant: Callable[[Event], None] = _nobody
         self.on_change: Callable[[], None] | None = None
+        self._line: deque[int] = deque()
+        self._gone_in_line = 0
+        self._granted = bytearray()  # per visit: reached a counter (SimPy: no longer PENDING)
+        self._gone = bytearray()  # per visit: gave up waiting
 
     @property
     def line_length(self) -> int:
         """Customers waiting (not counting those who gave up)."""
-        return len(self.put_queue) - self.gone_in_line
+        return len(self._line) - self._gone_in_line
 
-    def set_counters(self, counters: int) -> None:
-        """Open or close counters; closing ones finish their customer first."""
-        self._capacity = counters
-        self._trigger_put(None)
+    def granted(self, visit: int) -> bool:
+        """Whether ``visit`` has reached a counter (its grant may still be due)."""
+        return visit < len(self._granted) and bool(self._granted[visit])
 
-    def release_now(self, customer: Customer) -> None:
-        """The customer leaves their counter, and the next in line steps up.
+    def join(self, visit: int) -> None:
+        """``visit`` joins the line (visits are numbered from 0, each new one the next)."""
+        missing = visit + 1 - len(self._granted)
+        if missing > 0:
+            self._granted.extend(bytes(missing))
+            self._gone.extend(bytes(missing))
+        self._line.append(visit)
+        self._serve_line()
+
+    def release(self) -> None:
+        """A counter's customer leaves it, and the next in line steps up.
 
         SimPy's ``release`` does the same through a Release event processed a
         moment later at the same simulated time; doing it at once saves an
-        event per customer and changes no time: the next customer still
-        starts at the same minute, first come first served.
+        event per customer and changes no time.
         """
-        self.users.remove(customer)
-        self._trigger_put(None)
+        self.count -= 1
+        self._serve_line()
 
-    def leave_line(self, customer: Customer) -> None:
-        """A waiting customer gives up; they are skipped when their turn comes."""
-        customer.gone = True
-        self.gone_in_line += 1
+    def leave_line(self, visit: int) -> None:
+        """A waiting visit gives up; it is skipped when its turn comes."""
+        self._gone[visit] = 1
+        self._gone_in_line += 1
         if self.on_change is not None:
             self.on_change()
 
-    def _trigger_put(self, get_event: object) -> None:
-        line: deque[Customer] = self.put_queue  # type: ignore[assignment]
-        users = self.users
-        while line and len(users) < self._capacity:
-            customer = line.popleft()
-            if customer.gone:
-                self.gone_in_line -= 1
+    def set_counters(self, counters: int) -> None:
+        """Open or close counters; closing ones finish their customer first."""
+        self.capacity = counters
+        self._serve_line()
+
+    def _serve_line(self) -> None:
+        """Grant waiting visits while counters are free (SimPy's ``_trigger_put``)."""
+        line, gone, env, on_grant = self._line, self._gone, self.env, self.on_grant
+        while line and self.count < self.capacity:
+            visit = line.popleft()
+            if gone[visit]:
+                self._gone_in_line -= 1
                 continue
-            users.append(customer)
-            customer.usage_since = self._env.now
-            customer.succeed()
+            self.count += 1
+            self._granted[visit] = 1
+            Timeout(env, 0.0, visit).callbacks.append(on_grant)
         if self.on_change is not None:
             self.on_change()
+
+
+def _nobody(_event: Event) -> None:
+    """The grant callback of a bank nobody has wired up yet."""

@@ -33,7 +33,7 @@ import simpy
 from simpy.events import Event, Timeout
 
 from theater_sim.engine.autoscaler import Autoscaler, CapacityChange
-from theater_sim.engine.counters import PENDING, CounterBank, Customer, payload, schedule_after_everything
+from theater_sim.engine.counters import CounterBank, payload, schedule_after_everything
 from theater_sim.engine.plans import SidePlan
 from theater_sim.engine.records import BALKED, RENEGED, SERVED, SideRecords, side_records
 from theater_sim.model.counter_settings import Autoscale
@@ -146,33 +146,42 @@ class SideRun:
         retry_minutes: float,
         gives_up: Callable[[int, float], bool] | None = None,
     ) -> Callable[[int], None]:
-        """The callbacks a customer passes through; returns ``arrive(index)``."""
-        env, bank, plan = self.env, self.bank, self.plan
+        """The callbacks a customer passes through; returns ``arrive(index)``.
+
+        A customer's visit is a number: the customer's own index the first
+        time, and ``size``, ``size + 1``, ... for visits after being turned
+        away (``later_visits`` says whose), as each visit waits, is granted
+        and may give up on its own.
+        """
+        env, bank, plan, size = self.env, self.bank, self.plan, self.size
         starts, left_line, outcome, dynamic = self.starts, self.left_line, self.outcome, self.dynamic_arrivals
         counter, tally, extra_minutes, away_at = self.counter, self.tally, self.extra_minutes, self.away_at
         service = array("d", plan.service_minutes.tobytes())
         patience = None if plan.patience_minutes is None else array("d", plan.patience_minutes.tobytes())
         balk_at_line = plan.balk_at_line
-        release = bank.release_now
+        release, granted, join = bank.release, bank.granted, bank.join
+        later_visits = array("q")
         # Which counter serves whom: the lowest-numbered free one (1, 2, ...).
         free_counters: list[int] = []
         opened = [0]
 
         def finish(event: Event) -> None:
-            customer = payload(event)
-            release(customer)
-            heappush(free_counters, counter[customer.index])
+            visit = payload(event)
+            index = visit if visit < size else later_visits[visit - size]
+            release()
+            heappush(free_counters, counter[index])
             tally[1] += 1
             if on_served is not None:
-                on_served(customer.index, env.now)
+                on_served(index, env.now)
 
-        def start(customer: Customer) -> None:
-            index = customer.index
+        def start(event: Event) -> None:
+            visit = payload(event)
+            index = visit if visit < size else later_visits[visit - size]
             duration = service[index]
             if on_reach is not None:
                 extra = on_reach(index, env.now)
                 if extra is None:  # turned away: the counter is free at once, the customer comes back later
-                    release(customer)
+                    release()
                     away_at.append(env.now)
                     Timeout(env, retry_minutes, index).callbacks.append(rejoin)
                     return
@@ -185,20 +194,23 @@ class SideRun:
             else:
                 opened[0] += 1
                 counter[index] = opened[0]
-            Timeout(env, duration, customer).callbacks.append(finish)
+            Timeout(env, duration, visit).callbacks.append(finish)
 
         def renege(event: Event) -> None:
-            customer = payload(event)
-            if payload(customer) is PENDING:  # still waiting when patience ran out
-                outcome[customer.index] = RENEGED
-                left_line[customer.index] = env.now
-                bank.leave_line(customer)
+            visit = payload(event)
+            if not granted(visit):  # still waiting when patience ran out
+                index = visit if visit < size else later_visits[visit - size]
+                outcome[index] = RENEGED
+                left_line[index] = env.now
+                bank.leave_line(visit)
 
-        def join_line(index: int) -> None:
-            customer = Customer(bank, index)
-            customer.callbacks.append(start)
-            if patience is not None:
-                Timeout(env, patience[index], customer).callbacks.append(renege)
+        def join_line(index: int, visit: int) -> None:
+            join(visit)
+            # A visit granted at once never gives up: its patience would run
+            # out and do nothing, so no Timeout is made for it (the events
+            # that are made keep their order).
+            if patience is not None and not granted(visit):
+                Timeout(env, patience[index], visit).callbacks.append(renege)
 
         def rejoin(event: Event) -> None:  # back from being turned away: no balking, no new arrival
             index = payload(event)
@@ -206,7 +218,8 @@ class SideRun:
                 outcome[index] = RENEGED
                 left_line[index] = env.now
                 return
-            join_line(index)
+            later_visits.append(index)
+            join_line(index, size + len(later_visits) - 1)
 
         def arrive(index: int) -> None:
             tally[0] += 1
@@ -216,8 +229,9 @@ class SideRun:
             if balk_at_line is not None and bank.count >= bank.capacity and bank.line_length >= balk_at_line:
                 outcome[index] = BALKED
                 return
-            join_line(index)
+            join_line(index, index)
 
+        bank.on_grant = start
         return arrive
 
     def _staffing(self) -> None:

@@ -205,9 +205,7 @@ def _chunks(tasks: list[Task], task_seconds: float, workers: int) -> list[list[T
     return [tasks[start : start + size] for start in range(0, len(tasks), size)]
 
 
-def _on_pool(
-    pool: ProcessPoolExecutor, workers: int, chunks: list[list[Task]]
-) -> Iterator[tuple[Task, DayData]]:
+def _on_pool(pool: ProcessPoolExecutor, workers: int, chunks: list[list[Task]]) -> Iterator[tuple[Task, DayData]]:
     # At most two chunks in flight per worker, so an interrupted run has not
     # queued (and lost) the whole grid, and results stream out as they finish.
     queue = iter(chunks)
