@@ -106,6 +106,41 @@ def test_the_command_line_starts_without_the_simulation() -> None:
     assert loaded.strip() == "[]"
 
 
+#: What ``run --json`` must not load: the terminal (rich), reports, figures, the
+#: process pool and the statistics of replications are for other commands.
+NOT_FOR_RUN_JSON = (
+    "rich",
+    "matplotlib",
+    "scipy",
+    "asyncio",
+    "concurrent",
+    "multiprocessing",
+    "theater_sim.views.formatting",
+    "theater_sim.views.day_report",
+    "theater_sim.views.plotting",
+    "theater_sim.planning.execution",
+)
+
+
+def test_run_json_loads_only_what_it_prints() -> None:
+    """``run --json`` is what scripts call in a loop: it loads no terminal library,
+    report, plotting or process pool (the start-up benchmark measures the time)."""
+    code = (
+        "import sys\n"
+        "from theater_sim.views.cli import main\n"
+        "sys.argv = ['theater-sim', 'run', 'balanced-day', '--json']\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        f"print(sorted(m for m in sys.modules if m.split('.')[0] in {NOT_FOR_RUN_JSON} or m in {NOT_FOR_RUN_JSON}),"
+        " file=sys.stderr)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.startswith("{")
+    assert done.stderr.splitlines()[-1] == "[]"
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
