@@ -142,6 +142,26 @@ def test_run_json_loads_only_what_it_prints() -> None:
 
 
 @pytest.mark.parametrize(
+    ("chosen", "threads"),
+    [({}, "1"), ({"OPENBLAS_NUM_THREADS": "3"}, "3"), ({"OMP_NUM_THREADS": "2"}, None)],
+)
+def test_numpy_starts_one_blas_thread_unless_the_user_chose(chosen: dict[str, str], threads: str | None) -> None:
+    """OpenBLAS's idle threads spin at start-up (CPU time, no work: nothing here is
+    linear algebra), so the command line asks for one; a user's own setting stands."""
+    code = (
+        "import atexit, os, sys\n"
+        "from theater_sim.views.cli import main\n"
+        "atexit.register(lambda: print(os.environ.get('OPENBLAS_NUM_THREADS'), file=sys.stderr))\n"
+        "sys.argv = ['theater-sim', 'run', 'balanced-day', '--json']\n"
+        "main()\n"
+    )
+    settings = ("OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "OMP_NUM_THREADS")
+    env = {name: value for name, value in os.environ.items() if name not in settings} | chosen
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert done.stderr.splitlines()[-1] == str(threads)
+
+
+@pytest.mark.parametrize(
     ("args", "message"),
     [
         (["run", "balanced-day", "--replications", "1e20"], "Invalid value for '--replications'"),
