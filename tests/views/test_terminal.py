@@ -107,7 +107,8 @@ def test_the_command_line_starts_without_the_simulation() -> None:
 
 
 #: What ``run --json`` must not load: the terminal (rich), reports, figures, the
-#: process pool and the statistics of replications are for other commands.
+#: process pool, the statistics of replications and the exact engine (one day
+#: runs on SimPy) are for other commands.
 NOT_FOR_RUN_JSON = (
     "rich",
     "matplotlib",
@@ -115,10 +116,13 @@ NOT_FOR_RUN_JSON = (
     "asyncio",
     "concurrent",
     "multiprocessing",
+    "statistics",
     "theater_sim.views.formatting",
     "theater_sim.views.day_report",
     "theater_sim.views.plotting",
     "theater_sim.planning.execution",
+    "theater_sim.planning.replication",
+    "theater_sim.engine.exact",
 )
 
 
