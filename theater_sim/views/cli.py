@@ -11,6 +11,7 @@ quietly with exit 0, a full disk (``> /dev/full``) with one line and exit 1.
 from __future__ import annotations
 
 import functools
+import gc
 import importlib
 import os
 import signal
@@ -140,6 +141,7 @@ def main() -> None:
             sys.exit(error.exit_code)
         typer.echo(f"theater-sim: error: {_click_message(error)}", err=True)
         sys.exit(error.exit_code)
+    _no_collection_at_exit()
     sys.exit(code if isinstance(code, int) else 0)
 
 
@@ -159,6 +161,20 @@ def _one_blas_thread() -> None:
     """
     if not any(name in os.environ for name in _BLAS_THREAD_SETTINGS):
         os.environ["OPENBLAS_NUM_THREADS"] = "1"
+
+
+def _no_collection_at_exit() -> None:
+    """Spare the interpreter's last search for garbage: the command is done.
+
+    At exit Python searches every object still alive (NumPy's, pydantic's
+    schemas, Typer's: a few hundred thousand) for reference cycles, to free
+    memory the operating system takes back anyway: 30-40 ms of ``run
+    --json``'s CPU. ``gc.freeze`` moves them out of the search. Objects are
+    still released by reference counting as modules are torn down, and the
+    command has written, flushed and closed its output by now (finalizers of
+    objects in cycles were never promised to run at exit).
+    """
+    gc.freeze()
 
 
 def _terminated(_signal: int, _frame: object) -> None:
