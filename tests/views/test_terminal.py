@@ -106,6 +106,65 @@ def test_the_command_line_starts_without_the_simulation() -> None:
     assert loaded.strip() == "[]"
 
 
+#: What ``run --json`` must not load: the terminal (rich), reports, figures, the
+#: process pool, the statistics of replications and the exact engine (one day
+#: runs on SimPy) are for other commands.
+NOT_FOR_RUN_JSON = (
+    "rich",
+    "matplotlib",
+    "scipy",
+    "asyncio",
+    "concurrent",
+    "multiprocessing",
+    "statistics",
+    "theater_sim.views.formatting",
+    "theater_sim.views.day_report",
+    "theater_sim.views.plotting",
+    "theater_sim.planning.execution",
+    "theater_sim.planning.replication",
+    "theater_sim.engine.exact",
+)
+
+
+def test_run_json_loads_only_what_it_prints() -> None:
+    """``run --json`` is what scripts call in a loop: it loads no terminal library,
+    report, plotting or process pool (the start-up benchmark measures the time)."""
+    code = (
+        "import sys\n"
+        "from theater_sim.views.cli import main\n"
+        "sys.argv = ['theater-sim', 'run', 'balanced-day', '--json']\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        f"print(sorted(m for m in sys.modules if m.split('.')[0] in {NOT_FOR_RUN_JSON} or m in {NOT_FOR_RUN_JSON}),"
+        " file=sys.stderr)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.startswith("{")
+    assert done.stderr.splitlines()[-1] == "[]"
+
+
+@pytest.mark.parametrize(
+    ("chosen", "threads"),
+    [({}, "1"), ({"OPENBLAS_NUM_THREADS": "3"}, "3"), ({"OMP_NUM_THREADS": "2"}, None)],
+)
+def test_numpy_starts_one_blas_thread_unless_the_user_chose(chosen: dict[str, str], threads: str | None) -> None:
+    """OpenBLAS's idle threads spin at start-up (CPU time, no work: nothing here is
+    linear algebra), so the command line asks for one; a user's own setting stands."""
+    code = (
+        "import atexit, os, sys\n"
+        "from theater_sim.views.cli import main\n"
+        "atexit.register(lambda: print(os.environ.get('OPENBLAS_NUM_THREADS'), file=sys.stderr))\n"
+        "sys.argv = ['theater-sim', 'run', 'balanced-day', '--json']\n"
+        "main()\n"
+    )
+    settings = ("OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "OMP_NUM_THREADS")
+    env = {name: value for name, value in os.environ.items() if name not in settings} | chosen
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert done.stderr.splitlines()[-1] == str(threads)
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -17,7 +17,6 @@ from typing import Literal
 
 import numpy as np
 
-from theater_sim.engine.exact import play_linked_exactly, simulate_side_exactly, supports, unsupported_rule
 from theater_sim.engine.plans import Buyers, DayPlan, LinkedPlan, ProjectionPlan, SidePlan
 from theater_sim.engine.randomness import stream
 from theater_sim.engine.records import SideRecords
@@ -127,6 +126,8 @@ def play(plan: DayPlan, engine: Engine = "simpy", on_progress: Callable[[float],
     """
     if engine == "simpy":
         return run_plan(plan, on_progress)
+    from theater_sim.engine.exact import play_linked_exactly, supports  # not needed by a SimPy day
+
     if plan.linked is not None:
         if engine == "auto" and not supports(plan):
             return run_plan(plan)
@@ -136,6 +137,8 @@ def play(plan: DayPlan, engine: Engine = "simpy", on_progress: Callable[[float],
 
 def _side(plan: SidePlan, engine: Engine) -> SideRecords:
     """One side of an unlinked day: the sides share only the clock, so each can run on its own."""
+    from theater_sim.engine.exact import simulate_side_exactly, unsupported_rule  # not needed by a SimPy day
+
     if engine == "auto" and unsupported_rule(plan) is not None:
         alone = DayPlan(plan.open_minutes, plan, SidePlan([(0.0, 1)], plan.open_minutes, plan.service_minutes[:0]))
         return run_plan(alone).selling

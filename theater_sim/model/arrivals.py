@@ -33,7 +33,7 @@ __all__ = [
 
 MAX_ARRIVALS_PER_SIDE = 10_000_000
 MAX_PROFILE_PERIODS = 500
-_STRICT = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
+_STRICT = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False, defer_build=True)
 
 
 def default_lead_minutes() -> Uniform:
@@ -44,7 +44,9 @@ def default_lead_minutes() -> Uniform:
 class ProfilePeriod(BaseModel):
     """A stretch of the day with its own Poisson arrival rate."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False, populate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, strict=True, allow_inf_nan=False, populate_by_name=True, defer_build=True
+    )
 
     from_clock: ClockTime = Field(alias="from")
     to_clock: ClockTime = Field(alias="to")
@@ -71,6 +73,7 @@ class Arrivals(BaseModel):
         json_schema_extra={
             "oneOf": [{"required": [key]} for key in ("total", "rate_per_hour", "profile", "trace", "showtimes")]
         },
+        defer_build=True,
     )
 
     total: Annotated[int, Field(ge=0, le=MAX_ARRIVALS_PER_SIDE)] | None = None

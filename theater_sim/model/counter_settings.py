@@ -20,7 +20,7 @@ from theater_sim.model.limits import MAX_COUNTERS_PER_SIDE
 __all__ = ["MAX_COUNTERS_PER_SIDE", "MAX_SCHEDULE_PERIODS", "Autoscale", "CounterCount", "CounterPeriod"]
 
 MAX_SCHEDULE_PERIODS = 500
-_STRICT = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
+_STRICT = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False, defer_build=True)
 CounterCount = Annotated[int, Field(ge=1, le=MAX_COUNTERS_PER_SIDE)]
 _Minutes = Annotated[float, Field(ge=0, le=1440)]
 
@@ -28,7 +28,7 @@ _Minutes = Annotated[float, Field(ge=0, le=1440)]
 class CounterPeriod(BaseModel):
     """From this clock time on (until the next period), ``count`` counters are open."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, populate_by_name=True, defer_build=True)
 
     from_clock: ClockTime = Field(alias="from")
     count: CounterCount
@@ -40,7 +40,9 @@ class Autoscale(BaseModel):
     ``opening_delay_minutes`` later. Close one when a counter has stood idle for
     ``close_when_idle_minutes``, down to ``min``."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False, populate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, strict=True, allow_inf_nan=False, populate_by_name=True, defer_build=True
+    )
 
     min_counters: CounterCount = Field(default=1, alias="min")
     max_counters: CounterCount = Field(alias="max")

@@ -44,7 +44,12 @@ def _require_tag(schema: dict[str, Any]) -> None:
 
 class _Distribution(BaseModel):
     model_config = ConfigDict(
-        extra="forbid", frozen=True, strict=True, allow_inf_nan=False, json_schema_extra=_require_tag
+        extra="forbid",
+        frozen=True,
+        strict=True,
+        allow_inf_nan=False,
+        json_schema_extra=_require_tag,
+        defer_build=True,
     )
 
     @property

@@ -30,7 +30,7 @@ _DAY_MINUTES = 24 * 60.0
 class Projection(BaseModel):
     """The projector of a linked day (see the module's docstring)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False, defer_build=True)
 
     every_minutes: Annotated[float, Field(gt=0, le=_DAY_MINUTES)] | None = None
     clerks: Annotated[int, Field(ge=1, le=MAX_PROJECTORS)] | None = None

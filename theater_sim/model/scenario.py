@@ -57,7 +57,7 @@ MAX_HOURS = 24.0
 MIN_HOURS = 1 / 60  # one minute
 
 
-_STRICT = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
+_STRICT = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False, defer_build=True)
 
 
 class Side(BaseModel):

@@ -29,7 +29,7 @@ MAX_PARTY_SIZE = 50
 class Showing(BaseModel):
     """One screening: ``film`` at ``starts`` with ``seats`` seats."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, defer_build=True)
 
     film: Annotated[str, Field(min_length=1, max_length=200)]
     starts: ClockTime
@@ -43,7 +43,7 @@ class Linked(BaseModel):
     that moment has passed, ``walk_minutes`` after buying (the walk from the
     selling counter or the website to the collecting counters)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False, defer_build=True)
 
     online_share: Annotated[float, Field(ge=0, le=1)] = 0.0
     party_sizes: dict[Annotated[int, Field(ge=1, le=MAX_PARTY_SIZE)], Annotated[float, Field(gt=0)]] = Field(

@@ -20,10 +20,10 @@ from theater_sim.analysis.measured_day import summarise_day
 from theater_sim.engine.day_plan import Engine, simulate_day
 from theater_sim.engine.theater import DayRecords
 from theater_sim.model.scenario import Scenario
-from theater_sim.planning.tasks import Staffing, Task
 
 if TYPE_CHECKING:
     from theater_sim.planning.execution import Runner
+    from theater_sim.planning.tasks import Staffing
 
 __all__ = ["MeasuredDays", "measure_days"]
 
@@ -75,8 +75,10 @@ def measure_days(
         data = day_data(summarise_day(staffed, records))
         return MeasuredDays(data=data, first=data, records=records, scenario=staffed)
     # Here, not at the top: one day in this process needs no runner, and the
-    # runner's imports (process pools, Dask's hooks) are a third of start-up.
+    # runner's imports (process pools, Dask's hooks, tasks and their
+    # statistics) are a third of start-up.
     from theater_sim.planning.execution import Runner, replicated_day
+    from theater_sim.planning.tasks import Task
 
     if runner is None:
         runner = Runner()

@@ -82,8 +82,7 @@ def run(
     """
     from theater_sim.engine.day_plan import engines_used
     from theater_sim.planning.measured_days import measure_days
-    from theater_sim.views.exports import customer_csv_chunks, hourly_csv
-    from theater_sim.views.formatting import OutputConsole, to_json
+    from theater_sim.views.exports import customer_csv_chunks, hourly_csv, to_json
     from theater_sim.views.output_files import check_distinct, check_writable, figure_path, write_chunks
     from theater_sim.views.progress import LazyProgress
 
@@ -141,6 +140,7 @@ def run(
         sys.stdout.write(hourly_csv(data))
     else:
         from theater_sim.views.day_report import render_day
+        from theater_sim.views.formatting import OutputConsole
 
         render_day(data, day, OutputConsole(), scenario, None if simple else engines_used(staffed, chosen)[1])
 

@@ -123,7 +123,8 @@ def sweep(
     from theater_sim.engine.day_plan import engines_used
     from theater_sim.planning.execution import default_workers
     from theater_sim.planning.sweep import run_sweep
-    from theater_sim.views.formatting import OutputConsole, to_json
+    from theater_sim.views.exports import to_json
+    from theater_sim.views.formatting import OutputConsole
     from theater_sim.views.output_files import check_distinct, check_writable, figure_path, write_chunks
     from theater_sim.views.plan_report import render_sweep, sweep_csv, sweep_data
     from theater_sim.views.plotting import plot_sweep
@@ -259,7 +260,8 @@ def staff(
     from theater_sim.planning.execution import default_workers, replicated_day
     from theater_sim.planning.least_staffing import search_projectors, search_staffing
     from theater_sim.views.day_report import render_day
-    from theater_sim.views.formatting import OutputConsole, safe, to_json
+    from theater_sim.views.exports import to_json
+    from theater_sim.views.formatting import OutputConsole, safe
     from theater_sim.views.output_files import check_distinct, check_writable, write_chunks
     from theater_sim.views.plan_report import render_staffing, staffing_data
     from theater_sim.views.progress import LazyProgress

@@ -1,16 +1,18 @@
-"""Results as CSV files for people's own tools.
+"""Results as CSV files and JSON for people's own tools.
 
 ``customer_rows`` gives one row per customer of both sides (times in minutes
 after the opening, an empty cell where a time does not apply);
-``hourly_rows`` the hour-by-hour table, one row per hour and side. Part of
-the reporting edge: it formats, the command line writes the files.
+``hourly_rows`` the hour-by-hour table, one row per hour and side; ``to_json``
+the ``--json`` line. Part of the reporting edge: it formats, the command line
+writes the files. It needs no terminal library, so ``--json`` loads none.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+import json
+from collections.abc import Iterator, Mapping
 
 import numpy as np
 
@@ -20,7 +22,7 @@ from theater_sim.engine.theater import DayRecords
 from theater_sim.model.clock import parse_clock_minutes
 from theater_sim.model.scenario import SIDE_NAMES
 
-__all__ = ["CUSTOMER_COLUMNS", "HOURLY_COLUMNS", "customer_csv_chunks", "hourly_csv"]
+__all__ = ["CUSTOMER_COLUMNS", "HOURLY_COLUMNS", "customer_csv_chunks", "hourly_csv", "to_json"]
 
 CUSTOMER_COLUMNS = [
     "side",
@@ -162,3 +164,8 @@ def hourly_csv(data: DayData) -> str:
                 cells["stale_reads"] = stale[hour] if hour < len(stale) else 0
             writer.writerow([_cell(cells.get(column, "")) for column in HOURLY_COLUMNS])
     return out.getvalue()
+
+
+def to_json(data: Mapping[str, object]) -> str:
+    """A day's data as one line of JSON (deterministic for a given day)."""
+    return json.dumps(data, allow_nan=False)

@@ -5,12 +5,10 @@ Shared by the day report, the plan report and the live dashboard.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import sys
 import unicodedata
-from collections.abc import Mapping
 from typing import Any, TextIO
 
 from rich.cells import cell_len
@@ -31,7 +29,6 @@ __all__ = [
     "plain",
     "safe",
     "sparkline",
-    "to_json",
 ]
 
 VERDICT_STYLES = {
@@ -131,11 +128,6 @@ def sparkline(values: list[float], width: int = 24, top: float | None = None, gr
     if top <= 0:
         return _BLOCKS[0] * len(values)
     return "".join(_BLOCKS[0] if v <= 0 else _BLOCKS[max(1, math.ceil(v / top * 7))] for v in values)
-
-
-def to_json(data: Mapping[str, object]) -> str:
-    """A day's data as one line of JSON (deterministic for a given day)."""
-    return json.dumps(data, allow_nan=False)
 
 
 def format_number(value: float, spec: str) -> str:

@@ -3,24 +3,18 @@
 The bar appears only once work has run for a second (quick commands stay
 quiet), writes to stderr so ``--json`` output on stdout stays clean, and can
 be silenced with ``--quiet``. It belongs to the command line: the domain only
-calls back with how far it has got.
+calls back with how far it has got. rich is loaded when a bar first shows, so
+a quick command (``run --json``) does not pay for it.
 """
 
 from __future__ import annotations
 
 import time
 from types import TracebackType
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
 
 __all__ = ["LazyProgress"]
 
@@ -67,16 +61,7 @@ class LazyProgress:
             self.close()
         if self._progress is None:
             self._unit = unit
-            self._progress = Progress(
-                TextColumn(description or self.description),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TextColumn(unit),
-                TimeElapsedColumn(),
-                TimeRemainingColumn(),
-                console=Console(stderr=True),
-                transient=True,
-            )
+            self._progress = _new_bar(description or self.description, unit)
             self._progress.start()
             self._task = self._progress.add_task(self.description, total=total)
         assert self._task is not None
@@ -94,3 +79,27 @@ class LazyProgress:
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
         self.close()
+
+
+def _new_bar(description: str, unit: str) -> Progress:
+    """A transient bar on stderr: what, how far, how many of how many, time spent and left."""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    return Progress(
+        TextColumn(description),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn(unit),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
