@@ -305,7 +305,13 @@ def test_staff_writes_a_scenario_that_runs_to_the_same_day(runner: CliRunner, tm
     assert ran == data["day"]
     for name in ("selling", "collecting"):
         assert ran["sides"][name]["wait_minutes"]["p95"] <= 6 or data["sides"][name]["periods"]
-    assert "Written by theater-sim staff" in out.read_text(encoding="utf-8")
+    text = out.read_text(encoding="utf-8")
+    assert "Written by theater-sim staff" in text
+    # Written as the bundled files are: clocks quoted, whole numbers whole, the story as a block.
+    assert '\nopens: "10:00"\n' in text
+    assert '  starts: "12:00"\n' in text
+    assert "\nhours: 14\n" in text
+    assert "\ndescription: |\n" in text
     refused = runner.invoke(app, [*args, "--write-scenario", str(out)])
     assert refused.exit_code == 2
     assert "already exists; add --force" in refused.stderr

@@ -4,13 +4,17 @@
 ``theater-sim run``: the scenario as its author wrote it (keys left out stay
 left out), with each side's counters replaced by the counts or schedule the
 search found (and the projection's clerks, under the key ``projectors``).
-Trace files are referred to from where the new file lies. The
-text is checked by parsing it back before anyone writes it.
+Trace files are referred to from where the new file lies. It is written
+the way the bundled scenarios are: clock times quoted (``opens: "10:00"``:
+unquoted, YAML 1.1 reads 10:00 as the number 600), text of several lines as
+a block, whole numbers without ``.0``. The text is checked by parsing it
+back before anyone writes it.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -71,7 +75,7 @@ def staffed_scenario_yaml(
         document["description"] = "\n".join(header) + "\nThe original description:\n" + document["description"]
     document = {key: value for key, value in document.items() if value != {}}  # e.g. verdict: {} (defaults)
     comments = "".join(f"# {line}\n" for line in header)
-    text = comments + yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
+    text = comments + yaml.dump(document, Dumper=_ScenarioDumper, sort_keys=False, allow_unicode=True, width=100)
     parse_scenario(text, "the written scenario", base_folder=target_folder)  # raises if it would not load
     return text
 
@@ -89,3 +93,28 @@ def _trace_path(trace: Path, target_folder: Path) -> str:
         return Path(os.path.relpath(trace.resolve(), target_folder.resolve())).as_posix()
     except ValueError:  # another drive (Windows)
         return str(trace.resolve())
+
+
+_CLOCK = re.compile(r"\d{1,2}:\d{2}")
+
+
+class _ScenarioDumper(yaml.SafeDumper):
+    """PyYAML's safe dumper, writing as people write scenarios (see the module's docstring)."""
+
+
+def _text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    if "\n" in value:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
+    if _CLOCK.fullmatch(value):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
+    return dumper.represent_str(value)
+
+
+def _number(dumper: yaml.SafeDumper, value: float) -> yaml.ScalarNode:
+    if value.is_integer() and abs(value) < 2**53:  # 16.0 -> 16: every number field takes a whole number
+        return dumper.represent_int(int(value))
+    return dumper.represent_float(value)
+
+
+_ScenarioDumper.add_representer(str, _text)
+_ScenarioDumper.add_representer(float, _number)
