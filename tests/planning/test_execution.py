@@ -304,3 +304,30 @@ def test_tasks_go_to_the_pool_in_chunks(tasks: int, task_seconds: float, workers
     chunks = _chunks(batch, task_seconds, workers)
     assert [task for chunk in chunks for task in chunk] == batch
     assert max(len(chunk) for chunk in chunks) == size
+
+
+def test_results_pile_up_without_the_collector_rescanning_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cyclic garbage collector is paused while a batch's results come in
+    (each day is thousands of objects; its full passes rescanned them all,
+    half a second of a 2,560-day sweep's coordinator), and restored after."""
+    import gc
+
+    from theater_sim.planning import execution
+    from theater_sim.planning.tasks import run_task as real
+
+    seen: list[bool] = []
+
+    def noting(scenario: object, task: Task, engine: str = "auto") -> object:
+        seen.append(gc.isenabled())
+        return real(scenario, task, engine)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(execution, "run_task", noting)
+    scenario, _ = load_scenario("balanced-day")
+    for enabled in (True, False):
+        (gc.enable if enabled else gc.disable)()
+        try:
+            Runner().run(scenario, [Task(1, None, replication) for replication in range(2)])
+            assert gc.isenabled() is enabled
+        finally:
+            gc.enable()
+    assert seen == [False] * 4

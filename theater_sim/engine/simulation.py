@@ -19,11 +19,9 @@ Nothing here prints or reads files; the result is a set of flat records.
 
 from __future__ import annotations
 
-import gc
 import math
 from array import array
-from collections.abc import Callable, Generator, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Generator
 from functools import partial
 from heapq import heappop, heappush
 from typing import Any
@@ -33,6 +31,7 @@ import simpy
 from simpy.events import Event, Timeout
 
 from theater_sim.engine.autoscaler import Autoscaler, CapacityChange
+from theater_sim.engine.collector import collector_paused
 from theater_sim.engine.counters import CounterBank, payload, schedule_after_everything
 from theater_sim.engine.plans import SidePlan
 from theater_sim.engine.records import BALKED, RENEGED, SERVED, SideRecords, side_records
@@ -67,28 +66,8 @@ def run_environment(
                 Timeout(env, delay).callbacks.append(tick)
 
         Timeout(env, step).callbacks.append(tick)
-    with _collector_paused():
+    with collector_paused():
         env.run()
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Keep Python's cyclic garbage collector out of the run, and restore it after.
-
-    A day allocates millions of small objects (events, customers' requests)
-    that live until their customer leaves; on an overloaded day the
-    collector rescans the ever-growing line again and again, which made time
-    grow faster than the number of customers. The run creates no reference
-    cycles that must be freed during it (finished events are dropped by
-    reference counting), so the collector waits until the day is done.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 class SideRun:

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from theater_sim.analysis.contract import DayData
+from theater_sim.engine.collector import collector_paused
 from theater_sim.engine.day_plan import Engine
 from theater_sim.model.errors import RunError, ScenarioError, shorten
 from theater_sim.model.scenario import Scenario
@@ -120,12 +121,14 @@ class Runner:
         missing = [task for task in wanted if task.key not in done]
         total = len(wanted)
         self._report(len(results), total)
-        for task, result in self._execute(scenario, missing):
-            results[task] = result
-            self._memo[task.key] = result
-            if self.store is not None:
-                self.store.save(task.key, result)
-            self._report(len(results), total)
+        # The results pile up (some 2,500 objects a day): the collector would rescan them all, again and again.
+        with collector_paused():
+            for task, result in self._execute(scenario, missing):
+                results[task] = result
+                self._memo[task.key] = result
+                if self.store is not None:
+                    self.store.save(task.key, result)
+                self._report(len(results), total)
         return results
 
     def _report(self, done: int, total: int) -> None:
