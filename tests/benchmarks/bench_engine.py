@@ -159,7 +159,7 @@ def memory() -> list[tuple[str, float, float]]:
             ("1M buyers, 300 counters", 300, 200.0),
             ("1M buyers, 100 counters (overloaded)", 100, 500.0),
         ):
-            scenario = engine_scenario(1).model_dump(by_alias=True)
+            scenario = engine_scenario(1).model_dump(mode="json", by_alias=True, exclude_none=True)
             scenario["selling"].update(counters=counters, arrivals={"total": 1_000_000})
             path = Path(folder) / f"memory-{counters}.yaml"
             path.write_text(yaml.safe_dump(scenario), encoding="utf-8")
