@@ -44,13 +44,13 @@ COUNTERS = 120
 SERVICE_MEAN_MINUTES = 0.25
 
 
-def bare_simpy_day(seed: int) -> int:
+def bare_simpy_day(seed: int, rate_per_hour: float = RATE_PER_HOUR, counters_open: int = COUNTERS) -> int:
     """The same workload written the usual SimPy way; returns customers served."""
     rng = random.Random(seed)
     env = simpy.Environment()
-    counters = simpy.Resource(env, COUNTERS)
+    counters = simpy.Resource(env, counters_open)
     waits: list[float] = []
-    rate_per_minute = RATE_PER_HOUR / 60
+    rate_per_minute = rate_per_hour / 60
     close_at_minute = HOURS * 60
 
     def customer(service_minutes: float) -> Generator[simpy.Event, object, None]:

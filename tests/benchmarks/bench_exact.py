@@ -12,6 +12,10 @@ linked ``opening-weekend`` (every feature of a linked day but a projector)
 over 40 seeds, engines only. Every pair's records are checked identical
 before any figure is printed.
 
+A day of a million customers at the same load: the textbook loop in
+process against a whole ``theater-sim run --json --engine exact`` process
+(target: 8x).
+
 Whole processes, each with ``--engine simpy`` and ``--engine auto`` (the
 default), mirrored (simpy auto auto simpy), best of two each: their wall
 times and ratio; the JSON outputs must be identical apart from the engine key:
@@ -126,6 +130,39 @@ def linked_in_process(rounds: int) -> None:
     print(f"  exact / SimPy engine: {best['simpy'] / best['exact']:.1f}x")
 
 
+# A million customers in the 16 hours at the same load a counter (0.87): 62,500 an hour on 300 counters.
+MILLION_PER_HOUR, MILLION_COUNTERS = 62_500.0, 300
+
+
+def whole_run_of_a_million(rounds: int) -> None:
+    """The textbook loop in this process against a whole ``run --engine exact``
+    process (start-up, the day, every metric, JSON) on a day of a million."""
+    text = (
+        "name: a million\n"
+        f"hours: {HOURS}\n"
+        f"selling: {{counters: {MILLION_COUNTERS}, arrivals: {{rate_per_hour: {MILLION_PER_HOUR}}},"
+        f" service_minutes: {{distribution: exponential, mean: {SERVICE_MEAN_MINUTES}}}}}\n"
+        "collecting: {counters: 1, arrivals: {total: 10}, service_minutes: {distribution: fixed, value: 1}}\n"
+    )
+    best = {"bare": float("inf"), "run": float("inf")}
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "million.yaml"
+        path.write_text(text, encoding="utf-8")
+        command = [sys.executable, "-m", "theater_sim", "run", str(path), "--json", "--quiet", "--engine", "exact"]
+        for _ in range(rounds):
+            for name in ("bare", "run", "run", "bare"):
+                started = time.perf_counter()
+                if name == "bare":
+                    bare_simpy_day(1, MILLION_PER_HOUR, MILLION_COUNTERS)
+                else:
+                    subprocess.run(command, stdout=subprocess.DEVNULL, check=True, cwd=folder)
+                best[name] = min(best[name], time.perf_counter() - started)
+    print(f"a million customers on {MILLION_COUNTERS} counters (best of {2 * rounds}):")
+    print(f"  textbook SimPy loop, in process: {best['bare']:.2f} s")
+    print(f"  whole 'theater-sim run --engine exact' process: {best['run']:.2f} s")
+    print(f"  ratio: {best['bare'] / best['run']:.1f}x (target >= 8x)")
+
+
 WHOLE_PROCESSES = [
     ["staff", "premiere-night", "--max-p95-wait", "5", "--replications", "20", "--workers", "1"],
     ["staff", "opening-weekend", "--max-p95-wait", "5", "--replications", "100"],
@@ -164,6 +201,7 @@ def main() -> None:
     in_process(rounds, impatient=False)
     in_process(rounds, impatient=True)
     linked_in_process(rounds)
+    whole_run_of_a_million(rounds)
     for arguments in WHOLE_PROCESSES:
         whole_process(arguments)
 
