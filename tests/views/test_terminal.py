@@ -231,7 +231,10 @@ def test_piped_output_has_no_trailing_spaces(args: list[str]) -> None:
     assert [line for line in done.stdout.splitlines() if line != line.rstrip()] == []
 
 
-@pytest.mark.parametrize("width", [60, 80, 120, 200])
+_RIGHT_EDGES = {"┏": "┓", "┃": "┃", "┡": "┩", "│": "│", "├": "┤", "└": "┘"}
+
+
+@pytest.mark.parametrize("width", [60, 75, 80, 120, 200])
 @pytest.mark.parametrize(
     "args",
     [
@@ -241,13 +244,16 @@ def test_piped_output_has_no_trailing_spaces(args: list[str]) -> None:
         ["sweep", "balanced-day", "--sellers", "1:4", "--collectors", "1:4"],
         ["staff", "opening-weekend", "--max-p95-wait", "8", "--replications", "2"],
         ["staff", "eventual-consistency", "--max-stale-share", "0.01", "--replications", "2"],
+        ["sweep", "opening-weekend", "--collectors", "1:4", "--replications", "3"],
+        ["staff", "eventual-consistency", "--max-p95-wait", "5", "--max-stale-share", "0.01", "--confidence", "0.9"],
         ["scenarios"],
         ["validate", "premiere-night"],
     ],
 )
 def test_no_output_is_cut_at_any_width(args: list[str], width: int) -> None:
-    """At 60, 80, 120 and 200 columns every line fits and no cell is cut short
-    with an ellipsis: text folds at its spaces (or becomes lines of text in a
+    """At 60 to 200 columns every line fits, no cell is cut short with an
+    ellipsis and no table loses its right edge (rich crops a table wider than
+    the terminal): text folds at its spaces (or becomes lines of text in a
     narrow terminal) and numbers stay whole."""
     result = CliRunner(env={"COLUMNS": str(width)}).invoke(
         app, [*args, "--quiet"] if args[0] in {"run", "sweep", "staff"} else args
@@ -256,3 +262,5 @@ def test_no_output_is_cut_at_any_width(args: list[str], width: int) -> None:
     lines = result.stdout.splitlines()
     assert max(len(line) for line in lines) <= width
     assert [line for line in lines if "…" in line] == []
+    cropped = [line for line in lines if line[:1] in _RIGHT_EDGES and line.rstrip()[-1] != _RIGHT_EDGES[line[0]]]
+    assert cropped == []

@@ -5,6 +5,7 @@ Shared by the day report, the plan report and the live dashboard.
 
 from __future__ import annotations
 
+import io
 import math
 import re
 import sys
@@ -13,7 +14,6 @@ from typing import Any, TextIO
 
 from rich.cells import cell_len
 from rich.console import Console, Group, RenderableType
-from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
@@ -144,13 +144,14 @@ def fitted(table: Table, console: Console) -> RenderableType:
     word stays whole and the text folds at its spaces. Written here because
     rich cuts rather than reflows a table that cannot fit.
     """
-    for column in table.columns:  # single words (numbers, names) are never narrowed: rich would cut them
+    for column in table.columns:
         texts = [cell.plain if isinstance(cell, Text) else str(cell) for cell in column.cells]
-        if texts and all(len(text.split()) <= 1 for text in texts):
-            column.min_width = max([column.min_width or 0, *(cell_len(text) for text in texts)])
-    # Measured without the console's limit (rich clamps a measurement to it).
-    unbounded = console.options.update(max_width=1_000_000)
-    if Measurement.get(console, unbounded, table).minimum <= console.width:
+        header = column.header.plain if isinstance(column.header, Text) else str(column.header)
+        # A cell that may not wrap needs its widest line, and any cell its widest
+        # word (a number, a name), header included: rich would cut them short.
+        pieces = [part for text in [header, *texts] for part in (text.splitlines() if column.no_wrap else text.split())]
+        column.min_width = max([column.min_width or 0, *(cell_len(piece) for piece in pieces)])
+    if _fits(table, console):
         return table
     headers = [
         (column.header.plain if isinstance(column.header, Text) else str(column.header)).replace("\n", " ")
@@ -172,3 +173,15 @@ def fitted(table: Table, console: Console) -> RenderableType:
     if table.caption is not None:
         lines.append(table.caption if isinstance(table.caption, Text) else Text(str(table.caption)))
     return Group(*lines)
+
+
+def _fits(table: Table, console: Console) -> bool:
+    """Whether rich lays ``table`` out within the console's width with every
+    cell whole. Tried rather than measured: rich squeezes columns below their
+    minimum when it must, and then cuts cells ("...") or lines."""
+    probe = Console(file=io.StringIO(), width=console.width, color_system=None, highlight=False)
+    probe.print(table, crop=False)
+    text: str = probe.file.getvalue()  # type: ignore[attr-defined]
+    cells = [column.header for column in table.columns] + [cell for column in table.columns for cell in column.cells]
+    written = sum((cell.plain if isinstance(cell, Text) else str(cell)).count("…") for cell in cells)
+    return all(cell_len(line) <= console.width for line in text.splitlines()) and text.count("…") <= written

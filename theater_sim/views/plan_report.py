@@ -94,7 +94,11 @@ def render_sweep(cells: list[SweepCell], metric: str, scenario: Scenario, replic
     texts = {point: _cell_text(cell, metric) for point, cell in by_point.items()}
     widest = max(len(line) for text in texts.values() for line in text.plain.splitlines())
     if 24 + len(collectors) * (widest + 3) > console.width:
-        table = _long_sweep_table(cells, metric, title)
+        swept = [axis for axis, counts in (("sellers", sellers), ("collectors", collectors)) if len(counts) > 1]
+        for axis, counts in (("sellers", sellers), ("collectors", collectors)):
+            if axis not in swept:  # one value for every row: said once, in the title
+                title.append(f" ({axis}: {_staffing_text(counts[0])})")
+        table = _long_sweep_table(cells, metric, title, swept)
     else:
         table = Table(title=title, title_justify="left", show_lines=True)
         table.add_column("sellers \\ collectors", justify="right", no_wrap=True)
@@ -127,14 +131,15 @@ def _cell_text(cell: SweepCell, metric: str) -> Text:
     return text
 
 
-def _long_sweep_table(cells: list[SweepCell], metric: str, title: Text) -> Table:
+def _long_sweep_table(cells: list[SweepCell], metric: str, title: Text, swept: list[str]) -> Table:
+    """One row per staffing: the ``swept`` axes' counts, the verdict and the metric."""
     table = Table(title=title, title_justify="left")
-    for column in ("sellers", "collectors", "verdict", f"selling {metric}", f"collecting {metric}"):
+    for column in (*swept, "verdict", f"selling {metric}", f"collecting {metric}"):
         table.add_column(column, justify="left" if column == "verdict" else "right", no_wrap=True)
     for cell in cells:
+        counts = {"sellers": cell.sellers, "collectors": cell.collectors}
         table.add_row(
-            _staffing_text(cell.sellers),
-            _staffing_text(cell.collectors),
+            *(_staffing_text(counts[axis]) for axis in swept),
             _verdict_text(cell),
             _side_value(cell, "selling", metric),
             _side_value(cell, "collecting", metric),
