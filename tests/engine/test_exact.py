@@ -214,17 +214,19 @@ def test_sweep_and_staff_give_the_same_answers_on_either_engine() -> None:
 
 @pytest.mark.parametrize(
     ("name", "message"),
-    [("autoscale", "collecting's autoscaling")],
+    [("autoscale", "autoscaling")],
 )
 def test_the_exact_engine_on_a_day_it_cannot_follow_is_refused(name: str, message: str) -> None:
     from typer.testing import CliRunner
 
     from theater_sim.views.cli import app
 
-    result = CliRunner().invoke(app, ["sweep", name, "--sellers", "1:2", "--engine", "exact"])
-    assert result.exit_code == 2
-    assert f"--engine exact: the exact engine cannot follow {message}" in result.stderr
-    assert "use --engine auto or simpy" in result.stderr
+    for command in (["sweep", name, "--sellers", "1:2"], ["staff", name, "--max-p95-wait", "10"]):
+        result = CliRunner().invoke(app, [*command, "--engine", "exact"])
+        assert result.exit_code == 2, result.output
+        assert "--engine exact: the exact engine cannot follow" in result.stderr
+        assert message in result.stderr
+        assert "use --engine auto or simpy" in result.stderr
 
 
 def test_the_footer_says_which_engine_ran() -> None:
@@ -243,6 +245,12 @@ def test_the_footer_says_which_engine_ran() -> None:
         ["run", "autoscale", "--sellers", "4", "--collectors", "4", "--replications", "2", "--quiet", "--workers", "1"],
     )
     assert "(simulated by the exact engine, whose records are SimPy's to the bit)" in overridden.stdout
+    # One day says its engine only when asked for one; replicated JSON always names it.
+    asked = runner.invoke(app, ["run", "opening-weekend", "--engine", "exact"])
+    assert "14 h, simulated by the exact engine, whose records are SimPy's to the bit)" in asked.stdout
+    assert "simulated by" not in runner.invoke(app, ["run", "opening-weekend"]).stdout
+    replicated_json = runner.invoke(app, ["run", "opening-weekend", "--replications", "2", "--json", "--quiet"])
+    assert '"engine": "exact"' in replicated_json.stdout
     exact = runner.invoke(
         app, ["sweep", "autoscale", "--sellers", "1:2", "--collectors", "1:2", "--engine", "exact", "--json"]
     )

@@ -427,3 +427,28 @@ def test_a_holder_turned_away_is_out_of_the_line_until_they_come_back() -> None:
     result = run_day(scenario)
     span = max(scenario.open_minutes, float(records.departure_at_minute.max()))
     assert result.collecting.queue_length.mean == pytest.approx((in_line - away) / span)
+
+
+def test_the_advice_offers_ledger_checks_only_where_holders_are_turned_away() -> None:
+    """A slow batch refresh: under ``retry`` the advice offers letting collectors
+    check the ledger; a day that already does (``read_your_writes``) is not told to."""
+    from theater_sim.views.verdict_notes import _projection_fix
+
+    for policy, offered in (("retry", True), ("read_your_writes", False)):
+        projection = {"every_minutes": 20.0, "delay_minutes": 0.5, "stale_reads": policy}
+        data = day_data(run_day(_with_projection("eventual-consistency", projection)))
+        assert data["projection"] is not None
+        advice = _projection_fix(data["projection"])
+        assert advice.startswith("refresh the list more often than every 20 min")
+        assert ("stale_reads: read_your_writes" in advice) is offered
+
+
+def test_a_wait_no_counters_can_meet_points_at_the_projector() -> None:
+    """On eventual-consistency holders wait for their sales to be listed: no
+    number of collecting counters meets a 5-minute p95, and the message says
+    why and what to size instead (not the service times)."""
+    result = CliRunner().invoke(app, ["staff", "eventual-consistency", "--max-p95-wait", "5", "--replications", "2"])
+    assert result.exit_code == 2
+    assert "collecting: no staffing up to 10,000 counters meets p95 wait <= 5 min" in result.stderr
+    assert "add --max-stale-share" in result.stderr
+    assert "service times" not in result.stderr

@@ -302,6 +302,7 @@ def test_staff_writes_a_scenario_that_runs_to_the_same_day(runner: CliRunner, tm
     args = ["staff", "opening-weekend", "--max-p95-wait", "6", "--replications", "4", "--workers", "1"]
     data = json.loads(_ok(runner, *args, "--json", "--write-scenario", str(out)))
     ran = json.loads(_ok(runner, "run", str(out), "--replications", "4", "--json", "--workers", "1"))
+    assert ran.pop("engine") == data["engine"]
     assert ran == data["day"]
     for name in ("selling", "collecting"):
         assert ran["sides"][name]["wait_minutes"]["p95"] <= 6 or data["sides"][name]["periods"]

@@ -264,3 +264,18 @@ def test_no_output_is_cut_at_any_width(args: list[str], width: int) -> None:
     assert [line for line in lines if "…" in line] == []
     cropped = [line for line in lines if line[:1] in _RIGHT_EDGES and line.rstrip()[-1] != _RIGHT_EDGES[line[0]]]
     assert cropped == []
+
+
+def test_no_progress_bar_leaves_a_line_in_a_log_file(tmp_path: Path) -> None:
+    """A bar shows on a terminal only: with stderr in a file, a long command
+    writes nothing there (rich used to leave a blank line)."""
+    errors = tmp_path / "err.txt"
+    with errors.open("w") as stderr:
+        subprocess.run(
+            [*PROGRAM, "staff", "opening-weekend", "--max-p95-wait", "5", "--replications", "40", "--json"],
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+            timeout=300,
+            check=True,
+        )
+    assert errors.read_text(encoding="utf-8") == ""

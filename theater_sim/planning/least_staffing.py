@@ -323,6 +323,18 @@ def _least_clerks(
     )
 
 
+def _why_no_counters_suffice(scenario: Scenario, side: SideName, targets: Targets) -> str:
+    """Why more counters cannot meet the target: on the collecting side of a day
+    with a projection the lag between the models is in the holders' waits
+    (turned away until their sale is listed, or a ledger check at the counter)."""
+    if side == "collecting" and scenario.projection is not None and targets.max_stale_share is None:
+        return (
+            " (holders wait for their sales to reach the collectors' list, which no number of counters"
+            " shortens; add --max-stale-share to size the projector too, or try --projectors)"
+        )
+    return " (the side's customers could not be served so fast; check its service times and impatience)"
+
+
 def _why_no_clerks_suffice(scenario: Scenario) -> str:
     """Why listing stays slower than holders however many clerks there are."""
     assert scenario.projection is not None
@@ -338,6 +350,8 @@ def _why_no_clerks_suffice(scenario: Scenario) -> str:
             f"listing one sale (projection.minutes_per_sale) can take longer than the {walk:g}-minute walk from buying"
             " to the counters (linked.walk_minutes), and more clerks cannot list one sale faster"
         )
+    if scenario.projection.stale_reads == "read_your_writes":
+        return why + "; lower the target"
     return why + "; lower the target, or let collectors check the ledger (stale_reads: read_your_writes)"
 
 
@@ -364,7 +378,7 @@ def _search_side(
     if flat is None:
         raise ScenarioError(
             f"{side}: no staffing up to {MAX_COUNTERS_PER_SIDE:,} counters meets {targets.describe()}"
-            " (the side's customers could not be served so fast; check its service times and impatience)"
+            + _why_no_counters_suffice(scenario, side, targets)
         )
     settings = scenario.side(side)
     if isinstance(settings.counters, list):

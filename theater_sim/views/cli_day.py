@@ -131,7 +131,10 @@ def run(
             write_chunks(csv_file, customer_csv_chunks(measured.records, day.opens))
         if hourly_csv_file is not None and not _dash(hourly_csv_file):
             write_chunks(hourly_csv_file, [hourly_csv(data)])
-        output = to_json(data) + "\n" if json_output else None
+        # Which engine ran, where it could be either (replications, or asked for).
+        engine_name, engine_words = engines_used(staffed, chosen) if replications > 1 or engine else (None, None)
+        shown = data if engine_name is None else {**data, "engine": engine_name}
+        output = to_json(shown) + "\n" if json_output else None
     if output is not None:
         sys.stdout.write(output)
     elif _dash(csv_file) and measured.records is not None:
@@ -142,7 +145,7 @@ def run(
         from theater_sim.views.day_report import render_day
         from theater_sim.views.formatting import OutputConsole
 
-        render_day(data, day, OutputConsole(), scenario, None if simple else engines_used(staffed, chosen)[1])
+        render_day(data, day, OutputConsole(), scenario, engine_words)
 
 
 def _days_at_once(replications: int, workers: int | None) -> int:

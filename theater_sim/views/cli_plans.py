@@ -99,7 +99,8 @@ def sweep(
     plot: Annotated[
         Path | None,
         typer.Option(
-            help="Write a heat map of the metric with the verdict boundary (.png, .svg, .pdf or .jpg by the suffix)."
+            help="Write a heat map of the metric with the verdict boundary (.png, .svg, .pdf or .jpg by the suffix);"
+            " needs theater-sim[plot]."
         ),
     ] = None,
     force: ForceOption = False,
@@ -277,12 +278,9 @@ def staff(
         check_writable("--write-scenario", write_scenario, force)
         day, origin = load_source(scenario, seed=seed, progress=progress)
         check_run_memory(day, workers or default_workers(), max_memory)
-        # The search tries fixed counts on autoscaled sides: the exact engine follows those.
-        searched = day.overridden(
-            sellers=1 if day.selling.autoscale is not None else None,
-            collectors=1 if day.collecting.autoscale is not None else None,
-        )
-        chosen = check_engine(engine, searched, "auto")
+        # The search tries fixed counts on one side while the other stays as the
+        # scenario has it (autoscaled, maybe): the exact engine must follow that day.
+        chosen = check_engine(engine, day, "auto")
         runner = make_runner(day, workers, scheduler, store, progress, closing, chosen)
         if targets.max_stale_share is None:
             answers: dict[str, SideAnswer] | None = search_staffing(day, targets, replications, runner)

@@ -115,7 +115,8 @@ def _without_taken_hints(description: str, scenario: Scenario) -> str:
 def render_day(data: DayData, scenario: Scenario, console: Console, source: str, engine: str | None = None) -> None:
     """Print the summary, the hourly table, changes, showings and the verdict.
 
-    ``engine``: which engine simulated the days, said beside the replications' footer.
+    ``engine``: which engine simulated the days, said in the heading of one day
+    (when asked for) or beside the replications' footer.
     """
     closes = clock_label(scenario.open_minutes, scenario.opens)
     replicated = data.get("replications", 1) > 1
@@ -123,7 +124,8 @@ def render_day(data: DayData, scenario: Scenario, console: Console, source: str,
     console.print(
         Text.assemble(
             (one_line(scenario.name), "bold"),
-            f"  ({one_line(source)}, {seeds}, doors open {scenario.opens} to {closes}, {scenario.hours:g} h)",
+            f"  ({one_line(source)}, {seeds}, doors open {scenario.opens} to {closes}, {scenario.hours:g} h"
+            + (f", simulated by {engine})" if engine and not replicated else ")"),
         )
     )
     if scenario.description:

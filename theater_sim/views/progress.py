@@ -2,13 +2,16 @@
 
 The bar appears only once work has run for a second (quick commands stay
 quiet), writes to stderr so ``--json`` output on stdout stays clean, and can
-be silenced with ``--quiet``. It belongs to the command line: the domain only
-calls back with how far it has got. rich is loaded when a bar first shows, so
+be silenced with ``--quiet``. It shows only on a terminal: in a log file or a
+pipe a bar cannot move, and rich left a blank line where it would have been.
+It belongs to the command line: the domain only calls back with how far it
+has got. rich is loaded when a bar first shows, so
 a quick command (``run --json``) does not pay for it.
 """
 
 from __future__ import annotations
 
+import sys
 import time
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -55,7 +58,7 @@ class LazyProgress:
         self._show(min(round(minute), round(open_minutes)), round(open_minutes), "simulated minutes")
 
     def _show(self, done: int, total: int, unit: str, description: str | None = None) -> None:
-        if self.quiet or time.monotonic() - self.started_at < SHOW_AFTER_SECONDS:
+        if self.quiet or time.monotonic() - self.started_at < SHOW_AFTER_SECONDS or not sys.stderr.isatty():
             return
         if self._progress is not None and self._unit != unit:  # a new kind of work: a new bar
             self.close()

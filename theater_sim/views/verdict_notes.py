@@ -232,8 +232,9 @@ def _harm_ratio_text(data: DayData) -> str:
     more, less = sorted((evidence(side_data(sides, name)) for name in SIDE_NAMES), key=lambda e: -e.harm)
     ratio = more.harm / less.harm if less.harm else math.inf
     return (
-        f" Neither failed clearly more: {ratio:.2f} times the other on count and share together (a customer served"
-        " late counting half), where 2.25, and 5% of customers more, are needed; the waits and pressures decide."
+        f" Neither failed clearly more: its harm (failed count times failed share, a customer served late counting"
+        f" half) is {ratio:.2f} times the other's, where 1.5 x 1.5 = 2.25, and 5% of customers more, are needed;"
+        " the waits and pressures decide."
     )
 
 
@@ -363,18 +364,20 @@ def _lag_is_the_trouble(data: DayData) -> bool:
 
 
 def _projection_fix(projection: ProjectionData) -> str:
-    """What would shorten the lag: more clerks, a faster refresh, or a shorter trip."""
+    """What would shorten the lag: more clerks, a faster refresh, or a shorter trip
+    (or, where holders are turned away, letting collectors check the ledger)."""
     delay, p95 = projection["delay_minutes"], projection["lag_minutes"]["p95"]
+    ledger = (
+        " or let collectors check the ledger (stale_reads: read_your_writes)" if projection["policy"] == "retry" else ""
+    )
     if delay and delay >= p95 / 2:
         return (
             f"shorten the trip to the list (delay_minutes: {delay:g}, most of the lag, which more clerks do not"
-            " shorten) or let collectors check the ledger (stale_reads: read_your_writes)"
+            f" shorten){ledger}"
         )
     if projection["every_minutes"] is not None:
-        return (
-            f"refresh the list more often than every {projection['every_minutes']:g} min"
-            " (projection.every_minutes) or let collectors check the ledger (stale_reads: read_your_writes)"
-        )
+        every = projection["every_minutes"]
+        return f"refresh the list more often than every {every:g} min (projection.every_minutes){ledger}"
     return "scale the projector (--projectors)"
 
 
