@@ -248,6 +248,7 @@ _RIGHT_EDGES = {"┏": "┓", "┃": "┃", "┡": "┩", "│": "│", "├": "
         ["staff", "eventual-consistency", "--max-p95-wait", "5", "--max-stale-share", "0.01", "--confidence", "0.9"],
         ["scenarios"],
         ["validate", "premiere-night"],
+        ["watch", "opening-weekend", "--speed", "inf"],
     ],
 )
 def test_no_output_is_cut_at_any_width(args: list[str], width: int) -> None:

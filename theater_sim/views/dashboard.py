@@ -9,6 +9,8 @@ is part of the command line's edge; the day itself comes from the domain.
 from __future__ import annotations
 
 import math
+import shutil
+import textwrap
 from typing import TextIO
 
 from rich.console import Console, Group
@@ -172,10 +174,11 @@ def _shown_pressures(status: LiveStatus) -> tuple[str, str]:
     return shown_evidence(status.selling.evidence(), status.collecting.evidence(), status.rule)
 
 
-def plain_status(status: LiveStatus) -> str:
+def plain_status(status: LiveStatus, width: int | None = None) -> str:
     """The theater's state in three short lines (a clock and each side, then the
-    customers each side failed and the verdict so far), for output that is not a
-    terminal: they fit 80 columns."""
+    customers each side failed, selling / collecting, and the verdict so far),
+    for output that is not a terminal: they fit 80 columns, and fold under the
+    clock (at a space) in a narrower ``width`` (default: the terminal's)."""
     lines = []
     for k, (name, pressure) in enumerate(zip(SIDE_NAMES, _shown_pressures(status), strict=True)):
         s = status.side(name)
@@ -188,4 +191,13 @@ def plain_status(status: LiveStatus) -> str:
     if models is not None:
         lines.append(f"{'':<10}unlisted sales {models.unlisted:,}; stale reads {models.stale_reads:,}")
     lines.append(f"{'':<10}{failed}; so far: {status.verdict.value}")
-    return "\n".join(lines)
+    width = width or shutil.get_terminal_size().columns
+    return "\n".join(folded for line in lines for folded in _fold(line, width))
+
+
+def _fold(line: str, width: int) -> list[str]:
+    """``line`` in pieces of at most ``width`` columns, folded at spaces under the clock's column."""
+    if len(line) <= width:
+        return [line]
+    indent = " " * 10
+    return textwrap.wrap(line, width=max(width, 30), initial_indent="", subsequent_indent=indent + "  ") or [line]
