@@ -280,3 +280,15 @@ def test_no_progress_bar_leaves_a_line_in_a_log_file(tmp_path: Path) -> None:
             check=True,
         )
     assert errors.read_text(encoding="utf-8") == ""
+
+
+def test_validate_folds_its_lines_under_their_item() -> None:
+    """In a narrow terminal each item of validate's summary folds indented
+    further, so no fold reads as a new item, and counts are plural words."""
+    result = CliRunner(env={"COLUMNS": "60"}).invoke(app, ["validate", "opening-weekend"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("valid: ")
+    assert all(line.startswith("  ") for line in lines[1:])
+    assert "    periods, service" in result.stdout
+    assert "6 showings, linked to sales" in result.stdout

@@ -17,24 +17,36 @@ def render_validated(scenario: Scenario, source: str, console: Console) -> None:
     console.print(Text.assemble(("valid", "bold green"), f": {one_line(source)}: {one_line(scenario.name)}"))
     for name in SIDE_NAMES:
         side = scenario.side(name)
-        console.print(
-            safe(
-                f"  {name}: counters {side.counters if isinstance(side.counters, int) else 'on a schedule'}"
-                f"{' (autoscaled)' if side.autoscale else ''}, arrivals {_arrivals_text(scenario, name)},"
-                f" service {side.service_minutes!r}"
-            )
+        _item(
+            console,
+            f"{name}: counters {side.counters if isinstance(side.counters, int) else 'on a schedule'}"
+            f"{' (autoscaled)' if side.autoscale else ''}, arrivals {_arrivals_text(scenario, name)},"
+            f" service {side.service_minutes!r}",
         )
     if scenario.showtimes:
-        console.print(f"  {len(scenario.showtimes)} showing(s){', linked to sales' if scenario.linked else ''}")
+        linked = ", linked to sales" if scenario.linked else ""
+        _item(console, f"{_counted(len(scenario.showtimes), 'showing')}{linked}")
     projection = scenario.projection
     if projection is not None:
         projector = (
-            f"{projection.clerks} clerk(s), {projection.minutes_per_sale!r} a sale"
+            f"{_counted(projection.clerks, 'clerk')}, {projection.minutes_per_sale!r} a sale"
             if projection.clerks is not None
             else f"a refresh every {projection.every_minutes:g} min"
         )
         delay = f", {projection.delay_minutes:g} min trip" if projection.delay_minutes else ""
-        console.print(safe(f"  projection: {projector}{delay}; stale reads: {projection.stale_reads}"))
+        _item(console, f"projection: {projector}{delay}; stale reads: {projection.stale_reads}")
+
+
+def _item(console: Console, text: str) -> None:
+    """One line of the summary, indented, its folds indented further (so no fold reads as a new item)."""
+    lines = safe(text).wrap(console, max(20, console.width - 4))
+    for index, line in enumerate(lines):
+        line.rstrip()
+        console.print(Text("  " if index == 0 else "    ") + line)
+
+
+def _counted(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def _arrivals_text(scenario: Scenario, side_name: SideName) -> str:
@@ -46,7 +58,7 @@ def _arrivals_text(scenario: Scenario, side_name: SideName) -> str:
     if arrivals.rate_per_hour is not None:
         return f"Poisson {arrivals.rate_per_hour:g}/hour"
     if arrivals.profile is not None:
-        return f"profile of {len(arrivals.profile)} period(s)"
+        return f"profile of {_counted(len(arrivals.profile), 'period')}"
     if arrivals.trace is not None:
         return f"trace {arrivals.trace} ({len(arrivals.trace_at_minute or ()):,} timestamps)"
     return "by showtime"
