@@ -292,3 +292,34 @@ def test_validate_folds_its_lines_under_their_item() -> None:
     assert all(line.startswith("  ") for line in lines[1:])
     assert "    periods, service" in result.stdout
     assert "6 showings, linked to sales" in result.stdout
+
+
+def test_an_error_folds_on_a_terminal_and_stays_one_line_in_a_file() -> None:
+    """On a terminal a long error folds at its spaces to the terminal's width
+    (the terminal would cut words), its folds indented; in a pipe or a file
+    it stays one line, for grep."""
+    import pty
+
+    command = [*PROGRAM, "staff", "eventual-consistency", "--max-p95-wait", "5", "--replications", "2"]
+    env = {**os.environ, "COLUMNS": "60"}
+    leader, follower = pty.openpty()
+    done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=follower, env=env, timeout=120)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the terminal's other end is closed: all read
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    shown = b"".join(chunks).decode().replace("\r\n", "\n").splitlines()
+    assert done.returncode == 2
+    assert len(shown) > 1
+    assert all(len(line) <= 60 for line in shown)
+    assert shown[0].startswith("theater-sim: error: collecting: no staffing")
+    assert all(line.startswith("  ") for line in shown[1:])
+    piped = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
+    assert len(piped.stderr.splitlines()) == 1

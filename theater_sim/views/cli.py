@@ -23,7 +23,7 @@ import typer
 import typer.core
 
 from theater_sim.views import cli_day, cli_plans
-from theater_sim.views.cli_common import EXIT_FAILED_RUN, OUTPUT_ERRORS, app, user_errors
+from theater_sim.views.cli_common import EXIT_FAILED_RUN, OUTPUT_ERRORS, app, error_line, user_errors
 
 __all__ = ["app", "main"]
 
@@ -139,7 +139,7 @@ def main() -> None:
         if type(error).__name__ == "NoArgsIsHelpError":  # bare ``theater-sim``: the help, as click prints it
             typer.echo(error.format_message(), err=True)
             sys.exit(error.exit_code)
-        typer.echo(f"theater-sim: error: {_click_message(error)}", err=True)
+        typer.echo(error_line(_click_message(error)), err=True)
         sys.exit(error.exit_code)
     _no_collection_at_exit()
     sys.exit(code if isinstance(code, int) else 0)

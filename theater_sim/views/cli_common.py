@@ -13,6 +13,9 @@ import errno
 import functools
 import math
 import os
+import shutil
+import sys
+import textwrap
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -298,5 +301,19 @@ def user_errors() -> Iterator[None]:
 
 def fail(message: str, status: int) -> None:
     for line in message.splitlines():
-        typer.echo(f"theater-sim: error: {line}", err=True)
+        typer.echo(error_line(line), err=True)
     raise typer.Exit(status)
+
+
+def error_line(line: str) -> str:
+    """``theater-sim: error: LINE``; on a terminal folded at its spaces to the
+    terminal's width, its folds indented (the terminal would cut words). In a
+    file or a pipe each error stays one line, for grep."""
+    text = f"theater-sim: error: {line}"
+    if not sys.stderr.isatty():
+        return text
+    width = shutil.get_terminal_size().columns
+    folds = textwrap.wrap(
+        text, width=max(width, 40), subsequent_indent="  ", break_long_words=False, break_on_hyphens=False
+    )
+    return "\n".join(folds)

@@ -142,7 +142,10 @@ def fitted(table: Table, console: Console) -> RenderableType:
 
     Each row becomes ``header: value; header: value``, so every number and
     word stays whole and the text folds at its spaces. Written here because
-    rich cuts rather than reflows a table that cannot fit.
+    rich cuts rather than reflows a table that cannot fit. A table that fits
+    has its title and caption printed above and below it, folded at the
+    console's width rather than the table's (a narrow table cut a long
+    scenario name mid-word even in a wide terminal).
     """
     for column in table.columns:
         texts = [cell.plain if isinstance(cell, Text) else str(cell) for cell in column.cells]
@@ -152,7 +155,7 @@ def fitted(table: Table, console: Console) -> RenderableType:
         pieces = [part for text in [header, *texts] for part in (text.splitlines() if column.no_wrap else text.split())]
         column.min_width = max([column.min_width or 0, *(cell_len(piece) for piece in pieces)])
     if _fits(table, console):
-        return table
+        return _with_title_and_caption_outside(table)
     headers = [
         (column.header.plain if isinstance(column.header, Text) else str(column.header)).replace("\n", " ")
         for column in table.columns
@@ -173,6 +176,21 @@ def fitted(table: Table, console: Console) -> RenderableType:
     if table.caption is not None:
         lines.append(table.caption if isinstance(table.caption, Text) else Text(str(table.caption)))
     return Group(*lines)
+
+
+def _with_title_and_caption_outside(table: Table) -> RenderableType:
+    """``table`` with its title above and its caption below it as text of their own."""
+    title, caption = table.title, table.caption
+    if title is None and caption is None:
+        return table
+    table.title = table.caption = None
+    parts: list[RenderableType] = []
+    if title is not None:
+        parts.append(title if isinstance(title, Text) else Text(str(title)))
+    parts.append(table)
+    if caption is not None:
+        parts.append(caption if isinstance(caption, Text) else Text(str(caption), style="dim"))
+    return Group(*parts)
 
 
 def _fits(table: Table, console: Console) -> bool:
