@@ -323,3 +323,22 @@ def test_an_error_folds_on_a_terminal_and_stays_one_line_in_a_file() -> None:
     assert all(line.startswith("  ") for line in shown[1:])
     piped = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
     assert len(piped.stderr.splitlines()) == 1
+
+
+@pytest.mark.parametrize(("columns", "widest"), [("0", 80), ("-3", 80), ("5", 40), ("abc", 80)])
+def test_a_columns_setting_of_no_use_is_not_obeyed(columns: str, widest: int) -> None:
+    """COLUMNS=0 printed nothing at all and exited 0; COLUMNS=5 folded a
+    letter or two a line. 0 or less means unknown (80 in a pipe), and a
+    width under 40 is taken as 40."""
+    done = subprocess.run(
+        [*PROGRAM, "run", "balanced-day"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+        env={**os.environ, "COLUMNS": columns},
+    )
+    lines = done.stdout.splitlines()
+    assert lines[-1] == "Balanced"
+    assert max(len(line) for line in lines) <= widest
+    assert max(len(line) for line in lines) > widest - 10

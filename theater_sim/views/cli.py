@@ -126,6 +126,7 @@ def main() -> None:
     # removed and the store closed, rather than a temporary file left behind.
     signal.signal(signal.SIGTERM, _terminated)
     _one_blas_thread()
+    _sane_columns()
     try:
         code = app(prog_name="theater-sim", standalone_mode=False)
     except typer.Abort:
@@ -161,6 +162,27 @@ def _one_blas_thread() -> None:
     """
     if not any(name in os.environ for name in _BLAS_THREAD_SETTINGS):
         os.environ["OPENBLAS_NUM_THREADS"] = "1"
+
+
+#: The narrowest layout the reports are made for; a narrower COLUMNS is taken as this.
+MIN_COLUMNS = 40
+
+
+def _sane_columns() -> None:
+    """A ``COLUMNS`` the reports can use: 0 or less means unknown (rich printed
+    nothing at all for 0, and exited 0), and under ``MIN_COLUMNS`` a report
+    would fold a letter or two a line; the terminal folds the wider lines instead."""
+    value = os.environ.get("COLUMNS")
+    if value is None:
+        return
+    try:
+        columns = int(value)
+    except ValueError:  # not a number: rich ignores it
+        return
+    if columns < 1:
+        del os.environ["COLUMNS"]
+    elif columns < MIN_COLUMNS:
+        os.environ["COLUMNS"] = str(MIN_COLUMNS)
 
 
 def _no_collection_at_exit() -> None:
