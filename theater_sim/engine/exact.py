@@ -24,15 +24,14 @@ checks it against SimPy on random days of every rule it claims.
 from __future__ import annotations
 
 from array import array
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from heapq import heappop, heappush
 
 import numpy as np
 
-from theater_sim.engine.autoscaler import CapacityChange
 from theater_sim.engine.plans import DayPlan, SidePlan
 from theater_sim.engine.projector import Projector
-from theater_sim.engine.records import SERVED, DayRecords, SideRecords, side_records
+from theater_sim.engine.records import DayRecords, SideArrays, SideRecords
 from theater_sim.engine.replay import URGENT, EventLoop, SideReplay, unsupported_rule
 from theater_sim.engine.seller import Seller, ticket_records
 
@@ -109,37 +108,14 @@ def _plain_fifo(plan: SidePlan) -> SideRecords | None:
     start_array = np.frombuffer(starts, dtype=np.float64)
     finish = start_array + plan.service_minutes
     came = plan.arrival_at_minute <= close
-    return side_records(
-        _Finished(
-            plan=plan,
-            starts=starts,
-            left_line=starts,
-            outcome=array("b", [SERVED]) * size,
-            counter=counter,
-            changes=[CapacityChange(0.0, capacity, "opening")],
-            close_snapshot=(
-                int((came & (start_array > close)).sum()),
-                int(((start_array <= close) & (finish > close)).sum()),
-            ),
-        )
+    finished = SideArrays(plan)
+    finished.starts = finished.left_line = starts
+    finished.counter = counter
+    finished.close_snapshot = (
+        int((came & (start_array > close)).sum()),
+        int(((start_array <= close) & (finish > close)).sum()),
     )
-
-
-@dataclass
-class _Finished:
-    """A side's arrays once the FIFO recursion has run (``records.EngineArrays``)."""
-
-    plan: SidePlan
-    starts: array[float]
-    left_line: array[float]
-    outcome: array[int]
-    counter: array[int]
-    changes: list[CapacityChange]
-    close_snapshot: tuple[int, int]
-    extra_minutes: array[float] | None = None
-    dynamic_arrivals: array[float] | None = None
-    away_at: array[float] = field(default_factory=lambda: array("d"))
-    retry_minutes: float = 0.0
+    return finished.records()
 
 
 def _replayed_side(plan: SidePlan) -> SideRecords:

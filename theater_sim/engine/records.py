@@ -9,7 +9,6 @@ from __future__ import annotations
 from array import array
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Protocol
 
 import numpy as np
 
@@ -17,10 +16,12 @@ from theater_sim.engine.autoscaler import CapacityChange
 from theater_sim.engine.plans import SidePlan
 from theater_sim.model.sides import SideName
 
-__all__ = ["BALKED", "RENEGED", "SERVED", "DayRecords", "EngineArrays", "SideRecords", "TicketRecords", "side_records"]
+__all__ = ["BALKED", "RENEGED", "SERVED", "DayRecords", "SideArrays", "SideRecords", "TicketRecords"]
 
 #: Outcome codes: served at a counter, walked away on arrival, gave up in line.
 SERVED, BALKED, RENEGED = 0, 1, 2
+
+NAN = float("nan")
 
 
 @dataclass(frozen=True)
@@ -95,59 +96,71 @@ class SideRecords:
         return int((self.outcome == outcome).sum())
 
 
-class EngineArrays(Protocol):
-    """What an engine's side keeps per customer while the day runs (indexed as
-    its plan's customers): ``simulation.SideRun`` and ``replay.SideReplay``."""
+class SideArrays:
+    """What an engine's side keeps per customer while the day runs, indexed as
+    its plan's customers (``simulation.SideRun`` and ``replay.SideReplay``
+    fill them in event by event, ``exact._plain_fifo`` all at once), and the
+    side's records made from them once the day is over.
 
-    plan: SidePlan
-    starts: array[float]
-    left_line: array[float]
-    outcome: array[int]
-    counter: array[int]
-    changes: list[CapacityChange]
-    close_snapshot: tuple[int, int]
-    extra_minutes: array[float] | None  # minutes each visit took beyond its service (a ledger check)
-    dynamic_arrivals: array[float] | None  # when each was sent in (NaN: never), if the plan has no moments
-    away_at: array[float]
-    retry_minutes: float
+    Args:
+        plan: The side's customers and counters.
+        checked: Whether a visit can take extra minutes at the counter (a
+            ledger check): ``extra_minutes`` is kept, else None.
+        retry_minutes: How long a customer turned away takes to come back.
+    """
 
+    def __init__(self, plan: SidePlan, *, checked: bool = False, retry_minutes: float = 0.0) -> None:
+        self.plan = plan
+        self.size = size = len(plan.service_minutes)
+        self.starts = array("d", [NAN]) * size
+        self.left_line = array("d", [NAN]) * size
+        self.outcome = array("b", [SERVED]) * size
+        self.counter = array("i", [-1]) * size
+        # When each customer was sent in (NaN: never), for a side whose plan has no moments (linked holders).
+        self.dynamic_arrivals = array("d", [NAN]) * size if plan.arrival_at_minute is None else None
+        # Extra minutes of service each customer's visit took (None: nobody's could).
+        self.extra_minutes = array("d", [0.0]) * size if checked else None
+        self.away_at = array("d")  # moments customers were turned away, to come back retry_minutes later
+        self.retry_minutes = retry_minutes
+        self.changes = [CapacityChange(0.0, plan.schedule[0][1], "opening")]
+        self.close_snapshot = (0, 0)
 
-def side_records(run: EngineArrays) -> SideRecords:
-    """A side's records from an engine's arrays: for a side whose customers
-    were sent in during the day (a linked day's holders), those who came, in
-    arrival order."""
-    plan = run.plan
-    starts, left_line = np.frombuffer(run.starts, dtype=np.float64), np.frombuffer(run.left_line, dtype=np.float64)
-    outcome, counter = np.frombuffer(run.outcome, dtype=np.int8), np.frombuffer(run.counter, dtype=np.int32)
-    # Read-only views, not copies: most days have no showings or parties.
-    showing, party = plan.customers_showing(), plan.customers_party_size()
-    arrivals, service = plan.arrival_at_minute, plan.service_minutes
-    if run.extra_minutes is not None:  # visits that took longer (a ledger check): the service they had
-        service = service + np.frombuffer(run.extra_minutes, dtype=np.float64)
-    if arrivals is None:  # sent in during the day: keep those who came, in arrival order
-        assert run.dynamic_arrivals is not None
-        arrived_at = np.frombuffer(run.dynamic_arrivals, dtype=np.float64)
-        came = np.flatnonzero(~np.isnan(arrived_at))
-        order = came[np.argsort(arrived_at[came], kind="stable")]
-        arrivals, service, starts, left_line = arrived_at[order], service[order], starts[order], left_line[order]
-        outcome, counter, showing, party = outcome[order], counter[order], showing[order], party[order]
-    return SideRecords(
-        counters=plan.schedule[0][1],
-        open_minutes=plan.open_minutes,
-        arrival_at_minute=arrivals,
-        service_minutes=service,
-        service_start_at_minute=starts,
-        left_line_at_minute=left_line,
-        outcome=outcome,
-        counter=counter,
-        showing=showing,
-        party_size=party,
-        capacity_changes=tuple(run.changes),
-        in_line_at_close=run.close_snapshot[0],
-        in_service_at_close=run.close_snapshot[1],
-        away_at_minute=np.frombuffer(run.away_at, dtype=np.float64),
-        away_minutes=run.retry_minutes,
-    )
+    def records(self) -> SideRecords:
+        """The side's records: for a side whose customers were sent in during
+        the day (a linked day's holders), those who came, in arrival order."""
+        plan = self.plan
+        starts = np.frombuffer(self.starts, dtype=np.float64)
+        left_line = np.frombuffer(self.left_line, dtype=np.float64)
+        outcome, counter = np.frombuffer(self.outcome, dtype=np.int8), np.frombuffer(self.counter, dtype=np.int32)
+        # Read-only views, not copies: most days have no showings or parties.
+        showing, party = plan.customers_showing(), plan.customers_party_size()
+        arrivals, service = plan.arrival_at_minute, plan.service_minutes
+        if self.extra_minutes is not None:  # visits that took longer (a ledger check): the service they had
+            service = service + np.frombuffer(self.extra_minutes, dtype=np.float64)
+        if arrivals is None:  # sent in during the day: keep those who came, in arrival order
+            assert self.dynamic_arrivals is not None
+            arrived_at = np.frombuffer(self.dynamic_arrivals, dtype=np.float64)
+            came = np.flatnonzero(~np.isnan(arrived_at))
+            order = came[np.argsort(arrived_at[came], kind="stable")]
+            arrivals, service, starts, left_line = arrived_at[order], service[order], starts[order], left_line[order]
+            outcome, counter, showing, party = outcome[order], counter[order], showing[order], party[order]
+        return SideRecords(
+            counters=plan.schedule[0][1],
+            open_minutes=plan.open_minutes,
+            arrival_at_minute=arrivals,
+            service_minutes=service,
+            service_start_at_minute=starts,
+            left_line_at_minute=left_line,
+            outcome=outcome,
+            counter=counter,
+            showing=showing,
+            party_size=party,
+            capacity_changes=tuple(self.changes),
+            in_line_at_close=self.close_snapshot[0],
+            in_service_at_close=self.close_snapshot[1],
+            away_at_minute=np.frombuffer(self.away_at, dtype=np.float64),
+            away_minutes=self.retry_minutes,
+        )
 
 
 @dataclass(frozen=True)

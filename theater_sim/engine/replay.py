@@ -23,15 +23,13 @@ import numpy as np
 
 from theater_sim.engine.autoscaler import CapacityChange
 from theater_sim.engine.plans import SidePlan
-from theater_sim.engine.records import BALKED, RENEGED, SERVED, SideRecords, side_records
+from theater_sim.engine.records import BALKED, RENEGED, SideArrays
 
 __all__ = ["LAST", "NORMAL", "URGENT", "EventLoop", "SideReplay", "unsupported_rule"]
 
 #: SimPy's priorities: URGENT (a process starting), NORMAL (everything else
 #: here), and the closing snapshot's, after everything else at its moment.
 URGENT, NORMAL, LAST = 0, 1, 2
-
-NAN = float("nan")
 
 
 def unsupported_rule(plan: SidePlan) -> str | None:
@@ -82,7 +80,7 @@ class EventLoop:
             callback(arg)
 
 
-class SideReplay:
+class SideReplay(SideArrays):
     """``simulation.SideRun`` on an ``EventLoop``: the same arguments, the same records.
 
     A customer may join the line more than once (turned away, back later):
@@ -105,19 +103,8 @@ class SideReplay:
         problem = unsupported_rule(plan)
         if problem is not None:
             raise ValueError(f"the exact engine cannot follow {problem}")
+        super().__init__(plan, checked=on_reach is not None, retry_minutes=retry_minutes)
         self.loop = loop
-        self.plan = plan
-        self.size = size = len(plan.service_minutes)
-        self.retry_minutes = retry_minutes
-        self.starts = array("d", [NAN]) * size
-        self.left_line = array("d", [NAN]) * size
-        self.outcome = array("b", [SERVED]) * size
-        self.counter = array("i", [-1]) * size
-        self.dynamic_arrivals = array("d", [NAN]) * size if plan.arrival_at_minute is None else None
-        self.extra_minutes = None if on_reach is None else array("d", [0.0]) * size
-        self.away_at = array("d")
-        self.changes = [CapacityChange(0.0, plan.schedule[0][1], "opening")]
-        self.close_snapshot = (0, 0)
         self.arrive = self._customer_flow(on_served, on_reach, gives_up)
         # Created in SideRun.__init__'s order: schedule steps, the closing snapshot, the arrival process.
         for at_minute, counters in plan.schedule[1:]:
@@ -255,7 +242,3 @@ class SideReplay:
 
     def _closing(self, _arg: int) -> None:
         self.close_snapshot = self._line_and_counters()
-
-    def records(self) -> SideRecords:
-        """The side's records, shaped as ``SideRun.records()`` shapes them."""
-        return side_records(self)

@@ -34,7 +34,7 @@ from theater_sim.engine.autoscaler import Autoscaler, CapacityChange
 from theater_sim.engine.collector import collector_paused
 from theater_sim.engine.counters import CounterBank, payload, schedule_after_everything
 from theater_sim.engine.plans import SidePlan
-from theater_sim.engine.records import BALKED, RENEGED, SERVED, SideRecords, side_records
+from theater_sim.engine.records import BALKED, RENEGED, SideArrays, SideRecords
 from theater_sim.model.counter_settings import Autoscale
 
 __all__ = [
@@ -43,8 +43,6 @@ __all__ = [
     "run_environment",
     "simulate_side",
 ]
-
-NAN = float("nan")
 
 
 def run_environment(
@@ -70,7 +68,7 @@ def run_environment(
         env.run()
 
 
-class SideRun:
+class SideRun(SideArrays):
     """One side wired into a shared environment; ``records()`` after the run.
 
     Args:
@@ -96,22 +94,10 @@ class SideRun:
         retry_minutes: float = 0.0,
         gives_up: Callable[[int, float], bool] | None = None,
     ) -> None:
+        super().__init__(plan, checked=on_reach is not None, retry_minutes=retry_minutes)
         self.env = env
-        self.plan = plan
-        self.size = len(plan.service_minutes)
         self.bank = CounterBank(env, plan.schedule[0][1])
-        self.changes = [CapacityChange(0.0, plan.schedule[0][1], "opening")]
-        self.starts = array("d", [NAN]) * self.size
-        self.left_line = array("d", [NAN]) * self.size
-        self.outcome = array("b", [SERVED]) * self.size
-        self.counter = array("i", [-1]) * self.size
         self.tally = [0, 0]  # customers arrived, customers served so far (for live views)
-        self.dynamic_arrivals = array("d", [NAN]) * self.size if plan.arrival_at_minute is None else None
-        self.close_snapshot = (0, 0)
-        # Extra minutes of service each customer's visit took (None: nobody's did).
-        self.extra_minutes = None if on_reach is None else array("d", [0.0]) * self.size
-        self.away_at = array("d")  # moments customers were turned away, to come back retry_minutes later
-        self.retry_minutes = retry_minutes
         self.arrive = self._customer_flow(on_served, on_reach, retry_minutes, gives_up)
         self._staffing()
         schedule_after_everything(env, plan.open_minutes, self._snapshot)
@@ -237,10 +223,6 @@ class SideRun:
 
     def _snapshot(self, _event: Event) -> None:
         self.close_snapshot = (self.bank.line_length, self.bank.count)
-
-    def records(self) -> SideRecords:
-        """The side's records, restricted to customers who came, in arrival order."""
-        return side_records(self)
 
 
 def _arrival_process(

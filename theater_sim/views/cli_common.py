@@ -13,9 +13,7 @@ import errno
 import functools
 import math
 import os
-import shutil
 import sys
-import textwrap
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -25,6 +23,7 @@ import typer
 
 from theater_sim.model.errors import RunError, ScenarioError, format_validation_error, shorten
 from theater_sim.model.limits import MAX_SEED
+from theater_sim.views.folding import fold
 
 EXIT_FAILED_RUN = 1
 #: What writing standard output can fail with (a full disk, a device error).
@@ -310,10 +309,4 @@ def error_line(line: str) -> str:
     terminal's width, its folds indented (the terminal would cut words). In a
     file or a pipe each error stays one line, for grep."""
     text = f"theater-sim: error: {line}"
-    if not sys.stderr.isatty():
-        return text
-    width = shutil.get_terminal_size().columns
-    folds = textwrap.wrap(
-        text, width=max(width, 40), subsequent_indent="  ", break_long_words=False, break_on_hyphens=False
-    )
-    return "\n".join(folds)
+    return "\n".join(fold(text, 2)) if sys.stderr.isatty() else text

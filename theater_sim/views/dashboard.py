@@ -9,8 +9,6 @@ is part of the command line's edge; the day itself comes from the domain.
 from __future__ import annotations
 
 import math
-import shutil
-import textwrap
 from typing import TextIO
 
 from rich.console import Console, Group
@@ -21,6 +19,7 @@ from rich.text import Text
 from theater_sim.analysis.live import LiveStatus, SideStatus
 from theater_sim.analysis.verdict import shown_evidence
 from theater_sim.model.scenario import SIDE_NAMES
+from theater_sim.views.folding import fold
 from theater_sim.views.formatting import VERDICT_STYLES, one_line, safe
 from theater_sim.views.keyboard import LEGEND
 
@@ -191,13 +190,4 @@ def plain_status(status: LiveStatus, width: int | None = None) -> str:
     if models is not None:
         lines.append(f"{'':<10}unlisted sales {models.unlisted:,}; stale reads {models.stale_reads:,}")
     lines.append(f"{'':<10}{failed}; so far: {status.verdict.value}")
-    width = width or shutil.get_terminal_size().columns
-    return "\n".join(folded for line in lines for folded in _fold(line, width))
-
-
-def _fold(line: str, width: int) -> list[str]:
-    """``line`` in pieces of at most ``width`` columns, folded at spaces under the clock's column."""
-    if len(line) <= width:
-        return [line]
-    indent = " " * 10
-    return textwrap.wrap(line, width=max(width, 30), initial_indent="", subsequent_indent=indent + "  ") or [line]
+    return "\n".join(folded for line in lines for folded in fold(line, 12, width))
