@@ -20,9 +20,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from theater_sim.engine.day_plan import compile_day, play, simulate_day
-from theater_sim.engine.exact import _plain_fifo, play_linked_exactly, simulate_side_exactly, supports, unsupported_rule
+from theater_sim.engine.exact import (
+    _gaps,
+    _linked_by_recursion,
+    _plain_fifo,
+    play_linked_exactly,
+    simulate_side_exactly,
+    supports,
+    unsupported_rule,
+)
+from theater_sim.engine.line_recursion import follow_line
 from theater_sim.engine.plans import Buyers, DayPlan, LinkedPlan, ProjectionPlan, SidePlan
-from theater_sim.engine.records import DayRecords, SideRecords
+from theater_sim.engine.records import DayRecords, SideArrays, SideRecords
 from theater_sim.engine.simulation import SideRun, exact_moments, run_environment
 from theater_sim.engine.theater import run_plan
 from theater_sim.input.loading import bundled_scenarios, load_scenario
@@ -75,14 +84,23 @@ def assert_same_day(exact: DayRecords, reference: DayRecords) -> None:
 
 
 @st.composite
-def side_plans(draw: st.DrawFn) -> SidePlan:
+def side_plans(draw: st.DrawFn, grids: tuple[float | None, ...] = (0.5, 1.0, 0.25)) -> SidePlan:
+    """A side on a coarse grid (ties common), or with continuous times (grid None)."""
     size = draw(st.integers(0, 60))
-    grid = draw(st.sampled_from([0.5, 1.0, 0.25]))
-    arrivals = np.sort(np.array(draw(st.lists(st.integers(0, 80), min_size=size, max_size=size)), dtype=float)) * grid
-    services = np.array(draw(st.lists(st.integers(0, 12), min_size=size, max_size=size)), dtype=float) * grid
+    grid = draw(st.sampled_from(grids))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
     patience = None
-    if draw(st.booleans()):
-        patience = np.array(draw(st.lists(st.integers(0, 10), min_size=size, max_size=size)), dtype=float) * grid
+    if grid is None:
+        arrivals = np.cumsum(rng.exponential(draw(st.sampled_from([0.3, 1.0])), size))
+        services = rng.exponential(draw(st.sampled_from([0.5, 2.0, 5.0])), size)
+        if draw(st.booleans()):
+            patience = rng.exponential(draw(st.sampled_from([1.0, 4.0])), size)
+        grid = 1.0  # schedule steps and the closing time on whole minutes
+    else:
+        arrivals = np.sort(_grid_times(draw, size, 1.0, 80)) * grid
+        services = _grid_times(draw, size, grid, 12)
+        if draw(st.booleans()):
+            patience = _grid_times(draw, size, grid, 10)
     steps = draw(st.lists(st.tuples(st.integers(1, 80), st.integers(0, 4)), max_size=4, unique_by=lambda s: s[0]))
     schedule = [(0.0, draw(st.integers(1, 4)))] + [(at * grid, count) for at, count in sorted(steps)]
     return SidePlan(
@@ -96,9 +114,38 @@ def side_plans(draw: st.DrawFn) -> SidePlan:
 
 
 @settings(max_examples=400, deadline=None)
-@given(plan=side_plans())
+@given(plan=side_plans(grids=(0.5, 1.0, 0.25, None)))
 def test_exact_engine_gives_simpys_records_on_random_days(plan: SidePlan) -> None:
     assert_same_records(simulate_side_exactly(plan), _simpy(plan))
+
+
+def _followed(plan: SidePlan) -> SideRecords | None:
+    """The line recursion's records of ``plan``, or None where it declines."""
+    assert plan.arrival_at_minute is not None
+    side = SideArrays(plan)
+    moments = np.cumsum(np.frombuffer(_gaps(plan.arrival_at_minute))).tolist()  # sequential, as SimPy adds
+    return side.records() if follow_line(side, range(side.size), moments) else None
+
+
+@settings(max_examples=400, deadline=None)
+@given(plan=side_plans())
+def test_the_line_recursion_is_simpys_day_whenever_it_answers(plan: SidePlan) -> None:
+    """On a coarse grid, where events often share an instant: whenever the
+    recursion answers (no two events of the day at one instant), every record
+    is SimPy's; it declines otherwise, and the replay takes over."""
+    followed = _followed(plan)
+    if followed is not None:
+        assert_same_records(followed, _simpy(plan))
+
+
+@settings(max_examples=300, deadline=None)
+@given(plan=side_plans(grids=(None,)))
+def test_the_line_recursion_answers_on_continuous_days(plan: SidePlan) -> None:
+    """With continuous times (patience, balking and schedules included) no two
+    events share an instant, so the recursion always answers, with SimPy's records."""
+    followed = _followed(plan)
+    assert followed is not None
+    assert_same_records(followed, _simpy(plan))
 
 
 def test_ties_are_ordered_as_simpy_orders_them() -> None:
@@ -263,8 +310,13 @@ def _grid_times(draw: st.DrawFn, size: int, grid: float, high: int) -> np.ndarra
     return np.array(draw(st.lists(st.integers(0, high), min_size=size, max_size=size)), dtype=float) * grid
 
 
-def _impatience(draw: st.DrawFn, size: int, grid: float) -> dict[str, object]:
-    patience = _grid_times(draw, size, grid, 12) if draw(st.booleans()) else None
+def _times(draw: st.DrawFn, size: int, grid: float | None, high: int, rng: np.random.Generator) -> np.ndarray:
+    """Times on a grid up to ``high`` steps, or continuous (grid None) up to ``high / 2`` minutes."""
+    return rng.uniform(0.0, high / 2, size) if grid is None else _grid_times(draw, size, grid, high)
+
+
+def _impatience(draw: st.DrawFn, size: int, grid: float | None, rng: np.random.Generator) -> dict[str, object]:
+    patience = _times(draw, size, grid, 12, rng) if draw(st.booleans()) else None
     return {"patience_minutes": patience, "balk_at_line": draw(st.one_of(st.none(), st.integers(0, 3)))}
 
 
@@ -290,58 +342,86 @@ def _projection(draw: st.DrawFn, buyers: int, grid: float) -> ProjectionPlan | N
 
 
 @st.composite
-def linked_plans(draw: st.DrawFn) -> DayPlan:
-    """A linked day on a coarse grid: sales, listings and arrivals often share an instant."""
-    grid = draw(st.sampled_from([0.5, 1.0, 0.25]))
+def linked_plans(
+    draw: st.DrawFn, grids: tuple[float | None, ...] = (0.5, 1.0, 0.25), projection: bool = True
+) -> DayPlan:
+    """A linked day on a coarse grid: sales, listings and arrivals often share
+    an instant; or with continuous times (grid None), where only the schedule
+    steps, showings and projector keep to whole minutes."""
+    grid = draw(st.sampled_from(grids))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
     size = draw(st.integers(0, 50))
     showings = draw(st.integers(1, 4))
     online = np.array(draw(st.lists(st.booleans(), min_size=size, max_size=size)), dtype=bool)
     party = np.array(draw(st.lists(st.integers(1, 4), min_size=size, max_size=size)), dtype=np.int64)
     buyers = Buyers(
-        arrival_at_minute=exact_moments(np.sort(_grid_times(draw, size, grid, 90))),
+        arrival_at_minute=exact_moments(np.sort(_times(draw, size, grid, 90, rng))),
         online=online,
         party_size=party,
         preferred_showing=np.array(
             draw(st.lists(st.integers(0, showings - 1), min_size=size, max_size=size)), dtype=np.int64
         ),
-        lead_minutes=_grid_times(draw, size, grid, 20),
+        lead_minutes=_times(draw, size, grid, 20, rng),
     )
     at_counter = np.flatnonzero(~online)
-    open_minutes = draw(st.integers(20, 110)) * grid
+    minutes = grid or 1.0
+    open_minutes = draw(st.integers(20, 110)) * minutes
     return DayPlan(
         open_minutes=open_minutes,
         selling=SidePlan(
-            schedule=_schedule(draw, grid),
+            schedule=_schedule(draw, minutes),
             open_minutes=open_minutes,
-            service_minutes=_grid_times(draw, len(at_counter), grid, 6),
+            service_minutes=_times(draw, len(at_counter), grid, 6, rng),
             arrival_at_minute=buyers.arrival_at_minute[at_counter],
             party_size=party[at_counter],
-            **_impatience(draw, len(at_counter), grid),  # type: ignore[arg-type]
+            **_impatience(draw, len(at_counter), grid, rng),  # type: ignore[arg-type]
         ),
         collecting=SidePlan(
-            schedule=_schedule(draw, grid),
+            schedule=_schedule(draw, minutes),
             open_minutes=open_minutes,
-            service_minutes=_grid_times(draw, size, grid, 4),
+            service_minutes=_times(draw, size, grid, 4, rng),
             party_size=party,
-            **_impatience(draw, size, grid),  # type: ignore[arg-type]
+            **_impatience(draw, size, grid, rng),  # type: ignore[arg-type]
         ),
         linked=LinkedPlan(
             buyers=buyers,
             at_counter=at_counter,
             starts_at_minute=tuple(sorted(draw(st.sets(st.integers(5, 110), min_size=showings, max_size=showings)))),
             seats=tuple(draw(st.lists(st.integers(0, 12), min_size=showings, max_size=showings))),
-            projection=_projection(draw, size, grid),
-            walk_minutes=draw(st.integers(0, 3)) * grid,
+            projection=_projection(draw, size, minutes) if projection else None,
+            walk_minutes=draw(st.integers(0, 3)) * minutes,
         ),
     )
 
 
 @settings(max_examples=400, deadline=None)
-@given(plan=linked_plans())
+@given(plan=linked_plans(grids=(0.5, 1.0, 0.25, None)))
 def test_exact_engine_gives_simpys_linked_day_on_random_days(plan: DayPlan) -> None:
     """Sales book seats in SimPy's order, holders reach collection as SimPy sends
     them, the projector lists and turns away as in SimPy: the same day."""
     assert_same_day(play_linked_exactly(plan), run_plan(plan))
+
+
+@settings(max_examples=300, deadline=None)
+@given(plan=linked_plans(projection=False))
+def test_a_linked_day_side_by_side_is_simpys_whenever_it_answers(plan: DayPlan) -> None:
+    """Without a projector the day is computed side by side (``line_recursion``):
+    on a coarse grid, whenever it answers, it is SimPy's day to the bit."""
+    assert plan.linked is not None
+    day = _linked_by_recursion(plan, plan.linked)
+    if day is not None:
+        assert_same_day(day, run_plan(plan))
+
+
+@settings(max_examples=300, deadline=None)
+@given(plan=linked_plans(grids=(None,), projection=False))
+def test_a_linked_day_side_by_side_answers_on_continuous_days(plan: DayPlan) -> None:
+    """With continuous times no two sales or events of a side share an instant:
+    the side-by-side day always answers, with SimPy's records."""
+    assert plan.linked is not None
+    day = _linked_by_recursion(plan, plan.linked)
+    assert day is not None
+    assert_same_day(day, run_plan(plan))
 
 
 @pytest.mark.parametrize("name", ["opening-weekend", "eventual-consistency"])

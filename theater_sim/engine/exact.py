@@ -8,12 +8,18 @@ callbacks looked up. This module gives the same records two ways:
 - a side with fixed counters and nobody walking away takes the FIFO
   recursion (``_plain_fifo``), unless two of its events fall on the same
   instant in a way whose order matters;
-- everything else, a linked day included (sales booking seats, holders sent
-  to collection, the projector, stale reads), is replayed on
-  ``replay.EventLoop``: a plain heap keyed as SimPy keys its events, with
-  entries created in the order SimPy creates the matching events, so
-  simultaneous events run in the same order and every per-customer record is
-  bit-identical (times come from the same float operations, ``now + delay``).
+- a side with counter schedules, balking or reneging, and a linked day
+  without a projector (sales booking seats in time order, holders sent to
+  collection), take the recursion extended to those rules
+  (``line_recursion``), unless two events of a side, or two sales, fall on
+  the same instant;
+- everything else (those days with ties, and days with a projector and its
+  stale reads) is replayed on ``replay.EventLoop``: a plain heap keyed as
+  SimPy keys its events, with entries created in the order SimPy creates the
+  matching events, so simultaneous events run in the same order.
+
+Every per-customer record is bit-identical to SimPy's: times come from the
+same float operations (``now + delay``).
 
 It does not follow autoscaling (the policy reacts to the line through
 callbacks of its own): ``supports`` says which days it can run, and
@@ -26,12 +32,14 @@ from __future__ import annotations
 from array import array
 from dataclasses import replace
 from heapq import heappop, heappush
+from itertools import accumulate
 
 import numpy as np
 
-from theater_sim.engine.plans import DayPlan, SidePlan
+from theater_sim.engine.line_recursion import follow_line
+from theater_sim.engine.plans import DayPlan, LinkedPlan, SidePlan
 from theater_sim.engine.projector import Projector
-from theater_sim.engine.records import DayRecords, SideArrays, SideRecords
+from theater_sim.engine.records import SERVED, DayRecords, SideArrays, SideRecords
 from theater_sim.engine.replay import URGENT, EventLoop, SideReplay, unsupported_rule
 from theater_sim.engine.seller import Seller, ticket_records
 
@@ -63,7 +71,21 @@ def simulate_side_exactly(plan: SidePlan) -> SideRecords:
         records = _plain_fifo(plan)
         if records is not None:
             return records
+    side = SideArrays(plan)
+    if follow_line(side, range(side.size), _clock_moments(plan.arrival_at_minute)):
+        return side.records()
     return _replayed_side(plan)
+
+
+def _gaps(moments: np.ndarray) -> bytes:
+    """The delays SimPy's arrival process waits, one after the other."""
+    return np.diff(moments, prepend=0.0).tobytes()
+
+
+def _clock_moments(moments: np.ndarray) -> list[float]:
+    """The moments SimPy's clock reads as an arrival process waits its gaps:
+    their running sum, added one at a time (``now + gap``)."""
+    return list(accumulate(array("d", _gaps(moments))))
 
 
 def _plain_fifo(plan: SidePlan) -> SideRecords | None:
@@ -127,9 +149,13 @@ def _replayed_side(plan: SidePlan) -> SideRecords:
 
 
 def play_linked_exactly(plan: DayPlan) -> DayRecords:
-    """A linked day (``theater.run_plan``) replayed without SimPy: the same records.
+    """A linked day (``theater.run_plan``) without SimPy: the same records.
 
-    Built in ``theater._linked_day``'s order (projector, collecting, seller,
+    Without a projector, and unless two events of a side (or two sales) fall
+    on the same instant, each side is computed customer by customer
+    (``line_recursion``): the sales in the order they happen, the holders
+    as the sales send them. Otherwise the day's events are replayed, built
+    in ``theater._linked_day``'s order (projector, collecting, seller,
     selling, online sales) on one ``EventLoop``, with the very seller and
     projector SimPy's day uses, so every event is created in SimPy's order.
 
@@ -138,6 +164,14 @@ def play_linked_exactly(plan: DayPlan) -> DayRecords:
     """
     linked = plan.linked
     assert linked is not None
+    for side in (plan.selling, plan.collecting):
+        problem = unsupported_rule(side)
+        if problem is not None:
+            raise ValueError(f"the exact engine cannot follow {problem}")
+    if linked.projection is None:
+        day = _linked_by_recursion(plan, linked)
+        if day is not None:
+            return day
     loop = EventLoop()
     buyers = linked.buyers
     sold_showing = np.full(len(buyers.online), -1, dtype=np.int64)
@@ -165,6 +199,73 @@ def play_linked_exactly(plan: DayPlan) -> DayRecords:
         collecting=collecting.records(),
         tickets=ticket_records(buyers, sold_showing, projector, collecting.dynamic_arrivals, collecting.left_line),
     )
+
+
+def _linked_by_recursion(plan: DayPlan, linked: LinkedPlan) -> DayRecords | None:
+    """A linked day without a projector, side by side: the counter buyers, then
+    every sale in time order (booking seats, sending holders), then the
+    holders. None when two events that SimPy would order fall on one instant."""
+    buyers = linked.buyers
+    selling = SideArrays(plan.selling)
+    assert plan.selling.arrival_at_minute is not None
+    if not follow_line(selling, range(selling.size), _clock_moments(plan.selling.arrival_at_minute)):
+        return None
+    # Every sale: counter buyers as they leave their counter, online buyers at their moment.
+    served = np.flatnonzero(np.frombuffer(selling.outcome, dtype=np.int8) == SERVED)
+    counter_sales = np.frombuffer(selling.starts, dtype=np.float64)[served] + plan.selling.service_minutes[served]
+    online = np.flatnonzero(buyers.online)
+    online_sales = np.array(_clock_moments(buyers.arrival_at_minute[online]), dtype=np.float64)
+    sale_at = np.concatenate((counter_sales, online_sales))
+    sale_buyer = np.concatenate((linked.at_counter[served], online))
+    order = np.argsort(sale_at, kind="stable")
+    sale_at, sale_buyer = sale_at[order], sale_buyer[order]
+    if len(sale_at) > 1 and not (sale_at[1:] != sale_at[:-1]).all():
+        return None
+    sold_showing = np.full(len(buyers.online), -1, dtype=np.int64)
+    holders = _HolderClock()
+    sell = Seller(holders, linked, sold_showing, holders.send)
+    for moment, buyer in zip(sale_at.tolist(), sale_buyer.tolist(), strict=True):
+        holders.now = moment
+        sell(buyer)
+    # The holders, in the order they reach collection (ties: replay the day).
+    came = np.array(holders.buyers, dtype=np.int64)
+    came_at = np.array(holders.moments, dtype=np.float64)
+    order = np.argsort(came_at, kind="stable")
+    collecting = SideArrays(replace(plan.collecting, showing=sold_showing))
+    if not follow_line(collecting, came[order].tolist(), came_at[order].tolist()):
+        return None
+    assert collecting.dynamic_arrivals is not None
+    collecting.dynamic_arrivals[:] = _arrivals_of(len(buyers.online), came, came_at)
+    return DayRecords(
+        selling=selling.records(),
+        collecting=collecting.records(),
+        tickets=ticket_records(buyers, sold_showing, None, collecting.dynamic_arrivals, collecting.left_line),
+    )
+
+
+def _arrivals_of(size: int, buyers: np.ndarray, moments: np.ndarray) -> array[float]:
+    """Each buyer's arrival at collection (NaN: never came), as ``SideArrays`` keeps it."""
+    arrived = np.full(size, np.nan)
+    arrived[buyers] = moments
+    return array("d", arrived.tobytes())
+
+
+class _HolderClock:
+    """The seller's clock for a day computed sale by sale: it notes when each
+    party reaches collection (SimPy: at once, or a Timeout ``delay`` later)."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.buyers: list[int] = []
+        self.moments: list[float] = []
+
+    def send(self, buyer: int) -> None:
+        self.buyers.append(buyer)
+        self.moments.append(self.now)
+
+    def call_after(self, delay_minutes: float, _callback: object, buyer: int = 0) -> None:
+        self.buyers.append(buyer)
+        self.moments.append(self.now + delay_minutes)
 
 
 class _OnlineSales:
