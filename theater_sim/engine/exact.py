@@ -41,7 +41,7 @@ from theater_sim.engine.plans import DayPlan, LinkedPlan, SidePlan
 from theater_sim.engine.projector import Projector
 from theater_sim.engine.records import SERVED, DayRecords, SideArrays, SideRecords
 from theater_sim.engine.replay import URGENT, EventLoop, SideReplay, unsupported_rule
-from theater_sim.engine.seller import Seller, ticket_records
+from theater_sim.engine.seller import Seller, sell_in_order, ticket_records
 
 __all__ = ["play_linked_exactly", "simulate_side_exactly", "supports", "unsupported_rule"]
 
@@ -222,14 +222,8 @@ def _linked_by_recursion(plan: DayPlan, linked: LinkedPlan) -> DayRecords | None
     if len(sale_at) > 1 and not (sale_at[1:] != sale_at[:-1]).all():
         return None
     sold_showing = np.full(len(buyers.online), -1, dtype=np.int64)
-    holders = _HolderClock()
-    sell = Seller(holders, linked, sold_showing, holders.send)
-    for moment, buyer in zip(sale_at.tolist(), sale_buyer.tolist(), strict=True):
-        holders.now = moment
-        sell(buyer)
+    came, came_at = sell_in_order(linked, sold_showing, sale_at, sale_buyer)
     # The holders, in the order they reach collection (ties: replay the day).
-    came = np.array(holders.buyers, dtype=np.int64)
-    came_at = np.array(holders.moments, dtype=np.float64)
     order = np.argsort(came_at, kind="stable")
     collecting = SideArrays(replace(plan.collecting, showing=sold_showing))
     if not follow_line(collecting, came[order].tolist(), came_at[order].tolist()):
@@ -248,24 +242,6 @@ def _arrivals_of(size: int, buyers: np.ndarray, moments: np.ndarray) -> array[fl
     arrived = np.full(size, np.nan)
     arrived[buyers] = moments
     return array("d", arrived.tobytes())
-
-
-class _HolderClock:
-    """The seller's clock for a day computed sale by sale: it notes when each
-    party reaches collection (SimPy: at once, or a Timeout ``delay`` later)."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.buyers: list[int] = []
-        self.moments: list[float] = []
-
-    def send(self, buyer: int) -> None:
-        self.buyers.append(buyer)
-        self.moments.append(self.now)
-
-    def call_after(self, delay_minutes: float, _callback: object, buyer: int = 0) -> None:
-        self.buyers.append(buyer)
-        self.moments.append(self.now + delay_minutes)
 
 
 class _OnlineSales:

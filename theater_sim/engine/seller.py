@@ -19,7 +19,7 @@ from theater_sim.engine.records import TicketRecords
 from theater_sim.engine.scheduling import Scheduler
 from theater_sim.engine.seat_book import SeatBook
 
-__all__ = ["Seller", "ticket_records"]
+__all__ = ["Seller", "sell_in_order", "ticket_records"]
 
 
 class Seller:
@@ -67,6 +67,25 @@ class Seller:
             self.send_holder(buyer)
         else:
             self.clock.call_after(arrive_at - now, self.send_holder, buyer)
+
+
+def sell_in_order(
+    linked: LinkedPlan, sold: np.ndarray, moments: np.ndarray, buyers: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every sale of a day without a projector at once: ``buyers`` buy at
+    ``moments`` (ascending), as ``Seller`` sells them one by one, and ``sold``
+    is filled in. Returns who reaches collection and when, to the bit the
+    moment SimPy's clock reads (``now``, or ``now + (arrive_at - now)``)."""
+    book = SeatBook(list(linked.starts_at_minute), list(linked.seats)).book
+    preferred, party = linked.buyers.preferred_showing.tolist(), linked.buyers.party_size.tolist()
+    pairs = zip(buyers.tolist(), moments.tolist(), strict=True)
+    showing = np.array([book(preferred[buyer], party[buyer], now) for buyer, now in pairs], dtype=np.int64)
+    sold[buyers] = showing
+    took = showing >= 0
+    now, who = moments[took], buyers[took]
+    starts = np.array(linked.starts_at_minute, dtype=np.float64)[showing[took]]
+    arrive_at = np.maximum(now + linked.walk_minutes, starts - linked.buyers.lead_minutes[who])
+    return who, np.where(arrive_at <= now, now, now + (arrive_at - now))
 
 
 def ticket_records(
