@@ -79,6 +79,36 @@ def test_a_replicated_day_has_the_contract_and_the_replication_keys(name: str) -
     assert {"replications", "seeds", "verdict_agreement", "intervals"} <= set(data)
 
 
+def _json_shapes(value: Any, where: str = "day") -> list[str]:
+    """Where ``value`` is not what ``json.loads`` gives back: a tuple, a key
+    that is not a string, a number type of numpy's."""
+    if isinstance(value, dict):
+        found = [f"{where}.{key!r}: key not a string" for key in value if type(key) is not str]
+        return found + [p for key, item in value.items() for p in _json_shapes(item, f"{where}.{key}")]
+    if type(value) is list:
+        return [p for i, item in enumerate(value) for p in _json_shapes(item, f"{where}[{i}]")]
+    return [] if type(value) in (str, int, float, bool, type(None)) else [f"{where}: a {type(value).__name__}"]
+
+
+@pytest.mark.parametrize("name", sorted(bundled_scenarios()))
+def test_a_day_is_already_what_json_gives_back(name: str) -> None:
+    """Tasks send a day's data as it is (no trip through JSON): it must read the
+    same as the stored day, whether it ran here, in a worker or last week."""
+    scenario, _ = load_scenario(name)
+    for staffed in (scenario, scenario.overridden(sellers=1, collectors=1)):
+        data = day_data(run_day(staffed, engine="auto"))
+        assert _json_shapes(data) == []
+        assert data == json.loads(json.dumps(data))
+
+
+def test_the_json_shape_check_can_fail() -> None:
+    assert _json_shapes({"a": (1,), 2: [1.5, {"b": {1}}]}) == [
+        "day.2: key not a string",
+        "day.a: a tuple",
+        "day.2[1].b: a set",
+    ]
+
+
 def test_the_checker_can_fail() -> None:
     """A stray key, a missing key and a wrong type are each found."""
     scenario, _ = load_scenario("balanced-day")

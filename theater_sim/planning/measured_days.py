@@ -9,7 +9,6 @@ the runner is told it is done, so no day is ever simulated twice.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -86,9 +85,8 @@ def measure_days(
     known: dict[Task, DayData] = {}
     if keep_records:
         kept = simulate_day(staffed, engine=engine)
-        # Normalised the way a task's result is (through JSON), so the day is
-        # byte-for-byte the one a worker would have sent back.
-        known[Task(sellers, collectors, 0)] = json.loads(json.dumps(day_data(summarise_day(staffed, kept))))
+        # The very data a worker would have sent back for this task.
+        known[Task(sellers, collectors, 0)] = day_data(summarise_day(staffed, kept))
     data = replicated_day(runner, scenario, replications, sellers, collectors, known)
     first = next(iter(known.values()), None)
     return MeasuredDays(data=data, first=first, records=kept, scenario=staffed)

@@ -60,12 +60,11 @@ def plain_staffing(staffing: Staffing) -> Any:
 
 
 def run_task(scenario: Scenario, task: Task, engine: Engine = "auto") -> DayData:
-    """Simulate the task's day; its data, normalised through JSON (lists, not tuples).
+    """Simulate the task's day; its data, already in JSON's shapes (as stored).
 
     Every engine gives the same day, so the result (and its store key) does not depend on ``engine``.
     """
-    data: DayData = json.loads(json.dumps(day_data(run_day(task.scenario_for(scenario), engine=engine))))
-    return data
+    return day_data(run_day(task.scenario_for(scenario), engine=engine))
 
 
 def scenario_fingerprint(scenario: Scenario, version: str) -> str:
