@@ -31,7 +31,7 @@ from heapq import heappop, heappush
 import numpy as np
 
 from theater_sim.engine.autoscaler import CapacityChange
-from theater_sim.engine.records import BALKED, RENEGED, SideArrays
+from theater_sim.engine.records import BALKED, RENEGED, SERVED, SideArrays
 
 __all__ = ["follow_line"]
 
@@ -60,13 +60,11 @@ def follow_line(side: SideArrays, customers: Sequence[int], moments: Sequence[fl
     busy: list[tuple[float, int]] = []  # (leaves at, counter) of customers at a counter
     free: list[int] = []  # counters that served someone and stand free
     waiting: list[float] = []  # when each customer who had to wait leaves the line (balking counts them)
-    times: list[float] = []  # every event's moment: all must differ
     opened = 0
     clock = -INF  # the moment the line's state below is at
     full_until = -INF  # every counter is taken until then
 
     for index, now in zip(customers, moments, strict=True):
-        times.append(now)
         # Move the state on to this arrival (unless every counter is taken until
         # later), then on from one departure or schedule step to the next until
         # a counter is free for this customer, or none ever will be.
@@ -107,7 +105,6 @@ def follow_line(side: SideArrays, customers: Sequence[int], moments: Sequence[fl
                     return False
                 outcome[index] = RENEGED
                 left_line[index] = gives_up
-                times.append(gives_up)
                 heappush(waiting, gives_up)
                 continue
         if granted == INF:
@@ -120,29 +117,35 @@ def follow_line(side: SideArrays, customers: Sequence[int], moments: Sequence[fl
             opened += 1
             label = opened
         counter[index] = label
-        leaves = granted + service[index]
-        heappush(busy, (leaves, label))
-        times.append(leaves)
+        heappush(busy, (granted + service[index], label))
         if granted > now:
             heappush(waiting, granted)
 
-    times.extend(at for at, _ in steps[:-1])
-    if len(set(times)) != len(times):
+    if not _all_apart(side, customers, moments, [at for at, _ in steps[:-1]]):
         return False
     side.changes.extend(CapacityChange(at, counters, "schedule") for at, counters in steps[:-1])
-    side.close_snapshot = _at_close(side, customers, moments)
     return True
 
 
-def _at_close(side: SideArrays, customers: Sequence[int], moments: Sequence[float]) -> tuple[int, int]:
-    """(waiting, at a counter) when the doors shut, once every event of that
-    instant has run (SimPy's closing snapshot comes last)."""
-    close = 0.0 + (side.plan.open_minutes - 0.0)
-    index = np.asarray(customers, dtype=np.int64)
+def _all_apart(side: SideArrays, customers: Sequence[int], moments: Sequence[float], step_at: list[float]) -> bool:
+    """Whether no two of the side's events (arrivals, departures, giving up,
+    schedule steps) fall on the same instant; if so, the closing snapshot is
+    taken: SimPy's comes after every other event of its instant."""
+    if isinstance(customers, range):
+        index = np.arange(customers.start, customers.stop, customers.step, dtype=np.int64)
+    else:
+        index = np.asarray(customers, dtype=np.int64)
     arrived = np.asarray(moments, dtype=np.float64)
     starts = np.frombuffer(side.starts, dtype=np.float64)[index]
+    leaves = starts + side.plan.service_minutes[index]  # SimPy's now + duration: the same floats
     left_line = np.frombuffer(side.left_line, dtype=np.float64)[index]
-    joined = np.frombuffer(side.outcome, dtype=np.int8)[index] != BALKED
-    waiting = joined & (arrived <= close) & ~(left_line <= close)
-    serving = (starts <= close) & (starts + side.plan.service_minutes[index] > close)
-    return int(waiting.sum()), int(serving.sum())
+    outcome = np.frombuffer(side.outcome, dtype=np.int8)[index]
+    every = np.sort(np.concatenate((arrived, leaves[outcome == SERVED], left_line[outcome == RENEGED], step_at)))
+    every = every[~np.isnan(every)]  # customers never served
+    if not (every[1:] != every[:-1]).all():
+        return False
+    close = 0.0 + (side.plan.open_minutes - 0.0)
+    in_line = (outcome != BALKED) & (arrived <= close) & ~(left_line <= close)
+    serving = (starts <= close) & (leaves > close)
+    side.close_snapshot = (int(in_line.sum()), int(serving.sum()))
+    return True
