@@ -331,3 +331,36 @@ def test_results_pile_up_without_the_collector_rescanning_them(monkeypatch: pyte
         finally:
             gc.enable()
     assert seen == [False] * 4
+
+
+@pytest.mark.parametrize(
+    ("name", "staffings", "projectors"),
+    [
+        ("opening-weekend", [(1, 1), (None, None), ((2, 3, 1), 2), (3, (1, 1))], [None]),
+        ("eventual-consistency", [(1, 1), (2, None)], [None, 2]),
+        ("autoscale", [(None, None), (2, 1), (None, 3)], [None]),
+        ("tarantino-announced", [(1, 4), (5, 1)], [None]),
+    ],
+)
+def test_days_drawn_once_per_replication_are_the_days_drawn_afresh(
+    name: str, staffings: list[tuple[object, object]], projectors: list[int | None]
+) -> None:
+    """``run_task`` keeps the last replication's customers and restaffs them:
+    in any order (cache hits and misses, schedules, autoscaling kept or
+    replaced, projector clerks), each day is the one drawn from scratch."""
+    import random
+
+    from theater_sim.analysis.day_data import day_data
+    from theater_sim.analysis.measured_day import run_day
+    from theater_sim.planning.tasks import execution_order, run_task
+
+    scenario, _ = load_scenario(name)
+    tasks = [
+        Task(sellers, collectors, replication, clerks)  # type: ignore[arg-type]
+        for sellers, collectors in staffings
+        for replication in range(2)
+        for clerks in projectors
+    ]
+    for order in (sorted(tasks, key=execution_order), random.Random(5).sample(tasks, len(tasks))):
+        for task in order:
+            assert run_task(scenario, task) == day_data(run_day(task.scenario_for(scenario), engine="auto")), task

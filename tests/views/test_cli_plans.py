@@ -426,11 +426,11 @@ def test_replicated_run_with_plot_and_csv_simulates_each_day_once(
 
     monkeypatch.setattr(measured_days, "simulate_day", counted)
 
-    def counted_run_day(scenario: object, **kwargs: Any) -> object:
+    def counted_play(*args: Any, **kwargs: Any) -> object:
         calls.append(1)
-        return tasks_run_day(scenario, **kwargs)
+        return day_plan.play(*args, **kwargs)
 
-    monkeypatch.setattr(tasks, "run_day", counted_run_day)
+    monkeypatch.setattr(tasks, "play", counted_play)
     store = tmp_path / "r.sqlite"
     args = ["run", "balanced-day", "--replications", "3", "--workers", "1", "--store", str(store), "--json"]
     first = runner.invoke(app, [*args, "--csv", str(tmp_path / "c.csv")])
@@ -442,12 +442,6 @@ def test_replicated_run_with_plot_and_csv_simulates_each_day_once(
     again = runner.invoke(app, args)  # everything is stored now
     assert again.stdout == plain.stdout
     assert calls == []
-
-
-def tasks_run_day(scenario: object, **kwargs: Any) -> object:
-    from theater_sim.analysis.measured_day import run_day
-
-    return run_day(scenario, **kwargs)  # type: ignore[arg-type]
 
 
 def test_staff_stale_share_writes_the_clerks_it_found(runner: CliRunner, tmp_path: Path) -> None:

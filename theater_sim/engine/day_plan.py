@@ -13,6 +13,7 @@ same records, without SimPy's overhead).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Literal
 
 import numpy as np
@@ -24,7 +25,7 @@ from theater_sim.engine.sampling import draw_buyers, side_plan
 from theater_sim.engine.theater import DayRecords, run_plan
 from theater_sim.model.scenario import Scenario
 
-__all__ = ["ENGINES", "Engine", "compile_day", "engine_problem", "engines_used", "play", "simulate_day"]
+__all__ = ["ENGINES", "Engine", "compile_day", "engine_problem", "engines_used", "play", "restaffed", "simulate_day"]
 
 #: ``simpy``: the SimPy environment, the model of record. ``exact``: the exact
 #: engine (an error on a rule it cannot follow). ``auto``: exact for each side
@@ -59,6 +60,21 @@ def compile_day(scenario: Scenario) -> DayPlan:
             walk_minutes=scenario.linked.walk_minutes,
         ),
     )
+
+
+def restaffed(plan: DayPlan, staffed: Scenario) -> DayPlan:
+    """``plan`` with ``staffed``'s counters: what ``compile_day(staffed)`` gives
+    when ``plan`` was compiled from the same day at another staffing (staffing
+    changes the counters, never who the customers are), without drawing again."""
+    sides = {
+        name: replace(
+            getattr(plan, name),
+            schedule=staffed.counter_schedule(name),
+            autoscale=staffed.side(name).autoscale,
+        )
+        for name in ("selling", "collecting")
+    }
+    return replace(plan, **sides)
 
 
 def _projection_plan(scenario: Scenario, buyers: int) -> ProjectionPlan | None:

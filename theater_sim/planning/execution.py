@@ -38,7 +38,7 @@ from theater_sim.model.errors import RunError, ScenarioError, shorten
 from theater_sim.model.scenario import Scenario
 from theater_sim.planning.replication import combine_days, replication_seed
 from theater_sim.planning.store import ResultStore
-from theater_sim.planning.tasks import Staffing, Task, run_task
+from theater_sim.planning.tasks import Staffing, Task, execution_order, run_task
 
 __all__ = ["CONNECT_SECONDS", "Runner", "check_scheduler_address", "default_workers", "replicated_day", "require_dask"]
 
@@ -118,7 +118,7 @@ class Runner:
                 self.store.save(task.key, result)
             done[task.key] = result
         results = {task: done[task.key] for task in wanted if task.key in done}
-        missing = [task for task in wanted if task.key not in done]
+        missing = sorted((task for task in wanted if task.key not in done), key=execution_order)
         total = len(wanted)
         self._report(len(results), total)
         # The results pile up (some 2,500 objects a day): the collector would rescan them all, again and again.

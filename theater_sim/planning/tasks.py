@@ -15,12 +15,13 @@ from typing import Any
 
 from theater_sim.analysis.contract import DayData
 from theater_sim.analysis.day_data import day_data
-from theater_sim.analysis.measured_day import run_day
-from theater_sim.engine.day_plan import Engine
+from theater_sim.analysis.measured_day import summarise_day
+from theater_sim.engine.day_plan import Engine, compile_day, play, restaffed
+from theater_sim.engine.plans import DayPlan
 from theater_sim.model.scenario import SIDE_NAMES, Scenario
 from theater_sim.planning.replication import replication_seed
 
-__all__ = ["Staffing", "Task", "plain_staffing", "run_task", "scenario_fingerprint"]
+__all__ = ["Staffing", "Task", "execution_order", "plain_staffing", "run_task", "scenario_fingerprint"]
 
 #: None: the scenario's own staffing; a number: that many counters all day;
 #: a tuple: new counts for the periods of the side's schedule.
@@ -62,9 +63,45 @@ def plain_staffing(staffing: Staffing) -> Any:
 def run_task(scenario: Scenario, task: Task, engine: Engine = "auto") -> DayData:
     """Simulate the task's day; its data, already in JSON's shapes (as stored).
 
-    Every engine gives the same day, so the result (and its store key) does not depend on ``engine``.
+    Every engine gives the same day, so the result (and its store key) does
+    not depend on ``engine``. Tasks of one replication at other staffings
+    share its customers, drawn once (``_Draws``): run them one after another
+    (``execution_order``).
     """
-    return day_data(run_day(task.scenario_for(scenario), engine=engine))
+    staffed = task.scenario_for(scenario)
+    plan = _DRAWS.plan(scenario, task, staffed)
+    return day_data(summarise_day(staffed, play(plan, engine)))
+
+
+def execution_order(task: Task) -> tuple[object, ...]:
+    """Tasks sorted by this run each replication's staffings one after the other."""
+    return (task.projectors or 0, task.replication, task.key)
+
+
+class _Draws:
+    """The last replication's compiled day, kept by the process that runs tasks.
+
+    Drawing a day's customers is a tenth of a small day's time and the same
+    at every staffing; a sweep or a search runs many staffings of each
+    replication. One day is kept (a day of ten million customers is large).
+    """
+
+    def __init__(self) -> None:
+        self.key: tuple[int, int, int | None] | None = None
+        self.scenario: Scenario | None = None
+        self.drawn: DayPlan | None = None
+
+    def plan(self, scenario: Scenario, task: Task, staffed: Scenario) -> DayPlan:
+        """The task's day, from ``staffed`` (``task.scenario_for(scenario)``)."""
+        key = (id(scenario), task.replication, task.projectors)
+        if self.drawn is None or self.key != key or self.scenario is not scenario:
+            self.drawn = compile_day(staffed)
+            self.key, self.scenario = key, scenario
+            return self.drawn
+        return restaffed(self.drawn, staffed)
+
+
+_DRAWS = _Draws()
 
 
 def scenario_fingerprint(scenario: Scenario, version: str) -> str:
