@@ -450,3 +450,23 @@ def test_a_linked_day_with_autoscaling_runs_in_simpy_on_auto() -> None:
     assert_same_day(play(plan, "auto"), play(plan, "simpy"))
     with pytest.raises(ValueError, match="autoscaling"):
         play(plan, "exact")
+
+
+def test_a_linked_days_command_side_is_computed_once_per_selling_staffing() -> None:
+    """Without a projector the collectors never reach back to the sales: the
+    next day of the same draws at other collectors reuses the sales (the very
+    same read-only records), and is still SimPy's day; other sellers do not."""
+    from theater_sim.engine.day_plan import restaffed
+
+    scenario, _ = load_scenario("opening-weekend")
+    first = compile_day(scenario.overridden(sellers=1, collectors=1))
+    other_collectors = restaffed(first, scenario.overridden(sellers=1, collectors=3))
+    other_sellers = restaffed(first, scenario.overridden(sellers=2, collectors=3))
+    day = play(first, "exact")
+    again = play(other_collectors, "exact")
+    assert again.selling is day.selling
+    assert not again.selling.service_start_at_minute.flags.writeable
+    assert_same_day(again, play(other_collectors, "simpy"))
+    moved = play(other_sellers, "exact")
+    assert moved.selling is not day.selling
+    assert_same_day(moved, play(other_sellers, "simpy"))

@@ -18,6 +18,7 @@ from theater_sim.analysis.metrics import SideMetrics, side_metrics
 from theater_sim.analysis.projection import ProjectionMetrics, projection_metrics
 from theater_sim.analysis.verdict import Rule, SideEvidence, Verdict, hourly_verdicts, judge
 from theater_sim.engine.day_plan import Engine, simulate_day
+from theater_sim.engine.records import SideRecords
 from theater_sim.engine.theater import DayRecords
 from theater_sim.model.scenario import Scenario, SideName
 
@@ -81,8 +82,8 @@ def summarise_day(scenario: Scenario, records: DayRecords) -> DayResult:
     """Metrics, ledger and verdicts for records already simulated from ``scenario``."""
     plan = scenario.showings()
     window, long_wait = scenario.verdict.window_minutes, scenario.verdict.long_wait_minutes
-    selling = side_metrics(records.selling, scenario.opens, window_minutes=window, long_wait_minutes=long_wait)
-    collecting = side_metrics(records.collecting, scenario.opens, plan.starts_at_minute, window, long_wait)
+    selling = _measured(records.selling, scenario.opens, (), window, long_wait)
+    collecting = _measured(records.collecting, scenario.opens, tuple(plan.starts_at_minute), window, long_wait)
     rule = Rule.of(scenario.verdict)
     open_hours = min(len(selling.hourly), len(collecting.hourly), math.ceil(scenario.open_minutes / 60))
     return DayResult(
@@ -99,6 +100,25 @@ def summarise_day(scenario: Scenario, records: DayRecords) -> DayResult:
         tickets=None if records.tickets is None else ticket_summary(records.tickets, records.selling),
         projection=_projection(scenario, records),
     )
+
+
+_LAST_MEASURED: list[tuple[SideRecords, tuple[object, ...], SideMetrics]] = []
+
+
+def _measured(
+    records: SideRecords, opens: str, showing_starts: tuple[float, ...], window: float, long_wait: float
+) -> SideMetrics:
+    """``side_metrics`` of ``records``; the last side's kept, for the very same
+    records object: the exact engine hands every day of one selling staffing
+    the same command-side records (its collectors never reach back to the
+    sales), so a sweep measures them once per selling staffing."""
+    settings = (opens, showing_starts, window, long_wait)
+    for kept, kept_settings, metrics in _LAST_MEASURED:
+        if kept is records and kept_settings == settings:
+            return metrics
+    metrics = side_metrics(records, opens, showing_starts, window, long_wait)
+    _LAST_MEASURED[:] = [*_LAST_MEASURED[-1:], (records, settings, metrics)]
+    return metrics
 
 
 def _projection(scenario: Scenario, records: DayRecords) -> ProjectionMetrics | None:

@@ -30,7 +30,7 @@ checks it against SimPy on random days of every rule it claims.
 from __future__ import annotations
 
 from array import array
-from dataclasses import replace
+from dataclasses import dataclass, fields, replace
 from heapq import heappop, heappush
 from itertools import accumulate
 
@@ -205,14 +205,76 @@ def _linked_by_recursion(plan: DayPlan, linked: LinkedPlan) -> DayRecords | None
     """A linked day without a projector, side by side: the counter buyers, then
     every sale in time order (booking seats, sending holders), then the
     holders. None when two events that SimPy would order fall on one instant."""
+    sales = _sales_of(plan.selling, linked)
+    if sales is None:
+        return None
+    collecting = SideArrays(replace(plan.collecting, showing=sales.sold_showing))
+    if not follow_line(collecting, sales.holders, sales.holders_at):
+        return None
+    assert collecting.dynamic_arrivals is not None
+    collecting.dynamic_arrivals[:] = array("d", sales.arrived_at)
+    return DayRecords(
+        selling=sales.selling,
+        collecting=collecting.records(),
+        tickets=ticket_records(
+            linked.buyers, sales.sold_showing, None, collecting.dynamic_arrivals, collecting.left_line
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class _Sales:
+    """A linked day's command side: the counter buyers' records, who bought
+    which showing, and the holders sent to collection (buyer, moment), in the
+    order they arrive (``arrived_at``: each buyer's moment, NaN if none).
+
+    Without a projector nothing on the collecting side reaches back to the
+    sales, so this is the same whatever the collecting counters: it is kept
+    (``_LAST_SALES``) for the next day of the same draws and selling plan, a
+    sweep's or search's next collecting staffing, with its arrays read-only.
+    """
+
+    linked: LinkedPlan
+    plan: SidePlan
+    selling: SideRecords
+    sold_showing: np.ndarray
+    holders: list[int]
+    holders_at: list[float]
+    arrived_at: bytes
+
+
+_LAST_SALES: list[_Sales] = []
+
+
+def _sales_of(plan: SidePlan, linked: LinkedPlan) -> _Sales | None:
+    """The command side of ``linked`` with the counter buyers of ``plan``
+    (the last one kept, when it is the same day), or None on a tie."""
+    last = _LAST_SALES[0] if _LAST_SALES else None
+    if last is not None and last.linked is linked and _same_side_plan(last.plan, plan):
+        return last
+    sales = _sell(plan, linked)
+    _LAST_SALES[:] = [] if sales is None else [sales]
+    return sales
+
+
+def _same_side_plan(first: SidePlan, second: SidePlan) -> bool:
+    """The same plan: the very same customers' arrays and equal settings."""
+    for item in fields(SidePlan):
+        one, other = getattr(first, item.name), getattr(second, item.name)
+        if not (one is other if isinstance(one, np.ndarray) else one == other):
+            return False
+    return True
+
+
+def _sell(plan: SidePlan, linked: LinkedPlan) -> _Sales | None:
     buyers = linked.buyers
-    selling = SideArrays(plan.selling)
-    assert plan.selling.arrival_at_minute is not None
-    if not follow_line(selling, range(selling.size), _clock_moments(plan.selling.arrival_at_minute)):
+    selling = SideArrays(plan)
+    assert plan.arrival_at_minute is not None
+    if not follow_line(selling, range(selling.size), _clock_moments(plan.arrival_at_minute)):
         return None
     # Every sale: counter buyers as they leave their counter, online buyers at their moment.
     served = np.flatnonzero(np.frombuffer(selling.outcome, dtype=np.int8) == SERVED)
-    counter_sales = np.frombuffer(selling.starts, dtype=np.float64)[served] + plan.selling.service_minutes[served]
+    counter_sales = np.frombuffer(selling.starts, dtype=np.float64)[served] + plan.service_minutes[served]
     online = np.flatnonzero(buyers.online)
     online_sales = np.array(_clock_moments(buyers.arrival_at_minute[online]), dtype=np.float64)
     sale_at = np.concatenate((counter_sales, online_sales))
@@ -223,17 +285,19 @@ def _linked_by_recursion(plan: DayPlan, linked: LinkedPlan) -> DayRecords | None
         return None
     sold_showing = np.full(len(buyers.online), -1, dtype=np.int64)
     came, came_at = sell_in_order(linked, sold_showing, sale_at, sale_buyer)
-    # The holders, in the order they reach collection (ties: replay the day).
     order = np.argsort(came_at, kind="stable")
-    collecting = SideArrays(replace(plan.collecting, showing=sold_showing))
-    if not follow_line(collecting, came[order].tolist(), came_at[order].tolist()):
-        return None
-    assert collecting.dynamic_arrivals is not None
-    collecting.dynamic_arrivals[:] = _arrivals_of(len(buyers.online), came, came_at)
-    return DayRecords(
-        selling=selling.records(),
-        collecting=collecting.records(),
-        tickets=ticket_records(buyers, sold_showing, None, collecting.dynamic_arrivals, collecting.left_line),
+    records = selling.records()
+    for shared in (sold_showing, records.service_start_at_minute, records.left_line_at_minute, records.outcome):
+        shared.setflags(write=False)
+    records.counter.setflags(write=False)
+    return _Sales(
+        linked=linked,
+        plan=plan,
+        selling=records,
+        sold_showing=sold_showing,
+        holders=came[order].tolist(),
+        holders_at=came_at[order].tolist(),
+        arrived_at=_arrivals_of(len(buyers.online), came, came_at).tobytes(),
     )
 
 
