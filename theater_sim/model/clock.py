@@ -8,6 +8,7 @@ day or, for days that run past midnight, the next one.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Annotated
 
 from pydantic import AfterValidator, StringConstraints
@@ -26,6 +27,8 @@ MINUTES_PER_HOUR = 60.0
 _CLOCK = re.compile(r"^([01]?\d|2[0-4]):([0-5]\d)(?::([0-5]\d))?$")
 
 
+# Cached: a day's metrics and labels read the same few clocks a hundred times.
+@lru_cache(maxsize=1024)
 def parse_clock_minutes(text: str) -> float:
     """Minutes after midnight of ``HH:MM`` or ``HH:MM:SS`` (``8:30`` too; ``24:00`` is midnight at the end).
 
