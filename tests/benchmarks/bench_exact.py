@@ -9,7 +9,9 @@ theater-sim's SimPy engine (``simulation.SideRun``) and by the exact engine
 (``exact.simulate_side_exactly``), engines only (no metrics). Then a side with
 balking and reneging (the event-replay path) on both engines. Then the
 linked ``opening-weekend`` (every feature of a linked day but a projector)
-over 40 seeds, engines only. Every pair's records are checked identical
+over 40 seeds, engines only. Then the 640 days of the 64-cell sweep below
+as the sweep runs them, in one process (simulated, measured, judged: days
+per second, target 5x). Every pair's records or days are checked identical
 before any figure is printed.
 
 A day of a million customers at the same load: the textbook loop in
@@ -130,6 +132,29 @@ def linked_in_process(rounds: int) -> None:
     print(f"  exact / SimPy engine: {best['simpy'] / best['exact']:.1f}x")
 
 
+def sweep_in_process(rounds: int) -> None:
+    """The 64-cell ``sweep opening-weekend`` with 10 replications (640 days) as the
+    sweep runs them, in this process (``Runner(workers=1)``): each day
+    simulated, measured and judged, without a process's start-up."""
+    from theater_sim.planning.execution import Runner
+    from theater_sim.planning.tasks import Task
+
+    scenario, _ = load_scenario("opening-weekend")
+    tasks = [Task(s, c, r) for s in range(1, 9) for c in range(1, 9) for r in range(10)]
+    best = {"simpy": float("inf"), "auto": float("inf")}
+    results: dict[str, object] = {}
+    for _ in range(rounds):
+        for engine in ("simpy", "auto", "auto", "simpy"):
+            started = time.perf_counter()
+            results[engine] = Runner(workers=1, engine=engine).run(scenario, tasks)
+            best[engine] = min(best[engine], time.perf_counter() - started)
+    assert results["simpy"] == results["auto"], "the engines' days differ"
+    print(f"sweep opening-weekend 8 x 8 x 10 in one process, {len(tasks)} days (best of {2 * rounds}):")
+    for engine, seconds in best.items():
+        print(f"  {engine:6s}: {seconds:6.2f} s  {len(tasks) / seconds:6.0f} days/s")
+    print(f"  exact (auto) / SimPy engine: {best['simpy'] / best['auto']:.1f}x (target >= 5x)")
+
+
 # A million customers in the 16 hours at the same load a counter (0.87): 62,500 an hour on 300 counters.
 MILLION_PER_HOUR, MILLION_COUNTERS = 62_500.0, 300
 
@@ -201,6 +226,7 @@ def main() -> None:
     in_process(rounds, impatient=False)
     in_process(rounds, impatient=True)
     linked_in_process(rounds)
+    sweep_in_process(rounds)
     whole_run_of_a_million(rounds)
     for arguments in WHOLE_PROCESSES:
         whole_process(arguments)
