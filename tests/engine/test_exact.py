@@ -470,3 +470,22 @@ def test_a_linked_days_command_side_is_computed_once_per_selling_staffing() -> N
     moved = play(other_sellers, "exact")
     assert moved.selling is not day.selling
     assert_same_day(moved, play(other_sellers, "simpy"))
+
+
+def test_the_same_command_side_is_measured_once() -> None:
+    """Days at other collectors with the same selling records (the exact
+    engine's reuse) share the selling side's metrics, the second day after
+    too; the collecting side is measured for each day."""
+    from theater_sim.analysis.measured_day import summarise_day
+    from theater_sim.engine.day_plan import restaffed
+
+    scenario, _ = load_scenario("opening-weekend")
+    drawn = compile_day(scenario.overridden(sellers=2, collectors=1))
+    staffed = [scenario.overridden(sellers=2, collectors=count) for count in (1, 2, 3)]
+    results = [summarise_day(one, play(restaffed(drawn, one), "exact")) for one in staffed]
+    assert results[0].selling is results[1].selling is results[2].selling
+    assert results[0].collecting is not results[1].collecting
+    fresh = summarise_day(staffed[2], play(compile_day(staffed[2]), "simpy"))
+    assert fresh.selling == results[2].selling
+    assert fresh.selling is not results[2].selling
+    assert fresh.collecting == results[2].collecting

@@ -113,8 +113,9 @@ def _measured(
     the same command-side records (its collectors never reach back to the
     sales), so a sweep measures them once per selling staffing."""
     settings = (opens, showing_starts, window, long_wait)
-    for kept, kept_settings, metrics in _LAST_MEASURED:
+    for place, (kept, kept_settings, metrics) in enumerate(_LAST_MEASURED):
         if kept is records and kept_settings == settings:
+            _LAST_MEASURED.append(_LAST_MEASURED.pop(place))  # the last one used is the last evicted
             return metrics
     metrics = side_metrics(records, opens, showing_starts, window, long_wait)
     _LAST_MEASURED[:] = [*_LAST_MEASURED[-1:], (records, settings, metrics)]
