@@ -68,9 +68,8 @@ def run_task(scenario: Scenario, task: Task, engine: Engine = "auto") -> DayData
     share its customers, drawn once (``_Draws``): run them one after another
     (``execution_order``).
     """
-    staffed = task.scenario_for(scenario)
-    plan = _DRAWS.plan(scenario, task, staffed)
-    return day_data(summarise_day(staffed, play(plan, engine)))
+    seeded, plan = _DRAWS.day(scenario, task)
+    return day_data(summarise_day(seeded, play(plan, engine)))
 
 
 def execution_order(task: Task) -> tuple[object, ...]:
@@ -79,26 +78,42 @@ def execution_order(task: Task) -> tuple[object, ...]:
 
 
 class _Draws:
-    """The last replication's compiled day, kept by the process that runs tasks.
+    """What the process that runs a scenario's tasks keeps between them.
 
     Drawing a day's customers is a tenth of a small day's time and the same
-    at every staffing; a sweep or a search runs many staffings of each
-    replication. One day is kept (a day of ten million customers is large).
+    at every staffing, and a sweep or a search runs many staffings of each
+    replication: the last replication's compiled day is kept (one: a day of
+    ten million customers is large) and restaffed for each task. Validating
+    a staffed scenario is another tenth, and there are far fewer staffings
+    than days: each staffing's counters are kept. A day's measures read
+    nothing of its staffing from the scenario (the counters come from the
+    records), so the day is measured with the replication's scenario.
     """
 
     def __init__(self) -> None:
-        self.key: tuple[int, int, int | None] | None = None
         self.scenario: Scenario | None = None
+        self.key: tuple[int, int | None] | None = None
+        self.seeded: Scenario | None = None
         self.drawn: DayPlan | None = None
+        self.staffed: dict[tuple[Staffing, Staffing], Scenario] = {}
 
-    def plan(self, scenario: Scenario, task: Task, staffed: Scenario) -> DayPlan:
-        """The task's day, from ``staffed`` (``task.scenario_for(scenario)``)."""
-        key = (id(scenario), task.replication, task.projectors)
-        if self.drawn is None or self.key != key or self.scenario is not scenario:
-            self.drawn = compile_day(staffed)
-            self.key, self.scenario = key, scenario
-            return self.drawn
-        return restaffed(self.drawn, staffed)
+    def day(self, scenario: Scenario, task: Task) -> tuple[Scenario, DayPlan]:
+        """The task's scenario at its seed (its staffing aside) and its day."""
+        if self.scenario is not scenario:
+            self.scenario, self.key, self.staffed = scenario, None, {}
+        staffing = (task.sellers, task.collectors)
+        staffed = self.staffed.get(staffing)
+        if staffed is None:
+            if len(self.staffed) >= 1024:  # a long search: keep memory bounded
+                self.staffed.clear()
+            staffed = self.staffed[staffing] = scenario.overridden(sellers=task.sellers, collectors=task.collectors)
+        key = (task.replication, task.projectors)
+        if self.key != key or self.seeded is None or self.drawn is None:
+            seed = replication_seed(scenario.seed, task.replication)
+            self.seeded = scenario.overridden(seed=seed, projectors=task.projectors)
+            self.drawn = compile_day(self.seeded)
+            self.key = key
+        return self.seeded, restaffed(self.drawn, staffed)
 
 
 _DRAWS = _Draws()
