@@ -163,7 +163,8 @@ def test_killed_sweep_leaves_no_worker_processes(tmp_path: Path) -> None:
     command[command.index("--workers") + 1] = "2"
     victim = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
-    while _rows(store) < 4 and time.monotonic() < deadline and victim.poll() is None:
+    # The first few days run here, timed, before the workers start.
+    while (_rows(store) < 4 or not _children(victim.pid)) and time.monotonic() < deadline and victim.poll() is None:
         time.sleep(0.02)
     workers = _children(victim.pid)
     assert workers, "the sweep started no worker processes"
@@ -364,3 +365,34 @@ def test_days_drawn_once_per_replication_are_the_days_drawn_afresh(
     for order in (sorted(tasks, key=execution_order), random.Random(5).sample(tasks, len(tasks))):
         for task in order:
             assert run_task(scenario, task) == day_data(run_day(task.scenario_for(scenario), engine="auto")), task
+
+
+def test_the_first_days_cost_does_not_size_the_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first task pays for imports and the first draws: sized by it, a
+    2,560-day sweep went out one day per chunk (2,559 round trips). The
+    chunks are sized by the next few tasks instead."""
+    from theater_sim.planning import execution
+    from theater_sim.planning.tasks import run_task as real
+
+    calls: list[int] = []
+
+    def slow_first(scenario: object, task: Task, engine: str = "auto") -> object:
+        calls.append(1)
+        if len(calls) == 1:
+            time.sleep(0.15)  # imports, the first draws
+        return real(scenario, task, engine)  # type: ignore[arg-type]
+
+    sizes: list[int] = []
+
+    def recording(pool: object, workers: int, chunks: list[list[Task]]) -> object:
+        sizes.extend(len(chunk) for chunk in chunks)
+        return iter(())
+
+    monkeypatch.setattr(execution, "run_task", slow_first)
+    monkeypatch.setattr(execution, "_on_pool", recording)
+    monkeypatch.setattr(Runner, "_pool_for", lambda self, scenario: None)
+    scenario, _ = load_scenario("balanced-day")
+    tasks = [Task(None, None, replication) for replication in range(400)]
+    list(Runner(workers=2)._here_or_on_the_pool(scenario, tasks))
+    assert 1 < len(calls) <= 1 + execution.SAMPLE_TASKS
+    assert max(sizes) > 1

@@ -8,8 +8,9 @@ finish, and tasks the store already holds are not run again.
 A runner keeps what it has run (for the same scenario), so a staffing search
 that asks for a day twice runs it once, and it keeps one process pool for
 all its batches (a search sends a dozen), started only when a batch is worth
-it: the first task of a batch runs in this process, and if the rest would
-take under ``IN_PROCESS_SECONDS`` they run here too (a pool costs its
+it: the first tasks of a batch run in this process, timed (the very first
+one, which pays for imports and the first draws, only when it is long),
+and if the rest would take under ``IN_PROCESS_SECONDS`` they run here too (a pool costs its
 workers' start-up); otherwise they go to the pool in chunks of about
 ``CHUNK_SECONDS`` of work, as each chunk costs this process a round trip,
 whatever its size. Close the runner (or use it as a context manager) to end
@@ -51,6 +52,9 @@ IN_PROCESS_SECONDS = 0.2
 #: Tasks go to the pool in chunks of about this much work each: every chunk
 #: costs the coordinating process a round trip, a chunk of days one.
 CHUNK_SECONDS = 0.1
+#: How many tasks after the first are timed here before the rest are sent out
+#: (at most, and at most this long).
+SAMPLE_TASKS, SAMPLE_SECONDS = 8, 0.05
 
 
 def default_workers() -> int:
@@ -145,16 +149,32 @@ class Runner:
         return self._here_or_on_the_pool(scenario, tasks)
 
     def _here_or_on_the_pool(self, scenario: Scenario, tasks: list[Task]) -> Iterator[tuple[Task, DayData]]:
-        """The first task here; the rest here too if they are quick, else on the pool."""
-        started = time.perf_counter()
-        yield tasks[0], run_task(scenario, tasks[0], self.engine)
-        rest = tasks[1:]
-        seconds = time.perf_counter() - started
-        if seconds * len(rest) < IN_PROCESS_SECONDS:
+        """The first tasks here, timed; the rest here too if they are quick, else on the pool.
+
+        The first task pays what only the first does (imports, the first
+        draws), so unless it alone was long the next few are timed too, up
+        to ``SAMPLE_TASKS`` or ``SAMPLE_SECONDS``, and their mean decides.
+        """
+        done, timed, seconds = 0, 0, 0.0
+        while done < len(tasks):
+            started = time.perf_counter()
+            result = run_task(scenario, tasks[done], self.engine)
+            elapsed = time.perf_counter() - started
+            if done == 0 and elapsed < IN_PROCESS_SECONDS:
+                elapsed = 0.0  # a warm-up: not a measure
+            else:
+                timed, seconds = timed + 1, seconds + elapsed
+            yield tasks[done], result
+            done += 1
+            if timed >= SAMPLE_TASKS or seconds >= SAMPLE_SECONDS or (timed and seconds >= IN_PROCESS_SECONDS):
+                break
+        rest = tasks[done:]
+        task_seconds = seconds / max(timed, 1)
+        if task_seconds * len(rest) < IN_PROCESS_SECONDS:
             for task in rest:
                 yield task, run_task(scenario, task, self.engine)
             return
-        yield from _on_pool(self._pool_for(scenario), self.workers, _chunks(rest, seconds, self.workers))
+        yield from _on_pool(self._pool_for(scenario), self.workers, _chunks(rest, task_seconds, self.workers))
 
     def _pool_for(self, scenario: Scenario) -> ProcessPoolExecutor:
         """The runner's pool, started for ``scenario`` (a new one for another scenario)."""
