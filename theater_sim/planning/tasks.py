@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from theater_sim.analysis.contract import DayData
@@ -38,7 +39,7 @@ class Task:
     replication: int
     projectors: int | None = None
 
-    @property
+    @cached_property
     def key(self) -> str:
         """A stable text key (the store's); the projectors only when set, so
         stores written before they could be set keep their keys."""

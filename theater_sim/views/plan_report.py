@@ -19,6 +19,7 @@ from rich.text import Text
 
 from theater_sim.analysis.contract import DayData, Interval
 from theater_sim.analysis.day_data import SIDE_METRICS
+from theater_sim.analysis.plain import plain
 from theater_sim.model.scenario import SIDE_NAMES, Scenario
 from theater_sim.planning.least_staffing import PeriodAnswer, ProjectorAnswer, SideAnswer, Summary, Targets
 from theater_sim.planning.sweep import SweepCell
@@ -159,7 +160,7 @@ def sweep_data(cells: list[SweepCell], scenario: Scenario, replications: int, me
             {
                 "sellers": plain_staffing(cell.sellers),
                 "collectors": plain_staffing(cell.collectors),
-                **{k: v for k, v in asdict(cell).items() if k not in {"sellers", "collectors"}},
+                **{k: v for k, v in plain(cell).items() if k not in {"sellers", "collectors"}},
             }
             for cell in cells
         ],
