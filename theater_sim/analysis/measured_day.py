@@ -18,6 +18,7 @@ from theater_sim.analysis.metrics import SideMetrics, side_metrics
 from theater_sim.analysis.projection import ProjectionMetrics, projection_metrics
 from theater_sim.analysis.verdict import Rule, SideEvidence, Verdict, hourly_verdicts, judge
 from theater_sim.engine.day_plan import Engine, simulate_day
+from theater_sim.engine.kept import Kept
 from theater_sim.engine.records import SideRecords
 from theater_sim.engine.theater import DayRecords
 from theater_sim.model.scenario import Scenario, SideName
@@ -102,23 +103,25 @@ def summarise_day(scenario: Scenario, records: DayRecords) -> DayResult:
     )
 
 
-_LAST_MEASURED: list[tuple[SideRecords, tuple[object, ...], SideMetrics]] = []
+_KEPT_MEASURES: Kept[tuple[SideRecords, SideMetrics]] = Kept()
 
 
 def _measured(
     records: SideRecords, opens: str, showing_starts: tuple[float, ...], window: float, long_wait: float
 ) -> SideMetrics:
-    """``side_metrics`` of ``records``; the last side's kept, for the very same
-    records object: the exact engine hands every day of one selling staffing
+    """``side_metrics`` of ``records``, kept for records an engine shares between
+    days (read-only): the exact engine hands every day of one selling staffing
     the same command-side records (its collectors never reach back to the
-    sales), so a sweep measures them once per selling staffing."""
-    settings = (opens, showing_starts, window, long_wait)
-    for place, (kept, kept_settings, metrics) in enumerate(_LAST_MEASURED):
-        if kept is records and kept_settings == settings:
-            _LAST_MEASURED.append(_LAST_MEASURED.pop(place))  # the last one used is the last evicted
-            return metrics
+    sales), so a sweep or a search measures them once per selling staffing."""
+    if records.service_start_at_minute.flags.writeable:  # this day's own records
+        return side_metrics(records, opens, showing_starts, window, long_wait)
+    # An entry holds its records, so their id stays theirs while it is kept.
+    key = (id(records), opens, showing_starts, window, long_wait)
+    kept = _KEPT_MEASURES.get(key)
+    if kept is not None and kept[0] is records:
+        return kept[1]
     metrics = side_metrics(records, opens, showing_starts, window, long_wait)
-    _LAST_MEASURED[:] = [*_LAST_MEASURED[-1:], (records, settings, metrics)]
+    _KEPT_MEASURES.put(key, (records, metrics), records.arrived)
     return metrics
 
 

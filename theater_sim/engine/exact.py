@@ -36,6 +36,7 @@ from itertools import accumulate
 
 import numpy as np
 
+from theater_sim.engine.kept import Kept
 from theater_sim.engine.line_recursion import follow_line
 from theater_sim.engine.plans import DayPlan, LinkedPlan, SidePlan
 from theater_sim.engine.projector import Projector
@@ -230,8 +231,9 @@ class _Sales:
 
     Without a projector nothing on the collecting side reaches back to the
     sales, so this is the same whatever the collecting counters: it is kept
-    (``_LAST_SALES``) for the next day of the same draws and selling plan, a
-    sweep's or search's next collecting staffing, with its arrays read-only.
+    (``_KEPT_SALES``) for the days of the same draws and selling plan at other
+    collecting staffings (a sweep's next cell, a search's next try), with its
+    arrays read-only.
     """
 
     linked: LinkedPlan
@@ -243,17 +245,20 @@ class _Sales:
     arrived_at: bytes
 
 
-_LAST_SALES: list[_Sales] = []
+_KEPT_SALES: Kept[_Sales] = Kept()
 
 
 def _sales_of(plan: SidePlan, linked: LinkedPlan) -> _Sales | None:
     """The command side of ``linked`` with the counter buyers of ``plan``
-    (the last one kept, when it is the same day), or None on a tie."""
-    last = _LAST_SALES[0] if _LAST_SALES else None
-    if last is not None and last.linked is linked and _same_side_plan(last.plan, plan):
-        return last
+    (kept, when the same day was sold before), or None on a tie."""
+    # An entry holds its linked plan and arrays, so their ids stay theirs while it is kept.
+    key = (id(linked), id(plan.service_minutes), tuple(plan.schedule))
+    kept = _KEPT_SALES.get(key)
+    if kept is not None and kept.linked is linked and _same_side_plan(kept.plan, plan):
+        return kept
     sales = _sell(plan, linked)
-    _LAST_SALES[:] = [] if sales is None else [sales]
+    if sales is not None:
+        _KEPT_SALES.put(key, sales, len(linked.buyers.online))
     return sales
 
 

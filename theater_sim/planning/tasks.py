@@ -18,6 +18,7 @@ from theater_sim.analysis.contract import DayData
 from theater_sim.analysis.day_data import day_data
 from theater_sim.analysis.measured_day import summarise_day
 from theater_sim.engine.day_plan import Engine, compile_day, play, restaffed
+from theater_sim.engine.kept import Kept
 from theater_sim.engine.plans import DayPlan
 from theater_sim.model.scenario import SIDE_NAMES, Scenario
 from theater_sim.planning.replication import replication_seed
@@ -83,25 +84,26 @@ class _Draws:
 
     Drawing a day's customers is a tenth of a small day's time and the same
     at every staffing, and a sweep or a search runs many staffings of each
-    replication: the last replication's compiled day is kept (one: a day of
-    ten million customers is large) and restaffed for each task. Validating
-    a staffed scenario is another tenth, and there are far fewer staffings
-    than days: each staffing's counters are kept. A day's measures read
-    nothing of its staffing from the scenario (the counters come from the
-    records), so the day is measured with the replication's scenario.
+    replication: each replication's compiled day is kept (``engine.kept``:
+    a search's hundred replications of a small day, one day of ten million
+    customers) and restaffed for each task. Validating a staffed scenario is
+    another tenth, and there are far fewer staffings than days: each
+    staffing's counters are kept. A day's measures read nothing of its
+    staffing from the scenario (the counters come from the records), so the
+    day is measured with the replication's scenario.
     """
 
     def __init__(self) -> None:
         self.scenario: Scenario | None = None
-        self.key: tuple[int, int | None] | None = None
-        self.seeded: Scenario | None = None
-        self.drawn: DayPlan | None = None
+        self.drawn: Kept[tuple[Scenario, DayPlan]] = Kept()
         self.staffed: dict[tuple[Staffing, Staffing], Scenario] = {}
 
     def day(self, scenario: Scenario, task: Task) -> tuple[Scenario, DayPlan]:
         """The task's scenario at its seed (its staffing aside) and its day."""
         if self.scenario is not scenario:
-            self.scenario, self.key, self.staffed = scenario, None, {}
+            self.scenario = scenario
+            self.drawn.clear()
+            self.staffed = {}
         staffing = (task.sellers, task.collectors)
         staffed = self.staffed.get(staffing)
         if staffed is None:
@@ -109,12 +111,20 @@ class _Draws:
                 self.staffed.clear()
             staffed = self.staffed[staffing] = scenario.overridden(sellers=task.sellers, collectors=task.collectors)
         key = (task.replication, task.projectors)
-        if self.key != key or self.seeded is None or self.drawn is None:
+        drawn = self.drawn.get(key)
+        if drawn is None:
             seed = replication_seed(scenario.seed, task.replication)
-            self.seeded = scenario.overridden(seed=seed, projectors=task.projectors)
-            self.drawn = compile_day(self.seeded)
-            self.key = key
-        return self.seeded, restaffed(self.drawn, staffed)
+            seeded = scenario.overridden(seed=seed, projectors=task.projectors)
+            drawn = (seeded, compile_day(seeded))
+            self.drawn.put(key, drawn, _customers(drawn[1]))
+        return drawn[0], restaffed(drawn[1], staffed)
+
+
+def _customers(plan: DayPlan) -> int:
+    """How many customers ``plan`` holds (its size in memory, give or take)."""
+    if plan.linked is not None:
+        return len(plan.linked.buyers.online)
+    return len(plan.selling.service_minutes) + len(plan.collecting.service_minutes)
 
 
 _DRAWS = _Draws()

@@ -1,0 +1,29 @@
+"""``engine.kept``: values kept between days, least recently used out first, within a budget of customers."""
+
+from __future__ import annotations
+
+from theater_sim.engine.kept import Kept
+
+
+def test_the_least_recently_used_go_first_once_past_the_budget() -> None:
+    kept: Kept[str] = Kept(budget=10)
+    kept.put("a", "A", 4)
+    kept.put("b", "B", 4)
+    assert kept.get("a") == "A"  # a is now the most recently used
+    kept.put("c", "C", 4)  # 12 > 10: b goes
+    assert kept.get("b") is None
+    assert (kept.get("a"), kept.get("c")) == ("A", "C")
+    assert kept.customers == 8
+
+
+def test_the_last_value_put_is_kept_whatever_its_size() -> None:
+    """A day of ten million customers keeps only itself, but keeps itself."""
+    kept: Kept[str] = Kept(budget=10)
+    kept.put("small", "S", 2)
+    kept.put("huge", "H", 1_000)
+    assert len(kept) == 1
+    assert kept.get("huge") == "H"
+    kept.put("huge", "H2", 3)  # put again: its old size is given back
+    assert kept.customers == 3
+    kept.clear()
+    assert (len(kept), kept.customers) == (0, 0)
