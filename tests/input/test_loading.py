@@ -144,3 +144,23 @@ def test_load_scenario_name_too_long_is_a_user_error() -> None:
 def test_load_scenario_empty_name() -> None:
     with pytest.raises(ScenarioError, match="no scenario given"):
         load_scenario("  ")
+
+
+def test_a_json_scenario_gives_party_sizes_as_text_keys(tmp_path: Path) -> None:
+    """JSON keys are always text, so a scenario written as JSON (which YAML
+    reads) says ``"2": 0.5``: digits as text are that party size; anything
+    else is still refused, naming the key."""
+    import json
+
+    scenario, _ = load_scenario("opening-weekend")
+    data = scenario.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    assert set(data["linked"]["party_sizes"]) == {"1", "2", "3", "4"}  # as JSON has them
+    path = tmp_path / "weekend.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    loaded, _ = load_scenario(str(path))
+    assert loaded.linked is not None
+    assert loaded.linked.party_sizes == {1: 0.35, 2: 0.4, 3: 0.1, 4: 0.15}
+    data["linked"]["party_sizes"] = {"two": 1.0}
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ScenarioError, match=r"linked\.party_sizes\.two \(key\)"):
+        load_scenario(str(path))

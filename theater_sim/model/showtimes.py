@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from theater_sim.model.arrivals import default_lead_minutes
 from theater_sim.model.clock import ClockTime
@@ -36,6 +36,17 @@ class Showing(BaseModel):
     seats: Annotated[int, Field(ge=1, le=MAX_SEATS)]
 
 
+def _size_key(value: object) -> object:
+    """A party size as a key: a YAML ``2:`` is a number, a JSON ``"2":`` is text (JSON
+    keys always are), so digits as text count as the number."""
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        return int(value)
+    return value
+
+
+PartySize = Annotated[int, BeforeValidator(_size_key), Field(ge=1, le=MAX_PARTY_SIZE)]
+
+
 class Linked(BaseModel):
     """Buyers become holders: ``online_share`` of buyers skip the selling counter,
     parties buy 1..N tickets at once (``party_sizes``: size -> weight), and each
@@ -46,8 +57,11 @@ class Linked(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False, defer_build=True)
 
     online_share: Annotated[float, Field(ge=0, le=1)] = 0.0
-    party_sizes: dict[Annotated[int, Field(ge=1, le=MAX_PARTY_SIZE)], Annotated[float, Field(gt=0)]] = Field(
-        default_factory=lambda: {1: 1.0}, min_length=1, max_length=MAX_PARTY_SIZE
+    party_sizes: dict[PartySize, Annotated[float, Field(gt=0)]] = Field(
+        default_factory=lambda: {1: 1.0},
+        min_length=1,
+        max_length=MAX_PARTY_SIZE,
+        json_schema_extra={"propertyNames": {"pattern": "^[1-9][0-9]*$"}},
     )
     lead_minutes: ServiceDistribution = Field(default_factory=default_lead_minutes)
     walk_minutes: Annotated[float, Field(ge=0, le=24 * 60)] = 0.0
