@@ -140,11 +140,13 @@ def every_feature_day(seed: int) -> int:
 def fixed_collectors_on_both_engines(seed: int) -> None:
     """The every-feature day with fixed collectors, SimPy engine against exact."""
     from theater_sim.engine.day_plan import compile_day, play
+    from theater_sim.engine.kept import forget_everything
 
     plan = compile_day(every_feature_scenario(seed, autoscaled=False))
     seconds: dict[str, float] = {}
     days = {}
     for engine in ("simpy", "exact", "exact", "simpy"):
+        forget_everything()
         started = time.perf_counter()
         days[engine] = play(plan, engine)
         seconds[engine] = min(seconds.get(engine, float("inf")), time.perf_counter() - started)

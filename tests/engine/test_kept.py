@@ -27,3 +27,14 @@ def test_the_last_value_put_is_kept_whatever_its_size() -> None:
     assert kept.customers == 3
     kept.clear()
     assert (len(kept), kept.customers) == (0, 0)
+
+
+def test_everything_kept_can_be_forgotten() -> None:
+    from theater_sim.engine.kept import forget_everything
+
+    first: Kept[str] = Kept()
+    second: Kept[int] = Kept()
+    first.put("a", "A", 1)
+    second.put("b", 2, 1)
+    forget_everything()
+    assert (first.get("a"), second.get("b"), first.customers) == (None, None, 0)

@@ -14,15 +14,24 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Hashable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
+from weakref import WeakSet
 
-__all__ = ["KEPT_CUSTOMERS", "Kept"]
+__all__ = ["KEPT_CUSTOMERS", "Kept", "forget_everything"]
 
 #: Customers (summed over the entries) a ``Kept`` holds before it lets go of
 #: the least recently used: about 50-100 MB of a process's memory.
 KEPT_CUSTOMERS = 500_000
 
 Value = TypeVar("Value")
+
+_EVERY: WeakSet[Kept[Any]] = WeakSet()
+
+
+def forget_everything() -> None:
+    """Empty every ``Kept`` of this process (benchmarks time days from scratch)."""
+    for kept in list(_EVERY):
+        kept.clear()
 
 
 class Kept(Generic[Value]):
@@ -33,6 +42,7 @@ class Kept(Generic[Value]):
         self.budget = budget
         self.customers = 0
         self._entries: OrderedDict[Hashable, tuple[Value, int]] = OrderedDict()
+        _EVERY.add(self)
 
     def __len__(self) -> int:
         return len(self._entries)
