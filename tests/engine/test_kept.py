@@ -16,14 +16,15 @@ def test_the_least_recently_used_go_first_once_past_the_budget() -> None:
     assert kept.customers == 8
 
 
-def test_the_last_value_put_is_kept_whatever_its_size() -> None:
-    """A day of ten million customers keeps only itself, but keeps itself."""
+def test_a_value_larger_than_the_budget_is_not_kept() -> None:
+    """A day of ten million customers is not kept (its memory would stay
+    through the next day's), and what was kept stays."""
     kept: Kept[str] = Kept(budget=10)
     kept.put("small", "S", 2)
     kept.put("huge", "H", 1_000)
-    assert len(kept) == 1
-    assert kept.get("huge") == "H"
-    kept.put("huge", "H2", 3)  # put again: its old size is given back
+    assert kept.get("huge") is None
+    assert kept.get("small") == "S"
+    kept.put("small", "S2", 3)  # put again: its old size is given back
     assert kept.customers == 3
     kept.clear()
     assert (len(kept), kept.customers) == (0, 0)

@@ -5,8 +5,9 @@ same customers (``planning.tasks``), and on the exact engine the same
 command side and its measures at every collecting staffing (``exact``,
 ``analysis.measured_day``). ``Kept`` holds such values, the least recently
 used leaving first once their customers pass ``KEPT_CUSTOMERS``, so a
-search's hundred replications of a small day stay while a day of ten
-million customers keeps only itself. Written by hand: ``functools.lru_cache``
+search's hundred replications of a small day stay, while a value larger than
+the whole budget (a day of ten million customers) is not kept at all: it
+would hold its memory through the next day's. Written by hand: ``functools.lru_cache``
 bounds entries, not their size, and cannot take unhashable arrays as keys.
 """
 
@@ -36,7 +37,7 @@ def forget_everything() -> None:
 
 class Kept(Generic[Value]):
     """Values by key, least recently used out first beyond ``budget`` customers
-    (the last one put is kept whatever its size)."""
+    (a value larger than ``budget`` alone is not kept)."""
 
     def __init__(self, budget: int = KEPT_CUSTOMERS) -> None:
         self.budget = budget
@@ -57,12 +58,14 @@ class Kept(Generic[Value]):
 
     def put(self, key: Hashable, value: Value, customers: int) -> None:
         """Keep ``value`` (about ``customers`` customers' worth) for ``key``."""
+        if customers > self.budget:
+            return
         old = self._entries.pop(key, None)
         if old is not None:
             self.customers -= old[1]
         self._entries[key] = (value, customers)
         self.customers += customers
-        while self.customers > self.budget and len(self._entries) > 1:
+        while self.customers > self.budget:
             _key, (_value, size) = self._entries.popitem(last=False)
             self.customers -= size
 

@@ -85,8 +85,8 @@ class _Draws:
     Drawing a day's customers is a tenth of a small day's time and the same
     at every staffing, and a sweep or a search runs many staffings of each
     replication: each replication's compiled day is kept (``engine.kept``:
-    a search's hundred replications of a small day, one day of ten million
-    customers) and restaffed for each task. Validating a staffed scenario is
+    a search's hundred replications of a small day; not a day of more than
+    half a million customers, which is drawn again) and restaffed for each task. Validating a staffed scenario is
     another tenth, and there are far fewer staffings than days: each
     staffing's counters are kept. A day's measures read nothing of its
     staffing from the scenario (the counters come from the records), so the
