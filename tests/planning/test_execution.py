@@ -396,3 +396,21 @@ def test_the_first_days_cost_does_not_size_the_chunks(monkeypatch: pytest.Monkey
     list(Runner(workers=2)._here_or_on_the_pool(scenario, tasks))
     assert 1 < len(calls) <= 1 + execution.SAMPLE_TASKS
     assert max(sizes) > 1
+
+
+def test_tasks_of_two_scenarios_in_threads_are_their_own_days() -> None:
+    """A Dask worker runs tasks in threads, maybe of two runs' scenarios at once:
+    what run_task keeps (draws, staffings, command sides) never crosses from
+    one scenario or thread to another."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from theater_sim.analysis.day_data import day_data
+    from theater_sim.analysis.measured_day import run_day
+    from theater_sim.planning.tasks import run_task
+
+    scenarios = [load_scenario(name)[0] for name in ("opening-weekend", "premiere-night")]
+    jobs = [(scenario, Task(s, c, r)) for scenario in scenarios for s in (1, 2) for c in (1, 3) for r in range(3)]
+    with ThreadPoolExecutor(4) as pool:
+        got = list(pool.map(lambda job: run_task(*job), jobs * 2))
+    for (scenario, task), data in zip(jobs * 2, got, strict=True):
+        assert data == day_data(run_day(task.scenario_for(scenario), engine="auto")), task

@@ -13,6 +13,7 @@ bounds entries, not their size, and cannot take unhashable arrays as keys.
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Hashable
 from typing import Any, Generic, TypeVar
@@ -37,12 +38,14 @@ def forget_everything() -> None:
 
 class Kept(Generic[Value]):
     """Values by key, least recently used out first beyond ``budget`` customers
-    (a value larger than ``budget`` alone is not kept)."""
+    (a value larger than ``budget`` alone is not kept). Safe to share between
+    threads (a Dask worker runs several tasks at once)."""
 
     def __init__(self, budget: int = KEPT_CUSTOMERS) -> None:
         self.budget = budget
         self.customers = 0
         self._entries: OrderedDict[Hashable, tuple[Value, int]] = OrderedDict()
+        self._lock = threading.Lock()
         _EVERY.add(self)
 
     def __len__(self) -> int:
@@ -50,25 +53,28 @@ class Kept(Generic[Value]):
 
     def get(self, key: Hashable) -> Value | None:
         """The value kept for ``key`` (now the most recently used), or None."""
-        entry = self._entries.get(key)
-        if entry is None:
-            return None
-        self._entries.move_to_end(key)
-        return entry[0]
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            self._entries.move_to_end(key)
+            return entry[0]
 
     def put(self, key: Hashable, value: Value, customers: int) -> None:
         """Keep ``value`` (about ``customers`` customers' worth) for ``key``."""
         if customers > self.budget:
             return
-        old = self._entries.pop(key, None)
-        if old is not None:
-            self.customers -= old[1]
-        self._entries[key] = (value, customers)
-        self.customers += customers
-        while self.customers > self.budget:
-            _key, (_value, size) = self._entries.popitem(last=False)
-            self.customers -= size
+        with self._lock:
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self.customers -= old[1]
+            self._entries[key] = (value, customers)
+            self.customers += customers
+            while self.customers > self.budget:
+                _key, (_value, size) = self._entries.popitem(last=False)
+                self.customers -= size
 
     def clear(self) -> None:
-        self._entries.clear()
-        self.customers = 0
+        with self._lock:
+            self._entries.clear()
+            self.customers = 0

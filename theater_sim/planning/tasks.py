@@ -94,30 +94,30 @@ class _Draws:
     """
 
     def __init__(self) -> None:
-        self.scenario: Scenario | None = None
-        self.drawn: Kept[tuple[Scenario, DayPlan]] = Kept()
-        self.staffed: dict[tuple[Staffing, Staffing], Scenario] = {}
+        # Keyed by the scenario object too, and checked against it: a Dask
+        # worker may run tasks of two scenarios at once, in threads.
+        self.drawn: Kept[tuple[Scenario, Scenario, DayPlan]] = Kept()
+        self.staffed: dict[tuple[int, Staffing, Staffing], tuple[Scenario, Scenario]] = {}
 
     def day(self, scenario: Scenario, task: Task) -> tuple[Scenario, DayPlan]:
         """The task's scenario at its seed (its staffing aside) and its day."""
-        if self.scenario is not scenario:
-            self.scenario = scenario
-            self.drawn.clear()
-            self.staffed = {}
-        staffing = (task.sellers, task.collectors)
-        staffed = self.staffed.get(staffing)
-        if staffed is None:
+        staffing_key = (id(scenario), task.sellers, task.collectors)
+        kept_staffing = self.staffed.get(staffing_key)
+        if kept_staffing is None or kept_staffing[0] is not scenario:
             if len(self.staffed) >= 1024:  # a long search: keep memory bounded
                 self.staffed.clear()
-            staffed = self.staffed[staffing] = scenario.overridden(sellers=task.sellers, collectors=task.collectors)
-        key = (task.replication, task.projectors)
+            staffed = scenario.overridden(sellers=task.sellers, collectors=task.collectors)
+            self.staffed[staffing_key] = (scenario, staffed)
+        else:
+            staffed = kept_staffing[1]
+        key = (id(scenario), task.replication, task.projectors)
         drawn = self.drawn.get(key)
-        if drawn is None:
+        if drawn is None or drawn[0] is not scenario:
             seed = replication_seed(scenario.seed, task.replication)
             seeded = scenario.overridden(seed=seed, projectors=task.projectors)
-            drawn = (seeded, compile_day(seeded))
-            self.drawn.put(key, drawn, _customers(drawn[1]))
-        return drawn[0], restaffed(drawn[1], staffed)
+            drawn = (scenario, seeded, compile_day(seeded))
+            self.drawn.put(key, drawn, _customers(drawn[2]))
+        return drawn[1], restaffed(drawn[2], staffed)
 
 
 def _customers(plan: DayPlan) -> int:
