@@ -8,9 +8,9 @@ In one process, alternately: the bundled linked ``opening-weekend`` day
 ``Runner(workers=2)``. Prints the wall time of each and their ratio, and
 checks that both give the same cells. Target on a 2-core machine: >= 1.7x.
 
-(Ten replications: on the exact engine three, 192 days, took 1.4 s on one
-worker, and the pool's start-up and the last chunk's wait weighed more than
-the work.)
+(Ten replications are now about 1.2 s of work on the exact engine, and the
+pool's start-up and the last chunk's wait weigh: ``--replications 40``
+shows the scaling of a larger sweep.)
 
 Then the coordinator's share: a whole ``theater-sim sweep opening-weekend
 --sellers 1:8 --collectors 1:8 --replications 40 --workers 2`` process
