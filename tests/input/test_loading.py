@@ -164,3 +164,16 @@ def test_a_json_scenario_gives_party_sizes_as_text_keys(tmp_path: Path) -> None:
     path.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(ScenarioError, match=r"linked\.party_sizes\.two \(key\)"):
         load_scenario(str(path))
+    data["linked"]["party_sizes"] = {"01": 1.0}  # not how a size is written
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ScenarioError, match=r"linked\.party_sizes\.01 \(key\)"):
+        load_scenario(str(path))
+
+
+def test_a_party_size_given_twice_is_an_error(tmp_path: Path) -> None:
+    """``2`` and ``"2"`` are one size: refused, not one weight silently dropped."""
+    path = tmp_path / "twice.yaml"
+    text = (REPO_SCENARIOS / "opening-weekend.yaml").read_text(encoding="utf-8")
+    path.write_text(text.replace("party_sizes: {1: 0.35,", 'party_sizes: {"2": 0.1, 1: 0.35,'), encoding="utf-8")
+    with pytest.raises(ScenarioError, match="party size 2 given twice"):
+        load_scenario(str(path))

@@ -10,10 +10,11 @@ than it has seats.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 import numpy as np
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from theater_sim.model.arrivals import default_lead_minutes
 from theater_sim.model.clock import ClockTime
@@ -36,10 +37,13 @@ class Showing(BaseModel):
     seats: Annotated[int, Field(ge=1, le=MAX_SEATS)]
 
 
+_SIZE_TEXT = re.compile(r"^[1-9][0-9]*$")
+
+
 def _size_key(value: object) -> object:
     """A party size as a key: a YAML ``2:`` is a number, a JSON ``"2":`` is text (JSON
-    keys always are), so digits as text count as the number."""
-    if isinstance(value, str) and value.isascii() and value.isdigit():
+    keys always are), so a size written as text (``"2"``, not ``"02"``) counts as the number."""
+    if isinstance(value, str) and _SIZE_TEXT.match(value):
         return int(value)
     return value
 
@@ -65,6 +69,17 @@ class Linked(BaseModel):
     )
     lead_minutes: ServiceDistribution = Field(default_factory=default_lead_minutes)
     walk_minutes: Annotated[float, Field(ge=0, le=24 * 60)] = 0.0
+
+    @field_validator("party_sizes", mode="before")
+    @classmethod
+    def _sizes_once(cls, value: object) -> object:
+        """A size given twice (``2`` and ``"2"``) is an error, not one weight silently lost."""
+        if isinstance(value, dict):
+            sizes = [_size_key(key) for key in value]
+            twice = sorted({str(size) for size in sizes if sizes.count(size) > 1})
+            if twice:
+                raise ValueError(f"party size {', '.join(twice)} given twice")
+        return value
 
     @model_validator(mode="after")
     def _weights_finite(self) -> Linked:
