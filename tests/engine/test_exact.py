@@ -13,6 +13,8 @@ was listed, every stale read.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 import simpy
@@ -298,6 +300,26 @@ def test_the_footer_says_which_engine_ran() -> None:
     assert "simulated by" not in runner.invoke(app, ["run", "opening-weekend"]).stdout
     replicated_json = runner.invoke(app, ["run", "opening-weekend", "--replications", "2", "--json", "--quiet"])
     assert '"engine": "exact"' in replicated_json.stdout
+
+
+def test_staff_names_the_engines_its_search_ran(tmp_path: Path) -> None:
+    """A search of an autoscaled day tries fixed counts on one side while the
+    other stays autoscaled (in SimPy): its JSON says both engines ran, though
+    the staffed day it ends on runs exactly. A sweep from a store says which
+    days it simulated."""
+    from typer.testing import CliRunner
+
+    from theater_sim.views.cli import app
+
+    runner = CliRunner(env={"COLUMNS": "300"})
+    staff = ["staff", "--max-p95-wait", "10", "--replications", "2", "--json", "--quiet", "--workers", "1"]
+    autoscaled = runner.invoke(app, [*staff[:1], "autoscale", *staff[1:]])
+    assert '"engine": "exact+simpy"' in autoscaled.stdout, autoscaled.output
+    fixed = runner.invoke(app, [*staff[:1], "balanced-day", *staff[1:]])
+    assert '"engine": "exact"' in fixed.stdout, fixed.output
+    store = str(tmp_path / "days.sqlite")
+    sweep = ["sweep", "balanced-day", "--sellers", "1:2", "--quiet", "--workers", "1", "--store", store]
+    assert "Days not already in the store simulated by the exact engine" in runner.invoke(app, sweep).stdout
     exact = runner.invoke(
         app, ["sweep", "autoscale", "--sellers", "1:2", "--collectors", "1:2", "--engine", "exact", "--json"]
     )

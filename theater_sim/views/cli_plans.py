@@ -41,6 +41,7 @@ from theater_sim.views.cli_common import (
 _RANGE = re.compile(r"^(\d+):(\d+)(?::(\d+))?$")
 _LIST = re.compile(r"^\d+(?:,\d+)*$")
 if TYPE_CHECKING:
+    from theater_sim.engine.day_plan import Engine
     from theater_sim.model.scenario import Scenario
     from theater_sim.planning.least_staffing import SideAnswer, Targets
     from theater_sim.planning.sweep import SweepCell
@@ -198,7 +199,8 @@ def sweep(
                 named = f"{clerks} projector clerk{'s' if clerks != 1 else ''}"
                 console.print(Text(f"With {named} between the ledger and the collectors' list:", style="bold"))
             render_sweep(cells, metric, staffed, replications, console)
-        console.print(Text(f"Days simulated by {engine_words}.", style="dim"))
+        simulated = "Days not already in the store simulated" if store is not None else "Days simulated"
+        console.print(Text(f"{simulated} by {engine_words}.", style="dim"))
 
 
 STAFF_REPLICATIONS = 10
@@ -317,7 +319,12 @@ def staff(
             )
             write_chunks(write_scenario, [text])
         output = (
-            to_json({**staffing_data(answers, clerks, targets, day_result), "engine": engines_used(staffed, chosen)[0]})
+            to_json(
+                {
+                    **staffing_data(answers, clerks, targets, day_result),
+                    "engine": _search_engine(day, staffed, chosen, clerks is not None),
+                }
+            )
             + "\n"
             if json_output
             else None
@@ -340,6 +347,18 @@ def staff(
         render_day(day_result, staffed, console, f"{scenario}, staffed as found", engines_used(staffed, chosen)[1])
         if write_scenario is not None:
             console.print(safe(f"Wrote the staffed scenario to {write_scenario}."))
+
+
+def _search_engine(day: Scenario, staffed: Scenario, chosen: Engine, clerks_searched: bool) -> str:
+    """Which engine the search's days ran on (``engines_used``'s name): each
+    side's tries fix that side while the other stays as the scenario has it
+    (autoscaled, maybe, and then in SimPy), and the staffed day fixes both;
+    a search of projector clerks runs the scenario's own staffing."""
+    from theater_sim.engine.day_plan import engines_used
+
+    days = [staffed, day.overridden(sellers=1), day.overridden(collectors=1)] + ([day] if clerks_searched else [])
+    names = {engines_used(searched, chosen)[0] for searched in days}
+    return names.pop() if len(names) == 1 else "exact+simpy"
 
 
 def _staff_targets(
