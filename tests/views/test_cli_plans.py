@@ -467,3 +467,9 @@ def test_the_scenario_hint_is_left_out_once_followed(runner: CliRunner) -> None:
     assert hint in _ok(runner, "run", "tarantino-announced", "--sellers", "4")
     assert hint not in _ok(runner, "run", "tarantino-announced", "--sellers", "5")
     assert "scale the projector (--projectors 2)" not in _ok(runner, "run", "eventual-consistency", "--projectors", "2")
+
+
+def test_a_count_out_of_range_is_echoed_as_typed(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["run", "balanced-day", "--replications", "1000000000"])
+    assert result.exit_code == 2
+    assert "--replications 1000000000: must lie within 1..1000" in result.stderr

@@ -158,7 +158,8 @@ def check_overrides(day: Scenario, **overrides: int | None) -> None:
 
 def check_range(option: str, value: float, low: float, high: float) -> None:
     if not (math.isfinite(value) and low <= value <= high):
-        raise ScenarioError(f"{option} {value:g}: must lie within {low:g}..{high:g}")
+        shown = str(value) if isinstance(value, int) else f"{value:g}"  # a count as typed, not 1e+09
+        raise ScenarioError(f"{option} {shown}: must lie within {low:g}..{high:g}")
 
 
 def check_counts(replications: int, workers: int | None) -> None:
