@@ -177,3 +177,16 @@ def test_a_party_size_given_twice_is_an_error(tmp_path: Path) -> None:
     path.write_text(text.replace("party_sizes: {1: 0.35,", 'party_sizes: {"2": 0.1, 1: 0.35,'), encoding="utf-8")
     with pytest.raises(ScenarioError, match="party size 2 given twice"):
         load_scenario(str(path))
+
+
+def test_every_bad_party_size_key_is_reported(tmp_path: Path) -> None:
+    """Two bad keys, two lines: a key that is no number is not dropped for
+    one that is out of range (as if they were two forms of one union)."""
+    path = tmp_path / "keys.yaml"
+    text = (REPO_SCENARIOS / "opening-weekend.yaml").read_text(encoding="utf-8")
+    bad_keys = "party_sizes: {x: 0.1, 0: 0.1, 1: 0.35,"
+    path.write_text(text.replace("party_sizes: {1: 0.35,", bad_keys), encoding="utf-8")
+    with pytest.raises(ScenarioError) as raised:
+        load_scenario(str(path))
+    assert "linked.party_sizes.x (key)" in str(raised.value)
+    assert "linked.party_sizes[0] (key)" in str(raised.value)

@@ -84,7 +84,7 @@ def _key_path(loc: tuple[Any, ...], keep_last: bool = False) -> str:
 def _is_union_tag(part: object) -> bool:
     # Unions add the member's name to the location: a distribution's tag
     # ('exponential'), or a type such as 'constrained-int' or 'list[CounterPeriod]'.
-    if not isinstance(part, str):
+    if not isinstance(part, str) or part == "[key]":  # a dict key's own problem, not a union member
         return False
     return part in {"exponential", "fixed", "uniform", "lognormal", "gamma", "int", "float", "str"} or any(
         mark in part for mark in "[-"
