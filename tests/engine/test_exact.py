@@ -23,7 +23,6 @@ from hypothesis import strategies as st
 
 from theater_sim.engine.day_plan import compile_day, play, simulate_day
 from theater_sim.engine.exact import (
-    _gaps,
     _linked_by_recursion,
     _plain_fifo,
     play_linked_exactly,
@@ -125,7 +124,7 @@ def _followed(plan: SidePlan) -> SideRecords | None:
     """The line recursion's records of ``plan``, or None where it declines."""
     assert plan.arrival_at_minute is not None
     side = SideArrays(plan)
-    moments = np.cumsum(np.frombuffer(_gaps(plan.arrival_at_minute))).tolist()  # sequential, as SimPy adds
+    moments = exact_moments(plan.arrival_at_minute).tolist()  # running sums of the gaps, as SimPy adds them
     return side.records() if follow_line(side, range(side.size), moments) else None
 
 

@@ -32,7 +32,6 @@ from __future__ import annotations
 from array import array
 from dataclasses import dataclass, fields, replace
 from heapq import heappop, heappush
-from itertools import accumulate
 
 import numpy as np
 
@@ -43,6 +42,7 @@ from theater_sim.engine.projector import Projector
 from theater_sim.engine.records import SERVED, DayRecords, SideArrays, SideRecords
 from theater_sim.engine.replay import URGENT, EventLoop, SideReplay, unsupported_rule
 from theater_sim.engine.seller import Seller, sell_in_order, ticket_records
+from theater_sim.engine.simulation import exact_moments
 
 __all__ = ["play_linked_exactly", "simulate_side_exactly", "supports", "unsupported_rule"]
 
@@ -78,15 +78,11 @@ def simulate_side_exactly(plan: SidePlan) -> SideRecords:
     return _replayed_side(plan)
 
 
-def _gaps(moments: np.ndarray) -> bytes:
-    """The delays SimPy's arrival process waits, one after the other."""
-    return np.diff(moments, prepend=0.0).tobytes()
-
-
 def _clock_moments(moments: np.ndarray) -> list[float]:
-    """The moments SimPy's clock reads as an arrival process waits its gaps:
-    their running sum, added one at a time (``now + gap``)."""
-    return list(accumulate(array("d", _gaps(moments))))
+    """The moments SimPy's clock reads as an arrival process waits the gaps
+    between ``moments`` (``now + gap``, one after the other)."""
+    clock_moments: list[float] = exact_moments(moments).tolist()
+    return clock_moments
 
 
 def _plain_fifo(plan: SidePlan) -> SideRecords | None:
@@ -281,7 +277,7 @@ def _sell(plan: SidePlan, linked: LinkedPlan) -> _Sales | None:
     served = np.flatnonzero(np.frombuffer(selling.outcome, dtype=np.int8) == SERVED)
     counter_sales = np.frombuffer(selling.starts, dtype=np.float64)[served] + plan.service_minutes[served]
     online = np.flatnonzero(buyers.online)
-    online_sales = np.array(_clock_moments(buyers.arrival_at_minute[online]), dtype=np.float64)
+    online_sales = exact_moments(buyers.arrival_at_minute[online])
     sale_at = np.concatenate((counter_sales, online_sales))
     sale_buyer = np.concatenate((linked.at_counter[served], online))
     order = np.argsort(sale_at, kind="stable")

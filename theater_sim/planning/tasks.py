@@ -97,17 +97,15 @@ class _Draws:
         # Keyed by the scenario object too, and checked against it: a Dask
         # worker may run tasks of two scenarios at once, in threads.
         self.drawn: Kept[tuple[Scenario, Scenario, DayPlan]] = Kept()
-        self.staffed: dict[tuple[int, Staffing, Staffing], tuple[Scenario, Scenario]] = {}
+        self.staffed: Kept[tuple[Scenario, Scenario]] = Kept(budget=1024)  # counted one a staffing
 
     def day(self, scenario: Scenario, task: Task) -> tuple[Scenario, DayPlan]:
         """The task's scenario at its seed (its staffing aside) and its day."""
         staffing_key = (id(scenario), task.sellers, task.collectors)
         kept_staffing = self.staffed.get(staffing_key)
         if kept_staffing is None or kept_staffing[0] is not scenario:
-            if len(self.staffed) >= 1024:  # a long search: keep memory bounded
-                self.staffed.clear()
             staffed = scenario.overridden(sellers=task.sellers, collectors=task.collectors)
-            self.staffed[staffing_key] = (scenario, staffed)
+            self.staffed.put(staffing_key, (scenario, staffed), 1)
         else:
             staffed = kept_staffing[1]
         key = (id(scenario), task.replication, task.projectors)
