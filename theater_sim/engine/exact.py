@@ -9,14 +9,15 @@ callbacks looked up. This module gives the same records two ways:
   recursion (``_plain_fifo``), unless two of its events fall on the same
   instant in a way whose order matters;
 - a side with counter schedules, balking or reneging, and a linked day
-  without a projector (sales booking seats in time order, holders sent to
-  collection), take the recursion extended to those rules
-  (``line_recursion``), unless two events of a side, or two sales, fall on
-  the same instant;
-- everything else (those days with ties, and days with a projector and its
-  stale reads) is replayed on ``replay.EventLoop``: a plain heap keyed as
-  SimPy keys its events, with entries created in the order SimPy creates the
-  matching events, so simultaneous events run in the same order.
+  (sales booking seats in time order, the projector listing them, holders
+  sent to collection and checked against the list), take the recursion
+  extended to those rules (``line_recursion``, ``projector.list_in_order``),
+  unless two events of a side, two sales, or two of the projector's events
+  fall on the same instant;
+- everything else (those days with ties) is replayed on
+  ``replay.EventLoop``: a plain heap keyed as SimPy keys its events, with
+  entries created in the order SimPy creates the matching events, so
+  simultaneous events run in the same order.
 
 Every per-customer record is bit-identical to SimPy's: times come from the
 same float operations (``now + delay``).
@@ -36,9 +37,9 @@ from heapq import heappop, heappush
 import numpy as np
 
 from theater_sim.engine.kept import Kept
-from theater_sim.engine.line_recursion import follow_line
+from theater_sim.engine.line_recursion import CounterCheck, follow_line
 from theater_sim.engine.plans import DayPlan, LinkedPlan, SidePlan
-from theater_sim.engine.projector import Projector
+from theater_sim.engine.projector import Projector, list_in_order
 from theater_sim.engine.records import SERVED, DayRecords, SideArrays, SideRecords
 from theater_sim.engine.replay import URGENT, EventLoop, SideReplay, unsupported_rule
 from theater_sim.engine.seller import Seller, sell_in_order, ticket_records
@@ -148,10 +149,11 @@ def _replayed_side(plan: SidePlan) -> SideRecords:
 def play_linked_exactly(plan: DayPlan) -> DayRecords:
     """A linked day (``theater.run_plan``) without SimPy: the same records.
 
-    Without a projector, and unless two events of a side (or two sales) fall
-    on the same instant, each side is computed customer by customer
-    (``line_recursion``): the sales in the order they happen, the holders
-    as the sales send them. Otherwise the day's events are replayed, built
+    Unless two events of a side (or two sales, or two of the projector's
+    events) fall on the same instant, each side is computed customer by
+    customer (``line_recursion``): the sales in the order they happen, the
+    projector's listings, the holders as the sales send them. Otherwise the
+    day's events are replayed, built
     in ``theater._linked_day``'s order (projector, collecting, seller,
     selling, online sales) on one ``EventLoop``, with the very seller and
     projector SimPy's day uses, so every event is created in SimPy's order.
@@ -165,10 +167,9 @@ def play_linked_exactly(plan: DayPlan) -> DayRecords:
         problem = unsupported_rule(side)
         if problem is not None:
             raise ValueError(f"the exact engine cannot follow {problem}")
-    if linked.projection is None:
-        day = _linked_by_recursion(plan, linked)
-        if day is not None:
-            return day
+    day = _linked_by_recursion(plan, linked)
+    if day is not None:
+        return day
     loop = EventLoop()
     buyers = linked.buyers
     sold_showing = np.full(len(buyers.online), -1, dtype=np.int64)
@@ -199,14 +200,32 @@ def play_linked_exactly(plan: DayPlan) -> DayRecords:
 
 
 def _linked_by_recursion(plan: DayPlan, linked: LinkedPlan) -> DayRecords | None:
-    """A linked day without a projector, side by side: the counter buyers, then
-    every sale in time order (booking seats, sending holders), then the
-    holders. None when two events that SimPy would order fall on one instant."""
+    """A linked day side by side: the counter buyers, then every sale in time
+    order (booking seats, sending holders), the projector's listings (if
+    any), then the holders, checked against the list. None when two events
+    that SimPy would order fall on one instant."""
     sales = _sales_of(plan.selling, linked)
     if sales is None:
         return None
-    collecting = SideArrays(replace(plan.collecting, showing=sales.sold_showing))
-    if not follow_line(collecting, sales.holders, sales.holders_at):
+    projection, listings, check = linked.projection, None, None
+    collecting = SideArrays(
+        replace(plan.collecting, showing=sales.sold_showing),
+        checked=projection is not None,
+        retry_minutes=0.0 if projection is None else projection.retry_minutes,
+    )
+    if projection is not None:
+        listings = list_in_order(projection, sales.sold_buyers, sales.sold_moments, len(sales.sold_showing))
+        if listings is None:
+            return None
+        check = CounterCheck(
+            listed_at=listings.listed_at.tolist(),
+            retry=projection.retry,
+            retry_minutes=projection.retry_minutes,
+            ledger_check_minutes=projection.ledger_check_minutes,
+            film_starts_at=_film_starts(linked, sales.sold_showing),
+            stale_reads=listings.stale_reads,
+        )
+    if not follow_line(collecting, sales.holders, sales.holders_at, check):
         return None
     assert collecting.dynamic_arrivals is not None
     collecting.dynamic_arrivals[:] = array("d", sales.arrived_at)
@@ -214,19 +233,29 @@ def _linked_by_recursion(plan: DayPlan, linked: LinkedPlan) -> DayRecords | None
         selling=sales.selling,
         collecting=collecting.records(),
         tickets=ticket_records(
-            linked.buyers, sales.sold_showing, None, collecting.dynamic_arrivals, collecting.left_line
+            linked.buyers, sales.sold_showing, listings, collecting.dynamic_arrivals, collecting.left_line
         ),
     )
+
+
+def _film_starts(linked: LinkedPlan, sold_showing: np.ndarray) -> list[float]:
+    """When each buyer's film begins (inf: no ticket)."""
+    starts = np.append(np.asarray(linked.starts_at_minute, dtype=np.float64), np.inf)
+    film_starts: list[float] = starts[sold_showing].tolist()  # -1 (no ticket) picks the inf
+    return film_starts
 
 
 @dataclass(frozen=True)
 class _Sales:
     """A linked day's command side: the counter buyers' records, who bought
-    which showing, and the holders sent to collection (buyer, moment), in the
-    order they arrive (``arrived_at``: each buyer's moment, NaN if none).
+    which showing, the sales in the order they were made (``sold_buyers`` at
+    ``sold_moments``, for the projector), and the holders sent to collection
+    (buyer, moment), in the order they arrive (``arrived_at``: each buyer's
+    moment, NaN if none).
 
-    Without a projector nothing on the collecting side reaches back to the
-    sales, so this is the same whatever the collecting counters: it is kept
+    Nothing on the collecting side reaches back to the sales (the projector
+    only reads them), so this is the same whatever the collecting counters
+    or projector: it is kept
     (``_KEPT_SALES``) for the days of the same draws and selling plan at other
     collecting staffings (a sweep's next cell, a search's next try), with its
     arrays read-only.
@@ -236,6 +265,8 @@ class _Sales:
     plan: SidePlan
     selling: SideRecords
     sold_showing: np.ndarray
+    sold_buyers: list[int]
+    sold_moments: list[float]
     holders: list[int]
     holders_at: list[float]
     arrived_at: bytes
@@ -286,6 +317,7 @@ def _sell(plan: SidePlan, linked: LinkedPlan) -> _Sales | None:
         return None
     sold_showing = np.full(len(buyers.online), -1, dtype=np.int64)
     came, came_at = sell_in_order(linked, sold_showing, sale_at, sale_buyer)
+    took = sold_showing[sale_buyer] >= 0
     order = np.argsort(came_at, kind="stable")
     records = selling.records()
     for shared in (sold_showing, records.service_start_at_minute, records.left_line_at_minute, records.outcome):
@@ -296,6 +328,8 @@ def _sell(plan: SidePlan, linked: LinkedPlan) -> _Sales | None:
         plan=plan,
         selling=records,
         sold_showing=sold_showing,
+        sold_buyers=sale_buyer[took].tolist(),
+        sold_moments=sale_at[took].tolist(),
         holders=came[order].tolist(),
         holders_at=came_at[order].tolist(),
         arrived_at=_arrivals_of(len(buyers.online), came, came_at).tobytes(),

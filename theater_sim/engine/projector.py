@@ -16,13 +16,16 @@ from __future__ import annotations
 
 import math
 from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass
+from heapq import heappop, heappush
 
 import numpy as np
 
 from theater_sim.engine.plans import ProjectionPlan
 from theater_sim.engine.scheduling import Scheduler
 
-__all__ = ["Projector"]
+__all__ = ["Listings", "Projector", "list_in_order"]
 
 
 class Projector:
@@ -106,3 +109,67 @@ class Projector:
         while self._waiting:
             self.listed_at[self._waiting.popleft()] = listed
         self._clock_running = False
+
+
+@dataclass(frozen=True)
+class Listings:
+    """A day's sales as the projector listed them (``Projector``'s records).
+
+    Attributes:
+        sold_at: When each buyer's sale entered the ledger (NaN: no sale).
+        listed_at: When it was on the collectors' list (inf: never).
+        stale_reads: How often each holder reached a counter before their sale was listed.
+        busy_minutes: Clerk-minutes spent listing (clerks only).
+    """
+
+    sold_at: np.ndarray
+    listed_at: np.ndarray
+    stale_reads: np.ndarray
+    busy_minutes: float
+
+
+def list_in_order(plan: ProjectionPlan, buyers: Sequence[int], moments: Sequence[float], size: int) -> Listings | None:
+    """Every sale of a day listed at once: ``buyers`` (of ``size``) sold at
+    ``moments`` (ascending, no two alike), as ``Projector`` lists them one by
+    one on the day's clock, to the bit. Nothing the collectors do reaches back
+    to the projector, so this is settled before any holder arrives
+    (``stale_reads`` is left for the collecting side to count).
+
+    Returns None when two of its events fall on the same instant (a sale at a
+    refresh, two clerks finishing together): the day's event order decides.
+    Written by hand, as ``line_recursion`` is, to follow SimPy's floats.
+    """
+    listed_at = [math.inf] * size
+    sold_at = np.full(size, np.nan)
+    sold_at[np.asarray(buyers, dtype=np.int64)] = moments
+    delay = plan.delay_minutes
+    busy_minutes = 0.0
+    if plan.clerks is None:  # refreshes: the first sale after one starts the clock to the next
+        every = plan.every_minutes
+        assert every is not None
+        refresh_at = -math.inf
+        for buyer, now in zip(buyers, moments, strict=True):
+            if now == refresh_at:
+                return None
+            if now > refresh_at:  # (the one before, if any, has run)
+                refresh_at = now + ((math.floor(now / every) + 1) * every - now)
+            listed_at[buyer] = refresh_at + delay
+    else:  # clerks: each takes the oldest sale not yet taken up, when it is free
+        assert plan.work_minutes is not None
+        work: list[float] = plan.work_minutes.tolist()
+        clerks, free_at, done = plan.clerks, list[float](), list[tuple[float, float]]()
+        for buyer, now in zip(buyers, moments, strict=True):
+            while free_at and free_at[0] <= now:
+                heappop(free_at)
+            start = now if len(free_at) < clerks else heappop(free_at)
+            minutes = work[buyer]
+            finish = start + minutes
+            heappush(free_at, finish)
+            listed_at[buyer] = finish + delay
+            done.append((finish, minutes))
+        done.sort()
+        for at, (finish, minutes) in enumerate(done):
+            if at and finish == done[at - 1][0]:
+                return None
+            busy_minutes += minutes
+    return Listings(sold_at, np.array(listed_at, dtype=np.float64), np.zeros(size, dtype=np.int64), busy_minutes)

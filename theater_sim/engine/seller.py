@@ -14,7 +14,7 @@ from dataclasses import replace
 import numpy as np
 
 from theater_sim.engine.plans import Buyers, LinkedPlan
-from theater_sim.engine.projector import Projector
+from theater_sim.engine.projector import Listings, Projector
 from theater_sim.engine.records import TicketRecords
 from theater_sim.engine.scheduling import Scheduler
 from theater_sim.engine.seat_book import SeatBook
@@ -91,12 +91,13 @@ def sell_in_order(
 def ticket_records(
     buyers: Buyers,
     sold_showing: np.ndarray,
-    projector: Projector | None,
+    projector: Projector | Listings | None,
     holder_arrived_at: array[float],
     holder_left_line_at: array[float],
 ) -> TicketRecords:
-    """What every buyer of the day did, once it is over (with a projector: when
-    each sale was made and listed, and when each holder arrived and left the line)."""
+    """What every buyer of the day did, once it is over (with a projector, or
+    its ``Listings``: when each sale was made and listed, and when each holder
+    arrived and left the line)."""
     tickets = TicketRecords(online=buyers.online, party_size=buyers.party_size, sold_showing=sold_showing)
     if projector is None:
         return tickets
