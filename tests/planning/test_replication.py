@@ -28,6 +28,19 @@ def test_replication_seeds_are_derived_and_distinct() -> None:
 def test_t_quantile_reference_values() -> None:
     assert t_quantile(0.975, 9) == pytest.approx(2.2622, abs=1e-4)
     assert t_quantile(0.975, 1000) == pytest.approx(1.9623, abs=1e-4)
+    assert t_quantile(0.9, 9) == pytest.approx(1.3830, abs=1e-4)  # one-sided 90% (staff --confidence): scipy
+
+
+def test_the_kept_t_quantiles_are_scipys_to_the_bit() -> None:
+    """``t_quantiles.T_975`` holds scipy's 0.975 quantiles for 1 to 999 degrees
+    of freedom (regenerate with the expression below if scipy ever changes
+    them), so intervals are the same whether or not scipy is imported."""
+    from scipy.special import stdtrit
+
+    from theater_sim.planning.t_quantiles import T_975
+
+    assert tuple(float(stdtrit(df, 0.975)) for df in range(1, 1000)) == T_975
+    assert t_quantile.__wrapped__(0.975, 999) == T_975[-1]
 
 
 def test_confidence_interval_by_hand() -> None:

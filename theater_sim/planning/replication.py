@@ -33,6 +33,7 @@ from theater_sim.analysis.day_data import (
 from theater_sim.analysis.plain import plain
 from theater_sim.analysis.pressure import busiest_window, window_edges
 from theater_sim.model.scenario import MAX_SEED, SIDE_NAMES
+from theater_sim.planning.t_quantiles import T_975
 
 __all__ = ["combine_days", "confidence_interval", "replication_seed", "t_quantile", "upper_bound"]
 
@@ -49,7 +50,11 @@ def replication_seed(seed: int, replication: int) -> int:
 
 @lru_cache(maxsize=256)
 def t_quantile(probability: float, degrees_of_freedom: int) -> float:
-    """Student t quantile (scipy; imported here so single runs never load it)."""
+    """Student t quantile: scipy's, from ``t_quantiles`` for the 95% intervals
+    of up to 1,000 replications, else from scipy itself (imported here, as
+    its import is slow, so runs that need no other quantile never load it)."""
+    if probability == 0.975 and 1 <= degrees_of_freedom <= len(T_975):
+        return T_975[degrees_of_freedom - 1]
     from scipy.special import stdtrit
 
     return float(stdtrit(degrees_of_freedom, probability))
