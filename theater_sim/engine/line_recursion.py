@@ -87,7 +87,7 @@ def follow_line(
     plan = side.plan
     service = array("d", plan.service_minutes.tobytes())
     patience = None if plan.patience_minutes is None else array("d", plan.patience_minutes.tobytes())
-    balk_at_line = plan.balk_at_line
+    balks, balk_at_line = plan.balk_at_line is not None, plan.balk_at_line or 0
     starts, left_line, outcome, counter = side.starts, side.left_line, side.outcome, side.counter
     # Schedule steps happen at 0.0 + at_minute (SimPy: a Timeout made at the start).
     steps = [(0.0 + at_minute, counters) for at_minute, counters in plan.schedule[1:]]
@@ -96,7 +96,8 @@ def follow_line(
     next_step_at, capacity = steps[0][0], plan.schedule[0][1]
     busy: list[tuple[float, int]] = []  # (leaves at, counter) of customers at a counter
     free: list[int] = []  # counters that served someone and stand free
-    waiting: list[float] = []  # when each customer who had to wait leaves the line (balking counts them)
+    # When each customer who had to wait leaves the line: balking counts them (kept only then).
+    waiting: list[float] = []
     opened = 0
     clock = -INF  # the moment the line's state below is at
     full_until = -INF  # every counter is taken until then
@@ -134,7 +135,7 @@ def follow_line(
             clock = moment
             if arriving:
                 arriving = False
-                if balk_at_line is not None and (now < full_until or len(busy) >= capacity):
+                if balks and (now < full_until or len(busy) >= capacity):
                     while waiting and waiting[0] <= now:
                         heappop(waiting)
                     if len(waiting) >= balk_at_line:
@@ -159,13 +160,13 @@ def follow_line(
                     return False
                 outcome[index] = RENEGED
                 left_line[index] = gives_up
-                heappush(waiting, gives_up)
+                if balks:
+                    heappush(waiting, gives_up)
                 continue
-        if granted == INF:
-            heappush(waiting, INF)
-            continue
-        if granted > now:
+        if balks and granted > now:
             heappush(waiting, granted)
+        if granted == INF:
+            continue
         duration = service[index]
         if check is not None:
             listed_at = check.listed_at[index]
