@@ -189,4 +189,16 @@ def test_every_bad_party_size_key_is_reported(tmp_path: Path) -> None:
     with pytest.raises(ScenarioError) as raised:
         load_scenario(str(path))
     assert "linked.party_sizes.x (key)" in str(raised.value)
-    assert "linked.party_sizes[0] (key)" in str(raised.value)
+    assert "linked.party_sizes.0 (key)" in str(raised.value)  # a key, not the list index [0]
+
+
+def test_a_json_files_syntax_error_says_json(tmp_path: Path) -> None:
+    """A .json scenario is read as YAML, but its writer is told it is not valid JSON."""
+    path = tmp_path / "cut.json"
+    path.write_text('{"name": "cut short", "selling": {', encoding="utf-8")
+    with pytest.raises(ScenarioError, match=r"cut\.json: invalid JSON: line 1"):
+        load_scenario(str(path))
+    path = tmp_path / "cut.yaml"
+    path.write_text("name: [unclosed\n", encoding="utf-8")
+    with pytest.raises(ScenarioError, match=r"cut\.yaml: invalid YAML: line"):
+        load_scenario(str(path))

@@ -156,6 +156,26 @@ def test_a_stale_read_target_needs_projection_clerks() -> None:
             search_projectors(scenario, Targets(max_stale_share=0.01), 1, Runner())
 
 
+def test_holders_with_no_walk_are_told_why_no_clerks_suffice() -> None:
+    """With no walk a holder who buys after their lead time is at a counter the
+    moment they buy, before any clerk can have listed the sale: no count of
+    clerks meets a near-zero target, and the error names the walk (not the
+    trip to the list, which is 0 as well) and how to fix it."""
+    scenario, _ = load_scenario("eventual-consistency")
+    data = scenario.model_dump(by_alias=True, exclude_unset=True)
+    data["linked"]["walk_minutes"] = 0
+    no_walk = Scenario.model_validate(data)
+    with pytest.raises(ScenarioError) as raised:
+        search_projectors(no_walk, Targets(max_stale_share=0.001), 2, Runner())
+    message = str(raised.value)
+    assert "the moment they buy (linked.walk_minutes: 0)" in message
+    assert "delay_minutes" not in message
+    assert message.endswith(
+        "; lower the target, give holders a walk to the counters (linked.walk_minutes) or let collectors"
+        " check the ledger (stale_reads: read_your_writes)"
+    )
+
+
 def test_a_task_key_names_the_clerks_only_when_set() -> None:
     """Stores written before tasks carried clerks keep their keys."""
     assert Task(2, 3, 0).key == "[2, 3, 0]"

@@ -89,7 +89,8 @@ def test_a_tampered_store_is_detected_and_recomputed(runner: CliRunner, tmp_path
     code, out, err = _sweep(runner, store)
     assert code == 0
     assert out == plain  # the wrong numbers were never served
-    assert f"{expected_rejects} stored day(s) failed their check: removed from the store, and recomputed" in err
+    rejected = "1 stored day failed its" if expected_rejects == 1 else f"{expected_rejects} stored days failed their"
+    assert f"{rejected} check: removed from the store, and recomputed" in err
     # ... and the store was repaired: the next run trusts every row.
     code, out, err = _sweep(runner, store)
     assert (code, out) == (0, plain)
@@ -229,7 +230,7 @@ def test_a_junk_row_no_run_needs_is_reported_once(runner: CliRunner, tmp_path: P
     _tamper(store, "INSERT INTO results (task, payload, checksum) VALUES (?, ?, ?)", "[99, 99, 0]", "{}", "0" * 64)
     code, out, err = _sweep(runner, store)
     assert (code, out) == (0, plain)
-    assert "1 stored day(s) failed their check: removed from the store" in err
+    assert "1 stored day failed its check: removed from the store" in err
     code, out, err = _sweep(runner, store)
     assert (code, out) == (0, plain)
     assert "failed their check" not in err
@@ -245,7 +246,7 @@ def test_a_flipped_high_bit_is_one_row_to_recompute(runner: CliRunner, tmp_path:
         db.execute("UPDATE results SET payload = CAST(? AS TEXT) WHERE task = ?", (broken, task))
     code, out, err = _sweep(runner, store)
     assert (code, out) == (0, plain)
-    assert "1 stored day(s) failed their check" in err
+    assert "1 stored day failed its check" in err
 
 
 def test_a_forged_row_is_one_line_not_a_traceback(runner: CliRunner, tmp_path: Path) -> None:

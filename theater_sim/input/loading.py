@@ -151,6 +151,8 @@ def _empty_values(node: Any, path: str = "") -> list[str]:
 
 
 def _parse_yaml(text: str, origin: str) -> Any:
+    # A .json scenario is read as YAML (JSON is part of YAML), but its writer expects to hear "JSON".
+    invalid = "invalid JSON" if origin.lower().endswith(".json") else "invalid YAML"
     try:
         document = load_yaml(text)
     except DocumentTooLarge as error:
@@ -159,13 +161,13 @@ def _parse_yaml(text: str, origin: str) -> Any:
         mark = error.problem_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         hint = " (only plain YAML is accepted: no Python !! tags)" if "constructor for" in str(error.problem) else ""
-        raise ScenarioError(f"{origin}: invalid YAML: {where}{error.problem}{hint}") from None
+        raise ScenarioError(f"{origin}: {invalid}: {where}{error.problem}{hint}") from None
     except yaml.YAMLError as error:
-        raise ScenarioError(f"{origin}: invalid YAML: {error}") from None
+        raise ScenarioError(f"{origin}: {invalid}: {error}") from None
     except RecursionError:
-        raise ScenarioError(f"{origin}: invalid YAML: nested too deeply") from None
+        raise ScenarioError(f"{origin}: {invalid}: nested too deeply") from None
     except ValueError as error:  # e.g. an integer of more than 4,300 digits
-        raise ScenarioError(f"{origin}: invalid YAML: {shorten(str(error))}") from None
+        raise ScenarioError(f"{origin}: {invalid}: {shorten(str(error))}") from None
     _check_size(document, origin)
     return document
 

@@ -71,7 +71,9 @@ def _key_path(loc: tuple[Any, ...], keep_last: bool = False) -> str:
     part is the user's own key (an unknown one), shown even if it looks like a union tag."""
     path = ""
     for index, part in enumerate(loc):
-        if isinstance(part, int):
+        if isinstance(part, int) and loc[index + 1 : index + 2] == ("[key]",):  # a mapping's number key
+            path += f".{part}" if path else str(part)
+        elif isinstance(part, int):
             path += f"[{part}]"
         elif part == "[key]":
             path += " (key)"

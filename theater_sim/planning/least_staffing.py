@@ -340,7 +340,12 @@ def _why_no_clerks_suffice(scenario: Scenario) -> str:
     assert scenario.projection is not None
     walk = scenario.linked.walk_minutes if scenario.linked is not None else 0.0
     delay = scenario.projection.delay_minutes
-    if delay >= walk:
+    if walk <= 0:
+        why = (
+            "holders reach the counters the moment they buy (linked.walk_minutes: 0), before any clerk can have"
+            " listed their sale, and no number of clerks lists a sale at once"
+        )
+    elif delay >= walk:
         why = (
             f"the trip to the list (projection.delay_minutes: {delay:g}) is at least a holder's walk from buying to"
             f" the counters (linked.walk_minutes: {walk:g}), and no number of clerks shortens it"
@@ -350,9 +355,12 @@ def _why_no_clerks_suffice(scenario: Scenario) -> str:
             f"listing one sale (projection.minutes_per_sale) can take longer than the {walk:g}-minute walk from buying"
             " to the counters (linked.walk_minutes), and more clerks cannot list one sale faster"
         )
-    if scenario.projection.stale_reads == "read_your_writes":
-        return why + "; lower the target"
-    return why + "; lower the target, or let collectors check the ledger (stale_reads: read_your_writes)"
+    fixes = ["lower the target"]
+    if walk <= 0:
+        fixes.append("give holders a walk to the counters (linked.walk_minutes)")
+    if scenario.projection.stale_reads != "read_your_writes":
+        fixes.append("let collectors check the ledger (stale_reads: read_your_writes)")
+    return f"{why}; {', '.join(fixes[:-1])} or {fixes[-1]}" if len(fixes) > 1 else f"{why}; {fixes[0]}"
 
 
 def _projection_of(data: DayData) -> ProjectionData:

@@ -246,7 +246,7 @@ def _hint_when_interrupted(store: ResultStore | None, kind: type[BaseException] 
         else:
             kept = len(store.finished())
             typer.echo(
-                f"theater-sim: {kept} finished day(s) are kept in --store {store.path}:"
+                f"theater-sim: {kept} finished {'day is' if kept == 1 else 'days are'} kept in --store {store.path}:"
                 " rerun the same command to go on from there",
                 err=True,
             )
@@ -255,8 +255,10 @@ def _hint_when_interrupted(store: ResultStore | None, kind: type[BaseException] 
 
 def _report_rejected(store: ResultStore) -> None:
     if store.rejected:
+        rejected = len(store.rejected)
         typer.echo(
-            f"theater-sim: warning: --store {store.path}: {len(store.rejected)} stored day(s) failed their check:"
+            f"theater-sim: warning: --store {store.path}: {rejected} stored"
+            f" {'day failed its' if rejected == 1 else 'days failed their'} check:"
             " removed from the store, and recomputed where this run needed them",
             err=True,
         )
