@@ -485,6 +485,20 @@ def test_a_linked_day_with_autoscaling_runs_in_simpy_on_auto() -> None:
         play(plan, "exact")
 
 
+def test_engine_words_fit_inside_a_footers_parentheses() -> None:
+    """``run --replications`` says "(simulated by WORDS)": no parentheses inside."""
+    from theater_sim.engine.day_plan import engines_used
+
+    scenario, _ = load_scenario("opening-weekend")
+    data = scenario.model_dump(by_alias=True, exclude_unset=True)
+    data["collecting"]["counters"] = 1
+    data["collecting"]["autoscale"] = {"min": 1, "max": 3}
+    days = [load_scenario(name)[0] for name in bundled_scenarios()] + [Scenario.model_validate(data)]
+    said = {engines_used(day, engine)[1] for day in days for engine in ("auto", "simpy")}
+    assert len(said) >= 3
+    assert not [words for words in said if "(" in words or ")" in words]
+
+
 @pytest.mark.parametrize("name", ["opening-weekend", "eventual-consistency"])
 def test_a_linked_days_command_side_is_computed_once_per_selling_staffing(name: str) -> None:
     """The collectors never reach back to the sales (a projector only reads

@@ -110,14 +110,15 @@ def _autoscaled(scenario: Scenario) -> list[str]:
 def engines_used(scenario: Scenario, engine: Engine) -> tuple[str, str]:
     """Which engine ``engine`` runs ``scenario``'s days on (the scenario as staffed
     for the run: staffing options replace autoscaling): a name for JSON
-    (``simpy``, ``exact``, or ``exact+simpy``) and words for a report's footer."""
+    (``simpy``, ``exact``, or ``exact+simpy``) and words for a report's footer
+    (no parentheses: footers put them in some)."""
     if engine == "simpy":
         return "simpy", "SimPy"
     scaled = _autoscaled(scenario)
     if not scaled:
         return "exact", "the exact engine, whose records are SimPy's to the bit"
     if scenario.linked is not None:
-        return "simpy", "SimPy, as the exact engine does not follow autoscaling (a linked day's sides run as one)"
+        return "simpy", "SimPy, as the exact engine does not follow autoscaling and a linked day's sides run as one"
     if len(scaled) == 2:
         return "simpy", "SimPy, as the exact engine does not follow autoscaling"
     return "exact+simpy", f"the exact engine, and SimPy for autoscaled {scaled[0]}"
