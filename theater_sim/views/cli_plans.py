@@ -311,7 +311,8 @@ def staff(
         if write_scenario is not None:
             header = [
                 f"Written by theater-sim staff from {scenario}: the least staffing for {targets.describe()}",
-                f"over {replications} day{'' if replications == 1 else 's'} from seed {day.seed}. Run it with: theater-sim run {write_scenario.name}"
+                f"over {replications} day{'' if replications == 1 else 's'} from seed {day.seed}."
+                f" Run it with: theater-sim run {write_scenario.name}"
                 + (f" --replications {replications}" if replications > 1 else ""),
             ]
             text = staffed_scenario_yaml(
