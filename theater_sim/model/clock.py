@@ -64,6 +64,7 @@ def minutes_after_opening(clock: str, opens: str, *, is_end: bool = False) -> fl
     return minutes
 
 
+@lru_cache(maxsize=4096)  # a day's data labels the same hours again and again
 def clock_label(minute: float, opens: str) -> str:
     """The wall-clock ``HH:MM`` of ``minute`` after opening (wrapping past midnight)."""
     total = int(parse_clock_minutes(opens) + minute) % MINUTES_PER_DAY
