@@ -279,6 +279,7 @@ def test_replications_average_the_projection_and_judge_the_mean() -> None:
         ("{clerks: 1}", "clerks need minutes_per_sale"),
         ("{every_minutes: 0}", "projection.every_minutes"),
         ("{every_minutes: 5, retry_minutes: 0}", "projection.retry_minutes"),
+        ("{every_minutes: 5, retry_minutes: 0.00001}", "projection.retry_minutes: Input should be greater than or"),
         ("{every_minutes: 5, retry_minutes: 400}", "longer than the day"),
         ("{clerks: 0, minutes_per_sale: {distribution: exponential, mean: 1}}", "projection.clerks"),
         ("{every_minutes: 5, stale_reads: sometimes}", "projection.stale_reads"),
@@ -402,6 +403,37 @@ def test_a_holder_who_comes_back_after_the_film_began_gives_up() -> None:
     assert (holders.left_line_at_minute[gave_up] >= starts).all()
     assert result.collecting.reneged == int(gave_up.sum())
     assert result.collecting.overtime_minutes < 30
+
+
+def test_a_day_that_turns_holders_away_without_end_stops_with_the_same_error_on_every_engine() -> None:
+    """A projector hours behind holders who come back every six seconds would
+    turn them away millions of times (issue 12's trial: 4.6 GB and no end).
+    Past ``TURNED_AWAY_PER_HOLDER`` turns a holder on average the day stops
+    with one error naming retry_minutes, at the same turn on SimPy, on the
+    replay and (declining to the replay) on the recursion. A day just inside
+    the limit runs."""
+    from theater_sim.engine.day_plan import play
+    from theater_sim.engine.exact import _linked_by_recursion
+    from theater_sim.model.errors import ScenarioError
+    from theater_sim.model.limits import TURNED_AWAY_PER_HOLDER
+
+    scenario, _ = load_scenario("eventual-consistency")
+    data = scenario.model_dump(mode="python", by_alias=True, exclude_none=True)
+    data["projection"].update(delay_minutes=120, retry_minutes=0.1)
+    data["linked"]["lead_minutes"] = {"distribution": "uniform", "low": 30, "high": 60}
+    plan = compile_day(Scenario.model_validate(data))
+    assert plan.linked is not None
+    said = set()
+    for engine in ("simpy", "exact"):
+        with pytest.raises(ScenarioError, match=r"^projection\.retry_minutes: holders were turned away more than") as e:
+            play(plan, engine)
+        said.add(str(e.value))
+    assert len(said) == 1
+    assert f"{TURNED_AWAY_PER_HOLDER * len(plan.linked.buyers.online):,} times" in said.pop()
+    assert _linked_by_recursion(plan, plan.linked) is None  # it declines at the limit; the replay raises
+    data["projection"]["retry_minutes"] = 5.0
+    turned = simulate_day(Scenario.model_validate(data)).collecting.away_at_minute
+    assert 0 < len(turned) < TURNED_AWAY_PER_HOLDER * len(plan.linked.buyers.online)
 
 
 def test_a_holder_turned_away_is_out_of_the_line_until_they_come_back() -> None:

@@ -104,9 +104,10 @@ def follow_line(
     # (moment, order turned away, ~customer) of customers turned away, still to come back: several
     # turned away at one instant (each freeing the counter for the next) come back together, in that order.
     back: list[tuple[float, int, int]] = []
-    turned: list[tuple[float, float]] = []  # (joined, reached a counter) of every visit turned away
+    # When every visit turned away joined the line and reached a counter (arrays: a day may turn millions away).
+    turned = (array("d"), array("d"))
     rejoined: dict[int, float] = {}  # the moment each customer who came back last joined the line (NaN: left)
-    returns: list[float] = []  # every moment a customer came back and joined the line
+    returns = array("d")  # every moment a customer came back and joined the line
     visits = zip(customers, moments, strict=True) if check is None else _with_returns(customers, moments, back)
 
     for index, now in visits:
@@ -175,9 +176,12 @@ def follow_line(
             if listed_at > granted:  # a stale read
                 check.stale_reads[index] += 1
                 if check.retry:  # turned away: the counter is free at once
+                    if len(side.away_at) >= side.turned_away_limit:
+                        return False  # the replay ends the day with the error, at the very turn SimPy would
                     side.away_at.append(granted)
-                    heappush(back, (granted + check.retry_minutes, len(turned), ~index))
-                    turned.append((now, granted))
+                    heappush(back, (granted + check.retry_minutes, len(turned[0]), ~index))
+                    turned[0].append(now)
+                    turned[1].append(granted)
                     continue
                 extra = check.ledger_check_minutes
                 if extra:
@@ -219,9 +223,9 @@ def _all_apart(
     customers: Sequence[int],
     moments: Sequence[float],
     step_at: list[float],
-    turned: list[tuple[float, float]],
+    turned: tuple[array[float], array[float]],
     rejoined: dict[int, float],
-    returns: list[float],
+    returns: array[float],
 ) -> bool:
     """Whether no two of the side's events (arrivals, departures, giving up,
     schedule steps, customers coming back) fall on the same instant; if so,
@@ -242,7 +246,7 @@ def _all_apart(
     outcome = np.frombuffer(side.outcome, dtype=np.int8)[index]
     # Customers who came back: their last visit joined then (NaN: they left as they came back).
     joined, reneged = arrived, outcome == RENEGED
-    came_back: np.ndarray | list[float] = returns
+    came_back = np.frombuffer(returns, dtype=np.float64)
     if rejoined:
         position = {customer: at for at, customer in enumerate(index.tolist())}
         joined = arrived.copy()
@@ -251,14 +255,15 @@ def _all_apart(
         reneged &= ~left
         # Those turned away at one instant come back together, in the order SimPy
         # made their returns (the recursion's): one event among the others.
-        came_back = np.unique(np.concatenate((returns, left_line[left])))
+        came_back = np.unique(np.concatenate((came_back, left_line[left])))
     every = np.sort(np.concatenate((arrived, came_back, leaves[outcome == SERVED], left_line[reneged], step_at)))
     every = every[~np.isnan(every)]  # customers never served
     if not (every[1:] != every[:-1]).all():
         return False
     close = 0.0 + (side.plan.open_minutes - 0.0)
     in_line = int(((outcome != BALKED) & (joined <= close) & ~(left_line <= close)).sum())
-    in_line += sum(1 for at, reached in turned if at <= close < reached)
+    joined_then, reached = (np.frombuffer(moments, dtype=np.float64) for moments in turned)
+    in_line += int(np.count_nonzero((joined_then <= close) & (reached > close)))
     serving = (starts <= close) & (leaves > close)
     side.close_snapshot = (in_line, int(serving.sum()))
     return True

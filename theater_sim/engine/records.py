@@ -14,6 +14,8 @@ import numpy as np
 
 from theater_sim.engine.autoscaler import CapacityChange
 from theater_sim.engine.plans import SidePlan
+from theater_sim.model.errors import ScenarioError
+from theater_sim.model.limits import MAX_TURNED_AWAY, TURNED_AWAY_PER_HOLDER
 from theater_sim.model.sides import SideName
 
 __all__ = ["BALKED", "RENEGED", "SERVED", "DayRecords", "SideArrays", "SideRecords", "TicketRecords"]
@@ -122,8 +124,20 @@ class SideArrays:
         self.extra_minutes = array("d", [0.0]) * size if checked else None
         self.away_at = array("d")  # moments customers were turned away, to come back retry_minutes later
         self.retry_minutes = retry_minutes
+        # More turned away than this ends the day with an error (``too_often_turned_away``).
+        self.turned_away_limit = min(TURNED_AWAY_PER_HOLDER * size, MAX_TURNED_AWAY)
         self.changes = [CapacityChange(0.0, plan.schedule[0][1], "opening")]
         self.close_snapshot = (0, 0)
+
+    def too_often_turned_away(self) -> ScenarioError:
+        """The error that ends a day whose customers were turned away more than
+        ``turned_away_limit`` times: every engine raises it at the same turn."""
+        return ScenarioError(
+            f"projection.retry_minutes: holders were turned away more than {self.turned_away_limit:,} times in one"
+            f" day (at most {TURNED_AWAY_PER_HOLDER} a holder on average, {MAX_TURNED_AWAY:,} in all): their sales"
+            f" reach the collectors' list far later than the {self.retry_minutes:g} minutes they take to come back;"
+            " raise retry_minutes, or list sales sooner (more clerks, a shorter delay_minutes or every_minutes)"
+        )
 
     def records(self) -> SideRecords:
         """The side's records: for a side whose customers were sent in during

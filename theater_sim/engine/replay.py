@@ -155,6 +155,8 @@ class SideReplay(SideArrays):
                     state[1] -= 1
                     grant_waiting()
                     away_at.append(now)
+                    if len(away_at) > self.turned_away_limit:
+                        raise self.too_often_turned_away()
                     heappush(queue, (now + retry_minutes, NORMAL, next(sequence), rejoin, index))
                     return
                 if extra:

@@ -121,6 +121,7 @@ class SideRun(SideArrays):
         env, bank, plan, size = self.env, self.bank, self.plan, self.size
         starts, left_line, outcome, dynamic = self.starts, self.left_line, self.outcome, self.dynamic_arrivals
         counter, tally, extra_minutes, away_at = self.counter, self.tally, self.extra_minutes, self.away_at
+        turned_away_limit = self.turned_away_limit
         service = array("d", plan.service_minutes.tobytes())
         patience = None if plan.patience_minutes is None else array("d", plan.patience_minutes.tobytes())
         balk_at_line = plan.balk_at_line
@@ -148,6 +149,8 @@ class SideRun(SideArrays):
                 if extra is None:  # turned away: the counter is free at once, the customer comes back later
                     release()
                     away_at.append(env.now)
+                    if len(away_at) > turned_away_limit:
+                        raise self.too_often_turned_away()
                     Timeout(env, retry_minutes, index).callbacks.append(rejoin)
                     return
                 if extra:

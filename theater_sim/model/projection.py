@@ -20,7 +20,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from theater_sim.model.distributions import ServiceDistribution
-from theater_sim.model.limits import MAX_PROJECTORS
+from theater_sim.model.limits import MAX_PROJECTORS, MIN_RETRY_MINUTES
 
 __all__ = ["MAX_PROJECTORS", "Projection"]
 
@@ -37,7 +37,7 @@ class Projection(BaseModel):
     minutes_per_sale: ServiceDistribution | None = None
     delay_minutes: Annotated[float, Field(ge=0, le=_DAY_MINUTES)] = 0.0
     stale_reads: Literal["retry", "read_your_writes"] = "retry"
-    retry_minutes: Annotated[float, Field(gt=0, le=_DAY_MINUTES)] = 5.0
+    retry_minutes: Annotated[float, Field(ge=MIN_RETRY_MINUTES, le=_DAY_MINUTES)] = 5.0
     ledger_check_minutes: Annotated[float, Field(ge=0, le=_DAY_MINUTES)] = 1.0
 
     @model_validator(mode="after")
