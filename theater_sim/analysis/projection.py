@@ -105,7 +105,7 @@ class ProjectionMetrics:
             sale was listed (None for batches).
         max_backlog: The most sales in the ledger not yet listed at once ...
         max_backlog_at_minute: ... and when (minutes after opening).
-        backlog_by_hour: The most unlisted sales just after a sale, in each hour (0 without sales).
+        backlog_by_hour: The most sales not yet listed at any moment of each hour.
         holders: Holders who reached the collecting side.
         stale_reads: Visits to a counter before the sale was listed.
         stale_holders: Holders with at least one stale read ...
@@ -225,7 +225,9 @@ def _utilisation(
 
 
 def _backlog(sold_at: np.ndarray, listed_at: np.ndarray, hours: int) -> tuple[int, float, tuple[int, ...]]:
-    """The largest backlog (it grows only at sales: measured just after each), when, and per hour."""
+    """The largest backlog, when, and per hour. It grows only at sales, so its
+    most in any stretch of time is just after one of them or at the start: an
+    hour without a sale still has the backlog it began with."""
     if len(sold_at) == 0:
         return 0, 0.0, (0,) * hours
     order = np.sort(sold_at)
@@ -235,4 +237,7 @@ def _backlog(sold_at: np.ndarray, listed_at: np.ndarray, hours: int) -> tuple[in
     by_hour = np.zeros(hours, dtype=np.int64)
     sale_hour = np.minimum(order // MINUTES_PER_HOUR, hours - 1).astype(np.int64)
     np.maximum.at(by_hour, sale_hour, after_each_sale)
+    hour_starts = np.arange(hours) * MINUTES_PER_HOUR
+    at_start = np.searchsorted(order, hour_starts, side="right") - np.searchsorted(listed, hour_starts, side="right")
+    np.maximum(by_hour, at_start, out=by_hour)
     return int(after_each_sale[peak]), float(order[peak]), tuple(by_hour.tolist())
