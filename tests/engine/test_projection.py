@@ -320,6 +320,23 @@ def test_bad_projections_are_one_line_exit_2(tmp_path: Any, yaml_projection: str
     assert len(result.stderr.strip().splitlines()) == 1
 
 
+def test_a_setting_the_stale_read_policy_ignores_gets_a_note() -> None:
+    """retry_minutes under read_your_writes, or ledger_check_minutes under
+    retry, change nothing: allowed, with a note (README: probable mistakes get
+    one); left at their defaults, no note."""
+    scenario, _ = load_scenario("eventual-consistency")
+    assert scenario.notes() == []
+    data = scenario.model_dump(mode="python", by_alias=True, exclude_unset=True)
+    data["projection"]["ledger_check_minutes"] = 2
+    assert Scenario.model_validate(data).notes() == [
+        "projection.ledger_check_minutes is unused: stale_reads is retry (no ledger check is made)"
+    ]
+    data["projection"]["stale_reads"] = "read_your_writes"
+    assert Scenario.model_validate(data).notes() == [
+        "projection.retry_minutes is unused: stale_reads is read_your_writes (no holder is turned away)"
+    ]
+
+
 def test_a_projection_needs_a_linked_day(tmp_path: Any) -> None:
     path = tmp_path / "unlinked.yaml"
     path.write_text(
@@ -338,6 +355,10 @@ def test_a_projection_needs_a_linked_day(tmp_path: Any) -> None:
     [
         (["run", "eventual-consistency", "--projectors", "0"], "--projectors 0:"),
         (["run", "opening-weekend", "--projectors", "2"], "--projectors 2: the scenario has no projection clerks"),
+        (
+            ["sweep", "opening-weekend", "--sellers", "1:2", "--projectors", "1:3"],
+            "--projectors 1:3: the scenario has no projection clerks",
+        ),
     ],
 )
 def test_projectors_option_is_checked(args: list[str], message: str) -> None:

@@ -225,6 +225,14 @@ class Scenario(BaseModel):
                     f"linked.party_sizes: parties of {too_big} are larger than any showing ({largest} seats)"
                     " and will always be turned away"
                 )
+        projection = self.projection
+        if projection is not None:
+            unused = "retry_minutes" if projection.stale_reads == "read_your_writes" else "ledger_check_minutes"
+            if unused in projection.model_fields_set:
+                notes.append(
+                    f"projection.{unused} is unused: stale_reads is {projection.stale_reads}"
+                    + (" (no holder is turned away)" if unused == "retry_minutes" else " (no ledger check is made)")
+                )
         return notes
 
     @property
