@@ -130,8 +130,12 @@ def _how_failed(data: DayData, side: SideData) -> str:
     walked = max(0.0, side["lost"] - missed)
     gave_up_late = max(0.0, side["balked"] + side["reneged"] - walked)  # in line at the start, then gave up
     waited = max(0.0, side["failed"] - side["lost"])
-    late = "were in line when their film began" + (
-        f" ({format_number(gave_up_late, 'count')} of them then gave up)" if gave_up_late >= 0.05 else ""
+    turned_away = data["projection"] is not None and data["projection"]["retries"] > 0
+    # A holder turned away to come back was not in line when the film began, but still waiting.
+    late = (
+        ("were still waiting, in line or turned away, when their film began" if turned_away else "were in line")
+        + ("" if turned_away else " when their film began")
+        + (f" ({format_number(gave_up_late, 'count')} of them then gave up)" if gave_up_late >= 0.05 else "")
     )
     parts = [(walked, "walked away"), (waited, f"waited over {data['long_wait_minutes']:g} min"), (missed, late)]
     return ", ".join(f"{format_number(count, 'count')} {what}" for count, what in parts if count >= 0.05)
