@@ -9,7 +9,8 @@ theater-sim's SimPy engine (``simulation.SideRun``) and by the exact engine
 (``exact.simulate_side_exactly``), engines only (no metrics). Then a side with
 balking and reneging (the event-replay path) on both engines. Then the
 linked ``opening-weekend`` (every feature of a linked day but a projector)
-over 40 seeds, engines only. Then the 640 days of the 64-cell sweep below
+and ``eventual-consistency`` (a projector whose stale reads turn holders
+away) over 40 seeds each, engines only. Then the 640 days of the 64-cell sweep below
 as the sweep runs them, in one process (simulated, measured, judged: days
 per second, target 5x). Every pair's records or days are checked identical
 before any figure is printed.
@@ -23,9 +24,10 @@ Whole processes (with their bytecode cached, as after ``pip install .``:
 default), mirrored (simpy auto auto simpy), best of two each: their wall
 times and ratio; the JSON outputs must be identical apart from the engine key:
 ``staff premiere-night --max-p95-wait 5 --replications 20 --workers 1``,
-``staff opening-weekend --max-p95-wait 5 --replications 100`` and the 64-cell
+``staff opening-weekend --max-p95-wait 5 --replications 100``, the 64-cell
 ``sweep opening-weekend --sellers 1:8 --collectors 1:8 --replications 10``
-(640 days: days per second on each engine).
+(640 days: days per second on each engine) and ``staff eventual-consistency
+--max-p95-wait 5 --max-stale-share 0.01 --replications 40``.
 """
 
 from __future__ import annotations
@@ -114,9 +116,10 @@ def in_process(rounds: int, impatient: bool) -> None:
         print(f"  exact / textbook SimPy loop: {best['bare'] / best['exact']:.1f}x")
 
 
-def linked_in_process(rounds: int) -> None:
-    """The linked ``opening-weekend`` over 40 seeds, engines only."""
-    scenario, _ = load_scenario("opening-weekend")
+def linked_in_process(rounds: int, name: str = "opening-weekend") -> None:
+    """A bundled linked day (``opening-weekend``; ``eventual-consistency``: a
+    projector turning holders away) over 40 seeds, engines only."""
+    scenario, _ = load_scenario(name)
     plans = [compile_day(scenario.overridden(seed=seed)) for seed in range(1, 41)]
     customers = sum(len(plan.selling.service_minutes) + len(plan.collecting.service_minutes) for plan in plans)
     best = {"simpy": float("inf"), "exact": float("inf")}
@@ -130,7 +133,7 @@ def linked_in_process(rounds: int) -> None:
     for simpy_day, exact_day in zip(results["simpy"], results["exact"], strict=True):
         assert _same(simpy_day.selling, exact_day.selling), "the engines disagree"
         assert _same(simpy_day.collecting, exact_day.collecting), "the engines disagree"
-    print(f"linked opening-weekend, 40 seeds, {customers:,} buyers and holders (best of {2 * rounds}):")
+    print(f"linked {name}, 40 seeds, {customers:,} buyers and holders (best of {2 * rounds}):")
     for engine, seconds in best.items():
         print(f"  {engine:6s}: {seconds:6.3f} s  {customers / seconds:12,.0f} customers/s")
     print(f"  exact / SimPy engine: {best['simpy'] / best['exact']:.1f}x")
@@ -199,6 +202,7 @@ WHOLE_PROCESSES = [
     ["staff", "premiere-night", "--max-p95-wait", "5", "--replications", "20", "--workers", "1"],
     ["staff", "opening-weekend", "--max-p95-wait", "5", "--replications", "100"],
     ["sweep", "opening-weekend", "--sellers", "1:8", "--collectors", "1:8", "--replications", "10"],
+    ["staff", "eventual-consistency", "--max-p95-wait", "5", "--max-stale-share", "0.01", "--replications", "40"],
 ]
 
 
@@ -234,6 +238,7 @@ def main() -> None:
     in_process(rounds, impatient=False)
     in_process(rounds, impatient=True)
     linked_in_process(rounds)
+    linked_in_process(rounds, "eventual-consistency")
     sweep_in_process(rounds)
     whole_run_of_a_million(rounds)
     for arguments in WHOLE_PROCESSES:
