@@ -223,7 +223,7 @@ def _render_clerks(clerks: ProjectorAnswer, targets: Targets, days: str, console
         title=f"Least projection clerks for stale reads <= {targets.max_stale_share:.1%} of holders ({days})",
         title_justify="left",
     )
-    for column in ("clerks", "stale reads", "p95 lag (min)", "one clerk fewer"):
+    for column in ("clerks", "holders stale", "p95 lag (min)", "one clerk fewer"):
         table.add_column(column, justify="right", no_wrap=True)
     table.add_row(
         str(clerks.clerks),
@@ -231,9 +231,10 @@ def _render_clerks(clerks: ProjectorAnswer, targets: Targets, days: str, console
         _value(clerks.lag_p95_minutes, "lag"),
         "-" if clerks.one_fewer is None else _value(clerks.one_fewer, "stale_share", targets.max_stale_share),
     )
-    table.caption = "stale reads: holders who reached a collecting counter before their sale was on the list." + (
-        " Searched at the counters found above." if after_sides else " Searched at the scenario's counters."
-    )
+    table.caption = (
+        "holders stale: the share of holders who reached a collecting counter before their sale was on the list"
+        " (a stale read)."
+    ) + (" Searched at the counters found above." if after_sides else " Searched at the scenario's counters.")
     table.caption_justify = "left"
     console.print(fitted(table, console))
 
