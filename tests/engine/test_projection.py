@@ -449,17 +449,24 @@ def test_a_holder_who_comes_back_after_the_film_began_gives_up() -> None:
     assert result.collecting.overtime_minutes < 30
 
 
-def test_a_day_that_turns_holders_away_without_end_stops_with_the_same_error_on_every_engine() -> None:
+def test_a_day_that_turns_holders_away_without_end_stops_with_the_same_error_on_every_engine(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """A projector hours behind holders who come back every six seconds would
     turn them away millions of times (issue 12's trial: 4.6 GB and no end).
     Past ``TURNED_AWAY_PER_HOLDER`` turns a holder on average the day stops
     with one error naming retry_minutes, at the same turn on SimPy, on the
-    replay and (declining to the replay) on the recursion. A day just inside
-    the limit runs."""
+    replay and (declining to the replay) on the recursion; a planning run
+    says which day. A day just inside the limit runs. (The limit is lowered
+    to 200 here, so that a small day reaches it.)"""
+    from theater_sim.engine import records as records_module
     from theater_sim.engine.day_plan import play
     from theater_sim.engine.exact import _linked_by_recursion
     from theater_sim.model.errors import ScenarioError
-    from theater_sim.model.limits import TURNED_AWAY_PER_HOLDER
+    from theater_sim.planning.tasks import Task, run_task
+
+    TURNED_AWAY_PER_HOLDER = 200
+    monkeypatch.setattr(records_module, "TURNED_AWAY_PER_HOLDER", TURNED_AWAY_PER_HOLDER)
 
     scenario, _ = load_scenario("eventual-consistency")
     data = scenario.model_dump(mode="python", by_alias=True, exclude_none=True)
@@ -475,6 +482,8 @@ def test_a_day_that_turns_holders_away_without_end_stops_with_the_same_error_on_
     assert len(said) == 1
     assert f"{TURNED_AWAY_PER_HOLDER * len(plan.linked.buyers.online):,} times" in said.pop()
     assert _linked_by_recursion(plan, plan.linked) is None  # it declines at the limit; the replay raises
+    with pytest.raises(ScenarioError, match=r"\(on the day of replication 0 at 1 projector clerk\)$"):
+        run_task(Scenario.model_validate(data), Task(None, None, 0, 1))
     data["projection"]["retry_minutes"] = 5.0
     turned = simulate_day(Scenario.model_validate(data)).collecting.away_at_minute
     assert 0 < len(turned) < TURNED_AWAY_PER_HOLDER * len(plan.linked.buyers.online)

@@ -33,6 +33,24 @@ def test_the_estimate_counts_both_sides_customers() -> None:
     assert day_bytes(scenario) == BASE_BYTES + BYTES_PER_CUSTOMER * 2000
 
 
+def test_the_estimate_counts_the_turns_away_a_retry_day_may_make() -> None:
+    """A projector that turns holders away adds the most turns the day may make
+    before it stops (1,000 a holder on average, 5 million in all), at 64 bytes
+    a turn; checking the ledger instead adds none (the trial's 650 MB day had
+    been estimated at 208 MiB)."""
+    from theater_sim.model.limits import MAX_TURNED_AWAY, TURNED_AWAY_PER_HOLDER
+    from theater_sim.model.scenario import Scenario
+    from theater_sim.planning.resources import BYTES_PER_TURN_AWAY
+
+    scenario, _ = load_scenario("eventual-consistency")
+    data = scenario.model_dump(mode="python", by_alias=True, exclude_unset=True)
+    data["projection"]["stale_reads"] = "read_your_writes"
+    checked = Scenario.model_validate(data)
+    holders = scenario.expected_arrivals("selling")
+    turns = min(MAX_TURNED_AWAY, TURNED_AWAY_PER_HOLDER * holders)
+    assert abs(day_bytes(scenario) - day_bytes(checked) - BYTES_PER_TURN_AWAY * turns) <= 1  # int() rounding
+
+
 def test_a_ten_million_customer_day_is_refused_under_a_small_limit(runner: CliRunner, tmp_path: Path) -> None:
     """10M arrivals at one counter need about 4 GB: under --max-memory 2GiB the run is
     refused at once (it used to spin for minutes under a 2 GiB cap and die)."""

@@ -23,6 +23,8 @@ MAX_SEED = 2**63 - 1
 #: to come back: six seconds.
 MIN_RETRY_MINUTES = 0.1
 #: A day stops with an error once its holders were turned away more than this
-#: many times each on average, or ``MAX_TURNED_AWAY`` times in all: a projector
-#: so far behind its holders' returns only makes them walk to and fro.
-TURNED_AWAY_PER_HOLDER, MAX_TURNED_AWAY = 200, 10_000_000
+#: many times each on average (ten returns a minute for 100 minutes), or
+#: ``MAX_TURNED_AWAY`` times in all: a projector so far behind its holders'
+#: returns only makes them walk to and fro, and the run's time and memory
+#: grow with every turn.
+TURNED_AWAY_PER_HOLDER, MAX_TURNED_AWAY = 1_000, 5_000_000

@@ -6,7 +6,9 @@ everyone still in line at once. Measured on this project's engine: about
 400 bytes a customer when the whole day can queue at once (10 million
 arrivals at one counter took 4.1 GB), plus the interpreter and libraries.
 The estimate takes that worst case for every customer, so it errs on the
-safe side; days that run at once (worker processes) add up.
+safe side; days that run at once (worker processes) add up. A day whose
+projector turns holders away to come back adds the most turns it may make
+before it stops (``model.limits``), at about 64 bytes a turn.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import math
 import os
 
 from theater_sim.model.errors import ScenarioError, shorten
+from theater_sim.model.limits import MAX_TURNED_AWAY, TURNED_AWAY_PER_HOLDER
 from theater_sim.model.scenario import SIDE_NAMES, Scenario
 
 __all__ = [
@@ -28,6 +31,7 @@ __all__ = [
 ]
 
 BYTES_PER_CUSTOMER = 420
+BYTES_PER_TURN_AWAY = 64
 BASE_BYTES = 120 * 2**20
 #: The share of physical memory a run may plan to use unless told otherwise.
 DEFAULT_MEMORY_SHARE = 0.5
@@ -38,7 +42,10 @@ _UNITS |= {"g": 10**9, "gb": 10**9, "gib": 2**30, "t": 10**12, "tb": 10**12, "ti
 def day_bytes(scenario: Scenario) -> int:
     """A safe estimate of one day's peak memory, in bytes."""
     customers = sum(scenario.expected_arrivals(name) for name in SIDE_NAMES)
-    return int(BASE_BYTES + BYTES_PER_CUSTOMER * customers)
+    turns = 0.0
+    if scenario.projection is not None and scenario.projection.stale_reads == "retry":
+        turns = min(float(MAX_TURNED_AWAY), TURNED_AWAY_PER_HOLDER * scenario.expected_arrivals("selling"))
+    return int(BASE_BYTES + BYTES_PER_CUSTOMER * customers + BYTES_PER_TURN_AWAY * turns)
 
 
 def physical_memory_bytes() -> int | None:

@@ -20,6 +20,7 @@ from theater_sim.analysis.measured_day import summarise_day
 from theater_sim.engine.day_plan import Engine, compile_day, play, restaffed
 from theater_sim.engine.kept import Kept
 from theater_sim.engine.plans import DayPlan
+from theater_sim.model.errors import ScenarioError
 from theater_sim.model.scenario import SIDE_NAMES, Scenario
 from theater_sim.planning.replication import replication_seed
 
@@ -71,7 +72,26 @@ def run_task(scenario: Scenario, task: Task, engine: Engine = "auto") -> DayData
     (``execution_order``).
     """
     seeded, plan = _DRAWS.day(scenario, task)
-    return day_data(summarise_day(seeded, play(plan, engine)))
+    try:
+        records = play(plan, engine)
+    except ScenarioError as error:  # a day the scenario cannot finish (holders turned away without end)
+        raise ScenarioError(f"{error} (on {_described(task)})") from None
+    return day_data(summarise_day(seeded, records))
+
+
+def _described(task: Task) -> str:
+    """``the day of replication 3 at 2 sellers, 1 projector clerk`` (the staffings the task sets)."""
+    given = [
+        f"{plain_staffing(count)} {noun}{'' if count == 1 else 's'}"
+        for count, noun in (
+            (task.sellers, "seller"),
+            (task.collectors, "collector"),
+            (task.projectors, "projector clerk"),
+        )
+        if count is not None
+    ]
+    staffed = f" at {', '.join(given)}" if given else ""
+    return f"the day of replication {task.replication}{staffed}"
 
 
 def execution_order(task: Task) -> tuple[object, ...]:
