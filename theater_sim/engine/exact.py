@@ -224,6 +224,7 @@ def _linked_by_recursion(plan: DayPlan, linked: LinkedPlan) -> DayRecords | None
             ledger_check_minutes=projection.ledger_check_minutes,
             film_starts_at=_film_starts(linked, sales.sold_showing),
             stale_reads=listings.stale_reads,
+            listed_by=listings.listed_by.tolist(),
         )
     if not follow_line(collecting, sales.holders, sales.holders_at, check):
         return None

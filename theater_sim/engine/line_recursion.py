@@ -60,6 +60,9 @@ class CounterCheck:
         film_starts_at: When each customer's film begins (inf: none): one
             coming back after it has begun leaves instead.
         stale_reads: Filled in: how often each customer reached a counter unlisted.
+        listed_by: When the projector's event that listed each sale ran: a
+            customer reaching a counter at that very instant, their sale listed
+            then too (no delay), is where SimPy's event order decides.
     """
 
     listed_at: Sequence[float]
@@ -68,6 +71,7 @@ class CounterCheck:
     ledger_check_minutes: float
     film_starts_at: Sequence[float]
     stale_reads: np.ndarray
+    listed_by: Sequence[float]
 
 
 def follow_line(
@@ -171,7 +175,7 @@ def follow_line(
         duration = service[index]
         if check is not None:
             listed_at = check.listed_at[index]
-            if listed_at == granted:  # listed at this very instant: SimPy's event order decides
+            if listed_at == granted and check.listed_by[index] == granted:  # listed by an event of this instant
                 return False
             if listed_at > granted:  # a stale read
                 check.stale_reads[index] += 1

@@ -120,12 +120,16 @@ class Listings:
         listed_at: When it was on the collectors' list (inf: never).
         stale_reads: How often each holder reached a counter before their sale was listed.
         busy_minutes: Clerk-minutes spent listing (clerks only).
+        listed_by: When the projector's event that listed it ran (``listed_at`` less
+            the delay; inf: never): only a check at that very instant depends on
+            which of the two ran first.
     """
 
     sold_at: np.ndarray
     listed_at: np.ndarray
     stale_reads: np.ndarray
     busy_minutes: float
+    listed_by: np.ndarray
 
 
 def list_in_order(plan: ProjectionPlan, buyers: Sequence[int], moments: Sequence[float], size: int) -> Listings | None:
@@ -139,7 +143,7 @@ def list_in_order(plan: ProjectionPlan, buyers: Sequence[int], moments: Sequence
     refresh, two clerks finishing together): the day's event order decides.
     Written by hand, as ``line_recursion`` is, to follow SimPy's floats.
     """
-    listed_at = [math.inf] * size
+    listed_at, listed_by = [math.inf] * size, [math.inf] * size
     sold_at = np.full(size, np.nan)
     sold_at[np.asarray(buyers, dtype=np.int64)] = moments
     delay = plan.delay_minutes
@@ -153,7 +157,7 @@ def list_in_order(plan: ProjectionPlan, buyers: Sequence[int], moments: Sequence
                 return None
             if now > refresh_at:  # (the one before, if any, has run)
                 refresh_at = now + ((math.floor(now / every) + 1) * every - now)
-            listed_at[buyer] = refresh_at + delay
+            listed_at[buyer], listed_by[buyer] = refresh_at + delay, refresh_at
     else:  # clerks: each takes the oldest sale not yet taken up, when it is free
         assert plan.work_minutes is not None
         work: list[float] = plan.work_minutes.tolist()
@@ -165,11 +169,17 @@ def list_in_order(plan: ProjectionPlan, buyers: Sequence[int], moments: Sequence
             minutes = work[buyer]
             finish = start + minutes
             heappush(free_at, finish)
-            listed_at[buyer] = finish + delay
+            listed_at[buyer], listed_by[buyer] = finish + delay, finish
             done.append((finish, minutes))
         done.sort()
         for at, (finish, minutes) in enumerate(done):
             if at and finish == done[at - 1][0]:
                 return None
             busy_minutes += minutes
-    return Listings(sold_at, np.array(listed_at, dtype=np.float64), np.zeros(size, dtype=np.int64), busy_minutes)
+    return Listings(
+        sold_at,
+        np.array(listed_at, dtype=np.float64),
+        np.zeros(size, dtype=np.int64),
+        busy_minutes,
+        np.array(listed_by, dtype=np.float64),
+    )
