@@ -537,3 +537,17 @@ def test_a_wait_no_counters_can_meet_points_at_the_projector() -> None:
     assert "collecting: no staffing up to 10,000 counters meets p95 wait <= 5 min" in result.stderr
     assert "add --max-stale-share" in result.stderr
     assert "service times" not in result.stderr
+
+
+def test_a_wait_no_counters_can_meet_on_batches_points_at_the_refresh(tmp_path: Any) -> None:
+    """With batches there are no clerks to search (--max-stale-share and
+    --projectors are refused there): the advice is a shorter every_minutes."""
+    text = bundled_scenarios()["eventual-consistency"].read_text(encoding="utf-8")
+    start, end = text.index("projection:"), text.index("selling:")
+    path = tmp_path / "batches.yaml"
+    path.write_text(text[:start] + "projection: {every_minutes: 10}\n" + text[end:], encoding="utf-8")
+    result = CliRunner().invoke(app, ["staff", str(path), "--max-p95-wait", "3", "--replications", "2"])
+    assert result.exit_code == 2
+    assert "refresh it more often: projection.every_minutes" in result.stderr
+    assert "--max-stale-share" not in result.stderr
+    assert "--projectors" not in result.stderr

@@ -164,6 +164,10 @@ def test_a_json_scenario_gives_party_sizes_as_text_keys(tmp_path: Path) -> None:
     path.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(ScenarioError, match=r"linked\.party_sizes\.two \(key\)"):
         load_scenario(str(path))
+    data["linked"]["party_sizes"] = {"-1": 0.5, "1": 0.5}  # a number key with a minus: no union tag
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ScenarioError, match=r"linked\.party_sizes\.-1 \(key\)"):
+        load_scenario(str(path))
     data["linked"]["party_sizes"] = {"01": 1.0}  # not how a size is written
     path.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(ScenarioError, match=r"linked\.party_sizes\.01 \(key\)"):

@@ -97,8 +97,9 @@ def test_staff_names_counters_and_erlang_c(runner: CliRunner) -> None:
         (["staff", "balanced-day"], "give a target"),
         (["staff", "balanced-day", "--max-p95-wait", "-1"], "--max-p95-wait"),
         (["staff", "balanced-day", "--max-abandon-rate", "2"], "--max-abandon-rate"),
-        (["staff", "balanced-day", "--max-p95-wait", "5", "--confidence", "1"], "--confidence 1: must lie strictly"),
-        (["staff", "balanced-day", "--max-p95-wait", "5", "--confidence", "0"], "--confidence 0: must lie strictly"),
+        (["staff", "balanced-day", "--max-p95-wait", "5", "--confidence", "1"], "--confidence 1: must lie within"),
+        (["staff", "balanced-day", "--max-p95-wait", "5", "--confidence", "0"], "--confidence 0: must lie within"),
+        (["staff", "balanced-day", "--max-p95-wait", "5", "--confidence", "0.01"], "--confidence 0.01: must lie"),
         (["staff", "balanced-day", "--max-p95-wait", "5", "--confidence", "nan"], "--confidence nan"),
         (
             ["staff", "balanced-day", "--max-p95-wait", "5", "--confidence", "0.9", "--replications", "1"],

@@ -88,6 +88,8 @@ def _is_union_tag(part: object) -> bool:
     # ('exponential'), or a type such as 'constrained-int' or 'list[CounterPeriod]'.
     if not isinstance(part, str) or part == "[key]":  # a dict key's own problem, not a union member
         return False
+    if part.lstrip("-").isdigit():  # a user's key written as a number ("-1" in JSON), not a tag
+        return False
     return part in {"exponential", "fixed", "uniform", "lognormal", "gamma", "int", "float", "str"} or any(
         mark in part for mark in "[-"
     )

@@ -328,6 +328,11 @@ def _why_no_counters_suffice(scenario: Scenario, side: SideName, targets: Target
     with a projection the lag between the models is in the holders' waits
     (turned away until their sale is listed, or a ledger check at the counter)."""
     if side == "collecting" and scenario.projection is not None and targets.max_stale_share is None:
+        if scenario.projection.clerks is None:  # batches: no clerks to search or set
+            return (
+                " (holders wait for their sales to reach the collectors' list, which no number of counters"
+                " shortens; refresh it more often: projection.every_minutes)"
+            )
         return (
             " (holders wait for their sales to reach the collectors' list, which no number of counters"
             " shortens; add --max-stale-share to size the projector too, or try --projectors)"

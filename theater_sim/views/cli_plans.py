@@ -238,7 +238,7 @@ def staff(
     confidence: Annotated[
         float | None,
         typer.Option(
-            help="Meet the targets with this confidence (0..1, e.g. 0.9): the upper end of a one-sided"
+            help="Meet the targets with this confidence (0.5..1, e.g. 0.9): the upper end of a one-sided"
             " interval over the replications must meet them, not just the mean. Needs 2+ replications."
         ),
     ] = None,
@@ -390,8 +390,11 @@ def _staff_targets(
     if max_stale_share is not None:
         check_range("--max-stale-share", max_stale_share, 0, 1)
     if confidence is not None:
-        if not (math.isfinite(confidence) and 0 < confidence < 1):
-            raise ScenarioError(f"--confidence {confidence:g}: must lie strictly between 0 and 1 (e.g. 0.9)")
+        if not (math.isfinite(confidence) and 0.5 <= confidence < 1):
+            raise ScenarioError(
+                f"--confidence {confidence:g}: must lie within 0.5 and 1, 1 excluded (e.g. 0.9); below 0.5 the"
+                " bound would lie under the mean, and the guarantee promise less than the mean's"
+            )
         if replications < 2:
             raise ScenarioError("--confidence needs an interval: use --replications 2 or more")
     return Targets(
