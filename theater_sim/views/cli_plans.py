@@ -282,6 +282,11 @@ def staff(
         )
         check_distinct({"--write-scenario": write_scenario, "--store": store})
         check_writable("--write-scenario", write_scenario, force)
+        if write_scenario is not None and write_scenario.suffix.lower() not in {".yaml", ".yml"}:
+            raise ScenarioError(
+                f"--write-scenario {shorten(str(write_scenario))}: the scenario is written as YAML (with comments);"
+                " name the file .yaml or .yml"
+            )
         day, origin = load_source(scenario, seed=seed, progress=progress)
         check_run_memory(day, workers or default_workers(), max_memory)
         # The search tries fixed counts on one side while the other stays as the

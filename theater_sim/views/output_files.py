@@ -85,6 +85,8 @@ def check_writable(option: str, path: Path | None, force: bool) -> None:
     """
     if path is None:
         return
+    if str(path) == "-":  # run's CSVs may go to standard output; no other output does
+        raise ScenarioError(f"{option} -: this output goes to a file, not standard output; give a file name")
     try:
         _check_target(option, path, force)
     except OSError as error:  # e.g. a name too long for the file system
