@@ -429,6 +429,12 @@ def test_a_store_keeps_each_projectors_grid_apart(tmp_path: Any) -> None:
     assert plain.stdout == first.stdout == again.stdout
     grids = json.loads(plain.stdout)["projectors"]
     assert grids[0]["cells"] != grids[1]["cells"]
+    # run --projectors shares the sweep's store (the trial found it refused as another scenario's),
+    # and its days at the scenario's counters are the sweep's days of those counters.
+    run = ["run", "eventual-consistency", "--projectors", "2", "--replications", "2", "--json", "--workers", "1"]
+    stored, fresh = CliRunner().invoke(app, [*run, "--store", store]), CliRunner().invoke(app, run)
+    assert stored.exit_code == fresh.exit_code == 0, stored.output
+    assert stored.stdout == fresh.stdout
 
 
 def test_a_holder_who_comes_back_after_the_film_began_gives_up() -> None:

@@ -55,6 +55,7 @@ def measure_days(
     keep_records: bool = False,
     on_minute: Callable[[float], None] | None = None,
     engine: Engine = "simpy",
+    projectors: int | None = None,
 ) -> MeasuredDays:
     """Run ``scenario`` at a staffing, ``replications`` times.
 
@@ -67,8 +68,10 @@ def measure_days(
         keep_records: Keep the first replication's per-customer records.
         on_minute: Told the simulated minute as a day in this process runs (SimPy only).
         engine: The engine of the days run in this process (the runner has its own).
+        projectors: The projection's clerks (None: the scenario's own), staffed
+            like the counters, so the store is the one the scenario's sweeps use.
     """
-    staffed = scenario.overridden(sellers=sellers, collectors=collectors)
+    staffed = scenario.overridden(sellers=sellers, collectors=collectors, projectors=projectors)
     if runner is None and replications == 1:
         records = simulate_day(staffed, on_minute, engine)
         data = day_data(summarise_day(staffed, records))
@@ -86,7 +89,7 @@ def measure_days(
     if keep_records:
         kept = simulate_day(staffed, engine=engine)
         # The very data a worker would have sent back for this task.
-        known[Task(sellers, collectors, 0)] = day_data(summarise_day(staffed, kept))
-    data = replicated_day(runner, scenario, replications, sellers, collectors, known)
+        known[Task(sellers, collectors, 0, projectors)] = day_data(summarise_day(staffed, kept))
+    data = replicated_day(runner, scenario, replications, sellers, collectors, known, projectors)
     first = next(iter(known.values()), None)
     return MeasuredDays(data=data, first=first, records=kept, scenario=staffed)

@@ -105,18 +105,19 @@ def run(
         for option, path in outputs.items():
             check_writable(option, path, force)
         base, _ = load_source(scenario, seed=seed, progress=progress)
-        base = check_staffing(base, projectors=projectors)
-        staffed = check_staffing(base, sellers=sellers, collectors=collectors)
-        check_run_memory(base, _days_at_once(replications, workers), max_memory)
+        clerked = check_staffing(base, projectors=projectors)
+        staffed = check_staffing(clerked, sellers=sellers, collectors=collectors)
+        check_run_memory(clerked, _days_at_once(replications, workers), max_memory)
         simple = replications == 1 and scheduler is None and store is None
         chosen = check_engine(engine, staffed, "simpy" if replications == 1 else "auto")
         # Stored days are keyed on the scenario as written (with its seed), so a
-        # store can be shared by runs with other counters and by sweeps.
+        # store can be shared by runs with other counters or clerks and by sweeps.
         measured = measure_days(
             base,
             sellers,
             collectors,
             replications,
+            projectors=projectors,
             runner=None if simple else make_runner(base, workers, scheduler, store, progress, closing, chosen),
             keep_records=plot is not None or csv_file is not None,
             on_minute=lambda minute: progress.clock(minute, base.open_minutes),
