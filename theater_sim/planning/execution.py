@@ -90,6 +90,8 @@ class Runner:
     _pool_scenario: Scenario | None = field(default=None, init=False, repr=False, compare=False)
     _memo: dict[str, DayData] = field(default_factory=dict, init=False, repr=False, compare=False)
     _memo_scenario: Scenario | None = field(default=None, init=False, repr=False, compare=False)
+    #: Days this runner has simulated (not found in the store or kept).
+    simulated: int = field(default=0, init=False, compare=False)
 
     def close(self) -> None:
         """End the worker processes (those still running finish their task first)."""
@@ -128,6 +130,7 @@ class Runner:
         # The results pile up (some 2,500 objects a day): the collector would rescan them all, again and again.
         with collector_paused():
             for task, result in self._execute(scenario, missing):
+                self.simulated += 1
                 results[task] = result
                 self._memo[task.key] = result
                 if self.store is not None:

@@ -203,8 +203,11 @@ def sweep(
                 named = f"{clerks} projector clerk{'s' if clerks != 1 else ''}"
                 console.print(Text(f"With {named} between the ledger and the collectors' list:", style="bold"))
             render_sweep(cells, metric, staffed, replications, console)
-        simulated = "Days not already in the store simulated" if store is not None else "Days simulated"
-        console.print(Text(f"{simulated} by {engine_words}.", style="dim"))
+        if store is not None and runner.simulated == 0:
+            console.print(Text(f"Every day came from the store ({store}); none was simulated.", style="dim"))
+        else:
+            simulated = "Days not already in the store simulated" if store is not None else "Days simulated"
+            console.print(Text(f"{simulated} by {engine_words}.", style="dim"))
 
 
 STAFF_REPLICATIONS = 10
