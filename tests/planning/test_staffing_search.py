@@ -8,6 +8,7 @@ import statistics
 import pytest
 from helpers import scenario_dict
 
+from theater_sim.analysis.contract import Interval
 from theater_sim.analysis.day_data import day_data
 from theater_sim.analysis.erlang import erlang_c, least_counters_for_wait, mean_wait_minutes, wait_exceeds_probability
 from theater_sim.analysis.measured_day import run_day
@@ -174,6 +175,37 @@ def test_holders_with_no_walk_are_told_why_no_clerks_suffice() -> None:
         "; lower the target, give holders a walk to the counters (linked.walk_minutes) or let collectors"
         " check the ledger (stale_reads: read_your_writes)"
     )
+
+
+def test_a_clerk_count_whose_days_turn_holders_away_without_end_misses_the_target(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """One slow clerk so far behind that holders coming back every six seconds
+    pass the turned-away limit (lowered to 120 a holder here, so that a small
+    day reaches it: 168 a holder at one clerk, 99 at two): the search counts that count as missing the target and
+    goes on to more clerks (the trial found the whole search stopped), and the
+    'one clerk fewer' column is left empty when that count is the endless one."""
+    from theater_sim.engine import records as records_module
+    from theater_sim.model.errors import EndlessReturns
+
+    monkeypatch.setattr(records_module, "TURNED_AWAY_PER_HOLDER", 120)
+    scenario, _ = load_scenario("eventual-consistency")
+    data = scenario.model_dump(by_alias=True, exclude_unset=True)
+    data["linked"]["lead_minutes"] = {"distribution": "uniform", "low": 30, "high": 60}
+    data["projection"].update(minutes_per_sale={"distribution": "exponential", "mean": 1.2}, retry_minutes=0.1)
+    slow = Scenario.model_validate(data)
+    with pytest.raises(EndlessReturns):
+        Runner().run(slow, [Task(None, None, 0, 1)])
+    _, clerks = search_projectors(slow, Targets(max_stale_share=0.1), 2, Runner())
+    assert clerks is not None
+    assert clerks.clerks > 1
+    assert clerks.stale_share["mean"] <= 0.1
+    from theater_sim.planning.least_staffing import _unless_endless
+
+    def endless(_clerks: int) -> Interval:
+        raise EndlessReturns("holders turned away without end")
+
+    assert _unless_endless(endless, 1) is None  # 'one clerk fewer' left empty for an endless count
 
 
 def test_a_task_key_names_the_clerks_only_when_set() -> None:

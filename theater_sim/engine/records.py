@@ -14,7 +14,7 @@ import numpy as np
 
 from theater_sim.engine.autoscaler import CapacityChange
 from theater_sim.engine.plans import SidePlan
-from theater_sim.model.errors import ScenarioError
+from theater_sim.model.errors import EndlessReturns
 from theater_sim.model.limits import MAX_TURNED_AWAY, TURNED_AWAY_PER_HOLDER
 from theater_sim.model.sides import SideName
 
@@ -129,10 +129,10 @@ class SideArrays:
         self.changes = [CapacityChange(0.0, plan.schedule[0][1], "opening")]
         self.close_snapshot = (0, 0)
 
-    def too_often_turned_away(self) -> ScenarioError:
+    def too_often_turned_away(self) -> EndlessReturns:
         """The error that ends a day whose customers were turned away more than
         ``turned_away_limit`` times: every engine raises it at the same turn."""
-        return ScenarioError(
+        return EndlessReturns(
             f"projection.retry_minutes: holders were turned away more than {self.turned_away_limit:,} times in one"
             f" day (at most {TURNED_AWAY_PER_HOLDER} a holder on average, {MAX_TURNED_AWAY:,} in all): their sales"
             f" reach the collectors' list far later than the {self.retry_minutes:g} minutes they take to come back;"

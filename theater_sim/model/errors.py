@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # pydantic is only needed when there is an error to format
     from pydantic import ValidationError
 
-__all__ = ["RunError", "ScenarioError", "format_validation_error", "shorten"]
+__all__ = ["EndlessReturns", "RunError", "ScenarioError", "format_validation_error", "shorten"]
 
 
 class ScenarioError(Exception):
@@ -30,6 +30,12 @@ class ScenarioError(Exception):
     Args:
         message: One or a few lines, each naming where and what is wrong.
     """
+
+
+class EndlessReturns(ScenarioError):
+    """A day that stopped because its holders were turned away without end
+    (``model.limits.TURNED_AWAY_PER_HOLDER``): a staffing search counts such a
+    staffing as missing its target, where one day more would not help."""
 
 
 class RunError(Exception):

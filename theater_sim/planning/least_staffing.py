@@ -34,7 +34,7 @@ from typing import TypedDict, TypeVar
 from theater_sim.analysis.contract import DayData, Interval, ProjectionData, SideData, side_data
 from theater_sim.analysis.erlang import least_counters_for_wait
 from theater_sim.model.distributions import Exponential
-from theater_sim.model.errors import ScenarioError
+from theater_sim.model.errors import EndlessReturns, ScenarioError
 from theater_sim.model.projection import MAX_PROJECTORS
 from theater_sim.model.scenario import MAX_COUNTERS_PER_SIDE, Scenario, SideName
 from theater_sim.planning.execution import Runner
@@ -306,7 +306,10 @@ def _least_clerks(
         return _interval(days(clerks), lambda d: d["stale_share"], targets.confidence)
 
     def meets(clerks: int) -> bool:
-        return _judged(share(clerks), targets) <= limit
+        try:
+            return _judged(share(clerks), targets) <= limit
+        except EndlessReturns:  # so few clerks that holders only walk to and fro: not met
+            return False
 
     least = _least(meets, limit=MAX_PROJECTORS)
     if least is None:
@@ -318,9 +321,17 @@ def _least_clerks(
         clerks=least,
         stale_share=share(least),
         lag_p95_minutes=_interval(days(least), lambda d: d["lag_minutes"]["p95"], targets.confidence),
-        one_fewer=share(least - 1) if least > 1 else None,
+        one_fewer=_unless_endless(share, least - 1) if least > 1 else None,
         evaluations=len(cache),
     )
+
+
+def _unless_endless(share: Callable[[int], Interval], clerks: int) -> Interval | None:
+    """The stale share at ``clerks``, or None when its days turned holders away without end."""
+    try:
+        return share(clerks)
+    except EndlessReturns:
+        return None
 
 
 def _why_no_counters_suffice(scenario: Scenario, side: SideName, targets: Targets) -> str:

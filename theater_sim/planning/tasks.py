@@ -75,7 +75,7 @@ def run_task(scenario: Scenario, task: Task, engine: Engine = "auto") -> DayData
     try:
         records = play(plan, engine)
     except ScenarioError as error:  # a day the scenario cannot finish (holders turned away without end)
-        raise ScenarioError(f"{error} (on {_described(task)})") from None
+        raise type(error)(f"{error} (on {_described(task)})") from None
     return day_data(summarise_day(seeded, records))
 
 
