@@ -29,14 +29,9 @@ __all__ = ["Listings", "Projector", "list_in_order"]
 
 
 class Projector:
-    """Lists a linked day's sales for the collectors.
-
-    Attributes:
-        sold_at: When each buyer's sale entered the ledger (NaN: no sale).
-        listed_at: When it was on the collectors' list (inf: never).
-        stale_reads: How often each holder reached a counter before their sale was listed.
-        busy_minutes: Clerk-minutes spent listing (clerks only).
-    """
+    """Lists a linked day's sales for the collectors, event by event; its
+    ``sold_at``, ``listed_at``, ``stale_reads`` and ``busy_minutes`` fill in
+    as the day runs and mean what ``Listings``' do."""
 
     def __init__(
         self,
