@@ -141,6 +141,7 @@ class ProjectorAnswer:
 
 
 _Day = TypeVar("_Day", SideData, ProjectionData)
+_T = TypeVar("_T")
 
 
 class _Evaluator:
@@ -305,11 +306,8 @@ def _least_clerks(
     def share(clerks: int) -> Interval:
         return _interval(days(clerks), lambda d: d["stale_share"], targets.confidence)
 
-    def meets(clerks: int) -> bool:
-        try:
-            return _judged(share(clerks), targets) <= limit
-        except EndlessReturns:  # so few clerks that holders only walk to and fro: not met
-            return False
+    def meets(clerks: int) -> bool:  # so few clerks that holders only walk to and fro: not met
+        return _met(lambda: _judged(share(clerks), targets) <= limit)
 
     least = _least(meets, limit=MAX_PROJECTORS)
     if least is None:
@@ -326,12 +324,21 @@ def _least_clerks(
     )
 
 
-def _unless_endless(share: Callable[[int], Interval], clerks: int) -> Interval | None:
-    """The stale share at ``clerks``, or None when its days turned holders away without end."""
+def _unless_endless(measure: Callable[[int], _T], count: int) -> _T | None:
+    """``measure(count)``, or None when that count's days turned holders away without end."""
     try:
-        return share(clerks)
+        return measure(count)
     except EndlessReturns:
         return None
+
+
+def _met(check: Callable[[], bool]) -> bool:
+    """``check()``, or False for a staffing whose days turned holders away
+    without end: holders who only walk to and fro meet no target."""
+    try:
+        return check()
+    except EndlessReturns:
+        return False
 
 
 def _why_no_counters_suffice(scenario: Scenario, side: SideName, targets: Targets) -> str:
@@ -398,7 +405,7 @@ def _search_side(
         raise ScenarioError("give a target for the counters: --max-p95-wait, --max-abandon-rate or --max-failed-share")
     evaluate = _Evaluator(scenario, side, other, replications, runner, projectors)
     confidence = targets.confidence
-    flat = _least(lambda count: _meets(_summary(evaluate(count), confidence), targets))
+    flat = _least(lambda count: _met(lambda: _meets(_summary(evaluate(count), confidence), targets)))
     if flat is None:
         raise ScenarioError(
             f"{side}: no staffing up to {MAX_COUNTERS_PER_SIDE:,} counters meets {targets.describe()}"
@@ -419,7 +426,7 @@ def _search_side(
         side=side,
         staffing=flat,
         at_answer=_summary(evaluate(flat), confidence),
-        one_fewer=_summary(evaluate(flat - 1), confidence) if flat > 1 else None,
+        one_fewer=_unless_endless(lambda count: _summary(evaluate(count), confidence), flat - 1) if flat > 1 else None,
         erlang_c=erlang_c_answer(scenario, side, targets),
         evaluations=len(evaluate.cache),
         notes=notes,
@@ -434,7 +441,7 @@ def _search_schedule(side: str, periods: int, flat: int, evaluate: _Evaluator, t
 
         def meets_at(count: int, k: int = k) -> bool:
             trial = (*counts[:k], count, *counts[k + 1 :])
-            return _meets(_summary(evaluate(trial), confidence, k), targets)
+            return _met(lambda: _meets(_summary(evaluate(trial), confidence, k), targets))
 
         counts[k] = _least(meets_at, limit=flat) or flat
     # Lowering later periods can lengthen the waits of earlier customers still in line: check and repair.
@@ -478,7 +485,7 @@ def _one_fewer_in_period(counts: list[int], k: int, evaluate: _Evaluator, confid
     if counts[k] <= 1:
         return None
     trial = (*counts[:k], counts[k] - 1, *counts[k + 1 :])
-    return _summary(evaluate(trial), confidence, k)
+    return _unless_endless(lambda _count: _summary(evaluate(trial), confidence, k), counts[k] - 1)
 
 
 def erlang_c_answer(scenario: Scenario, side: SideName, targets: Targets) -> int | None:
