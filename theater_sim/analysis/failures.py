@@ -15,7 +15,7 @@ import math
 
 import numpy as np
 
-from theater_sim.engine.records import BALKED, SERVED, SideRecords
+from theater_sim.engine.records import BALKED, SERVED, SideRecords, film_starts
 
 __all__ = ["failed_by", "failed_mask", "lost_by", "lost_mask", "missed_start_mask"]
 
@@ -82,8 +82,7 @@ def lost_by(
     lost: np.ndarray = outcome != SERVED
     if showing is not None and showing_starts_at_minute:
         still_in_line = np.isnan(left_line_at_minute)  # at ``minute``: in line at the start if it has begun
-        starts = np.append(np.asarray(showing_starts_at_minute, dtype=np.float64), np.inf)  # -1: no showing
-        begun = starts[showing]
+        begun = film_starts(showing_starts_at_minute, showing)
         in_line_then = (arrival_at_minute < begun) & (still_in_line | (left_line_at_minute > begun))
         lost = lost | ((showing >= 0) & (outcome != BALKED) & (begun <= minute) & in_line_then)
     return lost

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from theater_sim.analysis.erlang import mean_wait_minutes
+from theater_sim.engine.records import film_starts
 from theater_sim.engine.theater import TicketRecords
 from theater_sim.model.clock import MINUTES_PER_HOUR
 from theater_sim.model.distributions import Exponential
@@ -172,8 +173,7 @@ def projection_metrics(
     stale_holders = int((stale > 0).sum())
     backlog_at, backlog_moment, by_hour = _backlog(sold_at, listed_at, hours)
     arrival_hour = np.minimum(holder_arrivals[came] // MINUTES_PER_HOUR, hours - 1).astype(np.int64)
-    starts = np.append(np.asarray(starts_at_minute, dtype=np.float64), np.inf)
-    begun = starts[tickets.sold_showing]
+    begun = film_starts(starts_at_minute, tickets.sold_showing)
     late = (holder_arrivals < begun) & (tickets.holder_left_line_at > begun)
     return ProjectionMetrics(
         projector=_describe(plan),

@@ -40,7 +40,7 @@ from theater_sim.engine.kept import Kept
 from theater_sim.engine.line_recursion import CounterCheck, follow_line
 from theater_sim.engine.plans import DayPlan, LinkedPlan, SidePlan
 from theater_sim.engine.projector import Projector, list_in_order
-from theater_sim.engine.records import SERVED, DayRecords, SideArrays, SideRecords
+from theater_sim.engine.records import SERVED, DayRecords, SideArrays, SideRecords, film_starts
 from theater_sim.engine.replay import URGENT, EventLoop, SideReplay, unsupported_rule
 from theater_sim.engine.seller import Seller, sell_in_order, ticket_records
 from theater_sim.engine.simulation import exact_moments
@@ -222,7 +222,7 @@ def _linked_by_recursion(plan: DayPlan, linked: LinkedPlan) -> DayRecords | None
             retry=projection.retry,
             retry_minutes=projection.retry_minutes,
             ledger_check_minutes=projection.ledger_check_minutes,
-            film_starts_at=_film_starts(linked, sales.sold_showing),
+            film_starts_at=film_starts(linked.starts_at_minute, sales.sold_showing).tolist(),
             stale_reads=listings.stale_reads,
             listed_by=listings.listed_by.tolist(),
         )
@@ -237,13 +237,6 @@ def _linked_by_recursion(plan: DayPlan, linked: LinkedPlan) -> DayRecords | None
             linked.buyers, sales.sold_showing, listings, collecting.dynamic_arrivals, collecting.left_line
         ),
     )
-
-
-def _film_starts(linked: LinkedPlan, sold_showing: np.ndarray) -> list[float]:
-    """When each buyer's film begins (inf: no ticket)."""
-    starts = np.append(np.asarray(linked.starts_at_minute, dtype=np.float64), np.inf)
-    film_starts: list[float] = starts[sold_showing].tolist()  # -1 (no ticket) picks the inf
-    return film_starts
 
 
 @dataclass(frozen=True)

@@ -18,12 +18,19 @@ from theater_sim.model.errors import EndlessReturns
 from theater_sim.model.limits import MAX_TURNED_AWAY, TURNED_AWAY_PER_HOLDER
 from theater_sim.model.sides import SideName
 
-__all__ = ["BALKED", "RENEGED", "SERVED", "DayRecords", "SideArrays", "SideRecords", "TicketRecords"]
+__all__ = ["BALKED", "RENEGED", "SERVED", "DayRecords", "SideArrays", "SideRecords", "TicketRecords", "film_starts"]
 
 #: Outcome codes: served at a counter, walked away on arrival, gave up in line.
 SERVED, BALKED, RENEGED = 0, 1, 2
 
 NAN = float("nan")
+
+
+def film_starts(starts_at_minute: tuple[float, ...], showing: np.ndarray) -> np.ndarray:
+    """When each customer's film begins, by their showing (-1, no showing: inf)."""
+    starts = np.append(np.asarray(starts_at_minute, dtype=np.float64), np.inf)
+    begun: np.ndarray = starts[showing]
+    return begun
 
 
 @dataclass(frozen=True)

@@ -484,8 +484,11 @@ def _one_fewer_in_period(counts: list[int], k: int, evaluate: _Evaluator, confid
     """Period ``k``'s own metrics with one counter fewer in it alone (the margin), or None at one counter."""
     if counts[k] <= 1:
         return None
-    trial = (*counts[:k], counts[k] - 1, *counts[k + 1 :])
-    return _unless_endless(lambda _count: _summary(evaluate(trial), confidence, k), counts[k] - 1)
+
+    def in_period(count: int) -> Summary:
+        return _summary(evaluate((*counts[:k], count, *counts[k + 1 :])), confidence, k)
+
+    return _unless_endless(in_period, counts[k] - 1)
 
 
 def erlang_c_answer(scenario: Scenario, side: SideName, targets: Targets) -> int | None:

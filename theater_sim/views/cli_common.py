@@ -14,7 +14,7 @@ import functools
 import math
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -136,24 +136,26 @@ def load_source(source: str, seed: int | None = None, progress: LazyProgress | N
     return day.overridden(seed=seed), origin
 
 
-def check_staffing(day: Scenario, **staffing: int | None) -> Scenario:
-    """``day`` at the staffing options, each checked alone so the message names it."""
-    check_overrides(day, **staffing)
+def check_staffing(day: Scenario, typed: Mapping[str, str] | None = None, **staffing: int | None) -> Scenario:
+    """``day`` at the staffing options, each checked alone so the message names
+    it (as ``typed``, where given: ``--projectors 1:3`` for each count of a range)."""
+    check_overrides(day, typed, **staffing)
     return day.overridden(**staffing)
 
 
-def check_overrides(day: Scenario, **overrides: int | None) -> None:
+def check_overrides(day: Scenario, typed: Mapping[str, str] | None = None, **overrides: int | None) -> None:
     from pydantic import ValidationError
 
     for name, value in overrides.items():
         if value is not None:
+            shown = f"{_OPTION_NAMES[name]} {(typed or {}).get(name, value)}"
             try:
                 day.overridden(**{name: value})
             except ValidationError as error:
                 message = format_validation_error(error, "x").splitlines()[0].split(": ", 2)[-1]
-                raise ScenarioError(f"{_OPTION_NAMES[name]} {value}: {message}") from None
+                raise ScenarioError(f"{shown}: {message}") from None
             except ValueError as error:  # e.g. projectors for a day without projection clerks
-                raise ScenarioError(f"{_OPTION_NAMES[name]} {value}: {error}") from None
+                raise ScenarioError(f"{shown}: {error}") from None
 
 
 def check_range(option: str, value: float, low: float, high: float) -> None:

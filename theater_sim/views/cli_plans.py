@@ -167,11 +167,7 @@ def sweep(
         runner = make_runner(day, workers, scheduler, store, progress, closing, chosen)
         if clerk_counts is not None:
             for count in clerk_counts:
-                try:
-                    staffed = check_staffing(day, projectors=count)
-                except ScenarioError as error:  # said of the option as typed (1:3), not of the count tried
-                    said = str(error).replace(f"--projectors {count}:", f"--projectors {projectors}:", 1)
-                    raise ScenarioError(said) from None
+                staffed = check_staffing(day, typed={"projectors": str(projectors)}, projectors=count)
                 cells = run_sweep(day, seller_counts, collector_counts, replications, runner, count)
                 grids.append((count, staffed, cells))
                 if plot is not None:
