@@ -397,7 +397,7 @@ def _staff_targets(
         if not (math.isfinite(confidence) and 0.5 <= confidence < 1):
             raise ScenarioError(
                 f"--confidence {confidence:g}: must lie within 0.5 and 1, 1 excluded (e.g. 0.9); below 0.5 the"
-                " bound would lie under the mean, and the guarantee promise less than the mean's"
+                " bound would lie under the mean, and promise less than the mean does"
             )
         if replications < 2:
             raise ScenarioError("--confidence needs an interval: use --replications 2 or more")
