@@ -13,7 +13,7 @@ from importlib.metadata import version
 import simpy
 from simpy.events import Event, EventPriority
 
-from theater_sim.engine.counters import PENDING, CounterBank, payload, schedule_after_everything
+from theater_sim.engine.counters import PENDING, CounterBank, call_in_turn, payload, schedule_after_everything
 
 
 def test_simpy_is_a_release_we_know() -> None:
@@ -103,3 +103,56 @@ def test_after_everything_runs_last_at_its_moment() -> None:
     simpy.events.Timeout(env, 5.0).callbacks.append(lambda _event: seen.append("timeout"))
     env.run()
     assert seen == ["timeout", "last"]
+
+
+def _order_of(start_arrivals) -> list[tuple[float, str]]:  # type: ignore[no-untyped-def]
+    """What happens when, on a day whose arrivals tie with other events at
+    every moment: timeouts made before (each making a zero-delay one when it
+    runs) and after the arrivals start, an urgent event at 0, and each
+    arrival making a zero-delay timeout of its own."""
+    env = simpy.Environment()
+    happened: list[tuple[float, str]] = []
+
+    def note(name: str):  # type: ignore[no-untyped-def]
+        return lambda _event: happened.append((env.now, name))
+
+    def note_and_echo(name: str):  # type: ignore[no-untyped-def]
+        def noted(_event: Event) -> None:
+            happened.append((env.now, name))
+            simpy.events.Timeout(env, 0.0).callbacks.append(note(f"echo of {name}"))
+
+        return noted
+
+    for moment in (0.0, 1.0, 2.0):
+        simpy.events.Timeout(env, moment).callbacks.append(note_and_echo(f"before@{moment}"))
+
+    def arrive(index: int) -> None:
+        happened.append((env.now, f"arrival {index}"))
+        simpy.events.Timeout(env, 0.0).callbacks.append(note(f"after arrival {index}"))
+
+    start_arrivals(env, [0.0, 1.0, 0.0, 1.0], arrive)
+    for moment in (0.0, 1.0, 2.0):
+        simpy.events.Timeout(env, moment).callbacks.append(note(f"later@{moment}"))
+    urgent = Event(env)
+    urgent.callbacks.append(note("urgent"))
+    urgent._ok, urgent._value = True, None
+    env.schedule(urgent, EventPriority(0))
+    env.run()
+    return happened
+
+
+def test_calls_in_turn_keep_a_process_s_order_of_events() -> None:
+    """``call_in_turn`` replaces the arrival process: SimPy must order every
+    event of a day exactly as it did with the process (ties included)."""
+
+    def as_a_process(env, delays, callback):  # type: ignore[no-untyped-def]
+        def process():  # type: ignore[no-untyped-def]
+            for index, delay in enumerate(delays):
+                yield env.timeout(delay)
+                callback(index)
+
+        env.process(process())
+
+    expected = _order_of(as_a_process)
+    assert [name for _, name in expected].count("after arrival 3") == 1
+    assert _order_of(call_in_turn) == expected

@@ -25,14 +25,14 @@ them (pyproject pins ``simpy<5``).
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from operator import attrgetter
 from typing import Any
 
 import simpy
 from simpy.events import PENDING, Event, EventPriority, Timeout
 
-__all__ = ["PENDING", "CounterBank", "payload", "schedule_after_everything"]
+__all__ = ["PENDING", "CounterBank", "call_in_turn", "payload", "schedule_after_everything"]
 
 #: What an event carries (a Timeout's value). A C-level getter: it runs
 #: several times per customer.
@@ -41,6 +41,37 @@ payload: Callable[[Event], Any] = attrgetter("_value")
 # SimPy orders simultaneous events by priority (URGENT=0, NORMAL=1): an event
 # of priority 2 comes after everything else that happens at that moment.
 _AFTER_EVERYTHING_ELSE = EventPriority(2)
+_URGENT = EventPriority(0)
+
+
+def call_in_turn(env: simpy.Environment, delays: Sequence[float], callback: Callable[[int], None]) -> None:
+    """Call ``callback(0)`` ``delays[0]`` from now, then ``callback(1)`` ``delays[1]`` after that, and so on.
+
+    The same events, in the same order, as the SimPy process
+    ``for i, d in enumerate(delays): yield env.timeout(d); callback(i)``
+    (an urgent start now, then one ``Timeout`` per call, each made right after
+    the call before it), minus the generator's resumes, which cost a tenth of
+    a large day. The process's own end event, which nothing waits for, is
+    left out: it only ever took a place in the order after everything else.
+    """
+    count = len(delays)
+
+    def fire(event: Event) -> None:
+        index: int = event._value
+        callback(index)
+        following = index + 1
+        if following < count:
+            Timeout(env, delays[following], following).callbacks.append(fire)
+
+    def begin(_event: Event) -> None:
+        if count:
+            Timeout(env, delays[0], 0).callbacks.append(fire)
+
+    start = Event(env)  # SimPy's Initialize: a process starts at an urgent event of this moment
+    start._ok = True
+    start._value = None
+    start.callbacks.append(begin)
+    env.schedule(start, _URGENT)
 
 
 def schedule_after_everything(env: simpy.Environment, at_minute: float, callback: Callable[[Event], None]) -> None:

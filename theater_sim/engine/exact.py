@@ -338,7 +338,7 @@ def _arrivals_of(size: int, buyers: np.ndarray, moments: np.ndarray) -> array[fl
 
 
 class _OnlineSales:
-    """``theater._online_sales`` on the loop: a process started now (URGENT), then
+    """``theater.online_sales`` on the loop: a process started now (URGENT), then
     one entry per online buyer, each made after the buyer before has booked."""
 
     def __init__(self, loop: EventLoop, moments: np.ndarray, buyers: np.ndarray, sell: Seller) -> None:

@@ -224,7 +224,7 @@ class SideReplay(SideArrays):
         return arrive
 
     def _arrival_process(self, arrival_at_minute: np.ndarray) -> Callable[[int], None]:
-        """``simulation._arrival_process``: started now, then each customer in at
+        """``simulation.SideRun``'s arrivals (``counters.call_in_turn``): started now, then each customer in at
         their moment and the next one's entry made after them."""
         gaps = array("d", np.diff(arrival_at_minute, prepend=0.0).tobytes())
         size, loop, arrive = self.size, self.loop, self.arrive

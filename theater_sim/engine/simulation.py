@@ -21,10 +21,9 @@ from __future__ import annotations
 
 import math
 from array import array
-from collections.abc import Callable, Generator
+from collections.abc import Callable
 from functools import partial
 from heapq import heappop, heappush
-from typing import Any
 
 import numpy as np
 import simpy
@@ -32,7 +31,7 @@ from simpy.events import Event, Timeout
 
 from theater_sim.engine.autoscaler import Autoscaler, CapacityChange
 from theater_sim.engine.collector import collector_paused
-from theater_sim.engine.counters import CounterBank, payload, schedule_after_everything
+from theater_sim.engine.counters import CounterBank, call_in_turn, payload, schedule_after_everything
 from theater_sim.engine.plans import SidePlan
 from theater_sim.engine.records import BALKED, RENEGED, SideArrays, SideRecords
 from theater_sim.model.counter_settings import Autoscale
@@ -102,7 +101,7 @@ class SideRun(SideArrays):
         self._staffing()
         schedule_after_everything(env, plan.open_minutes, self._snapshot)
         if plan.arrival_at_minute is not None:
-            env.process(_arrival_process(env, plan.arrival_at_minute, self.arrive))
+            call_in_turn(env, arrival_gaps(plan.arrival_at_minute), self.arrive)
 
     def _customer_flow(
         self,
@@ -228,18 +227,13 @@ class SideRun(SideArrays):
         self.close_snapshot = (self.bank.line_length, self.bank.count)
 
 
-def _arrival_process(
-    env: simpy.Environment, arrival_at_minute: np.ndarray, arrive: Callable[[int], None]
-) -> Generator[Event, Any, None]:
-    """Let each customer in at their moment.
+def arrival_gaps(arrival_at_minute: np.ndarray) -> array[float]:
+    """The delays that let each customer in at their moment, one after another.
 
     The moments are given as running sums of gaps (see ``exact_moments``), so
     SimPy's clock lands on them to the last bit.
     """
-    gaps = np.diff(arrival_at_minute, prepend=0.0)
-    for index, gap in enumerate(array("d", gaps.tobytes())):
-        yield Timeout(env, gap)
-        arrive(index)
+    return array("d", np.diff(arrival_at_minute, prepend=0.0).tobytes())
 
 
 def exact_moments(arrival_at_minute: np.ndarray) -> np.ndarray:

@@ -10,14 +10,13 @@ collection only ever sees tickets that were sold. The plan comes compiled
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable, Generator
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
 
 import numpy as np
 import simpy
-from simpy.events import Event, Timeout
 
+from theater_sim.engine.counters import call_in_turn
 from theater_sim.engine.plans import DayPlan, LinkedPlan
 from theater_sim.engine.projector import Projector
 from theater_sim.engine.records import DayRecords, TicketRecords
@@ -96,18 +95,14 @@ def _linked_day(env: simpy.Environment, plan: DayPlan, linked: LinkedPlan) -> Da
     )
     sell = Seller(clock, linked, sold_showing, collecting.arrive, projector)
     selling = SideRun(env, plan.selling, on_served=lambda index, _now: sell(int(at_counter[index])))
-    env.process(_online_sales(env, buyers.arrival_at_minute[buyers.online], np.flatnonzero(buyers.online), sell))
+    online_sales(env, buyers.arrival_at_minute[buyers.online], np.flatnonzero(buyers.online), sell)
     # The ledger's arrays fill in as the day runs.
     tickets = TicketRecords(online=buyers.online, party_size=buyers.party_size, sold_showing=sold_showing)
     return DayModel(env, plan, selling, collecting, tickets, projector)
 
 
-def _online_sales(
-    env: simpy.Environment, moments: np.ndarray, buyers: np.ndarray, sell: Seller
-) -> Generator[Event, Any, None]:
+def online_sales(env: simpy.Environment, moments: np.ndarray, buyers: np.ndarray, sell: Seller) -> None:
     """Online buyers book at their moment without queueing."""
-    previous = 0.0
-    for moment, buyer in zip(array("d", moments.tobytes()), buyers.tolist(), strict=True):
-        yield Timeout(env, moment - previous)
-        previous = moment
-        sell(buyer)
+    delays = array("d", np.diff(moments, prepend=0.0).tobytes())
+    buyer_of = buyers.tolist()
+    call_in_turn(env, delays, lambda position: sell(buyer_of[position]))
