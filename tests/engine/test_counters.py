@@ -151,7 +151,7 @@ def test_calls_in_turn_keep_a_process_s_order_of_events() -> None:
                 yield env.timeout(delay)
                 callback(index)
 
-        env.process(process())
+        env.process(process())  # type: ignore[no-untyped-call]
 
     expected = _order_of(as_a_process)
     assert [name for _, name in expected].count("after arrival 3") == 1
