@@ -477,3 +477,49 @@ def test_a_count_out_of_range_is_echoed_as_typed(runner: CliRunner) -> None:
     result = runner.invoke(app, ["run", "balanced-day", "--replications", "1000000000"])
     assert result.exit_code == 2
     assert "--replications 1000000000: must lie within 1..1000" in result.stderr
+
+
+_ENDLESS_DAY = """\
+name: Endless returns
+seed: 1
+opens: "10:00"
+hours: 4
+showtimes:
+  - {film: Late show, starts: "13:30", seats: 100}
+linked:
+  online_share: 0.9
+  lead_minutes: {distribution: uniform, low: 100, high: 105}
+  walk_minutes: 1
+projection: {delay_minutes: 200, every_minutes: 230, stale_reads: retry, retry_minutes: 0.5}
+selling:
+  counters: 2
+  arrivals: {rate_per_hour: 20}
+  service_minutes: {distribution: exponential, mean: 0.5}
+collecting:
+  counters: 2
+  service_minutes: {distribution: exponential, mean: 0.1}
+"""
+
+
+def test_a_day_that_turns_holders_away_without_end_names_its_file_and_stops_a_search(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sales listed 200 minutes late for holders who come back every half
+    minute: well over 20 turns a holder (the limit, lowered from 1,000 so the
+    day is small). `run` names the file like any other error about it; `staff`
+    finds every count's days stopped, whatever the counters, and says so
+    rather than blaming the side's service times."""
+    from theater_sim.engine import records as records_module
+
+    monkeypatch.setattr(records_module, "TURNED_AWAY_PER_HOLDER", 20)
+    path = tmp_path / "endless.yaml"
+    path.write_text(_ENDLESS_DAY, encoding="utf-8")
+    ran = runner.invoke(app, ["run", str(path)])
+    assert ran.exit_code == 2, ran.output
+    assert ran.stderr.startswith(f"theater-sim: error: {path}: projection.retry_minutes: holders were turned away")
+    staffed = runner.invoke(app, ["staff", str(path), "--max-p95-wait", "5", "--workers", "1"])
+    assert staffed.exit_code == 2, staffed.output
+    said = " ".join(staffed.stderr.split())
+    assert f"{path}: projection.retry_minutes" in said
+    assert "(on the day of replication 0 at 10,000 sellers); so no selling staffing up to 10,000 counters could" in said
+    assert "service times" not in said

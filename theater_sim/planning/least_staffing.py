@@ -306,11 +306,15 @@ def _least_clerks(
     def share(clerks: int) -> Interval:
         return _interval(days(clerks), lambda d: d["stale_share"], targets.confidence)
 
+    stopped: list[EndlessReturns] = []
+
     def meets(clerks: int) -> bool:  # so few clerks that holders only walk to and fro: not met
-        return _met(lambda: _judged(share(clerks), targets) <= limit)
+        stopped.clear()  # only the last try's count
+        return _met(lambda: _judged(share(clerks), targets) <= limit, stopped)
 
     least = _least(meets, limit=MAX_PROJECTORS)
     if least is None:
+        _stopped_to_the_end(stopped, f"no count up to {MAX_PROJECTORS:,} projection clerks")
         raise ScenarioError(
             f"projection: no count up to {MAX_PROJECTORS:,} clerks meets {targets.describe()}: "
             + _why_no_clerks_suffice(scenario)
@@ -332,13 +336,24 @@ def _unless_endless(measure: Callable[[int], _T], count: int) -> _T | None:
         return None
 
 
-def _met(check: Callable[[], bool]) -> bool:
+def _met(check: Callable[[], bool], stopped: list[EndlessReturns] | None = None) -> bool:
     """``check()``, or False for a staffing whose days turned holders away
-    without end: holders who only walk to and fro meet no target."""
+    without end (the error goes to ``stopped``): holders who only walk to and
+    fro meet no target."""
     try:
         return check()
-    except EndlessReturns:
+    except EndlessReturns as error:
+        if stopped is not None:
+            stopped.append(error)
         return False
+
+
+def _stopped_to_the_end(stopped: list[EndlessReturns], what: str) -> None:
+    """A search that found nothing because even its last try's days stopped
+    says so (more counters or clerks cannot help), not that the target is out of reach."""
+    if stopped:
+        last = stopped[-1]
+        raise type(last)(f"{last}; so {what} could be judged") from None
 
 
 def _why_no_counters_suffice(scenario: Scenario, side: SideName, targets: Targets) -> str:
@@ -405,8 +420,15 @@ def _search_side(
         raise ScenarioError("give a target for the counters: --max-p95-wait, --max-abandon-rate or --max-failed-share")
     evaluate = _Evaluator(scenario, side, other, replications, runner, projectors)
     confidence = targets.confidence
-    flat = _least(lambda count: _met(lambda: _meets(_summary(evaluate(count), confidence), targets)))
+    stopped: list[EndlessReturns] = []
+
+    def meets(count: int) -> bool:
+        stopped.clear()  # only the last try's counts
+        return _met(lambda: _meets(_summary(evaluate(count), confidence), targets), stopped)
+
+    flat = _least(meets)
     if flat is None:
+        _stopped_to_the_end(stopped, f"no {side} staffing up to {MAX_COUNTERS_PER_SIDE:,} counters")
         raise ScenarioError(
             f"{side}: no staffing up to {MAX_COUNTERS_PER_SIDE:,} counters meets {targets.describe()}"
             + _why_no_counters_suffice(scenario, side, targets)

@@ -82,7 +82,7 @@ def run_task(scenario: Scenario, task: Task, engine: Engine = "auto") -> DayData
 def _described(task: Task) -> str:
     """``the day of replication 3 at 2 sellers, 1 projector clerk`` (the staffings the task sets)."""
     given = [
-        f"{plain_staffing(count)} {noun}{'' if count == 1 else 's'}"
+        f"{count:,} {noun}{'' if count == 1 else 's'}" if isinstance(count, int) else f"{list(count)} {noun}s"
         for count, noun in (
             (task.sellers, "seller"),
             (task.collectors, "collector"),

@@ -16,12 +16,13 @@ import os
 import sys
 from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from theater_sim.model.errors import RunError, ScenarioError, format_validation_error, shorten
+from theater_sim.model.errors import EndlessReturns, RunError, ScenarioError, format_validation_error, shorten
 from theater_sim.model.limits import MAX_SEED
 from theater_sim.views.folding import fold
 
@@ -122,12 +123,19 @@ def _main(
 _OPTION_NAMES = {"sellers": "--sellers", "collectors": "--collectors", "seed": "--seed", "projectors": "--projectors"}
 
 
+# Where the command's scenario came from, so an error the day itself raises
+# (``EndlessReturns``: its keys are fine, its numbers cannot finish a day)
+# names the file like every other error about the scenario.
+_loaded_from: ContextVar[str | None] = ContextVar("loaded_from", default=None)
+
+
 def load_source(source: str, seed: int | None = None, progress: LazyProgress | None = None) -> tuple[Scenario, str]:
     """The scenario (with ``--seed`` applied) and where it came from; its notes go to
     stderr, once. With ``progress``, a long trace file shows a bar while it is read."""
     from theater_sim.input.loading import load_scenario
 
     day, origin = load_scenario(source, None if progress is None else progress.rows)
+    _loaded_from.set(origin)
     if progress is not None:
         progress.close()  # the reading's bar, not the simulation's
     check_overrides(day, seed=seed)
@@ -282,6 +290,9 @@ def user_errors() -> Iterator[None]:
         yield
     except typer.Exit:
         raise  # an exit already decided (an inner guard's message, or a deliberate status)
+    except EndlessReturns as error:
+        origin = _loaded_from.get()
+        fail(str(error) if origin is None else f"{origin}: {error}", EXIT_BAD_INPUT)
     except ScenarioError as error:
         fail(str(error), EXIT_BAD_INPUT)
     except RunError as error:
