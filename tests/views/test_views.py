@@ -200,6 +200,20 @@ def test_watch_command_plain_output_then_the_run_summary(runner: CliRunner) -> N
     assert all(len(line) <= 80 for line in frames)
 
 
+def test_watch_takes_projection_clerks_like_run(runner: CliRunner) -> None:
+    """``--projectors`` (run, sweep and staff take it) sets the clerks of the day
+    watched: two clerks keep eventual-consistency's read model up, and the
+    summary after the live lines is run's with the same option."""
+    watched = runner.invoke(app, ["watch", "eventual-consistency", "--speed", "inf", "--projectors", "2"])
+    assert watched.exit_code == 0, watched.output
+    ran = runner.invoke(app, ["run", "eventual-consistency", "--projectors", "2"])
+    assert watched.stdout.endswith(ran.stdout)
+    assert "ledger -> projector, 2 clerks -> collectors' list" in ran.stdout
+    refused = runner.invoke(app, ["watch", "balanced-day", "--speed", "inf", "--projectors", "2"])
+    assert refused.exit_code == 2
+    assert "--projectors 2: the scenario has no projection clerks to set" in refused.stderr
+
+
 def test_watch_stops_cleanly_on_ctrl_c() -> None:
     """SIGINT mid-day: the summary so far, exit status 130, no traceback."""
     process = subprocess.Popen(

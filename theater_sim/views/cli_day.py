@@ -173,6 +173,7 @@ def watch(
     collectors: Annotated[int | None, typer.Option(help="Collecting counters all day (overrides).")] = None,
     seed: SeedOption = None,
     max_memory: MaxMemoryOption = None,
+    projectors: ProjectorsOption = None,
     manage: Annotated[
         bool,
         typer.Option(
@@ -214,7 +215,7 @@ def watch(
             raise ScenarioError("--manage --speed inf: a manager needs time to act; give a speed such as 600")
         check_writable("--record", record, force)
         base, origin = load_source(scenario, seed=seed)
-        day = check_staffing(base, sellers=sellers, collectors=collectors)
+        day = check_staffing(check_staffing(base, projectors=projectors), sellers=sellers, collectors=collectors)
         check_run_memory(day, 1, max_memory)
         if manage:
             _check_manageable(day)
