@@ -556,6 +556,27 @@ def test_a_handful_of_customers_is_named_only_for_failures() -> None:
     assert judge(failing, replace(many, failed=0, failed_share=0.0), rule) is Verdict.SELLING
 
 
+def test_a_handful_who_waited_makes_no_case_for_the_other_side() -> None:
+    """Five group buyers at one counter, 45 minutes each: pressure 3.0, p95
+    wait 26 minutes; 800 holders at two collectors: pressure 0.69, p95 2
+    minutes (a new user's day). The five are too few to name selling, but
+    taking them for calm must not make collecting, whose holders hardly
+    queued, the side short of counters: Balanced. The other side is still
+    named when its own waits are clear (at least 3 minutes) or when the few
+    customers were quiet (hardly waited) or their numbers name it too."""
+    rule = Rule(tolerance=0.2, calm_below=0.5, calm_wait_minutes=1.0, failed_share=0.05)
+    few = SideEvidence(pressure=3.0, wait_minutes=26.18, failed_share=0.2, failed=1, customers=5)
+    many = SideEvidence(pressure=0.69, wait_minutes=2.07, customers=806)
+    assert judge(few, many, rule) is Verdict.BALANCED
+    assert judge(many, few, rule) is Verdict.BALANCED  # either side
+    assert judge(replace(few, customers=20), many, rule) is Verdict.SELLING  # 20 are the side's own
+    assert judge(few, replace(many, wait_minutes=3.5), rule) is Verdict.COLLECTING  # clearly waited
+    assert judge(replace(few, wait_minutes=0.5), many, rule) is Verdict.COLLECTING  # the five hardly waited
+    assert judge(replace(few, pressure=0.4), many, rule) is Verdict.COLLECTING  # and met little pressure
+    # Five who waited and met some pressure, but less than the other side's: collecting either way.
+    assert judge(replace(few, pressure=0.6, wait_minutes=1.5), replace(many, pressure=1.5), rule) is Verdict.COLLECTING
+
+
 def test_a_rush_late_in_an_hour_marks_that_hour() -> None:
     """Buyers rush three sellers from 10:52 to 11:00: the 10:00 row has the rush's
     arrivals and its line, so it is selling's, though most of them leave the line

@@ -82,6 +82,34 @@ def test_a_rush_that_made_one_side_wait_clearly_longer_names_that_side(
         assert data["sides"][named]["busiest_window"]["pressure"] > 1
 
 
+_GROUP_SALES = """\
+name: Group sales desk
+hours: 8
+selling: {counters: 1, arrivals: {total: 5}, service_minutes: {distribution: fixed, value: 45}}
+collecting: {counters: 2, arrivals: {rate_per_hour: 100}, service_minutes: {distribution: exponential, mean: 0.8}}
+"""
+
+
+def test_a_side_of_a_handful_of_customers_is_explained_not_read_against_the_other(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """Five group buyers who waited (p95 26 min, pressure 3.0) are too few to
+    name selling, and collecting (p95 2 min) is not short of counters: the
+    day is Balanced, and the notes say so in those terms. (They had said
+    collecting was named for its pressure and waited longer, quoting 2.07
+    minutes against 26.18.)"""
+    path = tmp_path / "group.yaml"
+    path.write_text(_GROUP_SALES, encoding="utf-8")
+    result = runner.invoke(app, ["run", str(path)], env={"COLUMNS": "400"})
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1] == "Balanced"
+    note = next(line for line in result.stdout.splitlines() if line.startswith("Selling had only 5 customers"))
+    assert "too few (under 20) for their waits or pressure to name it" in note
+    assert "Collecting (pressure 0.69, p95 wait 2.07 min) would be named against a calm side" in note
+    assert "not the side to add counters to" not in result.stdout
+    assert "is named for its pressure" not in result.stdout
+
+
 @pytest.mark.parametrize(
     ("name", "verdict"),
     [

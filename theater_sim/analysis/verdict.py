@@ -47,9 +47,11 @@ __all__ = [
     "Rule",
     "SideEvidence",
     "Verdict",
+    "against_a_busy_few",
     "clearly_longer",
     "clearly_more_failed",
     "decide",
+    "decide_between",
     "decided_by",
     "hourly_verdicts",
     "judge",
@@ -137,10 +139,19 @@ class SideEvidence:
             return self.customers
         return self.failed / self.failed_share if self.failed_share else math.inf
 
+    @property
+    def few(self) -> bool:
+        """Fewer than ``MIN_CUSTOMERS`` customers: too few for their waits or pressure to name the side."""
+        return self.customers < MIN_CUSTOMERS
+
     def weighed(self) -> SideEvidence:
         """The evidence the waits and pressures rules weigh: calm (no wait, no
         pressure) for fewer than ``MIN_CUSTOMERS`` customers."""
-        return self if self.customers >= MIN_CUSTOMERS else replace(self, pressure=0.0, wait_minutes=0.0)
+        return replace(self, pressure=0.0, wait_minutes=0.0) if self.few else self
+
+    def quiet(self, rule: Rule) -> bool:
+        """Its customers hardly waited or met little pressure: taking it for calm changes nothing."""
+        return self.wait_minutes <= rule.calm_wait_minutes or self.pressure < rule.calm_below
 
 
 @dataclass(frozen=True)
@@ -175,7 +186,35 @@ def judge(
         failed = clearly_more_failed(selling, collecting, rule.failed_share)
         if failed is not None:
             return _SIDE_VERDICT[failed]
-    selling, collecting = selling.weighed(), collecting.weighed()
+    verdict = decide_between(selling.weighed(), collecting.weighed(), rule, waits_first)
+    if not against_a_busy_few(selling, collecting, rule, verdict, waits_first):
+        return verdict
+    # The other side met more pressure than a calm side, but not than the few
+    # customers really met, who also waited: neither side is clearly the one.
+    return verdict if decide_between(selling, collecting, rule, waits_first) is verdict else Verdict.BALANCED
+
+
+def against_a_busy_few(
+    selling: SideEvidence, collecting: SideEvidence, rule: Rule, verdict: Verdict, waits_first: bool = True
+) -> bool:
+    """Whether ``verdict`` names a side for its pressure against a side of fewer
+    than ``MIN_CUSTOMERS`` customers (taken for calm) whose customers were not
+    quiet: they waited and met pressure. Such a side is not named for its
+    pressure unless the few customers' own numbers name it too: five group
+    buyers who waited 26 minutes at one slow counter do not make 800 holders
+    who waited two minutes the side short of counters, though they are too
+    few to name selling either."""
+    if verdict is Verdict.BALANCED:
+        return False
+    other = selling if verdict is Verdict.COLLECTING else collecting
+    if not other.few or other.quiet(rule):
+        return False
+    waits = (selling.weighed().wait_minutes, collecting.weighed().wait_minutes)
+    return not (waits_first and clearly_longer(waits) is not None)
+
+
+def decide_between(selling: SideEvidence, collecting: SideEvidence, rule: Rule, waits_first: bool = True) -> Verdict:
+    """``decide`` on two sides' evidence as given (waits, then pressures; no failures, nothing set aside)."""
     return decide(
         selling.pressure,
         collecting.pressure,

@@ -7,9 +7,9 @@ import math
 from rich.text import Text
 
 from theater_sim.analysis.contract import DayData, Interval, ProjectionData, SideData, side_data
-from theater_sim.analysis.day_data import decided_by_day, evidence, judge_day, shown_day_pressures
+from theater_sim.analysis.day_data import decided_by_day, evidence, judge_day, rule_of, shown_day_pressures
 from theater_sim.analysis.measured_day import share
-from theater_sim.analysis.verdict import Verdict, decide
+from theater_sim.analysis.verdict import MIN_CUSTOMERS, WAIT_GAP_MINUTES, Verdict, decide, decide_between
 from theater_sim.model.scenario import SIDE_NAMES
 from theater_sim.views.formatting import format_number
 
@@ -44,6 +44,7 @@ def pressure_line(data: DayData) -> Text:
         + _both_failing(data)
         + _named_for_failures_note(data)
         + _named_for_waits_note(data)
+        + _few_customers_note(data)
         + _projection_note(data),
         style="dim",
     )
@@ -57,6 +58,8 @@ def _calm_waits_note(data: DayData) -> str:
     )
     if data["verdict"] != Verdict.BALANCED.value or by_pressure is Verdict.BALANCED or _failing_shares(data):
         return ""  # (when both sides fail many, the note on that says what to do)
+    if _busy_few(data):
+        return ""  # _few_customers_note says why
     side = "selling" if by_pressure is Verdict.SELLING else "collecting"
     other = "collecting" if side == "selling" else "selling"
     wait, other_wait = (side_data(sides, name)["wait_minutes"]["p95"] for name in (side, other))
@@ -74,7 +77,7 @@ def _calm_waits_note(data: DayData) -> str:
 def _pressure_note(data: DayData) -> str:
     """Say why when the pressures decided: a side named for its pressure, or a
     Balanced day whose pressures lie within the band or are both calm."""
-    if data["named_for_failures"] or data["named_for_waits"] or _failing_shares(data):
+    if data["named_for_failures"] or data["named_for_waits"] or _failing_shares(data) or _busy_few(data):
         return ""
     sides = data["sides"]
     selling, collecting = (side_data(sides, name) for name in ("selling", "collecting"))
@@ -199,7 +202,7 @@ def _waits_decide(data: DayData) -> bool:
 def _named_for_waits_note(data: DayData) -> str:
     """Say why a side is named although the pressures alone would not name it."""
     side = data["named_for_waits"]
-    if side is None:
+    if side is None or _busy_few(data):
         return ""
     named, other, _ = _named_and_other(data, side)
     busiest = named["busiest_window"]
@@ -223,6 +226,72 @@ def _named_for_waits_note(data: DayData) -> str:
     )
 
 
+def _busy_few(data: DayData) -> list[str]:
+    """The sides of fewer than ``MIN_CUSTOMERS`` customers whose customers waited
+    and met pressure: the verdict took them for calm, so their raw numbers
+    must not be read against the other side's (``_few_customers_note``)."""
+    rule = rule_of(data)
+    few: list[str] = []
+    for name in SIDE_NAMES:
+        side = evidence(side_data(data["sides"], name))
+        if side.few and not side.quiet(rule):
+            few.append(name)
+    return few
+
+
+def _few_customers_note(data: DayData) -> str:
+    """Why the verdict reads as it does when a side had only a handful of
+    customers, who waited: their waits and pressure name no side."""
+    few = _busy_few(data)
+    if not few or data["named_for_failures"] or _failing_shares(data):
+        return ""
+    sides = data["sides"]
+
+    def counted(name: str) -> str:
+        return format_number(side_data(sides, name)["arrived"], "count")
+
+    def numbers(name: str) -> str:
+        side = side_data(sides, name)
+        return f"pressure {side['pressure']:.2f}, p95 wait {side['wait_minutes']['p95']:.2f} min"
+
+    if len(few) == 2:
+        return (
+            f"\nBalanced: both sides had fewer than {MIN_CUSTOMERS} customers (selling {counted('selling')},"
+            f" collecting {counted('collecting')}), too few for their waits or pressures to name either: a"
+            " handful's luck, not a side's demand. Only failing them could."
+        )
+    name = few[0]
+    other = "collecting" if name == "selling" else "selling"
+    text = (
+        f"\n{name.capitalize()} had only {counted(name)} customers ({numbers(name)}): too few (under"
+        f" {MIN_CUSTOMERS}) for their waits or pressure to name it, a handful's luck rather than the side's"
+        " demand (only failing them could), so it counts as calm."
+    )
+    if data["verdict"] == Verdict.BALANCED.value:
+        if _named_against_calm(data, other):
+            return text + (
+                f" {other.capitalize()} ({numbers(other)}) would be named against a calm side, but not against what"
+                f" those {counted(name)} customers met: neither side is clearly the one to add counters to."
+            )
+        return text + f" {other.capitalize()} was calm too ({numbers(other)})."
+    if _waits_decide(data):
+        return text + (
+            f" {other.capitalize()} is named for its waits: its customers waited clearly (p95"
+            f" {side_data(sides, other)['wait_minutes']['p95']:.2f} min, at least {WAIT_GAP_MINUTES:g})."
+        )
+    return text + (
+        f" {other.capitalize()} is named for its pressure ({numbers(other)}), which those few customers' own"
+        " numbers do not contradict."
+    )
+
+
+def _named_against_calm(data: DayData, name: str) -> bool:
+    """Whether the waits and pressures would name side ``name`` if the other side were calm."""
+    selling, collecting = (evidence(side_data(data["sides"], side)).weighed() for side in SIDE_NAMES)
+    named = decide_between(selling, collecting, rule_of(data))
+    return named is (Verdict.SELLING if name == "selling" else Verdict.COLLECTING)
+
+
 def _failing_shares(data: DayData) -> tuple[float, float] | None:
     """Both sides' failed shares when both are above ``failed_share``, else None."""
     sides = data["sides"]
@@ -242,6 +311,24 @@ def _harm_ratio_text(data: DayData) -> str:
     )
 
 
+def _which_decided(data: DayData) -> str:
+    """When the waits and pressures decided a day both sides failed on: what they said."""
+    if data["verdict"] == Verdict.BALANCED.value or _busy_few(data):
+        return ""
+    side = "selling" if data["verdict"] == Verdict.SELLING.value else "collecting"
+    named, other, _ = _named_and_other(data, side)
+    if _waits_decide(data):
+        return (
+            f" {side.capitalize()}'s customers waited clearly longer (p95 {named['wait_minutes']['p95']:.2f} min"
+            f" against {other['wait_minutes']['p95']:.2f})."
+        )
+    return (
+        f" {side.capitalize()} met the higher pressure ({named['pressure']:.2f} against {other['pressure']:.2f}),"
+        " and its customers waited longer"
+        f" (p95 {named['wait_minutes']['p95']:.2f} min against {other['wait_minutes']['p95']:.2f})."
+    )
+
+
 def _both_failing(data: DayData) -> str:
     """A warning when both sides fail many customers, or both are swamped, whatever the verdict."""
     sides = data["sides"]
@@ -255,7 +342,7 @@ def _both_failing(data: DayData) -> str:
         return (
             f"\nBoth sides failed more than {data['failed_share']:.0%} of their customers (selling {shares[0]:.1%},"
             f" collecting {shares[1]:.1%}): both need more counters{first}."
-            + ("" if data["named_for_failures"] else _harm_ratio_text(data))
+            + ("" if data["named_for_failures"] else _harm_ratio_text(data) + _which_decided(data))
         )
     lower = min(sides["selling"]["pressure"], sides["collecting"]["pressure"])
     if data["verdict"] != Verdict.BALANCED.value or lower < 1:
