@@ -225,6 +225,8 @@ class Scenario(BaseModel):
                     f"linked.party_sizes: parties of {too_big} are larger than any showing ({largest} seats)"
                     " and will always be turned away"
                 )
+        if collecting is not None and collecting.showtimes is not None:
+            notes += self._early_showing_notes(collecting.showtimes.lead_minutes.mean)
         projection = self.projection
         if projection is not None:
             unused = "retry_minutes" if projection.stale_reads == "read_your_writes" else "ledger_check_minutes"
@@ -234,6 +236,24 @@ class Scenario(BaseModel):
                     + (" (no holder is turned away)" if unused == "retry_minutes" else " (no ledger check is made)")
                 )
         return notes
+
+    def _early_showing_notes(self, lead_mean_minutes: float) -> list[str]:
+        """Showings so soon after opening that most of their holders would come
+        before the doors open: they arrive as the doors open instead."""
+        plan = self.showings()
+        early = [
+            f"{film!r} at {clock}"
+            for film, clock, start in zip(plan.films, plan.clocks, plan.starts_at_minute, strict=True)
+            if start < lead_mean_minutes
+        ]
+        if not early:
+            return []
+        starts = "starts" if len(early) == 1 else "start"
+        return [
+            f"collecting.arrivals.showtimes: {', '.join(early)} {starts} within {lead_mean_minutes:g} min of the"
+            f" doors opening, and holders come {lead_mean_minutes:g} min before their showing on average"
+            f" (lead_minutes): those due before {self.opens} arrive as the doors open"
+        ]
 
     @property
     def open_minutes(self) -> float:
