@@ -237,3 +237,28 @@ def test_a_terminated_run_leaves_no_temporary_file(tmp_path: Path) -> None:
     assert "Traceback" not in error
     assert target.read_text(encoding="utf-8") == "earlier\n"
     assert list(tmp_path.glob(".out.csv.*")) == []
+
+
+def test_an_immutable_file_is_refused_before_the_work(runner: CliRunner, tmp_path: Path) -> None:
+    """A file marked immutable (``chattr +i``) cannot be replaced even by root
+    with --force: refused at once with exit 2 naming the option, not after
+    the day has run (exit 1, naming no option). A file merely without write
+    permission is replaced (its folder is writable)."""
+    locked = tmp_path / "locked.csv"
+    locked.write_text("old\n", encoding="utf-8")
+    done = subprocess.run(["chattr", "+i", str(locked)], capture_output=True, check=False)
+    if done.returncode != 0:
+        pytest.skip(f"chattr +i is not available here ({done.stderr.decode(errors='replace').strip()})")
+    try:
+        result = runner.invoke(app, ["run", "balanced-day", "--csv", str(locked), "--force"])
+    finally:
+        subprocess.run(["chattr", "-i", str(locked)], check=True)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("theater-sim: error: --csv ")  # the path, cut to fit
+    assert result.stderr.rstrip().endswith("locked.csv: cannot be written (Operation not permitted)")
+    assert "Day summary" not in result.stdout
+    read_only = tmp_path / "read-only.csv"
+    read_only.write_text("old\n", encoding="utf-8")
+    read_only.chmod(0o444)
+    assert runner.invoke(app, ["run", "balanced-day", "--csv", str(read_only), "--force"]).exit_code == 0
+    assert read_only.read_text(encoding="utf-8").startswith("side,customer,")

@@ -12,6 +12,7 @@ bad input.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
 import tempfile
@@ -112,6 +113,20 @@ def _check_target(option: str, path: Path, force: bool) -> None:
     # Find out now, not after the work, that the file cannot be written.
     with _temporary_beside(path):
         pass
+    if path.exists():
+        _check_replaceable(path)
+
+
+def _check_replaceable(path: Path) -> None:
+    """Refuse an existing file that no one may replace: one marked immutable or
+    append-only (``chattr +i``/``+a``), which even root cannot rename over.
+    Opening it for writing (without truncating it) fails with EPERM then; a
+    file merely without write permission (EACCES) can still be replaced."""
+    try:
+        os.close(os.open(path, os.O_WRONLY))
+    except PermissionError as error:
+        if error.errno == errno.EPERM:
+            raise
 
 
 _SYSTEM_FOLDERS = (Path("/dev"), Path("/proc"), Path("/sys"))
