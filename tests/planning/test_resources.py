@@ -10,7 +10,13 @@ from typer.testing import CliRunner
 
 from theater_sim.input.loading import load_scenario
 from theater_sim.model.errors import ScenarioError
-from theater_sim.planning.resources import BASE_BYTES, BYTES_PER_CUSTOMER, day_bytes, parse_bytes
+from theater_sim.planning.resources import (
+    BASE_BYTES,
+    BYTES_PER_CUSTOMER,
+    BYTES_PER_LINKED_CUSTOMER,
+    day_bytes,
+    parse_bytes,
+)
 from theater_sim.views.cli import app
 
 
@@ -31,6 +37,9 @@ def test_bad_sizes(text: str) -> None:
 def test_the_estimate_counts_both_sides_customers() -> None:
     scenario, _ = load_scenario("balanced-day")  # 1,000 customers a side
     assert day_bytes(scenario) == BASE_BYTES + BYTES_PER_CUSTOMER * 2000
+    linked, _ = load_scenario("opening-weekend")  # sales, seats and holders weigh more a customer
+    customers = 2 * linked.expected_arrivals("selling")
+    assert day_bytes(linked) == int(BASE_BYTES + BYTES_PER_LINKED_CUSTOMER * customers)
 
 
 def test_the_estimate_counts_the_turns_away_a_retry_day_may_make() -> None:
@@ -52,8 +61,9 @@ def test_the_estimate_counts_the_turns_away_a_retry_day_may_make() -> None:
 
 
 def test_a_ten_million_customer_day_is_refused_under_a_small_limit(runner: CliRunner, tmp_path: Path) -> None:
-    """10M arrivals at one counter need about 4 GB: under --max-memory 2GiB the run is
-    refused at once (it used to spin for minutes under a 2 GiB cap and die)."""
+    """10M arrivals at one counter peak at about 1.1 GiB (measured), estimated
+    1.6 GiB: under --max-memory 1GiB the run is refused at once (it used to
+    spin for minutes under a small cap and die)."""
     path = tmp_path / "big.yaml"
     path.write_text(
         "name: big\n"
@@ -62,10 +72,10 @@ def test_a_ten_million_customer_day_is_refused_under_a_small_limit(runner: CliRu
         encoding="utf-8",
     )
     started = time.monotonic()
-    result = runner.invoke(app, ["run", str(path), "--max-memory", "2GiB"])
+    result = runner.invoke(app, ["run", str(path), "--max-memory", "1GiB"])
     assert time.monotonic() - started < 2
     assert result.exit_code == 2
-    assert "may need about 4.0 GiB of memory, over the limit of 2.0 GiB" in result.stderr
+    assert "may need about 1.6 GiB of memory, over the limit of 1.0 GiB" in result.stderr
     assert "--max-memory" in result.stderr
 
 

@@ -1,12 +1,15 @@
 """Will the run fit the machine? A memory estimate made before any day runs.
 
 A day's peak memory grows with its customers: their drawn plans and records
-(a few dozen bytes each), and, on an overloaded side, the SimPy events of
-everyone still in line at once. Measured on this project's engine: about
-400 bytes a customer when the whole day can queue at once (10 million
-arrivals at one counter took 4.1 GB), plus the interpreter and libraries.
-The estimate takes that worst case for every customer, so it errs on the
-safe side; days that run at once (worker processes) add up. A day whose
+(a few dozen bytes each), and, on an overloaded side, the line of everyone
+still waiting at once. Measured (2026-11-27) when the whole day queues at
+once: 10 million arrivals at one counter peaked at 1,098 MiB on the SimPy
+engine (971 MiB exact), about 107 bytes a customer over the interpreter and
+libraries; a linked day (sales, seats, holders, a projector) about 270 bytes
+a customer it may see (340,000 buyers and their holders, at three
+collectors: 233 MiB). The estimate takes that worst case with half as much
+again for every customer, so it errs on the safe side without refusing days
+that fit; days that run at once (worker processes) add up. A day whose
 projector turns holders away to come back adds the most turns it may make
 before it stops (``model.limits``), at about 64 bytes a turn.
 """
@@ -23,6 +26,7 @@ from theater_sim.model.scenario import SIDE_NAMES, Scenario
 __all__ = [
     "BASE_BYTES",
     "BYTES_PER_CUSTOMER",
+    "BYTES_PER_LINKED_CUSTOMER",
     "DEFAULT_MEMORY_SHARE",
     "check_memory",
     "day_bytes",
@@ -30,7 +34,8 @@ __all__ = [
     "physical_memory_bytes",
 ]
 
-BYTES_PER_CUSTOMER = 420
+BYTES_PER_CUSTOMER = 160
+BYTES_PER_LINKED_CUSTOMER = 420
 BYTES_PER_TURN_AWAY = 64
 BASE_BYTES = 120 * 2**20
 #: The share of physical memory a run may plan to use unless told otherwise.
@@ -45,7 +50,8 @@ def day_bytes(scenario: Scenario) -> int:
     turns = 0.0
     if scenario.projection is not None and scenario.projection.stale_reads == "retry":
         turns = min(float(MAX_TURNED_AWAY), TURNED_AWAY_PER_HOLDER * scenario.expected_arrivals("selling"))
-    return int(BASE_BYTES + BYTES_PER_CUSTOMER * customers + BYTES_PER_TURN_AWAY * turns)
+    per_customer = BYTES_PER_CUSTOMER if scenario.linked is None else BYTES_PER_LINKED_CUSTOMER
+    return int(BASE_BYTES + per_customer * customers + BYTES_PER_TURN_AWAY * turns)
 
 
 def physical_memory_bytes() -> int | None:
