@@ -36,6 +36,20 @@ def test_the_hourly_table_fits_80_columns_without_splitting_a_number(name: str, 
     assert all(CLOCK_ROW.match(line) for line in body), "\n".join(body)
 
 
+@pytest.mark.parametrize("name", sorted(bundled_scenarios()))
+def test_the_day_summary_is_a_table_at_80_columns(name: str) -> None:
+    """At 80 columns every bundled day's summary fits as a table: its widest
+    words fit, and rich, whose shrinking overshot by a column on
+    announcement-rush and autoscale, is asked for a width just under."""
+    result = CliRunner(env={"COLUMNS": "80"}).invoke(app, ["run", name, "--quiet"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    start = lines.index("Day summary")
+    assert lines[start + 1].startswith("┏")
+    assert len(lines[start + 1]) <= 80
+    assert not any(line.startswith("metric: ") for line in lines)
+
+
 def test_help_is_plain_text_that_tells_the_truth(runner: CliRunner) -> None:
     result = runner.invoke(app, ["run", "-h"], terminal_width=200)
     assert result.exit_code == 0

@@ -156,6 +156,13 @@ def fitted(table: Table, console: Console) -> RenderableType:
         column.min_width = max([column.min_width or 0, *(cell_len(piece) for piece in pieces)])
     if _fits(table, console):
         return _with_title_and_caption_outside(table)
+    # Rich's shrinking can round a column up and overshoot the width by a
+    # column or two; asked for a width just under the console's, it lands within.
+    for narrower in (console.width - 1, console.width - 2):
+        table.width = narrower
+        if _fits(table, console):
+            return _with_title_and_caption_outside(table)
+    table.width = None
     headers = [
         (column.header.plain if isinstance(column.header, Text) else str(column.header)).replace("\n", " ")
         for column in table.columns
