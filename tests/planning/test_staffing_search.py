@@ -178,6 +178,26 @@ def test_holders_with_no_walk_are_told_why_no_clerks_suffice() -> None:
     )
 
 
+def test_a_counters_search_does_not_send_the_user_to_clerks_that_cannot_help() -> None:
+    """A trip to the list (delay_minutes 2) longer than the walk (1 minute):
+    every walk-up holder is turned away once, whatever the clerks, so no
+    count of collectors meets a tight p95 wait. The error had advised
+    --max-stale-share, which then failed for that very reason; it now says
+    why clerks cannot help either and names the fixes that can."""
+    scenario, _ = load_scenario("eventual-consistency")
+    data = scenario.model_dump(by_alias=True, exclude_unset=True)
+    data["linked"]["walk_minutes"] = 1
+    data["projection"]["delay_minutes"] = 2
+    slow_trip = Scenario.model_validate(data)
+    with pytest.raises(ScenarioError) as raised:
+        search_staffing(slow_trip, Targets(max_p95_wait=1.0), 1, Runner())
+    message = str(raised.value)
+    assert message.startswith("collecting: no staffing up to 10,000 counters meets p95 wait <= 1 min")
+    assert "--max-stale-share" not in message
+    assert "nor of clerks: the trip to the list (projection.delay_minutes: 2) is at least" in message
+    assert "shorten the trip to the list (projection.delay_minutes under 1)" in message
+
+
 def test_a_clerk_count_whose_days_turn_holders_away_without_end_misses_the_target(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -366,11 +366,24 @@ def _why_no_counters_suffice(scenario: Scenario, side: SideName, targets: Target
                 " (holders wait for their sales to reach the collectors' list, which no number of counters"
                 " shortens; refresh it more often: projection.every_minutes)"
             )
+        if _clerks_cannot_help(scenario):
+            return (
+                " (holders wait for their sales to reach the collectors' list, which no number of counters"
+                f" shortens, nor of clerks: {_why_no_clerks_suffice(scenario)})"
+            )
         return (
             " (holders wait for their sales to reach the collectors' list, which no number of counters"
             " shortens; add --max-stale-share to size the projector too, or try --projectors)"
         )
     return " (the side's customers could not be served so fast; check its service times and impatience)"
+
+
+def _clerks_cannot_help(scenario: Scenario) -> bool:
+    """Every holder reaches the counters before any number of clerks could have
+    listed their sale: no walk at all, or a trip to the list at least the walk."""
+    assert scenario.projection is not None
+    walk = scenario.linked.walk_minutes if scenario.linked is not None else 0.0
+    return walk <= 0 or scenario.projection.delay_minutes >= walk
 
 
 def _why_no_clerks_suffice(scenario: Scenario) -> str:
@@ -396,6 +409,8 @@ def _why_no_clerks_suffice(scenario: Scenario) -> str:
     fixes = ["lower the target"]
     if walk <= 0:
         fixes.append("give holders a walk to the counters (linked.walk_minutes)")
+    elif delay >= walk:
+        fixes.append(f"shorten the trip to the list (projection.delay_minutes under {walk:g})")
     if scenario.projection.stale_reads != "read_your_writes":
         fixes.append("let collectors check the ledger (stale_reads: read_your_writes)")
     return f"{why}; {', '.join(fixes[:-1])} or {fixes[-1]}" if len(fixes) > 1 else f"{why}; {fixes[0]}"
