@@ -228,8 +228,20 @@ TRACE_BAD_FILES: list[tuple[str, str, list[str], dict[str, str]]] = [
     (
         "trace-outside-hours",
         _dump(**_TRACE_SIDE),
-        ["selling.arrivals.trace", "outside opening hours"],
+        ["selling.arrivals.trace: trace.csv: data row 2: minute 200 after opening (11:20) is after closing (10:00)"],
         {"trace.csv": "at_minute\n5\n200\n"},
+    ),
+    (
+        "trace-before-opening",
+        _dump(**_TRACE_SIDE),
+        ["trace.csv: data row 1: minute 1385 after opening (07:05 the next day) is after closing (10:00)"],
+        {"trace.csv": "at\n07:05\n"},
+    ),
+    (
+        "trace-negative-minute",
+        _dump(**_TRACE_SIDE),
+        ["trace.csv: data row 1: minute -1 is before the doors open (08:00) (2 timestamps in all are outside"],
+        {"trace.csv": "at_minute\n-1\n500\n"},
     ),
     ("trace-nan", _dump(**_TRACE_SIDE), ["trace.csv", "line 2"], {"trace.csv": "at_minute\nnan\n"}),
 ]

@@ -201,9 +201,9 @@ class Scenario(BaseModel):
         if arrivals.profile is not None:
             profile_periods(arrivals.profile, self.opens, self.open_minutes, f"{where}.profile")
         if arrivals.trace_at_minute is not None:
-            problem = trace_problem(arrivals.trace_at_minute, self.open_minutes)
+            problem = trace_problem(arrivals.trace_at_minute, self.open_minutes, self.opens)
             if problem:
-                raise ValueError(f"{where}.trace ({arrivals.trace}): {problem}")
+                raise ValueError(f"{where}.trace: {arrivals.trace}: {problem}")
         expected = self.expected_arrivals(side_name)
         if expected > MAX_ARRIVALS_PER_SIDE:
             raise ValueError(

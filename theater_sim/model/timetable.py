@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from theater_sim.model.arrivals import ProfilePeriod
-from theater_sim.model.clock import clock_label, minutes_after_opening
+from theater_sim.model.clock import clock_label, minutes_after_opening, parse_clock_minutes
 from theater_sim.model.counter_settings import CounterPeriod
 from theater_sim.model.showtimes import Showing
 
@@ -107,18 +107,24 @@ def showing_plan(showings: list[Showing], opens: str, open_minutes: float) -> Sh
     )
 
 
-def trace_problem(at_minute: tuple[float, ...], open_minutes: float) -> str | None:
+def trace_problem(at_minute: tuple[float, ...], open_minutes: float, opens: str) -> str | None:
     """Why trace moments cannot be replayed, or None if they can."""
     # A moment exactly at closing (24:00 for a day that ends at midnight) is
     # the last one the doors let in.
     outside = [index for index, m in enumerate(at_minute) if not 0 <= m <= open_minutes]
     if outside:
         first = outside[0]
+        minute = at_minute[first]
+        more = f" ({len(outside):,} timestamps in all are outside opening hours)" if len(outside) > 1 else ""
+        if minute < 0:
+            return f"data row {first + 1}: minute {minute:g} is before the doors open ({opens}){more}"
+        # A clock time before the doors open reads as the next day's (a day may run past midnight).
+        next_day = " the next day" if parse_clock_minutes(opens) + minute >= 24 * 60 else ""
         return (
-            f"{len(outside)} timestamp(s) fall outside opening hours"
-            f" (first: data row {first + 1}, minute {at_minute[first]:g} after opening)"
+            f"data row {first + 1}: minute {minute:g} after opening ({clock_label(minute, opens)}{next_day}) is after"
+            f" closing ({clock_label(open_minutes, opens)}){more}"
         )
     for index in range(1, len(at_minute)):
         if at_minute[index] < at_minute[index - 1]:
-            return f"timestamps are not sorted (entry {index + 1} is earlier than the one before)"
+            return f"data row {index + 1}: earlier than the row before; sort the trace by time"
     return None
