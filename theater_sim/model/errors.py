@@ -16,6 +16,7 @@ message is about.
 from __future__ import annotations
 
 import math
+import re
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pydantic is only needed when there is an error to format
@@ -109,8 +110,36 @@ def _chosen_branch(items: list[Any]) -> list[Any]:
     kept = []
     for group in by_path.values():
         specific = [i for i in group if not (i["type"].endswith("_type") and any(_is_union_tag(p) for p in i["loc"]))]
-        kept.extend(specific or group)
+        kept.extend(specific or _one_per_key(group))
     return kept
+
+
+def _one_per_key(items: list[Any]) -> list[Any]:
+    """A value of a type no member of its union takes (``counters: "2"``): one
+    complaint for the key (naming every form it takes, or its example), not one per member."""
+    by_key: dict[str, list[Any]] = {}
+    for item in items:
+        by_key.setdefault(_key_path(item["loc"]), []).append(item)
+    merged = []
+    for group in by_key.values():
+        if len(group) == 1:
+            merged.append(group[0])
+            continue
+        named = (_FORMS.get(i["type"], i["msg"].removeprefix("Input should be ")) for i in group)
+        forms = " or ".join(dict.fromkeys(named))
+        merged.append({**group[0], "type": "union_type", "msg": f"must be {forms}"})
+    return merged
+
+
+#: The forms a union member takes, as a user would name them.
+_FORMS = {
+    "int_type": "a whole number",
+    "float_type": "a number",
+    "list_type": "a list",
+    "dict_type": "a mapping of keys",
+    "model_type": "a mapping of keys",
+    "string_type": "text",
+}
 
 
 _CLOCK_KEYS = {"from", "to", "starts", "opens"}
@@ -147,6 +176,11 @@ def _friendly(item: Any) -> str:
     example = _SHAPE_EXAMPLES.get(str(item["loc"][-1])) if item["loc"] else None
     if example and kind in {"model_type", "model_attributes_type", "dict_type", "list_type", "union_tag_not_found"}:
         return f"{_friendly_shape(kind)}, e.g. {example}"
+    if kind == "union_type":
+        given = item.get("input")
+        got = f" (got {shorten(repr(given))})" if _is_scalar(given) else ""
+        shown = _SHAPE_EXAMPLES.get(_key_path(item["loc"]).rsplit(".", 1)[-1])
+        return f"{item['msg']}{got}" + (f", e.g. {shown}" if shown else "")
     if kind == "finite_number":
         return "must be a finite number (not NaN or infinity)"
     if kind == "union_tag_invalid":
@@ -169,13 +203,21 @@ def _friendly(item: Any) -> str:
             f" {item['input']})"
         )
     message: str = item["msg"]
-    message = shorten(message.removeprefix("Value error, "), 300)
+    message = shorten(_LONG_DECIMAL.sub(_few_digits, message.removeprefix("Value error, ")), 300)
     given = item.get("input")
     # A number in the message is a limit ("greater than 0"), not the value given: only text is looked for.
     said = isinstance(given, str) and repr(given) in message
     if kind not in {"model_type", "model_attributes_type"} and _is_scalar(given) and not said:
         message = f"{message} (got {given!r})"
     return message
+
+
+#: A limit pydantic prints with all its float digits (hours >= 1/60: 0.016666666666666666).
+_LONG_DECIMAL = re.compile(r"\d+\.\d{7,}")
+
+
+def _few_digits(match: re.Match[str]) -> str:
+    return f"{float(match.group()):.6g}"
 
 
 def _is_scalar(value: object) -> bool:

@@ -96,4 +96,8 @@ def check_memory(scenario: Scenario, days_at_once: int, limit_bytes: int) -> Non
 
 
 def _gib(size: int) -> str:
-    return f"{size / 2**30:.1f} GiB" if size >= 2**30 else f"{size / 2**20:.0f} MiB"
+    if size >= 2**30:
+        return f"{size / 2**30:.1f} GiB"
+    if size >= 2**20:
+        return f"{size / 2**20:.0f} MiB"
+    return f"{size / 2**10:.1f} KiB" if size >= 2**10 else f"{size:,} bytes"
