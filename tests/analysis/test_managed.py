@@ -101,3 +101,16 @@ def test_an_autoscaled_side_is_not_the_managers() -> None:
     scenario, _ = load_scenario("autoscale")
     with pytest.raises(ValueError, match="autoscales; give --sellers N"):
         ManagedDay(scenario)
+
+
+def test_a_written_scenario_keeps_its_description_under_the_header_and_adds_none(tmp_path: Path) -> None:
+    """The header says what wrote the file; a scenario's own description follows
+    it under 'The original description:', and one without a description gets
+    no such dangling line."""
+    scenario, _ = load_scenario("tarantino-announced")
+    text = staffed_scenario_yaml(scenario, {}, source_folder=tmp_path, target_folder=tmp_path, header=["a header"])
+    assert "The original description:" in text
+    bare = Scenario.model_validate({**scenario.model_dump(by_alias=True, exclude_unset=True), "description": ""})
+    text = staffed_scenario_yaml(bare, {}, source_folder=tmp_path, target_folder=tmp_path, header=["a header"])
+    assert "The original description" not in text
+    assert text.startswith("# a header\n")

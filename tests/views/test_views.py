@@ -195,7 +195,7 @@ def test_watch_command_plain_output_then_the_run_summary(runner: CliRunner) -> N
     # The plain lines show the pressures the verdict so far used (here the whole day's), in 80 columns.
     assert f"selling    line 0 busy 0/1 served 5,000 wait 774.94 pressure {data['selling']['pressure']:.2f}" in last[0]
     assert last[1].endswith(f"pressure {data['collecting']['pressure']:.2f}")
-    failed = f"failed {data['selling']['failed']:,} / {data['collecting']['failed']:,}"
+    failed = f"failed sell/coll {data['selling']['failed']:,}/{data['collecting']['failed']:,}"
     assert last[2].strip() == f"{failed}; so far: Greater demand for selling tickets"
     assert all(len(line) <= 80 for line in frames)
 

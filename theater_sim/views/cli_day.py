@@ -287,7 +287,7 @@ def _watch_managed(
     schedules = managed.schedules()
     folder = Path(origin).parent
     target = record.parent if record is not None else folder
-    header = [f"Written by theater-sim watch --manage from {origin}: your counter changes as schedules."]
+    header = [f"Written by theater-sim watch --manage from {source}: your counter changes as schedules."]
     text = staffed_scenario_yaml(day, schedules, source_folder=folder, target_folder=target, header=header)
     with user_errors():
         if record is not None:

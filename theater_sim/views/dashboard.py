@@ -185,7 +185,7 @@ def plain_status(status: LiveStatus, width: int | None = None) -> str:
             f"{status.clock if k == 0 else '':<10}{name:<11}line {s.line:,} busy {s.busy}/{s.open}"
             f" served {s.served:,} wait {s.mean_wait_minutes:.2f} pressure {pressure}"
         )
-    failed = f"failed {status.selling.failed:,} / {status.collecting.failed:,}"
+    failed = f"failed sell/coll {status.selling.failed:,}/{status.collecting.failed:,}"
     models = status.between_models
     if models is not None:
         lines.append(f"{'':<10}unlisted sales {models.unlisted:,}; stale reads {models.stale_reads:,}")

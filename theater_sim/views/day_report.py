@@ -210,12 +210,12 @@ def _summary_rows(data: DayData, scenario: Scenario, narrow: bool = False) -> li
     if any(scenario.side(n).balk_at_line is not None or scenario.side(n).patience_minutes for n in SIDE_NAMES):
         rows += [row("balked", "balked", "count"), row("reneged", "reneged", "count")]
     rows += [
-        row("wait mean (min)", "wait_minutes.mean", ".2f"),
-        row("wait p50 (min)", "wait_minutes.p50", ".2f"),
-        row("wait p95 (min)", "wait_minutes.p95", ".2f"),
-        row("wait p99 (min)", "wait_minutes.p99", ".2f"),
-        row("wait max (min)", "wait_minutes.max", ".2f"),
-        row("line length mean", "queue_length.mean", ".2f"),
+        row("wait mean (min)", "wait_minutes.mean", ",.2f"),
+        row("wait p50 (min)", "wait_minutes.p50", ",.2f"),
+        row("wait p95 (min)", "wait_minutes.p95", ",.2f"),
+        row("wait p99 (min)", "wait_minutes.p99", ",.2f"),
+        row("wait max (min)", "wait_minutes.max", ",.2f"),
+        row("line length mean", "queue_length.mean", ",.2f"),
         row("line length max", "queue_length.max", "count"),
         ("line by hour (longest)", _sparklines(data)),
         row("in line at closing", "in_line_at_close", "count"),
@@ -229,7 +229,7 @@ def _summary_rows(data: DayData, scenario: Scenario, narrow: bool = False) -> li
         ("pressure met (verdict's)", cell.pressures()),
         (f"busiest {data['window_minutes']:g}-min window", [cell.busiest(name) for name in SIDE_NAMES]),
         row("demand ratio (day average)", "demand_ratio", ".2f"),
-        row("overtime (min)", "overtime_minutes", ".1f"),
+        row("overtime (min)", "overtime_minutes", ",.1f"),
     ]
     return rows
 

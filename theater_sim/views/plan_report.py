@@ -373,9 +373,11 @@ def score_table(yours: DayData, others: list[tuple[str, DayData]]) -> Table:
             " / ".join(f"{side['failed']:,.0f}" for side in sides),
             _SHORT_VERDICT[data["verdict"]],
         )
+    staffed = any(label.startswith("staff") for label, _ in others)
     table.caption = (
-        "selling / collecting; scenario: its own counters; staff S/C: the least fixed counters meeting"
-        " --max-p95-wait; failed: walked away, waited too long or missed their film"
+        "selling / collecting; scenario: its own counters;"
+        + (" staff S/C: the least fixed counters meeting --max-p95-wait;" if staffed else "")
+        + " failed: walked away, waited too long or missed their film"
     )
     table.caption_justify = "left"
     return table

@@ -71,7 +71,7 @@ def staffed_scenario_yaml(
     clerks = staffing.get("projectors")
     if isinstance(clerks, int):
         document["projection"]["clerks"] = clerks
-    if "description" in document:  # its story (and hints) were about the staffing this file replaces
+    if document.get("description"):  # its story (and hints) were about the staffing this file replaces
         document["description"] = "\n".join(header) + "\nThe original description:\n" + document["description"]
     document = {key: value for key, value in document.items() if value != {}}  # e.g. verdict: {} (defaults)
     comments = "".join(f"# {line}\n" for line in header)
