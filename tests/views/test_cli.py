@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -358,3 +359,20 @@ def test_a_busier_side_nobody_queued_at_is_not_named(runner: CliRunner, args: li
     assert data["verdict"] == "Balanced"
     text = runner.invoke(app, ["run", *args], env={"COLUMNS": "400"}).stdout
     assert "Collecting met the higher pressure, but 95% of its customers waited at most" in text
+
+
+@pytest.mark.parametrize("name", ["eventual-consistency", "opening-weekend", "balanced-day"])
+def test_readme_json_contract_names_every_key_run_prints(runner: CliRunner, name: str) -> None:
+    """Every key `run --json` prints (top level, a side, an hourly row, a showing,
+    the tickets) is named in README's JSON contract block, so the block cannot
+    fall behind the data again (a new user found five keys missing)."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    block = readme[readme.index("`run --json` prints:") : readme.index("Each showing counts tickets")]
+    data = _json(runner, name)
+    named = set(re.findall(r'"(\w+)"', block))
+    printed = set(data)
+    for side in data["sides"].values():
+        printed |= set(side) | {key for row in side["hourly"] for key in row}
+    printed |= {key for showing in data["showings"] for key in showing} | set(data["tickets"] or {})
+    projection_rows = {"unlisted_backlog", "stale_reads"}  # the collecting rows of a projection day
+    assert printed - named - projection_rows == set()
