@@ -560,21 +560,28 @@ def test_a_handful_who_waited_makes_no_case_for_the_other_side() -> None:
     """Five group buyers at one counter, 45 minutes each: pressure 3.0, p95
     wait 26 minutes; 800 holders at two collectors: pressure 0.69, p95 2
     minutes (a new user's day). The five are too few to name selling, but
-    taking them for calm must not make collecting, whose holders hardly
-    queued, the side short of counters: Balanced. The other side is still
-    named when its own waits are clear (at least 3 minutes) or when the few
-    customers were quiet (hardly waited) or their numbers name it too."""
+    taken for calm they must not make collecting, whose holders hardly
+    queued, the side short of counters: they clearly waited longer (p95 1.5
+    times and 3 minutes), so Balanced, whatever their pressure. The other
+    side is still named for clear waits of its own (p95 3 minutes or more),
+    or for its pressure when the handful did not clearly wait longer: a
+    handful's small numbers never tip the day by themselves."""
     rule = Rule(tolerance=0.2, calm_below=0.5, calm_wait_minutes=1.0, failed_share=0.05)
     few = SideEvidence(pressure=3.0, wait_minutes=26.18, failed_share=0.2, failed=1, customers=5)
     many = SideEvidence(pressure=0.69, wait_minutes=2.07, customers=806)
     assert judge(few, many, rule) is Verdict.BALANCED
     assert judge(many, few, rule) is Verdict.BALANCED  # either side
+    assert judge(replace(few, pressure=0.4), many, rule) is Verdict.BALANCED  # whatever their pressure
     assert judge(replace(few, customers=20), many, rule) is Verdict.SELLING  # 20 are the side's own
-    assert judge(few, replace(many, wait_minutes=3.5), rule) is Verdict.COLLECTING  # clearly waited
+    assert judge(few, replace(many, wait_minutes=3.5), rule) is Verdict.COLLECTING  # clearly waited itself
     assert judge(replace(few, wait_minutes=0.5), many, rule) is Verdict.COLLECTING  # the five hardly waited
-    assert judge(replace(few, pressure=0.4), many, rule) is Verdict.COLLECTING  # and met little pressure
-    # Five who waited and met some pressure, but less than the other side's: collecting either way.
-    assert judge(replace(few, pressure=0.6, wait_minutes=1.5), replace(many, pressure=1.5), rule) is Verdict.COLLECTING
+    assert judge(replace(few, wait_minutes=4.58), many, rule) is Verdict.COLLECTING  # not clearly longer
+    # Near the thresholds a handful's numbers change nothing: 1.49 or 1.51 minutes, pressure 0.4 or 5.
+    busy = SideEvidence(pressure=1.2, wait_minutes=1.5, customers=200)
+    for wait in (0.9, 1.1, 1.49, 1.51):
+        for pressure in (0.4, 0.6, 5.0):
+            handful = SideEvidence(pressure=pressure, wait_minutes=wait, customers=10)
+            assert judge(handful, busy, rule) is Verdict.COLLECTING, (wait, pressure)
 
 
 def test_a_rush_late_in_an_hour_marks_that_hour() -> None:

@@ -21,6 +21,7 @@ from theater_sim.analysis.contract import (
     SideData,
     TicketData,
     WindowData,
+    side_data,
 )
 from theater_sim.analysis.measured_day import DayResult, side_evidence
 from theater_sim.analysis.metric_names import SIDE_METRICS, metric_bounds
@@ -31,20 +32,23 @@ from theater_sim.analysis.verdict import (
     Rule,
     SideEvidence,
     Verdict,
+    decide_between,
     decided_by,
+    handful_veto,
     hourly_verdicts,
     judge,
     pressure_spans,
     shown_evidence,
 )
 from theater_sim.model.clock import clock_label
-from theater_sim.model.scenario import Scenario, SideName
+from theater_sim.model.scenario import SIDE_NAMES, Scenario, SideName
 
 __all__ = [
     "SIDE_METRICS",
     "day_data",
     "decided_by_day",
     "evidence",
+    "few_sides",
     "hourly_day_verdicts",
     "judge_day",
     "metric_bounds",
@@ -55,6 +59,7 @@ __all__ = [
     "projection_data",
     "rule_of",
     "shown_day_pressures",
+    "vetoed_by_handful",
     "window_data",
 ]
 
@@ -172,6 +177,30 @@ def named_for_failures(data: DayData) -> str | None:
     more of its customers (walked away, waited too long, missed their film),
     whether or not its waits or pressure would have named it too."""
     return _side_of(data) if decided_by_day(data) == "failures" else None
+
+
+def few_sides(data: DayData) -> list[str]:
+    """The sides of fewer than ``MIN_CUSTOMERS`` customers whose customers
+    waited (p95 over ``calm_wait_minutes``) or were failed: the verdict took
+    them for calm, so a report must not read their numbers against the other
+    side's, and a manager should look at them on their own."""
+    rule = rule_of(data)
+    found: list[str] = []
+    for name in SIDE_NAMES:
+        side = evidence(side_data(data["sides"], name))
+        if side.few and (side.wait_minutes > rule.calm_wait_minutes or side.failed > 0):
+            found.append(name)
+    return found
+
+
+def vetoed_by_handful(data: DayData) -> bool:
+    """Whether waits and pressures (failures aside) would name a side against a
+    handful taken for calm, but the handful's clearly longer waits keep it
+    from being named (``verdict.handful_veto``): Balanced."""
+    sides, rule = data["sides"], rule_of(data)
+    selling, collecting = evidence(sides["selling"]), evidence(sides["collecting"])
+    before = decide_between(selling.weighed(), collecting.weighed(), rule)
+    return handful_veto(selling, collecting, rule, before) is not None
 
 
 def decided_by_day(data: DayData, *, failures: bool = True) -> str | None:

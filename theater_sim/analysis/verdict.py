@@ -17,7 +17,10 @@ first, then the side whose customers waited clearly longer. Nor is the side
 with the higher pressure named when its customers waited less than the
 other side's. The hours are judged by the same rule on the customers who
 left the line in each hour, whenever they came (their mean wait in place of
-the p95).
+the p95). A side (or an hour of it) with fewer than ``MIN_CUSTOMERS``
+customers is named only for its failures; its few customers' waits still
+keep the other side from being named for its pressure alone when they
+clearly waited longer (``handful_veto``).
 Opening counters on a side divides its pressure, so scaling the side under
 pressure moves the verdict toward ``Balanced``.
 
@@ -47,12 +50,12 @@ __all__ = [
     "Rule",
     "SideEvidence",
     "Verdict",
-    "against_a_busy_few",
     "clearly_longer",
     "clearly_more_failed",
     "decide",
     "decide_between",
     "decided_by",
+    "handful_veto",
     "hourly_verdicts",
     "judge",
     "pressure_spans",
@@ -149,10 +152,6 @@ class SideEvidence:
         pressure) for fewer than ``MIN_CUSTOMERS`` customers."""
         return replace(self, pressure=0.0, wait_minutes=0.0) if self.few else self
 
-    def quiet(self, rule: Rule) -> bool:
-        """Its customers hardly waited or met little pressure: taking it for calm changes nothing."""
-        return self.wait_minutes <= rule.calm_wait_minutes or self.pressure < rule.calm_below
-
 
 @dataclass(frozen=True)
 class Rule:
@@ -177,7 +176,9 @@ def judge(
     waits_first: bool = True,
 ) -> Verdict:
     """The verdict: failed customers first, then waits, then the pressures (a side
-    of fewer than ``MIN_CUSTOMERS`` customers is named only for its failures).
+    of fewer than ``MIN_CUSTOMERS`` customers is named only for its failures,
+    and keeps the other from being named for pressure alone when its few
+    customers clearly waited longer: ``handful_veto``).
 
     ``failures`` / ``waits_first`` False leave that rule out (to tell which
     rule decided a day).
@@ -187,30 +188,33 @@ def judge(
         if failed is not None:
             return _SIDE_VERDICT[failed]
     verdict = decide_between(selling.weighed(), collecting.weighed(), rule, waits_first)
-    if not against_a_busy_few(selling, collecting, rule, verdict, waits_first):
-        return verdict
-    # The other side met more pressure than a calm side, but not than the few
-    # customers really met, who also waited: neither side is clearly the one.
-    return verdict if decide_between(selling, collecting, rule, waits_first) is verdict else Verdict.BALANCED
+    return Verdict.BALANCED if handful_veto(selling, collecting, rule, verdict, waits_first) else verdict
 
 
-def against_a_busy_few(
+def handful_veto(
     selling: SideEvidence, collecting: SideEvidence, rule: Rule, verdict: Verdict, waits_first: bool = True
-) -> bool:
-    """Whether ``verdict`` names a side for its pressure against a side of fewer
-    than ``MIN_CUSTOMERS`` customers (taken for calm) whose customers were not
-    quiet: they waited and met pressure. Such a side is not named for its
-    pressure unless the few customers' own numbers name it too: five group
-    buyers who waited 26 minutes at one slow counter do not make 800 holders
-    who waited two minutes the side short of counters, though they are too
-    few to name selling either."""
-    if verdict is Verdict.BALANCED:
-        return False
-    other = selling if verdict is Verdict.COLLECTING else collecting
-    if not other.few or other.quiet(rule):
-        return False
-    waits = (selling.weighed().wait_minutes, collecting.weighed().wait_minutes)
-    return not (waits_first and clearly_longer(waits) is not None)
+) -> str | None:
+    """The side of a handful of customers that keeps ``verdict`` (reached with
+    that handful taken for calm) from naming the other side, or None.
+
+    A side of fewer than ``MIN_CUSTOMERS`` customers is taken for calm: their
+    waits and pressure are their luck, not the side's demand. But that
+    makes no case for the other side when the handful clearly waited
+    longer (``clearly_longer`` on their own p95 waits) and the other side
+    is named only for its pressure, not for clear waits of its own: five
+    group buyers who waited 26 minutes at one slow counter do not make 800
+    holders served within two minutes the side short of counters. Holders
+    waiting 13.6 minutes are named whatever three slow buyers met.
+    (``waits_first`` False, the pressures alone: no veto, as no waits.)
+    """
+    if verdict is Verdict.BALANCED or not waits_first:
+        return None
+    named, few_name, few = (
+        ("selling", "collecting", collecting) if verdict is Verdict.SELLING else ("collecting", "selling", selling)
+    )
+    if not few.few or clearly_longer((selling.weighed().wait_minutes, collecting.weighed().wait_minutes)) == named:
+        return None
+    return few_name if clearly_longer((selling.wait_minutes, collecting.wait_minutes)) == few_name else None
 
 
 def decide_between(selling: SideEvidence, collecting: SideEvidence, rule: Rule, waits_first: bool = True) -> Verdict:

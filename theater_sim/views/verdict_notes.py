@@ -7,9 +7,16 @@ import math
 from rich.text import Text
 
 from theater_sim.analysis.contract import DayData, Interval, ProjectionData, SideData, side_data
-from theater_sim.analysis.day_data import decided_by_day, evidence, judge_day, rule_of, shown_day_pressures
+from theater_sim.analysis.day_data import (
+    decided_by_day,
+    evidence,
+    few_sides,
+    judge_day,
+    shown_day_pressures,
+    vetoed_by_handful,
+)
 from theater_sim.analysis.measured_day import share
-from theater_sim.analysis.verdict import MIN_CUSTOMERS, WAIT_GAP_MINUTES, Verdict, decide, decide_between
+from theater_sim.analysis.verdict import MIN_CUSTOMERS, MIN_FAILED, WAIT_GAP_MINUTES, Verdict, decide
 from theater_sim.model.scenario import SIDE_NAMES
 from theater_sim.views.formatting import format_number
 
@@ -58,7 +65,7 @@ def _calm_waits_note(data: DayData) -> str:
     )
     if data["verdict"] != Verdict.BALANCED.value or by_pressure is Verdict.BALANCED or _failing_shares(data):
         return ""  # (when both sides fail many, the note on that says what to do)
-    if _busy_few(data):
+    if few_sides(data):
         return ""  # _few_customers_note says why
     side = "selling" if by_pressure is Verdict.SELLING else "collecting"
     other = "collecting" if side == "selling" else "selling"
@@ -77,7 +84,7 @@ def _calm_waits_note(data: DayData) -> str:
 def _pressure_note(data: DayData) -> str:
     """Say why when the pressures decided: a side named for its pressure, or a
     Balanced day whose pressures lie within the band or are both calm."""
-    if data["named_for_failures"] or data["named_for_waits"] or _failing_shares(data) or _busy_few(data):
+    if data["named_for_failures"] or data["named_for_waits"] or _failing_shares(data) or few_sides(data):
         return ""
     sides = data["sides"]
     selling, collecting = (side_data(sides, name) for name in ("selling", "collecting"))
@@ -166,9 +173,9 @@ def _named_for_failures_note(data: DayData) -> str:
         f"\n{side.capitalize()} is named for the customers it failed: {_failed_text(data, side)}:"
         f" {_how_failed(data, named)}; against {_failed_text(data, other_name)}"
         + (f": {_how_failed(data, other)}" if other["failed"] else "")
-        + f".{both} "
-        + _without_failures(data)
-        + _evidence_bracket(data, side, named, other, other_name)
+        + f".{both}"
+        + ("" if few_sides(data) else " " + _without_failures(data))
+        + ("" if few_sides(data) else _evidence_bracket(data, side, named, other, other_name))
         + _open_first(data, side)
     )
 
@@ -202,7 +209,7 @@ def _waits_decide(data: DayData) -> bool:
 def _named_for_waits_note(data: DayData) -> str:
     """Say why a side is named although the pressures alone would not name it."""
     side = data["named_for_waits"]
-    if side is None or _busy_few(data):
+    if side is None or few_sides(data):
         return ""
     named, other, _ = _named_and_other(data, side)
     busiest = named["busiest_window"]
@@ -226,24 +233,13 @@ def _named_for_waits_note(data: DayData) -> str:
     )
 
 
-def _busy_few(data: DayData) -> list[str]:
-    """The sides of fewer than ``MIN_CUSTOMERS`` customers whose customers waited
-    and met pressure: the verdict took them for calm, so their raw numbers
-    must not be read against the other side's (``_few_customers_note``)."""
-    rule = rule_of(data)
-    few: list[str] = []
-    for name in SIDE_NAMES:
-        side = evidence(side_data(data["sides"], name))
-        if side.few and not side.quiet(rule):
-            few.append(name)
-    return few
-
-
 def _few_customers_note(data: DayData) -> str:
-    """Why the verdict reads as it does when a side had only a handful of
-    customers, who waited: their waits and pressure name no side."""
-    few = _busy_few(data)
-    if not few or data["named_for_failures"] or _failing_shares(data):
+    """Say so when a side had only a handful of customers who waited or were
+    failed: the verdict took them for calm, so their numbers are theirs to
+    look at, not evidence against the other side; then why the verdict reads
+    as it does."""
+    few = few_sides(data)
+    if not few:
         return ""
     sides = data["sides"]
 
@@ -252,44 +248,54 @@ def _few_customers_note(data: DayData) -> str:
 
     def numbers(name: str) -> str:
         side = side_data(sides, name)
-        return f"pressure {side['pressure']:.2f}, p95 wait {side['wait_minutes']['p95']:.2f} min"
+        failed = f", {format_number(side['failed'], 'count')} failed" if side["failed"] else ""
+        return f"p95 wait {side['wait_minutes']['p95']:.2f} min, pressure {side['pressure']:.2f}{failed}"
 
+    rule = (
+        f"too few (under {MIN_CUSTOMERS}) for their waits or pressure to name a side (their luck, not its"
+        f" demand), and a side is named for its failures only when it fails at least {MIN_FAILED}"
+    )
     if len(few) == 2:
         return (
-            f"\nBalanced: both sides had fewer than {MIN_CUSTOMERS} customers (selling {counted('selling')},"
-            f" collecting {counted('collecting')}), too few for their waits or pressures to name either: a"
-            " handful's luck, not a side's demand. Only failing them could."
+            f"\nBoth sides had only a handful of customers (selling {counted('selling')}: {numbers('selling')};"
+            f" collecting {counted('collecting')}: {numbers('collecting')}): {rule}. Look at them on their own."
         )
     name = few[0]
     other = "collecting" if name == "selling" else "selling"
-    text = (
-        f"\n{name.capitalize()} had only {counted(name)} customers ({numbers(name)}): too few (under"
-        f" {MIN_CUSTOMERS}) for their waits or pressure to name it, a handful's luck rather than the side's"
-        " demand (only failing them could), so it counts as calm."
-    )
-    if data["verdict"] == Verdict.BALANCED.value:
-        if _named_against_calm(data, other):
-            return text + (
-                f" {other.capitalize()} ({numbers(other)}) would be named against a calm side, but not against what"
-                f" those {counted(name)} customers met: neither side is clearly the one to add counters to."
-            )
-        return text + f" {other.capitalize()} was calm too ({numbers(other)})."
-    if _waits_decide(data):
-        return text + (
-            f" {other.capitalize()} is named for its waits: its customers waited clearly (p95"
-            f" {side_data(sides, other)['wait_minutes']['p95']:.2f} min, at least {WAIT_GAP_MINUTES:g})."
+    if data["named_for_failures"] == name:
+        return (
+            f"\n{name.capitalize()} had only {counted(name)} customers ({numbers(name)}): too few (under"
+            f" {MIN_CUSTOMERS}) for their waits or pressure to name it, but not for the customers it failed."
         )
-    return text + (
-        f" {other.capitalize()} is named for its pressure ({numbers(other)}), which those few customers' own"
-        " numbers do not contradict."
-    )
-
-
-def _named_against_calm(data: DayData, name: str) -> bool:
-    """Whether the waits and pressures would name side ``name`` if the other side were calm."""
-    selling, collecting = (evidence(side_data(data["sides"], side)).weighed() for side in SIDE_NAMES)
-    named = decide_between(selling, collecting, rule_of(data))
-    return named is (Verdict.SELLING if name == "selling" else Verdict.COLLECTING)
+    text = f"\n{name.capitalize()} had only {counted(name)} customers ({numbers(name)}): {rule}."
+    text += " Look at them on their own."
+    if data["named_for_failures"]:
+        return text
+    mine = side_data(sides, other)
+    wait, pressure = mine["wait_minutes"]["p95"], mine["pressure"]
+    if data["verdict"] != Verdict.BALANCED.value:
+        if _waits_decide(data):
+            return text + (
+                f" {other.capitalize()} is named for its own customers' waits (p95 {wait:.2f} min: at least"
+                f" {WAIT_GAP_MINUTES:g}, with {name}'s few taken for calm)."
+            )
+        return text + (
+            f" {other.capitalize()} is named for its pressure ({pressure:.2f}; p95 wait {wait:.2f} min), as those"
+            " few did not wait clearly longer."
+        )
+    if vetoed_by_handful(data):
+        return text + (
+            f" {other.capitalize()} met the higher pressure ({pressure:.2f}), but its customers did not clearly"
+            f" wait (p95 {wait:.2f} min) and those few waited clearly longer: neither side is clearly the one"
+            " to add counters to."
+        )
+    if pressure < data["calm_below"]:
+        return text + f" {other.capitalize()} met a pressure below {data['calm_below']:g} ({pressure:.2f})."
+    if wait <= data["calm_wait_minutes"]:
+        return text + (
+            f" 95% of {other}'s customers waited at most {data['calm_wait_minutes']:g} min (p95 {wait:.2f})."
+        )
+    return text
 
 
 def _failing_shares(data: DayData) -> tuple[float, float] | None:
@@ -313,7 +319,7 @@ def _harm_ratio_text(data: DayData) -> str:
 
 def _which_decided(data: DayData) -> str:
     """When the waits and pressures decided a day both sides failed on: what they said."""
-    if data["verdict"] == Verdict.BALANCED.value or _busy_few(data):
+    if data["verdict"] == Verdict.BALANCED.value or few_sides(data):
         return ""
     side = "selling" if data["verdict"] == Verdict.SELLING.value else "collecting"
     named, other, _ = _named_and_other(data, side)
