@@ -12,7 +12,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from theater_sim.analysis.measured_day import run_day
-from theater_sim.analysis.verdict import Rule, SideEvidence, Verdict, decide, judge, shown_pressures, unnamed_rush
+from theater_sim.analysis.verdict import (
+    Rule,
+    SideEvidence,
+    Verdict,
+    decide,
+    judge,
+    named_not_for_pressure,
+    shown_evidence,
+    shown_pressures,
+    unnamed_rush,
+)
 from theater_sim.input.loading import load_scenario
 from theater_sim.model.scenario import Scenario
 
@@ -614,3 +624,20 @@ def test_identical_sides_over_replications_are_balanced() -> None:
         assert data["verdict"] == Verdict.BALANCED.value, seed
         # An hour is named only where three quarters of the days name it too: none here.
         assert {row["verdict"] for row in data["hourly_verdicts"]} == {Verdict.BALANCED.value}, seed
+
+
+def test_printed_pressures_also_keep_what_the_pressures_alone_say() -> None:
+    """Selling waited clearly longer (10 min against 4.1) and met 0.6119
+    against 0.4891, 20.07% apart: the pressures alone name selling too, and a
+    note says 'its pressure points the same way'. Printed at two decimals,
+    0.61 against 0.49 are 19.7% apart (Balanced by pressure), so the printed
+    pressures take three (a trial read 0.61 against 0.49 beside that note)."""
+    rule = Rule(tolerance=0.2, calm_below=0.5, calm_wait_minutes=1.0, failed_share=0.05)
+    selling = SideEvidence(pressure=0.6119, wait_minutes=10.0, customers=500)
+    collecting = SideEvidence(pressure=0.4891, wait_minutes=4.1, customers=500)
+    assert judge(selling, collecting, rule) is Verdict.SELLING
+    assert shown_evidence(selling, collecting, rule) == ("0.612", "0.489")
+    # Waits decided, and the pressures agree: not marked as named 'not for its pressure' (run and sweep alike).
+    assert named_not_for_pressure(selling, collecting, rule) is None
+    level = SideEvidence(pressure=0.55, wait_minutes=4.1, customers=500)  # within 20%: the waits alone name selling
+    assert named_not_for_pressure(selling, level, rule) == "waits"

@@ -37,6 +37,7 @@ from theater_sim.analysis.verdict import (
     handful_veto,
     hourly_verdicts,
     judge,
+    named_not_for_pressure,
     pressure_spans,
     shown_evidence,
 )
@@ -166,10 +167,9 @@ def named_for_waits(data: DayData) -> str | None:
     """The side the day's verdict names for its waits, not its pressure: the waits
     rule decided (the failures rule, which comes first, did not), and the
     pressures alone would have said otherwise."""
-    if decided_by_day(data) != "waits":
-        return None
-    by_pressure = judge_day(data, failures=False, waits_first=False)
-    return None if by_pressure.value == data["verdict"] else _side_of(data)
+    sides = data["sides"]
+    used = named_not_for_pressure(evidence(sides["selling"]), evidence(sides["collecting"]), rule_of(data))
+    return _side_of(data) if used == "waits" else None
 
 
 def named_for_failures(data: DayData) -> str | None:

@@ -58,6 +58,7 @@ __all__ = [
     "handful_veto",
     "hourly_verdicts",
     "judge",
+    "named_not_for_pressure",
     "pressure_spans",
     "shown_evidence",
     "shown_pressures",
@@ -242,6 +243,20 @@ def decided_by(selling: SideEvidence, collecting: SideEvidence, rule: Rule, *, f
     return "waits" if clearly_longer(waits) is not None else "pressure"
 
 
+def named_not_for_pressure(selling: SideEvidence, collecting: SideEvidence, rule: Rule) -> str | None:
+    """``"failures"`` when the verdict names its side for the customers it
+    failed; ``"waits"`` when for its waits and the pressures alone (failures
+    aside) would not name it; None otherwise (the pressures name it, or
+    Balanced). What a report marks as 'not its pressure'."""
+    used = decided_by(selling, collecting, rule)
+    if used == "failures":
+        return used
+    if used == "waits":
+        alone = judge(selling, collecting, rule, failures=False, waits_first=False)
+        return None if alone is judge(selling, collecting, rule) else used
+    return None
+
+
 def clearly_more_failed(selling: SideEvidence, collecting: SideEvidence, limit: float) -> str | None:
     """The side that failed clearly more: more than ``limit`` of its customers
     and at least ``MIN_FAILED`` of them, and ``FAILED_RATIO`` times the other
@@ -391,20 +406,27 @@ def shown_pressures(
 
 
 def shown_evidence(selling: SideEvidence, collecting: SideEvidence, rule: Rule) -> tuple[str, str]:
-    """``shown_pressures`` for a whole day's evidence (the verdict ``judge`` gives)."""
-    return _fewest_decimals(
-        selling.pressure,
-        collecting.pressure,
-        lambda s, c: judge(replace(selling, pressure=s), replace(collecting, pressure=c), rule),
-    )
+    """``shown_pressures`` for a whole day's evidence: as many decimals as keep
+    both the verdict ``judge`` gives and what the pressures alone say (a note
+    may read "its pressure points the same way": 0.6119 against 0.4891 is
+    20.07% apart, not the 19.7% of 0.61 against 0.49)."""
+
+    def verdicts(s: float, c: float) -> tuple[Verdict, Verdict]:
+        shown_selling, shown_collecting = replace(selling, pressure=s), replace(collecting, pressure=c)
+        return (
+            judge(shown_selling, shown_collecting, rule),
+            judge(shown_selling, shown_collecting, rule, failures=False, waits_first=False),
+        )
+
+    return _fewest_decimals(selling.pressure, collecting.pressure, verdicts)
 
 
 def _fewest_decimals(
-    selling: float, collecting: float, verdict_of: Callable[[float, float], Verdict]
+    selling: float, collecting: float, verdict_of: Callable[[float, float], object]
 ) -> tuple[str, str]:
     verdict = verdict_of(selling, collecting)
     for decimals in range(2, 18):
         shown = (f"{selling:.{decimals}f}", f"{collecting:.{decimals}f}")
-        if verdict_of(float(shown[0]), float(shown[1])) is verdict:
+        if verdict_of(float(shown[0]), float(shown[1])) == verdict:
             return shown
     return repr(selling), repr(collecting)

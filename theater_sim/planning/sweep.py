@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from theater_sim.analysis.contract import DayData, Interval, SideData, SidesData, side_data
 from theater_sim.analysis.day_data import SIDE_METRICS, evidence, metric_bounds, metric_value
 from theater_sim.analysis.measured_day import side_evidence
-from theater_sim.analysis.verdict import Rule, SideEvidence, Verdict, decided_by, judge
+from theater_sim.analysis.verdict import Rule, SideEvidence, Verdict, judge, named_not_for_pressure
 from theater_sim.model.errors import ScenarioError
 from theater_sim.model.scenario import SIDE_NAMES, Scenario
 from theater_sim.planning.execution import Runner
@@ -146,7 +146,7 @@ def _cell(s: Staffing, c: Staffing, days: list[SidesData], rule: Rule) -> SweepC
     agreement = sum(judge(evidence(day["selling"]), evidence(day["collecting"]), rule) is verdict for day in days)
     for_waits = (
         None
-        if decided_by(means["selling"], means["collecting"], rule) in {None, "pressure"}
+        if named_not_for_pressure(means["selling"], means["collecting"], rule) is None
         else SIDE_NAMES[0 if verdict is Verdict.SELLING else 1]
     )
     return SweepCell(s, c, verdict.value, agreement, sides, for_waits)

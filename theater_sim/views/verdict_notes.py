@@ -88,7 +88,7 @@ def _pressure_note(data: DayData) -> str:
         return ""
     sides = data["sides"]
     selling, collecting = (side_data(sides, name) for name in ("selling", "collecting"))
-    pressures = f"{selling['pressure']:.2f} against {collecting['pressure']:.2f}"
+    pressures = " against ".join(shown_day_pressures(data))
     hours = (
         " Hours can still name a side (the hourly points): the day as a whole is balanced."
         if data["pressure_hours"]["selling"] or data["pressure_hours"]["collecting"]
@@ -107,15 +107,16 @@ def _pressure_note(data: DayData) -> str:
     side = "selling" if data["verdict"] == Verdict.SELLING.value else "collecting"
     named, other = side_data(sides, side), side_data(sides, "collecting" if side == "selling" else "selling")
     waits = f"p95 {named['wait_minutes']['p95']:.2f} min against {other['wait_minutes']['p95']:.2f}"
-    pressure = f"{named['pressure']:.2f} against {other['pressure']:.2f}"
+    shown, other_shown = _shown_pressures(data, side)
+    pressure = f"{shown} against {other_shown}"
     if _waits_decide(data):
         return (
             f"\n{side.capitalize()} is named for its waits: its customers waited clearly longer ({waits}); its"
             f" pressure points the same way ({pressure})."
         )
     return (
-        f"\n{side.capitalize()} is named for its pressure: its customers met {named['pressure']:.2f} of what its"
-        f" counters could serve against {other['pressure']:.2f} (more than {data['tolerance']:.0%} apart), and"
+        f"\n{side.capitalize()} is named for its pressure: its customers met {shown} of what its"
+        f" counters could serve against {other_shown} (more than {data['tolerance']:.0%} apart), and"
         f" waited longer ({waits})."
     )
 
@@ -186,7 +187,7 @@ def _evidence_bracket(data: DayData, side: str, named: SideData, other: SideData
         f"{side}'s p95 wait {named['wait_minutes']['p95']:.2f} min against {other_name}'s"
         f" {other['wait_minutes']['p95']:.2f}"
     )
-    pressure = f"pressure {named['pressure']:.2f} against {other['pressure']:.2f}"
+    pressure = "pressure {} against {}".format(*_shown_pressures(data, side))
     alone_agrees = judge_day(data, failures=False).value == data["verdict"]
     if alone_agrees:
         return f" ({waits})." if _waits_decide(data) else f" ({pressure})."
@@ -298,6 +299,12 @@ def _few_customers_note(data: DayData) -> str:
     return text
 
 
+def _shown_pressures(data: DayData, first: str) -> tuple[str, str]:
+    """Both pressures as printed (``shown_day_pressures``), side ``first``'s first."""
+    selling, collecting = shown_day_pressures(data)
+    return (selling, collecting) if first == "selling" else (collecting, selling)
+
+
 def _failing_shares(data: DayData) -> tuple[float, float] | None:
     """Both sides' failed shares when both are above ``failed_share``, else None."""
     sides = data["sides"]
@@ -328,8 +335,9 @@ def _which_decided(data: DayData) -> str:
             f" {side.capitalize()}'s customers waited clearly longer (p95 {named['wait_minutes']['p95']:.2f} min"
             f" against {other['wait_minutes']['p95']:.2f})."
         )
+    shown, other_shown = _shown_pressures(data, side)
     return (
-        f" {side.capitalize()} met the higher pressure ({named['pressure']:.2f} against {other['pressure']:.2f}),"
+        f" {side.capitalize()} met the higher pressure ({shown} against {other_shown}),"
         " and its customers waited longer"
         f" (p95 {named['wait_minutes']['p95']:.2f} min against {other['wait_minutes']['p95']:.2f})."
     )
