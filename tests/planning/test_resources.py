@@ -14,6 +14,7 @@ from theater_sim.planning.resources import (
     BASE_BYTES,
     BYTES_PER_CUSTOMER,
     BYTES_PER_LINKED_CUSTOMER,
+    BYTES_PER_PATIENT_CUSTOMER,
     day_bytes,
     parse_bytes,
 )
@@ -38,8 +39,28 @@ def test_the_estimate_counts_both_sides_customers() -> None:
     scenario, _ = load_scenario("balanced-day")  # 1,000 customers a side
     assert day_bytes(scenario) == BASE_BYTES + BYTES_PER_CUSTOMER * 2000
     linked, _ = load_scenario("opening-weekend")  # sales, seats and holders weigh more a customer
-    customers = 2 * linked.expected_arrivals("selling")
-    assert day_bytes(linked) == int(BASE_BYTES + BYTES_PER_LINKED_CUSTOMER * customers)
+    customers = 2 * linked.expected_arrivals("selling")  # both sides patient: a timer each while in line
+    expected = BASE_BYTES + (BYTES_PER_LINKED_CUSTOMER + BYTES_PER_PATIENT_CUSTOMER) * customers
+    assert day_bytes(linked) == int(expected)
+
+
+def test_patience_adds_a_timer_a_customer() -> None:
+    """2 million customers in line at once at one counter peaked at 283 MiB, and
+    854 MiB when they could give up (SimPy keeps a timer for each): the
+    estimate adds BYTES_PER_PATIENT_CUSTOMER for each customer of a patient
+    side, and stays above what was measured."""
+    from theater_sim.model.scenario import Scenario
+
+    scenario, _ = load_scenario("balanced-day")
+    data = scenario.model_dump(by_alias=True, exclude_unset=True)
+    data["selling"].update(counters=1, arrivals={"total": 2_000_000})
+    data["collecting"].update(arrivals={"total": 10})
+    plain = Scenario.model_validate(data)
+    data["selling"]["patience_minutes"] = {"distribution": "exponential", "mean": 1440}
+    patient = Scenario.model_validate(data)
+    assert day_bytes(patient) - day_bytes(plain) == BYTES_PER_PATIENT_CUSTOMER * 2_000_000
+    assert day_bytes(plain) > 283 * 2**20
+    assert day_bytes(patient) > 854 * 2**20
 
 
 def test_the_estimate_counts_the_turns_away_a_retry_day_may_make() -> None:

@@ -7,9 +7,12 @@ once: 10 million arrivals at one counter peaked at 1,098 MiB on the SimPy
 engine (971 MiB exact), about 107 bytes a customer over the interpreter and
 libraries; a linked day (sales, seats, holders, a projector) about 270 bytes
 a customer it may see (340,000 buyers and their holders, at three
-collectors: 233 MiB). The estimate takes that worst case with half as much
-again for every customer, so it errs on the safe side without refusing days
-that fit; days that run at once (worker processes) add up. A day whose
+collectors: 233 MiB). On a side whose customers may give up (patience), the
+SimPy engine keeps a timer for everyone waiting: 2 million customers in line
+at once with patience peaked at 854 MiB, about 300 bytes a customer more.
+The estimate takes those worst cases with half as much again for every
+customer, so it errs on the safe side without refusing days that fit; days
+that run at once (worker processes) add up. A day whose
 projector turns holders away to come back adds the most turns it may make
 before it stops (``model.limits``), at about 64 bytes a turn.
 """
@@ -27,6 +30,7 @@ __all__ = [
     "BASE_BYTES",
     "BYTES_PER_CUSTOMER",
     "BYTES_PER_LINKED_CUSTOMER",
+    "BYTES_PER_PATIENT_CUSTOMER",
     "DEFAULT_MEMORY_SHARE",
     "check_memory",
     "day_bytes",
@@ -36,6 +40,8 @@ __all__ = [
 
 BYTES_PER_CUSTOMER = 160
 BYTES_PER_LINKED_CUSTOMER = 420
+#: Added for each customer of a side with patience_minutes (a pending timer while in line).
+BYTES_PER_PATIENT_CUSTOMER = 450
 BYTES_PER_TURN_AWAY = 64
 BASE_BYTES = 120 * 2**20
 #: The share of physical memory a run may plan to use unless told otherwise.
@@ -51,7 +57,12 @@ def day_bytes(scenario: Scenario) -> int:
     if scenario.projection is not None and scenario.projection.stale_reads == "retry":
         turns = min(float(MAX_TURNED_AWAY), TURNED_AWAY_PER_HOLDER * scenario.expected_arrivals("selling"))
     per_customer = BYTES_PER_CUSTOMER if scenario.linked is None else BYTES_PER_LINKED_CUSTOMER
-    return int(BASE_BYTES + per_customer * customers + BYTES_PER_TURN_AWAY * turns)
+    patient = sum(
+        scenario.expected_arrivals(name) for name in SIDE_NAMES if scenario.side(name).patience_minutes is not None
+    )
+    return int(
+        BASE_BYTES + per_customer * customers + BYTES_PER_PATIENT_CUSTOMER * patient + BYTES_PER_TURN_AWAY * turns
+    )
 
 
 def physical_memory_bytes() -> int | None:
