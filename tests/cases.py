@@ -77,7 +77,7 @@ CORE_BAD_FILES: list[tuple[str, str, list[str]]] = [
         _dump(**{"collecting.arrivals.rate_per_hour": 1_000_000.0, "hours": 16}),
         ["collecting.arrivals", "limit"],
     ),
-    ("hours-zero", _dump(hours=0), ["hours: Input should be greater than or equal to 0.0166667 (got 0)"]),
+    ("hours-zero", _dump(hours=0), ["hours: must be at least one minute, 1/60 of an hour (got 0)"]),
     (
         "counters-as-text",
         _dump(**{"selling.counters": "2"}),
@@ -245,7 +245,7 @@ TRACE_BAD_FILES: list[tuple[str, str, list[str], dict[str, str]]] = [
     (
         "trace-negative-minute",
         _dump(**_TRACE_SIDE),
-        ["trace.csv: data row 1: minute -1 is before the doors open (08:00) (2 timestamps in all are outside"],
+        ["trace.csv: data row 1: minute -1 is before the doors open (08:00); 2 timestamps in all are outside"],
         {"trace.csv": "at_minute\n-1\n500\n"},
     ),
     ("trace-nan", _dump(**_TRACE_SIDE), ["trace.csv", "line 2"], {"trace.csv": "at_minute\nnan\n"}),

@@ -281,3 +281,20 @@ def test_a_key_left_empty_is_named_not_taken_for_its_default(tmp_path: Path, tex
     with pytest.raises(ScenarioError) as caught:
         load_scenario(str(path))
     assert f"day.yaml: {where}: has no value; give it one, or leave the key out for its default" in str(caught.value)
+
+
+def test_a_limit_with_many_float_digits_is_shown_short() -> None:
+    """pydantic prints a bound with all its float digits (1/3: 0.3333333333333333);
+    the message shows six significant ones."""
+    from pydantic import BaseModel, Field, ValidationError
+
+    from theater_sim.model.errors import format_validation_error
+
+    class Share(BaseModel):
+        share: float = Field(ge=1 / 3)
+
+    with pytest.raises(ValidationError) as caught:
+        Share.model_validate({"share": 0.1})
+    assert format_validation_error(caught.value, "day.yaml") == (
+        "day.yaml: share: Input should be greater than or equal to 0.333333 (got 0.1)"
+    )

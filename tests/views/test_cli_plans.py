@@ -521,5 +521,5 @@ def test_a_day_that_turns_holders_away_without_end_names_its_file_and_stops_a_se
     assert staffed.exit_code == 2, staffed.output
     said = " ".join(staffed.stderr.split())
     assert f"{path}: projection.retry_minutes" in said
-    assert "(on the day of replication 0 at 10,000 sellers); so no selling staffing up to 10,000 counters could" in said
+    assert "(on the day of replication 0 at 10,000 sellers). The search stopped there: no selling staffing" in said
     assert "service times" not in said

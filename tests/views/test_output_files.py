@@ -7,6 +7,7 @@ intact and nothing under the target's name that looks finished.
 
 from __future__ import annotations
 
+import errno
 import os
 import signal
 import subprocess
@@ -14,6 +15,7 @@ import sys
 import textwrap
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -262,3 +264,31 @@ def test_an_immutable_file_is_refused_before_the_work(runner: CliRunner, tmp_pat
     read_only.chmod(0o444)
     assert runner.invoke(app, ["run", "balanced-day", "--csv", str(read_only), "--force"]).exit_code == 0
     assert read_only.read_text(encoding="utf-8").startswith("side,customer,")
+
+
+@pytest.mark.parametrize(("code", "refused"), [(errno.EPERM, True), (errno.EACCES, False)])
+def test_only_a_file_no_one_may_replace_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: int, refused: bool
+) -> None:
+    """Opening the existing file for writing tells the two apart: EPERM (immutable
+    or append-only: even a rename over it fails) is refused before the work;
+    EACCES (merely no write permission, as for a user who is not root) is not,
+    since the file is written beside it and moved into place."""
+    from theater_sim.model.errors import ScenarioError
+    from theater_sim.views.output_files import check_writable
+
+    target = tmp_path / "out.csv"
+    target.write_text("old\n", encoding="utf-8")
+    real_open = os.open
+
+    def open_refusing(path: Any, flags: int, *args: Any) -> int:
+        if Path(path) == target and flags & os.O_WRONLY:
+            raise PermissionError(code, os.strerror(code), str(path))
+        return real_open(path, flags, *args)
+
+    monkeypatch.setattr(os, "open", open_refusing)
+    if refused:
+        with pytest.raises(ScenarioError, match=r"^--csv .*out\.csv: cannot be written \(Operation not permitted\)$"):
+            check_writable("--csv", target, force=True)
+    else:
+        check_writable("--csv", target, force=True)

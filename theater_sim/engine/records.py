@@ -143,7 +143,8 @@ class SideArrays:
             f"projection.retry_minutes: holders were turned away more than {self.turned_away_limit:,} times in one"
             f" day (at most {TURNED_AWAY_PER_HOLDER:,} a holder on average, {MAX_TURNED_AWAY:,} in all): their sales"
             f" reach the collectors' list far later than the {self.retry_minutes:g} minutes they take to come back;"
-            " raise retry_minutes, or list sales sooner (more clerks, a shorter delay_minutes or every_minutes)"
+            " raise retry_minutes, or list sales sooner (more clerks or a shorter delay_minutes; with batches, a"
+            " shorter every_minutes)"
         )
 
     def records(self) -> SideRecords:

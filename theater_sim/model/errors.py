@@ -183,6 +183,8 @@ def _friendly(item: Any) -> str:
         return f"{item['msg']}{got}" + (f", e.g. {shown}" if shown else "")
     if kind == "finite_number":
         return "must be a finite number (not NaN or infinity)"
+    if kind == "greater_than_equal" and item["loc"] == ("hours",):
+        return f"must be at least one minute, 1/60 of an hour (got {shorten(repr(item['input']))})"
     if kind == "union_tag_invalid":
         return f"unknown distribution {shorten(repr(item['ctx']['tag']))}; use one of {item['ctx']['expected_tags']}"
     if kind in {"model_type", "model_attributes_type", "dict_type"}:

@@ -115,10 +115,10 @@ def trace_problem(at_minute: tuple[float, ...], open_minutes: float, opens: str)
     if outside:
         first = outside[0]
         minute = at_minute[first]
-        more = f" ({len(outside):,} timestamps in all are outside opening hours)" if len(outside) > 1 else ""
+        more = f"; {len(outside):,} timestamps in all are outside opening hours" if len(outside) > 1 else ""
         if minute < 0:
             return f"data row {first + 1}: minute {minute:g} is before the doors open ({opens}){more}"
-        # A clock time before the doors open reads as the next day's (a day may run past midnight).
+        # Past midnight (a clock time before the doors open reads as the next day's, as a day may run past it).
         next_day = " the next day" if parse_clock_minutes(opens) + minute >= 24 * 60 else ""
         return (
             f"data row {first + 1}: minute {minute:g} after opening ({clock_label(minute, opens)}{next_day}) is after"

@@ -353,7 +353,7 @@ def _stopped_to_the_end(stopped: list[EndlessReturns], what: str) -> None:
     says so (more counters or clerks cannot help), not that the target is out of reach."""
     if stopped:
         last = stopped[-1]
-        raise type(last)(f"{last}; so {what} could be judged") from None
+        raise type(last)(f"{last}. The search stopped there: {what} could be measured against the target") from None
 
 
 def _why_no_counters_suffice(scenario: Scenario, side: SideName, targets: Targets) -> str:

@@ -23,7 +23,14 @@ import typer
 import typer.core
 
 from theater_sim.views import cli_day, cli_plans
-from theater_sim.views.cli_common import EXIT_FAILED_RUN, OUTPUT_ERRORS, app, error_line, user_errors
+from theater_sim.views.cli_common import (
+    EXIT_FAILED_RUN,
+    OUTPUT_ERRORS,
+    app,
+    command_scope,
+    error_line,
+    user_errors,
+)
 
 __all__ = ["app", "main"]
 
@@ -36,7 +43,7 @@ def _guarded(command: Callable[..., Any]) -> Callable[..., Any]:
         try:
             # Rendering runs after a command's own error handling: guard it too, so a
             # bad value anywhere (a forged store row) is one line, never a traceback.
-            with user_errors():
+            with command_scope(), user_errors():
                 result = command(*args, **kwargs)
                 sys.stdout.flush()  # a closed pipe or a full disk shows here, not at exit
             return result

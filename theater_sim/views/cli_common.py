@@ -129,6 +129,17 @@ _OPTION_NAMES = {"sellers": "--sellers", "collectors": "--collectors", "seed": "
 _loaded_from: ContextVar[str | None] = ContextVar("loaded_from", default=None)
 
 
+@contextmanager
+def command_scope() -> Iterator[None]:
+    """One command's run: no scenario read yet (a later command in the same
+    process, as in tests, must not name an earlier one's file)."""
+    token = _loaded_from.set(None)
+    try:
+        yield
+    finally:
+        _loaded_from.reset(token)
+
+
 def load_source(source: str, seed: int | None = None, progress: LazyProgress | None = None) -> tuple[Scenario, str]:
     """The scenario (with ``--seed`` applied) and where it came from; its notes go to
     stderr, once. With ``progress``, a long trace file shows a bar while it is read."""
