@@ -118,6 +118,11 @@ class ResultStore:
                 f" ({owner}, not {self.fingerprint}); use a new store file"
             )
         db.execute("PRAGMA journal_mode=WAL")
+        # Each day is committed at once, but not flushed to the disk at once: in WAL
+        # mode a commit survives the command's end, Ctrl-C or SIGKILL (the OS keeps
+        # the write), and only a crash of the machine may take back the last few,
+        # leaving the store whole. A flush per day cost 1.2 ms of a 1.5 ms save here.
+        db.execute("PRAGMA synchronous=NORMAL")
 
     def _check_tables(self) -> None:
         """Refuse a store whose tables were altered, now rather than after the work."""
