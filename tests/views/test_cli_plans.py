@@ -58,6 +58,9 @@ def test_sweep_table_json_and_csv(runner: CliRunner, tmp_path: Path) -> None:
         rows = list(csv.DictReader(handle))
     assert len(rows) == 8
     assert float(rows[0]["selling_p95_wait"]) == data["cells"][0]["sides"]["selling"]["p95_wait"]["mean"]
+    # The side not swept: the scenario's count (JSON says null), so the column stays numeric.
+    assert data["cells"][0]["collectors"] is None
+    assert {row["collectors"] for row in rows} == {"1"}
     refused = runner.invoke(app, ["sweep", "tarantino-announced", "--sellers", "1:2", "--csv", str(out)])
     assert refused.exit_code == 2
     assert "already exists" in refused.stderr

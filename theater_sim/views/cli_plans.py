@@ -180,13 +180,13 @@ def sweep(
                 "engine": engine_name,
             }
             if csv_file is not None:
-                write_chunks(csv_file, [sweep_csv([(clerks, cells) for clerks, _, cells in grids])])
+                write_chunks(csv_file, [sweep_csv(grids)])
         else:
             cells = run_sweep(day, seller_counts, collector_counts, replications, runner)
             grids.append((None, day, cells))
             data = {**sweep_data(cells, day, replications, metric), "engine": engine_name}
             if csv_file is not None:
-                write_chunks(csv_file, [sweep_csv([(None, cells)])])
+                write_chunks(csv_file, [sweep_csv([(None, day, cells)])])
             if plot is not None:
                 plot_sweep(cells, metric, day, plot)
         output = to_json(data) + "\n" if json_output else None

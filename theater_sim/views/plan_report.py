@@ -20,7 +20,7 @@ from rich.text import Text
 from theater_sim.analysis.contract import DayData, Interval
 from theater_sim.analysis.day_data import SIDE_METRICS
 from theater_sim.analysis.plain import plain
-from theater_sim.model.scenario import SIDE_NAMES, Scenario
+from theater_sim.model.scenario import SIDE_NAMES, Scenario, SideName
 from theater_sim.planning.least_staffing import PeriodAnswer, ProjectorAnswer, SideAnswer, Summary, Targets
 from theater_sim.planning.sweep import SweepCell
 from theater_sim.planning.tasks import Staffing, plain_staffing
@@ -167,13 +167,15 @@ def sweep_data(cells: list[SweepCell], scenario: Scenario, replications: int, me
     }
 
 
-def sweep_csv(grids: list[tuple[int | None, list[SweepCell]]]) -> str:
+def sweep_csv(grids: list[tuple[int | None, Scenario, list[SweepCell]]]) -> str:
     """One row per cell: staffing, verdict, then mean and half-width of every metric per side.
 
     ``grids``: each grid's projector clerks (None: the scenario's, and no
-    ``projectors`` column) and its cells; a sweep of one grid passes ``[(None, cells)]``.
+    ``projectors`` column), its scenario and its cells; a sweep of one grid
+    passes ``[(None, scenario, cells)]``. A side not swept shows the scenario's
+    count when it is one fixed number, so the column stays numeric.
     """
-    with_projectors = any(clerks is not None for clerks, _ in grids)
+    with_projectors = any(clerks is not None for clerks, _, _ in grids)
     columns = [*(["projectors"] if with_projectors else []), "sellers", "collectors", "verdict", "verdict_agreement"]
     for side in SIDE_NAMES:
         for metric in SIDE_METRICS:
@@ -181,16 +183,16 @@ def sweep_csv(grids: list[tuple[int | None, list[SweepCell]]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)
-    for clerks, cells in grids:
+    for clerks, scenario, cells in grids:
         for cell in cells:
-            writer.writerow([*([clerks] if with_projectors else []), *_cell_row(cell)])
+            writer.writerow([*([clerks] if with_projectors else []), *_cell_row(cell, scenario)])
     return out.getvalue()
 
 
-def _cell_row(cell: SweepCell) -> list[Any]:
+def _cell_row(cell: SweepCell, scenario: Scenario) -> list[Any]:
     row: list[Any] = [
-        _staffing_text(cell.sellers),
-        _staffing_text(cell.collectors),
+        _staffing_text(_as_run(cell.sellers, scenario, "selling")),
+        _staffing_text(_as_run(cell.collectors, scenario, "collecting")),
         cell.verdict,
         cell.verdict_agreement,
     ]
@@ -200,6 +202,14 @@ def _cell_row(cell: SweepCell) -> list[Any]:
             half = interval["half_width"]
             row += [repr(interval["mean"]), "" if half is None else repr(half)]
     return row
+
+
+def _as_run(staffing: Staffing, scenario: Scenario, side: SideName) -> Staffing:
+    """A side not swept (None) as the scenario runs it, when that is one fixed count."""
+    settings = scenario.side(side)
+    if staffing is None and isinstance(settings.counters, int) and settings.autoscale is None:
+        return settings.counters
+    return staffing
 
 
 def render_staffing(
