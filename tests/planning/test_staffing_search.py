@@ -263,3 +263,28 @@ def test_a_task_key_names_the_clerks_only_when_set() -> None:
     assert Task(2, 3, 0).key == "[2, 3, 0]"
     assert Task(2, 3, 0, 4).key == "[2, 3, 0, 4]"
     assert Task(None, (1, 2), 1).key == "[null, [1, 2], 1]"
+
+
+def test_a_side_of_a_handful_of_customers_gets_a_word_of_caution() -> None:
+    """Five group buyers a day: their p95 wait is one or two buyers' wait, and
+    the least staffing moves with the days drawn (a trial saw 3 counters on 10
+    days and 2 on 40): the answer says so; 800 holders get no such note."""
+    scenario = Scenario.model_validate(
+        {
+            "name": "group desk",
+            "selling": {
+                "counters": 1,
+                "arrivals": {"total": 5},
+                "service_minutes": {"distribution": "fixed", "value": 45},
+            },
+            "collecting": {
+                "counters": 2,
+                "arrivals": {"total": 800},
+                "service_minutes": {"distribution": "exponential", "mean": 1.4},
+            },
+        }
+    )
+    answers = search_staffing(scenario, Targets(max_p95_wait=2.0), 10, Runner())
+    assert [note.split(":")[0] for note in answers["selling"].notes] == ["selling"]
+    assert "about 5 customers a day" in answers["selling"].notes[0]
+    assert answers["collecting"].notes == []

@@ -33,6 +33,7 @@ from typing import TypedDict, TypeVar
 
 from theater_sim.analysis.contract import DayData, Interval, ProjectionData, SideData, side_data
 from theater_sim.analysis.erlang import least_counters_for_wait
+from theater_sim.analysis.verdict import MIN_CUSTOMERS
 from theater_sim.model.distributions import Exponential
 from theater_sim.model.errors import EndlessReturns, ScenarioError
 from theater_sim.model.projection import MAX_PROJECTORS
@@ -452,6 +453,12 @@ def _search_side(
     if isinstance(settings.counters, list):
         return _search_schedule(side, len(settings.counters), flat, evaluate, targets)
     notes = []
+    customers = scenario.expected_arrivals(side)
+    if customers < MIN_CUSTOMERS:
+        notes.append(
+            f"{side}: about {customers:.0f} customers a day: the p95 wait of so few is one or two customers' wait,"
+            " so the answer moves with the days drawn; give more --replications (40 or more) before acting on it"
+        )
     if settings.autoscale is not None:
         low, high = settings.autoscale.min_counters, settings.autoscale.max_counters
         notes.append(
