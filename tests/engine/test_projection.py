@@ -523,7 +523,7 @@ def test_a_holder_turned_away_is_out_of_the_line_until_they_come_back() -> None:
 def test_the_advice_offers_ledger_checks_only_where_holders_are_turned_away() -> None:
     """A slow batch refresh: under ``retry`` the advice offers letting collectors
     check the ledger; a day that already does (``read_your_writes``) is not told to."""
-    from theater_sim.views.verdict_notes import _projection_fix
+    from theater_sim.views.projection_notes import _projection_fix
 
     for policy, offered in (("retry", True), ("read_your_writes", False)):
         projection = {"every_minutes": 20.0, "delay_minutes": 0.5, "stale_reads": policy}

@@ -27,7 +27,8 @@ from theater_sim.analysis.verdict import Verdict
 from theater_sim.model.clock import clock_label
 from theater_sim.model.scenario import SIDE_NAMES, Scenario, SideName
 from theater_sim.views.formatting import VERDICT_STYLES, fitted, format_number, one_line, plain, safe, sparkline
-from theater_sim.views.verdict_notes import consistency_line, pressure_hours_line, pressure_line, projection_section
+from theater_sim.views.projection_notes import consistency_line, projection_section
+from theater_sim.views.verdict_notes import pressure_hours_line, pressure_line
 
 __all__ = ["render_day"]
 
