@@ -79,6 +79,16 @@ CORE_BAD_FILES: list[tuple[str, str, list[str]]] = [
     ),
     ("hours-zero", _dump(hours=0), ["hours: must be at least one minute, 1/60 of an hour (got 0)"]),
     (
+        "counters-list-of-numbers",
+        _dump(**{"selling.counters": [1, 2]}),
+        ["selling.counters[0]: must be a mapping of keys", "selling.counters[1]"],
+    ),
+    (
+        "counters-and-service-both-wrong",
+        _dump(**{"selling.counters": "2", "selling.service_minutes": {"distribution": "fixed", "value": -1}}),
+        ["selling.counters: must be a whole number or a list (got '2')", "selling.service_minutes.value"],
+    ),
+    (
         "counters-as-text",
         _dump(**{"selling.counters": "2"}),
         ["selling.counters: must be a whole number or a list (got '2'), e.g. counters: 2, or counters: [{from:"],

@@ -103,15 +103,34 @@ def _is_union_tag(part: object) -> bool:
 
 
 def _chosen_branch(items: list[Any]) -> list[Any]:
-    """Drop "wrong type" complaints from union members when another member says more."""
-    by_path: dict[str, list[Any]] = {}
-    for item in items:
-        by_path.setdefault(_key_path(item["loc"][:1]), []).append(item)
+    """Keep, for each key that takes one of several forms (a union: ``counters``
+    is a number or a schedule), the complaints about the form the user chose:
+    about a value inside a form (``count`` below 1) before wrong types, and
+    wrong types inside a form (a schedule's period that is not a mapping)
+    before the top-level mismatch of the others (not an integer). A value no
+    form takes at all gets one complaint (``_one_per_key``). Other keys'
+    complaints are kept as they are, whatever a union beside them says."""
+    groups: dict[tuple[Any, ...] | int, list[Any]] = {}
+    for index, item in enumerate(items):
+        where = _union_point(item["loc"])
+        groups.setdefault(index if where is None else where, []).append(item)
     kept = []
-    for group in by_path.values():
-        specific = [i for i in group if not (i["type"].endswith("_type") and any(_is_union_tag(p) for p in i["loc"]))]
-        kept.extend(specific or _one_per_key(group))
+    for key, group in groups.items():
+        if isinstance(key, int):
+            kept.extend(group)
+            continue
+        inside = [i for i in group if not i["type"].endswith("_type")]
+        deeper = [i for i in group if len(i["loc"]) > len(key) + 1]
+        kept.extend(inside or deeper or _one_per_key(group))
     return kept
+
+
+def _union_point(loc: tuple[Any, ...]) -> tuple[Any, ...] | None:
+    """The key path up to the first union member's name in ``loc`` (None: no union)."""
+    for index, part in enumerate(loc):
+        if _is_union_tag(part):
+            return tuple(loc[:index])
+    return None
 
 
 def _one_per_key(items: list[Any]) -> list[Any]:
