@@ -221,7 +221,7 @@ def test_a_clerk_count_whose_days_turn_holders_away_without_end_misses_the_targe
     assert clerks is not None
     assert clerks.clerks > 1
     assert clerks.stale_share["mean"] <= 0.1
-    from theater_sim.planning.least_staffing import _unless_endless
+    from theater_sim.planning.unmet_targets import unless_endless as _unless_endless
 
     def endless(_clerks: int) -> Interval:
         raise EndlessReturns("holders turned away without end")

@@ -41,6 +41,13 @@ from theater_sim.model.scenario import MAX_COUNTERS_PER_SIDE, Scenario, SideName
 from theater_sim.planning.execution import Runner
 from theater_sim.planning.replication import confidence_interval, upper_bound
 from theater_sim.planning.tasks import Staffing, Task
+from theater_sim.planning.unmet_targets import (
+    met,
+    stopped_to_the_end,
+    unless_endless,
+    why_no_clerks_suffice,
+    why_no_counters_suffice,
+)
 
 __all__ = [
     "PeriodAnswer",
@@ -142,7 +149,6 @@ class ProjectorAnswer:
 
 
 _Day = TypeVar("_Day", SideData, ProjectionData)
-_T = TypeVar("_T")
 
 
 class _Evaluator:
@@ -311,110 +317,22 @@ def _least_clerks(
 
     def meets(clerks: int) -> bool:  # so few clerks that holders only walk to and fro: not met
         stopped.clear()  # only the last try's count
-        return _met(lambda: _judged(share(clerks), targets) <= limit, stopped)
+        return met(lambda: _judged(share(clerks), targets) <= limit, stopped)
 
     least = _least(meets, limit=MAX_PROJECTORS)
     if least is None:
-        _stopped_to_the_end(stopped, f"no count up to {MAX_PROJECTORS:,} projection clerks")
+        stopped_to_the_end(stopped, f"no count up to {MAX_PROJECTORS:,} projection clerks")
         raise ScenarioError(
             f"projection: no count up to {MAX_PROJECTORS:,} clerks meets {targets.describe()}: "
-            + _why_no_clerks_suffice(scenario)
+            + why_no_clerks_suffice(scenario)
         )
     return ProjectorAnswer(
         clerks=least,
         stale_share=share(least),
         lag_p95_minutes=_interval(days(least), lambda d: d["lag_minutes"]["p95"], targets.confidence),
-        one_fewer=_unless_endless(share, least - 1) if least > 1 else None,
+        one_fewer=unless_endless(share, least - 1) if least > 1 else None,
         evaluations=len(cache),
     )
-
-
-def _unless_endless(measure: Callable[[int], _T], count: int) -> _T | None:
-    """``measure(count)``, or None when that count's days turned holders away without end."""
-    try:
-        return measure(count)
-    except EndlessReturns:
-        return None
-
-
-def _met(check: Callable[[], bool], stopped: list[EndlessReturns] | None = None) -> bool:
-    """``check()``, or False for a staffing whose days turned holders away
-    without end (the error goes to ``stopped``): holders who only walk to and
-    fro meet no target."""
-    try:
-        return check()
-    except EndlessReturns as error:
-        if stopped is not None:
-            stopped.append(error)
-        return False
-
-
-def _stopped_to_the_end(stopped: list[EndlessReturns], what: str) -> None:
-    """A search that found nothing because even its last try's days stopped
-    says so (more counters or clerks cannot help), not that the target is out of reach."""
-    if stopped:
-        last = stopped[-1]
-        raise type(last)(f"{last}. The search stopped there: {what} could be measured against the target") from None
-
-
-def _why_no_counters_suffice(scenario: Scenario, side: SideName, targets: Targets) -> str:
-    """Why more counters cannot meet the target: on the collecting side of a day
-    with a projection the lag between the models is in the holders' waits
-    (turned away until their sale is listed, or a ledger check at the counter)."""
-    if side == "collecting" and scenario.projection is not None and targets.max_stale_share is None:
-        if scenario.projection.clerks is None:  # batches: no clerks to search or set
-            return (
-                " (holders wait for their sales to reach the collectors' list, which no number of counters"
-                " shortens; refresh it more often: projection.every_minutes)"
-            )
-        if _clerks_cannot_help(scenario):
-            return (
-                " (holders wait for their sales to reach the collectors' list, which no number of counters"
-                f" shortens, nor of clerks: {_why_no_clerks_suffice(scenario)})"
-            )
-        return (
-            " (holders wait for their sales to reach the collectors' list, which no number of counters"
-            " shortens; add --max-stale-share to size the projector too, or try --projectors)"
-        )
-    return " (the side's customers could not be served so fast; check its service times and impatience)"
-
-
-def _clerks_cannot_help(scenario: Scenario) -> bool:
-    """Every holder reaches the counters before any number of clerks could have
-    listed their sale: no walk at all, or a trip to the list at least the walk."""
-    assert scenario.projection is not None
-    walk = scenario.linked.walk_minutes if scenario.linked is not None else 0.0
-    return walk <= 0 or scenario.projection.delay_minutes >= walk
-
-
-def _why_no_clerks_suffice(scenario: Scenario) -> str:
-    """Why listing stays slower than holders however many clerks there are."""
-    assert scenario.projection is not None
-    walk = scenario.linked.walk_minutes if scenario.linked is not None else 0.0
-    delay = scenario.projection.delay_minutes
-    if walk <= 0:
-        why = (
-            "holders reach the counters the moment they buy (linked.walk_minutes: 0), before any clerk can have"
-            " listed their sale, and no number of clerks lists a sale at once"
-        )
-    elif delay >= walk:
-        why = (
-            f"the trip to the list (projection.delay_minutes: {delay:g}) is at least a holder's walk from buying to"
-            f" the counters (linked.walk_minutes: {walk:g}), and no number of clerks shortens it"
-        )
-    else:
-        why = (
-            f"listing one sale (projection.minutes_per_sale) can take longer than the {walk:g}-minute walk from buying"
-            " to the counters (linked.walk_minutes), and more clerks cannot list one sale faster"
-        )
-    fixes = ["lower the target"]
-    if walk <= 0:
-        fixes.append("give holders a walk to the counters (linked.walk_minutes)")
-    elif delay >= walk:
-        fixes.append(f"shorten the trip to the list (projection.delay_minutes under {walk:g})")
-    if scenario.projection.stale_reads != "read_your_writes":
-        fixes.append("let collectors check the ledger (stale_reads: read_your_writes)")
-    return f"{why}; {', '.join(fixes[:-1])} or {fixes[-1]}" if len(fixes) > 1 else f"{why}; {fixes[0]}"
 
 
 def _projection_of(data: DayData) -> ProjectionData:
@@ -440,14 +358,14 @@ def _search_side(
 
     def meets(count: int) -> bool:
         stopped.clear()  # only the last try's counts
-        return _met(lambda: _meets(_summary(evaluate(count), confidence), targets), stopped)
+        return met(lambda: _meets(_summary(evaluate(count), confidence), targets), stopped)
 
     flat = _least(meets)
     if flat is None:
-        _stopped_to_the_end(stopped, f"no {side} staffing up to {MAX_COUNTERS_PER_SIDE:,} counters")
+        stopped_to_the_end(stopped, f"no {side} staffing up to {MAX_COUNTERS_PER_SIDE:,} counters")
         raise ScenarioError(
             f"{side}: no staffing up to {MAX_COUNTERS_PER_SIDE:,} counters meets {targets.describe()}"
-            + _why_no_counters_suffice(scenario, side, targets)
+            + why_no_counters_suffice(scenario, side, targets)
         )
     settings = scenario.side(side)
     if isinstance(settings.counters, list):
@@ -470,7 +388,7 @@ def _search_side(
         side=side,
         staffing=flat,
         at_answer=_summary(evaluate(flat), confidence),
-        one_fewer=_unless_endless(lambda count: _summary(evaluate(count), confidence), flat - 1) if flat > 1 else None,
+        one_fewer=unless_endless(lambda count: _summary(evaluate(count), confidence), flat - 1) if flat > 1 else None,
         erlang_c=erlang_c_answer(scenario, side, targets),
         evaluations=len(evaluate.cache),
         notes=notes,
@@ -485,7 +403,7 @@ def _search_schedule(side: str, periods: int, flat: int, evaluate: _Evaluator, t
 
         def meets_at(count: int, k: int = k) -> bool:
             trial = (*counts[:k], count, *counts[k + 1 :])
-            return _met(lambda: _meets(_summary(evaluate(trial), confidence, k), targets))
+            return met(lambda: _meets(_summary(evaluate(trial), confidence, k), targets))
 
         counts[k] = _least(meets_at, limit=flat) or flat
     # Lowering later periods can lengthen the waits of earlier customers still in line: check and repair.
@@ -532,7 +450,7 @@ def _one_fewer_in_period(counts: list[int], k: int, evaluate: _Evaluator, confid
     def in_period(count: int) -> Summary:
         return _summary(evaluate((*counts[:k], count, *counts[k + 1 :])), confidence, k)
 
-    return _unless_endless(in_period, counts[k] - 1)
+    return unless_endless(in_period, counts[k] - 1)
 
 
 def erlang_c_answer(scenario: Scenario, side: SideName, targets: Targets) -> int | None:
