@@ -19,6 +19,7 @@ from theater_sim.analysis.verdict import (
     decide,
     judge,
     named_not_for_pressure,
+    short_of_clearly_more_failed,
     shown_evidence,
     shown_pressures,
     unnamed_rush,
@@ -641,3 +642,16 @@ def test_printed_pressures_also_keep_what_the_pressures_alone_say() -> None:
     assert named_not_for_pressure(selling, collecting, rule) is None
     level = SideEvidence(pressure=0.55, wait_minutes=4.1, customers=500)  # within 20%: the waits alone name selling
     assert named_not_for_pressure(selling, level, rule) == "waits"
+
+
+def test_the_failures_rule_says_which_test_a_side_falls_short_of() -> None:
+    """The note under a day both sides failed on says why neither was named for
+    its failures; it had quoted the harm ratio even when the ratio passed
+    (3.20 against the 2.25 needed) and the side had failed only four."""
+    other = SideEvidence(pressure=1.0, wait_minutes=5.0, failed_share=0.1, failed=10, customers=100)
+    few_failed = SideEvidence(pressure=1.0, wait_minutes=5.0, failed_share=0.8, failed=4, customers=5)
+    assert short_of_clearly_more_failed(few_failed, other, 0.05) == "count"
+    assert short_of_clearly_more_failed(replace(other, failed_share=0.04, failed=4), other, 0.05) == "share"
+    close = SideEvidence(pressure=1.0, wait_minutes=5.0, failed_share=0.12, failed=12, customers=100)
+    assert short_of_clearly_more_failed(close, other, 0.05) == "harm"
+    assert short_of_clearly_more_failed(replace(other, failed_share=0.3, failed=30), other, 0.05) is None

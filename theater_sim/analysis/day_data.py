@@ -180,17 +180,11 @@ def named_for_failures(data: DayData) -> str | None:
 
 
 def few_sides(data: DayData) -> list[str]:
-    """The sides of fewer than ``MIN_CUSTOMERS`` customers whose customers
-    waited (p95 over ``calm_wait_minutes``) or were failed: the verdict took
-    them for calm, so a report must not read their numbers against the other
-    side's, and a manager should look at them on their own."""
-    rule = rule_of(data)
-    found: list[str] = []
-    for name in SIDE_NAMES:
-        side = evidence(side_data(data["sides"], name))
-        if side.few and (side.wait_minutes > rule.calm_wait_minutes or side.failed > 0):
-            found.append(name)
-    return found
+    """The sides of fewer than ``MIN_CUSTOMERS`` customers: the waits and
+    pressures rules took them for calm, so a report must not read their
+    numbers (a pressure of 2 from one 30-minute service in a 15-minute
+    window) against the other side's."""
+    return [name for name in SIDE_NAMES if evidence(side_data(data["sides"], name)).few]
 
 
 def vetoed_by_handful(data: DayData) -> bool:

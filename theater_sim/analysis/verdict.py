@@ -60,6 +60,7 @@ __all__ = [
     "judge",
     "named_not_for_pressure",
     "pressure_spans",
+    "short_of_clearly_more_failed",
     "shown_evidence",
     "shown_pressures",
     "unnamed_rush",
@@ -283,21 +284,30 @@ def clearly_more_failed(selling: SideEvidence, collecting: SideEvidence, limit: 
     side that turns its customers away is not "fast" for the few it served.
     """
     for side, named, other in (("selling", selling, collecting), ("collecting", collecting, selling)):
-        share = named.failed_share
-        if share <= limit or named.failed < MIN_FAILED:
-            continue
-        if named.harm < FAILED_RATIO**2 * other.harm:
-            continue
-        # Clearly more, not by luck: ``limit`` more of its customers failed (weighed) than
-        # the other side's share, or ``limit`` of its customers more failed in number; two
-        # identical sides differ by less on most days (and their means over days, by less still).
-        customers = named.customer_count
-        by_share = named.weighed_share - other.weighed_share >= limit
-        by_count = named.weighed_failed - other.weighed_failed >= limit * customers
-        if not (by_share or by_count):
-            continue
-        return side
+        if short_of_clearly_more_failed(named, other, limit) is None:
+            return side
     return None
+
+
+def short_of_clearly_more_failed(named: SideEvidence, other: SideEvidence, limit: float) -> str | None:
+    """Which test of ``clearly_more_failed`` keeps ``named`` from being named
+    for its failures against ``other``: ``"share"`` (it failed at most
+    ``limit`` of its customers), ``"count"`` (fewer than ``MIN_FAILED``),
+    ``"harm"`` (under ``FAILED_RATIO`` squared times the other's) or
+    ``"margin"`` (not ``limit`` more than the other, by share or in number);
+    None when it is named."""
+    if named.failed_share <= limit:
+        return "share"
+    if named.failed < MIN_FAILED:
+        return "count"
+    if named.harm < FAILED_RATIO**2 * other.harm:
+        return "harm"
+    # Clearly more, not by luck: ``limit`` more of its customers failed (weighed) than
+    # the other side's share, or ``limit`` of its customers more failed in number; two
+    # identical sides differ by less on most days (and their means over days, by less still).
+    by_share = named.weighed_share - other.weighed_share >= limit
+    by_count = named.weighed_failed - other.weighed_failed >= limit * named.customer_count
+    return None if by_share or by_count else "margin"
 
 
 def decide(

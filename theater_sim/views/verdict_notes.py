@@ -16,7 +16,14 @@ from theater_sim.analysis.day_data import (
     vetoed_by_handful,
 )
 from theater_sim.analysis.measured_day import share
-from theater_sim.analysis.verdict import MIN_CUSTOMERS, MIN_FAILED, WAIT_GAP_MINUTES, Verdict, decide
+from theater_sim.analysis.verdict import (
+    MIN_CUSTOMERS,
+    MIN_FAILED,
+    WAIT_GAP_MINUTES,
+    Verdict,
+    decide,
+    short_of_clearly_more_failed,
+)
 from theater_sim.model.scenario import SIDE_NAMES
 from theater_sim.views.formatting import format_number
 from theater_sim.views.projection_notes import lag_is_the_trouble, projection_note
@@ -236,10 +243,10 @@ def _named_for_waits_note(data: DayData) -> str:
 
 
 def _few_customers_note(data: DayData) -> str:
-    """Say so when a side had only a handful of customers who waited or were
-    failed: the verdict took them for calm, so their numbers are theirs to
-    look at, not evidence against the other side; then why the verdict reads
-    as it does."""
+    """When a side had only a handful of customers: their numbers, that the
+    verdict took them for calm (and why that matters here), then why the
+    verdict reads as it does, without setting their numbers against the
+    other side's."""
     few = few_sides(data)
     if not few:
         return ""
@@ -253,14 +260,21 @@ def _few_customers_note(data: DayData) -> str:
         failed = f", {format_number(side['failed'], 'count')} failed" if side["failed"] else ""
         return f"p95 wait {side['wait_minutes']['p95']:.2f} min, pressure {side['pressure']:.2f}{failed}"
 
+    def noticed(name: str) -> str:
+        side = side_data(sides, name)
+        waited = side["wait_minutes"]["p95"] > data["calm_wait_minutes"] or side["failed"]
+        return " Look at them on their own." if waited else ""
+
     rule = (
-        f"too few (under {MIN_CUSTOMERS}) for their waits or pressure to name a side (their luck, not its"
-        f" demand), and a side is named for its failures only when it fails at least {MIN_FAILED}"
+        f"too few (under {MIN_CUSTOMERS}) for their waits or pressure to name a side (their luck, not its demand),"
+        f" so they count as calm; only failing clearly more of its customers than the other side (and at least"
+        f" {MIN_FAILED}) could name it"
     )
     if len(few) == 2:
         return (
             f"\nBoth sides had only a handful of customers (selling {counted('selling')}: {numbers('selling')};"
-            f" collecting {counted('collecting')}: {numbers('collecting')}): {rule}. Look at them on their own."
+            f" collecting {counted('collecting')}: {numbers('collecting')}): {rule}."
+            + (noticed("selling") or noticed("collecting"))
         )
     name = few[0]
     other = "collecting" if name == "selling" else "selling"
@@ -269,27 +283,30 @@ def _few_customers_note(data: DayData) -> str:
             f"\n{name.capitalize()} had only {counted(name)} customers ({numbers(name)}): too few (under"
             f" {MIN_CUSTOMERS}) for their waits or pressure to name it, but not for the customers it failed."
         )
-    text = f"\n{name.capitalize()} had only {counted(name)} customers ({numbers(name)}): {rule}."
-    text += " Look at them on their own."
+    text = f"\n{name.capitalize()} had only {counted(name)} customers ({numbers(name)}): {rule}." + noticed(name)
     if data["named_for_failures"]:
         return text
     mine = side_data(sides, other)
     wait, pressure = mine["wait_minutes"]["p95"], mine["pressure"]
+    calm = f"with {name}'s handful taken for calm"
     if data["verdict"] != Verdict.BALANCED.value:
-        if _waits_decide(data):
+        if data["named_for_waits"]:
             return text + (
-                f" {other.capitalize()} is named for its own customers' waits (p95 {wait:.2f} min: at least"
-                f" {WAIT_GAP_MINUTES:g}, with {name}'s few taken for calm)."
+                f" {other.capitalize()} is named for its own customers' waits, not its pressure (p95 {wait:.2f} min:"
+                f" at least {WAIT_GAP_MINUTES:g}, {calm})."
             )
+        both = f" and its customers' waits (p95 {wait:.2f} min, at least {WAIT_GAP_MINUTES:g})"
+        alone = f"; its customers waited p95 {wait:.2f} min, and those few not clearly longer"
         return text + (
-            f" {other.capitalize()} is named for its pressure ({pressure:.2f}; p95 wait {wait:.2f} min), as those"
-            " few did not wait clearly longer."
+            f" {other.capitalize()} is named for its pressure ({pressure:.2f}, {calm})"
+            + (both if _waits_decide(data) else alone)
+            + "."
         )
     if vetoed_by_handful(data):
         return text + (
-            f" {other.capitalize()} met the higher pressure ({pressure:.2f}), but its customers did not clearly"
-            f" wait (p95 {wait:.2f} min) and those few waited clearly longer: neither side is clearly the one"
-            " to add counters to."
+            f" {other.capitalize()}'s pressure ({pressure:.2f}) would name it {calm}, but its customers did not"
+            f" clearly wait (p95 {wait:.2f} min) and those few waited clearly longer: neither side is clearly the"
+            " one to add counters to."
         )
     if pressure < data["calm_below"]:
         return text + f" {other.capitalize()} met a pressure below {data['calm_below']:g} ({pressure:.2f})."
@@ -314,15 +331,26 @@ def _failing_shares(data: DayData) -> tuple[float, float] | None:
 
 
 def _harm_ratio_text(data: DayData) -> str:
-    """Why the failures did not decide: how far the side that failed more is from clearly more."""
+    """Why the failures did not decide: which test the side that failed more falls short of."""
     sides = data["sides"]
-    more, less = sorted((evidence(side_data(sides, name)) for name in SIDE_NAMES), key=lambda e: -e.harm)
-    ratio = more.harm / less.harm if less.harm else math.inf
-    return (
-        f" Neither failed clearly more: its harm (failed count times failed share, a customer served late counting"
-        f" half) is {ratio:.2f} times the other's, where 1.5 x 1.5 = 2.25, and 5% of customers more, are needed;"
-        " the waits and pressures decide."
-    )
+    evidences = {name: evidence(side_data(sides, name)) for name in SIDE_NAMES}
+    more_name, less_name = sorted(SIDE_NAMES, key=lambda name: -evidences[name].harm)
+    more, less = evidences[more_name], evidences[less_name]
+    short = short_of_clearly_more_failed(more, less, data["failed_share"])
+    if short == "count":
+        why = f"{more_name} failed the more, but only {format_number(more.failed, 'count')} (at least {MIN_FAILED})"
+    elif short == "harm":
+        ratio = more.harm / less.harm if less.harm else math.inf
+        why = (
+            f"{more_name}'s harm (failed count times failed share, a customer served late counting half) is"
+            f" {ratio:.2f} times {less_name}'s, where 1.5 x 1.5 = 2.25 are needed"
+        )
+    else:
+        why = (
+            f"{more_name} did not fail {data['failed_share']:.0%} of its customers more than {less_name},"
+            " as a share or in number"
+        )
+    return f" Neither failed clearly more: {why}; the waits and pressures decide."
 
 
 def _which_decided(data: DayData) -> str:
@@ -352,6 +380,8 @@ def _both_failing(data: DayData) -> str:
         first = (
             "; the verdict names the side to open counters on first"
             if data["verdict"] != Verdict.BALANCED.value
+            else ""
+            if few_sides(data)  # the note on the handful says why
             else "; neither waited clearly longer nor met clearly more pressure"
         )
         return (
