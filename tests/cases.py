@@ -89,6 +89,21 @@ CORE_BAD_FILES: list[tuple[str, str, list[str]]] = [
         ["selling.counters: must be a whole number or a list (got '2')", "selling.service_minutes.value"],
     ),
     (
+        "several-mistakes-each-said",
+        _dump(
+            **{
+                "collecting.counters": [{"from": "08:00", "count": 0}, 3],
+                "verdict": {"tolerance": 2, "late_share": 0.1},
+            }
+        ),
+        [
+            "collecting.counters[0].count: Input should be greater than or equal to 1",
+            "collecting.counters[1]: must be a mapping of keys",
+            "verdict.tolerance",
+            "verdict.late_share: 'late_share' is now 'failed_share'",
+        ],
+    ),
+    (
         "counters-as-text",
         _dump(**{"selling.counters": "2"}),
         ["selling.counters: must be a whole number or a list (got '2'), e.g. counters: 2, or counters: [{from:"],
@@ -215,6 +230,11 @@ DAY_BAD_FILES: list[tuple[str, str, list[str]]] = [
         ["selling.counters[2]", "after the previous"],
     ),
     ("schedule-zero-count", _dump(**{"selling.counters": [{"from": "08:00", "count": 0}]}), ["count"]),
+    (
+        "schedule-before-opening",
+        _dump(**{"selling.counters": [{"from": "08:00", "count": 2}, {"from": "07:00", "count": 1}]}),
+        ["selling.counters[1]: 07:00 is before the doors open (08:00), or the next day's, after closing (10:00)"],
+    ),
     ("linked-without-showtimes", _dump(linked={"online_share": 0.5}), ["linked", "showtimes"]),
     ("linked-with-collecting-arrivals", _dump(showtimes=_SHOW, linked={}), ["collecting.arrivals", "leave it out"]),
     ("linked-online-share-above-1", _linked_dump(**{"linked.online_share": 1.5}), ["linked.online_share"]),
@@ -249,8 +269,20 @@ TRACE_BAD_FILES: list[tuple[str, str, list[str], dict[str, str]]] = [
     (
         "trace-before-opening",
         _dump(**_TRACE_SIDE),
-        ["trace.csv: data row 1: minute 1385 after opening (07:05 the next day) is after closing (10:00)"],
+        ["trace.csv: data row 1: 07:05 is before the doors open (08:00), or the next day's, after closing (10:00)"],
         {"trace.csv": "at\n07:05\n"},
+    ),
+    (
+        "trace-before-opening-then-open",
+        _dump(**_TRACE_SIDE),
+        ["trace.csv: line 3: 08:05 is earlier than 07:55 on line 2, which reads as the next day's", "leave out"],
+        {"trace.csv": "at\n07:55\n08:05\n"},
+    ),
+    (
+        "trace-just-after-closing",
+        _dump(**_TRACE_SIDE),
+        ["trace.csv: data row 2: minute 120.0001 after opening (10:00) is after closing (10:00)"],
+        {"trace.csv": "at_minute\n5\n120.0001\n"},
     ),
     (
         "trace-negative-minute",

@@ -22,7 +22,7 @@ from typing import Any
 
 from theater_sim.input.files import read_user_text
 from theater_sim.model.arrivals import MAX_ARRIVALS_PER_SIDE
-from theater_sim.model.clock import minutes_after_opening, parse_clock_minutes
+from theater_sim.model.clock import MINUTES_PER_DAY, minutes_after_opening, parse_clock_minutes
 from theater_sim.model.errors import ScenarioError, shorten
 
 __all__ = ["MAX_TRACE_BYTES", "ROWS_PER_REPORT", "RowProgress", "read_trace"]
@@ -98,6 +98,8 @@ def _read_rows(
     else:
         found = shorten(", ".join(header))
         raise ScenarioError(f"{where}: line 1: needs a column named 'at' or 'at_minute' (found {found})")
+    clocks = "at" in columns  # clock times (at), not minutes (at_minute)
+    previous = (0, "")
     moments: list[float] = []
     last_line = reader.line_num
     for row in reader:
@@ -111,10 +113,18 @@ def _read_rows(
             continue
         moment = _parse_cell(row, column, parse, f"{where}: line {line_number}")
         if moments and moment < moments[-1]:
+            if clocks and parse_clock_minutes(opens) + moments[-1] >= MINUTES_PER_DAY:
+                # The row before read as the next day's: likely a time before the doors open.
+                raise ScenarioError(
+                    f"{where}: line {line_number}: {shorten(row[column].strip())} is earlier than {previous[1]} on"
+                    f" line {previous[0]}, which reads as the next day's: a trace holds one day from its opening"
+                    f" ({opens}), so leave out times before it, or sort the trace by time"
+                )
             raise ScenarioError(
                 f"{where}: line {line_number}: {shorten(row[column].strip())} is earlier than"
                 " the row before; sort the trace by time"
             )
+        previous = (line_number, shorten(row[column].strip()))
         moments.append(moment)
         if report is not None and len(moments) % ROWS_PER_REPORT == 0:
             report()

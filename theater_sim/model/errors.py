@@ -105,9 +105,9 @@ def _is_union_tag(part: object) -> bool:
 def _chosen_branch(items: list[Any]) -> list[Any]:
     """Keep, for each key that takes one of several forms (a union: ``counters``
     is a number or a schedule), the complaints about the form the user chose:
-    about a value inside a form (``count`` below 1) before wrong types, and
-    wrong types inside a form (a schedule's period that is not a mapping)
-    before the top-level mismatch of the others (not an integer). A value no
+    every one inside a form (a schedule's period with a count below 1, another
+    that is not a mapping) rather than the others' top-level mismatch (not an
+    integer); else a value a form's own limit refuses (a count of 0). A value no
     form takes at all gets one complaint (``_one_per_key``). Other keys'
     complaints are kept as they are, whatever a union beside them says."""
     groups: dict[tuple[Any, ...] | int, list[Any]] = {}
@@ -121,7 +121,7 @@ def _chosen_branch(items: list[Any]) -> list[Any]:
             continue
         inside = [i for i in group if not i["type"].endswith("_type")]
         deeper = [i for i in group if len(i["loc"]) > len(key) + 1]
-        kept.extend(inside or deeper or _one_per_key(group))
+        kept.extend(deeper or inside or _one_per_key(group))
     return kept
 
 
@@ -163,6 +163,15 @@ _FORMS = {
 
 _CLOCK_KEYS = {"from", "to", "starts", "opens"}
 
+#: Keys of earlier versions, refused with what replaced them (as unknown keys, so
+#: the file's other mistakes are reported with them).
+_RENAMED_KEYS = {
+    "late_share": (
+        "'late_share' is now 'failed_share' (since 0.4 it counts walk-aways and waits longer"
+        " than long_wait_minutes as well as missed film starts)"
+    ),
+}
+
 #: What a key expects, shown when it was given in the wrong shape.
 _SHAPE_EXAMPLES = {
     "patience_minutes": "patience_minutes: {distribution: exponential, mean: 15}",
@@ -189,7 +198,7 @@ def _friendly_shape(kind: str) -> str:
 def _friendly(item: Any) -> str:
     kind = item["type"]
     if kind == "extra_forbidden":
-        return "unknown key"
+        return _RENAMED_KEYS.get(str(item["loc"][-1]), "unknown key")
     if kind == "missing":
         return "required key is missing"
     example = _SHAPE_EXAMPLES.get(str(item["loc"][-1])) if item["loc"] else None

@@ -107,16 +107,6 @@ class VerdictSettings(BaseModel):
     long_wait_minutes: Annotated[float, Field(gt=0, le=MAX_HOURS * 60)] = DEFAULT_LONG_WAIT_MINUTES
     window_minutes: Annotated[float, Field(gt=0, le=MAX_HOURS * 60)] = DEFAULT_WINDOW_MINUTES
 
-    @model_validator(mode="before")
-    @classmethod
-    def _renamed_keys(cls, data: object) -> object:
-        if isinstance(data, dict) and "late_share" in data:
-            raise ValueError(
-                "'late_share' is now 'failed_share' (since 0.4 it counts walk-aways and waits longer"
-                " than long_wait_minutes as well as missed film starts)"
-            )
-        return data
-
     @field_validator("window_minutes")
     @classmethod
     def _whole_seconds(cls, minutes: float) -> float:

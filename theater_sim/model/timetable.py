@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from theater_sim.model.arrivals import ProfilePeriod
-from theater_sim.model.clock import clock_label, minutes_after_opening, parse_clock_minutes
+from theater_sim.model.clock import MINUTES_PER_DAY, clock_label, minutes_after_opening, parse_clock_minutes
 from theater_sim.model.counter_settings import CounterPeriod
 from theater_sim.model.showtimes import Showing
 
@@ -76,7 +76,13 @@ def counter_schedule(
         if index == 0 and start != 0:
             raise ValueError(f"{here}: the first period must start when the doors open ({opens})")
         if start >= open_minutes:
-            raise ValueError(f"{here}: {period.from_clock} is after closing ({clock_label(open_minutes, opens)})")
+            closes = clock_label(open_minutes, opens)
+            if parse_clock_minutes(opens) + start >= MINUTES_PER_DAY:  # read as the next day's
+                raise ValueError(
+                    f"{here}: {period.from_clock} is before the doors open ({opens}), or the next day's, after"
+                    f" closing ({closes}); periods run in order from the opening"
+                )
+            raise ValueError(f"{here}: {period.from_clock} is after closing ({closes})")
         if resolved and start <= resolved[-1][0]:
             raise ValueError(f"{here}: {period.from_clock} must come after the previous period's start")
         resolved.append((start, period.count))
@@ -118,11 +124,15 @@ def trace_problem(at_minute: tuple[float, ...], open_minutes: float, opens: str)
         more = f"; {len(outside):,} timestamps in all are outside opening hours" if len(outside) > 1 else ""
         if minute < 0:
             return f"data row {first + 1}: minute {minute:g} is before the doors open ({opens}){more}"
-        # Past midnight (a clock time before the doors open reads as the next day's, as a day may run past it).
-        next_day = " the next day" if parse_clock_minutes(opens) + minute >= 24 * 60 else ""
+        closes = clock_label(open_minutes, opens)
+        if parse_clock_minutes(opens) + minute >= MINUTES_PER_DAY:  # a clock time before the doors open
+            return (
+                f"data row {first + 1}: {clock_label(minute, opens)} is before the doors open ({opens}), or the next"
+                f" day's, after closing ({closes}); a trace holds one day from its opening{more}"
+            )
         return (
-            f"data row {first + 1}: minute {minute:g} after opening ({clock_label(minute, opens)}{next_day}) is after"
-            f" closing ({clock_label(open_minutes, opens)}){more}"
+            f"data row {first + 1}: minute {minute:.10g} after opening ({clock_label(minute, opens)}) is after"
+            f" closing ({closes}){more}"
         )
     for index in range(1, len(at_minute)):
         if at_minute[index] < at_minute[index - 1]:

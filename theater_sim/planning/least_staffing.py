@@ -372,6 +372,8 @@ def _search_side(
         return _search_schedule(side, len(settings.counters), flat, evaluate, targets)
     notes = []
     customers = scenario.expected_arrivals(side)
+    if side == "selling" and scenario.linked is not None:  # online buyers never reach a counter
+        customers *= 1 - scenario.linked.online_share
     if customers < MIN_CUSTOMERS:
         notes.append(
             f"{side}: about {customers:.0f} customers a day: the p95 wait of so few is one or two customers' wait,"

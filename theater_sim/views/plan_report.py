@@ -98,15 +98,16 @@ def render_sweep(cells: list[SweepCell], metric: str, scenario: Scenario, replic
         swept = [axis for axis, counts in (("sellers", sellers), ("collectors", collectors)) if len(counts) > 1]
         for axis, counts in (("sellers", sellers), ("collectors", collectors)):
             if axis not in swept:  # one value for every row: said once, in the title
-                title.append(f" ({axis}: {_staffing_text(counts[0])})")
+                side: SideName = "selling" if axis == "sellers" else "collecting"
+                title.append(f" ({axis}: {_staffing_text(_as_run(counts[0], scenario, side))})")
         table = _long_sweep_table(cells, metric, title, swept)
     else:
         table = Table(title=title, title_justify="left", show_lines=True)
         table.add_column("sellers \\ collectors", justify="right", no_wrap=True)
         for c in collectors:
-            table.add_column(_staffing_text(c), justify="center", no_wrap=True)
+            table.add_column(_staffing_text(_as_run(c, scenario, "collecting")), justify="center", no_wrap=True)
         for s in sellers:
-            table.add_row(_staffing_text(s), *(texts[(s, c)] for c in collectors))
+            table.add_row(_staffing_text(_as_run(s, scenario, "selling")), *(texts[(s, c)] for c in collectors))
     table.caption = "Same customers at every point (common random numbers); " + (
         "± is a 95% confidence half-width."
         if replications > 1
