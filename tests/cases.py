@@ -231,6 +231,12 @@ DAY_BAD_FILES: list[tuple[str, str, list[str]]] = [
     ),
     ("schedule-zero-count", _dump(**{"selling.counters": [{"from": "08:00", "count": 0}]}), ["count"]),
     (
+        "schedule-at-closing",
+        _dump(**{"selling.counters": [{"from": "08:00", "count": 2}, {"from": "10:00", "count": 1}]}),
+        ["selling.counters[1]: 10:00 is when the doors close; a period must start before"],
+    ),
+    ("late-share-elsewhere", _dump(**{"selling.late_share": 0.1}), ["selling.late_share: unknown key"]),
+    (
         "schedule-before-opening",
         _dump(**{"selling.counters": [{"from": "08:00", "count": 2}, {"from": "07:00", "count": 1}]}),
         ["selling.counters[1]: 07:00 is before the doors open (08:00), or the next day's, after closing (10:00)"],
@@ -269,8 +275,17 @@ TRACE_BAD_FILES: list[tuple[str, str, list[str], dict[str, str]]] = [
     (
         "trace-before-opening",
         _dump(**_TRACE_SIDE),
-        ["trace.csv: data row 1: 07:05 is before the doors open (08:00), or the next day's, after closing (10:00)"],
+        [
+            "trace.csv: data row 1: minute 1385 after opening (07:05 the next day) is after closing (10:00); a clock"
+            " time before the doors open (08:00) reads as the next day's: leave such rows out"
+        ],
         {"trace.csv": "at\n07:05\n"},
+    ),
+    (
+        "trace-minutes-past-closing",
+        _dump(**_TRACE_SIDE),
+        ["trace.csv: data row 1: minute 200 after opening (11:20) is after closing (10:00)"],
+        {"trace.csv": "at_minute\n200\n"},
     ),
     (
         "trace-before-opening-then-open",

@@ -298,3 +298,23 @@ def test_a_limit_with_many_float_digits_is_shown_short() -> None:
     assert format_validation_error(caught.value, "day.yaml") == (
         "day.yaml: share: Input should be greater than or equal to 0.333333 (got 0.1)"
     )
+
+
+def test_after_midnight_rows_out_of_order_are_not_called_before_the_doors_open(tmp_path: Path) -> None:
+    """On a day from 20:00 to 04:00, 02:00 then 01:00 are both that night's:
+    the rows are only out of order. 09:30 then 10:05 on a day opening at
+    10:00: 09:30 reads as the next day's, and the message says so."""
+    (tmp_path / "t.csv").write_text("at\n23:00\n02:00\n01:00\n", encoding="utf-8")
+    night = tmp_path / "night.yaml"
+    night.write_text(
+        'name: night\nopens: "20:00"\nhours: 8\n'
+        "selling: {counters: 1, arrivals: {trace: t.csv}, service_minutes: {distribution: fixed, value: 1}}\n"
+        "collecting: {counters: 1, arrivals: {total: 5}, service_minutes: {distribution: fixed, value: 1}}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ScenarioError, match=r"line 4: 01:00 is earlier than the row before; sort the trace by time"):
+        load_scenario(str(night))
+    (tmp_path / "t.csv").write_text("at\n09:30\n10:05\n", encoding="utf-8")
+    night.write_text(night.read_text(encoding="utf-8").replace('"20:00"', '"10:00"'), encoding="utf-8")
+    with pytest.raises(ScenarioError, match=r"line 3: 10:05 is earlier than 09:30 on line 2, which reads as the next"):
+        load_scenario(str(night))

@@ -432,3 +432,22 @@ def test_readme_json_contract_names_every_key_run_prints(runner: CliRunner, name
     printed |= {key for showing in data["showings"] for key in showing} | set(data["tickets"] or {})
     projection_rows = {"unlisted_backlog", "stale_reads"}  # the collecting rows of a projection day
     assert printed - named - projection_rows == set()
+
+
+def test_a_side_with_no_customers_beside_one_named_for_failures_does_not_crash(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """No buyers at all (total: 0) while collecting fails many holders: the
+    note had divided by the buyers (ZeroDivisionError, exit 1)."""
+    path = tmp_path / "empty.yaml"
+    path.write_text(
+        "name: no buyers\n"
+        "selling: {counters: 1, arrivals: {total: 0}, service_minutes: {distribution: fixed, value: 1}}\n"
+        "collecting: {counters: 2, arrivals: {rate_per_hour: 130}, service_minutes: {distribution: exponential,"
+        " mean: 1}}\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["run", str(path)], env={"COLUMNS": "400"})
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1] == "Greater demand for collecting tickets"
+    assert "against 0 of 0 buyers" in result.stdout

@@ -113,7 +113,8 @@ def _read_rows(
             continue
         moment = _parse_cell(row, column, parse, f"{where}: line {line_number}")
         if moments and moment < moments[-1]:
-            if clocks and parse_clock_minutes(opens) + moments[-1] >= MINUTES_PER_DAY:
+            start = parse_clock_minutes(opens)
+            if clocks and start + moments[-1] >= MINUTES_PER_DAY and start + moment < MINUTES_PER_DAY:
                 # The row before read as the next day's: likely a time before the doors open.
                 raise ScenarioError(
                     f"{where}: line {line_number}: {shorten(row[column].strip())} is earlier than {previous[1]} on"

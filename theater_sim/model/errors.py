@@ -165,8 +165,8 @@ _CLOCK_KEYS = {"from", "to", "starts", "opens"}
 
 #: Keys of earlier versions, refused with what replaced them (as unknown keys, so
 #: the file's other mistakes are reported with them).
-_RENAMED_KEYS = {
-    "late_share": (
+_RENAMED_KEYS: dict[tuple[Any, ...], str] = {
+    ("verdict", "late_share"): (
         "'late_share' is now 'failed_share' (since 0.4 it counts walk-aways and waits longer"
         " than long_wait_minutes as well as missed film starts)"
     ),
@@ -198,7 +198,7 @@ def _friendly_shape(kind: str) -> str:
 def _friendly(item: Any) -> str:
     kind = item["type"]
     if kind == "extra_forbidden":
-        return _RENAMED_KEYS.get(str(item["loc"][-1]), "unknown key")
+        return _RENAMED_KEYS.get(tuple(item["loc"]), "unknown key")
     if kind == "missing":
         return "required key is missing"
     example = _SHAPE_EXAMPLES.get(str(item["loc"][-1])) if item["loc"] else None

@@ -77,6 +77,8 @@ def counter_schedule(
             raise ValueError(f"{here}: the first period must start when the doors open ({opens})")
         if start >= open_minutes:
             closes = clock_label(open_minutes, opens)
+            if start == open_minutes:
+                raise ValueError(f"{here}: {period.from_clock} is when the doors close; a period must start before")
             if parse_clock_minutes(opens) + start >= MINUTES_PER_DAY:  # read as the next day's
                 raise ValueError(
                     f"{here}: {period.from_clock} is before the doors open ({opens}), or the next day's, after"
@@ -125,14 +127,16 @@ def trace_problem(at_minute: tuple[float, ...], open_minutes: float, opens: str)
         if minute < 0:
             return f"data row {first + 1}: minute {minute:g} is before the doors open ({opens}){more}"
         closes = clock_label(open_minutes, opens)
-        if parse_clock_minutes(opens) + minute >= MINUTES_PER_DAY:  # a clock time before the doors open
-            return (
-                f"data row {first + 1}: {clock_label(minute, opens)} is before the doors open ({opens}), or the next"
-                f" day's, after closing ({closes}); a trace holds one day from its opening{more}"
-            )
+        next_day = parse_clock_minutes(opens) + minute >= MINUTES_PER_DAY
+        # A clock time before the doors open reads as the next day's: say so, for those who meant it before.
+        before = (
+            f"; a clock time before the doors open ({opens}) reads as the next day's: leave such rows out"
+            if next_day
+            else ""
+        )
         return (
-            f"data row {first + 1}: minute {minute:.10g} after opening ({clock_label(minute, opens)}) is after"
-            f" closing ({closes}){more}"
+            f"data row {first + 1}: minute {minute:.10g} after opening ({clock_label(minute, opens)}"
+            f"{' the next day' if next_day else ''}) is after closing ({closes}){before}{more}"
         )
     for index in range(1, len(at_minute)):
         if at_minute[index] < at_minute[index - 1]:

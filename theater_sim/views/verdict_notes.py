@@ -134,7 +134,8 @@ def _failed_text(data: DayData, name: str) -> str:
     side = side_data(data["sides"], name)
     failed, arrived = side["failed"], side["arrived"]
     customers = "buyers" if name == "selling" else "parties of holders" if data["showings"] else "holders"
-    return f"{format_number(failed, 'count')} of {format_number(arrived, 'count')} {customers} ({failed / arrived:.1%})"
+    shown = f"{format_number(failed, 'count')} of {format_number(arrived, 'count')} {customers}"
+    return f"{shown} ({share(failed, arrived):.1%})" if arrived else shown
 
 
 def _how_failed(data: DayData, side: SideData) -> str:
@@ -295,7 +296,10 @@ def _few_customers_note(data: DayData) -> str:
                 f" {other.capitalize()} is named for its own customers' waits, not its pressure (p95 {wait:.2f} min:"
                 f" at least {WAIT_GAP_MINUTES:g}, {calm})."
             )
-        both = f" and its customers' waits (p95 {wait:.2f} min, at least {WAIT_GAP_MINUTES:g})"
+        both = (
+            f" and its customers' waits (p95 {wait:.2f} min: at least {WAIT_GAP_MINUTES:g}, against none for the"
+            " handful)"
+        )
         alone = f"; its customers waited p95 {wait:.2f} min, and those few not clearly longer"
         return text + (
             f" {other.capitalize()} is named for its pressure ({pressure:.2f}, {calm})"
@@ -324,10 +328,13 @@ def _shown_pressures(data: DayData, first: str) -> tuple[str, str]:
 
 
 def _failing_shares(data: DayData) -> tuple[float, float] | None:
-    """Both sides' failed shares when both are above ``failed_share``, else None."""
-    sides = data["sides"]
-    shares = tuple(share(side_data(sides, name)["failed"], side_data(sides, name)["arrived"]) for name in SIDE_NAMES)
-    return (shares[0], shares[1]) if min(shares) > data["failed_share"] else None
+    """Both sides' failed shares when both failed more than ``failed_share``
+    of their customers, and at least ``MIN_FAILED`` (the bar for naming a side
+    for its failures), else None."""
+    sides = [side_data(data["sides"], name) for name in SIDE_NAMES]
+    shares = tuple(share(side["failed"], side["arrived"]) for side in sides)
+    many = min(shares) > data["failed_share"] and min(side["failed"] for side in sides) >= MIN_FAILED
+    return (shares[0], shares[1]) if many else None
 
 
 def _harm_ratio_text(data: DayData) -> str:
@@ -338,7 +345,8 @@ def _harm_ratio_text(data: DayData) -> str:
     more, less = evidences[more_name], evidences[less_name]
     short = short_of_clearly_more_failed(more, less, data["failed_share"])
     if short == "count":
-        why = f"{more_name} failed the more, but only {format_number(more.failed, 'count')} (at least {MIN_FAILED})"
+        only = format_number(more.failed, "count")
+        why = f"{more_name} failed the more, but only {only}, where {MIN_FAILED} are needed"
     elif short == "harm":
         ratio = more.harm / less.harm if less.harm else math.inf
         why = (
@@ -350,7 +358,8 @@ def _harm_ratio_text(data: DayData) -> str:
             f"{more_name} did not fail {data['failed_share']:.0%} of its customers more than {less_name},"
             " as a share or in number"
         )
-    return f" Neither failed clearly more: {why}; the waits and pressures decide."
+    then = "; the waits and pressures decide" if not few_sides(data) else ""
+    return f" Neither failed clearly more: {why}{then}."
 
 
 def _which_decided(data: DayData) -> str:
