@@ -270,19 +270,16 @@ def test_a_side_of_a_handful_of_customers_gets_a_word_of_caution() -> None:
     the least staffing moves with the days drawn (a trial saw 3 counters on 10
     days and 2 on 40): the answer says so; 800 holders get no such note."""
     scenario = Scenario.model_validate(
-        {
-            "name": "group desk",
-            "selling": {
-                "counters": 1,
-                "arrivals": {"total": 5},
-                "service_minutes": {"distribution": "fixed", "value": 45},
+        scenario_dict(
+            hours=16,
+            **{
+                "selling.arrivals": {"total": 5},
+                "selling.service_minutes": {"distribution": "fixed", "value": 45},
+                "collecting.counters": 2,
+                "collecting.arrivals": {"total": 800},
+                "collecting.service_minutes": {"distribution": "exponential", "mean": 1.4},
             },
-            "collecting": {
-                "counters": 2,
-                "arrivals": {"total": 800},
-                "service_minutes": {"distribution": "exponential", "mean": 1.4},
-            },
-        }
+        )
     )
     answers = search_staffing(scenario, Targets(max_p95_wait=2.0), 10, Runner())
     assert [note.split(":")[0] for note in answers["selling"].notes] == ["selling"]

@@ -113,9 +113,7 @@ def _pressure_note(data: DayData) -> str:
             )
         return ""  # the busier side waited little or less: _calm_waits_note says so
     side = "selling" if data["verdict"] == Verdict.SELLING.value else "collecting"
-    named, other = side_data(sides, side), side_data(sides, "collecting" if side == "selling" else "selling")
-    waits = f"p95 {named['wait_minutes']['p95']:.2f} min against {other['wait_minutes']['p95']:.2f}"
-    shown, other_shown = _shown_pressures(data, side)
+    waits, (shown, other_shown) = _p95_waits(data, side), _shown_pressures(data, side)
     pressure = f"{shown} against {other_shown}"
     if _waits_decide(data):
         return (
@@ -321,6 +319,12 @@ def _few_customers_note(data: DayData) -> str:
     return text
 
 
+def _p95_waits(data: DayData, first: str) -> str:
+    """``p95 9.78 min against 3.33``: side ``first``'s p95 wait, then the other side's."""
+    named, other, _ = _named_and_other(data, first)
+    return f"p95 {named['wait_minutes']['p95']:.2f} min against {other['wait_minutes']['p95']:.2f}"
+
+
 def _shown_pressures(data: DayData, first: str) -> tuple[str, str]:
     """Both pressures as printed (``shown_day_pressures``), side ``first``'s first."""
     selling, collecting = shown_day_pressures(data)
@@ -367,17 +371,12 @@ def _which_decided(data: DayData) -> str:
     if data["verdict"] == Verdict.BALANCED.value or few_sides(data):
         return ""
     side = "selling" if data["verdict"] == Verdict.SELLING.value else "collecting"
-    named, other, _ = _named_and_other(data, side)
     if _waits_decide(data):
-        return (
-            f" {side.capitalize()}'s customers waited clearly longer (p95 {named['wait_minutes']['p95']:.2f} min"
-            f" against {other['wait_minutes']['p95']:.2f})."
-        )
+        return f" {side.capitalize()}'s customers waited clearly longer ({_p95_waits(data, side)})."
     shown, other_shown = _shown_pressures(data, side)
     return (
         f" {side.capitalize()} met the higher pressure ({shown} against {other_shown}),"
-        " and its customers waited longer"
-        f" (p95 {named['wait_minutes']['p95']:.2f} min against {other['wait_minutes']['p95']:.2f})."
+        f" and its customers waited longer ({_p95_waits(data, side)})."
     )
 
 
