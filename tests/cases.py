@@ -68,6 +68,12 @@ CORE_BAD_FILES: list[tuple[str, str, list[str]]] = [
     ("neither-total-nor-rate", _dump(**{"selling.arrivals": {}}), ["selling.arrivals", "exactly one"]),
     ("total-negative", _dump(**{"selling.arrivals.total": -1}), ["selling.arrivals.total"]),
     (
+        # The two kinds are the news: one of them is to go, bad value or not.
+        "total-negative-beside-rate",
+        _dump(**{"selling.arrivals": {"total": -1, "rate_per_hour": 5}}),
+        ["selling.arrivals: give exactly one of", "(got total, rate_per_hour)"],
+    ),
+    (
         "total-too-many",
         _dump(**{"selling.arrivals.total": 10_000_001}),
         ["selling.arrivals.total", "10000000"],
@@ -81,7 +87,8 @@ CORE_BAD_FILES: list[tuple[str, str, list[str]]] = [
     (
         "counters-list-of-numbers",
         _dump(**{"selling.counters": [1, 2]}),
-        ["selling.counters[0]: must be a mapping of keys", "selling.counters[1]"],
+        # One line for the list, not one per item, with the schedule's example.
+        ["selling.counters[0] (and 1 more item): must be a mapping of keys, e.g. counters: 2, or counters: [{from:"],
     ),
     (
         "counters-and-service-both-wrong",

@@ -283,6 +283,23 @@ def test_a_key_left_empty_is_named_not_taken_for_its_default(tmp_path: Path, tex
     assert f"day.yaml: {where}: has no value; give it one, or leave the key out for its default" in str(caught.value)
 
 
+def test_an_empty_distribution_is_said_once_with_the_names_to_give(tmp_path: Path) -> None:
+    """``distribution:`` left empty was said twice: as empty, then as an unknown
+    distribution 'None'; and a distribution has no default to fall back on."""
+    path = tmp_path / "day.yaml"
+    path.write_text(
+        "name: x\nselling: {counters: 1, arrivals: {total: 10}, service_minutes: {distribution: , mean: 1}}\n"
+        "collecting: {counters: 1, arrivals: {total: 10}, service_minutes: {distribution: fixed, value: 1}}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(str(path))
+    assert str(caught.value) == (
+        f"{path}: selling.service_minutes.distribution: has no value;"
+        " give one of exponential, fixed, uniform, lognormal or gamma"
+    )
+
+
 def test_a_limit_with_many_float_digits_is_shown_short() -> None:
     """pydantic prints a bound with all its float digits (1/3: 0.3333333333333333);
     the message shows six significant ones."""

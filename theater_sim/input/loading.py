@@ -114,19 +114,27 @@ def parse_scenario(
     if not isinstance(document, dict):
         raise ScenarioError(f"{origin}: the top level must be a mapping of keys, not a {_yaml_kind(document)}")
     empty = _empty_values(document)
-    problems = [
-        f"{origin}: {where}: has no value; give it one, or leave the key out for its default" for where in empty
-    ]
+    problems = [f"{origin}: {where}: has no value; {_what_to_give(where)}" for where in empty]
     problems += _attach_traces(document, base_folder or Path(), origin, on_rows)
     try:
         scenario = Scenario.model_validate(document)
     except ValidationError as error:
         # A key left empty is said once, not again as "should be a valid ...".
-        said = tuple(f"{origin}: {where}: " for where in empty)
+        said = tuple(f"{origin}: {where}: " for where in empty) + tuple(
+            f"{origin}: {where.removesuffix('.distribution')}: unknown distribution 'None'"
+            for where in empty
+            if where.endswith(".distribution")
+        )
         problems += [line for line in format_validation_error(error, origin).splitlines() if not line.startswith(said)]
     if problems:
         raise ScenarioError("\n".join(dict.fromkeys(problems)))
     return scenario
+
+
+def _what_to_give(where: str) -> str:
+    if where.endswith(".distribution"):  # the one key of a mapping with no default
+        return "give one of exponential, fixed, uniform, lognormal or gamma"
+    return "give it one, or leave the key out for its default"
 
 
 def _empty_values(node: Any, path: str = "") -> list[str]:

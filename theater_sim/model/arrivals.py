@@ -71,7 +71,7 @@ class Arrivals(BaseModel):
         strict=True,
         allow_inf_nan=False,
         json_schema_extra={
-            "oneOf": [{"required": [key]} for key in ("total", "rate_per_hour", "profile", "trace", "showtimes")]
+            "oneOf": [{"required": [key]} for key in ("total", "rate_per_hour", "profile", "trace", "showtimes")],
         },
         defer_build=True,
     )
@@ -84,17 +84,34 @@ class Arrivals(BaseModel):
     #: Filled by the loader from the ``trace`` file: minutes after opening, sorted.
     trace_at_minute: SkipJsonSchema[tuple[float, ...] | None] = Field(default=None, exclude=True, repr=False)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _not_two_kinds(cls, data: object) -> object:
+        # Checked before the values: with two kinds given, one of them is to go,
+        # and its bad value ('total: -1' beside 'rate_per_hour') is not the news.
+        if isinstance(data, dict):
+            given = [key for key in _KINDS if data.get(key) is not None]
+            if len(given) > 1:
+                raise ValueError(_one_kind_only(given))
+        return data
+
     @model_validator(mode="after")
     def _exactly_one(self) -> Arrivals:
-        given = [k for k in ("total", "rate_per_hour", "profile", "trace", "showtimes") if getattr(self, k) is not None]
+        given = [key for key in _KINDS if getattr(self, key) is not None]
         if len(given) != 1:
-            raise ValueError(
-                "give exactly one of 'total', 'rate_per_hour', 'profile', 'trace' or 'showtimes'"
-                + (f" (got {', '.join(given)})" if given else "")
-            )
+            raise ValueError(_one_kind_only(given))
         if self.trace is not None and self.trace_at_minute is None:
             raise ValueError(f"the trace file {self.trace!r} was not read (load scenarios with load_scenario)")
         return self
+
+
+_KINDS = ("total", "rate_per_hour", "profile", "trace", "showtimes")
+
+
+def _one_kind_only(given: list[str]) -> str:
+    return "give exactly one of 'total', 'rate_per_hour', 'profile', 'trace' or 'showtimes'" + (
+        f" (got {', '.join(given)})" if given else ""
+    )
 
 
 def uniform_total_times(total: int, open_minutes: float, rng: np.random.Generator) -> np.ndarray:

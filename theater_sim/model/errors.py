@@ -64,13 +64,25 @@ def format_validation_error(error: ValidationError, origin: str) -> str:
     schedule), only the complaints about the form the user chose are kept.
     """
     items = _chosen_branch(error.errors(include_url=False))
-    lines = []
+    said: dict[tuple[str, str], list[str]] = {}  # (path with its last item number out, message): the numbers
     for item in items:
         path = _key_path(item["loc"], keep_last=item["type"] == "extra_forbidden")
-        message = _friendly(item)
+        trimmed = _LAST_ITEM.match(path)
+        where, number = (trimmed.group(1), trimmed.group(2)) if trimmed else (path, "")
+        said.setdefault((where, _friendly(item)), []).append(number)
+    lines = []
+    for (where, message), numbers in said.items():
+        # The same complaint about several items of one list (counters: [1, 2, 3]) is said once.
+        more = len(numbers) - 1
+        items_named = numbers[0] + (f" (and {more} more item{'s' if more > 1 else ''})" if more else "")
+        path = where + items_named
         # Whole-scenario checks name their own key path inside the message.
         lines.append(f"{origin}: {path}: {message}" if path else f"{origin}: {message}")
     return "\n".join(dict.fromkeys(lines))
+
+
+#: A key path ending in a list item's number: the path before it, and ``[n]``.
+_LAST_ITEM = re.compile(r"^(.*?)(\[\d+\])$")
 
 
 def _key_path(loc: tuple[Any, ...], keep_last: bool = False) -> str:
@@ -201,7 +213,7 @@ def _friendly(item: Any) -> str:
         return _RENAMED_KEYS.get(tuple(item["loc"]), "unknown key")
     if kind == "missing":
         return "required key is missing"
-    example = _SHAPE_EXAMPLES.get(str(item["loc"][-1])) if item["loc"] else None
+    example = _SHAPE_EXAMPLES.get(str(_named_key(item["loc"]))) if item["loc"] else None
     if example and kind in {"model_type", "model_attributes_type", "dict_type", "list_type", "union_tag_not_found"}:
         return f"{_friendly_shape(kind)}, e.g. {example}"
     if kind == "union_type":
@@ -248,6 +260,19 @@ _LONG_DECIMAL = re.compile(r"\d+\.\d{7,}")
 
 def _few_digits(match: re.Match[str]) -> str:
     return f"{float(match.group()):.6g}"
+
+
+def _named_key(loc: tuple[Any, ...]) -> object:
+    """The last named key of ``loc``: ``counters`` for ``counters[0]``, whose shape
+    example then serves its items (a schedule's period is its own mapping)."""
+    parts = [part for part in loc if not _is_union_tag(part)]
+    if len(parts) >= 2 and isinstance(parts[-1], int) and parts[-2] in _LIST_EXAMPLES:
+        return parts[-2]
+    return loc[-1]
+
+
+#: Lists whose items' shape is best shown by the list's own example.
+_LIST_EXAMPLES = {"counters", "showtimes"}
 
 
 def _is_scalar(value: object) -> bool:
