@@ -24,6 +24,7 @@ SIDE_METRICS: dict[str, str] = {
     "max_wait": "wait_minutes.max",
     "mean_line": "queue_length.mean",
     "max_line": "queue_length.max",
+    "in_line_at_close": "in_line_at_close",
     "utilisation": "utilisation",
     "demand_ratio": "demand_ratio",
     "pressure": "pressure",
