@@ -89,10 +89,17 @@ class _Cells:
         return cells
 
     def busiest(self, side: str) -> str:
+        """The busiest window; over replications, the mean day's (the highest mean
+        pressure), then the mean of each day's own busiest, which a day's rush at
+        varying times makes higher: both, so neither reads as the other."""
         window = side_data(self.data["sides"], side)["busiest_window"]
         if not window["arrived"]:
             return "-"
-        return f"{window['clock']}: {window['pressure']:.2f}"
+        text = f"{window['clock']}: {window['pressure']:.2f}"
+        each_day = self.intervals.get(side, {}).get("busiest_pressure")
+        if each_day is not None and each_day["half_width"] is not None:
+            text += f"\nper day: {each_day['mean']:.2f} ± {each_day['half_width']:.2f}"
+        return text
 
 
 _HINT = re.compile(r"--(sellers|collectors|projectors)[ =](\d+)(?!\d)")
