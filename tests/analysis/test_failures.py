@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from helpers import scenario_dict
 from typer.testing import CliRunner
 
 from theater_sim.analysis.failures import failed_mask, missed_start_mask
@@ -122,6 +123,30 @@ def test_both_sides_failing_is_said_whatever_the_verdict() -> None:
     result = CliRunner().invoke(app, ["run", "announcement-rush"], env={"COLUMNS": "400"})
     assert result.exit_code == 0, result.output
     assert "Both sides failed more than 5% of their customers" in result.stdout
+
+
+def test_a_handful_over_capacity_is_not_said_to_need_counters_with_the_other_side() -> None:
+    """'Both sides met more demand than their counters could serve: both need
+    more counters' was said of a Balanced day whose one side was three buyers
+    (pressure 3: one 45-minute service in a 15-minute window). A side under
+    ``MIN_CUSTOMERS`` is not read as short of counters; with 20 or more the
+    warning stands."""
+    from theater_sim.analysis.day_data import day_data
+    from theater_sim.views.verdict_notes import _both_failing
+
+    scenario = Scenario.model_validate(
+        scenario_dict(
+            hours=8,
+            **{"selling.arrivals": {"total": 3}, "selling.service_minutes": {"distribution": "fixed", "value": 45}},
+        )
+    )
+    data = day_data(run_day(scenario))
+    data["verdict"] = Verdict.BALANCED.value
+    data["sides"]["collecting"]["pressure"] = 1.2
+    assert data["sides"]["selling"]["pressure"] > 1
+    assert _both_failing(data) == ""
+    data["sides"]["selling"]["arrived"] = 30  # the same numbers from enough customers
+    assert "both need more counters" in _both_failing(data)
 
 
 @pytest.mark.parametrize(

@@ -398,7 +398,9 @@ def _both_failing(data: DayData) -> str:
             + ("" if data["named_for_failures"] else _harm_ratio_text(data) + _which_decided(data))
         )
     lower = min(sides["selling"]["pressure"], sides["collecting"]["pressure"])
-    if data["verdict"] != Verdict.BALANCED.value or lower < 1:
+    # A handful's pressure is one long service in a short window, not a side
+    # short of counters: its own note says what to look at.
+    if data["verdict"] != Verdict.BALANCED.value or lower < 1 or few_sides(data):
         return ""
     return (
         "\nBoth sides' customers met more demand than their counters could serve (pressures above 1):"
