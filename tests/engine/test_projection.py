@@ -409,6 +409,24 @@ def test_sweep_shows_which_axis_fixes_the_stale_reads(tmp_path: Any) -> None:
     assert "With 2 projector clerks between the ledger and the collectors' list:" in text
 
 
+def test_a_sweep_of_clerks_alone_is_one_table_of_them() -> None:
+    """sweep --projectors 1:4 with the counters as the scenario has them printed
+    four one-cell grids, each with its title and caption (1,000 for 1:1000); it
+    is one table, a row per clerks count, with the counters in its title."""
+    args = ["sweep", "eventual-consistency", "--projectors", "1:4", "--quiet", "--workers", "1"]
+    text = CliRunner(env={"COLUMNS": "100"}).invoke(app, args).stdout
+    assert "per projector clerks, one day each (sellers: 4, collectors: 3)" in " ".join(text.split())
+    assert "With 1 projector clerk" not in text
+    assert text.count("Same customers at every point") == 1
+    rows = [line.split("│")[1:3] for line in text.splitlines() if line.startswith("│")]
+    assert [(count.strip(), verdict.strip()) for count, verdict in rows] == [
+        ("1", "Collecting*"),
+        ("2", "Balanced"),
+        ("3", "Balanced"),
+        ("4", "Balanced"),
+    ]
+
+
 def test_sweep_projectors_plots_one_grid_at_a_time() -> None:
     result = CliRunner().invoke(
         app, ["sweep", "eventual-consistency", "--collectors", "2:3", "--projectors", "1:2", "--plot", "p.png"]

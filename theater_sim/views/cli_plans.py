@@ -128,7 +128,7 @@ def sweep(
     from theater_sim.views.exports import to_json
     from theater_sim.views.formatting import OutputConsole
     from theater_sim.views.output_files import check_distinct, check_writable, figure_path, write_chunks
-    from theater_sim.views.plan_report import render_sweep, sweep_csv, sweep_data
+    from theater_sim.views.plan_report import render_clerks_sweep, render_sweep, sweep_csv, sweep_data
     from theater_sim.views.plotting import plot_sweep
     from theater_sim.views.progress import LazyProgress
 
@@ -194,6 +194,11 @@ def sweep(
         sys.stdout.write(output)
     else:
         console = OutputConsole()
+        if clerk_counts is not None and all(len(cells) == 1 for _, _, cells in grids):
+            # Only the clerks are swept: one table of them, not a one-cell grid for each.
+            clerk_grids = [(clerks, staffed, cells) for clerks, staffed, cells in grids if clerks is not None]
+            render_clerks_sweep(clerk_grids, metric, day, replications, console)
+            grids = []
         for clerks, staffed, cells in grids:
             if clerks is not None:
                 named = f"{clerks} projector clerk{'s' if clerks != 1 else ''}"

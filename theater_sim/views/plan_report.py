@@ -26,7 +26,15 @@ from theater_sim.planning.sweep import SweepCell
 from theater_sim.planning.tasks import Staffing, plain_staffing
 from theater_sim.views.formatting import VERDICT_STYLES, fitted, safe
 
-__all__ = ["render_staffing", "render_sweep", "score_table", "staffing_data", "sweep_csv", "sweep_data"]
+__all__ = [
+    "render_clerks_sweep",
+    "render_staffing",
+    "render_sweep",
+    "score_table",
+    "staffing_data",
+    "sweep_csv",
+    "sweep_data",
+]
 
 _SHORT_VERDICT = {
     "Balanced": "Balanced",
@@ -44,7 +52,9 @@ def _staffing_text(staffing: Staffing | int | tuple[int, ...]) -> str:
 
 
 #: Metrics that count customers or people in line: one day's value is a whole number.
-_COUNT_METRICS = frozenset({"arrived", "served", "balked", "reneged", "max_line", "missed_starts", "failed"})
+_COUNT_METRICS = frozenset(
+    {"arrived", "served", "balked", "reneged", "max_line", "in_line_at_close", "missed_starts", "failed"}
+)
 
 
 def _side_value(cell: SweepCell, side: str, metric: str) -> str:
@@ -108,6 +118,42 @@ def render_sweep(cells: list[SweepCell], metric: str, scenario: Scenario, replic
             table.add_column(_staffing_text(_as_run(c, scenario, "collecting")), justify="center", no_wrap=True)
         for s in sellers:
             table.add_row(_staffing_text(_as_run(s, scenario, "selling")), *(texts[(s, c)] for c in collectors))
+    _caption(table, cells, replications)
+    console.print(fitted(table, console))
+
+
+def render_clerks_sweep(
+    grids: list[tuple[int, Scenario, list[SweepCell]]],
+    metric: str,
+    scenario: Scenario,
+    replications: int,
+    console: Console,
+) -> None:
+    """A sweep of projector clerks alone (the counters as the scenario has them):
+    one table, a row per clerks count, rather than a one-cell grid for each."""
+    days = f"{replications} replications each" if replications > 1 else "one day each"
+    title = safe(f"{scenario.name}: verdict and {metric} (selling / collecting) per projector clerks, {days}")
+    first = grids[0][2][0]
+    title.append(
+        f" (sellers: {_staffing_text(_as_run(first.sellers, scenario, 'selling'))},"
+        f" collectors: {_staffing_text(_as_run(first.collectors, scenario, 'collecting'))})"
+    )
+    table = Table(title=title, title_justify="left")
+    for column in ("projectors", "verdict", f"selling {metric}", f"collecting {metric}"):
+        table.add_column(column, justify="left" if column == "verdict" else "right", no_wrap=True)
+    cells = [cells[0] for _, _, cells in grids]
+    for (clerks, _, _), cell in zip(grids, cells, strict=True):
+        table.add_row(
+            str(clerks),
+            _verdict_text(cell),
+            _side_value(cell, "selling", metric),
+            _side_value(cell, "collecting", metric),
+        )
+    _caption(table, cells, replications)
+    console.print(fitted(table, console))
+
+
+def _caption(table: Table, cells: list[SweepCell], replications: int) -> None:
     table.caption = "Same customers at every point (common random numbers); " + (
         "± is a 95% confidence half-width."
         if replications > 1
@@ -118,7 +164,6 @@ def render_sweep(cells: list[SweepCell], metric: str, scenario: Scenario, replic
             "\n*: named for the customers it failed or for its waits, not its pressure; run that staffing to see why."
         )
     table.caption_justify = "left"
-    console.print(fitted(table, console))
 
 
 def _verdict_text(cell: SweepCell) -> Text:
