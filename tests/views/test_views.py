@@ -66,6 +66,25 @@ def test_sweep_plot_writes_a_png(runner: CliRunner, tmp_path: Path, axes: list[s
     assert height >= 400
 
 
+def test_sweep_plot_title_names_the_clerks(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A grid of one projectors count said nothing of the clerks its days had."""
+    from theater_sim.views import plotting
+
+    titles: list[str] = []
+    saved = plotting._save
+
+    def keep_title(figure: Any, path: Path, plt: Any) -> None:
+        titles.append(figure.get_suptitle())
+        saved(figure, path, plt)
+
+    monkeypatch.setattr(plotting, "_save", keep_title)
+    out = tmp_path / "grid.png"
+    args = ["sweep", "eventual-consistency", "--collectors", "2:3", "--projectors", "2", "--plot", str(out)]
+    result = runner.invoke(app, [*args, "--workers", "1", "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert titles == ["Eventual consistency: p95_wait per staffing (seed 42, sellers: 4, 2 projector clerks)"]
+
+
 def _read_csv(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))

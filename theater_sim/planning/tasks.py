@@ -21,10 +21,10 @@ from theater_sim.engine.day_plan import Engine, compile_day, play, restaffed
 from theater_sim.engine.kept import Kept
 from theater_sim.engine.plans import DayPlan
 from theater_sim.model.errors import ScenarioError
-from theater_sim.model.scenario import SIDE_NAMES, Scenario
+from theater_sim.model.scenario import SIDE_NAMES, Scenario, SideName
 from theater_sim.planning.replication import replication_seed
 
-__all__ = ["Staffing", "Task", "execution_order", "plain_staffing", "run_task", "scenario_fingerprint"]
+__all__ = ["Staffing", "Task", "as_run", "execution_order", "plain_staffing", "run_task", "scenario_fingerprint"]
 
 #: None: the scenario's own staffing; a number: that many counters all day;
 #: a tuple: new counts for the periods of the side's schedule.
@@ -56,6 +56,14 @@ class Task:
             seed=replication_seed(scenario.seed, self.replication),
             projectors=self.projectors,
         )
+
+
+def as_run(staffing: Staffing, scenario: Scenario, side: SideName) -> Staffing:
+    """A side not swept (None) as the scenario runs it, when that is one fixed count."""
+    settings = scenario.side(side)
+    if staffing is None and isinstance(settings.counters, int) and settings.autoscale is None:
+        return settings.counters
+    return staffing
 
 
 def plain_staffing(staffing: Staffing) -> Any:

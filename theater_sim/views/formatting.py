@@ -29,6 +29,7 @@ __all__ = [
     "plain",
     "safe",
     "sparkline",
+    "staffing_text",
 ]
 
 VERDICT_STYLES = {
@@ -210,3 +211,13 @@ def _fits(table: Table, console: Console) -> bool:
     cells = [column.header for column in table.columns] + [cell for column in table.columns for cell in column.cells]
     written = sum((cell.plain if isinstance(cell, Text) else str(cell)).count("…") for cell in cells)
     return all(cell_len(line) <= console.width for line in text.splitlines()) and text.count("…") <= written
+
+
+def staffing_text(staffing: int | tuple[int, ...] | None) -> str:
+    """A sweep's counters at one point: a count, a schedule's counts (``1/3``), or
+    ``as scenario`` (a side not swept that has no one count)."""
+    if staffing is None:
+        return "as scenario"
+    if isinstance(staffing, tuple):
+        return "/".join(str(count) for count in staffing)
+    return str(staffing)

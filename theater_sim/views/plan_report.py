@@ -23,8 +23,8 @@ from theater_sim.analysis.plain import plain
 from theater_sim.model.scenario import SIDE_NAMES, Scenario, SideName
 from theater_sim.planning.least_staffing import PeriodAnswer, ProjectorAnswer, SideAnswer, Summary, Targets
 from theater_sim.planning.sweep import SweepCell
-from theater_sim.planning.tasks import Staffing, plain_staffing
-from theater_sim.views.formatting import VERDICT_STYLES, fitted, safe
+from theater_sim.planning.tasks import as_run, plain_staffing
+from theater_sim.views.formatting import VERDICT_STYLES, fitted, safe, staffing_text
 
 __all__ = [
     "render_clerks_sweep",
@@ -41,14 +41,6 @@ _SHORT_VERDICT = {
     "Greater demand for selling tickets": "Selling",
     "Greater demand for collecting tickets": "Collecting",
 }
-
-
-def _staffing_text(staffing: Staffing | int | tuple[int, ...]) -> str:
-    if staffing is None:
-        return "as scenario"
-    if isinstance(staffing, tuple):
-        return "/".join(str(count) for count in staffing)
-    return str(staffing)
 
 
 #: Metrics that count customers or people in line: one day's value is a whole number.
@@ -109,15 +101,15 @@ def render_sweep(cells: list[SweepCell], metric: str, scenario: Scenario, replic
         for axis, counts in (("sellers", sellers), ("collectors", collectors)):
             if axis not in swept:  # one value for every row: said once, in the title
                 side: SideName = "selling" if axis == "sellers" else "collecting"
-                title.append(f" ({axis}: {_staffing_text(_as_run(counts[0], scenario, side))})")
+                title.append(f" ({axis}: {staffing_text(as_run(counts[0], scenario, side))})")
         table = _long_sweep_table(cells, metric, title, swept)
     else:
         table = Table(title=title, title_justify="left", show_lines=True)
         table.add_column("sellers \\ collectors", justify="right", no_wrap=True)
         for c in collectors:
-            table.add_column(_staffing_text(_as_run(c, scenario, "collecting")), justify="center", no_wrap=True)
+            table.add_column(staffing_text(as_run(c, scenario, "collecting")), justify="center", no_wrap=True)
         for s in sellers:
-            table.add_row(_staffing_text(_as_run(s, scenario, "selling")), *(texts[(s, c)] for c in collectors))
+            table.add_row(staffing_text(as_run(s, scenario, "selling")), *(texts[(s, c)] for c in collectors))
     _caption(table, cells, replications)
     console.print(fitted(table, console))
 
@@ -135,8 +127,8 @@ def render_clerks_sweep(
     title = safe(f"{scenario.name}: verdict and {metric} (selling / collecting) per projector clerks, {days}")
     first = grids[0][2][0]
     title.append(
-        f" (sellers: {_staffing_text(_as_run(first.sellers, scenario, 'selling'))},"
-        f" collectors: {_staffing_text(_as_run(first.collectors, scenario, 'collecting'))})"
+        f" (sellers: {staffing_text(as_run(first.sellers, scenario, 'selling'))},"
+        f" collectors: {staffing_text(as_run(first.collectors, scenario, 'collecting'))})"
     )
     table = Table(title=title, title_justify="left")
     for column in ("projectors", "verdict", f"selling {metric}", f"collecting {metric}"):
@@ -186,7 +178,7 @@ def _long_sweep_table(cells: list[SweepCell], metric: str, title: Text, swept: l
     for cell in cells:
         counts = {"sellers": cell.sellers, "collectors": cell.collectors}
         table.add_row(
-            *(_staffing_text(counts[axis]) for axis in swept),
+            *(staffing_text(counts[axis]) for axis in swept),
             _verdict_text(cell),
             _side_value(cell, "selling", metric),
             _side_value(cell, "collecting", metric),
@@ -237,8 +229,8 @@ def sweep_csv(grids: list[tuple[int | None, Scenario, list[SweepCell]]]) -> str:
 
 def _cell_row(cell: SweepCell, scenario: Scenario) -> list[Any]:
     row: list[Any] = [
-        _staffing_text(_as_run(cell.sellers, scenario, "selling")),
-        _staffing_text(_as_run(cell.collectors, scenario, "collecting")),
+        staffing_text(as_run(cell.sellers, scenario, "selling")),
+        staffing_text(as_run(cell.collectors, scenario, "collecting")),
         cell.verdict,
         cell.verdict_agreement,
     ]
@@ -248,14 +240,6 @@ def _cell_row(cell: SweepCell, scenario: Scenario) -> list[Any]:
             half = interval["half_width"]
             row += [repr(interval["mean"]), "" if half is None else repr(half)]
     return row
-
-
-def _as_run(staffing: Staffing, scenario: Scenario, side: SideName) -> Staffing:
-    """A side not swept (None) as the scenario runs it, when that is one fixed count."""
-    settings = scenario.side(side)
-    if staffing is None and isinstance(settings.counters, int) and settings.autoscale is None:
-        return settings.counters
-    return staffing
 
 
 def render_staffing(
@@ -308,7 +292,7 @@ def _render_sides(answers: dict[str, SideAnswer], targets: Targets, days: str, c
         fewer = answer.one_fewer
         staffing = answer.staffing
         erlang = "-" if answer.erlang_c is None else str(answer.erlang_c)
-        rows: list[_Row] = [(name, _staffing_text(staffing), answer.at_answer, erlang)]
+        rows: list[_Row] = [(name, staffing_text(staffing), answer.at_answer, erlang)]
         if fewer is not None and isinstance(staffing, int):
             rows.append(("  one fewer", str(staffing - 1), fewer, ""))
         _add_summary_rows(table, rows, targets)

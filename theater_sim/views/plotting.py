@@ -27,8 +27,9 @@ from theater_sim.engine.records import SideRecords
 from theater_sim.engine.theater import DayRecords, TicketRecords
 from theater_sim.model.clock import clock_label, parse_clock_minutes
 from theater_sim.model.errors import ScenarioError
-from theater_sim.model.scenario import SIDE_NAMES, Scenario
-from theater_sim.views.formatting import figure_text
+from theater_sim.model.scenario import SIDE_NAMES, Scenario, SideName
+from theater_sim.planning.tasks import as_run
+from theater_sim.views.formatting import figure_text, staffing_text
 from theater_sim.views.output_files import write_atomically
 
 if TYPE_CHECKING:
@@ -226,6 +227,9 @@ def _save(figure: Any, path: Path, plt: Any) -> None:
         plt.close(figure)
 
 
+_SIDE_OF: dict[str, SideName] = {"sellers": "selling", "collectors": "collecting"}
+
+
 def plot_sweep(cells: list[SweepCell], metric: str, scenario: Scenario, path: Path) -> None:
     """Write the sweep's figure: heat maps with verdicts, or lines over verdict bands."""
     plt = _pyplot()
@@ -236,10 +240,13 @@ def plot_sweep(cells: list[SweepCell], metric: str, scenario: Scenario, path: Pa
         figure = _heat_maps(plt, cells, metric, sellers, collectors)
     else:
         axis = "sellers" if len(sellers) > 1 or (len(collectors) == 1 and sellers[0] is not None) else "collectors"
-        held = collectors[0] if axis == "sellers" else sellers[0]
         other = "collectors" if axis == "sellers" else "sellers"
-        fixed = f", {other}: {'as in the scenario' if held is None else held}"
+        held = as_run(collectors[0] if axis == "sellers" else sellers[0], scenario, _SIDE_OF[other])
+        fixed = f", {other}: {'as in the scenario' if held is None else staffing_text(held)}"
         figure = _metric_lines(plt, cells, metric, axis)
+    clerks = None if scenario.projection is None else scenario.projection.clerks
+    if clerks is not None:
+        fixed += f", {clerks} projector clerk{'s' if clerks != 1 else ''}"
     note = "letters: verdict (B balanced, S selling, C collecting); black lines: where it changes"
     subtitle = f"\n{note}" if len(sellers) > 1 and len(collectors) > 1 else ""
     figure.suptitle(
