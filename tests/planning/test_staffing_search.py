@@ -89,6 +89,52 @@ def test_schedule_search_gives_each_period_its_least_count() -> None:
             assert any(p.p95_wait_minutes > 5.0 for p in periods)
 
 
+_RUSH_THEN_STEADY = {
+    "name": "rush then steady",
+    "seed": 7,
+    "opens": "10:00",
+    "hours": 6,
+    "selling": {
+        "counters": [{"from": "10:00", "count": 1}, {"from": "11:00", "count": 1}],
+        "arrivals": {
+            "profile": [
+                {"from": "10:00", "to": "11:00", "rate_per_hour": 500},
+                {"from": "11:00", "to": "16:00", "rate_per_hour": 60},
+            ]
+        },
+        "service_minutes": {"distribution": "exponential", "mean": 1.5},
+    },
+    "collecting": {
+        "counters": 1,
+        "arrivals": {"rate_per_hour": 20},
+        "service_minutes": {"distribution": "exponential", "mean": 1},
+    },
+}
+
+
+def test_a_rush_s_line_into_the_next_period_does_not_leave_that_period_overstaffed() -> None:
+    """A rush (500 buyers an hour) leaves a line at 11:00 that the 11:00 counters
+    serve. The search once raised 10:00 (its customers waited too long behind
+    11:00's four counters) and kept 11:00 at the five it had needed with 10:00
+    one lower: 12/5, where 12/4 meets every period (a trial). Now no period
+    can lose a counter with every period still meeting the target, and each
+    margin names the periods it makes miss."""
+    scenario = Scenario.model_validate(_RUSH_THEN_STEADY)
+    selling = search_staffing(scenario, Targets(max_p95_wait=10.0), 10, Runner())["selling"]
+    assert selling.staffing == (12, 4)
+
+    def missing(counts: tuple[int, ...]) -> list[str]:
+        tasks = [Task(counts, None, r) for r in range(10)]
+        results = Runner().run(scenario, tasks)
+        days = [results[task]["sides"]["selling"]["periods"] for task in tasks]
+        means = [statistics.fmean(day[k]["p95_wait_minutes"] for day in days) for k in range(2)]
+        return [clock for clock, mean in zip(("10:00", "11:00"), means, strict=True) if mean > 10.0]
+
+    assert missing((12, 4)) == []
+    assert missing((11, 4)) == selling.periods[0]["one_fewer_misses"] == ["10:00", "11:00"]
+    assert missing((12, 3)) == selling.periods[1]["one_fewer_misses"] == ["10:00", "11:00"]
+
+
 _LATE_HOLDERS = {
     "name": "holders before shows",
     "opens": "10:00",

@@ -114,6 +114,8 @@ PeriodAnswer = TypedDict(
         "abandon_rate": Interval,
         "failed_share": Interval,
         "one_fewer": Summary | None,
+        # The periods (their "from", this one's too) that miss the targets with one counter fewer in this one.
+        "one_fewer_misses": list[str],
     },
 )
 
@@ -398,7 +400,16 @@ def _search_side(
 
 
 def _search_schedule(side: str, periods: int, flat: int, evaluate: _Evaluator, targets: Targets) -> SideAnswer:
-    """Least count per period, earlier periods first (later ones held at the flat answer)."""
+    """Least count per period: earlier periods first (later ones held at the flat
+    answer), then repaired and lowered again until no period can lose a counter.
+
+    Periods reach into each other: a rush's line, left at the next period's
+    start, is served by the next period's counters, and fewer of them make the
+    rush's customers wait longer. So a count that fails is raised where its
+    period fails, and a count raised there may let another period's count fall
+    (a rush period given one counter more leaves less of a line to the next);
+    each period's count is the least with which every period meets the target.
+    """
     counts = [flat] * periods
     confidence = targets.confidence
     for k in range(periods):
@@ -408,14 +419,23 @@ def _search_schedule(side: str, periods: int, flat: int, evaluate: _Evaluator, t
             return met(lambda: _meets(_summary(evaluate(trial), confidence, k), targets))
 
         counts[k] = _least(meets_at, limit=flat) or flat
-    # Lowering later periods can lengthen the waits of earlier customers still in line: check and repair.
-    for _ in range(periods * flat):
-        days = evaluate(tuple(counts))
-        failing = [k for k in range(periods) if not _meets(_summary(days, confidence, k), targets)]
-        if not failing:
+
+    def failing(trial: tuple[int, ...]) -> list[int]:
+        """The periods that miss the targets at ``trial`` (every one, for days that stopped)."""
+        try:
+            days = evaluate(trial)
+        except EndlessReturns:
+            return list(range(periods))
+        return [k for k in range(periods) if not _meets(_summary(days, confidence, k), targets)]
+
+    for _ in range(4 * periods * flat):  # each round raises or lowers a count; the bound only guards
+        missing = failing(tuple(counts))
+        if missing:
+            for k in missing:
+                counts[k] += 1
+            continue
+        if not _lower_one_period(counts, failing):
             break
-        for k in failing:
-            counts[k] += 1
     days = evaluate(tuple(counts))
     rows: list[PeriodAnswer] = []
     for k, day_row in enumerate(days[0]["periods"]):
@@ -428,6 +448,10 @@ def _search_schedule(side: str, periods: int, flat: int, evaluate: _Evaluator, t
                 "abandon_rate": summary["abandon_rate"],
                 "failed_share": summary["failed_share"],
                 "one_fewer": _one_fewer_in_period(counts, k, evaluate, confidence),
+                "one_fewer_misses": [
+                    days[0]["periods"][other]["clock"]
+                    for other in (failing((*counts[:k], counts[k] - 1, *counts[k + 1 :])) if counts[k] > 1 else [])
+                ],
             }
         )
     return SideAnswer(
@@ -442,6 +466,20 @@ def _search_schedule(side: str, periods: int, flat: int, evaluate: _Evaluator, t
             f"{side}: each schedule period must meet the targets on its own (its customers are those arriving in it)"
         ],
     )
+
+
+def _lower_one_period(counts: list[int], failing: Callable[[tuple[int, ...]], list[int]]) -> bool:
+    """Lower the first period whose count can fall with every period still meeting
+    the targets, as far as it can; False when none can."""
+    for k, count in enumerate(counts):
+
+        def all_meet(fewer: int, k: int = k) -> bool:
+            return not failing((*counts[:k], fewer, *counts[k + 1 :]))
+
+        if count > 1 and all_meet(count - 1):
+            counts[k] = _least(all_meet, limit=count - 1) or count - 1
+            return True
+    return False
 
 
 def _one_fewer_in_period(counts: list[int], k: int, evaluate: _Evaluator, confidence: float | None) -> Summary | None:

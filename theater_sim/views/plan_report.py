@@ -351,6 +351,17 @@ def _render_periods(answer: SideAnswer, targets: Targets, console: Console) -> N
         "one fewer: one counter fewer in that period alone (the margin). Each period must meet the target on"
         " its own: its customers are those who arrive in it, and its numbers are theirs."
     )
+    for row in answer.periods:
+        missing = row["one_fewer_misses"]
+        if any(clock != row["from"] for clock in missing):  # the margin row shows only its own period
+            periods = " and ".join(
+                "that period" if clock == row["from"] else f"the period from {clock}" for clock in missing
+            )
+            table.caption += (
+                f"\nWith one fewer from {row['from']}, {periods} miss{'es' if len(missing) == 1 else ''} the"
+                " target: a line left at a period's end is served by the next period's counters, before its own"
+                " customers."
+            )
     table.caption_justify = "left"
     console.print(fitted(table, console))
 
