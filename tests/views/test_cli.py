@@ -113,6 +113,17 @@ def test_a_side_of_a_handful_of_customers_is_explained_not_read_against_the_othe
     assert "is named for its pressure" not in result.stdout
 
 
+def test_holders_who_gave_up_after_a_stale_read_have_their_row(runner: CliRunner) -> None:
+    """eventual-consistency has no patience or balking, but holders turned away
+    by a stale read leave when their film begins: the summary showed 430
+    arrived and 380 served with no row saying where 50 went."""
+    result = runner.invoke(app, ["run", "eventual-consistency"], env={"COLUMNS": "120"})
+    assert result.exit_code == 0, result.output
+    rows = {line.split("│")[1].strip(): line.split("│")[2:4] for line in result.stdout.splitlines() if "│" in line}
+    assert [cell.strip() for cell in rows["reneged"]] == ["0", "50"]
+    assert [cell.strip() for cell in rows["balked"]] == ["0", "0"]
+
+
 _QUIET_HANDFUL = """\
 name: A quiet handful
 seed: 3

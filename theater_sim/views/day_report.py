@@ -215,7 +215,13 @@ def _summary_rows(data: DayData, scenario: Scenario, narrow: bool = False) -> li
         row("arrived", "arrived", "count"),
         row("served", "served", "count"),
     ]
-    if any(scenario.side(n).balk_at_line is not None or scenario.side(n).patience_minutes for n in SIDE_NAMES):
+    # Holders turned away by a stale read may give up too, on a side with no patience of its own.
+    walked_away = any(
+        side_data(data["sides"], n)["balked"] or side_data(data["sides"], n)["reneged"] for n in SIDE_NAMES
+    )
+    if walked_away or any(
+        scenario.side(n).balk_at_line is not None or scenario.side(n).patience_minutes for n in SIDE_NAMES
+    ):
         rows += [row("balked", "balked", "count"), row("reneged", "reneged", "count")]
     rows += [
         row("wait mean (min)", "wait_minutes.mean", ",.2f"),
