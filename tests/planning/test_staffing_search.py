@@ -7,7 +7,7 @@ import statistics
 from typing import Any
 
 import pytest
-from helpers import scenario_dict
+from helpers import DELETE, scenario_dict
 
 from theater_sim.analysis.contract import Interval
 from theater_sim.analysis.day_data import day_data
@@ -30,6 +30,44 @@ def test_erlang_c_reference_values() -> None:
     assert 0 < erlang_c(5000, 4900.0) < 1
     assert wait_exceeds_probability(1, 0.5, 1.0, 2.0) == pytest.approx(0.5 * math.exp(-1.0))
     assert least_counters_for_wait(5.0, 1.0, 0.95, 10.0, 100) == 6
+
+
+def test_erlang_c_column_sees_the_counter_buyers_and_the_failed_share() -> None:
+    """On a linked day the counters see only the buyers who do not buy online
+    (150 an hour, 60% online: 60 an hour); it had used all 150 and said 3 where
+    M/M/c at 60 an hour says 2. A failed-share target on a side where nobody
+    walks away bounds P(W > long_wait_minutes) at the share (it showed '-')."""
+    from theater_sim.planning.least_staffing import erlang_c_answer
+
+    linked = Scenario.model_validate(
+        scenario_dict(
+            hours=8,
+            linked={"online_share": 0.6},
+            showtimes=[{"film": "F", "starts": "09:30", "seats": 1000}],
+            **{
+                "selling.arrivals": {"rate_per_hour": 150},
+                "selling.service_minutes": {"distribution": "exponential", "mean": 0.8},
+                "collecting.arrivals": DELETE,
+            },
+        )
+    )
+    assert erlang_c_answer(linked, "selling", Targets(max_p95_wait=5.0)) == least_counters_for_wait(
+        1.0, 0.8, 0.95, 5.0, 100
+    )
+    assert least_counters_for_wait(2.5, 0.8, 0.95, 5.0, 100) == 3  # what it had said
+    plain = Scenario.model_validate(
+        scenario_dict(**{"selling.arrivals": {"rate_per_hour": 200}, "verdict": {"long_wait_minutes": 2}})
+    )
+    share = erlang_c_answer(plain, "selling", Targets(max_failed_share=0.01))
+    assert share is not None
+    assert (
+        wait_exceeds_probability(share, 200 / 60, 0.5, 2.0)
+        <= 0.01
+        < wait_exceeds_probability(share - 1, 200 / 60, 0.5, 2.0)
+    )
+    both = erlang_c_answer(plain, "selling", Targets(max_p95_wait=0.1, max_failed_share=0.01))
+    assert both == max(share, least_counters_for_wait(200 / 60, 0.5, 0.95, 0.1, 100) or 0)
+    assert erlang_c_answer(plain, "selling", Targets(max_failed_share=0.0)) is None  # no count makes it zero
 
 
 @pytest.mark.parametrize("answer", [1, 2, 3, 7, 100, 9999, 10_000])

@@ -526,3 +526,41 @@ def test_a_day_that_turns_holders_away_without_end_names_its_file_and_stops_a_se
     assert f"{path}: projection.retry_minutes" in said
     assert "(on the day of replication 0 at 10,000 sellers). The search stopped there: no selling staffing" in said
     assert "service times" not in said
+
+
+def _interval(mean: float, half: float) -> dict[str, Any]:
+    return {"mean": mean, "low": max(0.0, mean - half), "high": mean + half, "half_width": half}
+
+
+def _summary(p95: float, half: float) -> dict[str, Any]:
+    return {"p95_wait": _interval(p95, half), "abandon_rate": _interval(0.0, 0.0), "failed_share": _interval(0.0, 0.0)}
+
+
+@pytest.mark.parametrize(
+    ("at_answer", "one_fewer", "said"),
+    [
+        # A review: 21 sellers met p95 <= 5 at 4.74 +/- 0.45 over 40 days; 1,000 fresh days gave 5.54.
+        ((4.74, 0.45), (7.9, 0.8), "its p95 wait, 4.74 ± 0.45 min, reaches over the target"),
+        # A trial: 2 sellers chosen over 1 at 5.69 +/- 1.93; 300 days at one counter gave 4.58.
+        ((1.2, 0.3), (5.69, 1.93), "one fewer (p95 wait 5.69 ± 1.93 min) reaches under the target"),
+        ((3.84, 0.53), (6.09, 0.81), None),  # both clear of the target
+    ],
+)
+def test_a_last_counter_within_the_days_luck_is_said(
+    at_answer: tuple[float, float], one_fewer: tuple[float, float], said: str | None
+) -> None:
+    """The staffing search judges means; where the 95% interval at the answer
+    straddles the target (more days may need a counter more), or one fewer's
+    does (more days may find it enough), a note says so. Under --confidence
+    the bound already takes the interval's end: no note."""
+    from theater_sim.planning.least_staffing import SideAnswer, Targets
+    from theater_sim.views.plan_report import answer_notes
+
+    answer = SideAnswer("selling", 21, _summary(*at_answer), _summary(*one_fewer), 22, 5)  # type: ignore[arg-type]
+    notes = answer_notes({"selling": answer}, Targets(max_p95_wait=5.0))
+    luck = [note for note in notes if "within the days' luck" in note]
+    if said is None:
+        assert luck == []
+    else:
+        assert len(luck) == 1 and said in luck[0]
+    assert not [n for n in answer_notes({"selling": answer}, Targets(5.0, confidence=0.9)) if "luck" in n]

@@ -494,14 +494,20 @@ def _one_fewer_in_period(counts: list[int], k: int, evaluate: _Evaluator, confid
 
 
 def erlang_c_answer(scenario: Scenario, side: SideName, targets: Targets) -> int | None:
-    """Erlang C's least counters for the p95 target, where the side is an M/M/c queue
-    (steady Poisson or uniformly spread arrivals, exponential service, fixed
-    counters, no impatience, not fed by linked sales); else None."""
+    """Erlang C's least counters for the wait targets, where the side is an M/M/c
+    queue (steady Poisson or uniformly spread arrivals, exponential service,
+    fixed counters, no impatience, not fed by linked sales); else None.
+
+    The p95 target bounds P(W > t) at 5%; a failed-share target, on such a side
+    (nobody walks away, no film to miss), bounds P(W > long_wait_minutes) at
+    the share. With both, the larger count. On a linked day the counters see
+    the buyers who do not buy online. A day starts empty, so its customers
+    wait less than the steady state's: Erlang C's answer is an upper guide.
+    """
     settings = scenario.side(side)
     arrivals = settings.arrivals
     if (
-        targets.max_p95_wait is None
-        or arrivals is None
+        arrivals is None
         or not isinstance(settings.service_minutes, Exponential)
         or settings.patience_minutes is not None
         or settings.balk_at_line is not None
@@ -513,6 +519,15 @@ def erlang_c_answer(scenario: Scenario, side: SideName, targets: Targets) -> int
         per_minute = arrivals.total / scenario.open_minutes
     else:
         return None
-    return least_counters_for_wait(
-        per_minute, settings.service_minutes.mean, 0.95, targets.max_p95_wait, MAX_COUNTERS_PER_SIDE
-    )
+    if side == "selling" and scenario.linked is not None:  # online buyers never reach a counter
+        per_minute *= 1 - scenario.linked.online_share
+    mean = settings.service_minutes.mean
+    bounds = []  # (quantile, wait): the quantile of the wait that must be at most the wait
+    if targets.max_p95_wait is not None:
+        bounds.append((0.95, targets.max_p95_wait))
+    if targets.max_failed_share is not None and targets.max_failed_share > 0:  # no count makes P(W > t) zero
+        bounds.append((1 - targets.max_failed_share, scenario.verdict.long_wait_minutes))
+    if not bounds or per_minute <= 0:
+        return None
+    counts = [least_counters_for_wait(per_minute, mean, q, wait, MAX_COUNTERS_PER_SIDE) for q, wait in bounds]
+    return None if None in counts else max(count for count in counts if count is not None)

@@ -219,7 +219,8 @@ def staff(
     max_p95_wait: Annotated[
         float | None,
         typer.Option(
-            help="Target: 95% of customers wait at most this many minutes (0..1440; 0: 95% are served at once)."
+            help="Target: a day's p95 wait (95% of its served customers wait at most this), averaged over the"
+            " days, in minutes (0..1440; 0: 95% are served at once)."
         ),
     ] = None,
     max_abandon_rate: Annotated[

@@ -300,7 +300,7 @@ def _render_sides(answers: dict[str, SideAnswer], targets: Targets, days: str, c
         "one fewer: the same days with one counter fewer (the margin; per period for a schedule, below)."
         "\nfailed: customers who walked away, waited too long or missed their film (the verdict's first measure)."
         "\nErlang C: the M/M/c steady-state answer for a steady Poisson stream with exponential service"
-        " (shown where it applies)."
+        " (shown where it applies); a day starts empty, so it may need fewer."
         + ("\n± is a 95% confidence half-width." if days.startswith("means") else "")
         + (
             f"\n(≤x): the upper end of a one-sided {targets.confidence * 100:g}% interval; it had to meet the target."
@@ -406,7 +406,51 @@ def answer_notes(answers: dict[str, SideAnswer], targets: Targets) -> list[str]:
                 f"{name}: {failed:.1%} of customers are failed there (walked away, waited too long or missed their"
                 " film), which the verdict counts first; add --max-failed-share to bound that"
             )
+        notes += _within_noise(name, answer, targets)
     return notes
+
+
+#: The targets a staffing search judges, by their key in a Summary: the option and how a value prints.
+_TARGETS = {
+    "p95_wait": ("max_p95_wait", "{:.2f}", "p95 wait"),
+    "abandon_rate": ("max_abandon_rate", "{:.1%}", "abandon rate"),
+    "failed_share": ("max_failed_share", "{:.1%}", "failed share"),
+}
+
+
+def _within_noise(name: str, answer: SideAnswer, targets: Targets) -> list[str]:
+    """Where the days' 95% interval straddles a target, at the answer (more days
+    may need one counter more) or one fewer (more days may find it enough): the
+    last counter is then the days' luck as much as the staffing's. Not said
+    under --confidence, whose bound already takes the interval's upper end."""
+    if targets.confidence is not None:
+        return []
+    checks: list[tuple[str, Summary | None]] = [("", answer.at_answer), ("", answer.one_fewer)]
+    if answer.periods:
+        checks = [(f" from {row['from']}", _period_summary(row)) for row in answer.periods]
+        checks += [(f" from {row['from']}", row["one_fewer"]) for row in answer.periods]
+    said = []
+    for index, (where, summary) in enumerate(checks):
+        fewer = index >= len(checks) // 2
+        for key, (option, shown, label) in _TARGETS.items():
+            target = getattr(targets, option)
+            interval = None if summary is None or target is None else summary[key]  # type: ignore[literal-required]
+            if interval is None or interval["half_width"] is None:
+                continue
+            value = f"{shown.format(interval['mean'])} ± {shown.format(interval['half_width'])}"
+            value += " min" if key == "p95_wait" else ""
+            if not fewer and interval["mean"] <= target < interval["high"]:
+                said.append(f"its {label}{where}, {value}, reaches over the target: more days may need a counter more")
+            elif fewer and interval["low"] <= target < interval["mean"]:
+                said.append(
+                    f"one fewer{where} ({label} {value}) reaches under the target: more days may find it enough"
+                )
+    if not said:
+        return []
+    return [
+        f"{name}: {'; '.join(said)}. The last counter is within the days' luck: give more --replications"
+        " before acting on it, or --confidence 0.9 for a bound"
+    ]
 
 
 def score_table(yours: DayData, others: list[tuple[str, DayData]]) -> Table:
