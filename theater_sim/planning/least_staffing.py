@@ -354,6 +354,12 @@ def _search_side(
 ) -> SideAnswer:
     if not targets.for_counters:
         raise ScenarioError("give a target for the counters: --max-p95-wait, --max-abandon-rate or --max-failed-share")
+    if targets.max_p95_wait is None and targets.max_failed_share is None and not _can_walk_away(scenario, side):
+        raise ScenarioError(
+            f"--max-abandon-rate: nobody on the {side} side walks away (it has no balk_at_line or"
+            " patience_minutes), so one counter meets it however long the line; give --max-p95-wait or"
+            " --max-failed-share too"
+        )
     evaluate = _Evaluator(scenario, side, other, replications, runner, projectors)
     confidence = targets.confidence
     stopped: list[EndlessReturns] = []
@@ -397,6 +403,16 @@ def _search_side(
         evaluations=len(evaluate.cache),
         notes=notes,
     )
+
+
+def _can_walk_away(scenario: Scenario, side: SideName) -> bool:
+    """Whether a side's customers can walk away: they balk or lose patience, or
+    (holders turned away by a stale read) leave once their film has begun."""
+    settings = scenario.side(side)
+    if settings.balk_at_line is not None or settings.patience_minutes is not None:
+        return True
+    projection = scenario.projection
+    return side == "collecting" and projection is not None and projection.stale_reads == "retry"
 
 
 def _search_schedule(side: str, periods: int, flat: int, evaluate: _Evaluator, targets: Targets) -> SideAnswer:
