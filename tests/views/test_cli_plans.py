@@ -567,3 +567,31 @@ def test_a_last_counter_within_the_days_luck_is_said(
         assert len(luck) == 1
         assert said in luck[0]
     assert not [n for n in answer_notes({"selling": answer}, Targets(5.0, confidence=0.9)) if "luck" in n]
+
+
+_EDGE_OF_CLEARLY_LONGER = """\
+name: Edge of clearly longer
+hours: 24
+selling: {counters: 3, arrivals: {rate_per_hour: 100}, service_minutes: {distribution: exponential, mean: 1.5}}
+collecting: {counters: 3, arrivals: {rate_per_hour: 150}, service_minutes: {distribution: exponential, mean: 1.0}}
+"""
+
+
+def test_a_replicated_verdict_the_days_luck_could_turn_says_so(runner: CliRunner, tmp_path: Path) -> None:
+    """Both sides M/M/3 at 83% busy; in steady state selling's p95 is 7.93 min
+    against 5.29, 1.499 times and 2.6 min apart: just short of 'clearly
+    longer' (1.5 times and 3 min). Ten days named selling for its waits (p95
+    7.91 against 4.51, 6 of 10 days agreeing) with nothing to say that the
+    intervals straddle the rule's bar (a trial). With one side's numbers at the
+    top of their intervals and the other's at the bottom the day reads
+    Balanced, so the footer says the verdict is within the days' luck; a
+    bundled day clear of the bar says nothing of the kind."""
+    path = tmp_path / "edge.yaml"
+    path.write_text(_EDGE_OF_CLEARLY_LONGER, encoding="utf-8")
+    result = runner.invoke(app, ["run", str(path), "--replications", "10"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1] == "Greater demand for selling tickets"
+    assert "the day would read 'Balanced': the verdict is within the days' luck" in result.stdout
+    clear = runner.invoke(app, ["run", "tarantino-announced", "--replications", "10"], env={"COLUMNS": "200"})
+    assert clear.exit_code == 0, clear.output
+    assert "days' luck" not in clear.stdout

@@ -60,6 +60,7 @@ __all__ = [
     "projection_data",
     "rule_of",
     "shown_day_pressures",
+    "verdicts_at_interval_ends",
     "vetoed_by_handful",
     "window_data",
 ]
@@ -185,6 +186,35 @@ def few_sides(data: DayData) -> list[str]:
     numbers (a pressure of 2 from one 30-minute service in a 15-minute
     window) against the other side's."""
     return [name for name in SIDE_NAMES if evidence(side_data(data["sides"], name)).few]
+
+
+#: The numbers the verdict weighs, by their interval's name.
+_WEIGHED = ("pressure", "p95_wait", "failed", "lost")
+
+
+def verdicts_at_interval_ends(data: DayData) -> list[str]:
+    """The verdicts of a replicated day's means with one side's weighed numbers
+    (pressure, p95 wait, failed, lost) at the top of their 95% intervals and
+    the other's at the bottom, each way round, where they differ from the
+    verdict of the means: a verdict the days' luck could turn (empty: none,
+    or no intervals)."""
+    intervals = data.get("intervals")
+    if not intervals:
+        return []
+    turned = []
+    for high in SIDE_NAMES:
+        evidences = []
+        for name in SIDE_NAMES:
+            side = data["sides"][name]
+            end = "high" if name == high else "low"
+            value = {key: intervals[name][key][end] for key in _WEIGHED}  # type: ignore[literal-required]
+            evidences.append(
+                side_evidence(value["pressure"], value["p95_wait"], value["failed"], side["arrived"], value["lost"])
+            )
+        verdict = judge(evidences[0], evidences[1], rule_of(data)).value
+        if verdict != data["verdict"] and verdict not in turned:
+            turned.append(verdict)
+    return turned
 
 
 def vetoed_by_handful(data: DayData) -> bool:

@@ -22,7 +22,7 @@ from rich.table import Table
 from rich.text import Text
 
 from theater_sim.analysis.contract import DayData, HourRow, Interval, ProjectionData, side_data
-from theater_sim.analysis.day_data import SIDE_METRICS, shown_day_pressures
+from theater_sim.analysis.day_data import SIDE_METRICS, shown_day_pressures, verdicts_at_interval_ends
 from theater_sim.analysis.verdict import Verdict
 from theater_sim.model.clock import clock_label
 from theater_sim.model.scenario import SIDE_NAMES, Scenario, SideName
@@ -145,12 +145,21 @@ def render_day(data: DayData, scenario: Scenario, console: Console, source: str,
     for renderable in _sections(data, scenario, console.width):
         console.print(fitted(renderable, console) if isinstance(renderable, Table) else renderable)
     if replicated:
+        turned = verdicts_at_interval_ends(data)
+        luck = (
+            f" At the ends of their intervals (one side's numbers high, the other's low) the day would read"
+            f" {' or '.join(repr(verdict) for verdict in turned)}: the verdict is within the days' luck; add"
+            " replications before acting on it."
+            if turned
+            else ""
+        )
         console.print(
             Text(
                 f"Numbers are means over {data['replications']} days"
                 + (f" (simulated by {engine})" if engine else "")
                 + ", ± the half-width of their 95% confidence"
-                f" interval. {data['verdict_agreement']} of {data['replications']} days gave the verdict of the means:",
+                f" interval.{luck} {data['verdict_agreement']} of {data['replications']} days gave the verdict of"
+                " the means:",
                 style="dim",
             )
         )
