@@ -79,6 +79,15 @@ CORE_BAD_FILES: list[tuple[str, str, list[str]]] = [
         ["selling.arrivals.total", "10000000"],
     ),
     (
+        # Both sides over the limit: both said (validate had named the first only).
+        "both-sides-too-many",
+        _dump(
+            hours=16,
+            **{"selling.arrivals": {"rate_per_hour": 900_000.0}, "collecting.arrivals.rate_per_hour": 900_000.0},
+        ),
+        ["selling.arrivals: expects 14,400,000", "\n", "collecting.arrivals: expects 14,400,000"],
+    ),
+    (
         "rate-too-many",
         _dump(**{"collecting.arrivals.rate_per_hour": 1_000_000.0, "hours": 16}),
         ["collecting.arrivals", "limit"],

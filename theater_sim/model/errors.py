@@ -76,8 +76,8 @@ def format_validation_error(error: ValidationError, origin: str) -> str:
         more = len(numbers) - 1
         items_named = numbers[0] + (f" (and {more} more item{'s' if more > 1 else ''})" if more else "")
         path = where + items_named
-        # Whole-scenario checks name their own key path inside the message.
-        lines.append(f"{origin}: {path}: {message}" if path else f"{origin}: {message}")
+        # Whole-scenario checks name their own key path inside the message, a line each.
+        lines += [f"{origin}: {path}: {line}" if path else f"{origin}: {line}" for line in message.splitlines()]
     return "\n".join(dict.fromkeys(lines))
 
 
@@ -245,7 +245,8 @@ def _friendly(item: Any) -> str:
             f" {item['input']})"
         )
     message: str = item["msg"]
-    message = shorten(_LONG_DECIMAL.sub(_few_digits, message.removeprefix("Value error, ")), 300)
+    message = _LONG_DECIMAL.sub(_few_digits, message.removeprefix("Value error, "))
+    message = "\n".join(shorten(line, 300) for line in message.splitlines())  # a check may say several things
     given = item.get("input")
     # A number in the message is a limit ("greater than 0"), not the value given: only text is looked for.
     said = isinstance(given, str) and repr(given) in message

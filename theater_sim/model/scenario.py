@@ -152,11 +152,17 @@ class Scenario(BaseModel):
         self._check_arrival_sources()
         self._check_projection()
         self.showings()  # raises for showings outside opening hours
+        problems = []
         for side_name in SIDE_NAMES:
             self.counter_schedule(side_name)
             arrivals = self.side(side_name).arrivals
             if arrivals is not None:
-                self._check_arrivals(side_name, arrivals)
+                try:
+                    self._check_arrivals(side_name, arrivals)
+                except ValueError as problem:  # both sides' problems are said at once, a line each
+                    problems.append(str(problem))
+        if problems:
+            raise ValueError("\n".join(problems))
         return self
 
     def _check_arrival_sources(self) -> None:
