@@ -100,6 +100,20 @@ def test_autoscale_closes_idle_counters_down_to_min() -> None:
     assert min(c.counters for c in records.capacity_changes) >= 1
 
 
+def test_counter_changes_after_the_last_customer_left_are_not_reported() -> None:
+    """A rush just before closing opens counters; the autoscaler then closes the
+    idle ones one by one, past closing, when nobody is left (a trial saw closes at
+    22:12 to 23:12 after a 22:00 close with 0.6 minutes of overtime). The side's
+    day, and its counter-hours, end with its last customer: so do its changes."""
+    arrivals = np.concatenate([np.linspace(0.0, 55.0, 12), np.full(30, 55.0)])
+    records = simulate_side(1, 60.0, arrivals, np.full(len(arrivals), 1.0), autoscale=SCALE)
+    assert max(c.at_minute for c in records.capacity_changes) > 70  # the engine's own log runs on
+    metrics = side_metrics(records)
+    span = max(60.0, float(records.departure_at_minute.max()))
+    assert metrics.capacity_changes
+    assert all(change.at_minute <= span for change in metrics.capacity_changes)
+
+
 @given(st.lists(st.floats(0, 200), max_size=120), st.sampled_from([0.3, 1.0, 4.0]))
 @settings(max_examples=100, deadline=None)
 def test_autoscale_stays_within_bounds_and_ends(moments: list[float], service: float) -> None:

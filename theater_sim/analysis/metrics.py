@@ -157,7 +157,9 @@ def side_metrics(
         missed_showtime_start=int(missed_start_mask(records, showing_starts_at_minute).sum()),
         failed=int(failed.sum()),
         lost=int(lost.sum()),
-        capacity_changes=records.capacity_changes,
+        # An autoscaler still closes idle counters after the last customer left; the
+        # side's day (and its counter-hours) ended then, so those moves are not kept.
+        capacity_changes=tuple(change for change in records.capacity_changes if change.at_minute <= span_minutes),
         hourly=hourly_rows(records, staffing, line_after_join, failed, span_minutes, hours, opens, lost),
         periods=schedule_periods(records, opens, failed),
         window_pressure=met.window_pressure,
