@@ -595,3 +595,19 @@ def test_a_replicated_verdict_the_days_luck_could_turn_says_so(runner: CliRunner
     clear = runner.invoke(app, ["run", "tarantino-announced", "--replications", "10"], env={"COLUMNS": "200"})
     assert clear.exit_code == 0, clear.output
     assert "days' luck" not in clear.stdout
+
+
+def test_a_sweep_shows_no_wait_for_a_side_nobody_reached(runner: CliRunner, tmp_path: Path) -> None:
+    """A side with no customers has no wait; the sweep printed 0.00 where run says '-'."""
+    path = tmp_path / "empty.yaml"
+    path.write_text(
+        "name: e\nhours: 4\n"
+        "selling: {counters: 1, arrivals: {rate_per_hour: 30}, service_minutes: {distribution: exponential, mean: 1}}\n"
+        "collecting: {counters: 1, arrivals: {total: 0}, service_minutes: {distribution: exponential, mean: 1}}\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["sweep", str(path), "--sellers", "1:2", "--workers", "1"], env={"COLUMNS": "100"})
+    assert result.exit_code == 0, result.output
+    cells = [line for line in result.stdout.splitlines() if " / " in line and line.startswith("│")]
+    assert len(cells) == 2
+    assert all(line.split("│")[2].strip().endswith("/ -") for line in cells)

@@ -53,6 +53,8 @@ def _side_value(cell: SweepCell, side: str, metric: str) -> str:
     """A side's metric in a sweep cell; buyers have no film start to miss, so "-" there."""
     if side == "selling" and metric in {"missed_starts", "stale_share"}:
         return "-"
+    if metric.endswith("_wait") and not cell.sides[side]["served"]["mean"]:
+        return "-"  # nobody was served: there is no wait to report (as run's summary says)
     return _value(cell.sides[side][metric], metric)
 
 
