@@ -61,12 +61,14 @@ class _Cells:
         node: Any = side_data(self.data["sides"], side)
         for key in path.split("."):
             node = node[key]
-        text = format_number(node, spec)
         metric = _PATH_TO_METRIC.get(path)
         interval = self.intervals.get(side, {}).get(metric) if metric else None
-        if interval is not None and interval["half_width"]:
-            text += f" ± {format_number(interval['half_width'], spec)}"
-        return text
+        if interval is None or not interval["half_width"]:
+            return format_number(node, spec)
+        # A mean of counts over days: one decimal for the mean and its half-width alike
+        # (a whole mean had printed as "10 ± 2.7" beside "12.2 ± 1.6").
+        shown = ",.1f" if spec == "count" else spec
+        return f"{format_number(node, shown)} ± {format_number(interval['half_width'], shown)}"
 
     def pressures(self) -> list[str]:
         """Both sides' pressures, with enough decimals to read as the verdict they give."""
