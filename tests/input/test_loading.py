@@ -200,8 +200,25 @@ def test_every_bad_party_size_key_is_reported(tmp_path: Path) -> None:
     assert "linked.party_sizes.0 (key)" in str(raised.value)  # a key, not the list index [0]
 
 
+def test_a_json_file_is_read_as_json(tmp_path: Path) -> None:
+    """A .json scenario was read as YAML: tab indentation was refused ("found
+    character '\\t' that cannot start any token") and an emoji escaped as a
+    surrogate pair, as Python's json writes it, became two broken characters."""
+    import json
+
+    data = scenario_dict()
+    data["name"] = "Test day \N{CLAPPER BOARD}"
+    path = tmp_path / "day.json"
+    path.write_text(json.dumps(data, indent="\t"), encoding="utf-8")
+    scenario, _ = load_scenario(str(path))
+    assert scenario.name == "Test day \N{CLAPPER BOARD}"
+    path.write_text('{"name": "a", "hours": 2, "name": "b"}', encoding="utf-8")
+    with pytest.raises(ScenarioError, match=r"day\.json: invalid JSON: the key 'name' is given twice"):
+        load_scenario(str(path))
+
+
 def test_a_json_files_syntax_error_says_json(tmp_path: Path) -> None:
-    """A .json scenario is read as YAML, but its writer is told it is not valid JSON."""
+    """A .json scenario's writer is told it is not valid JSON, a .yaml's that it is not valid YAML."""
     path = tmp_path / "cut.json"
     path.write_text('{"name": "cut short", "selling": {', encoding="utf-8")
     with pytest.raises(ScenarioError, match=r"cut\.json: invalid JSON: line 1"):

@@ -8,6 +8,7 @@ cannot unfold into billions of nodes. Every problem becomes one
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
@@ -159,8 +160,9 @@ def _empty_values(node: Any, path: str = "") -> list[str]:
 
 
 def _parse_yaml(text: str, origin: str) -> Any:
-    # A .json scenario is read as YAML (JSON is part of YAML), but its writer expects to hear "JSON".
-    invalid = "invalid JSON" if origin.lower().endswith(".json") else "invalid YAML"
+    if origin.lower().endswith(".json"):
+        return _parse_json(text, origin)
+    invalid = "invalid YAML"
     try:
         document = load_yaml(text)
     except DocumentTooLarge as error:
@@ -178,6 +180,32 @@ def _parse_yaml(text: str, origin: str) -> Any:
         raise ScenarioError(f"{origin}: {invalid}: {shorten(str(error))}") from None
     _check_size(document, origin)
     return document
+
+
+def _parse_json(text: str, origin: str) -> Any:
+    """A ``.json`` scenario, read as JSON: YAML (JSON's superset, in theory) refuses
+    tab indentation and decodes an escaped pair of surrogates (Python's json
+    writes an emoji as ``\\ud83c\\udfac``) as two broken characters."""
+    try:
+        document = json.loads(text, object_pairs_hook=_json_mapping)
+    except json.JSONDecodeError as error:
+        raise ScenarioError(f"{origin}: invalid JSON: line {error.lineno}, column {error.colno}: {error.msg}") from None
+    except RecursionError:
+        raise ScenarioError(f"{origin}: invalid JSON: nested too deeply") from None
+    except ValueError as error:  # a key given twice, an integer of more than 4,300 digits
+        raise ScenarioError(f"{origin}: invalid JSON: {shorten(str(error), 200)}") from None
+    _check_size(document, origin)
+    return document
+
+
+def _json_mapping(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object; a key given twice is an error, as in YAML (json keeps the last)."""
+    mapping: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in mapping:
+            raise ValueError(f"the key {shorten(repr(key))} is given twice in one object")
+        mapping[key] = value
+    return mapping
 
 
 def _attach_traces(
