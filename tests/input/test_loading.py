@@ -192,11 +192,12 @@ def test_every_bad_party_size_key_is_reported(tmp_path: Path) -> None:
     one that is out of range (as if they were two forms of one union)."""
     path = tmp_path / "keys.yaml"
     text = (REPO_SCENARIOS / "opening-weekend.yaml").read_text(encoding="utf-8")
-    bad_keys = "party_sizes: {x: 0.1, 0: 0.1, 1: 0.35,"
+    bad_keys = "party_sizes: {x: 0.1, 0: 0.1, a-b: 0.1, 1: 0.35,"
     path.write_text(text.replace("party_sizes: {1: 0.35,", bad_keys), encoding="utf-8")
     with pytest.raises(ScenarioError) as raised:
         load_scenario(str(path))
     assert "linked.party_sizes.x (key)" in str(raised.value)
+    assert "linked.party_sizes.a-b (key)" in str(raised.value)  # a dash, yet no union member's name
     assert "linked.party_sizes.0 (key)" in str(raised.value)  # a key, not the list index [0]
 
 

@@ -96,10 +96,16 @@ def _key_path(loc: tuple[Any, ...], keep_last: bool = False) -> str:
             path += f"[{part}]"
         elif part == "[key]":
             path += " (key)"
-        elif not _is_union_tag(part) or (keep_last and index == len(loc) - 1):
+        elif not _is_tag_at(loc, index) or (keep_last and index == len(loc) - 1):
             name = shorten(str(part))
             path += f".{name}" if path else name
     return path
+
+
+def _is_tag_at(loc: tuple[Any, ...], index: int) -> bool:
+    """Whether ``loc[index]`` is a union member's name: not a user's mapping key
+    (``party_sizes: {a-b: 0.5}``: its own problem comes with a ``[key]`` after it)."""
+    return _is_union_tag(loc[index]) and loc[index + 1 : index + 2] != ("[key]",)
 
 
 def _is_union_tag(part: object) -> bool:
@@ -139,8 +145,8 @@ def _chosen_branch(items: list[Any]) -> list[Any]:
 
 def _union_point(loc: tuple[Any, ...]) -> tuple[Any, ...] | None:
     """The key path up to the first union member's name in ``loc`` (None: no union)."""
-    for index, part in enumerate(loc):
-        if _is_union_tag(part):
+    for index in range(len(loc)):
+        if _is_tag_at(loc, index):
             return tuple(loc[:index])
     return None
 
