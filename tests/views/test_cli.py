@@ -124,6 +124,30 @@ def test_holders_who_gave_up_after_a_stale_read_have_their_row(runner: CliRunner
     assert [cell.strip() for cell in rows["balked"]] == ["0", "0"]
 
 
+_BOTH_SWAMPED = """\
+name: Both swamped
+hours: 3
+selling: {counters: 1, arrivals: {rate_per_hour: 200}, service_minutes: {distribution: exponential, mean: 0.5}}
+collecting: {counters: 1, arrivals: {rate_per_hour: 200}, service_minutes: {distribution: exponential, mean: 0.5}}
+"""
+
+
+def test_an_hour_both_sides_fail_is_marked_both_not_left_blank(runner: CliRunner, tmp_path: Path) -> None:
+    """Two identical sides at 1.67 times their counter: in the last open hour
+    each failed over 300 of those in line, the hour's point is Balanced, and
+    the column was blank, as for a quiet hour (a trial). It reads 'both',
+    with a legend; a day without such an hour has neither."""
+    path = tmp_path / "both.yaml"
+    path.write_text(_BOTH_SWAMPED, encoding="utf-8")
+    result = runner.invoke(app, ["run", str(path)], env={"COLUMNS": "100"})
+    assert result.exit_code == 0, result.output
+    hour = next(line for line in result.stdout.splitlines() if line.strip().startswith("10:00"))
+    assert hour.split()[-1] == "both"
+    assert "both: Balanced, but both sides failed more than 5% of those in line" in " ".join(result.stdout.split())
+    quiet = runner.invoke(app, ["run", "balanced-day"], env={"COLUMNS": "100"})
+    assert "both: Balanced" not in quiet.stdout
+
+
 _QUIET_HANDFUL = """\
 name: A quiet handful
 seed: 3
