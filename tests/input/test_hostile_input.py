@@ -300,6 +300,26 @@ def test_an_empty_distribution_is_said_once_with_the_names_to_give(tmp_path: Pat
     )
 
 
+def test_one_complaint_twice_at_one_key_is_said_once_without_more_items() -> None:
+    """Merging a list's items' complaints must not count two identical complaints
+    at one key (no item number) as "(and 1 more item)" (a review)."""
+    from pydantic_core import PydanticCustomError, ValidationError
+
+    from theater_sim.model.errors import format_validation_error
+
+    twice = [
+        {"type": PydanticCustomError("value_error", "bad thing"), "loc": ("selling", "arrivals"), "input": 1},
+        {"type": PydanticCustomError("value_error", "bad thing"), "loc": ("selling", "arrivals"), "input": 1},
+        {"type": PydanticCustomError("value_error", "bad item"), "loc": ("selling", "counters", 0), "input": 1},
+        {"type": PydanticCustomError("value_error", "bad item"), "loc": ("selling", "counters", 2), "input": 1},
+    ]
+    error = ValidationError.from_exception_data("Scenario", twice)  # type: ignore[arg-type]
+    assert format_validation_error(error, "f.yaml").splitlines() == [
+        "f.yaml: selling.arrivals: bad thing (got 1)",
+        "f.yaml: selling.counters[0] (and 1 more item): bad item (got 1)",
+    ]
+
+
 def test_a_limit_with_many_float_digits_is_shown_short() -> None:
     """pydantic prints a bound with all its float digits (1/3: 0.3333333333333333);
     the message shows six significant ones."""

@@ -71,7 +71,7 @@ class Arrivals(BaseModel):
         strict=True,
         allow_inf_nan=False,
         json_schema_extra={
-            "oneOf": [{"required": [key]} for key in ("total", "rate_per_hour", "profile", "trace", "showtimes")],
+            "oneOf": [{"required": [key]} for key in ("total", "rate_per_hour", "profile", "trace", "showtimes")]
         },
         defer_build=True,
     )

@@ -71,8 +71,10 @@ def format_validation_error(error: ValidationError, origin: str) -> str:
         where, number = (trimmed.group(1), trimmed.group(2)) if trimmed else (path, "")
         said.setdefault((where, _friendly(item)), []).append(number)
     lines = []
-    for (where, message), numbers in said.items():
-        # The same complaint about several items of one list (counters: [1, 2, 3]) is said once.
+    for (where, message), said_of in said.items():
+        # The same complaint about several items of one list (counters: [1, 2, 3]) is said once;
+        # the same complaint twice at one key (no item number) once, as it is.
+        numbers = list(dict.fromkeys(said_of))
         more = len(numbers) - 1
         items_named = numbers[0] + (f" (and {more} more item{'s' if more > 1 else ''})" if more else "")
         path = where + items_named

@@ -278,6 +278,13 @@ class Scenario(BaseModel):
         assert arrivals.showtimes is not None
         return sum(round(s.seats * arrivals.showtimes.occupancy) for s in self.showtimes)
 
+    def counter_share(self, side_name: SideName) -> float:
+        """The share of a side's customers who reach its counters: on a linked
+        day, buyers who buy online never do."""
+        if side_name == "selling" and self.linked is not None:
+            return 1.0 - self.linked.online_share
+        return 1.0
+
     def counter_schedule(self, side_name: SideName) -> list[tuple[float, int]]:
         """``(from_minute, counters)`` steps for a side; one step for a fixed count."""
         counters = self.side(side_name).counters

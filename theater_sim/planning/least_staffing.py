@@ -244,6 +244,8 @@ def search_staffing(
     Raises:
         ScenarioError: a side that no staffing up to the counter limit can meet.
     """
+    for side in ("selling", "collecting"):  # before any search, so nothing runs for a refused target
+        _check_abandon_target(scenario, side, targets)
     answers: dict[str, SideAnswer] = {}
     selling = _search_side(scenario, "selling", None, targets, replications, runner, projectors)
     answers["selling"] = selling
@@ -354,12 +356,6 @@ def _search_side(
 ) -> SideAnswer:
     if not targets.for_counters:
         raise ScenarioError("give a target for the counters: --max-p95-wait, --max-abandon-rate or --max-failed-share")
-    if targets.max_p95_wait is None and targets.max_failed_share is None and not _can_walk_away(scenario, side):
-        raise ScenarioError(
-            f"--max-abandon-rate: nobody on the {side} side walks away (it has no balk_at_line or"
-            " patience_minutes), so one counter meets it however long the line; give --max-p95-wait or"
-            " --max-failed-share too"
-        )
     evaluate = _Evaluator(scenario, side, other, replications, runner, projectors)
     confidence = targets.confidence
     stopped: list[EndlessReturns] = []
@@ -379,9 +375,7 @@ def _search_side(
     if isinstance(settings.counters, list):
         return _search_schedule(side, len(settings.counters), flat, evaluate, targets)
     notes = []
-    customers = scenario.expected_arrivals(side)
-    if side == "selling" and scenario.linked is not None:  # online buyers never reach a counter
-        customers *= 1 - scenario.linked.online_share
+    customers = scenario.expected_arrivals(side) * scenario.counter_share(side)
     if customers < MIN_CUSTOMERS:
         notes.append(
             f"{side}: about {customers:.0f} customers a day: the p95 wait of so few is one or two customers' wait,"
@@ -403,6 +397,17 @@ def _search_side(
         evaluations=len(evaluate.cache),
         notes=notes,
     )
+
+
+def _check_abandon_target(scenario: Scenario, side: SideName, targets: Targets) -> None:
+    """Refuse an abandon-rate target alone on a side nobody can walk away from."""
+    alone = targets.max_abandon_rate is not None and targets.max_p95_wait is None and targets.max_failed_share is None
+    if alone and not _can_walk_away(scenario, side):
+        raise ScenarioError(
+            f"--max-abandon-rate: nobody on the {side} side walks away (it has no balk_at_line or"
+            " patience_minutes), so one counter meets it however long the line; give --max-p95-wait or"
+            " --max-failed-share too"
+        )
 
 
 def _can_walk_away(scenario: Scenario, side: SideName) -> bool:
@@ -434,7 +439,11 @@ def _search_schedule(side: str, periods: int, flat: int, evaluate: _Evaluator, t
             trial = (*counts[:k], count, *counts[k + 1 :])
             return met(lambda: _meets(_summary(evaluate(trial), confidence, k), targets))
 
-        counts[k] = _least(meets_at, limit=flat) or flat
+        # A rush period may need more than the whole day's count: the search may go to the limit.
+        least = _least(meets_at)
+        if least is None:
+            raise _period_out_of_reach(side, k, evaluate, targets)
+        counts[k] = least
 
     def failing(trial: tuple[int, ...]) -> list[int]:
         """The periods that miss the targets at ``trial`` (every one, for days that stopped)."""
@@ -444,14 +453,31 @@ def _search_schedule(side: str, periods: int, flat: int, evaluate: _Evaluator, t
             return list(range(periods))
         return [k for k in range(periods) if not _meets(_summary(days, confidence, k), targets)]
 
-    for _ in range(4 * periods * flat):  # each round raises or lowers a count; the bound only guards
+    for _ in range(_SCHEDULE_ROUNDS):  # each round raises or lowers counts; the bound only guards
         missing = failing(tuple(counts))
         if missing:
-            for k in missing:
-                counts[k] += 1
+            for k in missing:  # up to the least count with which the period meets, the others as they are
+
+                def meets_from(count: int, k: int = k, base: int = counts[k]) -> bool:
+                    trial = (*counts[:k], base + count, *counts[k + 1 :])
+                    return met(lambda: _meets(_summary(evaluate(trial), confidence, k), targets))
+
+                more = (
+                    _least(meets_from, limit=MAX_COUNTERS_PER_SIDE - counts[k])
+                    if counts[k] < MAX_COUNTERS_PER_SIDE
+                    else None
+                )
+                if more is None:
+                    raise _period_out_of_reach(side, k, evaluate, targets)
+                counts[k] += more
             continue
         if not _lower_one_period(counts, failing):
             break
+    if failing(tuple(counts)):  # the rounds ran out raising and lowering: never say a miss meets
+        raise ScenarioError(
+            f"{side}: the schedule search did not settle on counts with which every period meets"
+            f" {targets.describe()} (last tried {'/'.join(map(str, counts))}); try fewer periods or a looser target"
+        )
     days = evaluate(tuple(counts))
     rows: list[PeriodAnswer] = []
     for k, day_row in enumerate(days[0]["periods"]):
@@ -479,8 +505,24 @@ def _search_schedule(side: str, periods: int, flat: int, evaluate: _Evaluator, t
         evaluations=len(evaluate.cache),
         periods=rows,
         notes=[
-            f"{side}: each schedule period must meet the targets on its own (its customers are those arriving in it)"
+            f"{side}: each schedule period must meet the targets on its own (its customers are those arriving in it);"
+            " the side's row gives the whole day, whose p95 may be over the target when one period's customers"
+            " wait longest"
         ],
+    )
+
+
+#: Rounds of raising the periods that miss and lowering those that can lose a counter.
+_SCHEDULE_ROUNDS = 200
+
+
+def _period_out_of_reach(side: str, k: int, evaluate: _Evaluator, targets: Targets) -> ScenarioError:
+    """The error for a period no count up to the limit makes meet the targets."""
+    schedule = evaluate.scenario.side(evaluate.side).counters
+    clock = schedule[k].from_clock if isinstance(schedule, list) else "the start"
+    return ScenarioError(
+        f"{side}: no count up to {MAX_COUNTERS_PER_SIDE:,} counters makes the period from {clock} meet"
+        f" {targets.describe()}"
     )
 
 
@@ -535,13 +577,14 @@ def erlang_c_answer(scenario: Scenario, side: SideName, targets: Targets) -> int
         per_minute = arrivals.total / scenario.open_minutes
     else:
         return None
-    if side == "selling" and scenario.linked is not None:  # online buyers never reach a counter
-        per_minute *= 1 - scenario.linked.online_share
+    per_minute *= scenario.counter_share(side)
     mean = settings.service_minutes.mean
     bounds = []  # (quantile, wait): the quantile of the wait that must be at most the wait
     if targets.max_p95_wait is not None:
         bounds.append((0.95, targets.max_p95_wait))
-    if targets.max_failed_share is not None and targets.max_failed_share > 0:  # no count makes P(W > t) zero
+    if targets.max_failed_share is not None:
+        if targets.max_failed_share <= 0:  # no count makes P(W > t) zero: Erlang C has no answer
+            return None
         bounds.append((1 - targets.max_failed_share, scenario.verdict.long_wait_minutes))
     if not bounds or per_minute <= 0:
         return None

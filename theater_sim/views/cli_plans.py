@@ -196,7 +196,7 @@ def sweep(
         console = OutputConsole()
         if clerk_counts is not None and all(len(cells) == 1 for _, _, cells in grids):
             # Only the clerks are swept: one table of them, not a one-cell grid for each.
-            clerk_grids = [(clerks, staffed, cells) for clerks, staffed, cells in grids if clerks is not None]
+            clerk_grids = [(clerks, cells[0]) for clerks, _, cells in grids if clerks is not None]
             render_clerks_sweep(clerk_grids, metric, day, replications, console)
             grids = []
         for clerks, staffed, cells in grids:

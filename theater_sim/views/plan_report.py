@@ -117,7 +117,7 @@ def render_sweep(cells: list[SweepCell], metric: str, scenario: Scenario, replic
 
 
 def render_clerks_sweep(
-    grids: list[tuple[int, Scenario, list[SweepCell]]],
+    grids: list[tuple[int, SweepCell]],
     metric: str,
     scenario: Scenario,
     replications: int,
@@ -127,7 +127,7 @@ def render_clerks_sweep(
     one table, a row per clerks count, rather than a one-cell grid for each."""
     days = f"{replications} replications each" if replications > 1 else "one day each"
     title = safe(f"{scenario.name}: verdict and {metric} (selling / collecting) per projector clerks, {days}")
-    first = grids[0][2][0]
+    first = grids[0][1]
     title.append(
         f" (sellers: {staffing_text(as_run(first.sellers, scenario, 'selling'))},"
         f" collectors: {staffing_text(as_run(first.collectors, scenario, 'collecting'))})"
@@ -135,8 +135,8 @@ def render_clerks_sweep(
     table = Table(title=title, title_justify="left")
     for column in ("projectors", "verdict", f"selling {metric}", f"collecting {metric}"):
         table.add_column(column, justify="left" if column == "verdict" else "right", no_wrap=True)
-    cells = [cells[0] for _, _, cells in grids]
-    for (clerks, _, _), cell in zip(grids, cells, strict=True):
+    cells = [cell for _, cell in grids]
+    for clerks, cell in grids:
         table.add_row(
             str(clerks),
             _verdict_text(cell),
@@ -430,7 +430,11 @@ def _within_noise(name: str, answer: SideAnswer, targets: Targets) -> list[str]:
     checks: list[tuple[str, Summary | None]] = [("", answer.at_answer), ("", answer.one_fewer)]
     if answer.periods:
         checks = [(f" from {row['from']}", _period_summary(row)) for row in answer.periods]
-        checks += [(f" from {row['from']}", row["one_fewer"]) for row in answer.periods]
+        # One fewer that makes another period miss is not enough, whatever its own period's numbers.
+        checks += [
+            (f" from {row['from']}", None if set(row["one_fewer_misses"]) - {row["from"]} else row["one_fewer"])
+            for row in answer.periods
+        ]
     said = []
     for index, (where, summary) in enumerate(checks):
         fewer = index >= len(checks) // 2
