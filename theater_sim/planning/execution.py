@@ -116,7 +116,7 @@ class Runner:
         wanted = sorted(set(tasks), key=lambda t: t.key)
         if self._memo_scenario is not scenario:
             self._memo, self._memo_scenario = {}, scenario
-        done = self.store.finished() if self.store is not None else {}
+        done = self.store.finished(task.key for task in wanted) if self.store is not None else {}
         for key, result in self._memo.items():
             done.setdefault(key, result)
         for task, result in (known or {}).items():

@@ -38,6 +38,7 @@ import os
 import sqlite3
 import stat
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import cast
 
@@ -65,6 +66,10 @@ def checksum(fingerprint: str, task_key: str, payload: str) -> str:
     return hashlib.sha256(f"{fingerprint}\n{task_key}\n{payload}".encode()).hexdigest()
 
 
+#: Task keys looked up per query (SQLite allows 999 parameters in older builds).
+_KEYS_PER_QUERY = 500
+
+
 class ResultStore:
     """Finished tasks of one scenario in a SQLite file.
 
@@ -85,6 +90,7 @@ class ResultStore:
         self.path = path
         self.fingerprint = fingerprint
         self.rejected: set[str] = set()
+        self._swept = False  # every row checked once, on the first look
         _check_writable(path)
         _check_is_ours(path)
         try:
@@ -134,18 +140,32 @@ class ResultStore:
                     " it was altered outside theater-sim: use a new store file"
                 )
 
-    def finished(self) -> dict[str, DayData]:
-        """Task key -> result of every stored task that passes its check."""
+    def finished(self, keys: Iterable[str] | None = None) -> dict[str, DayData]:
+        """Task key -> result of every stored task that passes its check; only
+        those of ``keys``, if given. A staffing search asks for a few days at a
+        time of a store that may hold thousands: reading and parsing them all
+        for each batch made ``staff --store`` slower than no store. So the first
+        call checks every row (a row that fails is removed, whoever needs it)
+        and parses the days asked for; later ones read only the keys asked for."""
+        wanted = None if keys is None else list(dict.fromkeys(keys))
+        # Payloads as bytes: a flipped high bit makes text SQLite cannot decode, which is
+        # one bad row to recompute, not a store to give up on.
+        select = "SELECT CAST(task AS BLOB), CAST(payload AS BLOB), checksum, rowid FROM results"
         try:
-            # Payloads as bytes: a flipped high bit makes text SQLite cannot decode, which is
-            # one bad row to recompute, not a store to give up on.
-            rows = self._db.execute(
-                "SELECT CAST(task AS BLOB), CAST(payload AS BLOB), checksum, rowid FROM results"
-            ).fetchall()
+            if wanted is None or not self._swept:
+                rows = self._db.execute(select).fetchall()
+                self._swept = True
+            else:
+                rows = []
+                for start in range(0, len(wanted), _KEYS_PER_QUERY):
+                    chunk = wanted[start : start + _KEYS_PER_QUERY]
+                    marks = ", ".join("?" * len(chunk))
+                    rows += self._db.execute(f"{select} WHERE task IN ({marks})", chunk).fetchall()
         except sqlite3.DatabaseError as error:
             raise ScenarioError(
                 f"{self.path}: the store is damaged ({error}); none of it can be trusted: use a new store file"
             ) from None
+        asked = None if wanted is None else set(wanted)
         good: dict[str, DayData] = {}
         bad: list[tuple[int, object]] = []
         for raw_task, raw_payload, stored_sum, rowid in rows:
@@ -154,7 +174,13 @@ class ResultStore:
                 self.rejected.add(repr(raw_task))
                 bad.append((rowid, stored_sum))
                 continue
-            day = _parsed(payload) if stored_sum == checksum(self.fingerprint, task, payload) else None
+            if stored_sum != checksum(self.fingerprint, task, payload):
+                self.rejected.add(task)
+                bad.append((rowid, stored_sum))
+                continue
+            if asked is not None and task not in asked:
+                continue
+            day = _parsed(payload)
             if day is None:
                 self.rejected.add(task)
                 bad.append((rowid, stored_sum))
