@@ -522,7 +522,7 @@ def _period_out_of_reach(side: str, k: int, evaluate: _Evaluator, targets: Targe
     clock = schedule[k].from_clock if isinstance(schedule, list) else "the start"
     return ScenarioError(
         f"{side}: no count up to {MAX_COUNTERS_PER_SIDE:,} counters makes the period from {clock} meet"
-        f" {targets.describe()}"
+        f" {targets.describe()}" + why_no_counters_suffice(evaluate.scenario, evaluate.side, targets)
     )
 
 
