@@ -639,3 +639,52 @@ def test_a_period_the_projection_holds_up_is_an_error_naming_why(runner: CliRunn
     said = " ".join(result.stderr.split())
     assert "collecting: no count up to 10,000 counters makes the period from 10:00 meet p95 wait <= 5 min" in said
     assert "add --max-stale-share to size the projector too" in said
+
+
+_RETRY_PLATEAU = """\
+name: Batch projection
+seed: 21
+opens: "16:00"
+hours: 7
+showtimes:
+  - {film: Premiere, starts: "19:00", seats: 800}
+  - {film: Late, starts: "22:00", seats: 300}
+linked:
+  online_share: 0.8
+  party_sizes: {1: 0.5, 2: 0.5}
+  lead_minutes: {distribution: uniform, low: 5, high: 30}
+  walk_minutes: 1
+projection:
+  every_minutes: 10
+  delay_minutes: 1
+selling:
+  counters: 2
+  arrivals:
+    profile:
+      - {from: "16:00", to: "18:00", rate_per_hour: 200}
+      - {from: "18:00", to: "19:00", rate_per_hour: 400}
+      - {from: "19:00", to: "21:30", rate_per_hour: 60}
+  service_minutes: {distribution: exponential, mean: 1.0}
+collecting:
+  counters: 3
+  service_minutes: {distribution: exponential, mean: 0.5}
+"""
+
+
+def test_a_p95_held_at_the_retry_time_is_said_not_chased(runner: CliRunner, tmp_path: Path) -> None:
+    """Holders turned away by a stale read wait the 5-minute retry, so from about
+    11 collectors on the p95 only creeps down to 5.0 and a 5-minute target is met
+    at 19, one fewer reading 5.0004 (a trial). The answer stands, but a note
+    says the counters hardly set the p95 and what does."""
+    path = tmp_path / "retry.yaml"
+    path.write_text(_RETRY_PLATEAU, encoding="utf-8")
+    result = runner.invoke(app, ["staff", str(path), "--max-p95-wait", "5", "--workers", "1", "--json"])
+    assert result.exit_code == 0, result.output
+    notes = json.loads(result.stdout)["notes"]
+    plateau = [note for note in notes if "one counter fewer moves the p95 wait by only" in note]
+    assert len(plateau) == 1
+    assert plateau[0].startswith("collecting:")
+    assert "come back 5 min later (projection.retry_minutes)" in plateau[0]
+    assert "size the projection (projection.every_minutes)" in plateau[0]
+    tarantino = runner.invoke(app, ["staff", "tarantino-announced", "--max-p95-wait", "10", "--json"])
+    assert not [n for n in json.loads(tarantino.stdout)["notes"] if "hardly set it" in n]

@@ -388,15 +388,46 @@ def _search_side(
             f" all day instead, and the answer replaces the autoscaler"
             + (f" (its max of {high} is below the answer)" if high < flat else "")
         )
+    at_answer = _summary(evaluate(flat), confidence)
+    one_fewer = unless_endless(lambda count: _summary(evaluate(count), confidence), flat - 1) if flat > 1 else None
+    notes += _flat_margin_note(scenario, side, targets, at_answer, one_fewer)
     return SideAnswer(
         side=side,
         staffing=flat,
-        at_answer=_summary(evaluate(flat), confidence),
-        one_fewer=unless_endless(lambda count: _summary(evaluate(count), confidence), flat - 1) if flat > 1 else None,
+        at_answer=at_answer,
+        one_fewer=one_fewer,
         erlang_c=erlang_c_answer(scenario, side, targets),
         evaluations=len(evaluate.cache),
         notes=notes,
     )
+
+
+def _flat_margin_note(
+    scenario: Scenario, side: SideName, targets: Targets, at_answer: Summary, one_fewer: Summary | None
+) -> list[str]:
+    """A note when one counter fewer hardly moves the p95 wait: something other
+    than the counters holds it near the target (a trial's holders turned away by
+    stale reads waited the 5-minute retry, so the p95 crept down to exactly 5
+    and the search answered 19 collectors, one fewer reading 5.0004)."""
+    target = targets.max_p95_wait
+    if target is None or target <= 0 or one_fewer is None:
+        return []
+    fewer, at = one_fewer["p95_wait"]["mean"], at_answer["p95_wait"]["mean"]
+    if not 0 <= fewer - at < 0.01 * target:
+        return []
+    note = (
+        f"{side}: one counter fewer moves the p95 wait by only {fewer - at:.4f} min ({fewer:.4f} against"
+        f" {at:.4f}): near this target the counters hardly set it, so the answer may be many more counters than help"
+    )
+    projection = scenario.projection
+    if side == "collecting" and projection is not None and projection.stale_reads == "retry":
+        fix = "--max-stale-share, or --projectors" if projection.clerks is not None else "projection.every_minutes"
+        note += (
+            f"; holders turned away by a stale read come back {projection.retry_minutes:g} min later"
+            f" (projection.retry_minutes), which no counter shortens: size the projection ({fix}), or set the"
+            f" target clear of {projection.retry_minutes:g} min"
+        )
+    return [note]
 
 
 def _check_abandon_target(scenario: Scenario, side: SideName, targets: Targets) -> None:
