@@ -82,6 +82,25 @@ def test_least_finds_the_threshold_of_a_monotone_predicate(answer: int) -> None:
     assert len(asked) <= 2 * math.ceil(math.log2(answer + 1)) + 2  # a search, not an enumeration
 
 
+@pytest.mark.parametrize("answer", [1, 2, 3, 7, 100, 521, 522, 9999, 10_000])
+@pytest.mark.parametrize("guess", [1, 4, 522, 523, 10_000])
+def test_least_from_a_guess_finds_the_same_threshold(answer: int, guess: int) -> None:
+    """Galloping from a guess (down while it meets, up while it fails) finds
+    what galloping from one finds; a guess at or next to the answer takes a
+    handful of tries (a day of a million customers: Erlang C says 523, the
+    answer is 522)."""
+    asked: list[int] = []
+
+    def meets(count: int) -> bool:
+        asked.append(count)
+        return count >= answer
+
+    assert _least(meets, guess=guess) == answer
+    assert all(1 <= count <= 10_000 for count in asked)
+    if abs(guess - answer) <= 1:
+        assert len(asked) <= 4
+
+
 def test_least_says_none_when_nothing_meets() -> None:
     assert _least(lambda count: False, limit=64) is None
 

@@ -27,6 +27,7 @@ one-sided Student-t interval at that confidence must meet it instead.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypedDict, TypeVar
@@ -220,19 +221,43 @@ def _meets(summary: Summary, targets: Targets) -> bool:
     return targets.max_abandon_rate is None or judged(summary["abandon_rate"]) <= targets.max_abandon_rate
 
 
-def _least(meets_at: Callable[[int], bool], limit: int = MAX_COUNTERS_PER_SIDE) -> int | None:
-    """Fewest counters in 1..limit that meet, if meeting is monotone in counters."""
-    if meets_at(1):
-        return 1
-    failing, trying = 1, 2
-    while not meets_at(trying):
-        if trying >= limit:
-            return None
-        failing, trying = trying, min(trying * 2, limit)
-    while trying - failing > 1:
-        middle = (failing + trying) // 2
-        failing, trying = (failing, middle) if meets_at(middle) else (middle, trying)
-    return trying
+def _least(meets_at: Callable[[int], bool], limit: int = MAX_COUNTERS_PER_SIDE, guess: int = 1) -> int | None:
+    """Fewest counters in 1..limit that meet, if meeting is monotone in counters:
+    galloping from ``guess`` (down while it meets, else up), then bisecting.
+    A good guess saves the tries from one counter up, each a batch of days
+    (a day of a million customers took 65 s to search from 1 to its 522)."""
+    guess = min(max(1, guess), limit)
+    if meets_at(guess):
+        failing, meeting, step = 0, guess, 1
+        while meeting - step >= 1:
+            if not meets_at(meeting - step):
+                failing = meeting - step
+                break
+            meeting, step = meeting - step, step * 2
+        else:
+            failing = 0
+    else:
+        failing, meeting = guess, min(guess * 2, limit)
+        while not meets_at(meeting):
+            if meeting >= limit:
+                return None
+            failing, meeting = meeting, min(meeting * 2, limit)
+    while meeting - failing > 1:
+        middle = (failing + meeting) // 2
+        failing, meeting = (failing, middle) if meets_at(middle) else (middle, meeting)
+    return meeting
+
+
+def _first_guess(scenario: Scenario, side: SideName, targets: Targets) -> int:
+    """Where a side's search starts: Erlang C's answer where it applies, else the
+    counters the day's average load keeps busy (at least one)."""
+    erlang = erlang_c_answer(scenario, side, targets)
+    if erlang is not None:
+        return erlang
+    settings = scenario.side(side)
+    customers = scenario.expected_arrivals(side) * scenario.counter_share(side)
+    load = customers * settings.service_minutes.mean / scenario.open_minutes
+    return max(1, min(MAX_COUNTERS_PER_SIDE, math.ceil(load)))
 
 
 def search_staffing(
@@ -364,7 +389,7 @@ def _search_side(
         stopped.clear()  # only the last try's counts
         return met(lambda: _meets(_summary(evaluate(count), confidence), targets), stopped)
 
-    flat = _least(meets)
+    flat = _least(meets, guess=_first_guess(scenario, side, targets))
     if flat is None:
         stopped_to_the_end(stopped, f"no {side} staffing up to {MAX_COUNTERS_PER_SIDE:,} counters")
         raise ScenarioError(
