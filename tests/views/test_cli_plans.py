@@ -688,3 +688,30 @@ def test_a_p95_held_at_the_retry_time_is_said_not_chased(runner: CliRunner, tmp_
     assert "size the projection (projection.every_minutes)" in plateau[0]
     tarantino = runner.invoke(app, ["staff", "tarantino-announced", "--max-p95-wait", "10", "--json"])
     assert not [n for n in json.loads(tarantino.stdout)["notes"] if "hardly set it" in n]
+
+
+def test_a_quiet_side_is_not_asked_for_the_replications_it_has(runner: CliRunner, tmp_path: Path) -> None:
+    """Six buyers a day: the note asked for '40 or more' replications even at
+    40; a side of no customers was 'about 0 customers a day' (a trial)."""
+    path = tmp_path / "quiet.yaml"
+    path.write_text(
+        "name: quiet\nhours: 8\n"
+        "selling: {counters: 1, arrivals: {total: 6}, service_minutes: {distribution: exponential, mean: 5}}\n"
+        "collecting: {counters: 1, arrivals: {total: 0}, service_minutes: {distribution: exponential, mean: 1}}\n",
+        encoding="utf-8",
+    )
+
+    def notes(replications: str) -> list[str]:
+        args = ["staff", str(path), "--max-p95-wait", "5", "--replications", replications, "--json", "--workers", "1"]
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+        return list(json.loads(result.stdout)["notes"])
+
+    few = [note for note in notes("10") if note.startswith("selling: about 6 customers")]
+    assert len(few) == 1
+    assert "give more --replications (40 or more)" in few[0]
+    at_40 = notes("40")
+    assert any("even over 40 days" in note for note in at_40)
+    assert not any("40 or more" in note for note in at_40)
+    assert "collecting: no customers are expected" in " ".join(at_40)
+    assert "about 0 customers" not in " ".join(at_40)

@@ -401,10 +401,17 @@ def _search_side(
         return _search_schedule(side, len(settings.counters), flat, evaluate, targets)
     notes = []
     customers = scenario.expected_arrivals(side) * scenario.counter_share(side)
-    if customers < MIN_CUSTOMERS:
+    if customers <= 0:
+        notes.append(f"{side}: no customers are expected: one counter, the fewest a side can have, has no one to serve")
+    elif customers < MIN_CUSTOMERS:
         notes.append(
             f"{side}: about {customers:.0f} customers a day: the p95 wait of so few is one or two customers' wait,"
-            " so the answer moves with the days drawn; give more --replications (40 or more) before acting on it"
+            " so the answer moves with the days drawn"
+            + (
+                "; give more --replications (40 or more) before acting on it"
+                if replications < _FEW_CUSTOMERS_REPLICATIONS
+                else f", even over {replications} days"
+            )
         )
     if settings.autoscale is not None:
         low, high = settings.autoscale.min_counters, settings.autoscale.max_counters
@@ -425,6 +432,10 @@ def _search_side(
         evaluations=len(evaluate.cache),
         notes=notes,
     )
+
+
+#: Replications a side of fewer than ``MIN_CUSTOMERS`` customers is asked for.
+_FEW_CUSTOMERS_REPLICATIONS = 40
 
 
 def _flat_margin_note(
