@@ -302,7 +302,7 @@ def _render_sides(answers: dict[str, SideAnswer], targets: Targets, days: str, c
         "one fewer: the same days with one counter fewer (the margin; per period for a schedule, below)."
         "\nfailed: customers who walked away, waited too long or missed their film (the verdict's first measure)."
         "\nErlang C: the M/M/c steady-state answer for a steady Poisson stream with exponential service"
-        " (shown where it applies); a day starts empty, so it may need fewer."
+        " (shown where it applies); a day is finite and starts empty, so it may need another count."
         + ("\n± is a 95% confidence half-width." if days.startswith("means") else "")
         + (
             f"\n(≤x): the upper end of a one-sided {targets.confidence * 100:g}% interval; it had to meet the target."
