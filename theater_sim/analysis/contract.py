@@ -139,6 +139,7 @@ class SideData(TypedDict):
     window_pressure: list[float]
     window_arrived: list[float]
     abandon_rate: float
+    failed_share: float
     stale_share: float
     service_minutes_distribution: str
 

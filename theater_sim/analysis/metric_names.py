@@ -33,6 +33,7 @@ SIDE_METRICS: dict[str, str] = {
     "counter_hours": "counter_hours",
     "missed_starts": "missed_showtime_start",
     "failed": "failed",
+    "failed_share": "failed_share",
     "lost": "lost",
     "stale_share": "stale_share",
 }
@@ -40,4 +41,4 @@ SIDE_METRICS: dict[str, str] = {
 
 def metric_bounds(metric: str) -> tuple[float, float]:
     """The range a metric can take: shares lie in [0, 1], everything else is at least 0."""
-    return (0.0, 1.0) if metric in {"abandon_rate", "utilisation", "stale_share"} else (0.0, math.inf)
+    return (0.0, 1.0) if metric in {"abandon_rate", "utilisation", "stale_share", "failed_share"} else (0.0, math.inf)
