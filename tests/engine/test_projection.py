@@ -575,3 +575,28 @@ def test_a_wait_no_counters_can_meet_on_batches_points_at_the_refresh(tmp_path: 
     assert "refresh it more often: projection.every_minutes" in result.stderr
     assert "--max-stale-share" not in result.stderr
     assert "--projectors" not in result.stderr
+
+
+def test_holders_reaching_the_counters_after_the_last_departure_have_an_hour(tmp_path: Any) -> None:
+    """A showing at closing: a sale just before it, then the walk, brings holders
+    to the counters after the side's last departure; turned away by a stale read
+    they leave unserved. The hourly rows had no row for them, and every command
+    ended in 'zip() argument 2 is longer than argument 1', exit 1 (a trial)."""
+    text = """\
+name: showing at closing
+opens: "20:00"
+hours: 2
+showtimes: [{film: A, starts: "22:00", seats: 500}]
+linked: {online_share: 1.0, walk_minutes: 2}
+projection: {clerks: 1, minutes_per_sale: {distribution: exponential, mean: 0.5}}
+selling: {arrivals: {rate_per_hour: 60}, service_minutes: {distribution: fixed, value: 1}}
+collecting: {counters: 2, service_minutes: {distribution: exponential, mean: 0.3}}
+"""
+    path = tmp_path / "closing.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(app, ["run", str(path), "--seed", "2293553171125415675", "--json"])
+    assert result.exit_code == 0, result.output
+    collecting = json.loads(result.stdout)["sides"]["collecting"]
+    assert collecting["reneged"] > 0
+    assert sum(row["arrived"] for row in collecting["hourly"]) == collecting["arrived"]
+    assert sum(row["reneged"] for row in collecting["hourly"]) == collecting["reneged"]

@@ -156,7 +156,10 @@ def hourly_rows(
     opens: str,
     lost: np.ndarray | None = None,
 ) -> tuple[HourRow, ...]:
-    arrival_hour = (records.arrival_at_minute // MINUTES_PER_HOUR).astype(np.int32)
+    # A holder may reach the counters after the side's last departure (a sale just
+    # before closing, then the walk) and leave unserved: counted in the last row,
+    # as a departure past the rows is.
+    arrival_hour = np.minimum(records.arrival_at_minute // MINUTES_PER_HOUR, hours - 1).astype(np.int32)
     served = records.served_mask
     departure_hour = np.minimum(records.departure_at_minute // MINUTES_PER_HOUR, hours - 1).astype(np.int32)
     arrived = np.bincount(arrival_hour, minlength=hours)
