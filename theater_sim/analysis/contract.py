@@ -223,6 +223,7 @@ class ProjectionData(TypedDict):
     retries: float
     extra_counter_minutes: float
     missed_start_after_stale: float
+    failed_after_stale: float
     kept_up: bool
     theory: LagTheoryData | None
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from theater_sim.analysis.box_office import ShowingMetrics, TicketSummary, showing_metrics, ticket_summary
+from theater_sim.analysis.failures import failed_mask
 from theater_sim.analysis.hourly import HourRow
 from theater_sim.analysis.metrics import SideMetrics, side_metrics
 from theater_sim.analysis.projection import ProjectionMetrics, projection_metrics
@@ -130,4 +131,5 @@ def _projection(scenario: Scenario, records: DayRecords) -> ProjectionMetrics | 
     if scenario.projection is None or tickets is None or tickets.sold_at is None:
         return None
     plan = scenario.showings()
-    return projection_metrics(tickets, scenario.projection, plan.starts_at_minute, scenario.open_minutes)
+    failed = failed_mask(records.collecting, scenario.verdict.long_wait_minutes, tuple(plan.starts_at_minute))
+    return projection_metrics(tickets, scenario.projection, plan.starts_at_minute, scenario.open_minutes, failed)

@@ -115,6 +115,8 @@ class ProjectionMetrics:
         retries: Times holders were turned away to come back (retry policy).
         extra_counter_minutes: Ledger-check minutes at the counters (read-your-writes).
         missed_start_after_stale: Holders with a stale read who then missed their film's start.
+        failed_after_stale: Holders with a stale read the collectors then failed in any way
+            (missed their film, waited over ``long_wait_minutes``, walked away).
         kept_up: At most ``KEPT_UP_STALE_SHARE`` of holders met a stale read.
         theory: The M/M/c mean lag, where it applies (``lag_theory``).
     """
@@ -138,8 +140,22 @@ class ProjectionMetrics:
     retries: int
     extra_counter_minutes: float
     missed_start_after_stale: int
+    failed_after_stale: int
     kept_up: bool
     theory: LagTheory | None = None
+
+
+def _by_ticket(holders_failed: np.ndarray | None, holder_arrivals: np.ndarray, late: np.ndarray) -> np.ndarray:
+    """The collecting records' failed mask by ticket: the records hold the holders
+    who came, by arrival (ties in sale order: ``SideRun.records``). Without it,
+    the late holders."""
+    if holders_failed is None:
+        return late
+    came = np.flatnonzero(~np.isnan(holder_arrivals))
+    order = came[np.argsort(holder_arrivals[came], kind="stable")]
+    failed = np.zeros(len(holder_arrivals), dtype=bool)
+    failed[order] = holders_failed
+    return failed
 
 
 def projection_metrics(
@@ -147,6 +163,7 @@ def projection_metrics(
     plan: Projection,
     starts_at_minute: tuple[float, ...],
     open_minutes: float,
+    holders_failed: np.ndarray | None = None,
 ) -> ProjectionMetrics:
     """The day's projection measures.
 
@@ -155,6 +172,9 @@ def projection_metrics(
         plan: The projection the day ran with.
         starts_at_minute: Each showing's start.
         open_minutes: How long the doors were open.
+        holders_failed: Which holders the collectors failed, in the collecting
+            records' order (by arrival, ties in sale order); None: only the
+            missed film starts are known.
     """
     assert tickets.sold_at is not None
     assert tickets.listed_at is not None
@@ -195,6 +215,7 @@ def projection_metrics(
         retries=stale_count if plan.stale_reads == "retry" else 0,
         extra_counter_minutes=0.0 if plan.stale_reads == "retry" else stale_count * plan.ledger_check_minutes,
         missed_start_after_stale=int((late & (stale > 0)).sum()),
+        failed_after_stale=int((_by_ticket(holders_failed, holder_arrivals, late) & (stale > 0)).sum()),
         kept_up=(stale_holders / holders if holders else 0.0) <= KEPT_UP_STALE_SHARE,
         theory=lag_theory(plan, sold_at, open_minutes),
     )

@@ -144,6 +144,7 @@ PROJECTION_INTERVALS = {
     "stale_reads": ("stale_reads",),
     "stale_share": ("stale_share",),
     "missed_start_after_stale": ("missed_start_after_stale",),
+    "failed_after_stale": ("failed_after_stale",),
 }
 
 

@@ -103,7 +103,9 @@ def lag_is_the_trouble(data: DayData) -> bool:
     # ledger checks are a quarter of the collectors' work or more, the collectors
     # are short because of the lag, whoever then waits.
     checks = projection["extra_counter_minutes"] >= 0.25 * collecting["service_minutes_demanded"]
-    return failed < 5 or checks or projection["missed_start_after_stale"] >= failed / 2
+    # Any failure of a holder who met a stale read counts: a holder turned away
+    # again and again may wait too long without missing the film.
+    return failed < 5 or checks or projection["failed_after_stale"] >= failed / 2
 
 
 def _projection_fix(projection: ProjectionData) -> str:
@@ -155,17 +157,33 @@ def projection_note(data: DayData) -> str:
     )
     if not lag_is_the_trouble(data):
         failed = side_data(data["sides"], "collecting")["failed"]
+        after_stale = projection["failed_after_stale"]
         return (
             f"\nThe read model fell behind ({stale.strip()}), but most of the holders collecting failed"
-            f" ({format_number(failed - late, 'count')} of {format_number(failed, 'count')}) had no stale read:"
+            f" ({format_number(failed - after_stale, 'count')} of {format_number(failed, 'count')}) had no stale read:"
             f" the collecting counters are short too. Open collecting counters, and {_projection_fix(projection)}"
             " for the stale reads."
         )
     return (
         "\nCollecting's trouble comes from the lag between the models:"
         + stale
-        + (f" ({format_number(late, 'count')} then missed their film)" if late else "")
+        + _failed_after_stale(projection, late)
         + _collectors_capacity(data)
         + _projection_fix(projection).capitalize()
         + " before adding collecting counters."
+    )
+
+
+def _failed_after_stale(projection: ProjectionData, late: float) -> str:
+    """How many of the stale holders the collectors then failed, and how many of those missed their film."""
+    failed = projection["failed_after_stale"]
+    if not failed:
+        return ""
+    if late >= failed:
+        return f" ({format_number(late, 'count')} then missed their film)"
+    if not late:
+        return f" ({format_number(failed, 'count')} then failed: waited too long or gave up)"
+    return (
+        f" ({format_number(failed, 'count')} then failed: {format_number(late, 'count')} missed their film,"
+        " the others waited too long or gave up)"
     )
