@@ -637,3 +637,32 @@ def test_holders_failed_after_stale_reads_are_the_lag_s_whatever_the_failure(tmp
     assert "had no stale read" not in text
     assert "Collecting's trouble comes from the lag between the models" in text
     assert "(26 then failed: 3 missed their film, the others waited too long or gave up)" in text
+
+
+def test_the_fix_named_for_a_trip_as_long_as_the_walk_is_not_more_clerks(tmp_path: Any) -> None:
+    """A 3-minute trip to the list against a 1-minute walk: 50 clerks still leave
+    the same 18 stale reads, yet the note said 'scale the projector
+    (--projectors)' (the trip was just under half the p95 lag), while staff on
+    the same file said no number of clerks helps (a trial). The note now
+    weighs the trip against the walk, as staff does."""
+    path = tmp_path / "trip.yaml"
+    path.write_text(
+        """\
+name: trip as long as the walk
+seed: 11
+opens: "12:00"
+hours: 8
+showtimes: [{film: A, starts: "12:20", seats: 300}, {film: B, starts: "15:00", seats: 400}]
+linked: {online_share: 0.7, walk_minutes: 1, lead_minutes: {distribution: uniform, low: 5, high: 20}}
+projection: {clerks: 2, minutes_per_sale: {distribution: exponential, mean: 0.8}, delay_minutes: 3, retry_minutes: 2}
+selling: {counters: 2, arrivals: {rate_per_hour: 80}, service_minutes: {distribution: exponential, mean: 1}}
+collecting: {counters: 2, service_minutes: {distribution: exponential, mean: 0.4}}
+""",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(app, ["run", str(path)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.stdout.split())
+    assert "Read model fell behind" in said
+    assert "--projectors" not in said
+    assert "shorten the trip to the list (delay_minutes: 3, at least the holders' 1-minute walk" in said

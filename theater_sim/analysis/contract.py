@@ -208,6 +208,7 @@ class ProjectionData(TypedDict):
     clerks: int | None
     every_minutes: float | None
     delay_minutes: float
+    walk_minutes: float
     sales: float
     lag_minutes: dict[str, float]
     utilisation: float | None

@@ -132,4 +132,7 @@ def _projection(scenario: Scenario, records: DayRecords) -> ProjectionMetrics | 
         return None
     plan = scenario.showings()
     failed = failed_mask(records.collecting, scenario.verdict.long_wait_minutes, tuple(plan.starts_at_minute))
-    return projection_metrics(tickets, scenario.projection, plan.starts_at_minute, scenario.open_minutes, failed)
+    walk = scenario.linked.walk_minutes if scenario.linked is not None else 0.0
+    return projection_metrics(
+        tickets, scenario.projection, plan.starts_at_minute, scenario.open_minutes, failed, walk_minutes=walk
+    )

@@ -126,6 +126,7 @@ class ProjectionMetrics:
     clerks: int | None
     every_minutes: float | None
     delay_minutes: float
+    walk_minutes: float
     sales: int
     lag_minutes: dict[str, float]
     utilisation: float | None
@@ -164,6 +165,7 @@ def projection_metrics(
     starts_at_minute: tuple[float, ...],
     open_minutes: float,
     holders_failed: np.ndarray | None = None,
+    walk_minutes: float = 0.0,
 ) -> ProjectionMetrics:
     """The day's projection measures.
 
@@ -175,6 +177,7 @@ def projection_metrics(
         holders_failed: Which holders the collectors failed, in the collecting
             records' order (by arrival, ties in sale order); None: only the
             missed film starts are known.
+        walk_minutes: The holders' walk from buying to the counters (``linked.walk_minutes``).
     """
     assert tickets.sold_at is not None
     assert tickets.listed_at is not None
@@ -201,6 +204,7 @@ def projection_metrics(
         clerks=plan.clerks,
         every_minutes=plan.every_minutes,
         delay_minutes=plan.delay_minutes,
+        walk_minutes=walk_minutes,
         sales=int(sold.sum()),
         lag_minutes=_lag_stats(lags),
         utilisation=_utilisation(plan, listed_at, tickets.projector_busy_minutes, open_minutes),

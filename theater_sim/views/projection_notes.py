@@ -111,10 +111,21 @@ def lag_is_the_trouble(data: DayData) -> bool:
 def _projection_fix(projection: ProjectionData) -> str:
     """What would shorten the lag: more clerks, a faster refresh, or a shorter trip
     (or, where holders are turned away, letting collectors check the ledger)."""
-    delay, p95 = projection["delay_minutes"], projection["lag_minutes"]["p95"]
+    delay, p95, walk = projection["delay_minutes"], projection["lag_minutes"]["p95"], projection["walk_minutes"]
     ledger = (
         " or let collectors check the ledger (stale_reads: read_your_writes)" if projection["policy"] == "retry" else ""
     )
+    if projection["clerks"] is not None and walk <= 0:
+        return (
+            "give holders a walk to the counters (linked.walk_minutes: 0, so a holder can reach a counter the moment"
+            f" they buy, before any number of clerks lists the sale){ledger}"
+        )
+    if projection["clerks"] is not None and delay >= walk:
+        return (
+            f"shorten the trip to the list (delay_minutes: {delay:g}, at least the holders' {walk:g}-minute walk:"
+            f" a holder who comes straight from buying is at a counter before any number of clerks lists the"
+            f" sale){ledger}"
+        )
     if delay and delay >= p95 / 2:
         return (
             f"shorten the trip to the list (delay_minutes: {delay:g}, most of the lag, which more clerks do not"
