@@ -157,7 +157,9 @@ def test_the_report_carries_the_erlang_cross_check() -> None:
     assert result.projection is not None
     assert result.projection.theory is not None
     theory = result.projection.theory
-    lam = result.projection.sales / scenario.open_minutes
+    # The mean rate is over the hours tickets are on sale: to the last showing's start.
+    on_sale = min(scenario.open_minutes, max(scenario.showings().starts_at_minute))
+    lam = result.projection.sales / on_sale
     assert theory.model == "M/M/1"
     assert theory.mean_lag_minutes == pytest.approx(1 / (20 - lam) + 0.5)
     assert theory.busiest_hour_sales_per_hour >= theory.sales_per_hour
@@ -174,7 +176,7 @@ def test_the_report_carries_the_erlang_cross_check() -> None:
     fixed_result = run_day(fixed)
     assert fixed_result.projection is not None
     assert fixed_result.projection.theory is not None
-    fixed_lam = fixed_result.projection.sales / scenario.open_minutes
+    fixed_lam = fixed_result.projection.sales / on_sale
     assert fixed_result.projection.theory.model == "M/D/1"
     # Pollaczek-Khinchine for fixed work m: lambda m^2 / (2 (1 - lambda m)) + m.
     expected = fixed_lam * 0.05**2 / (2 * (1 - fixed_lam * 0.05)) + 0.05

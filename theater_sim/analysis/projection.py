@@ -43,7 +43,8 @@ class LagTheory:
 
     Attributes:
         model: ``"M/M/1"``, ``"M/M/2"``, ...
-        sales_per_hour: The day's mean sales rate (sales / hours open), the queue's lambda.
+        sales_per_hour: The day's mean sales rate (sales / hours on sale: to the last showing's
+            start, at most the day), the queue's lambda.
         mean_lag_minutes: Erlang C's mean wait plus the mean work plus the
             delay; None when the sales came faster than the clerks list them
             (no steady state).
@@ -58,11 +59,17 @@ class LagTheory:
     busiest_hour_mean_lag_minutes: float | None
 
 
-def lag_theory(plan: Projection, sold_at: np.ndarray, open_minutes: float) -> LagTheory | None:
+def lag_theory(
+    plan: Projection, sold_at: np.ndarray, open_minutes: float, selling_minutes: float | None = None
+) -> LagTheory | None:
     """The mean lag by queueing theory: M/M/c (Erlang C) where the projector is
     clerks with exponential work, M/G/1 (Pollaczek-Khinchine: a mean wait of
     lambda E[S^2] / (2 (1 - rho))) for one clerk with any other work; else None
-    (no exact formula for several clerks with non-exponential work)."""
+    (no exact formula for several clerks with non-exponential work).
+    ``selling_minutes``: how long tickets were on sale (to the last showing's
+    start, at most the day): the mean rate is the sales over it, not over the
+    whole day (a day that sells until 21:00 and closes at 22:00 read a twelfth
+    low, and theory seemed to disagree with the simulation)."""
     work = plan.minutes_per_sale
     if plan.clerks is None or work is None or open_minutes <= 0:
         return None
@@ -80,7 +87,8 @@ def lag_theory(plan: Projection, sold_at: np.ndarray, open_minutes: float) -> La
             wait = math.inf if load >= 1 else per_minute * second_moment / (2 * (1 - load))
         return None if math.isinf(wait) else wait + mean + delay
 
-    per_minute = len(sold_at) / open_minutes
+    window = open_minutes if selling_minutes is None else min(open_minutes, selling_minutes)
+    per_minute = len(sold_at) / window if window > 0 else 0.0
     by_hour = np.bincount((sold_at // MINUTES_PER_HOUR).astype(np.int64)) if len(sold_at) else np.zeros(1)
     busiest = float(by_hour.max())
     return LagTheory(
@@ -221,7 +229,7 @@ def projection_metrics(
         missed_start_after_stale=int((late & (stale > 0)).sum()),
         failed_after_stale=int((_by_ticket(holders_failed, holder_arrivals, late) & (stale > 0)).sum()),
         kept_up=(stale_holders / holders if holders else 0.0) <= KEPT_UP_STALE_SHARE,
-        theory=lag_theory(plan, sold_at, open_minutes),
+        theory=lag_theory(plan, sold_at, open_minutes, max(starts_at_minute, default=open_minutes)),
     )
 
 
