@@ -27,7 +27,10 @@ def projection_section(projection: ProjectionData, intervals: dict[str, Interval
         f"Between the models (ledger -> projector, {projection['projector']} -> collectors' list):"
         f" {format_number(projection['sales'], 'count')} sales; projection lag mean {lag['mean']:.1f},"
         f" p50 {lag['p50']:.1f}, p95 {lag['p95']:.1f}, max {lag['max']:.1f} min{busy}; longest backlog"
-        f" {format_number(projection['max_backlog'], 'count')} sales at {projection['max_backlog_clock']}."
+        f" {format_number(projection['max_backlog'], 'count')} sales"
+        # Over replications the moment is a mean of each day's, which no day may have had.
+        + ("" if intervals else f" at {projection['max_backlog_clock']}")
+        + "."
         f" Stale reads (a holder at a counter before their sale was listed):"
         f" {format_number(projection['stale_reads'], 'count')} by {format_number(projection['stale_holders'], 'count')}"
         f" of {format_number(projection['holders'], 'count')} parties of holders ({projection['stale_share']:.1%});"
