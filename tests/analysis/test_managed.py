@@ -89,6 +89,27 @@ def test_pausing_changes_nothing_and_quitting_keeps_the_day_so_far() -> None:
     assert stopped.quit_early  # type: ignore[attr-defined]
 
 
+def test_changes_asked_before_a_stop_are_in_the_schedule(tmp_path: Path) -> None:
+    """A change takes effect at the next whole second; a manager who pauses, opens
+    two sellers and a collector, then quits, stopped the day before that second:
+    the log had shown the changes, but the record held none (a trial). The
+    changes asked for are in the schedule, and the file plays them."""
+    scenario, _ = load_scenario("tarantino-announced")
+    day = ManagedDay(scenario)
+    day.advance(50.0)
+    day.request("selling", 1, 50.0)
+    day.request("selling", 1, 50.0)
+    day.request("collecting", 1, 50.0)
+    assert day.actions == []
+    assert sorted((action.side, action.counters) for action in day.asked) == [("collecting", 2), ("selling", 3)]
+    schedules = day.schedules()
+    assert schedules["selling"][-1] == ("08:50:01", 3)
+    assert schedules["collecting"][-1] == ("08:50:01", 2)
+    replay = _replayed(scenario, day, tmp_path)
+    day.advance(math.inf)  # the same changes, played out
+    assert day_data(run_day(replay)) == day_data(summarise_day(scenario, day.model.records()))
+
+
 def test_limits_and_closed_doors_are_said_in_the_log() -> None:
     scenario, _ = load_scenario("balanced-day")
     day = ManagedDay(scenario)

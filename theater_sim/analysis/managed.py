@@ -106,12 +106,19 @@ class ManagedDay:
     def finished(self) -> bool:
         return self.env.peek() == math.inf and not self._pending
 
+    @property
+    def asked(self) -> list[ManagerAction]:
+        """Changes asked for whose moment the day has not reached yet (the next
+        whole second): a manager who stops the day there still asked for them."""
+        return sorted(self._pending.values(), key=lambda action: action.minute)
+
     def schedules(self) -> dict[str, list[tuple[str, int]]]:
         """Each changed side's counter schedule, the scenario's steps and the manager's
-        merged in time order, as ``(clock, count)``: ready for a scenario file."""
+        (taken effect, or asked for and not yet due) merged in time order, as
+        ``(clock, count)``: ready for a scenario file."""
         merged: dict[str, list[tuple[str, int]]] = {}
         for name in SIDE_NAMES:
-            mine = [action for action in self.actions if action.side == name]
+            mine = [action for action in [*self.actions, *self.asked] if action.side == name]
             if not mine:
                 continue
             steps = [(minute, self._clock(minute), count) for minute, count in self.scenario.counter_schedule(name)]

@@ -300,8 +300,14 @@ def _watch_managed(
                 )
             )
         if record is not None:
+            due = len(managed.asked)
+            later = (
+                f" ({due} asked for the next second, after the moment shown, {'is' if due == 1 else 'are'} in it)"
+                if due
+                else ""
+            )
             console.print(
-                safe(f"Wrote your changes so far to {record}; 'theater-sim run {record}' plays that day whole.")
+                safe(f"Wrote your changes so far to {record}{later}; 'theater-sim run {record}' plays that day whole.")
             )
         typer.echo("theater-sim: stopped", err=True)
         raise typer.Exit(130)
