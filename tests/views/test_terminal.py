@@ -99,6 +99,29 @@ def test_a_closed_pipe_ends_quietly_with_exit_0(args: list[str]) -> None:
     assert error == b""
 
 
+@pytest.mark.parametrize(
+    ("closed", "args", "said"),
+    [
+        (1, ["run", "balanced-day"], "standard output is closed"),
+        (0, ["watch", "balanced-day", "--manage"], "--manage needs a terminal"),
+    ],
+)
+def test_a_stream_closed_before_the_start_is_one_line_and_exit_2(closed: int, args: list[str], said: str) -> None:
+    """``>&-`` or ``<&-`` left Python's stream None: 'the run failed:
+    AttributeError: NoneType has no attribute isatty', exit 1 (a trial)."""
+    done = subprocess.run(
+        [*PROGRAM, *args],
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
+        pass_fds=(),
+        preexec_fn=lambda: os.close(closed),
+    )
+    assert done.returncode == 2
+    assert said in done.stderr
+    assert "Traceback" not in done.stderr
+
+
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
 @pytest.mark.parametrize("args", [["run", "balanced-day"], ["run", "balanced-day", "--json"], ["schema"]])
 def test_a_full_disk_is_one_line_and_exit_1(args: list[str]) -> None:

@@ -132,6 +132,12 @@ def main() -> None:
     # A kill (SIGTERM) ends the command like Ctrl-C does: files half written are
     # removed and the store closed, rather than a temporary file left behind.
     signal.signal(signal.SIGTERM, _terminated)
+    if sys.stdout is None:  # started with stdout closed (>&-): nothing could be printed, or reported there
+        if sys.stderr is not None:
+            sys.stderr.write(
+                "theater-sim: error: standard output is closed; redirect it to a file (or /dev/null) instead\n"
+            )
+        sys.exit(2)
     _one_blas_thread()
     _sane_columns()
     try:

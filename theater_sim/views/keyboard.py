@@ -37,7 +37,8 @@ LEGEND = "keys: s/x seller +/-  c/v collector +/-  space pause  +/- speed  q qui
 
 def terminal_problem() -> str | None:
     """Why keys cannot be read here (no terminal on stdin or stdout), or None."""
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+    # A stream closed before the start (``<&-``) is None, not a file.
+    if not (sys.stdin is not None and sys.stdin.isatty() and sys.stdout is not None and sys.stdout.isatty()):
         return "--manage needs a terminal to read keys from and draw on (stdin and stdout are not both one)"
     return None
 
