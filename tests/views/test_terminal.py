@@ -379,3 +379,30 @@ def test_a_columns_setting_of_no_use_is_not_obeyed(columns: str, widest: int) ->
     assert lines[-1] == "Balanced"
     assert max(len(line) for line in lines) <= widest
     assert max(len(line) for line in lines) > widest - 10
+
+
+def test_ctrl_c_stops_a_watch_at_full_speed_mid_day(tmp_path: Path) -> None:
+    """At --speed inf a frame is an hour of the day, and asyncio delivers Ctrl-C
+    only at an await: a large day ran to its end and was then thrown away as
+    'Stopped at 00:00 +1d' (a trial). The day now yields between batches of
+    events, so it stops where it was: before closing (no timing is asserted,
+    only that the day shown is unfinished)."""
+    import signal
+    import time
+
+    path = tmp_path / "large.yaml"
+    side = "{counters: 300, arrivals: {rate_per_hour: 100000}, service_minutes: {distribution: fixed, value: 0.1}}"
+    path.write_text(f"name: large\nhours: 16\nselling: {side}\ncollecting: {side}\n", encoding="utf-8")
+    process = subprocess.Popen(
+        [*PROGRAM, "watch", str(path), "--speed", "inf"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    assert process.stdout is not None
+    assert process.stdout.readline()  # the first frame: the day is under way
+    time.sleep(0.5)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 130, err
+    stopped = [line for line in out.splitlines() if line.startswith("Stopped at ")]
+    assert stopped
+    assert "+1d" not in stopped[0]
+    assert stopped[0] < "Stopped at 23:"  # the doors close at 24:00

@@ -175,6 +175,10 @@ def _clock_with_day(minute: float, opens: str) -> str:
     return clock_label(minute, opens) + (f" +{days}d" if days else "")
 
 
+#: SimPy events run between two chances for a Ctrl-C to land (about 20 ms of a day).
+_STEPS_BETWEEN_YIELDS = 5_000
+
+
 async def play(
     scenario: Scenario,
     minutes_per_second: float,
@@ -193,12 +197,17 @@ async def play(
             target = (math.floor(shown / MINUTES_PER_HOUR) + 1) * MINUTES_PER_HOUR
         else:
             target = shown + step_minutes
+        steps = 0
         while env.peek() <= target and env.peek() != math.inf:
             env.step()
+            steps += 1
+            if steps % _STEPS_BETWEEN_YIELDS == 0:
+                # Let the loop deliver a Ctrl-C (asyncio cancels the task at an await) within
+                # a frame that covers hours of a large day, not only after it.
+                await asyncio.sleep(0)
         shown = env.now if env.peek() == math.inf else target
         on_frame(live_status(model, scenario, max(shown, env.now)))
-        if not math.isinf(step_minutes):
-            await asyncio.sleep(frame_seconds)
+        await asyncio.sleep(0 if math.isinf(step_minutes) else frame_seconds)
     on_frame(live_status(model, scenario, env.now))
     return model.records()
 
