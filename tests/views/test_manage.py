@@ -159,3 +159,30 @@ def test_manage_refuses_an_infinite_speed() -> None:
     result = CliRunner().invoke(app, ["watch", "balanced-day", "--manage", "--speed", "inf"])
     assert result.exit_code == 2
     assert "--manage --speed inf" in result.stderr
+
+
+@pytest.mark.parametrize("width", [120, 100, 80, 60, 40])
+def test_the_live_table_keeps_every_number_whole_at_any_width(width: int) -> None:
+    """At 80 columns the live view showed 'now 1,9…', 'came 3,1…', 'wait 178.…'
+    (a trial): rich cut its no-wrap columns. The widest layout that fits is
+    used (full bars, short bars, none, numbers only), else the plain lines."""
+    from rich.console import Console
+
+    from theater_sim.analysis.live import live_status
+    from theater_sim.engine.day_plan import compile_day
+    from theater_sim.engine.theater import prepare_day
+    from theater_sim.input.loading import load_scenario
+    from theater_sim.views.dashboard import fitting_status
+
+    scenario, _ = load_scenario("tarantino-announced")
+    model = prepare_day(compile_day(scenario))
+    model.env.run(until=600.0)
+    status = live_status(model, scenario, model.env.now)
+    console = Console(width=width, color_system=None)
+    with console.capture() as captured:
+        console.print(fitting_status(status, "Tarantino announced (you manage)", console))
+    shown = captured.get()
+    assert "…" not in shown
+    assert max(len(line) for line in shown.splitlines()) <= width
+    for number in (f"{status.selling.line:,}", f"{status.selling.mean_wait_minutes:.2f}", f"{status.selling.failed:,}"):
+        assert number in shown

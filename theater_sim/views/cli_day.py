@@ -197,7 +197,7 @@ def watch(
     from theater_sim.analysis.day_data import day_data
     from theater_sim.analysis.live import play
     from theater_sim.analysis.measured_day import summarise_day
-    from theater_sim.views.dashboard import Dashboard, PlainTicker, plain_status, status_table
+    from theater_sim.views.dashboard import Dashboard, PlainTicker, plain_status
     from theater_sim.views.day_report import render_day
     from theater_sim.views.formatting import OutputConsole
     from theater_sim.views.output_files import check_writable
@@ -231,7 +231,7 @@ def watch(
     except KeyboardInterrupt:
         if viewer.last is not None and isinstance(viewer, Dashboard):
             title = f"Stopped at {viewer.last.clock}: the day so far"
-            console.print(status_table(viewer.last, title, bar_width=viewer.bar_width()))
+            console.print(viewer.table(viewer.last, title))
         elif viewer.last is not None:
             sys.stdout.write(f"Stopped at {viewer.last.clock}: the day so far\n{plain_status(viewer.last)}\n")
         typer.echo("theater-sim: stopped (Ctrl-C)", err=True)
@@ -260,7 +260,7 @@ def _watch_managed(
     from theater_sim.analysis.managed import ManagedDay
     from theater_sim.analysis.measured_day import run_day, summarise_day
     from theater_sim.input.loading import parse_scenario
-    from theater_sim.views.dashboard import Dashboard, status_table
+    from theater_sim.views.dashboard import Dashboard
     from theater_sim.views.day_report import render_day
     from theater_sim.views.formatting import OutputConsole, safe
     from theater_sim.views.keyboard import keys_to
@@ -294,11 +294,7 @@ def _watch_managed(
             write_chunks(record, [text])
     if stopped:
         if viewer.last is not None:
-            console.print(
-                status_table(
-                    viewer.last, f"Stopped at {viewer.last.clock}: the day so far", bar_width=viewer.bar_width()
-                )
-            )
+            console.print(viewer.table(viewer.last, f"Stopped at {viewer.last.clock}: the day so far"))
         if record is not None:
             due = len(managed.asked)
             later = (

@@ -11,8 +11,10 @@ from __future__ import annotations
 import math
 from typing import TextIO
 
-from rich.console import Console, Group
+from rich import box
+from rich.console import Console, Group, RenderableType
 from rich.live import Live
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
@@ -23,7 +25,7 @@ from theater_sim.views.folding import fold
 from theater_sim.views.formatting import VERDICT_STYLES, one_line, safe
 from theater_sim.views.keyboard import LEGEND
 
-__all__ = ["Dashboard", "PlainTicker", "plain_status", "status_table"]
+__all__ = ["Dashboard", "PlainTicker", "fitting_status", "plain_status", "status_table"]
 
 SIDE_COLOURS = {"selling": "dark_orange3", "collecting": "dodger_blue2"}
 MANAGER_LOG_LINES = 5
@@ -45,34 +47,41 @@ def _line_bar(status: SideStatus, scale: int, colour: str, width: int = BAR_WIDT
     return Text.assemble(("█" * filled, colour), ("·" * (width - filled), "grey50"))
 
 
-def _counter_marks(status: SideStatus) -> Text:
+def _counter_marks(status: SideStatus, marks: bool = True) -> Text:
     shown = max(status.open, status.busy)
-    if shown > MAX_COUNTER_MARKS:
+    if shown > MAX_COUNTER_MARKS or not marks:
         return Text(f"{status.busy:,}/{status.open:,}")
     busy = min(status.busy, shown)
     return Text.assemble(("■" * busy, "bold"), ("□" * (shown - busy), "grey50"), f" {status.busy}/{status.open}")
 
 
-def status_table(status: LiveStatus, title: str, scale: int | None = None, bar_width: int = BAR_WIDTH) -> Table:
+def status_table(
+    status: LiveStatus, title: str, scale: int | None = None, bar_width: int = BAR_WIDTH, compact: bool = False
+) -> Table:
     """The dashboard (and the summary printed when watching is stopped early).
 
     ``scale``: people a full bar stands for (default: fitted to the lines now);
-    ``bar_width``: the bars' width in characters (narrower in a narrow terminal).
+    ``bar_width``: the bars' width in characters (0: no bars);
+    ``compact``: busy counters as numbers only, and lighter borders.
     """
     scale = scale or nice_scale(max(status.selling.line, status.collecting.line))
-    table = Table(title=safe(title), title_justify="left", expand=False)
+    table = Table(
+        title=safe(title), title_justify="left", expand=False, box=box.SIMPLE_HEAD if compact else box.HEAVY_HEAD
+    )
     table.add_column("side", no_wrap=True)
-    table.add_column("line", no_wrap=True)
+    if bar_width:
+        table.add_column("line", no_wrap=True)
     for column in ("now", "busy", "came", "served", "wait", "failed", "press."):
         table.add_column(column, justify="left" if column == "busy" else "right", no_wrap=True)
     pressures = dict(zip(SIDE_NAMES, _shown_pressures(status), strict=True))
     for name in SIDE_NAMES:
         side = status.side(name)
+        bar = [_line_bar(side, scale, SIDE_COLOURS[name], bar_width)] if bar_width else []
         table.add_row(
             Text(name, style=SIDE_COLOURS[name]),
-            _line_bar(side, scale, SIDE_COLOURS[name], bar_width),
+            *bar,
             f"{side.line:,}",
-            _counter_marks(side),
+            _counter_marks(side, marks=not compact),
             f"{side.arrived:,}",
             f"{side.served:,}",
             f"{side.mean_wait_minutes:.2f}",
@@ -81,7 +90,9 @@ def status_table(status: LiveStatus, title: str, scale: int | None = None, bar_w
         )
     doors = "doors open" if status.doors_open else "doors closed, serving those still in line"
     table.caption = Text.assemble(
-        f"{status.clock} ({doors}); bar: {scale:,} people; now: in line; wait: mean minutes so far;\n"
+        f"{status.clock} ({doors}); "
+        + (f"bar: {scale:,} people; " if bar_width else "")
+        + "now: in line; wait: mean minutes so far;\n"
         "failed: walked away, waited too long or missed their film so far\n"
         + _models_text(status)
         + "verdict so far: ",
@@ -108,12 +119,13 @@ class Dashboard:
         self.last = status
         # The scale only grows, so a growing line visibly fills its bar.
         self.scale = max(self.scale, nice_scale(max(status.selling.line, status.collecting.line)))
-        self.live.update(status_table(status, self.title, self.scale, self.bar_width()), refresh=True)
+        self.live.update(self.table(status), refresh=True)
 
-    def bar_width(self) -> int:
-        """Full bars where there is room; in a narrow terminal (80 columns) short ones,
-        so every number of the table stays whole."""
-        return BAR_WIDTH if self.live.console.width >= NARROW_COLUMNS else NARROW_BAR_WIDTH
+    def table(self, status: LiveStatus, title: str | None = None) -> RenderableType:
+        """The widest layout whose every number stays whole in the terminal: full
+        bars, short ones, no bars, then busy counters as numbers with light
+        borders; in a terminal narrower still, the plain lines (which fold)."""
+        return fitting_status(status, title or self.title, self.live.console, self.scale)
 
     def managed(self, status: LiveStatus, log: list[str], paused: bool, minutes_per_second: float) -> None:
         """A frame of ``watch --manage``: the table, the keys and speed, and the manager's last changes."""
@@ -123,7 +135,7 @@ class Dashboard:
         speed = "PAUSED" if paused else f"x{minutes_per_second * 60:g}"
         self.live.update(
             Group(
-                status_table(status, self.title, self.scale, self.bar_width()),
+                self.table(status),
                 Text(f"{speed}  {LEGEND}", style="bold" if paused else "dim"),
                 Text("\n".join(one_line(line) for line in recent) if recent else "no changes yet", style="dim"),
             ),
@@ -156,6 +168,23 @@ class PlainTicker:
         self.next_minute = (math.floor(status.minute / 60) + 1) * 60
         self.stream.write(plain_status(status) + "\n")
         self.stream.flush()
+
+
+_UNLIMITED = 10_000
+#: The dashboard's layouts, widest first: (bar width, compact).
+_LAYOUTS = ((BAR_WIDTH, False), (NARROW_BAR_WIDTH, False), (0, False), (0, True))
+
+
+def fitting_status(status: LiveStatus, title: str, console: Console, scale: int | None = None) -> RenderableType:
+    """``status_table`` in the first layout of ``_LAYOUTS`` that fits ``console``
+    (rich would cut a number that does not: ``1,9…``), else ``plain_status``."""
+    for bar_width, compact in _LAYOUTS:
+        table = status_table(status, title, scale, bar_width, compact)
+        # Measured without the terminal's limit (which rich's measure applies): the width it wants.
+        wanted = Measurement.get(console, console.options.update_width(_UNLIMITED), table).maximum
+        if wanted <= console.width:
+            return table
+    return Group(safe(title), Text(plain_status(status, console.width)))
 
 
 def _models_text(status: LiveStatus) -> str:
