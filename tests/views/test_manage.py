@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from theater_sim.views.cli import app
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[a-zA-Z]")
-#: Not a key: ``_drive`` sends the process SIGTERM at that moment.
+#: Not a key: ``_drive`` sends the process SIGTERM at that moment (any ``<SIGNAME>`` alike).
 SIGTERM = b"<SIGTERM>"
 
 
@@ -38,8 +38,8 @@ def _drive(args: list[str], keys: list[tuple[float, bytes]], cwd: Path, timeout:
             shown_at = time.monotonic()
         now = -1.0 if shown_at is None else time.monotonic() - shown_at
         while sent < len(keys) and keys[sent][0] <= now:
-            if keys[sent][1] == SIGTERM:
-                os.kill(pid, signal.SIGTERM)
+            if keys[sent][1].startswith(b"<SIG"):
+                os.kill(pid, getattr(signal, keys[sent][1].strip(b"<>").decode()))
             else:
                 os.write(fd, keys[sent][1])
             sent += 1
@@ -145,11 +145,12 @@ def test_the_terminal_is_restored_even_on_an_error(monkeypatch: pytest.MonkeyPat
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="pseudo-terminals as on Linux")
-def test_sigterm_ends_the_day_like_q(tmp_path: Path) -> None:
-    """kill or timeout (SIGTERM) mid-day: the terminal is restored and --record is written."""
-    code, screen = _drive(
-        ["watch", "tarantino-announced", "--manage", "--record", "r.yaml"], [(0.0, SIGTERM)], tmp_path
-    )
+@pytest.mark.parametrize("ending", [SIGTERM, b"<SIGHUP>", b"<SIGQUIT>"])
+def test_sigterm_ends_the_day_like_q(tmp_path: Path, ending: bytes) -> None:
+    """kill or timeout (SIGTERM) mid-day: the terminal is restored and --record is
+    written. A closed terminal window (SIGHUP) and Ctrl-\\ (SIGQUIT) left the
+    terminal in key-by-key mode and wrote no record (a trial): they end it alike."""
+    code, screen = _drive(["watch", "tarantino-announced", "--manage", "--record", "r.yaml"], [(0.0, ending)], tmp_path)
     assert code == 130
     assert "theater-sim: stopped" in screen
     assert (tmp_path / "r.yaml").exists()

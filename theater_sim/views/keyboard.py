@@ -43,6 +43,10 @@ def terminal_problem() -> str | None:
     return None
 
 
+#: Signals that end a managed day as q does.
+_ENDINGS = (signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
+
+
 @contextlib.contextmanager
 def keys_to(queue: asyncio.Queue[str]) -> Iterator[None]:
     """Send the commands of keys pressed on stdin to ``queue`` while inside; the
@@ -63,10 +67,15 @@ def keys_to(queue: asyncio.Queue[str]) -> Iterator[None]:
     try:
         tty.setcbreak(fd, termios.TCSANOW)  # keys pressed while starting are kept, not flushed
         loop.add_reader(fd, read_key)
-        # kill or timeout (SIGTERM) ends the day like q: the terminal is restored, --record written.
-        loop.add_signal_handler(signal.SIGTERM, queue.put_nowait, "quit")
+        # kill or timeout (SIGTERM), a closed terminal window (SIGHUP) and Ctrl-\ (SIGQUIT) end
+        # the day like q: the terminal is restored, --record written.
+        for ending in _ENDINGS:
+            loop.add_signal_handler(ending, queue.put_nowait, "quit")
+        # Back from Ctrl-Z (fg): the shell gave the terminal back in line mode; keys one by one again.
+        loop.add_signal_handler(signal.SIGCONT, tty.setcbreak, fd, termios.TCSANOW)
         yield
     finally:
-        loop.remove_signal_handler(signal.SIGTERM)
+        for handled in (*_ENDINGS, signal.SIGCONT):
+            loop.remove_signal_handler(handled)
         loop.remove_reader(fd)
         termios.tcsetattr(fd, termios.TCSADRAIN, saved)
