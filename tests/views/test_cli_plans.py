@@ -715,3 +715,20 @@ def test_a_quiet_side_is_not_asked_for_the_replications_it_has(runner: CliRunner
     assert not any("40 or more" in note for note in at_40)
     assert "collecting: no customers are expected" in " ".join(at_40)
     assert "about 0 customers" not in " ".join(at_40)
+
+
+def test_a_last_clerk_within_the_days_luck_is_said() -> None:
+    """staff --max-stale-share 0.05 answered 4 clerks at 4.2% +/- 1.4%, one fewer
+    5.3% +/- 1.7%, with no word that both intervals straddle the target, as the
+    counters' answers get (a trial)."""
+    from theater_sim.planning.least_staffing import ProjectorAnswer, Targets
+    from theater_sim.views.plan_report import clerks_notes
+
+    answer = ProjectorAnswer(4, _interval(0.042, 0.014), _interval(1.52, 0.11), _interval(0.053, 0.017), 6)  # type: ignore[arg-type]
+    notes = clerks_notes(answer, Targets(max_stale_share=0.05))
+    assert len(notes) == 1
+    assert "its stale share, 4.2% ± 1.4%, reaches over the target" in notes[0]
+    assert "one clerk fewer (5.3% ± 1.7%) reaches under the target" in notes[0]
+    clear = ProjectorAnswer(2, _interval(0.001, 0.001), _interval(1.0, 0.1), _interval(0.2, 0.02), 4)  # type: ignore[arg-type]
+    assert clerks_notes(clear, Targets(max_stale_share=0.05)) == []
+    assert clerks_notes(answer, Targets(max_stale_share=0.05, confidence=0.9)) == []

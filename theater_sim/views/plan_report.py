@@ -279,6 +279,35 @@ def _render_clerks(clerks: ProjectorAnswer, targets: Targets, days: str, console
     ) + (" Searched at the counters found above." if after_sides else " Searched at the scenario's counters.")
     table.caption_justify = "left"
     console.print(fitted(table, console))
+    for note in clerks_notes(clerks, targets):
+        console.print(Text(f"Note: {note}.", style="dim"))
+
+
+def clerks_notes(clerks: ProjectorAnswer, targets: Targets) -> list[str]:
+    """Where the days' 95% interval of the stale share straddles its target, at the
+    answer or one clerk fewer: the last clerk is the days' luck as much as the
+    projection's (as ``_within_noise`` says of counters). Not under --confidence."""
+    target = targets.max_stale_share
+    if target is None or targets.confidence is not None:
+        return []
+    said = []
+    at, fewer = clerks.stale_share, clerks.one_fewer
+    if at["half_width"] is not None and at["mean"] <= target < at["high"]:
+        said.append(
+            f"its stale share, {at['mean']:.1%} ± {at['half_width']:.1%}, reaches over the target: more days may need"
+            " a clerk more"
+        )
+    if fewer is not None and fewer["half_width"] is not None and fewer["low"] <= target < fewer["mean"]:
+        said.append(
+            f"one clerk fewer ({fewer['mean']:.1%} ± {fewer['half_width']:.1%}) reaches under the target: more days"
+            " may find it enough"
+        )
+    if not said:
+        return []
+    return [
+        f"projection clerks: {'; '.join(said)}. The last clerk is within the days' luck: give more --replications"
+        " before acting on it, or --confidence 0.9 for a bound"
+    ]
 
 
 def _period_summary(row: PeriodAnswer) -> Summary:
@@ -376,7 +405,8 @@ def staffing_data(
     is null unless they were."""
     return {
         "targets": asdict(targets),
-        "notes": [] if answers is None else answer_notes(answers, targets),
+        "notes": ([] if answers is None else answer_notes(answers, targets))
+        + ([] if clerks is None else clerks_notes(clerks, targets)),
         "sides": {
             name: {**asdict(answer), "staffing": plain_staffing(answer.staffing)}
             for name, answer in (answers or {}).items()
