@@ -406,3 +406,21 @@ def test_ctrl_c_stops_a_watch_at_full_speed_mid_day(tmp_path: Path) -> None:
     assert stopped
     assert "+1d" not in stopped[0]
     assert stopped[0] < "Stopped at 23:"  # the doors close at 24:00
+
+
+def test_a_watch_piped_into_head_ends_when_head_does() -> None:
+    """'watch --speed 60 | head -3': a line is written once a simulated hour (a
+    real minute here), and a closed pipe was found only at the next write, so
+    the command lingered a minute after head had gone (a trial). It ends with
+    the reader, quietly, exit 0."""
+    process = subprocess.Popen(
+        [*PROGRAM, "watch", "tarantino-announced", "--speed", "60"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert process.stdout is not None
+    assert process.stderr is not None
+    for _ in range(3):
+        assert process.stdout.readline()
+    process.stdout.close()
+    assert process.wait(timeout=30) == 0  # the next hour's line would come only after 60 s
+    assert process.stderr.read() == b""
+    process.stderr.close()

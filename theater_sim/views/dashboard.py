@@ -9,6 +9,7 @@ is part of the command line's edge; the day itself comes from the domain.
 from __future__ import annotations
 
 import math
+import select
 from typing import TextIO
 
 from rich import box
@@ -164,6 +165,8 @@ class PlainTicker:
         finished_before = self.last is not None and self.last.finished
         self.last = status
         if finished_before or (status.minute < self.next_minute and not status.finished):
+            if _reader_gone(self.stream):  # '| head -3' has read its lines: stop now, not at the next hour
+                raise BrokenPipeError
             return
         self.next_minute = (math.floor(status.minute / 60) + 1) * 60
         self.stream.write(plain_status(status) + "\n")
@@ -185,6 +188,20 @@ def fitting_status(status: LiveStatus, title: str, console: Console, scale: int 
         if wanted <= console.width:
             return table
     return Group(safe(title), Text(plain_status(status, console.width)))
+
+
+def _reader_gone(stream: TextIO) -> bool:
+    """Whether ``stream`` is a pipe whose reader has closed it (poll says POLLERR):
+    a line is written once a simulated hour, which at ``--speed 60`` is a real minute."""
+    if not hasattr(select, "poll"):  # not on this platform: found at the next write instead
+        return False
+    try:
+        fd = stream.fileno()
+    except (AttributeError, OSError, ValueError):  # not a file (a test's buffer)
+        return False
+    poller = select.poll()
+    poller.register(fd, select.POLLOUT)
+    return any(events & select.POLLERR for _, events in poller.poll(0))
 
 
 def _models_text(status: LiveStatus) -> str:
