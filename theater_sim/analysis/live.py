@@ -223,6 +223,8 @@ class ManagerSession:
     records: DayRecords
     log: list[str]
     quit_early: bool
+    #: The signal that ended it (a kill, a closed terminal), or None.
+    ended_by: int | None = None
 
 
 async def play_managed(
@@ -244,8 +246,9 @@ async def play_managed(
     while not day.finished:
         while not commands.empty():
             command = commands.get_nowait()
-            if command == "quit":
-                return ManagerSession(day.model.records(), log, quit_early=True)
+            if command == "quit" or command.startswith("signal:"):
+                ended_by = int(command.removeprefix("signal:")) if command != "quit" else None
+                return ManagerSession(day.model.records(), log, quit_early=True, ended_by=ended_by)
             if command == "pause":
                 paused = not paused
             elif command in ("faster", "slower"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import signal
 import sys
 from contextlib import ExitStack
 from pathlib import Path
@@ -277,11 +278,11 @@ def _watch_managed(
         with keys_to(commands):
             return await play_managed(managed, speed / 60.0, viewer.managed, commands)
 
-    stopped = False
+    stopped, ended_by = False, None
     try:
         with viewer:
             result = asyncio.run(session())
-        stopped = result.quit_early
+        stopped, ended_by = result.quit_early, result.ended_by
     except KeyboardInterrupt:
         stopped = True
     schedules = managed.schedules()
@@ -305,6 +306,9 @@ def _watch_managed(
             console.print(
                 safe(f"Wrote your changes so far to {record}{later}; 'theater-sim run {record}' plays that day whole.")
             )
+        if ended_by is not None:  # a kill or a closed terminal: its own status, as elsewhere (SIGTERM: 143)
+            typer.echo(f"theater-sim: stopped by {signal.Signals(ended_by).name}", err=True)
+            raise typer.Exit(128 + ended_by)
         typer.echo("theater-sim: stopped", err=True)
         raise typer.Exit(130)
     played = parse_scenario(text, "the managed day", base_folder=target)

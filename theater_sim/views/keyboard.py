@@ -70,7 +70,7 @@ def keys_to(queue: asyncio.Queue[str]) -> Iterator[None]:
         # kill or timeout (SIGTERM), a closed terminal window (SIGHUP) and Ctrl-\ (SIGQUIT) end
         # the day like q: the terminal is restored, --record written.
         for ending in _ENDINGS:
-            loop.add_signal_handler(ending, queue.put_nowait, "quit")
+            loop.add_signal_handler(ending, queue.put_nowait, f"signal:{int(ending)}")
         # Back from Ctrl-Z (fg): the shell gave the terminal back in line mode; keys one by one again.
         loop.add_signal_handler(signal.SIGCONT, tty.setcbreak, fd, termios.TCSANOW)
         yield
