@@ -90,6 +90,36 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+def test_the_customer_csv_carries_each_holder_s_sale_on_a_projection_day(runner: CliRunner, tmp_path: Path) -> None:
+    """A trial could not check the stale reads from the export: it had no sale or
+    listing time. Each holder's row now has them and its stale reads, which add
+    up to the report's, and a holder met one exactly when they arrived before
+    their sale was listed; the selling rows leave them empty, and so does a day
+    without a projection (the API's columns alike)."""
+    from theater_sim.analysis.customers import customer_columns
+    from theater_sim.engine.day_plan import simulate_day
+    from theater_sim.input.loading import load_scenario
+
+    out = tmp_path / "customers.csv"
+    result = runner.invoke(app, ["run", "eventual-consistency", "--csv", str(out), "--json", "--quiet"])
+    assert result.exit_code == 0, result.output
+    projection = json.loads(result.stdout)["projection"]
+    rows = _read_csv(out)
+    holders = [row for row in rows if row["side"] == "collecting"]
+    assert sum(int(row["stale_reads"]) for row in holders) == projection["stale_reads"]
+    assert sum(int(row["stale_reads"]) > 0 for row in holders) == projection["stale_holders"]
+    for row in holders:
+        before = float(row["arrival_at_minute"]) < float(row["listed_at_minute"])
+        assert before == (int(row["stale_reads"]) > 0)
+        assert float(row["sold_at_minute"]) <= float(row["listed_at_minute"])
+    assert all(row["stale_reads"] == "" for row in rows if row["side"] == "selling")
+    scenario, _ = load_scenario("eventual-consistency")
+    columns = customer_columns(simulate_day(scenario))
+    assert int(columns["stale_reads"][columns["side"] == "collecting"].sum()) == projection["stale_reads"]
+    plain = customer_columns(simulate_day(load_scenario("balanced-day")[0]))
+    assert "stale_reads" not in plain
+
+
 def test_customer_csv_matches_the_json(runner: CliRunner, tmp_path: Path) -> None:
     out, hourly = tmp_path / "customers.csv", tmp_path / "hourly.csv"
     result = runner.invoke(

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from theater_sim.analysis.projection import holder_columns
 from theater_sim.engine.records import BALKED, RENEGED, SERVED
 from theater_sim.engine.theater import DayRecords
 from theater_sim.model.scenario import SIDE_NAMES
@@ -30,8 +31,11 @@ def customer_columns(records: DayRecords) -> dict[str, np.ndarray]:
     ``arrival_at_minute``, ``service_start_at_minute``, ``departure_at_minute``,
     ``wait_minutes`` and ``left_line_at_minute`` (NaN where they do not
     apply), ``counter`` (-1: never reached one), ``outcome`` (``served``,
-    ``balked``, ``reneged``), ``showing`` (-1: none) and ``party_size``.
-    Times are minutes after the doors opened.
+    ``balked``, ``reneged``), ``showing`` (-1: none) and ``party_size``; on a
+    day with a projection, ``sold_at_minute``, ``listed_at_minute`` (the
+    holder's sale in the ledger and on the collectors' list) and
+    ``stale_reads`` (times the holder reached a counter before it was listed),
+    NaN and -1 on the selling side. Times are minutes after the doors opened.
     """
     parts: dict[str, list[np.ndarray]] = {}
     for name in SIDE_NAMES:
@@ -50,9 +54,24 @@ def customer_columns(records: DayRecords) -> dict[str, np.ndarray]:
             "showing": side.showing,
             "party_size": side.party_size,
         }
+        columns |= _projection_columns(records, name, side.arrived)
         for key, values in columns.items():
             parts.setdefault(key, []).append(np.asarray(values))
     return {key: np.concatenate(values) for key, values in parts.items()}
+
+
+def _projection_columns(records: DayRecords, side_name: str, rows: int) -> dict[str, np.ndarray]:
+    """A projection day's sale columns for ``side_name``'s rows (NaN and -1 on the selling side)."""
+    holders = holder_columns(records.tickets)
+    if holders is None:
+        return {}
+    if side_name == "collecting":
+        return holders
+    return {
+        "sold_at_minute": np.full(rows, np.nan),
+        "listed_at_minute": np.full(rows, np.nan),
+        "stale_reads": np.full(rows, -1, dtype=np.int64),
+    }
 
 
 def customer_frame(records: DayRecords) -> Any:

@@ -31,7 +31,15 @@ from theater_sim.model.clock import MINUTES_PER_HOUR
 from theater_sim.model.distributions import Exponential
 from theater_sim.model.projection import Projection
 
-__all__ = ["KEPT_UP_STALE_SHARE", "LagTheory", "ProjectionMetrics", "lag_theory", "projection_metrics"]
+__all__ = [
+    "KEPT_UP_STALE_SHARE",
+    "LagTheory",
+    "ProjectionMetrics",
+    "holder_columns",
+    "holder_tickets",
+    "lag_theory",
+    "projection_metrics",
+]
 
 #: The read model kept up when at most this share of holders met a stale read.
 KEPT_UP_STALE_SHARE = 0.01
@@ -154,16 +162,35 @@ class ProjectionMetrics:
     theory: LagTheory | None = None
 
 
+def holder_tickets(holder_arrivals: np.ndarray) -> np.ndarray:
+    """The ticket of each collecting record: the records hold the holders who came,
+    by arrival, ties in sale order (as ``SideRun.records`` orders them)."""
+    came = np.flatnonzero(~np.isnan(holder_arrivals))
+    return came[np.argsort(holder_arrivals[came], kind="stable")]
+
+
+def holder_columns(tickets: TicketRecords | None) -> dict[str, np.ndarray] | None:
+    """Each collecting record's sale: when it entered the ledger, when it reached
+    the collectors' list, and how many stale reads its holder met (None: no
+    projection), so an export can be checked against the projection by hand."""
+    if tickets is None or tickets.sold_at is None or tickets.holder_arrived_at is None:
+        return None
+    assert tickets.listed_at is not None
+    assert tickets.stale_reads is not None
+    order = holder_tickets(tickets.holder_arrived_at)
+    return {
+        "sold_at_minute": tickets.sold_at[order],
+        "listed_at_minute": tickets.listed_at[order],
+        "stale_reads": tickets.stale_reads[order],
+    }
+
+
 def _by_ticket(holders_failed: np.ndarray | None, holder_arrivals: np.ndarray, late: np.ndarray) -> np.ndarray:
-    """The collecting records' failed mask by ticket: the records hold the holders
-    who came, by arrival (ties in sale order: ``SideRun.records``). Without it,
-    the late holders."""
+    """The collecting records' failed mask by ticket (without it, the late holders)."""
     if holders_failed is None:
         return late
-    came = np.flatnonzero(~np.isnan(holder_arrivals))
-    order = came[np.argsort(holder_arrivals[came], kind="stable")]
     failed = np.zeros(len(holder_arrivals), dtype=bool)
-    failed[order] = holders_failed
+    failed[holder_tickets(holder_arrivals)] = holders_failed
     return failed
 
 

@@ -17,6 +17,7 @@ from collections.abc import Iterator, Mapping
 import numpy as np
 
 from theater_sim.analysis.contract import DayData
+from theater_sim.analysis.projection import holder_columns
 from theater_sim.engine.records import BALKED, RENEGED
 from theater_sim.engine.theater import DayRecords
 from theater_sim.model.clock import parse_clock_minutes
@@ -37,6 +38,10 @@ CUSTOMER_COLUMNS = [
     "showing",
     "party_size",
     "arrival_clock",  # for people: the wall clock, to the second; the minutes above are exact
+    # A day with a projection, on holders' rows: their sale in the ledger, on the list, and the stale reads.
+    "sold_at_minute",
+    "listed_at_minute",
+    "stale_reads",
 ]
 HOURLY_COLUMNS = [
     "hour",
@@ -80,12 +85,25 @@ def customer_csv_chunks(records: DayRecords, opens: str = "00:00") -> Iterator[s
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CUSTOMER_COLUMNS)
+    holders = holder_columns(records.tickets)
     for side_name in SIDE_NAMES:
         side = records.side(side_name)
         departures = side.service_start_at_minute + side.service_minutes
         waits = side.service_start_at_minute - side.arrival_at_minute
+        sales = holders if side_name == "collecting" else None
         for start in range(0, side.arrived, _CHUNK):
             window = slice(start, start + _CHUNK)
+            rows = min(start + _CHUNK, side.arrived) - start
+            projected = (
+                zip(
+                    _cells(sales["sold_at_minute"][window]),
+                    _cells(sales["listed_at_minute"][window]),
+                    sales["stale_reads"][window].tolist(),
+                    strict=True,
+                )
+                if sales is not None
+                else [("", "", "")] * rows
+            )
             columns = zip(
                 range(start + 1, min(start + _CHUNK, side.arrived) + 1),
                 side.arrival_at_minute[window].tolist(),
@@ -98,9 +116,10 @@ def customer_csv_chunks(records: DayRecords, opens: str = "00:00") -> Iterator[s
                 side.showing[window].tolist(),
                 side.party_size[window].tolist(),
                 _clocks(side.arrival_at_minute[window], opening),
+                projected,
                 strict=True,
             )
-            for index, arrival, begun, left, wait, gone, counter, outcome, showing, party, clock in columns:
+            for index, arrival, begun, left, wait, gone, counter, outcome, showing, party, clock, sale in columns:
                 writer.writerow(
                     [
                         side_name,
@@ -115,6 +134,7 @@ def customer_csv_chunks(records: DayRecords, opens: str = "00:00") -> Iterator[s
                         "" if showing < 0 else showing,
                         party,
                         clock,
+                        *sale,
                     ]
                 )
             yield out.getvalue()
