@@ -243,7 +243,10 @@ async def play_managed(
     scenario, env = day.scenario, day.env
     shown, paused = 0.0, False
     log: list[str] = []
+    status: LiveStatus | None = None
     while not day.finished:
+        if not commands.empty():
+            status = None  # a command may change what is shown
         while not commands.empty():
             command = commands.get_nowait()
             if command == "quit" or command.startswith("signal:"):
@@ -261,7 +264,10 @@ async def play_managed(
             shown += minutes_per_second * frame_seconds
             day.advance(shown)
             shown = max(shown, env.now)
-        on_frame(live_status(day.model, scenario, shown), log, paused, minutes_per_second)
+            status = None
+        if status is None:  # paused, the day stands still: its status is the one already drawn
+            status = live_status(day.model, scenario, shown)
+        on_frame(status, log, paused, minutes_per_second)
         await asyncio.sleep(frame_seconds)
     on_frame(live_status(day.model, scenario, max(shown, env.now)), log, False, minutes_per_second)
     return ManagerSession(day.model.records(), log, quit_early=False)
