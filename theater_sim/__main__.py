@@ -1,5 +1,5 @@
 """``python -m theater_sim`` runs the command line."""
 
-from theater_sim.views.cli import main
+from theater_sim.views.launch import main
 
 main()

@@ -424,3 +424,28 @@ def test_a_watch_piped_into_head_ends_when_head_does() -> None:
     assert process.wait(timeout=30) == 0  # the next hour's line would come only after 60 s
     assert process.stderr.read() == b""
     process.stderr.close()
+
+
+def test_ctrl_c_while_the_command_line_loads_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A Ctrl-C in the first tenth of a second landed in an import (Typer, rich)
+    and printed a traceback (a trial). The console script loads the command line
+    under a guard: one line, exit 130. (The interrupt is raised at the import
+    itself, so the test does not depend on when a signal lands.)"""
+    import builtins
+
+    from theater_sim.views import launch
+
+    real_import = builtins.__import__
+
+    def interrupted(name: str, *args: object, **kwargs: object) -> object:
+        if name == "theater_sim.views.cli":
+            raise KeyboardInterrupt
+        return real_import(name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(builtins, "__import__", interrupted)
+    with pytest.raises(SystemExit) as ended:
+        launch.main()
+    assert ended.value.code == 130
+    assert capsys.readouterr().err == "theater-sim: interrupted\n"
