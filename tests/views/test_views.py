@@ -360,3 +360,15 @@ def test_hourly_csv_marks_rows_that_hold_a_long_overtime(runner: CliRunner, tmp_
     assert all(row["until_end"] == "false" for row in rows[:-1])
     assert {row["overtime"] for row in rows} == {"true", "false"}
     assert any(row["mean_wait_minutes"] == "" for row in rows)  # overtime hours: nobody arrived
+
+
+def test_a_long_verdict_line_keeps_the_verdict_whole(runner: CliRunner) -> None:
+    """'failed sell/coll 0/4,949; so far: Greater demand for collecting tickets'
+    is 84 columns: it folded inside the verdict, so 'grep "so far:"' found only
+    'Greater demand for collecting' (a trial). The verdict goes on its own line."""
+    watched = runner.invoke(app, ["watch", "premiere-night", "--speed", "inf"], env={"COLUMNS": "80"})
+    assert watched.exit_code == 0, watched.output
+    said = [line.strip() for line in watched.stdout.splitlines() if "so far:" in line]
+    assert said
+    assert all(line.endswith(("Balanced", "selling tickets", "collecting tickets")) for line in said)
+    assert all(len(line) <= 80 for line in watched.stdout.splitlines() if "so far" in line)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import select
+import shutil
 from typing import TextIO
 
 from rich import box
@@ -235,5 +236,9 @@ def plain_status(status: LiveStatus, width: int | None = None) -> str:
     models = status.between_models
     if models is not None:
         lines.append(f"{'':<10}unlisted sales {models.unlisted:,}; stale reads {models.stale_reads:,}")
-    lines.append(f"{'':<10}{failed}; so far: {status.verdict.value}")
+    verdict = f"so far: {status.verdict.value}"
+    last = f"{'':<10}{failed}; {verdict}"
+    # Too long for the width: the verdict on a line of its own, whole, so 'grep "so far:"' finds all of it.
+    fits = len(last) <= max(width or shutil.get_terminal_size().columns, 30)  # as fold measures
+    lines += [last] if fits else [f"{'':<10}{failed};", f"{'':<10}{verdict}"]
     return "\n".join(folded for line in lines for folded in fold(line, 12, width))
