@@ -189,3 +189,37 @@ def test_the_live_table_keeps_every_number_whole_at_any_width(width: int) -> Non
     assert max(len(line) for line in shown.splitlines()) <= width
     for number in (f"{status.selling.line:,}", f"{status.selling.mean_wait_minutes:.2f}", f"{status.selling.failed:,}"):
         assert number in shown
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="pseudo-terminals as on Linux")
+def test_the_signal_handlers_before_the_keys_are_put_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    """asyncio's remove_signal_handler leaves SIGTERM at its default: a kill while
+    the managed day's summary was printed ended the command silently, without
+    its 'terminated' line or the clean-up (a trial). keys_to puts back the
+    handlers it found."""
+    import asyncio
+    import pty
+
+    from theater_sim.views.keyboard import keys_to
+
+    controller, terminal = pty.openpty()
+    monkeypatch.setattr(sys, "stdin", os.fdopen(terminal, "r", closefd=False))
+
+    def mine(_signal: int, _frame: object) -> None:
+        """A handler of the command's own."""
+
+    previous = signal.signal(signal.SIGTERM, mine)
+    try:
+
+        async def inside() -> object:
+            queue: asyncio.Queue[str] = asyncio.Queue()
+            with keys_to(queue):
+                return signal.getsignal(signal.SIGTERM)
+
+        during = asyncio.run(inside())
+        assert during is not mine
+        assert signal.getsignal(signal.SIGTERM) is mine
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        os.close(controller)
+        os.close(terminal)

@@ -64,6 +64,9 @@ def keys_to(queue: asyncio.Queue[str]) -> Iterator[None]:
         if command is not None:
             queue.put_nowait(command)
 
+    # asyncio's remove_signal_handler leaves a signal at its default (a SIGTERM
+    # after the day would then kill the command silently): the handlers before are put back.
+    before = {handled: signal.getsignal(handled) for handled in (*_ENDINGS, signal.SIGCONT)}
     try:
         tty.setcbreak(fd, termios.TCSANOW)  # keys pressed while starting are kept, not flushed
         loop.add_reader(fd, read_key)
@@ -75,7 +78,9 @@ def keys_to(queue: asyncio.Queue[str]) -> Iterator[None]:
         loop.add_signal_handler(signal.SIGCONT, tty.setcbreak, fd, termios.TCSANOW)
         yield
     finally:
-        for handled in (*_ENDINGS, signal.SIGCONT):
+        for handled, handler in before.items():
             loop.remove_signal_handler(handled)
+            if handler is not None:  # None: set outside Python, left as asyncio leaves it
+                signal.signal(handled, handler)
         loop.remove_reader(fd)
         termios.tcsetattr(fd, termios.TCSADRAIN, saved)
