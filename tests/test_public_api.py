@@ -41,12 +41,19 @@ def test_readme_python_examples_run() -> None:
         exec(compile(block, "README.md", "exec"), {})
 
 
+#: The per-customer columns only a day with a projection has.
+_PROJECTED = ("sold_at_minute", "listed_at_minute", "stale_reads")
+
+
 def test_customer_columns_match_the_csv_export() -> None:
     """The columns hold the same customers, in the same order and precision, as ``run --csv``."""
     scenario, _ = load_scenario("opening-weekend")
     records = simulate_day(scenario)
     columns = customer_columns(records)
-    assert list(columns) == CUSTOMER_COLUMNS[:-1]  # the CSV adds a wall clock for people
+    # The CSV adds a wall clock for people; a day with a projection adds the holders' sales.
+    assert list(columns) == [name for name in CUSTOMER_COLUMNS if name not in {"arrival_clock", *_PROJECTED}]
+    projected = customer_columns(simulate_day(load_scenario("eventual-consistency")[0]))
+    assert list(projected) == [name for name in CUSTOMER_COLUMNS if name != "arrival_clock"]
     assert len({len(values) for values in columns.values()}) == 1
     rows = "".join(customer_csv_chunks(records)).splitlines()[1:]
     assert len(rows) == len(columns["side"])
@@ -64,5 +71,5 @@ def test_customer_frame_is_a_dataframe_when_pandas_is_there() -> None:
     scenario, _ = load_scenario("balanced-day")
     frame = customer_frame(simulate_day(scenario))
     assert isinstance(frame, pandas.DataFrame)
-    assert list(frame.columns) == CUSTOMER_COLUMNS[:-1]
+    assert list(frame.columns) == [name for name in CUSTOMER_COLUMNS if name not in {"arrival_clock", *_PROJECTED}]
     assert frame.groupby("side").size().to_dict() == {"selling": 1000, "collecting": 1000}
