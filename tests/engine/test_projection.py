@@ -639,6 +639,10 @@ def test_holders_failed_after_stale_reads_are_the_lag_s_whatever_the_failure(tmp
     assert "had no stale read" not in text
     assert "Collecting's trouble comes from the lag between the models" in text
     assert "(26 then failed: 3 missed their film, the others waited too long or gave up)" in text
+    # Every buyer bought online: not "against 0 of 0 buyers", nor "Selling had only 0 customers".
+    assert "against no buyers at the selling counters" in text
+    assert "Selling had no customers at its counters (every buyer bought online)" in text
+    assert "0 of 0" not in text
 
 
 def test_the_fix_named_for_a_trip_as_long_as_the_walk_is_not_more_clerks(tmp_path: Any) -> None:

@@ -132,6 +132,8 @@ def _failed_text(data: DayData, name: str) -> str:
     side = side_data(data["sides"], name)
     failed, arrived = side["failed"], side["arrived"]
     customers = "buyers" if name == "selling" else "parties of holders" if data["showings"] else "holders"
+    if not arrived:  # a linked day whose buyers all bought online: "0 of 0 buyers" says nothing
+        return f"no {customers} at the {name} counters"
     shown = f"{format_number(failed, 'count')} of {format_number(arrived, 'count')} {customers}"
     return f"{shown} ({share(failed, arrived):.1%})" if arrived else shown
 
@@ -277,6 +279,11 @@ def _few_customers_note(data: DayData) -> str:
         )
     name = few[0]
     other = "collecting" if name == "selling" else "selling"
+    if not side_data(sides, name)["arrived"]:
+        online = " (every buyer bought online)" if name == "selling" and data["tickets"] is not None else ""
+        return (
+            f"\n{name.capitalize()} had no customers at its counters{online}: nothing to weigh, so it counts as calm."
+        )
     if data["named_for_failures"] == name:
         return (
             f"\n{name.capitalize()} had only {counted(name)} customers ({numbers(name)}): too few (under"
