@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -193,6 +194,7 @@ async def play(
     step_minutes = minutes_per_second * frame_seconds
     shown = 0.0
     while env.peek() != math.inf:
+        frame_began = time.monotonic()
         if math.isinf(step_minutes):  # no waiting between frames: one for each hour
             target = (math.floor(shown / MINUTES_PER_HOUR) + 1) * MINUTES_PER_HOUR
         else:
@@ -207,7 +209,7 @@ async def play(
                 await asyncio.sleep(0)
         shown = env.now if env.peek() == math.inf else target
         on_frame(live_status(model, scenario, max(shown, env.now)))
-        await asyncio.sleep(0 if math.isinf(step_minutes) else frame_seconds)
+        await asyncio.sleep(0 if math.isinf(step_minutes) else _rest(frame_began, frame_seconds))
     on_frame(live_status(model, scenario, env.now))
     return model.records()
 
@@ -245,6 +247,7 @@ async def play_managed(
     log: list[str] = []
     status: LiveStatus | None = None
     while not day.finished:
+        frame_began = time.monotonic()
         if not commands.empty():
             status = None  # a command may change what is shown
         while not commands.empty():
@@ -268,9 +271,16 @@ async def play_managed(
         if status is None:  # paused, the day stands still: its status is the one already drawn
             status = live_status(day.model, scenario, shown)
         on_frame(status, log, paused, minutes_per_second)
-        await asyncio.sleep(frame_seconds)
+        await asyncio.sleep(_rest(frame_began, frame_seconds))
     on_frame(live_status(day.model, scenario, max(shown, env.now)), log, False, minutes_per_second)
     return ManagerSession(day.model.records(), log, quit_early=False)
+
+
+def _rest(frame_began: float, frame_seconds: float) -> float:
+    """What is left of a frame once it was computed and drawn: a frame's simulated
+    minutes are fixed, so resting a whole frame after a slow one played a large
+    day about a third slower than its speed (a trial: 13.5 s for 10 s)."""
+    return max(0.0, frame_seconds - (time.monotonic() - frame_began))
 
 
 #: The fastest a managed day plays: a whole day a second.
