@@ -248,10 +248,9 @@ def _least(meets_at: Callable[[int], bool], limit: int = MAX_COUNTERS_PER_SIDE, 
     return meeting
 
 
-def _first_guess(scenario: Scenario, side: SideName, targets: Targets) -> int:
-    """Where a side's search starts: Erlang C's answer where it applies, else the
-    counters the day's average load keeps busy (at least one)."""
-    erlang = erlang_c_answer(scenario, side, targets)
+def _first_guess(scenario: Scenario, side: SideName, erlang: int | None) -> int:
+    """Where a side's search starts: Erlang C's answer (``erlang``) where it applies,
+    else the counters the day's average load keeps busy (at least one)."""
     if erlang is not None:
         return erlang
     settings = scenario.side(side)
@@ -389,7 +388,8 @@ def _search_side(
         stopped.clear()  # only the last try's counts
         return met(lambda: _meets(_summary(evaluate(count), confidence), targets), stopped)
 
-    flat = _least(meets, guess=_first_guess(scenario, side, targets))
+    erlang = erlang_c_answer(scenario, side, targets)
+    flat = _least(meets, guess=_first_guess(scenario, side, erlang))
     if flat is None:
         stopped_to_the_end(stopped, f"no {side} staffing up to {MAX_COUNTERS_PER_SIDE:,} counters")
         raise ScenarioError(
@@ -428,7 +428,7 @@ def _search_side(
         staffing=flat,
         at_answer=at_answer,
         one_fewer=one_fewer,
-        erlang_c=erlang_c_answer(scenario, side, targets),
+        erlang_c=erlang,
         evaluations=len(evaluate.cache),
         notes=notes,
     )
@@ -500,17 +500,22 @@ def _search_schedule(side: str, periods: int, flat: int, evaluate: _Evaluator, t
     """
     counts = [flat] * periods
     confidence = targets.confidence
-    for k in range(periods):
 
-        def meets_at(count: int, k: int = k) -> bool:
+    def least_in(k: int, guess: int) -> int:
+        """Period ``k``'s least count with which it meets the targets, the other periods as
+        they are (a rush period may need more than the whole day's count: up to the limit)."""
+
+        def meets_at(count: int) -> bool:
             trial = (*counts[:k], count, *counts[k + 1 :])
             return met(lambda: _meets(_summary(evaluate(trial), confidence, k), targets))
 
-        # A rush period may need more than the whole day's count: the search may go to the limit.
-        least = _least(meets_at)
+        least = _least(meets_at, guess=guess)
         if least is None:
             raise _period_out_of_reach(side, k, evaluate, targets)
-        counts[k] = least
+        return least
+
+    for k in range(periods):
+        counts[k] = least_in(k, 1)
 
     def failing(trial: tuple[int, ...]) -> list[int]:
         """The periods that miss the targets at ``trial`` (every one, for days that stopped)."""
@@ -523,20 +528,8 @@ def _search_schedule(side: str, periods: int, flat: int, evaluate: _Evaluator, t
     for _ in range(_SCHEDULE_ROUNDS):  # each round raises or lowers counts; the bound only guards
         missing = failing(tuple(counts))
         if missing:
-            for k in missing:  # up to the least count with which the period meets, the others as they are
-
-                def meets_from(count: int, k: int = k, base: int = counts[k]) -> bool:
-                    trial = (*counts[:k], base + count, *counts[k + 1 :])
-                    return met(lambda: _meets(_summary(evaluate(trial), confidence, k), targets))
-
-                more = (
-                    _least(meets_from, limit=MAX_COUNTERS_PER_SIDE - counts[k])
-                    if counts[k] < MAX_COUNTERS_PER_SIDE
-                    else None
-                )
-                if more is None:
-                    raise _period_out_of_reach(side, k, evaluate, targets)
-                counts[k] += more
+            for k in missing:  # it misses at its count, so its least is above it
+                counts[k] = least_in(k, min(counts[k] + 1, MAX_COUNTERS_PER_SIDE))
             continue
         if not _lower_one_period(counts, failing):
             break
