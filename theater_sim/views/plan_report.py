@@ -290,24 +290,20 @@ def clerks_notes(clerks: ProjectorAnswer, targets: Targets) -> list[str]:
     target = targets.max_stale_share
     if target is None or targets.confidence is not None:
         return []
-    said = []
     at, fewer = clerks.stale_share, clerks.one_fewer
-    if at["half_width"] is not None and at["mean"] <= target < at["high"]:
+    over, under = _straddles(at, fewer, target)
+    said = []
+    if over:
         said.append(
             f"its stale share, {at['mean']:.1%} ± {at['half_width']:.1%}, reaches over the target: more days may need"
             " a clerk more"
         )
-    if fewer is not None and fewer["half_width"] is not None and fewer["low"] <= target < fewer["mean"]:
+    if under and fewer is not None:
         said.append(
             f"one clerk fewer ({fewer['mean']:.1%} ± {fewer['half_width']:.1%}) reaches under the target: more days"
             " may find it enough"
         )
-    if not said:
-        return []
-    return [
-        f"projection clerks: {'; '.join(said)}. The last clerk is within the days' luck: give more --replications"
-        " before acting on it, or --confidence 0.9 for a bound"
-    ]
+    return _luck_note("projection clerks", said, "clerk")
 
 
 def _period_summary(row: PeriodAnswer) -> Summary:
@@ -457,36 +453,59 @@ def _within_noise(name: str, answer: SideAnswer, targets: Targets) -> list[str]:
     under --confidence, whose bound already takes the interval's upper end."""
     if targets.confidence is not None:
         return []
-    checks: list[tuple[str, Summary | None]] = [("", answer.at_answer), ("", answer.one_fewer)]
+    checks: list[tuple[str, Summary, Summary | None]] = [("", answer.at_answer, answer.one_fewer)]
     if answer.periods:
-        checks = [(f" from {row['from']}", _period_summary(row)) for row in answer.periods]
         # One fewer that makes another period miss is not enough, whatever its own period's numbers.
-        checks += [
-            (f" from {row['from']}", None if set(row["one_fewer_misses"]) - {row["from"]} else row["one_fewer"])
+        checks = [
+            (
+                f" from {row['from']}",
+                _period_summary(row),
+                None if set(row["one_fewer_misses"]) - {row["from"]} else row["one_fewer"],
+            )
             for row in answer.periods
         ]
-    said = []
-    for index, (where, summary) in enumerate(checks):
-        fewer = index >= len(checks) // 2
+    over, under = [], []
+    for where, at, fewer in checks:
         for key, (option, shown, label) in _TARGETS.items():
             target = getattr(targets, option)
-            interval = None if summary is None or target is None else summary[key]  # type: ignore[literal-required]
-            if interval is None or interval["half_width"] is None:
+            if target is None:
                 continue
-            if key == "p95_wait" and abs(interval["mean"] - target) < 0.005:  # 5.0004 is not "5.00"
-                shown = "{:.4f}"
-            value = f"{shown.format(interval['mean'])} ± {shown.format(interval['half_width'])}"
-            value += " min" if key == "p95_wait" else ""
-            if not fewer and interval["mean"] <= target < interval["high"]:
-                said.append(f"its {label}{where}, {value}, reaches over the target: more days may need a counter more")
-            elif fewer and interval["low"] <= target < interval["mean"]:
-                said.append(
+            at_key = at[key]  # type: ignore[literal-required]
+            fewer_key = None if fewer is None else fewer[key]  # type: ignore[literal-required]
+            reaches_over, reaches_under = _straddles(at_key, fewer_key, target)
+            if reaches_over:
+                value = _interval_text(at_key, key, shown, target)
+                over.append(f"its {label}{where}, {value}, reaches over the target: more days may need a counter more")
+            if reaches_under and fewer_key is not None:
+                value = _interval_text(fewer_key, key, shown, target)
+                under.append(
                     f"one fewer{where} ({label} {value}) reaches under the target: more days may find it enough"
                 )
+    return _luck_note(name, over + under, "counter")
+
+
+def _interval_text(interval: Interval, key: str, shown: str, target: float) -> str:
+    """``4.74 ± 0.45 min``: a p95 wait within a hair of its target gets four decimals (5.0004 is not "5.00")."""
+    if key == "p95_wait" and abs(interval["mean"] - target) < 0.005:
+        shown = "{:.4f}"
+    value = f"{shown.format(interval['mean'])} ± {shown.format(interval['half_width'])}"
+    return value + (" min" if key == "p95_wait" else "")
+
+
+def _straddles(at: Interval, fewer: Interval | None, target: float) -> tuple[bool, bool]:
+    """Whether the answer's 95% interval reaches over ``target`` though its mean meets
+    it, and whether one fewer's reaches under it though its mean misses."""
+    over = at["half_width"] is not None and at["mean"] <= target < at["high"]
+    under = fewer is not None and fewer["half_width"] is not None and fewer["low"] <= target < fewer["mean"]
+    return over, under
+
+
+def _luck_note(name: str, said: list[str], last: str) -> list[str]:
+    """The note on a last counter (or clerk) within the days' luck, if anything was said."""
     if not said:
         return []
     return [
-        f"{name}: {'; '.join(said)}. The last counter is within the days' luck: give more --replications"
+        f"{name}: {'; '.join(said)}. The last {last} is within the days' luck: give more --replications"
         " before acting on it, or --confidence 0.9 for a bound"
     ]
 
