@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
@@ -39,6 +40,7 @@ __all__ = [
     "holder_tickets",
     "lag_theory",
     "projection_metrics",
+    "why_clerks_are_too_late",
 ]
 
 #: The read model kept up when at most this share of holders met a stale read.
@@ -160,6 +162,17 @@ class ProjectionMetrics:
     failed_after_stale: int
     kept_up: bool
     theory: LagTheory | None = None
+
+
+def why_clerks_are_too_late(delay_minutes: float, walk_minutes: float) -> Literal["no walk", "trip"] | None:
+    """Why no number of clerks lists a sale before its holder, straight from buying,
+    reaches a counter: no walk at all, or a trip to the list at least the walk;
+    None: enough clerks could."""
+    if walk_minutes <= 0:
+        return "no walk"
+    if delay_minutes >= walk_minutes:
+        return "trip"
+    return None
 
 
 def holder_tickets(holder_arrivals: np.ndarray) -> np.ndarray:

@@ -10,8 +10,9 @@ ledger check).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Literal, TypeVar
 
+from theater_sim.analysis.projection import why_clerks_are_too_late
 from theater_sim.model.errors import EndlessReturns
 from theater_sim.model.scenario import Scenario, SideName
 
@@ -61,7 +62,7 @@ def why_no_counters_suffice(scenario: Scenario, side: SideName, targets: Targets
                 " (holders wait for their sales to reach the collectors' list, which no number of counters"
                 " shortens; refresh it more often: projection.every_minutes)"
             )
-        if _clerks_cannot_help(scenario):
+        if _clerks_too_late(scenario) is not None:
             return (
                 " (holders wait for their sales to reach the collectors' list, which no number of counters"
                 f" shortens, nor of clerks: {why_no_clerks_suffice(scenario)})"
@@ -73,12 +74,11 @@ def why_no_counters_suffice(scenario: Scenario, side: SideName, targets: Targets
     return " (the side's customers could not be served so fast; check its service times and impatience)"
 
 
-def _clerks_cannot_help(scenario: Scenario) -> bool:
-    """Every holder reaches the counters before any number of clerks could have
-    listed their sale: no walk at all, or a trip to the list at least the walk."""
+def _clerks_too_late(scenario: Scenario) -> Literal["no walk", "trip"] | None:
+    """``why_clerks_are_too_late`` for ``scenario``'s projection and walk."""
     assert scenario.projection is not None
     walk = scenario.linked.walk_minutes if scenario.linked is not None else 0.0
-    return walk <= 0 or scenario.projection.delay_minutes >= walk
+    return why_clerks_are_too_late(scenario.projection.delay_minutes, walk)
 
 
 def why_no_clerks_suffice(scenario: Scenario) -> str:
@@ -86,12 +86,13 @@ def why_no_clerks_suffice(scenario: Scenario) -> str:
     assert scenario.projection is not None
     walk = scenario.linked.walk_minutes if scenario.linked is not None else 0.0
     delay = scenario.projection.delay_minutes
-    if walk <= 0:
+    late = _clerks_too_late(scenario)
+    if late == "no walk":
         why = (
             "holders reach the counters the moment they buy (linked.walk_minutes: 0), before any clerk can have"
             " listed their sale, and no number of clerks lists a sale at once"
         )
-    elif delay >= walk:
+    elif late == "trip":
         why = (
             f"the trip to the list (projection.delay_minutes: {delay:g}) is at least a holder's walk from buying to"
             f" the counters (linked.walk_minutes: {walk:g}), and no number of clerks shortens it"
@@ -102,9 +103,9 @@ def why_no_clerks_suffice(scenario: Scenario) -> str:
             " to the counters (linked.walk_minutes), and more clerks cannot list one sale faster"
         )
     fixes = ["lower the target"]
-    if walk <= 0:
+    if late == "no walk":
         fixes.append("give holders a walk to the counters (linked.walk_minutes)")
-    elif delay >= walk:
+    elif late == "trip":
         fixes.append(f"shorten the trip to the list (projection.delay_minutes under {walk:g})")
     if scenario.projection.stale_reads != "read_your_writes":
         fixes.append("let collectors check the ledger (stale_reads: read_your_writes)")

@@ -7,6 +7,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from theater_sim.analysis.contract import DayData, Interval, ProjectionData, side_data
+from theater_sim.analysis.projection import why_clerks_are_too_late
 from theater_sim.analysis.verdict import Verdict
 from theater_sim.views.formatting import format_number
 
@@ -118,12 +119,13 @@ def _projection_fix(projection: ProjectionData) -> str:
     ledger = (
         " or let collectors check the ledger (stale_reads: read_your_writes)" if projection["policy"] == "retry" else ""
     )
-    if projection["clerks"] is not None and walk <= 0:
+    late = why_clerks_are_too_late(delay, walk) if projection["clerks"] is not None else None
+    if late == "no walk":
         return (
             "give holders a walk to the counters (linked.walk_minutes: 0, so a holder can reach a counter the moment"
             f" they buy, before any number of clerks lists the sale){ledger}"
         )
-    if projection["clerks"] is not None and delay >= walk:
+    if late == "trip":
         return (
             f"shorten the trip to the list (delay_minutes: {delay:g}, at least the holders' {walk:g}-minute walk:"
             f" a holder who comes straight from buying is at a counter before any number of clerks lists the"
