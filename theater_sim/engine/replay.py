@@ -24,6 +24,7 @@ import numpy as np
 from theater_sim.engine.autoscaler import CapacityChange
 from theater_sim.engine.plans import SidePlan
 from theater_sim.engine.records import BALKED, RENEGED, SideArrays
+from theater_sim.engine.simulation import arrival_gaps
 
 __all__ = ["LAST", "NORMAL", "URGENT", "EventLoop", "SideReplay", "unsupported_rule"]
 
@@ -226,7 +227,7 @@ class SideReplay(SideArrays):
     def _arrival_process(self, arrival_at_minute: np.ndarray) -> Callable[[int], None]:
         """``simulation.SideRun``'s arrivals (``counters.call_in_turn``): started now, then each customer in at
         their moment and the next one's entry made after them."""
-        gaps = array("d", np.diff(arrival_at_minute, prepend=0.0).tobytes())
+        gaps = arrival_gaps(arrival_at_minute)
         size, loop, arrive = self.size, self.loop, self.arrive
         queue, sequence = loop.queue, loop.sequence
 

@@ -9,7 +9,6 @@ collection only ever sees tickets that were sold. The plan comes compiled
 
 from __future__ import annotations
 
-from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -22,7 +21,7 @@ from theater_sim.engine.projector import Projector
 from theater_sim.engine.records import DayRecords, TicketRecords
 from theater_sim.engine.scheduling import SimPyScheduler
 from theater_sim.engine.seller import Seller, ticket_records
-from theater_sim.engine.simulation import SideRun, run_environment
+from theater_sim.engine.simulation import SideRun, arrival_gaps, run_environment
 from theater_sim.model.sides import SideName
 
 __all__ = ["DayModel", "DayRecords", "TicketRecords", "prepare_day", "run_plan"]
@@ -103,6 +102,5 @@ def _linked_day(env: simpy.Environment, plan: DayPlan, linked: LinkedPlan) -> Da
 
 def online_sales(env: simpy.Environment, moments: np.ndarray, buyers: np.ndarray, sell: Seller) -> None:
     """Online buyers book at their moment without queueing."""
-    delays = array("d", np.diff(moments, prepend=0.0).tobytes())
     buyer_of = buyers.tolist()
-    call_in_turn(env, delays, lambda position: sell(buyer_of[position]))
+    call_in_turn(env, arrival_gaps(moments), lambda position: sell(buyer_of[position]))

@@ -117,7 +117,8 @@ def _read_rows(
             if clocks and start + moments[-1] >= MINUTES_PER_DAY and start + moment < MINUTES_PER_DAY:
                 # The row before read as the next day's: likely a time before the doors open.
                 raise ScenarioError(
-                    f"{where}: line {line_number}: {shorten(row[column].strip())} is earlier than {previous[1]} on"
+                    f"{where}: line {line_number}: {shorten(row[column].strip())} is earlier than"
+                    f" {shorten(previous[1].strip())} on"
                     f" line {previous[0]}, which reads as the next day's: a trace holds one day from its opening"
                     f" ({opens}), so leave out times before it, or sort the trace by time"
                 )
@@ -125,7 +126,7 @@ def _read_rows(
                 f"{where}: line {line_number}: {shorten(row[column].strip())} is earlier than"
                 " the row before; sort the trace by time"
             )
-        previous = (line_number, shorten(row[column].strip()))
+        previous = (line_number, row[column])  # shown only in an error: shortened there, not on every row
         moments.append(moment)
         if report is not None and len(moments) % ROWS_PER_REPORT == 0:
             report()
