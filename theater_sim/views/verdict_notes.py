@@ -221,14 +221,13 @@ def _named_for_waits_note(data: DayData) -> str:
     side = data["named_for_waits"]
     if side is None or few_sides(data):
         return ""
-    named, other, _ = _named_and_other(data, side)
+    named, _, _ = _named_and_other(data, side)
     busiest = named["busiest_window"]
     if side == "collecting" and lag_is_the_trouble(data):
         rush = " Its waits include holders turned away by stale reads, who wait again on coming back."
         return (
             f"\n{side.capitalize()} is named for its waits, not its pressure: its customers waited clearly longer"
-            f" (p95 {named['wait_minutes']['p95']:.2f} min against {other['wait_minutes']['p95']:.2f})."
-            f"{rush}" + _open_first(data, side)
+            f" ({_p95_waits(data, side)}).{rush}" + _open_first(data, side)
         )
     rush = (
         f" In its busiest window, {busiest['clock']}, its customers asked {busiest['pressure']:.2f} times what its"
@@ -238,8 +237,7 @@ def _named_for_waits_note(data: DayData) -> str:
     )
     return (
         f"\n{side.capitalize()} is named for its waits, not its pressure: its customers waited clearly longer"
-        f" (p95 {named['wait_minutes']['p95']:.2f} min against {other['wait_minutes']['p95']:.2f})."
-        f"{rush}" + _open_first(data, side)
+        f" ({_p95_waits(data, side)}).{rush}" + _open_first(data, side)
     )
 
 
@@ -355,10 +353,9 @@ def _harm_ratio_text(data: DayData) -> str:
     more_name, less_name = sorted(SIDE_NAMES, key=lambda name: -evidences[name].harm)
     more, less = evidences[more_name], evidences[less_name]
     short = short_of_clearly_more_failed(more, less, data["failed_share"])
-    if short == "count":
-        only = format_number(more.failed, "count")
-        why = f"{more_name} failed the more, but only {only}, where {MIN_FAILED} are needed"
-    elif short == "harm":
+    # Both sides failed at least MIN_FAILED and more than the share (``_failing_shares``), so the
+    # harm and the margin are the tests left to fall short of.
+    if short == "harm":
         ratio = more.harm / less.harm if less.harm else math.inf
         why = (
             f"{more_name}'s harm (failed count times failed share, a customer served late counting half) is"
