@@ -244,7 +244,7 @@ def _side_data(metrics: SideMetrics, scenario: Scenario, side_name: SideName, st
     data = plain(metrics)
     side = scenario.side(side_name)
     data["abandon_rate"] = metrics.abandon_rate
-    data["failed_share"] = metrics.failed / metrics.arrived if metrics.arrived else 0.0
+    data["failed_share"] = metrics.failed_share
     data["stale_share"] = stale_share
     data["service_minutes_distribution"] = repr(side.service_minutes)
     data["capacity_changes"] = [

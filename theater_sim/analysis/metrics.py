@@ -85,6 +85,11 @@ class SideMetrics:
         """Share of arrivals who walked away (balked or reneged)."""
         return (self.balked + self.reneged) / self.arrived if self.arrived else 0.0
 
+    @property
+    def failed_share(self) -> float:
+        """Share of arrivals the side failed (``failed``)."""
+        return self.failed / self.arrived if self.arrived else 0.0
+
 
 def side_metrics(
     records: SideRecords,

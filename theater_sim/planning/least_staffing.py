@@ -344,7 +344,6 @@ def _least_clerks(
     stopped: list[EndlessReturns] = []
 
     def meets(clerks: int) -> bool:  # so few clerks that holders only walk to and fro: not met
-        stopped.clear()  # only the last try's count
         return met(lambda: _judged(share(clerks), targets) <= limit, stopped)
 
     least = _least(meets, limit=MAX_PROJECTORS)
@@ -385,7 +384,6 @@ def _search_side(
     stopped: list[EndlessReturns] = []
 
     def meets(count: int) -> bool:
-        stopped.clear()  # only the last try's counts
         return met(lambda: _meets(_summary(evaluate(count), confidence), targets), stopped)
 
     erlang = erlang_c_answer(scenario, side, targets)

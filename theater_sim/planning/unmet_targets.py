@@ -34,8 +34,10 @@ def unless_endless(measure: Callable[[int], _T], count: int) -> _T | None:
 
 def met(check: Callable[[], bool], stopped: list[EndlessReturns] | None = None) -> bool:
     """``check()``, or False for a staffing whose days turned holders away
-    without end (the error goes to ``stopped``): holders who only walk to and
-    fro meet no target."""
+    without end: holders who only walk to and fro meet no target. ``stopped``
+    keeps the error of this try only (what the search's last try met)."""
+    if stopped is not None:
+        stopped.clear()
     try:
         return check()
     except EndlessReturns as error:
