@@ -67,20 +67,22 @@ def call_in_turn(env: simpy.Environment, delays: Sequence[float], callback: Call
         if count:
             Timeout(env, delays[0], 0).callbacks.append(fire)
 
-    start = Event(env)  # SimPy's Initialize: a process starts at an urgent event of this moment
-    start._ok = True
-    start._value = None
-    start.callbacks.append(begin)
-    env.schedule(start, _URGENT)
+    # SimPy's Initialize: a process starts at an urgent event of this moment.
+    _call_at(env, 0, _URGENT, begin)  # no delay, as SimPy schedules it (0, not 0.0)
 
 
 def schedule_after_everything(env: simpy.Environment, at_minute: float, callback: Callable[[Event], None]) -> None:
     """Call ``callback`` at ``at_minute``, after every other event of that moment."""
+    _call_at(env, at_minute - env.now, _AFTER_EVERYTHING_ELSE, callback)
+
+
+def _call_at(env: simpy.Environment, delay: float, priority: EventPriority, callback: Callable[[Event], None]) -> None:
+    """A triggered event of ``priority`` ``delay`` from now, calling ``callback``."""
     event = Event(env)
     event._ok = True
     event._value = None
     event.callbacks.append(callback)
-    env.schedule(event, _AFTER_EVERYTHING_ELSE, at_minute - env.now)
+    env.schedule(event, priority, delay)
 
 
 class CounterBank:

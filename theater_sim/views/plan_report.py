@@ -23,7 +23,7 @@ from theater_sim.analysis.plain import plain
 from theater_sim.model.scenario import SIDE_NAMES, Scenario, SideName
 from theater_sim.planning.least_staffing import PeriodAnswer, ProjectorAnswer, SideAnswer, Summary, Targets
 from theater_sim.planning.sweep import SweepCell
-from theater_sim.planning.tasks import as_run, plain_staffing
+from theater_sim.planning.tasks import Staffing, as_run, plain_staffing
 from theater_sim.views.formatting import VERDICT_STYLES, fitted, safe, staffing_text
 
 __all__ = [
@@ -47,6 +47,11 @@ _SHORT_VERDICT = {
 _COUNT_METRICS = frozenset(
     {"arrived", "served", "balked", "reneged", "max_line", "in_line_at_close", "missed_starts", "failed"}
 )
+
+
+def _as_run_text(staffing: Staffing, scenario: Scenario, side: SideName) -> str:
+    """A sweep's count on ``side`` as shown: a side not swept as the scenario runs it."""
+    return staffing_text(as_run(staffing, scenario, side))
 
 
 def _side_value(cell: SweepCell, side: str, metric: str) -> str:
@@ -103,15 +108,15 @@ def render_sweep(cells: list[SweepCell], metric: str, scenario: Scenario, replic
         for axis, counts in (("sellers", sellers), ("collectors", collectors)):
             if axis not in swept:  # one value for every row: said once, in the title
                 side: SideName = "selling" if axis == "sellers" else "collecting"
-                title.append(f" ({axis}: {staffing_text(as_run(counts[0], scenario, side))})")
+                title.append(f" ({axis}: {_as_run_text(counts[0], scenario, side)})")
         table = _long_sweep_table(cells, metric, title, swept)
     else:
         table = Table(title=title, title_justify="left", show_lines=True)
         table.add_column("sellers \\ collectors", justify="right", no_wrap=True)
         for c in collectors:
-            table.add_column(staffing_text(as_run(c, scenario, "collecting")), justify="center", no_wrap=True)
+            table.add_column(_as_run_text(c, scenario, "collecting"), justify="center", no_wrap=True)
         for s in sellers:
-            table.add_row(staffing_text(as_run(s, scenario, "selling")), *(texts[(s, c)] for c in collectors))
+            table.add_row(_as_run_text(s, scenario, "selling"), *(texts[(s, c)] for c in collectors))
     _caption(table, cells, replications)
     console.print(fitted(table, console))
 
@@ -129,8 +134,8 @@ def render_clerks_sweep(
     title = safe(f"{scenario.name}: verdict and {metric} (selling / collecting) per projector clerks, {days}")
     first = grids[0][1]
     title.append(
-        f" (sellers: {staffing_text(as_run(first.sellers, scenario, 'selling'))},"
-        f" collectors: {staffing_text(as_run(first.collectors, scenario, 'collecting'))})"
+        f" (sellers: {_as_run_text(first.sellers, scenario, 'selling')},"
+        f" collectors: {_as_run_text(first.collectors, scenario, 'collecting')})"
     )
     table = Table(title=title, title_justify="left")
     for column in ("projectors", "verdict", f"selling {metric}", f"collecting {metric}"):
@@ -231,8 +236,8 @@ def sweep_csv(grids: list[tuple[int | None, Scenario, list[SweepCell]]]) -> str:
 
 def _cell_row(cell: SweepCell, scenario: Scenario) -> list[Any]:
     row: list[Any] = [
-        staffing_text(as_run(cell.sellers, scenario, "selling")),
-        staffing_text(as_run(cell.collectors, scenario, "collecting")),
+        _as_run_text(cell.sellers, scenario, "selling"),
+        _as_run_text(cell.collectors, scenario, "collecting"),
         cell.verdict,
         cell.verdict_agreement,
     ]
