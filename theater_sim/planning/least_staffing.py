@@ -30,6 +30,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from statistics import fmean
 from typing import TypedDict, TypeVar
 
 from theater_sim.analysis.contract import DayData, Interval, ProjectionData, SideData, side_data
@@ -98,11 +99,14 @@ class Targets:
 
 
 class Summary(TypedDict):
-    """The targets' metrics over the replications at one staffing."""
+    """The targets' metrics over the replications at one staffing, and the
+    customers they are measured on (the mean arrivals a day: with none, the
+    metrics are zeros that mean nothing)."""
 
     p95_wait: Interval
     abandon_rate: Interval
     failed_share: Interval
+    arrived: float
 
 
 # "from" is a Python keyword, so this TypedDict is declared the functional way.
@@ -114,6 +118,7 @@ PeriodAnswer = TypedDict(
         "p95_wait": Interval,
         "abandon_rate": Interval,
         "failed_share": Interval,
+        "arrived": float,
         "one_fewer": Summary | None,
         # The periods (their "from", this one's too) that miss the targets with one counter fewer in this one.
         "one_fewer_misses": list[str],
@@ -197,11 +202,13 @@ def _summary(days: list[SideData], confidence: float | None, period: int | None 
             "p95_wait": _interval(days, lambda d: d["wait_minutes"]["p95"], confidence),
             "abandon_rate": _interval(days, lambda d: d["abandon_rate"], confidence),
             "failed_share": _interval(days, lambda d: d["failed"] / d["arrived"] if d["arrived"] else 0.0, confidence),
+            "arrived": fmean(day["arrived"] for day in days),
         }
     return {
         "p95_wait": _interval(days, lambda d: d["periods"][period]["p95_wait_minutes"], confidence),
         "abandon_rate": _interval(days, lambda d: d["periods"][period]["abandon_rate"], confidence),
         "failed_share": _interval(days, lambda d: d["periods"][period]["failed_share"], confidence),
+        "arrived": fmean(day["periods"][period]["arrived"] for day in days),
     }
 
 
@@ -547,6 +554,7 @@ def _search_schedule(side: str, periods: int, flat: int, evaluate: _Evaluator, t
                 "p95_wait": summary["p95_wait"],
                 "abandon_rate": summary["abandon_rate"],
                 "failed_share": summary["failed_share"],
+                "arrived": summary["arrived"],
                 "one_fewer": _one_fewer_in_period(counts, k, evaluate, confidence),
                 "one_fewer_misses": [
                     days[0]["periods"][other]["clock"]

@@ -41,6 +41,7 @@ from theater_sim.views.cli_common import (
 _RANGE = re.compile(r"^(\d+):(\d+)(?::(\d+))?$")
 _LIST = re.compile(r"^\d+(?:,\d+)*$")
 if TYPE_CHECKING:
+    from theater_sim.analysis.contract import DayData
     from theater_sim.engine.day_plan import Engine
     from theater_sim.model.scenario import Scenario
     from theater_sim.planning.least_staffing import SideAnswer, Targets
@@ -358,10 +359,30 @@ def staff(
                     style="yellow",
                 )
             )
+        behind = _read_model_behind_note(day_result, targets)
+        if behind:
+            console.print(Text(behind, style="yellow"))
         console.print()
         render_day(day_result, staffed, console, f"{scenario}, staffed as found", engines_used(staffed, chosen)[1])
         if write_scenario is not None:
             console.print(safe(f"Wrote the staffed scenario to {write_scenario}."))
+
+
+def _read_model_behind_note(day: DayData, targets: Targets) -> str | None:
+    """The day's read-model line judges "kept up" at a fixed share of holders;
+    a --max-stale-share above it can be met by a day that line calls behind."""
+    from theater_sim.analysis.projection import KEPT_UP_STALE_SHARE
+
+    projection = day["projection"]
+    if projection is None or projection["kept_up"] or targets.max_stale_share is None:
+        return None
+    if projection["stale_share"] > targets.max_stale_share:
+        return None  # not met: the tables above say so
+    return (
+        f"Note: the day below says its read model fell behind: {projection['stale_share']:.1%} of its parties of"
+        f" holders met a stale read, over the {KEPT_UP_STALE_SHARE:.0%} that line calls keeping up, and within the"
+        f" {targets.max_stale_share:.1%} your --max-stale-share allows."
+    )
 
 
 def _search_engine(day: Scenario, staffed: Scenario, chosen: Engine, clerks_searched: bool) -> str:

@@ -312,7 +312,12 @@ def clerks_notes(clerks: ProjectorAnswer, targets: Targets) -> list[str]:
 
 
 def _period_summary(row: PeriodAnswer) -> Summary:
-    return {"p95_wait": row["p95_wait"], "abandon_rate": row["abandon_rate"], "failed_share": row["failed_share"]}
+    return {
+        "p95_wait": row["p95_wait"],
+        "abandon_rate": row["abandon_rate"],
+        "failed_share": row["failed_share"],
+        "arrived": row["arrived"],
+    }
 
 
 def _render_sides(answers: dict[str, SideAnswer], targets: Targets, days: str, console: Console) -> None:
@@ -357,12 +362,15 @@ def _add_summary_rows(table: Table, rows: list[_Row], targets: Targets) -> None:
     """A row for the answer, then (dim) its margin, then a line under the group.
     Each row: label, counters, the summary, and any further cells."""
     for k, (label, counters, summary, *more) in enumerate(rows):  # more: the Erlang C cell, if any
-        table.add_row(
-            label,
-            counters,
+        measured = [
             _value(summary["p95_wait"], "p95_wait", targets.max_p95_wait),
             _value(summary["abandon_rate"], "abandon_rate", targets.max_abandon_rate),
             _value(summary["failed_share"], "failed_share", targets.max_failed_share),
+        ]
+        table.add_row(
+            label,
+            counters,
+            *(measured if summary["arrived"] else ["-"] * len(measured)),  # no customers: nothing measured (as run)
             *more,
             style="dim" if k else None,
             end_section=k == len(rows) - 1,
