@@ -8,6 +8,7 @@ import statistics
 import pytest
 from helpers import scenario_dict
 
+from theater_sim.analysis.contract import DayData, LagTheoryData
 from theater_sim.analysis.erlang import mean_wait_minutes
 from theater_sim.input.loading import load_scenario
 from theater_sim.model.scenario import Scenario
@@ -102,3 +103,69 @@ def test_confidence_intervals_cover_erlang_c_at_about_their_nominal_rate() -> No
     assert 86 <= covers <= 99, covers
     assert wide_covers == 100  # the upper bound can fail
     assert not math.isnan(theory)
+
+
+_ONLINE_LAG = {
+    "name": "online sales with a projection lag",
+    "seed": 17,
+    "opens": "16:00",
+    "hours": 6,
+    "showtimes": [
+        {"film": "Premiere", "starts": "20:00", "seats": 500},
+        {"film": "Late show", "starts": "21:45", "seats": 250},
+    ],
+    "linked": {
+        "online_share": 0.7,
+        "party_sizes": {1: 0.5, 2: 0.4, 4: 0.1},
+        "lead_minutes": {"distribution": "uniform", "low": 5, "high": 30},
+        "walk_minutes": 3,
+    },
+    "projection": {
+        "clerks": 1,
+        "minutes_per_sale": {"distribution": "exponential", "mean": 0.3},
+        "stale_reads": "retry",
+        "retry_minutes": 4,
+    },
+    "selling": {
+        "counters": 2,
+        "arrivals": {
+            "profile": [
+                {"from": "16:00", "to": "19:00", "rate_per_hour": 80},
+                {"from": "19:00", "to": "20:00", "rate_per_hour": 220},
+                {"from": "20:00", "to": "22:00", "rate_per_hour": 30},
+            ]
+        },
+        "service_minutes": {"distribution": "gamma", "mean": 0.8, "sd": 0.4},
+    },
+    "collecting": {"counters": 2, "service_minutes": {"distribution": "gamma", "mean": 0.3, "sd": 0.1}},
+}
+
+
+def test_the_replicated_lag_theory_is_taken_at_the_mean_rates() -> None:
+    """M/M/1 at the mean of the days' rates: one clerk lists 200 sales an hour;
+    some days' busiest hour sold more (no steady state: no lag that day), and
+    the mean day then had no lag at a mean busiest rate within the clerk (a
+    trial read "198.4 sales an hour, more than the clerks can list"). The
+    theory is a function of the rate, so the mean day's is taken at its mean
+    rates: the busiest hour's lag is Erlang C's W + 1/mu at that rate."""
+    from theater_sim.planning.execution import replicated_day
+
+    scenario = Scenario.model_validate(_ONLINE_LAG)
+    runner = Runner()
+    days = [_theory(day) for day in runner.run(scenario, [Task(None, None, r) for r in range(20)]).values()]
+    assert None in [day["busiest_hour_mean_lag_minutes"] for day in days]  # some day's busiest hour outran the clerk
+    theory = _theory(replicated_day(runner, scenario, 20))
+    rate = theory["busiest_hour_sales_per_hour"]
+    assert rate == statistics.fmean(day["busiest_hour_sales_per_hour"] for day in days)
+    assert rate < 200
+    per_minute = rate / 60
+    lag = theory["busiest_hour_mean_lag_minutes"]
+    assert lag == pytest.approx(mean_wait_minutes(1, per_minute, 0.3) + 0.3, rel=1e-12)
+    assert lag == pytest.approx(0.3 / (1 - per_minute * 0.3), rel=1e-12)  # M/M/1: W + 1/mu = 1 / (mu - lambda)
+
+
+def _theory(day: DayData) -> LagTheoryData:
+    projection = day["projection"]
+    assert projection is not None
+    assert projection["theory"] is not None
+    return projection["theory"]

@@ -730,6 +730,26 @@ def test_a_quiet_side_is_not_asked_for_the_replications_it_has(runner: CliRunner
     assert "about 0 customers" not in " ".join(at_40)
 
 
+def test_a_replicated_run_shows_the_failed_share_its_json_and_staff_give(runner: CliRunner, tmp_path: Path) -> None:
+    """The summary's share of failed customers over replications is the mean of
+    each day's share, as ``--json``'s ``failed_share`` and ``staff`` give it; it
+    divided the mean counts (a trial saw 17.4% printed beside 0.175 in the
+    JSON). Here the two differ: the test can tell which is printed."""
+    path = tmp_path / "hot.yaml"
+    path.write_text(
+        "name: hot\nseed: 99\nhours: 16\n"
+        "selling: {counters: 9, arrivals: {rate_per_hour: 540}, service_minutes: {distribution: exponential, mean: 1}}\n"
+        "collecting: {counters: 1, arrivals: {rate_per_hour: 27}, service_minutes: {distribution: exponential, mean: 2}}\n",
+        encoding="utf-8",
+    )
+    args = ["run", str(path), "--replications", "5", "--workers", "1"]
+    collecting = json.loads(_ok(runner, *args, "--json"))["sides"]["collecting"]
+    of_means, mean_of_shares = collecting["failed"] / collecting["arrived"], collecting["failed_share"]
+    assert f"{of_means:.1%}" != f"{mean_of_shares:.1%}"
+    row = next(line for line in _ok(runner, *args).splitlines() if line.startswith("│ failed customers"))
+    assert row.split("│")[3].strip().endswith(f"({mean_of_shares:.1%})"), row
+
+
 def test_a_side_without_customers_shows_no_measures_in_the_staff_table(runner: CliRunner, tmp_path: Path) -> None:
     """A side nobody reaches has no p95 or shares to show: the staff table said
     0.00 and 0.0% there (as if measured) where run says '-' (a trial); the JSON

@@ -39,6 +39,7 @@ __all__ = [
     "holder_columns",
     "holder_tickets",
     "lag_theory",
+    "lag_theory_at",
     "projection_metrics",
     "why_clerks_are_too_late",
 ]
@@ -80,8 +81,25 @@ def lag_theory(
     start, at most the day): the mean rate is the sales over it, not over the
     whole day (a day that sells until 21:00 and closes at 22:00 read a twelfth
     low, and theory seemed to disagree with the simulation)."""
+    if open_minutes <= 0:
+        return None
+    window = open_minutes if selling_minutes is None else min(open_minutes, selling_minutes)
+    per_minute = len(sold_at) / window if window > 0 else 0.0
+    by_hour = np.bincount((sold_at // MINUTES_PER_HOUR).astype(np.int64)) if len(sold_at) else np.zeros(1)
+    return _theory(plan, per_minute, per_minute * MINUTES_PER_HOUR, float(by_hour.max()))
+
+
+def lag_theory_at(plan: Projection, sales_per_hour: float, busiest_hour_sales_per_hour: float) -> LagTheory | None:
+    """``lag_theory`` at given rates: over replications, at the mean of the
+    days' rates (a day whose busiest hour outran the clerks left the mean day
+    without a lag, though the mean rate was within them)."""
+    return _theory(plan, sales_per_hour / MINUTES_PER_HOUR, sales_per_hour, busiest_hour_sales_per_hour)
+
+
+def _theory(plan: Projection, per_minute: float, sales_per_hour: float, busiest: float) -> LagTheory | None:
+    """The theory at ``per_minute`` sales (shown as ``sales_per_hour``) and ``busiest`` in the busiest hour."""
     work = plan.minutes_per_sale
-    if plan.clerks is None or work is None or open_minutes <= 0:
+    if plan.clerks is None or work is None:
         return None
     exponential = isinstance(work, Exponential)
     if not exponential and plan.clerks > 1:
@@ -97,13 +115,9 @@ def lag_theory(
             wait = math.inf if load >= 1 else per_minute * second_moment / (2 * (1 - load))
         return None if math.isinf(wait) else wait + mean + delay
 
-    window = open_minutes if selling_minutes is None else min(open_minutes, selling_minutes)
-    per_minute = len(sold_at) / window if window > 0 else 0.0
-    by_hour = np.bincount((sold_at // MINUTES_PER_HOUR).astype(np.int64)) if len(sold_at) else np.zeros(1)
-    busiest = float(by_hour.max())
     return LagTheory(
         model=f"M/M/{clerks}" if exponential else "M/D/1" if work.sd_minutes == 0 else "M/G/1",
-        sales_per_hour=per_minute * MINUTES_PER_HOUR,
+        sales_per_hour=sales_per_hour,
         mean_lag_minutes=mean_lag(per_minute),
         busiest_hour_sales_per_hour=busiest,
         busiest_hour_mean_lag_minutes=mean_lag(busiest / MINUTES_PER_HOUR),

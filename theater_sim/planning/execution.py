@@ -371,4 +371,5 @@ def replicated_day(
     days = [results[task] for task in tasks]
     if replications == 1:
         return days[0]
-    return combine_days(days, [replication_seed(scenario.seed, r) for r in range(replications)])
+    seeds = [replication_seed(scenario.seed, r) for r in range(replications)]
+    return combine_days(days, seeds, tasks[0].scenario_for(scenario).projection)

@@ -13,11 +13,11 @@ from __future__ import annotations
 import math
 import statistics
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
-from theater_sim.analysis.contract import DayData, Interval, SideData, WindowData, side_data
+from theater_sim.analysis.contract import DayData, Interval, LagTheoryData, SideData, WindowData, side_data
 from theater_sim.analysis.day_data import (
     SIDE_METRICS,
     hourly_day_verdicts,
@@ -31,9 +31,13 @@ from theater_sim.analysis.day_data import (
     window_data,
 )
 from theater_sim.analysis.plain import plain
+from theater_sim.analysis.projection import lag_theory_at
 from theater_sim.analysis.pressure import busiest_window, window_edges
 from theater_sim.model.scenario import MAX_SEED, SIDE_NAMES
 from theater_sim.planning.t_quantiles import T_975
+
+if TYPE_CHECKING:
+    from theater_sim.model.projection import Projection
 
 __all__ = ["combine_days", "confidence_interval", "replication_seed", "t_quantile", "upper_bound"]
 
@@ -91,12 +95,15 @@ def upper_bound(values: list[float], confidence: float) -> float:
     return mean + t_quantile(confidence, len(values) - 1) * sd / math.sqrt(len(values))
 
 
-def combine_days(days: list[DayData], seeds: list[int]) -> DayData:
+def combine_days(days: list[DayData], seeds: list[int], projection: Projection | None = None) -> DayData:
     """The mean day of several replications, with intervals and verdict agreement.
 
     Numbers become means over the days (lists are aligned by position and
     averaged over the days that have that entry); counter changes are the
     first day's, since times of autoscaling moves cannot be averaged.
+    ``projection``: the projector the days ran with, whose lag theory is then
+    taken at the mean rates (a lag is no mean: one day's busiest hour beyond
+    the clerks left none at all).
     """
     first = days[0]
     # Averaged key by key, so the mean day has the contract's shape (the
@@ -105,6 +112,10 @@ def combine_days(days: list[DayData], seeds: list[int]) -> DayData:
     combined["seed"] = first["seed"]
     if combined["projection"] is not None:  # the mean day's clock and rule, not the first day's
         combined["projection"] = projection_data(combined["projection"], first["opens"])
+        theory = combined["projection"]["theory"]
+        if theory is not None and projection is not None:
+            at_means = lag_theory_at(projection, theory["sales_per_hour"], theory["busiest_hour_sales_per_hour"])
+            combined["projection"]["theory"] = None if at_means is None else cast(LagTheoryData, plain(at_means))
     for name in SIDE_NAMES:
         side = side_data(combined["sides"], name)
         side["capacity_changes"] = side_data(first["sides"], name)["capacity_changes"]

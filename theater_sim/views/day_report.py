@@ -82,11 +82,14 @@ class _Cells:
         return cells
 
     def failed(self) -> list[str]:
-        """Each side's failed customers and their share of its arrivals (the verdict's first measure)."""
+        """Each side's failed customers and their share of its arrivals (the
+        verdict's first measure); over replications, the mean of each day's
+        share, as ``--json`` and ``staff`` give it (the share of the mean
+        counts differs a little when arrivals vary by day)."""
         cells = []
         for name in SIDE_NAMES:
             side = side_data(self.data["sides"], name)
-            share = f"{side['failed'] / side['arrived']:.1%}" if side["arrived"] else "-"
+            share = f"{side['failed_share']:.1%}" if side["arrived"] else "-"
             cells.append(f"{self(name, 'failed', 'count')} ({share})")
         return cells
 
