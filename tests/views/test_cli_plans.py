@@ -736,10 +736,11 @@ def test_a_replicated_run_shows_the_failed_share_its_json_and_staff_give(runner:
     divided the mean counts (a trial saw 17.4% printed beside 0.175 in the
     JSON). Here the two differ: the test can tell which is printed."""
     path = tmp_path / "hot.yaml"
+    service = "service_minutes: {distribution: exponential, mean"
     path.write_text(
         "name: hot\nseed: 99\nhours: 16\n"
-        "selling: {counters: 9, arrivals: {rate_per_hour: 540}, service_minutes: {distribution: exponential, mean: 1}}\n"
-        "collecting: {counters: 1, arrivals: {rate_per_hour: 27}, service_minutes: {distribution: exponential, mean: 2}}\n",
+        f"selling: {{counters: 9, arrivals: {{rate_per_hour: 540}}, {service}: 1}}}}\n"
+        f"collecting: {{counters: 1, arrivals: {{rate_per_hour: 27}}, {service}: 2}}}}\n",
         encoding="utf-8",
     )
     args = ["run", str(path), "--replications", "5", "--workers", "1"]

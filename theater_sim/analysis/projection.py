@@ -189,11 +189,11 @@ def why_clerks_are_too_late(delay_minutes: float, walk_minutes: float) -> Litera
     return None
 
 
-def holder_tickets(holder_arrivals: np.ndarray) -> np.ndarray:
-    """The ticket of each collecting record: the records hold the holders who came,
-    by arrival, ties in sale order (as ``SideRun.records`` orders them)."""
-    came = np.flatnonzero(~np.isnan(holder_arrivals))
-    return came[np.argsort(holder_arrivals[came], kind="stable")]
+def holder_tickets(tickets: TicketRecords) -> np.ndarray:
+    """The ticket of each collecting record: the records hold the holders who
+    came, in the order they came (at one instant, the order they joined the line)."""
+    assert tickets.holders_in_order is not None
+    return tickets.holders_in_order
 
 
 def holder_columns(tickets: TicketRecords | None) -> dict[str, np.ndarray] | None:
@@ -204,7 +204,7 @@ def holder_columns(tickets: TicketRecords | None) -> dict[str, np.ndarray] | Non
         return None
     assert tickets.listed_at is not None
     assert tickets.stale_reads is not None
-    order = holder_tickets(tickets.holder_arrived_at)
+    order = holder_tickets(tickets)
     return {
         "sold_at_minute": tickets.sold_at[order],
         "listed_at_minute": tickets.listed_at[order],
@@ -212,12 +212,12 @@ def holder_columns(tickets: TicketRecords | None) -> dict[str, np.ndarray] | Non
     }
 
 
-def _by_ticket(holders_failed: np.ndarray | None, holder_arrivals: np.ndarray, late: np.ndarray) -> np.ndarray:
+def _by_ticket(holders_failed: np.ndarray | None, tickets: TicketRecords, late: np.ndarray) -> np.ndarray:
     """The collecting records' failed mask by ticket (without it, the late holders)."""
     if holders_failed is None:
         return late
-    failed = np.zeros(len(holder_arrivals), dtype=bool)
-    failed[holder_tickets(holder_arrivals)] = holders_failed
+    failed = np.zeros(len(late), dtype=bool)
+    failed[holder_tickets(tickets)] = holders_failed
     return failed
 
 
@@ -237,7 +237,7 @@ def projection_metrics(
         starts_at_minute: Each showing's start.
         open_minutes: How long the doors were open.
         holders_failed: Which holders the collectors failed, in the collecting
-            records' order (by arrival, ties in sale order); None: only the
+            records' order (``holder_tickets``); None: only the
             missed film starts are known.
         walk_minutes: The holders' walk from buying to the counters (``linked.walk_minutes``).
     """
@@ -281,7 +281,7 @@ def projection_metrics(
         retries=stale_count if plan.stale_reads == "retry" else 0,
         extra_counter_minutes=0.0 if plan.stale_reads == "retry" else stale_count * plan.ledger_check_minutes,
         missed_start_after_stale=int((late & (stale > 0)).sum()),
-        failed_after_stale=int((_by_ticket(holders_failed, holder_arrivals, late) & (stale > 0)).sum()),
+        failed_after_stale=int((_by_ticket(holders_failed, tickets, late) & (stale > 0)).sum()),
         kept_up=(stale_holders / holders if holders else 0.0) <= KEPT_UP_STALE_SHARE,
         theory=lag_theory(plan, sold_at, open_minutes, max(starts_at_minute, default=open_minutes)),
     )

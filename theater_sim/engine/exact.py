@@ -195,7 +195,7 @@ def play_linked_exactly(plan: DayPlan) -> DayRecords:
     return DayRecords(
         selling=selling.records(),
         collecting=collecting.records(),
-        tickets=ticket_records(buyers, sold_showing, projector, collecting.dynamic_arrivals, collecting.left_line),
+        tickets=ticket_records(buyers, sold_showing, projector, collecting),
     )
 
 
@@ -229,13 +229,13 @@ def _linked_by_recursion(plan: DayPlan, linked: LinkedPlan) -> DayRecords | None
     if not follow_line(collecting, sales.holders, sales.holders_at, check):
         return None
     assert collecting.dynamic_arrivals is not None
+    assert collecting.came_in_order is not None
     collecting.dynamic_arrivals[:] = array("d", sales.arrived_at)
+    collecting.came_in_order.extend(sales.holders)  # the order follow_line took them in
     return DayRecords(
         selling=sales.selling,
         collecting=collecting.records(),
-        tickets=ticket_records(
-            linked.buyers, sales.sold_showing, listings, collecting.dynamic_arrivals, collecting.left_line
-        ),
+        tickets=ticket_records(linked.buyers, sales.sold_showing, listings, collecting),
     )
 
 

@@ -127,6 +127,8 @@ class SideArrays:
         self.counter = array("i", [-1]) * size
         # When each customer was sent in (NaN: never), for a side whose plan has no moments (linked holders).
         self.dynamic_arrivals = array("d", [NAN]) * size if plan.arrival_at_minute is None else None
+        # Those sent in, in the order they reached the side (ties: the order their arrivals were made, SimPy's).
+        self.came_in_order = array("q") if plan.arrival_at_minute is None else None
         # Extra minutes of service each customer's visit took (None: nobody's could).
         self.extra_minutes = array("d", [0.0]) * size if checked else None
         self.away_at = array("d")  # moments customers were turned away, to come back retry_minutes later
@@ -159,11 +161,13 @@ class SideArrays:
         arrivals, service = plan.arrival_at_minute, plan.service_minutes
         if self.extra_minutes is not None:  # visits that took longer (a ledger check): the service they had
             service = service + np.frombuffer(self.extra_minutes, dtype=np.float64)
-        if arrivals is None:  # sent in during the day: keep those who came, in arrival order
+        if arrivals is None:  # sent in during the day: keep those who came, in the order they came
             assert self.dynamic_arrivals is not None
+            assert self.came_in_order is not None
             arrived_at = np.frombuffer(self.dynamic_arrivals, dtype=np.float64)
-            came = np.flatnonzero(~np.isnan(arrived_at))
-            order = came[np.argsort(arrived_at[came], kind="stable")]
+            # Not sorted by moment: customers who came at one instant are numbered in the order they joined
+            # the line (a stable sort put them in buyer order, and the CSV seemed to break FIFO).
+            order = np.frombuffer(self.came_in_order, dtype=np.int64)
             arrivals, service, starts, left_line = arrived_at[order], service[order], starts[order], left_line[order]
             outcome, counter, showing, party = outcome[order], counter[order], showing[order], party[order]
         return SideRecords(
@@ -202,6 +206,8 @@ class TicketRecords:
     projector_busy_minutes: float | None = None
     holder_arrived_at: np.ndarray | None = None
     holder_left_line_at: np.ndarray | None = None
+    #: The buyer whose holders each collecting record is (records are in the order holders came).
+    holders_in_order: np.ndarray | None = None
 
 
 @dataclass(frozen=True)

@@ -125,6 +125,7 @@ class SideReplay(SideArrays):
         queue, sequence, due = loop.queue, loop.sequence, loop.due
         starts, left_line, outcome, counter = self.starts, self.left_line, self.outcome, self.counter
         arrived_at, extra_minutes, away_at = self.dynamic_arrivals, self.extra_minutes, self.away_at
+        came = None if self.came_in_order is None else self.came_in_order.append
         service = array("d", plan.service_minutes.tobytes())
         patience = None if plan.patience_minutes is None else array("d", plan.patience_minutes.tobytes())
         balk_at_line = plan.balk_at_line
@@ -206,8 +207,9 @@ class SideReplay(SideArrays):
             join_line(index, size + len(later_visits) - 1)
 
         def arrive(index: int) -> None:
-            if arrived_at is not None:
+            if arrived_at is not None and came is not None:
                 arrived_at[index] = loop.now
+                came(index)
             # Balk only at a real line: with a counter free, anyone walks up.
             if balk_at_line is not None and state[1] >= state[2] and len(line) - state[0] >= balk_at_line:
                 outcome[index] = BALKED

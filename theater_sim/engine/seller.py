@@ -7,7 +7,6 @@ SimPy's events): it only asks the day's clock the time and to be called back
 
 from __future__ import annotations
 
-from array import array
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -15,7 +14,7 @@ import numpy as np
 
 from theater_sim.engine.plans import Buyers, LinkedPlan
 from theater_sim.engine.projector import Listings, Projector
-from theater_sim.engine.records import TicketRecords
+from theater_sim.engine.records import SideArrays, TicketRecords
 from theater_sim.engine.scheduling import Scheduler
 from theater_sim.engine.seat_book import SeatBook
 
@@ -92,12 +91,11 @@ def ticket_records(
     buyers: Buyers,
     sold_showing: np.ndarray,
     projector: Projector | Listings | None,
-    holder_arrived_at: array[float],
-    holder_left_line_at: array[float],
+    collecting: SideArrays,
 ) -> TicketRecords:
     """What every buyer of the day did, once it is over (with a projector, or
     its ``Listings``: when each sale was made and listed, and when each holder
-    arrived and left the line)."""
+    arrived and left the line, and which holder each collecting record is)."""
     tickets = TicketRecords(online=buyers.online, party_size=buyers.party_size, sold_showing=sold_showing)
     if projector is None:
         return tickets
@@ -107,6 +105,7 @@ def ticket_records(
         listed_at=projector.listed_at,
         stale_reads=projector.stale_reads,
         projector_busy_minutes=projector.busy_minutes,
-        holder_arrived_at=np.array(holder_arrived_at, dtype=np.float64),
-        holder_left_line_at=np.array(holder_left_line_at, dtype=np.float64),
+        holder_arrived_at=np.array(collecting.dynamic_arrivals, dtype=np.float64),
+        holder_left_line_at=np.array(collecting.left_line, dtype=np.float64),
+        holders_in_order=np.array(collecting.came_in_order, dtype=np.int64),
     )

@@ -119,6 +119,7 @@ class SideRun(SideArrays):
         """
         env, bank, plan, size = self.env, self.bank, self.plan, self.size
         starts, left_line, outcome, dynamic = self.starts, self.left_line, self.outcome, self.dynamic_arrivals
+        came = None if self.came_in_order is None else self.came_in_order.append
         counter, tally, extra_minutes, away_at = self.counter, self.tally, self.extra_minutes, self.away_at
         turned_away_limit = self.turned_away_limit
         service = array("d", plan.service_minutes.tobytes())
@@ -190,8 +191,9 @@ class SideRun(SideArrays):
 
         def arrive(index: int) -> None:
             tally[0] += 1
-            if dynamic is not None:
+            if dynamic is not None and came is not None:
                 dynamic[index] = env.now
+                came(index)
             # Balk only at a real line: with a counter free, anyone walks up.
             if balk_at_line is not None and bank.count >= bank.capacity and bank.line_length >= balk_at_line:
                 outcome[index] = BALKED

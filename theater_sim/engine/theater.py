@@ -50,8 +50,7 @@ class DayModel:
                 self.plan.linked.buyers,  # type: ignore[union-attr]
                 tickets.sold_showing,
                 self.projector,
-                self.collecting.dynamic_arrivals,  # type: ignore[arg-type]
-                self.collecting.left_line,
+                self.collecting,
             )
         return DayRecords(selling=self.selling.records(), collecting=self.collecting.records(), tickets=tickets)
 

@@ -31,8 +31,8 @@ from theater_sim.analysis.day_data import (
     window_data,
 )
 from theater_sim.analysis.plain import plain
-from theater_sim.analysis.projection import lag_theory_at
 from theater_sim.analysis.pressure import busiest_window, window_edges
+from theater_sim.analysis.projection import lag_theory_at
 from theater_sim.model.scenario import MAX_SEED, SIDE_NAMES
 from theater_sim.planning.t_quantiles import T_975
 
