@@ -64,6 +64,10 @@ def test_customer_columns_match_the_csv_export() -> None:
         assert cells[8] == columns["outcome"][k]
         wait = columns["wait_minutes"][k]
         assert (cells[5] == "") == bool(np.isnan(wait))
+        assert float(cells[-2]) == columns["service_minutes"][k]
+        patience = columns["patience_minutes"][k]
+        assert (cells[-1] == "") == bool(np.isnan(patience))
+        assert cells[-1] == "" or float(cells[-1]) == patience
 
 
 def test_customer_frame_is_a_dataframe_when_pandas_is_there() -> None:

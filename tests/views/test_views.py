@@ -372,3 +372,34 @@ def test_a_long_verdict_line_keeps_the_verdict_whole(runner: CliRunner) -> None:
     assert said
     assert all(line.endswith(("Balanced", "selling tickets", "collecting tickets")) for line in said)
     assert all(len(line) <= 80 for line in watched.stdout.splitlines() if "so far" in line)
+
+
+def test_the_customer_csv_carries_what_a_re_simulation_needs(runner: CliRunner, tmp_path: Path) -> None:
+    """Each row's own service time (served or not) and patience: a trial's
+    re-simulation could not check that a served customer should not have
+    given up, nor recompute pressure once anyone balked or reneged (their
+    service times were not exported). Here every departure is start plus
+    service to the bit, every reneging customer left at arrival plus patience
+    (opening-weekend's customers have patience; nobody is turned away), no served
+    one waited longer than their patience, and the service minutes of every
+    customer add up to the JSON's ``service_minutes_demanded``."""
+    out = tmp_path / "customers.csv"
+    result = runner.invoke(app, ["run", "opening-weekend", "--csv", str(out), "--json", "--quiet"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    rows = _read_csv(out)
+    for side in ("selling", "collecting"):
+        mine = [row for row in rows if row["side"] == side]
+        demanded = math.fsum(float(row["service_minutes"]) for row in mine)
+        assert demanded == pytest.approx(data["sides"][side]["service_minutes_demanded"], rel=1e-12)
+    served = [row for row in rows if row["outcome"] == "served"]
+    for row in served:
+        begun, service = float(row["service_start_at_minute"]), float(row["service_minutes"])
+        assert begun + service == float(row["departure_at_minute"])
+    patient = [row for row in rows if row["patience_minutes"]]
+    reneged = [row for row in rows if row["outcome"] == "reneged"]
+    assert reneged
+    assert len(patient) == len(rows)  # both sides' customers have patience here
+    for row in reneged:
+        assert float(row["arrival_at_minute"]) + float(row["patience_minutes"]) == float(row["left_line_at_minute"])
+    assert all(float(row["wait_minutes"]) <= float(row["patience_minutes"]) for row in patient if row in served)

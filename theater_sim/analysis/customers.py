@@ -35,7 +35,10 @@ def customer_columns(records: DayRecords) -> dict[str, np.ndarray]:
     day with a projection, ``sold_at_minute``, ``listed_at_minute`` (the
     holder's sale in the ledger and on the collectors' list) and
     ``stale_reads`` (times the holder reached a counter before it was listed),
-    NaN and -1 on the selling side. Times are minutes after the doors opened.
+    NaN and -1 on the selling side; then ``service_minutes`` (each customer's
+    own service time, served or not) and ``patience_minutes`` (how long they
+    would wait before giving up, on each visit; NaN on a side where nobody
+    gives up). Times are minutes after the doors opened.
     """
     parts: dict[str, list[np.ndarray]] = {}
     for name in SIDE_NAMES:
@@ -55,6 +58,10 @@ def customer_columns(records: DayRecords) -> dict[str, np.ndarray]:
             "party_size": side.party_size,
         }
         columns |= _projection_columns(records, name, side.arrived)
+        columns["service_minutes"] = side.service_minutes
+        columns["patience_minutes"] = (
+            side.patience_minutes if side.patience_minutes is not None else np.full(side.arrived, np.nan)
+        )
         for key, values in columns.items():
             parts.setdefault(key, []).append(np.asarray(values))
     return {key: np.concatenate(values) for key, values in parts.items()}

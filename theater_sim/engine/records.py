@@ -56,6 +56,9 @@ class SideRecords:
             back ``away_minutes`` later (a stale read under ``retry``), sorted;
             they are out of the line meanwhile (empty: nobody was).
         away_minutes: How long each such customer stayed away.
+        patience_minutes: How long each customer would wait in line before
+            giving up, on each visit (a holder turned away starts again on
+            coming back); None on a side where nobody gives up.
     """
 
     counters: int
@@ -73,6 +76,7 @@ class SideRecords:
     in_service_at_close: int
     away_at_minute: np.ndarray = field(default_factory=lambda: np.empty(0))
     away_minutes: float = 0.0
+    patience_minutes: np.ndarray | None = None
 
     @cached_property
     def served_mask(self) -> np.ndarray:
@@ -158,7 +162,7 @@ class SideArrays:
         outcome, counter = np.frombuffer(self.outcome, dtype=np.int8), np.frombuffer(self.counter, dtype=np.int32)
         # Read-only views, not copies: most days have no showings or parties.
         showing, party = plan.customers_showing(), plan.customers_party_size()
-        arrivals, service = plan.arrival_at_minute, plan.service_minutes
+        arrivals, service, patience = plan.arrival_at_minute, plan.service_minutes, plan.patience_minutes
         if self.extra_minutes is not None:  # visits that took longer (a ledger check): the service they had
             service = service + np.frombuffer(self.extra_minutes, dtype=np.float64)
         if arrivals is None:  # sent in during the day: keep those who came, in the order they came
@@ -170,6 +174,7 @@ class SideArrays:
             order = np.frombuffer(self.came_in_order, dtype=np.int64)
             arrivals, service, starts, left_line = arrived_at[order], service[order], starts[order], left_line[order]
             outcome, counter, showing, party = outcome[order], counter[order], showing[order], party[order]
+            patience = None if patience is None else patience[order]
         return SideRecords(
             counters=plan.schedule[0][1],
             open_minutes=plan.open_minutes,
@@ -186,6 +191,7 @@ class SideArrays:
             in_service_at_close=self.close_snapshot[1],
             away_at_minute=np.frombuffer(self.away_at, dtype=np.float64),
             away_minutes=self.retry_minutes,
+            patience_minutes=patience,
         )
 
 

@@ -42,6 +42,10 @@ CUSTOMER_COLUMNS = [
     "sold_at_minute",
     "listed_at_minute",
     "stale_reads",
+    # What a re-simulation needs beyond the rest: each customer's own service time
+    # (served or not) and patience (empty: nobody on the side gives up).
+    "service_minutes",
+    "patience_minutes",
 ]
 HOURLY_COLUMNS = [
     "hour",
@@ -104,6 +108,7 @@ def customer_csv_chunks(records: DayRecords, opens: str = "00:00") -> Iterator[s
                 if sales is not None
                 else [("", "", "")] * rows
             )
+            patience = _cells(side.patience_minutes[window]) if side.patience_minutes is not None else [""] * rows
             columns = zip(
                 range(start + 1, min(start + _CHUNK, side.arrived) + 1),
                 side.arrival_at_minute[window].tolist(),
@@ -117,9 +122,12 @@ def customer_csv_chunks(records: DayRecords, opens: str = "00:00") -> Iterator[s
                 side.party_size[window].tolist(),
                 _clocks(side.arrival_at_minute[window], opening),
                 projected,
+                _cells(side.service_minutes[window]),
+                patience,
                 strict=True,
             )
-            for index, arrival, begun, left, wait, gone, counter, outcome, showing, party, clock, sale in columns:
+            for row in columns:
+                index, arrival, begun, left, wait, gone, counter, outcome, showing, party, clock, sale, *own = row
                 writer.writerow(
                     [
                         side_name,
@@ -135,6 +143,7 @@ def customer_csv_chunks(records: DayRecords, opens: str = "00:00") -> Iterator[s
                         party,
                         clock,
                         *sale,
+                        *own,
                     ]
                 )
             yield out.getvalue()
