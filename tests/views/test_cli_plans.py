@@ -751,6 +751,32 @@ def test_a_replicated_run_shows_the_failed_share_its_json_and_staff_give(runner:
     assert row.split("│")[3].strip().endswith(f"({mean_of_shares:.1%})"), row
 
 
+def test_staff_says_when_its_answer_only_meets_the_target_because_the_day_ends(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """540 buyers an hour at 1 minute each are 9 counters' worth of work: at 9
+    counters (rho = 1) M/M/c has no steady state and the line grows all day,
+    yet a 16-hour day's p95 stays under 30 minutes (a trial). The note says
+    so; 27 holders an hour at 2 minutes on one counter (rho 0.9) get none."""
+    path = tmp_path / "hot.yaml"
+    service = "service_minutes: {distribution: exponential, mean"
+    path.write_text(
+        "name: hot\nseed: 99\nhours: 16\n"
+        f"selling: {{counters: 10, arrivals: {{rate_per_hour: 540}}, {service}: 1}}}}\n"
+        f"collecting: {{counters: 1, arrivals: {{rate_per_hour: 27}}, {service}: 2}}}}\n",
+        encoding="utf-8",
+    )
+    args = ["staff", str(path), "--max-p95-wait", "30", "--replications", "3", "--workers", "1", "--json"]
+    data = json.loads(_ok(runner, *args))
+    assert data["sides"]["selling"]["staffing"] == 9
+    overloaded = [note for note in data["notes"] if "no steady state" in note]
+    assert overloaded == [
+        "selling: 9 counters for 9.00 counters' worth of work on average (load 1.00 a counter, no steady state):"
+        " the line grows until the doors close, and the target is met because the day ends, not because the"
+        " counters keep up; 10 or more keep up on average"
+    ]
+
+
 def test_a_side_without_customers_shows_no_measures_in_the_staff_table(runner: CliRunner, tmp_path: Path) -> None:
     """A side nobody reaches has no p95 or shares to show: the staff table said
     0.00 and 0.0% there (as if measured) where run says '-' (a trial); the JSON
