@@ -464,6 +464,8 @@ def test_staff_stale_share_writes_the_clerks_it_found(runner: CliRunner, tmp_pat
     written, _ = load_scenario(str(out))
     assert written.projection is not None
     assert written.projection.clerks == clerks
+    # The command in its header runs from where staff ran: the path as given, not the bare name.
+    assert f"# over 5 days from seed 42. Run it with: theater-sim run {out} --replications 5" in out.read_text()
     again = json.loads(_ok(runner, "run", str(out), "--replications", "5", "--json", "--workers", "1"))
     assert again["projection"]["stale_share"] <= 0.01
     table = _ok(runner, *args)

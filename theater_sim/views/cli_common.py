@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from theater_sim.model.errors import EndlessReturns, RunError, ScenarioError, format_validation_error, shorten
-from theater_sim.model.limits import MAX_SEED
+from theater_sim.model.limits import MAX_PROJECTORS, MAX_SEED
 from theater_sim.views.folding import fold
 
 EXIT_FAILED_RUN = 1
@@ -72,7 +72,10 @@ ReplicationsOption = Annotated[
 ]
 ProjectorsOption = Annotated[
     int | None,
-    typer.Option(help="Projector clerks listing sales for the collectors, overriding the scenario's projection."),
+    typer.Option(
+        help=f"Projector clerks listing sales for the collectors (1..{MAX_PROJECTORS:,}), overriding the scenario's"
+        " projection."
+    ),
 ]
 WorkersOption = Annotated[
     int | None, typer.Option(help="Worker processes, 1..256 (default: all cores). Results never depend on it.")

@@ -43,16 +43,27 @@ if TYPE_CHECKING:
     from theater_sim.model.scenario import Scenario
 
 
+#: One count all day for a side, in run and watch alike.
+SellersOption = Annotated[
+    int | None,
+    typer.Option(
+        help=f"Selling counters all day (1..{MAX_COUNTERS_PER_SIDE:,}), replacing the scenario's count, schedule or"
+        " autoscaling."
+    ),
+]
+CollectorsOption = Annotated[
+    int | None,
+    typer.Option(
+        help=f"Collecting counters all day (1..{MAX_COUNTERS_PER_SIDE:,}), replacing the scenario's count, schedule"
+        " or autoscaling."
+    ),
+]
+
+
 def run(
     scenario: ScenarioArgument,
-    sellers: Annotated[
-        int | None,
-        typer.Option(help=f"Selling counters all day (1..{MAX_COUNTERS_PER_SIDE:,}), overriding the scenario."),
-    ] = None,
-    collectors: Annotated[
-        int | None,
-        typer.Option(help=f"Collecting counters all day (1..{MAX_COUNTERS_PER_SIDE:,}), overriding the scenario."),
-    ] = None,
+    sellers: SellersOption = None,
+    collectors: CollectorsOption = None,
     seed: SeedOption = None,
     replications: ReplicationsOption = 1,
     json_output: JsonOption = False,
@@ -170,8 +181,8 @@ def watch(
         float,
         typer.Option(help="Simulated seconds per real second: 600 plays ten minutes a second; inf: at once."),
     ] = 600.0,
-    sellers: Annotated[int | None, typer.Option(help="Selling counters all day, overriding the scenario.")] = None,
-    collectors: Annotated[int | None, typer.Option(help="Collecting counters all day (overrides).")] = None,
+    sellers: SellersOption = None,
+    collectors: CollectorsOption = None,
     seed: SeedOption = None,
     max_memory: MaxMemoryOption = None,
     projectors: ProjectorsOption = None,

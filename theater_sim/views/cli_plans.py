@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import shlex
 import sys
 from contextlib import ExitStack
 from pathlib import Path
@@ -327,7 +328,8 @@ def staff(
             header = [
                 f"Written by theater-sim staff from {scenario}: the least staffing for {targets.describe()}",
                 f"over {replications} day{'' if replications == 1 else 's'} from seed {day.seed}."
-                f" Run it with: theater-sim run {write_scenario.name}"
+                # The path as given (from where staff ran), not the bare name, which only works in its folder.
+                f" Run it with: theater-sim run {shlex.quote(str(write_scenario))}"
                 + (f" --replications {replications}" if replications > 1 else ""),
             ]
             text = staffed_scenario_yaml(
