@@ -779,6 +779,25 @@ def test_staff_says_when_its_answer_only_meets_the_target_because_the_day_ends(
     ]
 
 
+def test_a_replicated_hourly_table_prints_its_mean_counts_alike(runner: CliRunner) -> None:
+    """Over days every count in the hourly table is a mean: one decimal each
+    (a trial saw "9.0", "10", "11.1" and "0" beside "0.0" in one column); one
+    day's counts stay whole."""
+    import re
+
+    def hour_rows(*args: str) -> list[list[str]]:
+        text = _ok(runner, "run", "balanced-day", *args)
+        rows = [line.split() for line in text.splitlines() if re.match(r"^ +\d\d:\d\d ", line)]
+        return [[cell for cell in cells if cell not in {"+", "++"}] for cells in rows]  # overtime marks
+
+    replicated = hour_rows("--replications", "3", "--workers", "1")
+    assert replicated
+    for cells in replicated:
+        counts = [cells[1], cells[3], cells[5], cells[7]]  # arrivals and longest line, both sides
+        assert all(re.fullmatch(r"\d[\d,]*\.\d", cell) for cell in counts), cells
+    assert all("." not in cells[1] for cells in hour_rows())
+
+
 def test_a_side_without_customers_shows_no_measures_in_the_staff_table(runner: CliRunner, tmp_path: Path) -> None:
     """A side nobody reaches has no p95 or shares to show: the staff table said
     0.00 and 0.0% there (as if measured) where run says '-' (a trial); the JSON

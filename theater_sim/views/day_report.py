@@ -279,6 +279,8 @@ def _hourly_table(data: DayData, scenario: Scenario, width: int) -> Table:
     # The customers in line each hour the side failed: with the wait, what the hour's point weighs.
     failures = any(r["in_line_failed"] for rows in sides.values() for r in rows)
     replicated_hours = data.get("replications", 1) > 1
+    # Over days, counts are means: one decimal throughout (a whole mean had printed "10" beside "11.1").
+    counts = ",.1f" if replicated_hours else "count"
     projection = data["projection"]
     labels = ["arr", "wait", "line", "ctr"] + (["fail"] if failures else [])
     verdicts = [row["verdict"] for row in data["hourly_verdicts"]]
@@ -291,9 +293,9 @@ def _hourly_table(data: DayData, scenario: Scenario, width: int) -> Table:
         mark = (" ++" if until_end else " +") if overtime else ""
         cells = [f"{clock_label(hour * 60.0, scenario.opens)}{mark}"]
         for name in SIDE_NAMES:
-            cells.extend(_hour_cells(sides[name], hour, failures))
+            cells.extend(_hour_cells(sides[name], hour, failures, counts))
         if projection is not None:
-            cells.extend(_projection_cells(projection, hour))
+            cells.extend(_projection_cells(projection, hour, counts))
         point = _HOUR_MARKS[verdicts[hour]] if hour < len(verdicts) else ""
         both = hour < len(verdicts) and not point and _both_failed_in(sides, hour, data["failed_share"])
         cells.append("both" if both else point)
@@ -379,30 +381,32 @@ def _columns_that_fit(headers: list[str], rows: list[list[str]], width: int, dro
     return shown
 
 
-def _projection_cells(projection: ProjectionData, hour: int) -> list[str]:
+def _projection_cells(projection: ProjectionData, hour: int, counts: str) -> list[str]:
     """The hour's longest backlog of unlisted sales and its holders' stale reads (0 after the last hour)."""
     backlog, stale = projection["backlog_by_hour"], projection["stale_reads_by_hour"]
     return [
-        format_number(backlog[hour] if hour < len(backlog) else 0, "count"),
-        format_number(stale[hour] if hour < len(stale) else 0, "count"),
+        format_number(backlog[hour] if hour < len(backlog) else 0, counts),
+        format_number(stale[hour] if hour < len(stale) else 0, counts),
     ]
 
 
-def _hour_cells(rows: list[HourRow], hour: int, failures: bool) -> list[str]:
+def _hour_cells(rows: list[HourRow], hour: int, failures: bool, counts: str) -> list[str]:
+    """An hour's cells for one side; ``counts``: how counts print (one day's whole, or means)."""
     if hour >= len(rows):  # the side's day ended earlier: nobody came, waited or served
-        return ["0", "-", "0", "0.0", *(["0"] if failures else [])]
+        zero = format_number(0, counts)
+        return [zero, "-", zero, "0.0", *([zero] if failures else [])]
     row = rows[hour]
     # The wait of those in line that hour, whenever they came: the customers its point weighs
     # (a mean of several days' means can come out a hair below zero: it is zero).
     wait = f"{max(0.0, row['in_line_mean_wait_minutes']):.2f}" if row["in_line_served"] else "-"
     cells = [
-        format_number(row["arrived"], "count"),
+        format_number(row["arrived"], counts),
         wait,
-        format_number(row["max_queue"], "count"),
+        format_number(row["max_queue"], counts),
         f"{row['counters_on_duty']:.1f}",
     ]
     if failures:
-        cells.append(format_number(row["in_line_failed"], "count"))
+        cells.append(format_number(row["in_line_failed"], counts))
     return cells
 
 
