@@ -292,3 +292,30 @@ def test_only_a_file_no_one_may_replace_is_refused(
             check_writable("--csv", target, force=True)
     else:
         check_writable("--csv", target, force=True)
+
+
+_LIMITED = """
+import resource, signal, sys
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit then fails with EFBIG, as on a full disk
+resource.setrlimit(resource.RLIMIT_FSIZE, (16384, 16384))
+from theater_sim.views.cli import main
+sys.argv = ["theater-sim", *sys.argv[1:]]
+main()
+"""
+
+
+@pytest.mark.parametrize("args", [["run", "tarantino-announced", "--json"], ["schema"]])
+def test_a_short_write_to_standard_output_is_an_error_not_a_cut_file(tmp_path: Path, args: list[str]) -> None:
+    """The file system takes part of a write and refuses the rest (a disk
+    filling up; here a file-size limit): Python's buffered stdout reported the
+    short write as a count its text layer dropped, so `run --json > file` left
+    a cut JSON document and exit 0 (a trial). ``write_out`` writes the rest
+    again, the refusal is raised, and the command says so: exit 1."""
+    out = tmp_path / "out.json"
+    with out.open("wb") as stdout:
+        done = subprocess.run(
+            [sys.executable, "-c", _LIMITED, *args], stdout=stdout, stderr=subprocess.PIPE, text=True, timeout=120
+        )
+    assert out.stat().st_size == 16384  # cut: the output is longer
+    assert done.returncode == 1, done.stderr
+    assert done.stderr == "theater-sim: error: cannot write the output (File too large)\n"

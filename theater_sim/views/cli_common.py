@@ -14,7 +14,7 @@ import functools
 import math
 import os
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from contextvars import ContextVar
 from pathlib import Path
@@ -326,6 +326,30 @@ def user_errors() -> Iterator[None]:
             f"the run failed: {type(error).__name__}: {shorten(str(error), 200)} (set THEATER_SIM_DEBUG=1 for details)",
             EXIT_FAILED_RUN,
         )
+
+
+def write_out(texts: str | Iterable[str]) -> None:
+    """Write ``texts`` (a text, or pieces of one) to standard output, every
+    byte or an ``OSError``.
+
+    Python's buffered stdout reports a short write (a disk filling up under
+    ``> file``) as a count its text layer ignores: the end of a JSON document
+    was dropped without a word and the command exited 0. Here the rest is
+    written again, so the disk's refusal raises (and ``cli._guarded`` says so,
+    exit 1).
+    """
+    stream = sys.stdout
+    texts = [texts] if isinstance(texts, str) else texts
+    buffer = getattr(stream, "buffer", None)
+    if buffer is None:  # a stream without bytes underneath (a test's capture): its own write is whole
+        stream.writelines(texts)
+        return
+    stream.flush()
+    for text in texts:
+        data = memoryview(text.encode(stream.encoding or "utf-8", stream.errors or "strict"))
+        while data:
+            data = data[buffer.write(data) :]
+    buffer.flush()
 
 
 def fail(message: str, status: int) -> None:

@@ -36,6 +36,7 @@ from theater_sim.views.cli_common import (
     load_source,
     make_runner,
     user_errors,
+    write_out,
 )
 
 if TYPE_CHECKING:
@@ -149,11 +150,11 @@ def run(
         shown = data if engine_name is None else {**data, "engine": engine_name}
         output = to_json(shown) + "\n" if json_output else None
     if output is not None:
-        sys.stdout.write(output)
+        write_out(output)
     elif _dash(csv_file) and measured.records is not None:
-        sys.stdout.writelines(customer_csv_chunks(measured.records, day.opens))
+        write_out(customer_csv_chunks(measured.records, day.opens))
     elif _dash(hourly_csv_file):
-        sys.stdout.write(hourly_csv(data))
+        write_out(hourly_csv(data))
     else:
         from theater_sim.views.day_report import render_day
         from theater_sim.views.formatting import OutputConsole
@@ -353,7 +354,7 @@ def schema() -> None:
     """Print the JSON Schema of the scenario format (for editors and other tools)."""
     from theater_sim.model.scenario import scenario_json_schema
 
-    sys.stdout.write(json.dumps(scenario_json_schema(), indent=2) + "\n")
+    write_out(json.dumps(scenario_json_schema(), indent=2) + "\n")
 
 
 def validate(scenario: ScenarioArgument) -> None:
@@ -388,7 +389,7 @@ def scenarios(
             if show not in bundled:
                 raise ScenarioError(f"--show {show}: no bundled scenario of that name; use one of {', '.join(bundled)}")
             text = bundled[show].read_text(encoding="utf-8")
-        sys.stdout.write(text)
+        write_out(text)
         return
 
     entries: list[tuple[str, Scenario | str]] = []

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 import re
 import shlex
-import sys
 from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -37,6 +36,7 @@ from theater_sim.views.cli_common import (
     load_source,
     make_runner,
     user_errors,
+    write_out,
 )
 
 _RANGE = re.compile(r"^(\d+):(\d+)(?::(\d+))?$")
@@ -193,7 +193,7 @@ def sweep(
                 plot_sweep(cells, metric, day, plot)
         output = to_json(data) + "\n" if json_output else None
     if output is not None:
-        sys.stdout.write(output)
+        write_out(output)
     else:
         console = OutputConsole()
         if clerk_counts is not None and all(len(cells) == 1 for _, _, cells in grids):
@@ -348,7 +348,7 @@ def staff(
             else None
         )
     if output is not None:
-        sys.stdout.write(output)
+        write_out(output)
     else:
         console = OutputConsole()
         render_staffing(answers, clerks, targets, replications, console)
