@@ -319,3 +319,34 @@ def test_a_short_write_to_standard_output_is_an_error_not_a_cut_file(tmp_path: P
     assert out.stat().st_size == 16384  # cut: the output is longer
     assert done.returncode == 1, done.stderr
     assert done.stderr == "theater-sim: error: cannot write the output (File too large)\n"
+
+
+def test_an_output_that_is_one_of_the_commands_inputs_is_refused_even_with_force(tmp_path: Path) -> None:
+    """``run day.yaml --csv day.yaml --force`` replaced the scenario with its
+    customers, and an hourly CSV over the scenario's own trace replaced the
+    trace (a trial): outputs were checked against each other, not against the
+    files read. Each is refused now (exit 2), naming what the file is, and
+    left as it was; the same file through another path too."""
+    (tmp_path / "tr.csv").write_text("at\n09:00\n09:05\n", encoding="utf-8")
+    scenario = tmp_path / "day.yaml"
+    scenario.write_text(
+        "name: traced\nopens: '08:00'\nhours: 4\n"
+        "selling: {counters: 1, arrivals: {trace: tr.csv}, service_minutes: {distribution: fixed, value: 1}}\n"
+        "collecting: {counters: 1, arrivals: {total: 3}, service_minutes: {distribution: fixed, value: 1}}\n",
+        encoding="utf-8",
+    )
+    before = {path.name: path.read_bytes() for path in tmp_path.iterdir()}
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    cases = [
+        (["run", str(scenario), "--csv", str(scenario)], "scenario file"),
+        (["run", str(scenario), "--hourly-csv", str(tmp_path / "tr.csv")], "selling.arrivals.trace file"),
+        (["sweep", str(scenario), "--sellers", "1:2", "--csv", str(sub / ".." / "tr.csv")], "selling.arrivals.trace"),
+        (["staff", str(scenario), "--max-p95-wait", "5", "--write-scenario", str(scenario)], "scenario file"),
+    ]
+    for args, what in cases:
+        result = CliRunner().invoke(app, [*args, "--force"])
+        assert result.exit_code == 2, (args, result.output)
+        assert f": is the {what}" in result.stderr
+        assert "this command reads; give the output its own file" in result.stderr
+    assert {path.name: path.read_bytes() for path in tmp_path.iterdir() if path.is_file()} == before

@@ -70,6 +70,17 @@ def load_scenario(source: str, on_rows: RowProgress | None = None) -> tuple[Scen
     return parse_scenario(_read_text(path), str(path), base_folder=path.parent, on_rows=on_rows), str(path)
 
 
+def input_files(scenario: Scenario, origin: str) -> dict[str, Path]:
+    """The files a scenario loaded by ``load_scenario`` was read from, by what
+    they are: the scenario file itself and each side's trace."""
+    files = {"scenario file": Path(origin)}
+    for name in ("selling", "collecting"):
+        arrivals = scenario.side(name).arrivals
+        if arrivals is not None and arrivals.trace is not None:
+            files[f"{name}.arrivals.trace file"] = Path(origin).parent / arrivals.trace
+    return files
+
+
 def _resolve(source: str) -> Path:
     if not source.strip():
         raise ScenarioError("no scenario given: name a YAML file or a bundled scenario")

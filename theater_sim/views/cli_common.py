@@ -143,13 +143,21 @@ def command_scope() -> Iterator[None]:
         _loaded_from.reset(token)
 
 
-def load_source(source: str, seed: int | None = None, progress: LazyProgress | None = None) -> tuple[Scenario, str]:
+def load_source(
+    source: str,
+    seed: int | None = None,
+    progress: LazyProgress | None = None,
+    outputs: Mapping[str, Path | None] | None = None,
+) -> tuple[Scenario, str]:
     """The scenario (with ``--seed`` applied) and where it came from; its notes go to
-    stderr, once. With ``progress``, a long trace file shows a bar while it is read."""
-    from theater_sim.input.loading import load_scenario
+    stderr, once. With ``progress``, a long trace file shows a bar while it is read.
+    ``outputs``: the command's output files, refused if one is a file it reads."""
+    from theater_sim.input.loading import input_files, load_scenario
+    from theater_sim.views.output_files import check_not_inputs
 
     day, origin = load_scenario(source, None if progress is None else progress.rows)
     _loaded_from.set(origin)
+    check_not_inputs(outputs or {}, input_files(day, origin))
     if progress is not None:
         progress.close()  # the reading's bar, not the simulation's
     check_overrides(day, seed=seed)

@@ -117,7 +117,7 @@ def run(
         check_distinct({**outputs, "--store": store})
         for option, path in outputs.items():
             check_writable(option, path, force)
-        base, _ = load_source(scenario, seed=seed, progress=progress)
+        base, _ = load_source(scenario, seed=seed, progress=progress, outputs={**outputs, "--store": store})
         clerked = check_staffing(base, projectors=projectors)
         staffed = check_staffing(clerked, sellers=sellers, collectors=collectors)
         check_run_memory(clerked, _days_at_once(replications, workers), max_memory)
@@ -227,7 +227,7 @@ def watch(
         if manage and math.isinf(speed):
             raise ScenarioError("--manage --speed inf: a manager needs time to act; give a speed such as 600")
         check_writable("--record", record, force)
-        base, origin = load_source(scenario, seed=seed)
+        base, origin = load_source(scenario, seed=seed, outputs={"--record": record})
         day = check_staffing(check_staffing(base, projectors=projectors), sellers=sellers, collectors=collectors)
         check_run_memory(day, 1, max_memory)
         if manage:

@@ -155,7 +155,9 @@ def sweep(
         check_distinct({"--csv": csv_file, "--plot": plot, "--store": store})
         check_writable("--csv", csv_file, force)
         check_writable("--plot", plot, force)
-        day, _ = load_source(scenario, seed=seed, progress=progress)
+        day, _ = load_source(
+            scenario, seed=seed, progress=progress, outputs={"--csv": csv_file, "--plot": plot, "--store": store}
+        )
         check_run_memory(day, workers or default_workers(), max_memory)
         seller_counts: tuple[Staffing, ...] = parse_counts(sellers, "--sellers") if sellers is not None else (None,)
         collector_counts: tuple[Staffing, ...] = (
@@ -294,7 +296,9 @@ def staff(
                 f"--write-scenario {shorten(str(write_scenario))}: the scenario is written as YAML (with comments);"
                 " name the file .yaml or .yml"
             )
-        day, origin = load_source(scenario, seed=seed, progress=progress)
+        day, origin = load_source(
+            scenario, seed=seed, progress=progress, outputs={"--write-scenario": write_scenario, "--store": store}
+        )
         check_run_memory(day, workers or default_workers(), max_memory)
         # The search tries fixed counts on one side while the other stays as the
         # scenario has it (autoscaled, maybe): the exact engine must follow that day.

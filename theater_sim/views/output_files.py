@@ -16,7 +16,7 @@ import errno
 import os
 import stat
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -73,6 +73,29 @@ def check_distinct(outputs: dict[str, Path | None]) -> None:
                     " (or one SQLite keeps beside it); give each output its own file"
                 )
             seen[key] = option
+
+
+def check_not_inputs(outputs: Mapping[str, Path | None], inputs: Mapping[str, Path]) -> None:
+    """Refuse an output that is one of the command's own input files, even with
+    ``--force`` (``run day.yaml --csv day.yaml --force`` replaced the scenario
+    with customers, a trial found; its trace likewise)."""
+    read: dict[Path, str] = {}
+    for what, source in inputs.items():
+        try:
+            read[source.resolve()] = what
+        except OSError:
+            continue
+    for option, output in outputs.items():
+        if output is None or str(output) == "-":
+            continue
+        try:
+            found = read.get(output.resolve())
+        except OSError:
+            continue  # check_writable says why it cannot be used
+        if found is not None:
+            raise ScenarioError(
+                f"{option} {cut(str(output))}: is the {found} this command reads; give the output its own file"
+            )
 
 
 def check_writable(option: str, path: Path | None, force: bool) -> None:
