@@ -218,6 +218,15 @@ DAY_BAD_FILES: list[tuple[str, str, list[str]]] = [
         ["selling.autoscale", "below min"],
     ),
     (
+        # An autoscaler reacting to every instant opened and closed counters millions of times (a trial).
+        "autoscale-reacts-too-fast",
+        _dump(**{"selling.autoscale": {**_SCALE, "for_minutes": 1e-6, "close_when_idle_minutes": 0.05}}),
+        [
+            "selling.autoscale.for_minutes: Input should be greater than or equal to 0.1 (got 1e-06)",
+            "selling.autoscale.close_when_idle_minutes: Input should be greater than or equal to 0.1 (got 0.05)",
+        ],
+    ),
+    (
         "autoscale-with-schedule",
         _dump(**{"selling.autoscale": _SCALE, "selling.counters": [{"from": "08:00", "count": 1}]}),
         ["selling", "not both"],
