@@ -389,3 +389,37 @@ def test_a_store_being_made_is_waited_for_not_refused(tmp_path: Path) -> None:
         patch.setattr("theater_sim.planning.store.CREATION_WAIT_SECONDS", 0.2)
         with pytest.raises(ScenarioError, match="stopped halfway"):
             ResultStore(other, "f" * 32)
+
+
+_SMALL_DISK = """
+import resource, signal, sys
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # writes past the limit fail (EFBIG), as on a full disk
+resource.setrlimit(resource.RLIMIT_FSIZE, (200_000, 200_000))
+from theater_sim.views.cli import main
+sys.argv = ["theater-sim", *sys.argv[1:]]
+main()
+"""
+
+
+def test_a_store_on_a_full_disk_says_so_and_keeps_its_days(tmp_path: Path) -> None:
+    """SQLite's "database or disk is full" went out as a bug ("the run failed:
+    OperationalError ..."; a trial): it names --store, keeps the days saved and
+    says how to resume; the store then reads whole."""
+    import subprocess
+    import sys
+
+    store = tmp_path / "s.sqlite"
+    sweep = ["sweep", "opening-weekend", "--sellers", "1:4", "--collectors", "1:4", "--replications", "10"]
+    done = subprocess.run(
+        [sys.executable, "-c", _SMALL_DISK, *sweep, "--quiet", "--workers", "1", "--store", str(store)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.startswith(f"theater-sim: error: --store {store}: cannot be written (")  # full, or I/O error
+    assert "free some space and rerun the same command to resume" in done.stderr
+    assert "Traceback" not in done.stderr
+    with sqlite3.connect(store) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert db.execute("SELECT count(*) FROM results").fetchone()[0] > 0

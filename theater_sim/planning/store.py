@@ -205,12 +205,17 @@ class ResultStore:
                 (task_key, payload, checksum(self.fingerprint, task_key, payload)),
             )
         except sqlite3.OperationalError as error:
-            if "locked" not in str(error) and "busy" not in str(error):
-                raise
-            raise RunError(
-                f"--store {self.path}: locked by another program for more than {BUSY_SECONDS:g} s ({error});"
-                " the days saved before are kept: when it is free, rerun the same command to resume"
-            ) from None
+            if "locked" in str(error) or "busy" in str(error):
+                raise RunError(
+                    f"--store {self.path}: locked by another program for more than {BUSY_SECONDS:g} s ({error});"
+                    " the days saved before are kept: when it is free, rerun the same command to resume"
+                ) from None
+            if "full" in str(error) or "I/O" in str(error):  # SQLITE_FULL, SQLITE_IOERR: the disk, not the store
+                raise RunError(
+                    f"--store {self.path}: cannot be written ({error}); the days saved before are kept: free"
+                    " some space and rerun the same command to resume"
+                ) from None
+            raise
 
     def close(self) -> None:
         self._db.close()
