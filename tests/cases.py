@@ -342,6 +342,8 @@ DAY_BAD_FILES += [
     ("autoscale-for-zero", _dump(**{"selling.autoscale": {"min": 1, "max": 3, "for_minutes": 0}}), ["for_minutes"]),
     ("opens-24", _dump(opens="24:00"), ["opens", "00:00"]),
     ("clock-unquoted", _dump(opens=600), ["opens", "in quotes"]),
+    # An hour written as a number: "08:00" first (it said only "00:08", what 0:08 unquoted reads as).
+    ("clock-an-hour", _dump(opens=8), ['opens: must be a clock time in quotes: write "08:00" for 8 o\'clock']),
 ]
 TRACE_BAD_FILES += [
     (
@@ -349,6 +351,12 @@ TRACE_BAD_FILES += [
         _dump(**_TRACE_SIDE),
         ["trace.csv", "both 'at' and 'at_minute'"],
         {"trace.csv": "at_minute,at\n5,08:05\n"},
+    ),
+    (
+        "trace-two-at-columns",
+        _dump(**_TRACE_SIDE),
+        ["trace.csv", "line 1: has 2 'at' columns; keep one"],
+        {"trace.csv": "at,at\n08:05,09:00\n"},
     ),
 ]
 BAD_FILES = [

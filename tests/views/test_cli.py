@@ -486,3 +486,20 @@ def test_a_side_with_no_customers_beside_one_named_for_failures_does_not_crash(
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[-1] == "Greater demand for collecting tickets"
     assert "against no buyers at the selling counters" in " ".join(result.stdout.split())
+
+
+def test_a_one_minute_day_runs_with_the_default_window(runner: CliRunner, tmp_path: Path) -> None:
+    """README allows a day of one minute; it was refused for the verdict's
+    default 15-minute window, a key the user never wrote (a trial). The
+    default window on a shorter day is the whole day; a window the user asks
+    for that does not fit is still refused."""
+    path = tmp_path / "minute.yaml"
+    side = "{counters: 1, arrivals: {total: 5}, service_minutes: {distribution: exponential, mean: 0.1}}"
+    path.write_text(f"name: one minute\nhours: 0.017\nselling: {side}\ncollecting: {side}\n", encoding="utf-8")
+    data = _json(runner, str(path))
+    assert data["verdict"] in VERDICTS
+    assert len(data["sides"]["selling"]["window_pressure"]) == 1
+    path.write_text(path.read_text(encoding="utf-8") + "verdict: {window_minutes: 15}\n", encoding="utf-8")
+    result = runner.invoke(app, ["run", str(path)])
+    assert result.exit_code == 2
+    assert "verdict.window_minutes: 15 is longer than the day (1.02 minutes)" in result.stderr

@@ -91,6 +91,9 @@ def _read_rows(
     columns = [name.strip().lower() for name in header]
     if "at_minute" in columns and "at" in columns:
         raise ScenarioError(f"{where}: line 1: has both 'at' and 'at_minute' columns; keep one")
+    for name in ("at", "at_minute"):
+        if columns.count(name) > 1:  # which one holds the times? (the first was read without a word)
+            raise ScenarioError(f"{where}: line 1: has {columns.count(name)} '{name}' columns; keep one")
     if "at_minute" in columns:
         column, parse = columns.index("at_minute"), _minute_parser()
     elif "at" in columns:

@@ -248,6 +248,13 @@ def _friendly(item: Any) -> str:
     if kind == "string_type" and item["loc"] and item["loc"][-1] in _CLOCK_KEYS and isinstance(item["input"], int):
         # YAML 1.1 reads an unquoted 18:00 as 18 * 60 + 0 = 1080: give the user's time back.
         written = f"{item['input'] // 60:02d}:{item['input'] % 60:02d}" if 0 <= item["input"] <= 1440 else "18:00"
+        if 0 < item["input"] < 24:  # more likely an hour (opens: 8) than an unquoted 0:08
+            hour = f"{item['input']:02d}:00"
+            return (
+                f'must be a clock time in quotes: write "{hour}" for {item["input"]} o\'clock (or "{written}"'
+                f" if you wrote {item['input'] // 60}:{item['input'] % 60:02d} unquoted: YAML reads it as the"
+                f" number {item['input']})"
+            )
         return (
             f'must be a clock time in quotes: write "{written}" (unquoted, YAML reads {written} as the number'
             f" {item['input']})"

@@ -144,7 +144,10 @@ class Scenario(BaseModel):
 
     @model_validator(mode="after")
     def _day_is_possible(self) -> Scenario:
-        if self.verdict.window_minutes > self.open_minutes:
+        # The default window on a day shorter than it is the whole day (``pressure.window_edges``);
+        # a window the user asked for that does not fit is a mistake to point out.
+        asked = "window_minutes" in self.verdict.model_fields_set
+        if asked and self.verdict.window_minutes > self.open_minutes:
             raise ValueError(
                 f"verdict.window_minutes: {self.verdict.window_minutes:g} is longer than the day"
                 f" ({self.open_minutes:g} minutes)"
