@@ -201,9 +201,6 @@ def _start_worker(scenario: Scenario, engine: Engine) -> None:
     global _worker_scenario, _worker_engine
     _worker_scenario, _worker_engine = scenario, engine
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the command's own handler is for the command
-    # A Ctrl-C reaches every process of the terminal's group: the command ends the run and the pool
-    # (a worker finishes its chunk, a tenth of a second); a worker of its own printed a traceback.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with_parent()
 
 
