@@ -74,7 +74,7 @@ def input_files(scenario: Scenario, origin: str) -> dict[str, Path]:
     """The files a scenario loaded by ``load_scenario`` was read from, by what
     they are: the scenario file itself and each side's trace."""
     files = {"scenario file": Path(origin)}
-    for name in ("selling", "collecting"):
+    for name in SIDE_NAMES:
         arrivals = scenario.side(name).arrivals
         if arrivals is not None and arrivals.trace is not None:
             files[f"{name}.arrivals.trace file"] = Path(origin).parent / arrivals.trace

@@ -174,24 +174,18 @@ def projection_note(data: DayData) -> str:
     if not lag_is_the_trouble(data):
         failed = side_data(data["sides"], "collecting")["failed"]
         after_stale = projection["failed_after_stale"]
-        # No stale holder failed: the reads cost counter time (ledger checks) or returns, not customers.
-        fix = (
-            f" {_projection_fix(projection).capitalize()} for the stale reads if their cost matters:"
-            f" {_stale_cost(projection)}."
-            if not after_stale
-            else f" Open collecting counters, and {_projection_fix(projection)} for the stale reads."
-        )
-        how_many = (
-            f"none of the {format_number(failed, 'count')} holders the collectors failed had met a stale read"
-            if not after_stale
-            else f"most of the holders collecting failed ({format_number(failed - after_stale, 'count')} of"
-            f" {format_number(failed, 'count')}) had no stale read"
-        )
+        if not after_stale:  # the stale reads cost counter time (ledger checks) or returns, not customers
+            return (
+                f"\nThe read model fell behind ({stale.strip()}), but none of the {format_number(failed, 'count')}"
+                " holders the collectors failed had met a stale read: the collecting counters are short, not the"
+                f" projection. Open collecting counters first. {_projection_fix(projection).capitalize()} for the"
+                f" stale reads if their cost matters: {_stale_cost(projection)}."
+            )
         return (
-            f"\nThe read model fell behind ({stale.strip()}), but {how_many}: the collecting counters are short"
-            f"{'' if after_stale else ', not the projection'}."
-            + (" Open collecting counters first." if not after_stale else "")
-            + fix
+            f"\nThe read model fell behind ({stale.strip()}), but most of the holders collecting failed"
+            f" ({format_number(failed - after_stale, 'count')} of {format_number(failed, 'count')}) had no stale read:"
+            f" the collecting counters are short too. Open collecting counters, and {_projection_fix(projection)}"
+            " for the stale reads."
         )
     return (
         "\nCollecting's trouble comes from the lag between the models:"

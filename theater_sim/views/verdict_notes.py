@@ -20,6 +20,7 @@ from theater_sim.analysis.verdict import (
     MIN_CUSTOMERS,
     MIN_FAILED,
     WAIT_GAP_MINUTES,
+    SideEvidence,
     Verdict,
     decide,
     short_of_clearly_more_failed,
@@ -358,11 +359,7 @@ def _harm_ratio_text(data: DayData) -> str:
     # Both sides failed at least MIN_FAILED and more than the share (``_failing_shares``), so the
     # harm and the margin are the tests left to fall short of.
     if short == "harm":
-        ratio = more.harm / less.harm if less.harm else math.inf
-        why = (
-            f"{more_name}'s harm (failed count times failed share, a customer served late counting half) is"
-            f" {ratio:.2f} times {less_name}'s, where 1.5 x 1.5 = 2.25 are needed"
-        )
+        why = _harm_short(f"{more_name}'s", more, less, less_name)
     else:
         why = (
             f"{more_name} did not fail {data['failed_share']:.0%} of its customers more than {less_name},"
@@ -370,6 +367,15 @@ def _harm_ratio_text(data: DayData) -> str:
         )
     then = "; the waits and pressures decide" if not few_sides(data) else ""
     return f" Neither failed clearly more: {why}{then}."
+
+
+def _harm_short(whose: str, named: SideEvidence, other: SideEvidence, other_name: str) -> str:
+    """``its harm (...) is 1.80 times collecting's, where ... are needed``: the harm test, fallen short of."""
+    ratio = named.harm / other.harm if other.harm else math.inf
+    return (
+        f"{whose} harm (failed count times failed share, a customer served late counting half) is {ratio:.2f}"
+        f" times {other_name}'s, where 1.5 x 1.5 = 2.25 are needed"
+    )
 
 
 def _failures_short_note(data: DayData) -> str:
@@ -384,15 +390,11 @@ def _failures_short_note(data: DayData) -> str:
         side = side_data(data["sides"], name)
         if side["failed"] < MIN_FAILED or share(side["failed"], side["arrived"]) <= data["failed_share"]:
             continue
-        other_name = "collecting" if name == "selling" else "selling"
-        named, other = evidence(side), evidence(side_data(data["sides"], other_name))
+        _, other_side, other_name = _named_and_other(data, name)
+        named, other = evidence(side), evidence(other_side)
         short = short_of_clearly_more_failed(named, other, data["failed_share"])
         if short == "harm":
-            ratio = named.harm / other.harm
-            why = (
-                f"its harm (failed count times failed share, a customer served late counting half) is {ratio:.2f}"
-                f" times {other_name}'s, where 1.5 x 1.5 = 2.25 are needed"
-            )
+            why = _harm_short("its", named, other, other_name)
         else:  # the margin: the share and the count it passed, and the harm of a side that failed fewer
             why = (
                 f"weighed, a customer served late counting half, {named.weighed_share:.1%} of its customers against"
