@@ -503,3 +503,20 @@ def test_a_one_minute_day_runs_with_the_default_window(runner: CliRunner, tmp_pa
     result = runner.invoke(app, ["run", str(path)])
     assert result.exit_code == 2
     assert "verdict.window_minutes: 15 is longer than the day (1.02 minutes)" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["run", "balanced-day", "--sellers", "0"], "--sellers 0: must lie within 1..10,000"),
+        (["run", "balanced-day", "--collectors", "10001"], "--collectors 10001: must lie within 1..10,000"),
+        (["watch", "balanced-day", "--sellers", "0"], "--sellers 0: must lie within 1..10,000"),
+        (["run", "eventual-consistency", "--projectors", "0"], "--projectors 0: must lie within 1..1,000"),
+    ],
+)
+def test_a_count_out_of_range_gives_its_range_as_sweep_does(runner: CliRunner, args: list[str], said: str) -> None:
+    """run said "Input should be greater than or equal to 1 (got 0)" where sweep
+    and --replications say the range (a new user's trial)."""
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert result.stderr == f"theater-sim: error: {said}\n"

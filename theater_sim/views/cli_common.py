@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from theater_sim.model.errors import EndlessReturns, RunError, ScenarioError, format_validation_error, shorten
-from theater_sim.model.limits import MAX_PROJECTORS, MAX_SEED
+from theater_sim.model.limits import MAX_COUNTERS_PER_SIDE, MAX_PROJECTORS, MAX_SEED
 from theater_sim.views.folding import fold
 
 EXIT_FAILED_RUN = 1
@@ -124,6 +124,7 @@ def _main(
 
 
 _OPTION_NAMES = {"sellers": "--sellers", "collectors": "--collectors", "seed": "--seed", "projectors": "--projectors"}
+_COUNT_LIMITS = {"sellers": MAX_COUNTERS_PER_SIDE, "collectors": MAX_COUNTERS_PER_SIDE, "projectors": MAX_PROJECTORS}
 
 
 # Where the command's scenario came from, so an error the day itself raises
@@ -179,6 +180,10 @@ def check_overrides(day: Scenario, typed: Mapping[str, str] | None = None, **ove
     for name, value in overrides.items():
         if value is not None:
             shown = f"{_OPTION_NAMES[name]} {(typed or {}).get(name, value)}"
+            limit = _COUNT_LIMITS.get(name)
+            if limit is not None and isinstance(value, int) and not 1 <= value <= limit:
+                # As sweep and --replications say it (pydantic's own words read "greater than or equal to 1").
+                raise ScenarioError(f"{shown}: must lie within 1..{limit:,}")
             try:
                 day.overridden(**{name: value})
             except ValidationError as error:
