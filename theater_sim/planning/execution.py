@@ -201,7 +201,36 @@ def _start_worker(scenario: Scenario, engine: Engine) -> None:
     global _worker_scenario, _worker_engine
     _worker_scenario, _worker_engine = scenario, engine
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the command's own handler is for the command
+    signal.signal(signal.SIGINT, _interrupted_in_worker)
+    sys.unraisablehook = _quiet_about_interrupts
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked from its start (_submit) until here
     _die_with_parent()
+
+
+# A Ctrl-C reaches every process of the terminal's group. A worker waiting
+# for work raised it where the pool does not catch it and printed a traceback
+# beside the command's one line; a worker left to finish ignored it for as
+# long as its queued days took. So a worker stops the days it runs (the pool
+# hands the interrupt back to the command as their result), stays quiet while
+# it waits, and runs no day after it (the command is ending the pool).
+_worker_busy = False
+_worker_interrupted = False
+
+
+def _interrupted_in_worker(_signal: int, _frame: object) -> None:
+    global _worker_interrupted
+    _worker_interrupted = True
+    if _worker_busy:
+        raise KeyboardInterrupt
+
+
+def _quiet_about_interrupts(unraisable: Any) -> None:
+    """A worker's ``sys.unraisablehook``: the interrupt raised where Python can
+    only report it ("Exception ignored in", a destructor) is not printed; the
+    worker stops at its next day instead."""
+    if not isinstance(unraisable.exc_value, KeyboardInterrupt):
+        sys.__unraisablehook__(unraisable)
 
 
 def _die_with_parent() -> None:
@@ -219,8 +248,19 @@ def _die_with_parent() -> None:
 
 
 def _run_in_worker(tasks: list[Task]) -> list[DayData]:
+    global _worker_busy
     assert _worker_scenario is not None
-    return [run_task(_worker_scenario, task, _worker_engine) for task in tasks]
+    if _worker_interrupted:
+        raise KeyboardInterrupt
+    _worker_busy, results = True, []
+    try:
+        for task in tasks:
+            if _worker_interrupted:  # taken where Python only reports it (a destructor): stop at the next day
+                raise KeyboardInterrupt
+            results.append(run_task(_worker_scenario, task, _worker_engine))
+    finally:
+        _worker_busy = False
+    return results
 
 
 def _chunks(tasks: list[Task], task_seconds: float, workers: int) -> list[list[Task]]:
@@ -231,6 +271,19 @@ def _chunks(tasks: list[Task], task_seconds: float, workers: int) -> list[list[T
     return [tasks[start : start + size] for start in range(0, len(tasks), size)]
 
 
+def _submit(pool: ProcessPoolExecutor, chunk: list[Task]) -> Future[list[DayData]]:
+    """``pool.submit`` with SIGINT blocked in this thread: a worker the pool
+    starts meanwhile starts with it blocked, until its initializer has set
+    its handler (before, a Ctrl-C there printed a traceback)."""
+    if not hasattr(signal, "pthread_sigmask"):  # not on POSIX
+        return pool.submit(_run_in_worker, chunk)
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        return pool.submit(_run_in_worker, chunk)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
 def _on_pool(pool: ProcessPoolExecutor, workers: int, chunks: list[list[Task]]) -> Iterator[tuple[Task, DayData]]:
     # At most two chunks in flight per worker, so an interrupted run has not
     # queued (and lost) the whole grid, and results stream out as they finish.
@@ -238,7 +291,7 @@ def _on_pool(pool: ProcessPoolExecutor, workers: int, chunks: list[list[Task]]) 
     running: dict[Future[list[DayData]], list[Task]] = {}
     try:
         for chunk in queue:
-            running[pool.submit(_run_in_worker, chunk)] = chunk
+            running[_submit(pool, chunk)] = chunk
             if len(running) >= 2 * workers:
                 break
         while running:
@@ -248,7 +301,7 @@ def _on_pool(pool: ProcessPoolExecutor, workers: int, chunks: list[list[Task]]) 
                 yield from zip(chunk, future.result(), strict=True)
                 following = next(queue, None)
                 if following is not None:
-                    running[pool.submit(_run_in_worker, following)] = following
+                    running[_submit(pool, following)] = following
     finally:  # stopped early (an error, Ctrl-C): nothing more of this batch runs
         for future in running:
             future.cancel()
