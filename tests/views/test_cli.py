@@ -505,6 +505,19 @@ def test_a_one_minute_day_runs_with_the_default_window(runner: CliRunner, tmp_pa
     assert "verdict.window_minutes: 15 is longer than the day (1.02 minutes)" in result.stderr
 
 
+def test_a_day_shorter_than_the_window_names_its_own_length(runner: CliRunner, tmp_path: Path) -> None:
+    """A 6-minute day is one pressure window of 6 minutes: the summary said
+    "busiest 15-min window  08:00-08:06" and the rule "each 15-minute window"."""
+    path = tmp_path / "six.yaml"
+    side = "{counters: 1, arrivals: {total: 20}, service_minutes: {distribution: exponential, mean: 0.2}}"
+    path.write_text(f"name: six minutes\nhours: 0.1\nselling: {side}\ncollecting: {side}\n", encoding="utf-8")
+    result = runner.invoke(app, ["run", str(path)], env={"COLUMNS": "400"})
+    assert result.exit_code == 0, result.stderr
+    assert "busiest 6-min window" in result.stdout
+    assert "each 6-minute window" in result.stdout
+    assert "15-min" not in result.stdout
+
+
 @pytest.mark.parametrize(
     ("args", "said"),
     [

@@ -28,7 +28,7 @@ from theater_sim.model.clock import clock_label
 from theater_sim.model.scenario import SIDE_NAMES, Scenario, SideName
 from theater_sim.views.formatting import VERDICT_STYLES, fitted, format_number, one_line, plain, safe, sparkline
 from theater_sim.views.projection_notes import consistency_line, projection_section
-from theater_sim.views.verdict_notes import pressure_hours_line, pressure_line
+from theater_sim.views.verdict_notes import pressure_hours_line, pressure_line, window_minutes_shown
 
 __all__ = ["render_day"]
 
@@ -255,7 +255,7 @@ def _summary_rows(data: DayData, scenario: Scenario, narrow: bool = False) -> li
         row("counter utilisation", "utilisation", ".1%"),
         row("counter-hours on duty", "counter_hours", ",.1f"),
         ("pressure met (verdict's)", cell.pressures()),
-        (f"busiest {data['window_minutes']:g}-min window", [cell.busiest(name) for name in SIDE_NAMES]),
+        (f"busiest {window_minutes_shown(data):.3g}-min window", [cell.busiest(name) for name in SIDE_NAMES]),
         row("demand ratio (day average)", "demand_ratio", ".2f"),
         row("overtime (min)", "overtime_minutes", ",.1f"),
     ]

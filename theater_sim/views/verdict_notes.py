@@ -29,7 +29,13 @@ from theater_sim.model.scenario import SIDE_NAMES
 from theater_sim.views.formatting import format_number
 from theater_sim.views.projection_notes import lag_is_the_trouble, projection_note
 
-__all__ = ["pressure_hours_line", "pressure_line"]
+__all__ = ["pressure_hours_line", "pressure_line", "window_minutes_shown"]
+
+
+def window_minutes_shown(data: DayData) -> float:
+    """The pressure window's length as the day has it: a day shorter than the
+    window is one window of the whole day (a 6-minute day's busiest "15-min" window read 08:00-08:06)."""
+    return float(min(data["window_minutes"], data["hours"] * 60))
 
 
 def pressure_hours_line(data: DayData) -> Text:
@@ -46,7 +52,7 @@ def pressure_line(data: DayData) -> Text:
     selling, collecting = shown_day_pressures(data)
     return Text(
         f"Pressure as customers met it (service minutes asked / counter-minutes open in each"
-        f" {data['window_minutes']:g}-minute window, averaged over the side's customers): selling {selling},"
+        f" {window_minutes_shown(data):.3g}-minute window, averaged over the side's customers): selling {selling},"
         f" collecting {collecting}.\nNamed first: a side that failed clearly more of its customers (walked away,"
         f" waited over {data['long_wait_minutes']:g} min or missed their film; more than"
         f" {data['failed_share']:.0%} of them and at least 5; 1.5 times the other side on count and share"
