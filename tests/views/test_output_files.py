@@ -350,3 +350,45 @@ def test_an_output_that_is_one_of_the_commands_inputs_is_refused_even_with_force
         assert f": is the {what}" in result.stderr
         assert "this command reads; give the output its own file" in result.stderr
     assert {path.name: path.read_bytes() for path in tmp_path.iterdir() if path.is_file()} == before
+
+
+def test_a_replicated_run_says_its_customer_file_is_the_first_day(tmp_path: Path) -> None:
+    """``run --replications 3 --csv FILE`` wrote the first day's customers
+    beside a summary of three days, with not a word on the terminal (a trial):
+    a note on stderr says which day the file holds, and ``--quiet`` keeps it quiet."""
+    runner = CliRunner()
+    args = ["run", "balanced-day", "--replications", "3", "--seed", "5", "--csv", str(tmp_path / "c.csv"), "--json"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.stderr
+    assert "--csv shows the first of the 3 days (seed 5, the day a single run gives)" in result.stderr
+    single = runner.invoke(app, ["run", "balanced-day", "--seed", "5", "--csv", "-"])
+    assert (tmp_path / "c.csv").read_text(encoding="utf-8") == single.stdout
+    quiet = runner.invoke(app, [*args, "--force", "--quiet"])
+    assert quiet.exit_code == 0
+    assert quiet.stderr == ""
+
+
+@pytest.mark.parametrize("below", ["x.csv", "deeper/x.csv"])
+def test_an_output_under_a_file_says_the_file_is_no_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, below: str
+) -> None:
+    """``--csv out.csv/x.csv`` said "the folder out.csv does not exist" of a file that does."""
+    monkeypatch.chdir(tmp_path)
+    Path("out.csv").write_text("", encoding="utf-8")
+    result = CliRunner().invoke(app, ["run", "balanced-day", "--csv", f"out.csv/{below}"])
+    assert result.exit_code == 2
+    assert f"--csv out.csv/{below}: out.csv is a file, not a folder" in result.stderr
+
+
+def test_a_name_with_a_newline_is_one_error_line(tmp_path: Path) -> None:
+    """A scenario or output name holding a newline made two error lines (a
+    trial): such characters are shown as their escapes."""
+    runner = CliRunner()
+    missing = runner.invoke(app, ["run", "no\nsuch.yaml"])
+    assert missing.exit_code == 2
+    assert len(missing.stderr.splitlines()) == 1
+    assert "no\\nsuch.yaml: no such file" in missing.stderr
+    output = runner.invoke(app, ["run", "balanced-day", "--csv", str(tmp_path / "a\nb" / "x.csv")])
+    assert output.exit_code == 2
+    assert len(output.stderr.splitlines()) == 1
+    assert "a\\nb does not exist" in output.stderr

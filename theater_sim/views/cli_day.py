@@ -149,6 +149,14 @@ def run(
         engine_name, engine_words = engines_used(staffed, chosen) if replications > 1 or engine else (None, None)
         shown = data if engine_name is None else {**data, "engine": engine_name}
         output = to_json(shown) + "\n" if json_output else None
+    first_day_only = [option for option, path in (("--csv", csv_file), ("--plot", plot)) if path is not None]
+    if replications > 1 and first_day_only and not quiet:
+        typer.echo(
+            f"theater-sim: {' and '.join(first_day_only)} {'show' if len(first_day_only) > 1 else 'shows'} the first"
+            f" of the {replications:,} days (seed {day.seed}, the day a single run gives); the summary is over"
+            " all of them",
+            err=True,
+        )
     if output is not None:
         write_out(output)
     elif _dash(csv_file) and measured.records is not None:

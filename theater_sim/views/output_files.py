@@ -132,12 +132,22 @@ def _check_target(option: str, path: Path, force: bool) -> None:
     if path.exists() and not force:
         raise ScenarioError(f"{option} {shown}: already exists; add --force to overwrite it")
     if not path.parent.is_dir():
-        raise ScenarioError(f"{option} {shown}: the folder {cut(str(path.parent))} does not exist")
+        raise ScenarioError(f"{option} {shown}: {_missing_folder(path.parent)}")
     # Find out now, not after the work, that the file cannot be written.
     with _temporary_beside(path):
         pass
     if path.exists():
         _check_replaceable(path)
+
+
+def _missing_folder(folder: Path) -> str:
+    """Why ``folder`` cannot hold a file: it does not exist, or a part of it is a file."""
+    for part in (folder, *folder.parents):
+        if part.exists() or part.is_symlink():
+            if not part.is_dir():
+                return f"{cut(str(part))} is a file, not a folder"
+            break
+    return f"the folder {cut(str(folder))} does not exist"
 
 
 def _check_replaceable(path: Path) -> None:
