@@ -88,6 +88,12 @@ CORE_BAD_FILES: list[tuple[str, str, list[str]]] = [
         ["selling.arrivals: expects 14,400,000", "\n", "collecting.arrivals: expects 14,400,000"],
     ),
     (
+        # An astronomic rate echoed a 300-digit count; beyond a float, "expects inf customers".
+        "rate-astronomic",
+        _dump(hours=16, **{"selling.arrivals": {"rate_per_hour": 1e300}, "collecting.arrivals.rate_per_hour": 1e308}),
+        ["selling.arrivals: expects about 1.6e301 customers", "collecting.arrivals: expects more than 1e308 customers"],
+    ),
+    (
         "rate-too-many",
         _dump(**{"collecting.arrivals.rate_per_hour": 1_000_000.0, "hours": 16}),
         ["collecting.arrivals", "limit"],

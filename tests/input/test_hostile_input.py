@@ -355,3 +355,43 @@ def test_after_midnight_rows_out_of_order_are_not_called_before_the_doors_open(t
     night.write_text(night.read_text(encoding="utf-8").replace('"20:00"', '"10:00"'), encoding="utf-8")
     with pytest.raises(ScenarioError, match=r"line 3: 10:05 is earlier than 09:30 on line 2, which reads as the next"):
         load_scenario(str(night))
+
+
+@pytest.mark.parametrize(
+    ("change", "said", "not_said"),
+    [
+        # A misspelt required key was two lines, "required key is missing" first.
+        (
+            {"selling": {"countres": 1}},
+            ["selling.countres: unknown key: did you mean 'counters'?"],
+            ["required key"],
+        ),
+        (
+            {"collecting": {"service_minuts": {"distribution": "fixed", "value": 1}}},
+            ["collecting.service_minuts: unknown key: did you mean 'service_minutes', which is required?"],
+            ["collecting.service_minutes: required key is missing"],
+        ),
+        ({"verdict": {"tolerence": 0.2}}, ["verdict.tolerence: unknown key: did you mean 'tolerance'?"], []),
+        # Nothing close: no guess; a key of another level is not "corrected" to itself.
+        ({"selling": {"zzz": 1}}, ["selling.zzz: unknown key"], ["did you mean"]),
+        ({"selling": {"rate_per_hour": 5}}, ["selling.rate_per_hour: unknown key"], ["did you mean"]),
+    ],
+)
+def test_a_misspelt_key_gets_the_key_it_was_meant_to_be(
+    tmp_path: Path, change: dict[str, dict[str, object]], said: list[str], not_said: list[str]
+) -> None:
+    data = copy.deepcopy(BASE_SCENARIO)
+    for side, keys in change.items():
+        section = data.setdefault(side, {})
+        for key, value in keys.items():
+            section.pop(key.replace("countres", "counters").replace("service_minuts", "service_minutes"), None)
+            section[key] = value
+    path = tmp_path / "day.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(str(path))
+    message = str(caught.value)
+    for words in said:
+        assert words in message
+    for words in not_said:
+        assert words not in message

@@ -22,7 +22,7 @@ from theater_sim.input.traces import RowProgress, read_trace
 from theater_sim.input.yaml_safe import MAX_NODES, DocumentTooLarge, load_yaml
 from theater_sim.model.clock import parse_clock_minutes
 from theater_sim.model.errors import ScenarioError, format_validation_error, shorten
-from theater_sim.model.scenario import DEFAULT_OPENS, SIDE_NAMES, Scenario
+from theater_sim.model.scenario import DEFAULT_OPENS, SIDE_NAMES, Scenario, scenario_keys
 
 __all__ = [
     "MAX_FILE_BYTES",
@@ -89,12 +89,12 @@ def _resolve(source: str) -> Path:
         if path.exists():
             return path
     except OSError as error:  # a name too long, a folder we may not enter
-        raise ScenarioError(f"{source}: cannot be read ({error.strerror or error})") from None
+        raise ScenarioError(f"{shorten(source, 200)}: cannot be read ({error.strerror or error})") from None
     bundled = bundled_scenarios()
     if source in bundled:
         return bundled[source]
     names = ", ".join(bundled) or "none found"
-    raise ScenarioError(f"{source}: no such file, nor a bundled scenario (bundled: {names})")
+    raise ScenarioError(f"{shorten(source, 200)}: no such file, nor a bundled scenario (bundled: {names})")
 
 
 def _read_text(path: Path) -> str:
@@ -137,7 +137,8 @@ def parse_scenario(
             for where in empty
             if where.endswith(".distribution")
         )
-        problems += [line for line in format_validation_error(error, origin).splitlines() if not line.startswith(said)]
+        found = format_validation_error(error, origin, scenario_keys()).splitlines()
+        problems += [line for line in found if not line.startswith(said)]
     if problems:
         raise ScenarioError("\n".join(dict.fromkeys(problems)))
     return scenario

@@ -15,8 +15,10 @@ message is about.
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pydantic is only needed when there is an error to format
@@ -50,20 +52,25 @@ class RunError(Exception):
 
 def shorten(text: str, limit: int = 60) -> str:
     """``text`` cut to about ``limit`` characters for a message (the middle goes),
-    so a 900 kB value is never echoed whole."""
+    so a 900 kB value is never echoed whole; a character that is not printable
+    is written as its escape (a file name with a newline made two error lines)."""
+    if not text.isprintable():
+        text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
     if len(text) <= limit:
         return text
     keep = (limit - 1) // 2
     return f"{text[:keep]}…{text[-keep:]}"
 
 
-def format_validation_error(error: ValidationError, origin: str) -> str:
+def format_validation_error(error: ValidationError, origin: str, known_keys: Collection[str] = ()) -> str:
     """One ``origin: key.path: message`` line per problem pydantic found.
 
     Where a key may take one of several forms (``counters``: a number or a
     schedule), only the complaints about the form the user chose are kept.
+    An unknown key close to a required one missing beside it is one problem
+    ("did you mean"), as is one close to any of ``known_keys``.
     """
-    items = _chosen_branch(error.errors(include_url=False))
+    items = _with_suggestions(_chosen_branch(error.errors(include_url=False)), known_keys)
     said: dict[tuple[str, str], list[str]] = {}  # (path with its last item number out, message): the numbers
     for item in items:
         path = _key_path(item["loc"], keep_last=item["type"] == "extra_forbidden")
@@ -81,6 +88,28 @@ def format_validation_error(error: ValidationError, origin: str) -> str:
         # Whole-scenario checks name their own key path inside the message, a line each.
         lines += [f"{origin}: {path}: {line}" if path else f"{origin}: {line}" for line in message.splitlines()]
     return "\n".join(dict.fromkeys(lines))
+
+
+def _with_suggestions(items: list[Any], known_keys: Collection[str]) -> list[Any]:
+    """``items`` with a suggestion on each misspelt key: ``selling.countres``
+    and ``selling.counters`` missing were two lines, the missing one first."""
+    missing = {tuple(i["loc"]): i for i in items if i["type"] == "missing" and i["loc"]}
+    taken: set[tuple[Any, ...]] = set()
+    kept = []
+    for item in items:
+        key = item["loc"][-1] if item["type"] == "extra_forbidden" and item["loc"] else None
+        if not isinstance(key, str):
+            kept.append(item)
+            continue
+        beside = [loc[-1] for loc in missing if loc[:-1] == tuple(item["loc"][:-1]) and isinstance(loc[-1], str)]
+        close = difflib.get_close_matches(key, beside, n=1, cutoff=0.6)
+        if close:
+            taken.add((*item["loc"][:-1], close[0]))
+            kept.append({**item, "suggest": f"did you mean '{close[0]}', which is required?"})
+            continue
+        close = [] if key in known_keys else difflib.get_close_matches(key, known_keys, n=1, cutoff=0.8)
+        kept.append({**item, "suggest": f"did you mean '{close[0]}'?"} if close else item)
+    return [item for item in kept if tuple(item["loc"]) not in taken or item["type"] != "missing"]
 
 
 #: A key path ending in a list item's number: the path before it, and ``[n]``.
@@ -218,7 +247,8 @@ def _friendly_shape(kind: str) -> str:
 def _friendly(item: Any) -> str:
     kind = item["type"]
     if kind == "extra_forbidden":
-        return _RENAMED_KEYS.get(tuple(item["loc"]), "unknown key")
+        unknown = _RENAMED_KEYS.get(tuple(item["loc"]), "unknown key")
+        return f"{unknown}: {item['suggest']}" if "suggest" in item else unknown
     if kind == "missing":
         return "required key is missing"
     example = _SHAPE_EXAMPLES.get(str(_named_key(item["loc"]))) if item["loc"] else None

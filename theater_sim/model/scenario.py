@@ -11,6 +11,7 @@ nothing here reads a file.
 
 from __future__ import annotations
 
+import math
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -42,6 +43,7 @@ __all__ = [
     "SideName",
     "VerdictSettings",
     "scenario_json_schema",
+    "scenario_keys",
 ]
 
 DEFAULT_SEED = 42
@@ -206,7 +208,8 @@ class Scenario(BaseModel):
         expected = self.expected_arrivals(side_name)
         if expected > MAX_ARRIVALS_PER_SIDE:
             raise ValueError(
-                f"{where}: expects {expected:,.0f} customers, above the limit of {MAX_ARRIVALS_PER_SIDE:,} a side"
+                f"{where}: expects {_count_words(expected)} customers, above the limit of {MAX_ARRIVALS_PER_SIDE:,}"
+                " a side"
             )
 
     def notes(self) -> list[str]:
@@ -335,6 +338,14 @@ class Scenario(BaseModel):
         return Scenario.model_validate({**self.__dict__, **updates})
 
 
+def _count_words(count: float) -> str:
+    """A count as a message gives it: whole up to a trillion, else in powers of ten
+    (``rate_per_hour: 1e300`` echoed 300 digits; 1e308 over a day is beyond a float)."""
+    if count < 1e12:
+        return f"{count:,.0f}"
+    return f"about {count:.2g}".replace("e+", "e") if math.isfinite(count) else "more than 1e308"
+
+
 def _rescheduled(side: Side, side_name: str, counts: tuple[int, ...]) -> list[CounterPeriod]:
     if isinstance(side.counters, int) or len(side.counters) != len(counts):
         raise ValueError(f"{side_name}: {len(counts)} period counts given, but the side has no such schedule")
@@ -347,3 +358,22 @@ def scenario_json_schema() -> dict[str, object]:
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "theater-sim scenario"
     return schema
+
+
+def scenario_keys() -> frozenset[str]:
+    """Every key a scenario file may write, at any level (to suggest one for a misspelt key)."""
+    keys: set[str] = set()
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            properties = node.get("properties")
+            if isinstance(properties, dict):
+                keys.update(properties)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(scenario_json_schema())
+    return frozenset(keys)
