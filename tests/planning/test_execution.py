@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -140,6 +141,37 @@ def test_unreachable_scheduler_is_a_failed_run() -> None:
     scenario, _ = load_scenario("balanced-day")
     with pytest.raises(RunError, match=r"cannot reach the Dask scheduler at tcp://127\.0\.0\.1:9"):
         Runner(scheduler="tcp://127.0.0.1:9", connect_seconds=0.3).run(scenario, [Task(None, None, 0)])
+
+
+def test_a_server_that_is_not_dask_is_named_as_such() -> None:
+    """A port that answers with bytes that are not Dask's protocol gave the
+    parser's words alone ("ValueError: Maximum allowed dimension exceeded")."""
+    import socket
+    import threading
+
+    server = socket.create_server(("127.0.0.1", 0))
+    port = server.getsockname()[1]
+
+    def answer_garbage() -> None:
+        with server:
+            while True:
+                try:
+                    client, _ = server.accept()
+                except OSError:
+                    return
+                with client:
+                    client.sendall(b"\xff" * 64 + b"SSH-2.0-OpenSSH_9.6\r\n" * 10)
+                    client.settimeout(2)
+                    with contextlib.suppress(OSError):
+                        client.recv(65536)
+
+    threading.Thread(target=answer_garbage, daemon=True).start()
+    scenario, _ = load_scenario("balanced-day")
+    try:
+        with pytest.raises(RunError, match=rf"tcp://127\.0\.0\.1:{port} answered, but not as a Dask scheduler"):
+            Runner(scheduler=f"tcp://127.0.0.1:{port}", connect_seconds=5).run(scenario, [Task(None, None, 0)])
+    finally:
+        server.close()
 
 
 def _children(pid: int) -> list[int]:

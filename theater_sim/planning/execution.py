@@ -359,7 +359,11 @@ def _connect(address: str, connect_seconds: float) -> Any:
     if "client" in outcome:
         return outcome["client"]
     error = outcome.get("error")
-    reason = f"{type(error).__name__}: {error}" if error is not None else f"no answer within {connect_seconds:g} s"
+    if error is None:
+        raise RunError(f"cannot reach the Dask scheduler at {address} (no answer within {connect_seconds:g} s)")
+    reason = f"{type(error).__name__}: {shorten(str(error), 200)}"
+    if not isinstance(error, OSError | TimeoutError):  # bytes that are not Dask's messages, read as one
+        raise RunError(f"{address} answered, but not as a Dask scheduler: check the address and port ({reason})")
     raise RunError(f"cannot reach the Dask scheduler at {address} ({reason})")
 
 
