@@ -449,3 +449,14 @@ def test_ctrl_c_while_the_command_line_loads_is_one_line(
         launch.main()
     assert ended.value.code == 130
     assert capsys.readouterr().err == "theater-sim: interrupted\n"
+
+
+def test_a_narrow_staff_table_names_the_side_of_its_margin_row() -> None:
+    """At 60 columns the staff table becomes plain lines; its margin row read
+    "side: one fewer", whose side only its lost indent had told."""
+    result = CliRunner(env={"COLUMNS": "60"}).invoke(
+        app, ["staff", "tarantino-announced", "--max-p95-wait", "5", "--replications", "3", "--quiet"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "side: selling, one fewer; counters: 2" in result.stdout
+    assert "side: one fewer" not in result.stdout

@@ -172,12 +172,16 @@ def fitted(table: Table, console: Console) -> RenderableType:
     lines: list[Text] = []
     if table.title is not None:
         lines.append(table.title if isinstance(table.title, Text) else Text(str(table.title)))
+    parent = ""  # a row's first cell, which an indented row below it belongs to
     for row in range(table.row_count):
         parts = []
-        for header, values in zip(headers, cells, strict=True):
+        for column, (header, values) in enumerate(zip(headers, cells, strict=True)):
             value = values[row]
-            text = value.plain if isinstance(value, Text) else str(value)
-            text = " ".join(text.split())
+            raw = value.plain if isinstance(value, Text) else str(value)
+            text = " ".join(raw.split())
+            if column == 0 and text:
+                # An indented row ("  one fewer" under "selling") read "side: one fewer" without its indent.
+                parent, text = (parent, f"{parent}, {text}") if raw[:1].isspace() and parent else (text, text)
             if text:
                 parts.append(f"{header}: {text}" if header else text)
         lines.append(Text("; ".join(parts)))
