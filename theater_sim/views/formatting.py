@@ -175,11 +175,11 @@ def fitted(table: Table, console: Console) -> RenderableType:
     parent = ""  # a row's first cell, which an indented row below it belongs to
     for row in range(table.row_count):
         parts = []
-        for column, (header, values) in enumerate(zip(headers, cells, strict=True)):
+        for index, (header, values) in enumerate(zip(headers, cells, strict=True)):
             value = values[row]
             raw = value.plain if isinstance(value, Text) else str(value)
             text = " ".join(raw.split())
-            if column == 0 and text:
+            if index == 0 and text:
                 # An indented row ("  one fewer" under "selling") read "side: one fewer" without its indent.
                 parent, text = (parent, f"{parent}, {text}") if raw[:1].isspace() and parent else (text, text)
             if text:
