@@ -300,14 +300,14 @@ TRACE_BAD_FILES: list[tuple[str, str, list[str], dict[str, str]]] = [
     (
         "trace-outside-hours",
         _dump(**_TRACE_SIDE),
-        ["selling.arrivals.trace: trace.csv: data row 2: minute 200 after opening (11:20) is after closing (10:00)"],
+        ["selling.arrivals.trace: trace.csv: line 3: minute 200 after opening (11:20) is after closing (10:00)"],
         {"trace.csv": "at_minute\n5\n200\n"},
     ),
     (
         "trace-before-opening",
         _dump(**_TRACE_SIDE),
         [
-            "trace.csv: data row 1: minute 1385 after opening (07:05 the next day) is after closing (10:00); a clock"
+            "trace.csv: line 2: minute 1385 after opening (07:05 the next day) is after closing (10:00); a clock"
             " time before the doors open (08:00) reads as the next day's: leave such rows out"
         ],
         {"trace.csv": "at\n07:05\n"},
@@ -315,7 +315,7 @@ TRACE_BAD_FILES: list[tuple[str, str, list[str], dict[str, str]]] = [
     (
         "trace-minutes-past-closing",
         _dump(**_TRACE_SIDE),
-        ["trace.csv: data row 1: minute 200 after opening (11:20) is after closing (10:00)"],
+        ["trace.csv: line 2: minute 200 after opening (11:20) is after closing (10:00)"],
         {"trace.csv": "at_minute\n200\n"},
     ),
     (
@@ -327,16 +327,30 @@ TRACE_BAD_FILES: list[tuple[str, str, list[str], dict[str, str]]] = [
     (
         "trace-just-after-closing",
         _dump(**_TRACE_SIDE),
-        ["trace.csv: data row 2: minute 120.0001 after opening (10:00) is after closing (10:00)"],
+        ["trace.csv: line 3: minute 120.0001 after opening (10:00) is after closing (10:00)"],
         {"trace.csv": "at_minute\n5\n120.0001\n"},
     ),
     (
         "trace-negative-minute",
         _dump(**_TRACE_SIDE),
-        ["trace.csv: data row 1: minute -1 is before the doors open (08:00); 2 timestamps in all are outside"],
+        ["trace.csv: line 2: minute -1 is before the doors open (08:00); 2 timestamps in all are outside"],
         {"trace.csv": "at_minute\n-1\n500\n"},
     ),
     ("trace-nan", _dump(**_TRACE_SIDE), ["trace.csv", "line 2"], {"trace.csv": "at_minute\nnan\n"}),
+    (
+        # Blank lines are skipped: the model's "data row 2" was line 5.
+        "trace-outside-after-blank-lines",
+        _dump(**_TRACE_SIDE),
+        ["trace.csv: line 5: minute 200 after opening (11:20) is after closing (10:00); 2 timestamps in all"],
+        {"trace.csv": "at_minute\n5\n\n\n200\n\n300\n"},
+    ),
+    (
+        # Outside opening hours comes first, then the order it also breaks.
+        "trace-outside-then-unsorted",
+        _dump(**_TRACE_SIDE),
+        ["trace.csv: line 3: minute 200 after opening (11:20) is after closing (10:00)"],
+        {"trace.csv": "at_minute\n5\n200\n7\n"},
+    ),
 ]
 
 BAD_FILES: list[tuple[str, str, list[str], dict[str, str]]] = [

@@ -239,7 +239,7 @@ def test_a_timestamp_exactly_at_closing_is_let_in(tmp_path: Path) -> None:
     assert scenario.open_minutes == 120
     assert run_day(scenario).selling.arrived == 2
     (tmp_path / "t.csv").write_text("at_minute\n0\n120.5\n", encoding="utf-8")
-    with pytest.raises(ScenarioError, match=r"data row 2: minute 120\.5 after opening \(\d\d:\d\d\) is after closing"):
+    with pytest.raises(ScenarioError, match=r"line 3: minute 120\.5 after opening \(\d\d:\d\d\) is after closing"):
         load_scenario(str(_trace_scenario(tmp_path, "t.csv")))
 
 

@@ -22,7 +22,15 @@ from theater_sim.input.traces import RowProgress, read_trace
 from theater_sim.input.yaml_safe import MAX_NODES, DocumentTooLarge, load_yaml
 from theater_sim.model.clock import parse_clock_minutes
 from theater_sim.model.errors import ScenarioError, format_validation_error, shorten
-from theater_sim.model.scenario import DEFAULT_OPENS, SIDE_NAMES, Scenario, scenario_keys
+from theater_sim.model.scenario import (
+    DEFAULT_HOURS,
+    DEFAULT_OPENS,
+    MAX_HOURS,
+    MIN_HOURS,
+    SIDE_NAMES,
+    Scenario,
+    scenario_keys,
+)
 
 __all__ = [
     "MAX_FILE_BYTES",
@@ -239,13 +247,23 @@ def _attach_traces(
         arrivals = side.get("arrivals") if isinstance(side, dict) else None
         if isinstance(arrivals, dict) and isinstance(arrivals.get("trace"), str) and arrivals["trace"]:
             path = base_folder / arrivals["trace"]
-            where = f"{origin}: {side_name}.arrivals.trace"
+            # The file as the scenario names it (a path of any length named, not echoed whole).
+            where = f"{origin}: {side_name}.arrivals.trace: {shorten(arrivals['trace'])}"
             try:
-                arrivals["trace_at_minute"] = read_trace(path, opens, where, on_rows)
+                arrivals["trace_at_minute"] = read_trace(path, opens, where, on_rows, _open_minutes(document))
             except ScenarioError as error:
                 problems.append(str(error))
                 arrivals["trace_at_minute"] = ()
     return problems
+
+
+def _open_minutes(document: dict[Any, Any]) -> float | None:
+    """The day's length as written, for a trace's range check by line (None: the
+    scenario's check of ``hours`` says what is wrong with it)."""
+    hours = document.get("hours", DEFAULT_HOURS)
+    if isinstance(hours, bool) or not isinstance(hours, int | float) or not MIN_HOURS <= hours <= MAX_HOURS:
+        return None
+    return float(hours) * 60.0
 
 
 def _check_size(document: Any, origin: str) -> None:

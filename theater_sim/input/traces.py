@@ -24,6 +24,7 @@ from theater_sim.input.files import read_user_text
 from theater_sim.model.arrivals import MAX_ARRIVALS_PER_SIDE
 from theater_sim.model.clock import MINUTES_PER_DAY, minutes_after_opening, parse_clock_minutes
 from theater_sim.model.errors import ScenarioError, shorten
+from theater_sim.model.timetable import outside_hours
 
 __all__ = ["MAX_TRACE_BYTES", "ROWS_PER_REPORT", "RowProgress", "read_trace"]
 
@@ -35,24 +36,28 @@ ROWS_PER_REPORT = 100_000
 MAX_TRACE_BYTES = 256 * 1024 * 1024
 
 
-def read_trace(path: Path, opens: str, where: str, on_rows: RowProgress | None = None) -> tuple[float, ...]:
+def read_trace(
+    path: Path, opens: str, where: str, on_rows: RowProgress | None = None, open_minutes: float | None = None
+) -> tuple[float, ...]:
     """Arrival moments (minutes after ``opens``) from a trace file.
 
     Args:
         path: The CSV file.
         opens: The scenario's opening time, for clock-time columns.
-        where: The key path naming the trace in messages.
+        where: The key path and file name (as the scenario gives it) naming the trace in messages.
         on_rows: Told ``(lines read, lines in the file)`` every ``ROWS_PER_REPORT``
             rows (a trace of millions of rows takes seconds to read).
+        open_minutes: The day's length, if known: moments outside it are
+            refused here, by line (the scenario, which checks them too, knows
+            rows but not lines: blank lines are skipped).
 
     Raises:
         ScenarioError: naming the file and line of the first problem.
     """
-    where = f"{where}: {shorten(str(path))}"  # a path of any length is named, not echoed whole
     text = read_user_text(path, MAX_TRACE_BYTES, "trace", where)
     reader = csv.reader(io.StringIO(text))
     try:
-        moments = _read_rows(reader, path, opens, where, _reporter(text, reader, on_rows))
+        moments = _read_rows(reader, path, opens, where, _reporter(text, reader, on_rows), open_minutes)
     except csv.Error as error:  # bare carriage returns, oversized fields, a stray NUL ...
         raise ScenarioError(f"{where}: line {reader.line_num}: not a readable CSV row ({error})") from None
     _check_last_row_closed(text, reader.line_num, path, where)
@@ -83,7 +88,12 @@ def _reporter(text: str, reader: Any, on_rows: RowProgress | None) -> Callable[[
 
 
 def _read_rows(
-    reader: Any, path: Path, opens: str, where: str, report: Callable[[], None] | None = None
+    reader: Any,
+    path: Path,
+    opens: str,
+    where: str,
+    report: Callable[[], None] | None = None,
+    open_minutes: float | None = None,
 ) -> tuple[float, ...]:
     header = next(reader, None)
     if header is None:
@@ -104,6 +114,8 @@ def _read_rows(
     clocks = "at" in columns  # clock times (at), not minutes (at_minute)
     previous = (0, "")
     moments: list[float] = []
+    first_outside: tuple[int, float] | None = None  # (line, minute) of the first row outside opening hours
+    outside = 0
     last_line = reader.line_num
     for row in reader:
         line_number, last_line = last_line + 1, reader.line_num
@@ -115,6 +127,8 @@ def _read_rows(
         if not row or all(not cell.strip() for cell in row):
             continue
         moment = _parse_cell(row, column, parse, f"{where}: line {line_number}")
+        if open_minutes is not None and not 0 <= moment <= open_minutes:
+            first_outside, outside = first_outside or (line_number, moment), outside + 1
         if moments and moment < moments[-1]:
             start = parse_clock_minutes(opens)
             if clocks and start + moments[-1] >= MINUTES_PER_DAY and start + moment < MINUTES_PER_DAY:
@@ -125,6 +139,8 @@ def _read_rows(
                     f" line {previous[0]}, which reads as the next day's: a trace holds one day from its opening"
                     f" ({opens}), so leave out times before it, or sort the trace by time"
                 )
+            if first_outside is not None:  # the earlier problem first (how many more, unknown)
+                _refuse_outside(first_outside, 1, open_minutes or 0.0, opens, clocks, where)
             raise ScenarioError(
                 f"{where}: line {line_number}: {shorten(row[column].strip())} is earlier than"
                 " the row before; sort the trace by time"
@@ -137,7 +153,16 @@ def _read_rows(
             raise ScenarioError(
                 f"{where}: line {line_number}: more than {MAX_ARRIVALS_PER_SIDE:,} arrivals, the limit for a side"
             )
+    if first_outside is not None:
+        _refuse_outside(first_outside, outside, open_minutes or 0.0, opens, clocks, where)
     return tuple(moments)
+
+
+def _refuse_outside(
+    first: tuple[int, float], outside: int, open_minutes: float, opens: str, clocks: bool, where: str
+) -> None:
+    line, minute = first
+    raise ScenarioError(f"{where}: {outside_hours(f'line {line}', minute, outside, open_minutes, opens, clocks)}")
 
 
 def _minute_parser() -> Callable[[str], float]:

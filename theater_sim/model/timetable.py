@@ -15,7 +15,7 @@ from theater_sim.model.clock import MINUTES_PER_DAY, clock_label, minutes_after_
 from theater_sim.model.counter_settings import CounterPeriod
 from theater_sim.model.showtimes import Showing
 
-__all__ = ["ShowingPlan", "counter_schedule", "profile_periods", "showing_plan", "trace_problem"]
+__all__ = ["ShowingPlan", "counter_schedule", "outside_hours", "profile_periods", "showing_plan", "trace_problem"]
 
 
 @dataclass(frozen=True)
@@ -115,29 +115,37 @@ def showing_plan(showings: list[Showing], opens: str, open_minutes: float) -> Sh
     )
 
 
+def outside_hours(
+    row: str, minute: float, outside: int, open_minutes: float, opens: str, clock_times: bool = False
+) -> str:
+    """Why a trace's ``row`` at ``minute`` (the first of ``outside`` such rows) is
+    outside opening hours; ``clock_times``: the trace gave clock times, not minutes."""
+    more = f"; {outside:,} timestamps in all are outside opening hours" if outside > 1 else ""
+    if minute < 0:
+        return f"{row}: minute {minute:g} is before the doors open ({opens}){more}"
+    closes = clock_label(open_minutes, opens)
+    next_day = parse_clock_minutes(opens) + minute >= MINUTES_PER_DAY
+    # A clock time before the doors open reads as the next day's: say so, for those who meant it before.
+    before = (
+        f"; a clock time before the doors open ({opens}) reads as the next day's: leave such rows out"
+        if next_day and clock_times
+        else ""
+    )
+    return (
+        f"{row}: minute {minute:.10g} after opening ({clock_label(minute, opens)}"
+        f"{' the next day' if next_day else ''}) is after closing ({closes}){before}{more}"
+    )
+
+
 def trace_problem(at_minute: tuple[float, ...], open_minutes: float, opens: str) -> str | None:
-    """Why trace moments cannot be replayed, or None if they can."""
+    """Why trace moments cannot be replayed, or None if they can. (A trace file's
+    reader names the line of each problem; rows given here are counted from 1.)"""
     # A moment exactly at closing (24:00 for a day that ends at midnight) is
     # the last one the doors let in.
     outside = [index for index, m in enumerate(at_minute) if not 0 <= m <= open_minutes]
     if outside:
         first = outside[0]
-        minute = at_minute[first]
-        more = f"; {len(outside):,} timestamps in all are outside opening hours" if len(outside) > 1 else ""
-        if minute < 0:
-            return f"data row {first + 1}: minute {minute:g} is before the doors open ({opens}){more}"
-        closes = clock_label(open_minutes, opens)
-        next_day = parse_clock_minutes(opens) + minute >= MINUTES_PER_DAY
-        # A clock time before the doors open reads as the next day's: say so, for those who meant it before.
-        before = (
-            f"; a clock time before the doors open ({opens}) reads as the next day's: leave such rows out"
-            if next_day
-            else ""
-        )
-        return (
-            f"data row {first + 1}: minute {minute:.10g} after opening ({clock_label(minute, opens)}"
-            f"{' the next day' if next_day else ''}) is after closing ({closes}){before}{more}"
-        )
+        return outside_hours(f"data row {first + 1}", at_minute[first], len(outside), open_minutes, opens)
     for index in range(1, len(at_minute)):
         if at_minute[index] < at_minute[index - 1]:
             return f"data row {index + 1}: earlier than the row before; sort the trace by time"
