@@ -79,6 +79,23 @@ CORE_BAD_FILES: list[tuple[str, str, list[str]]] = [
         ["selling.arrivals.total", "10000000"],
     ),
     (
+        # Every whole-day check's problem at once (a file with three took three runs to put right).
+        "day-problems-all-said",
+        _dump(
+            hours=2,
+            verdict={"window_minutes": 200},
+            **{
+                "selling.counters": [{"from": "08:00", "count": 1}, {"from": "12:00", "count": 2}],
+                "collecting.arrivals": {"rate_per_hour": 1e9},
+            },
+        ),
+        [
+            "verdict.window_minutes: 200 is longer than the day (120 minutes)",
+            "selling.counters[1]: 12:00 is after closing (10:00)",
+            "collecting.arrivals: expects 2,000,000,000 customers",
+        ],
+    ),
+    (
         # Both sides over the limit: both said (validate had named the first only).
         "both-sides-too-many",
         _dump(

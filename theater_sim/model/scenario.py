@@ -11,7 +11,9 @@ nothing here reads a file.
 
 from __future__ import annotations
 
+import functools
 import math
+from collections.abc import Callable
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -148,27 +150,32 @@ class Scenario(BaseModel):
     def _day_is_possible(self) -> Scenario:
         # The default window on a day shorter than it is the whole day (``pressure.window_edges``);
         # a window the user asked for that does not fit is a mistake to point out.
+        # Every check's problem is said at once, a line each (one at a time, a file with
+        # three mistakes took three runs to put right).
+        checks: list[Callable[[], object]] = [self._check_window, self._check_arrival_sources]
+        checks += [self._check_projection, self.showings]  # showings: raises for one outside opening hours
+        for side_name in SIDE_NAMES:
+            arrivals = self.side(side_name).arrivals
+            checks.append(functools.partial(self.counter_schedule, side_name))
+            if arrivals is not None:
+                checks.append(functools.partial(self._check_arrivals, side_name, arrivals))
+        problems = []
+        for check in checks:
+            try:
+                check()
+            except ValueError as problem:
+                problems.append(str(problem))
+        if problems:
+            raise ValueError("\n".join(dict.fromkeys(problems)))
+        return self
+
+    def _check_window(self) -> None:
         asked = "window_minutes" in self.verdict.model_fields_set
         if asked and self.verdict.window_minutes > self.open_minutes:
             raise ValueError(
                 f"verdict.window_minutes: {self.verdict.window_minutes:g} is longer than the day"
                 f" ({self.open_minutes:g} minutes)"
             )
-        self._check_arrival_sources()
-        self._check_projection()
-        self.showings()  # raises for showings outside opening hours
-        problems = []
-        for side_name in SIDE_NAMES:
-            self.counter_schedule(side_name)
-            arrivals = self.side(side_name).arrivals
-            if arrivals is not None:
-                try:
-                    self._check_arrivals(side_name, arrivals)
-                except ValueError as problem:  # both sides' problems are said at once, a line each
-                    problems.append(str(problem))
-        if problems:
-            raise ValueError("\n".join(problems))
-        return self
 
     def _check_arrival_sources(self) -> None:
         if self.selling.arrivals is None:
