@@ -70,6 +70,86 @@ def test_erlang_c_column_sees_the_counter_buyers_and_the_failed_share() -> None:
     assert erlang_c_answer(plain, "selling", Targets(max_failed_share=0.0)) is None  # no count makes it zero
 
 
+def _lunch_rush(**changes: Any) -> Scenario:
+    return Scenario.model_validate(
+        scenario_dict(
+            hours=8,
+            opens="10:00",
+            **{
+                "selling.counters": [{"from": "10:00", "count": 1}, {"from": "12:00", "count": 4}],
+                "selling.arrivals": {
+                    "profile": [
+                        {"from": "10:00", "to": "12:00", "rate_per_hour": 60},
+                        {"from": "12:00", "to": "14:00", "rate_per_hour": 300},
+                        {"from": "15:00", "to": "18:00", "rate_per_hour": 60},
+                    ]
+                },
+                "selling.service_minutes": {"distribution": "exponential", "mean": 0.5},
+                **changes,
+            },
+        )
+    )
+
+
+def test_erlang_c_is_given_for_each_schedule_period_whose_arrivals_are_steady() -> None:
+    """M/M/c per schedule period: a period in which one arrival rate holds
+    throughout (a profile's period, or a steady stream) gets Erlang C's count
+    at that rate; one whose rate changes within it (12:00-18:00: 300 an hour,
+    then none, then 60) gets none. A side M/M/c does not describe (someone
+    may give up) gets none at all."""
+    from theater_sim.planning.least_staffing import erlang_c_per_period
+
+    targets = Targets(max_p95_wait=2.0)
+    assert erlang_c_per_period(_lunch_rush(), "selling", targets) == [
+        least_counters_for_wait(1.0, 0.5, 0.95, 2.0, 100),
+        None,
+    ]
+    three = _lunch_rush(
+        **{
+            "selling.counters": [
+                {"from": "10:00", "count": 1},
+                {"from": "12:00", "count": 4},
+                {"from": "14:00", "count": 1},
+                {"from": "15:00", "count": 1},
+            ]
+        }
+    )
+    assert erlang_c_per_period(three, "selling", targets) == [
+        least_counters_for_wait(1.0, 0.5, 0.95, 2.0, 100),
+        least_counters_for_wait(5.0, 0.5, 0.95, 2.0, 100),
+        None,  # 14:00-15:00: no arrivals, nothing to wait for
+        least_counters_for_wait(1.0, 0.5, 0.95, 2.0, 100),
+    ]
+    assert least_counters_for_wait(5.0, 0.5, 0.95, 2.0, 100) == 4  # the rush needs more than the morning
+    steady = _lunch_rush(**{"selling.arrivals": {"rate_per_hour": 120}})
+    assert erlang_c_per_period(steady, "selling", targets) == [least_counters_for_wait(2.0, 0.5, 0.95, 2.0, 100)] * 2
+    impatient = _lunch_rush(**{"selling.patience_minutes": {"distribution": "exponential", "mean": 10}})
+    assert erlang_c_per_period(impatient, "selling", targets) == [None, None]
+
+
+def test_a_schedule_search_shows_erlang_c_per_period() -> None:
+    """The staffing search's period rows carry Erlang C's count (JSON ``erlang_c``)."""
+    scenario = _lunch_rush(
+        **{
+            "selling.counters": [
+                {"from": "10:00", "count": 1},
+                {"from": "12:00", "count": 4},
+                {"from": "14:00", "count": 1},
+            ],
+            "selling.arrivals": {
+                "profile": [
+                    {"from": "10:00", "to": "12:00", "rate_per_hour": 60},
+                    {"from": "12:00", "to": "14:00", "rate_per_hour": 300},
+                    {"from": "14:00", "to": "18:00", "rate_per_hour": 60},
+                ]
+            },
+        }
+    )
+    answer = search_staffing(scenario, Targets(max_p95_wait=2.0), 3, Runner())["selling"]
+    assert [row["erlang_c"] for row in answer.periods] == [2, 4, 2]
+    assert answer.erlang_c is None  # a schedule's are per period
+
+
 @pytest.mark.parametrize("answer", [1, 2, 3, 7, 100, 9999, 10_000])
 def test_least_finds_the_threshold_of_a_monotone_predicate(answer: int) -> None:
     asked: list[int] = []

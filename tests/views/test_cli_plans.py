@@ -839,3 +839,33 @@ def test_a_last_clerk_within_the_days_luck_is_said() -> None:
     clear = ProjectorAnswer(2, _interval(0.001, 0.001), _interval(1.0, 0.1), _interval(0.2, 0.02), 4)  # type: ignore[arg-type]
     assert clerks_notes(clear, Targets(max_stale_share=0.05)) == []
     assert clerks_notes(answer, Targets(max_stale_share=0.05, confidence=0.9)) == []
+
+
+def test_staff_shows_erlang_c_per_schedule_period(runner: CliRunner, tmp_path: Path) -> None:
+    """A scheduled M/M/c side with a steady rate in some periods: the periods
+    table has an Erlang C column ('-' where the rate changes within the
+    period) and the sides table gives them as the counts are given."""
+    path = tmp_path / "lunch.yaml"
+    path.write_text(
+        "name: lunch\nhours: 8\nopens: '10:00'\n"
+        "selling:\n"
+        "  counters: [{from: '10:00', count: 1}, {from: '12:00', count: 4}]\n"
+        "  arrivals: {profile: [{from: '10:00', to: '12:00', rate_per_hour: 60},"
+        " {from: '12:00', to: '14:00', rate_per_hour: 300}, {from: '14:00', to: '18:00', rate_per_hour: 30}]}\n"
+        "  service_minutes: {distribution: exponential, mean: 0.5}\n"
+        "collecting:\n  counters: 1\n  arrivals: {rate_per_hour: 30}\n"
+        "  service_minutes: {distribution: exponential, mean: 0.5}\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(
+        app, ["staff", str(path), "--max-p95-wait", "2", "--replications", "3", "--quiet"], env={"COLUMNS": "200"}
+    )
+    assert result.exit_code == 0, result.stderr
+    sides_row = next(line for line in result.stdout.splitlines() if line.startswith("│ selling "))
+    assert sides_row.split("│")[-2].strip() == "2/-"
+    assert "┃ Erlang C ┃" in result.stdout.split("selling: least counters per schedule period")[1]
+    assert "Erlang C: the M/M/c answer at the period's arrival rate" in result.stdout
+    data = json.loads(
+        runner.invoke(app, ["staff", str(path), "--max-p95-wait", "2", "--replications", "3", "--json"]).stdout
+    )
+    assert [row["erlang_c"] for row in data["sides"]["selling"]["periods"]] == [2, None]

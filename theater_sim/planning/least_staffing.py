@@ -40,6 +40,7 @@ from theater_sim.model.distributions import Exponential
 from theater_sim.model.errors import EndlessReturns, ScenarioError
 from theater_sim.model.projection import MAX_PROJECTORS
 from theater_sim.model.scenario import MAX_COUNTERS_PER_SIDE, Scenario, SideName
+from theater_sim.model.timetable import profile_periods
 from theater_sim.planning.execution import Runner
 from theater_sim.planning.replication import confidence_interval, upper_bound
 from theater_sim.planning.tasks import Staffing, Task
@@ -58,6 +59,7 @@ __all__ = [
     "Summary",
     "Targets",
     "erlang_c_answer",
+    "erlang_c_per_period",
     "search_projectors",
     "search_staffing",
 ]
@@ -119,6 +121,8 @@ PeriodAnswer = TypedDict(
         "abandon_rate": Interval,
         "failed_share": Interval,
         "arrived": float,
+        # Erlang C's count for the period where its arrivals are steady (erlang_c_per_period), else None.
+        "erlang_c": int | None,
         "one_fewer": Summary | None,
         # The periods (their "from", this one's too) that miss the targets with one counter fewer in this one.
         "one_fewer_misses": list[str],
@@ -569,6 +573,7 @@ def _search_schedule(side: str, periods: int, flat: int, evaluate: _Evaluator, t
             f" {targets.describe()} (last tried {'/'.join(map(str, counts))}); try fewer periods or a looser target"
         )
     days = evaluate(tuple(counts))
+    erlang = erlang_c_per_period(evaluate.scenario, evaluate.side, targets)
     rows: list[PeriodAnswer] = []
     for k, day_row in enumerate(days[0]["periods"]):
         summary = _summary(days, confidence, k)
@@ -580,6 +585,7 @@ def _search_schedule(side: str, periods: int, flat: int, evaluate: _Evaluator, t
                 "abandon_rate": summary["abandon_rate"],
                 "failed_share": summary["failed_share"],
                 "arrived": summary["arrived"],
+                "erlang_c": erlang[k],
                 "one_fewer": _one_fewer_in_period(counts, k, evaluate, confidence),
                 "one_fewer_misses": [
                     days[0]["periods"][other]["clock"]
@@ -653,14 +659,8 @@ def erlang_c_answer(scenario: Scenario, side: SideName, targets: Targets) -> int
     the buyers who do not buy online. A day starts empty, so its customers
     wait less than the steady state's: Erlang C's answer is an upper guide.
     """
-    settings = scenario.side(side)
-    arrivals = settings.arrivals
-    if (
-        arrivals is None
-        or not isinstance(settings.service_minutes, Exponential)
-        or settings.patience_minutes is not None
-        or settings.balk_at_line is not None
-    ):
+    arrivals = scenario.side(side).arrivals
+    if arrivals is None or not _queues_as_mmc(scenario, side):
         return None
     if arrivals.rate_per_hour is not None:
         per_minute = arrivals.rate_per_hour / 60.0
@@ -668,8 +668,64 @@ def erlang_c_answer(scenario: Scenario, side: SideName, targets: Targets) -> int
         per_minute = arrivals.total / scenario.open_minutes
     else:
         return None
-    per_minute *= scenario.counter_share(side)
-    mean = settings.service_minutes.mean
+    return _erlang_c_least(scenario, side, targets, per_minute * scenario.counter_share(side))
+
+
+def erlang_c_per_period(scenario: Scenario, side: SideName, targets: Targets) -> list[int | None]:
+    """Erlang C's least counters for each period of a side's counter schedule
+    where its arrivals are steady (one rate all through the period: a steady
+    stream, or a profile whose rate does not change within it), else None for
+    the period. A period is finite and begins with the line the one before left,
+    so, as for a day, the answer is a guide, not the period's own."""
+    schedule = scenario.counter_schedule(side)
+    ends = [start for start, _ in schedule[1:]] + [scenario.open_minutes]
+    if not _queues_as_mmc(scenario, side):
+        return [None] * len(schedule)
+    answers: list[int | None] = []
+    for (start, _), end in zip(schedule, ends, strict=True):
+        rate = _steady_rate(scenario, side, start, end)
+        answers.append(None if rate is None else _erlang_c_least(scenario, side, targets, rate))
+    return answers
+
+
+def _queues_as_mmc(scenario: Scenario, side: SideName) -> bool:
+    """Whether a side's counters are an M/M/c queue but for their arrival rate:
+    exponential service, nobody who balks or gives up, not fed by linked sales."""
+    settings = scenario.side(side)
+    return (
+        settings.arrivals is not None
+        and isinstance(settings.service_minutes, Exponential)
+        and settings.patience_minutes is None
+        and settings.balk_at_line is None
+    )
+
+
+def _steady_rate(scenario: Scenario, side: SideName, start: float, end: float) -> float | None:
+    """The side's arrivals a minute at its counters between ``start`` and ``end``
+    if one rate holds all through, else None (a trace, showtimes, a profile
+    whose rate changes within)."""
+    arrivals = scenario.side(side).arrivals
+    assert arrivals is not None
+    share = scenario.counter_share(side)
+    if arrivals.rate_per_hour is not None:
+        return arrivals.rate_per_hour / 60.0 * share
+    if arrivals.total is not None:
+        return arrivals.total / scenario.open_minutes * share
+    if arrivals.profile is None:
+        return None
+    pieces = profile_periods(arrivals.profile, scenario.opens, scenario.open_minutes, f"{side}.arrivals.profile")
+    rates = {rate for low, high, rate in pieces if low < end and high > start}
+    covered = sum(min(high, end) - max(low, start) for low, high, _ in pieces if low < end and high > start)
+    if covered < (end - start) * (1 - 1e-12):  # a stretch of the period outside every profile period: no arrivals
+        rates.add(0.0)
+    return rates.pop() * share if len(rates) == 1 else None
+
+
+def _erlang_c_least(scenario: Scenario, side: SideName, targets: Targets, per_minute: float) -> int | None:
+    """Erlang C's least counters for the targets at ``per_minute`` arrivals (see ``erlang_c_answer``)."""
+    service = scenario.side(side).service_minutes
+    assert isinstance(service, Exponential)
+    mean = service.mean
     bounds = []  # (quantile, wait): the quantile of the wait that must be at most the wait
     if targets.max_p95_wait is not None:
         bounds.append((0.95, targets.max_p95_wait))

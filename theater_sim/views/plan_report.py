@@ -328,7 +328,7 @@ def _render_sides(answers: dict[str, SideAnswer], targets: Targets, days: str, c
         answer = answers[name]
         fewer = answer.one_fewer
         staffing = answer.staffing
-        erlang = "-" if answer.erlang_c is None else str(answer.erlang_c)
+        erlang = _erlang_text(answer)
         rows: list[_Row] = [(name, staffing_text(staffing), answer.at_answer, erlang)]
         if fewer is not None and isinstance(staffing, int):
             rows.append(("  one fewer", str(staffing - 1), fewer, ""))
@@ -377,20 +377,39 @@ def _add_summary_rows(table: Table, rows: list[_Row], targets: Targets) -> None:
         )
 
 
+def _erlang_text(answer: SideAnswer) -> str:
+    """The sides table's Erlang C cell: the count, or a schedule's per period
+    (``-`` for a period whose arrivals are not steady), or ``-``."""
+    if answer.erlang_c is not None:
+        return str(answer.erlang_c)
+    counts = [row["erlang_c"] for row in answer.periods]
+    if not any(count is not None for count in counts):
+        return "-"
+    return "/".join("-" if count is None else str(count) for count in counts)
+
+
 def _render_periods(answer: SideAnswer, targets: Targets, console: Console) -> None:
     table = Table(title=f"{answer.side}: least counters per schedule period", title_justify="left")
-    for column in ("from", "counters", "p95 wait (min)", "abandon rate", "failed"):
+    erlang = any(row["erlang_c"] is not None for row in answer.periods)
+    columns = ("from", "counters", "p95 wait (min)", "abandon rate", "failed", *(("Erlang C",) if erlang else ()))
+    for column in columns:
         table.add_column(column, justify="right" if column != "from" else "left", no_wrap=column == "from")
     for row in answer.periods:
         fewer = row["one_fewer"]
-        rows: list[_Row] = [(row["from"], str(row["counters"]), _period_summary(row))]
+        count = "-" if row["erlang_c"] is None else str(row["erlang_c"])
+        rows: list[_Row] = [(row["from"], str(row["counters"]), _period_summary(row), count)]
         if fewer is not None:
-            rows.append(("  one fewer", str(row["counters"] - 1), fewer))
-        _add_summary_rows(table, rows, targets)
+            rows.append(("  one fewer", str(row["counters"] - 1), fewer, ""))
+        _add_summary_rows(table, [row[:3] for row in rows] if not erlang else rows, targets)
     table.caption = (
         "one fewer: one counter fewer in that period alone (the margin). Each period must meet the target on"
         " its own: its customers are those who arrive in it, and its numbers are theirs."
     )
+    if erlang:
+        table.caption += (
+            "\nErlang C: the M/M/c answer at the period's arrival rate, where it is steady all through the period"
+            " (- where not); a period begins with the line the one before left, so it may need another count."
+        )
     for row in answer.periods:
         missing = row["one_fewer_misses"]
         if any(clock != row["from"] for clock in missing):  # the margin row shows only its own period
