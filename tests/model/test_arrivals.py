@@ -120,3 +120,32 @@ def test_a_showing_too_soon_after_opening_gets_a_note() -> None:
     assert (simulate_day(scenario).collecting.arrival_at_minute == 0).sum() > 60
     data["showtimes"] = [{"film": "Secret", "starts": "00:05", "seats": 120}]
     assert Scenario.model_validate(data).notes() == []
+
+
+def test_settings_that_undo_each_other_and_profile_gaps_get_notes() -> None:
+    """An autoscaler that opens past a line of 10 never fires where customers
+    balk at a line of 8 (a manager's trial: 'autoscaled 1-4', one counter all
+    day, 29% failed, no word why). A gap between two profile periods (13:00
+    to 13:30) is more likely a slip than a closure. Settings that work get no note."""
+    data = scenario_dict(
+        hours=16,
+        **{
+            "selling.autoscale": {"min": 1, "max": 4},
+            "selling.balk_at_line": 8,
+            "selling.arrivals": {
+                "profile": [
+                    {"from": "08:00", "to": "13:00", "rate_per_hour": 50},
+                    {"from": "13:30", "to": "20:00", "rate_per_hour": 80},
+                ]
+            },
+        },
+    )
+    assert Scenario.model_validate(data).notes() == [
+        "selling: customers balk at a line of 8, so it never grows past autoscale.open_when_line_over (10): the"
+        " autoscaler never opens a counter; set open_when_line_over below 8",
+        "selling.arrivals.profile: nobody arrives from 13:00 to 13:30 (between two periods); if that is a slip,"
+        " make the periods meet",
+    ]
+    data["selling"]["balk_at_line"] = 11
+    data["selling"]["arrivals"]["profile"][1]["from"] = "13:00"
+    assert Scenario.model_validate(data).notes() == []

@@ -12,6 +12,7 @@ nothing here reads a file.
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 from collections.abc import Callable
 from typing import Annotated
@@ -19,7 +20,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from theater_sim.model.arrivals import MAX_ARRIVALS_PER_SIDE, Arrivals
-from theater_sim.model.clock import ClockTime
+from theater_sim.model.clock import ClockTime, minutes_after_opening
 from theater_sim.model.counter_settings import MAX_COUNTERS_PER_SIDE, Autoscale, CounterCount, CounterPeriod
 from theater_sim.model.distributions import ServiceDistribution
 from theater_sim.model.limits import MAX_SEED
@@ -219,6 +220,29 @@ class Scenario(BaseModel):
                 " a side"
             )
 
+    def _side_notes(self, side_name: SideName) -> list[str]:
+        """A side's settings that undo each other, and a profile's gaps."""
+        notes = []
+        side = self.side(side_name)
+        scale = side.autoscale
+        if scale is not None and side.balk_at_line is not None and side.balk_at_line <= scale.open_when_line_over:
+            # Customers who find balk_at_line waiting walk away, so the line never passes it.
+            notes.append(
+                f"{side_name}: customers balk at a line of {side.balk_at_line}, so it never grows past"
+                f" autoscale.open_when_line_over ({scale.open_when_line_over:g}): the autoscaler never opens a"
+                f" counter; set open_when_line_over below {side.balk_at_line}"
+            )
+        profile = side.arrivals.profile if side.arrivals is not None else None
+        if profile:
+            for before, after in itertools.pairwise(profile):
+                end = minutes_after_opening(before.to_clock, self.opens, is_end=True)
+                if minutes_after_opening(after.from_clock, self.opens) > end:
+                    notes.append(
+                        f"{side_name}.arrivals.profile: nobody arrives from {before.to_clock} to {after.from_clock}"
+                        " (between two periods); if that is a slip, make the periods meet"
+                    )
+        return notes
+
     def notes(self) -> list[str]:
         """Things that are allowed but probably not what the author meant."""
         notes = []
@@ -236,6 +260,8 @@ class Scenario(BaseModel):
                 )
         if collecting is not None and collecting.showtimes is not None:
             notes += self._early_showing_notes(collecting.showtimes.lead_minutes.mean)
+        for side_name in SIDE_NAMES:
+            notes += self._side_notes(side_name)
         projection = self.projection
         if projection is not None:
             unused = "retry_minutes" if projection.stale_reads == "read_your_writes" else "ledger_check_minutes"
