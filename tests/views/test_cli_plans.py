@@ -869,3 +869,26 @@ def test_staff_shows_erlang_c_per_schedule_period(runner: CliRunner, tmp_path: P
         runner.invoke(app, ["staff", str(path), "--max-p95-wait", "2", "--replications", "3", "--json"]).stdout
     )
     assert [row["erlang_c"] for row in data["sides"]["selling"]["periods"]] == [2, None]
+
+
+def test_a_sweep_marks_verdicts_few_of_its_days_gave(runner: CliRunner, tmp_path: Path) -> None:
+    """A cell whose verdict (of the means) under 80% of its days gave shows
+    their count, '(7/10)': a trial read a 5-of-10 cell as firm, the count
+    only in the JSON. Cells most days agree with are unmarked."""
+    path = tmp_path / "mmc.yaml"
+    path.write_text(
+        "name: MMC\nseed: 7\nhours: 16\n"
+        "selling: {counters: 4, arrivals: {rate_per_hour: 450},"
+        " service_minutes: {distribution: exponential, mean: 0.6}}\n"
+        "collecting: {counters: 3, arrivals: {rate_per_hour: 150},"
+        " service_minutes: {distribution: exponential, mean: 1}}\n",
+        encoding="utf-8",
+    )
+    args = ["sweep", str(path), "--sellers", "4:5", "--collectors", "3:4", "--replications", "10", "--quiet"]
+    table = runner.invoke(app, args, env={"COLUMNS": "200"}).stdout
+    cells = json.loads(runner.invoke(app, [*args, "--json"]).stdout)["cells"]
+    unsure = [cell["verdict_agreement"] for cell in cells if cell["verdict_agreement"] < 8]
+    assert unsure, "the day was chosen to have a close cell"
+    for agreement in range(11):
+        assert (f"({agreement}/10)" in table) == (agreement in unsure)
+    assert f"({unsure[0]}/10): only {unsure[0]} of the 10 days gave the verdict shown" in " ".join(table.split())

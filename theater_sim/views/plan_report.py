@@ -101,7 +101,7 @@ def render_sweep(cells: list[SweepCell], metric: str, scenario: Scenario, replic
     by_point = {(cell.sellers, cell.collectors): cell for cell in cells}
     days = f"{replications} replications each" if replications > 1 else "one day each"
     title = safe(f"{scenario.name}: verdict and {metric} (selling / collecting) per staffing, {days}")
-    texts = {point: _cell_text(cell, metric) for point, cell in by_point.items()}
+    texts = {point: _cell_text(cell, metric, replications) for point, cell in by_point.items()}
     widest = max(len(line) for text in texts.values() for line in text.plain.splitlines())
     if 24 + len(collectors) * (widest + 3) > console.width:
         swept = [axis for axis, counts in (("sellers", sellers), ("collectors", collectors)) if len(counts) > 1]
@@ -109,7 +109,7 @@ def render_sweep(cells: list[SweepCell], metric: str, scenario: Scenario, replic
             if axis not in swept:  # one value for every row: said once, in the title
                 side: SideName = "selling" if axis == "sellers" else "collecting"
                 title.append(f" ({axis}: {_as_run_text(counts[0], scenario, side)})")
-        table = _long_sweep_table(cells, metric, title, swept)
+        table = _long_sweep_table(cells, metric, title, swept, replications)
     else:
         table = Table(title=title, title_justify="left", show_lines=True)
         table.add_column("sellers \\ collectors", justify="right", no_wrap=True)
@@ -144,7 +144,7 @@ def render_clerks_sweep(
     for clerks, cell in grids:
         table.add_row(
             str(clerks),
-            _verdict_text(cell),
+            _verdict_text(cell, replications),
             _side_value(cell, "selling", metric),
             _side_value(cell, "collecting", metric),
         )
@@ -162,22 +162,40 @@ def _caption(table: Table, cells: list[SweepCell], replications: int) -> None:
         table.caption += (
             "\n*: named for the customers it failed or for its waits, not its pressure; run that staffing to see why."
         )
+    unsure = [cell.verdict_agreement for cell in cells if _unsure(cell, replications)]
+    if unsure:
+        table.caption += (
+            f"\n({unsure[0]}/{replications}): only {unsure[0]} of the {replications} days gave the verdict shown (that"
+            f" of the means); under {_SURE_SHARE:.0%} of them, it is within the days' luck: add --replications before"
+            " acting on it."
+        )
     table.caption_justify = "left"
 
 
-def _verdict_text(cell: SweepCell) -> Text:
-    """The cell's verdict, starred when it names a side for its failed customers or waits, not its pressure."""
+#: A replicated cell's verdict that fewer of its days gave is marked with their count.
+_SURE_SHARE = 0.8
+
+
+def _unsure(cell: SweepCell, replications: int) -> bool:
+    return replications > 1 and cell.verdict_agreement < _SURE_SHARE * replications
+
+
+def _verdict_text(cell: SweepCell, replications: int) -> Text:
+    """The cell's verdict, starred when it names a side for its failed customers or
+    waits, not its pressure, and with its days' count when few of them gave it (a
+    trial read a 5-of-10 cell as firm)."""
     mark = "*" if cell.named_for_waits else ""
-    return Text(_SHORT_VERDICT[cell.verdict] + mark, style=VERDICT_STYLES[cell.verdict])
+    unsure = f" ({cell.verdict_agreement}/{replications})" if _unsure(cell, replications) else ""
+    return Text(_SHORT_VERDICT[cell.verdict] + mark + unsure, style=VERDICT_STYLES[cell.verdict])
 
 
-def _cell_text(cell: SweepCell, metric: str) -> Text:
-    text = _verdict_text(cell)
+def _cell_text(cell: SweepCell, metric: str, replications: int) -> Text:
+    text = _verdict_text(cell, replications)
     text.append(f"\n{_side_value(cell, 'selling', metric)} / {_side_value(cell, 'collecting', metric)}")
     return text
 
 
-def _long_sweep_table(cells: list[SweepCell], metric: str, title: Text, swept: list[str]) -> Table:
+def _long_sweep_table(cells: list[SweepCell], metric: str, title: Text, swept: list[str], replications: int) -> Table:
     """One row per staffing: the ``swept`` axes' counts, the verdict and the metric."""
     table = Table(title=title, title_justify="left")
     for column in (*swept, "verdict", f"selling {metric}", f"collecting {metric}"):
@@ -186,7 +204,7 @@ def _long_sweep_table(cells: list[SweepCell], metric: str, title: Text, swept: l
         counts = {"sellers": cell.sellers, "collectors": cell.collectors}
         table.add_row(
             *(staffing_text(counts[axis]) for axis in swept),
-            _verdict_text(cell),
+            _verdict_text(cell, replications),
             _side_value(cell, "selling", metric),
             _side_value(cell, "collecting", metric),
         )
