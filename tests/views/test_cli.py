@@ -533,3 +533,22 @@ def test_a_count_out_of_range_gives_its_range_as_sweep_does(runner: CliRunner, a
     result = runner.invoke(app, args)
     assert result.exit_code == 2
     assert result.stderr == f"theater-sim: error: {said}\n"
+
+
+def test_showtimes_nothing_uses_leave_the_day_without_films(runner: CliRunner, tmp_path: Path) -> None:
+    """Showtimes listed on a day that neither links sales nor brings holders by
+    showtime are unused (a note says so); the report still showed a "missed
+    film start" row, a showings table, and counted "parties of holders" (a trial)."""
+    path = tmp_path / "unused.yaml"
+    side = "counters: 1, arrivals: {rate_per_hour: 30}, service_minutes: {distribution: exponential, mean: 1}"
+    path.write_text(
+        f"name: unused\nshowtimes: [{{film: A, starts: '20:00', seats: 100}}]\n"
+        f"selling: {{{side}}}\ncollecting: {{{side}}}\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["run", str(path)], env={"COLUMNS": "400"})
+    assert result.exit_code == 0, result.stderr
+    assert "showtimes are listed but unused" in result.stderr
+    assert "missed film start" not in result.stdout
+    assert "parties of holders" not in result.stdout
+    assert _json(runner, str(path))["showings"] == []

@@ -154,7 +154,11 @@ class Scenario(BaseModel):
         # Every check's problem is said at once, a line each (one at a time, a file with
         # three mistakes took three runs to put right).
         checks: list[Callable[[], object]] = [self._check_window, self._check_arrival_sources]
-        checks += [self._check_projection, self.showings]  # showings: raises for one outside opening hours
+        # Showings outside opening hours are refused even where unused (the note says so), not found later.
+        checks += [
+            self._check_projection,
+            functools.partial(showing_plan, self.showtimes, self.opens, self.open_minutes),
+        ]
         for side_name in SIDE_NAMES:
             arrivals = self.side(side_name).arrivals
             checks.append(functools.partial(self.counter_schedule, side_name))
@@ -247,8 +251,7 @@ class Scenario(BaseModel):
         """Things that are allowed but probably not what the author meant."""
         notes = []
         collecting = self.collecting.arrivals
-        uses_showtimes = self.linked is not None or (collecting is not None and collecting.showtimes is not None)
-        if self.showtimes and not uses_showtimes:
+        if self.showtimes and not self.showtimes_used:
             notes.append("showtimes are listed but unused: set 'linked' or collecting.arrivals.showtimes")
         if self.linked is not None and self.showtimes:
             largest = max(s.seats for s in self.showtimes)
@@ -331,9 +334,18 @@ class Scenario(BaseModel):
             return [(0.0, counters)]
         return counter_schedule(counters, self.opens, self.open_minutes, f"{side_name}.counters")
 
+    @property
+    def showtimes_used(self) -> bool:
+        """Whether anything in the day follows the showtimes: linked sales, or holders arriving by showtime."""
+        collecting = self.collecting.arrivals
+        return self.linked is not None or (collecting is not None and collecting.showtimes is not None)
+
     def showings(self) -> ShowingPlan:
-        """The day's showings in start order, in minutes after opening."""
-        return showing_plan(self.showtimes, self.opens, self.open_minutes)
+        """The day's showings in start order, in minutes after opening; none
+        where the day does not use its showtimes (its holders have no film, so
+        no film start to miss: a trial saw a "missed film start" row and
+        "parties of holders" on such a day)."""
+        return showing_plan(self.showtimes if self.showtimes_used else [], self.opens, self.open_minutes)
 
     def overridden(
         self,
