@@ -892,3 +892,25 @@ def test_a_sweep_marks_verdicts_few_of_its_days_gave(runner: CliRunner, tmp_path
     for agreement in range(11):
         assert (f"({agreement}/10)" in table) == (agreement in unsure)
     assert f"({unsure[0]}/10): only {unsure[0]} of the 10 days gave the verdict shown" in " ".join(table.split())
+
+
+def test_a_luck_note_below_erlang_c_says_what_theory_needs(runner: CliRunner, tmp_path: Path) -> None:
+    """M/M/3 at 83% busy: Erlang C's steady state needs 4 collectors for p95 <= 5
+    (p95 5.28 min at 3), and ten days starting empty can find 3 enough at 4.85
+    +/- 0.95 min. The luck note says what theory needs (a trial read the bold 3;
+    20 days at 3 then gave 5.17)."""
+    path = tmp_path / "promo.yaml"
+    path.write_text(
+        "name: promo\nselling: {counters: 2, arrivals: {rate_per_hour: 60},"
+        " service_minutes: {distribution: exponential, mean: 1}}\n"
+        "collecting: {counters: 3, arrivals: {rate_per_hour: 150},"
+        " service_minutes: {distribution: exponential, mean: 1}}\n",
+        encoding="utf-8",
+    )
+    data = json.loads(runner.invoke(app, ["staff", str(path), "--max-p95-wait", "5", "--seed", "4", "--json"]).stdout)
+    collecting = data["sides"]["collecting"]
+    assert (collecting["staffing"], collecting["erlang_c"]) == (3, 4)
+    assert any(
+        "reaches over the target: more days may need a counter more (Erlang C's steady state needs 4)" in note
+        for note in data["notes"]
+    )

@@ -525,7 +525,15 @@ def _within_noise(name: str, answer: SideAnswer, targets: Targets) -> list[str]:
             reaches_over, reaches_under = _straddles(at_key, fewer_key, target)
             if reaches_over:
                 value = _interval_text(at_key, key, shown, target)
-                over.append(f"its {label}{where}, {value}, reaches over the target: more days may need a counter more")
+                staffing, erlang = answer.staffing, answer.erlang_c
+                theory = (
+                    f" (Erlang C's steady state needs {erlang})"
+                    if isinstance(staffing, int) and erlang is not None and erlang > staffing
+                    else ""
+                )
+                over.append(
+                    f"its {label}{where}, {value}, reaches over the target: more days may need a counter more{theory}"
+                )
             if reaches_under and fewer_key is not None:
                 value = _interval_text(fewer_key, key, shown, target)
                 under.append(
