@@ -205,7 +205,7 @@ def _summary(days: list[SideData], confidence: float | None, period: int | None 
         return {
             "p95_wait": _interval(days, lambda d: d["wait_minutes"]["p95"], confidence),
             "abandon_rate": _interval(days, lambda d: d["abandon_rate"], confidence),
-            "failed_share": _interval(days, lambda d: d["failed"] / d["arrived"] if d["arrived"] else 0.0, confidence),
+            "failed_share": _interval(days, lambda d: d["failed_share"], confidence),
             "arrived": fmean(day["arrived"] for day in days),
         }
     return {

@@ -141,7 +141,7 @@ class ResultStore:
                 self._db.execute("PRAGMA journal_mode=WAL")
                 return
             except sqlite3.OperationalError as error:
-                if "locked" not in str(error) or time.monotonic() > deadline:
+                if not _is_busy(error) or time.monotonic() > deadline:
                     raise
                 time.sleep(0.02)
 
@@ -220,12 +220,12 @@ class ResultStore:
                 (task_key, payload, checksum(self.fingerprint, task_key, payload)),
             )
         except sqlite3.OperationalError as error:
-            if "locked" in str(error) or "busy" in str(error):
+            if _is_busy(error):
                 raise RunError(
                     f"--store {self.path}: locked by another program for more than {BUSY_SECONDS:g} s ({error});"
                     " the days saved before are kept: when it is free, rerun the same command to resume"
                 ) from None
-            if "full" in str(error) or "I/O" in str(error):  # SQLITE_FULL, SQLITE_IOERR: the disk, not the store
+            if _is_disk(error):  # the disk, not the store
                 raise RunError(
                     f"--store {self.path}: cannot be written ({error}); the days saved before are kept: free"
                     " some space and rerun the same command to resume"
@@ -356,3 +356,20 @@ def _check_is_ours(path: Path) -> None:
             f"{path}: is another application's SQLite database (or a store of theater-sim before 0.3),"
             " not a theater-sim store; it was left untouched: use a new store file"
         )
+
+
+def _is_busy(error: sqlite3.Error) -> bool:
+    """Another connection holds the store (SQLITE_BUSY, SQLITE_LOCKED), by SQLite's
+    own error name where Python gives it, else by its message."""
+    name = getattr(error, "sqlite_errorname", None)
+    if name:
+        return str(name).startswith(("SQLITE_BUSY", "SQLITE_LOCKED"))
+    return "locked" in str(error) or "busy" in str(error)
+
+
+def _is_disk(error: sqlite3.Error) -> bool:
+    """The disk failed the write (SQLITE_FULL, SQLITE_IOERR), not the store."""
+    name = getattr(error, "sqlite_errorname", None)
+    if name:
+        return str(name).startswith(("SQLITE_FULL", "SQLITE_IOERR"))
+    return "full" in str(error) or "I/O" in str(error)

@@ -254,7 +254,7 @@ def watch(
             title = f"Stopped at {viewer.last.clock}: the day so far"
             console.print(viewer.table(viewer.last, title))
         elif viewer.last is not None:
-            sys.stdout.write(f"Stopped at {viewer.last.clock}: the day so far\n{plain_status(viewer.last)}\n")
+            write_out(f"Stopped at {viewer.last.clock}: the day so far\n{plain_status(viewer.last)}\n")
         typer.echo("theater-sim: stopped (Ctrl-C)", err=True)
         raise typer.Exit(130) from None
     render_day(day_data(summarise_day(day, records)), day, console, scenario)
