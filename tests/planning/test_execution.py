@@ -461,9 +461,45 @@ def test_pool_workers_leave_ctrl_c_to_the_command() -> None:
     scenario, _ = load_scenario("balanced-day")
     with ProcessPoolExecutor(max_workers=1, initializer=_start_worker, initargs=(scenario, "auto")) as pool:
         assert pool.submit(signal.getsignal, signal.SIGINT).result(timeout=60) is _interrupted_in_worker
-        assert pool.submit(signal.getsignal, signal.SIGTERM).result(timeout=60) == signal.SIG_DFL
+        # A kill too ends a worker between results (one killed while sending hung the pool).
+        assert pool.submit(signal.getsignal, signal.SIGTERM).result(timeout=60) is _interrupted_in_worker
         blocked = pool.submit(signal.pthread_sigmask, signal.SIG_BLOCK, set()).result(timeout=60)
-        assert signal.SIGINT not in blocked
+        assert not {signal.SIGINT, signal.SIGTERM} & blocked
+    # A command started with Ctrl-C ignored (a background job) keeps it ignored in its workers too.
+    before = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        with ProcessPoolExecutor(max_workers=1, initializer=_start_worker, initargs=(scenario, "auto")) as pool:
+            assert pool.submit(signal.getsignal, signal.SIGINT).result(timeout=60) == signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, before)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="uses /proc")
+@pytest.mark.parametrize("after_seconds", [0.0, 0.3, 0.7])
+def test_a_kill_to_a_pooled_sweeps_group_ends_it_cleanly(tmp_path: Path, after_seconds: float) -> None:
+    """SIGTERM to the whole group (a shutdown, ``kill -- -PGID``): workers that
+    died outright, one while sending its result, left the command waiting on
+    half a message for ever (a trial, 1 of 20) or printed a pool thread's
+    traceback (1 of 20). Exit 143, one line, and every finished day stored."""
+    store = tmp_path / "sweep.sqlite"
+    command = _sweep_command(store)
+    command[command.index("--workers") + 1] = "2"
+    command[command.index("--replications") + 1] = "20"
+    victim = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    deadline = time.monotonic() + 120
+    while not _children(victim.pid) and time.monotonic() < deadline and victim.poll() is None:
+        time.sleep(0.005)
+    time.sleep(after_seconds)
+    workers = _children(victim.pid)
+    assert workers, "the sweep started no worker processes"
+    os.killpg(victim.pid, signal.SIGTERM)
+    _, stderr = victim.communicate(timeout=60)
+    assert victim.returncode == 143, stderr
+    assert "Traceback" not in stderr
+    assert stderr.splitlines()[0] == "theater-sim: terminated"
+    assert not any(_alive(pid) for pid in workers)
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="uses /proc")

@@ -460,3 +460,42 @@ def test_a_narrow_staff_table_names_the_side_of_its_margin_row() -> None:
     assert result.exit_code == 0, result.output
     assert "side: selling, one fewer; counters: 2" in result.stdout
     assert "side: one fewer" not in result.stdout
+
+
+def test_ctrl_c_while_the_options_are_parsed_is_said(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Typer turns a Ctrl-C while it parses the options into a quiet exit 130
+    (a trial: no word, as if the command had ended by itself); one landing
+    while it builds the command line escaped as a traceback. Both say
+    "interrupted", exit 130."""
+    from theater_sim.views import cli
+
+    def parsing(**_: object) -> int:
+        return 130  # what Typer's main returns for a KeyboardInterrupt in make_context
+
+    def building(**_: object) -> int:
+        raise KeyboardInterrupt
+
+    for stand_in in (parsing, building):
+        monkeypatch.setattr(cli, "app", stand_in)
+        with pytest.raises(SystemExit) as ended:
+            cli.main()
+        assert ended.value.code == 130
+        assert capsys.readouterr().err == "theater-sim: interrupted\n"
+
+
+def test_a_ctrl_c_wrapped_in_a_librarys_error_is_an_interrupt(capsys: pytest.CaptureFixture[str]) -> None:
+    """pydantic-core building a schema wraps a Ctrl-C in its own SchemaError:
+    it read "the run failed: SchemaError: ... KeyboardInterrupt" (exit 1, a trial)."""
+    import typer
+
+    from theater_sim.views.cli_common import user_errors
+
+    class SchemaError(Exception):
+        pass
+
+    with pytest.raises(typer.Exit) as ended, user_errors():
+        raise SchemaError("Error building `definitions` serializer:\n  SchemaError: KeyboardInterrupt: ")
+    assert ended.value.exit_code == 130
+    assert capsys.readouterr().err == "theater-sim: error: interrupted\n"

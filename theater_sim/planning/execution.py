@@ -19,6 +19,7 @@ the pool; Python ends it at exit otherwise.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import logging
 import os
@@ -102,8 +103,22 @@ class Runner:
     def __enter__(self) -> Runner:
         return self
 
-    def __exit__(self, *_exc: object) -> None:
+    def __exit__(self, kind: type[BaseException] | None, *_exc: object) -> None:
+        if kind is not None:
+            self._stop_workers()
         self.close()
+
+    def _stop_workers(self) -> None:
+        """Ask each worker to stop the day it runs (``_interrupted_in_worker``), so a
+        command ending on an error or a signal does not wait for its days (a
+        Ctrl-C to one worker of a big-day sweep took 4 s to end the command)."""
+        if self._pool is None or not hasattr(os, "kill") or sys.platform == "win32":
+            return
+        # ProcessPoolExecutor names its processes only in a private attribute (3.14 adds terminate_workers,
+        # which kills, where a worker must finish sending what it sends).
+        for process in list((getattr(self._pool, "_processes", None) or {}).values()):
+            with contextlib.suppress(OSError, AttributeError, TypeError):
+                os.kill(process.pid, signal.SIGINT)
 
     def run(
         self, scenario: Scenario, tasks: Iterable[Task], known: Mapping[Task, DayData] | None = None
@@ -200,11 +215,14 @@ _PR_SET_PDEATHSIG = 1
 def _start_worker(scenario: Scenario, engine: Engine) -> None:
     global _worker_scenario, _worker_engine
     _worker_scenario, _worker_engine = scenario, engine
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the command's own handler is for the command
-    signal.signal(signal.SIGINT, _interrupted_in_worker)
+    # A kill ends a worker as a Ctrl-C does, between results: one killed outright while sending
+    # its result left the pool reading half a message for ever (a trial's sweep hung on SIGTERM).
+    signal.signal(signal.SIGTERM, _interrupted_in_worker)
+    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:  # a command started with Ctrl-C ignored keeps it so
+        signal.signal(signal.SIGINT, _interrupted_in_worker)
     sys.unraisablehook = _quiet_about_interrupts
     if hasattr(signal, "pthread_sigmask"):
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked from its start (_submit) until here
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPPING_SIGNALS)  # blocked from its start (_submit) until here
     _die_with_parent()
 
 
@@ -271,13 +289,20 @@ def _chunks(tasks: list[Task], task_seconds: float, workers: int) -> list[list[T
     return [tasks[start : start + size] for start in range(0, len(tasks), size)]
 
 
+#: The signals that end a command (Ctrl-C, a kill): held back while the pool starts workers and takes work.
+_STOPPING_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
 def _submit(pool: ProcessPoolExecutor, chunk: list[Task]) -> Future[list[DayData]]:
-    """``pool.submit`` with SIGINT blocked in this thread: a worker the pool
-    starts meanwhile starts with it blocked, until its initializer has set
-    its handler (before, a Ctrl-C there printed a traceback)."""
+    """``pool.submit`` with Ctrl-C and kills held back in this thread: a worker
+    the pool starts meanwhile starts with them blocked, until its initializer
+    has set its handlers (a Ctrl-C there printed a traceback), and the
+    command's own handlers never run inside the pool's bookkeeping (a kill
+    there left it half started: "cannot join thread before it is started",
+    or a hang)."""
     if not hasattr(signal, "pthread_sigmask"):  # not on POSIX
         return pool.submit(_run_in_worker, chunk)
-    before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPPING_SIGNALS)
     try:
         return pool.submit(_run_in_worker, chunk)
     finally:

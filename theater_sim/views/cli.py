@@ -29,6 +29,7 @@ from theater_sim.views.cli_common import (
     app,
     command_scope,
     error_line,
+    interrupt_said,
     user_errors,
 )
 
@@ -142,7 +143,7 @@ def main() -> None:
     _sane_columns()
     try:
         code = app(prog_name="theater-sim", standalone_mode=False)
-    except typer.Abort:
+    except (typer.Abort, KeyboardInterrupt):  # a Ctrl-C while Typer builds the command line
         typer.echo("theater-sim: interrupted", err=True)
         sys.exit(130)
     except Exception as error:
@@ -155,6 +156,8 @@ def main() -> None:
             sys.exit(error.exit_code)
         typer.echo(error_line(_click_message(error)), err=True)
         sys.exit(error.exit_code)
+    if code == 130 and not interrupt_said():  # a Ctrl-C while Typer parsed the options: it ends quietly
+        typer.echo("theater-sim: interrupted", err=True)
     _no_collection_at_exit()
     sys.exit(code if isinstance(code, int) else 0)
 

@@ -271,7 +271,7 @@ def make_runner(
     runner = Runner(
         workers=workers or default_workers(), scheduler=scheduler, store=results, progress=progress.tasks, engine=engine
     )
-    closing.callback(runner.close)
+    closing.enter_context(runner)  # closed after the command; its workers stopped if the command stops short
     return runner
 
 
@@ -325,6 +325,7 @@ def user_errors() -> Iterator[None]:
     except RunError as error:
         fail(str(error), EXIT_FAILED_RUN)
     except KeyboardInterrupt:
+        _interrupt_said.set(True)
         fail("interrupted", 130)
     except MemoryError:
         fail("ran out of memory; try fewer customers", EXIT_FAILED_RUN)
@@ -335,6 +336,9 @@ def user_errors() -> Iterator[None]:
     except Exception as error:  # a bug, not a user mistake: say so plainly
         if os.environ.get("THEATER_SIM_DEBUG"):
             raise
+        if "KeyboardInterrupt" in str(error):  # a Ctrl-C pydantic-core wrapped in its own error
+            _interrupt_said.set(True)
+            fail("interrupted", 130)
         fail(
             f"the run failed: {type(error).__name__}: {shorten(str(error), 200)} (set THEATER_SIM_DEBUG=1 for details)",
             EXIT_FAILED_RUN,
@@ -363,6 +367,15 @@ def write_out(texts: str | Iterable[str]) -> None:
         while data:
             data = data[buffer.write(data) :]
     buffer.flush()
+
+
+#: Whether a command said it was interrupted (a Ctrl-C that Typer takes while parsing ends it silently, 130).
+_interrupt_said: ContextVar[bool] = ContextVar("interrupt_said", default=False)
+
+
+def interrupt_said() -> bool:
+    """Whether the command has said "interrupted" already."""
+    return _interrupt_said.get()
 
 
 def fail(message: str, status: int) -> None:

@@ -16,7 +16,8 @@ def main() -> None:
     """Load the command line and run it; a Ctrl-C while loading is one line."""
     try:
         from theater_sim.views.cli import main as command_line
-    except KeyboardInterrupt:
+
+        command_line()
+    except KeyboardInterrupt:  # while loading, or anywhere a command's own guard does not reach
         sys.stderr.write("theater-sim: interrupted\n")
         raise SystemExit(130) from None
-    command_line()
