@@ -474,15 +474,11 @@ def test_pool_workers_leave_ctrl_c_to_the_command() -> None:
         signal.signal(signal.SIGINT, before)
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="uses /proc")
-@pytest.mark.parametrize("after_seconds", [0.0, 0.3, 0.7])
-def test_a_kill_to_a_pooled_sweeps_group_ends_it_cleanly(tmp_path: Path, after_seconds: float) -> None:
-    """SIGTERM to the whole group (a shutdown, ``kill -- -PGID``): workers that
-    died outright, one while sending its result, left the command waiting on
-    half a message for ever (a trial, 1 of 20) or printed a pool thread's
-    traceback (1 of 20). Exit 143, one line, and every finished day stored."""
-    store = tmp_path / "sweep.sqlite"
-    command = _sweep_command(store)
+def _signalled_sweep(tmp_path: Path, signalled: signal.Signals, after_seconds: float) -> tuple[int, str, list[int]]:
+    """A two-worker sweep sent ``signalled`` to its whole process group (as a
+    terminal's Ctrl-C, or a shutdown's kill) ``after_seconds`` once its workers
+    exist: its exit status, its stderr, and the workers it had."""
+    command = _sweep_command(tmp_path / "sweep.sqlite")
     command[command.index("--workers") + 1] = "2"
     command[command.index("--replications") + 1] = "20"
     victim = subprocess.Popen(
@@ -494,9 +490,21 @@ def test_a_kill_to_a_pooled_sweeps_group_ends_it_cleanly(tmp_path: Path, after_s
     time.sleep(after_seconds)
     workers = _children(victim.pid)
     assert workers, "the sweep started no worker processes"
-    os.killpg(victim.pid, signal.SIGTERM)
+    os.killpg(victim.pid, signalled)
     _, stderr = victim.communicate(timeout=60)
-    assert victim.returncode == 143, stderr
+    return victim.returncode, stderr, workers
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="uses /proc")
+@pytest.mark.parametrize("after_seconds", [0.0, 0.3, 0.7])
+def test_a_kill_to_a_pooled_sweeps_group_ends_it_cleanly(tmp_path: Path, after_seconds: float) -> None:
+    """SIGTERM to the whole group (a shutdown, ``kill -- -PGID``): workers that
+    died outright, one while sending its result, left the command waiting on
+    half a message for ever (a trial, 1 of 20) or printed a pool thread's
+    traceback (1 of 20); a kill while the pool started left it half started.
+    Exit 143, one line, no worker left."""
+    status, stderr, workers = _signalled_sweep(tmp_path, signal.SIGTERM, after_seconds)
+    assert status == 143, stderr
     assert "Traceback" not in stderr
     assert stderr.splitlines()[0] == "theater-sim: terminated"
     assert not any(_alive(pid) for pid in workers)
@@ -511,21 +519,8 @@ def test_ctrl_c_to_a_pooled_sweep_is_one_line(tmp_path: Path, after_seconds: flo
     tries printed a worker's traceback, one ended 0 with the interrupt
     swallowed while the pool forked, and ending the workers with SIGTERM
     instead hung the pool on a half-sent result.)"""
-    command = _sweep_command(tmp_path / "sweep.sqlite")
-    command[command.index("--workers") + 1] = "2"
-    command[command.index("--replications") + 1] = "20"
-    victim = subprocess.Popen(
-        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True
-    )
-    deadline = time.monotonic() + 120
-    while not _children(victim.pid) and time.monotonic() < deadline and victim.poll() is None:
-        time.sleep(0.005)
-    time.sleep(after_seconds)
-    workers = _children(victim.pid)
-    assert workers, "the sweep started no worker processes"
-    os.killpg(victim.pid, signal.SIGINT)
-    _, stderr = victim.communicate(timeout=60)
-    assert victim.returncode == 130, stderr
+    status, stderr, workers = _signalled_sweep(tmp_path, signal.SIGINT, after_seconds)
+    assert status == 130, stderr
     assert "Traceback" not in stderr
     assert "KeyboardInterrupt" not in stderr
     assert stderr.splitlines()[-1] == "theater-sim: error: interrupted"
