@@ -96,6 +96,33 @@ CORE_BAD_FILES: list[tuple[str, str, list[str]]] = [
         ],
     ),
     (
+        # Every period of a list is checked: the second mistake in one list came only once the first was fixed.
+        "list-problems-all-said",
+        _dump(
+            hours=8,
+            **{
+                "selling.counters": [
+                    {"from": "08:30", "count": 1},
+                    {"from": "12:00", "count": 2},
+                    {"from": "10:00", "count": 3},
+                ],
+                "selling.arrivals": {
+                    "profile": [
+                        {"from": "08:00", "to": "10:00", "rate_per_hour": 5},
+                        {"from": "09:00", "to": "11:00", "rate_per_hour": 5},
+                        {"from": "15:00", "to": "17:00", "rate_per_hour": 5},
+                    ]
+                },
+            },
+        ),
+        [
+            "selling.counters[0]: the first period must start when the doors open (08:00)",
+            "selling.counters[2]: 10:00 must come after the previous period's start",
+            "selling.arrivals.profile[1]: starts at 09:00, before the previous period ends (10:00)",
+            "selling.arrivals.profile[2]: lies outside opening hours (08:00 to 16:00)",
+        ],
+    ),
+    (
         # Both sides over the limit: both said (validate had named the first only).
         "both-sides-too-many",
         _dump(

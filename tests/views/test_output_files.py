@@ -360,7 +360,7 @@ def test_a_replicated_run_says_its_customer_file_is_the_first_day(tmp_path: Path
     args = ["run", "balanced-day", "--replications", "3", "--seed", "5", "--csv", str(tmp_path / "c.csv"), "--json"]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.stderr
-    assert "--csv shows the first of the 3 days (seed 5, the day a single run gives)" in result.stderr
+    assert "note: --csv shows only the first of the 3 days (seed 5, the day a single run gives)" in result.stderr
     single = runner.invoke(app, ["run", "balanced-day", "--seed", "5", "--csv", "-"])
     assert (tmp_path / "c.csv").read_text(encoding="utf-8") == single.stdout
     quiet = runner.invoke(app, [*args, "--force", "--quiet"])

@@ -36,29 +36,35 @@ def profile_periods(
     Raises:
         ValueError: a period outside opening hours, empty, or overlapping the previous.
     """
-    resolved = []
+    resolved, problems = [], []  # every period's problem is said, a line each
     previous_end = 0.0
     for index, period in enumerate(periods):
         start = minutes_after_opening(period.from_clock, opens)
         end = minutes_after_opening(period.to_clock, opens, is_end=True)
-        here = f"{where}[{index}]"
-        _check_within_day(start, end, open_minutes, opens, here)
-        if end <= start:
-            raise ValueError(f"{here}: 'to' ({period.to_clock}) must be after 'from' ({period.from_clock})")
-        if start < previous_end:
-            raise ValueError(
-                f"{here}: starts at {period.from_clock}, before the previous period ends"
-                f" ({clock_label(previous_end, opens)}); periods must be in order and not overlap"
-            )
+        problem = _profile_problem(period, start, end, previous_end, open_minutes, opens)
+        if problem:
+            problems.append(f"{where}[{index}]: {problem}")
+            continue
         previous_end = end
         resolved.append((start, end, period.rate_per_hour / 60.0))
+    if problems:
+        raise ValueError("\n".join(problems))
     return resolved
 
 
-def _check_within_day(start: float, end: float, open_minutes: float, opens: str, where: str) -> None:
-    closes = clock_label(open_minutes, opens)
+def _profile_problem(
+    period: ProfilePeriod, start: float, end: float, previous_end: float, open_minutes: float, opens: str
+) -> str | None:
     if end > open_minutes or start >= open_minutes:
-        raise ValueError(f"{where}: lies outside opening hours ({opens} to {closes})")
+        return f"lies outside opening hours ({opens} to {clock_label(open_minutes, opens)})"
+    if end <= start:
+        return f"'to' ({period.to_clock}) must be after 'from' ({period.from_clock})"
+    if start < previous_end:
+        return (
+            f"starts at {period.from_clock}, before the previous period ends"
+            f" ({clock_label(previous_end, opens)}); periods must be in order and not overlap"
+        )
+    return None
 
 
 def counter_schedule(
@@ -70,25 +76,37 @@ def counter_schedule(
         ValueError: a first period not at the opening, unordered periods, or one after closing.
     """
     resolved: list[tuple[float, int]] = []
+    problems = []  # every period's problem is said, a line each
     for index, period in enumerate(periods):
         start = minutes_after_opening(period.from_clock, opens)
-        here = f"{where}[{index}]"
-        if index == 0 and start != 0:
-            raise ValueError(f"{here}: the first period must start when the doors open ({opens})")
-        if start >= open_minutes:
-            closes = clock_label(open_minutes, opens)
-            if start == open_minutes:
-                raise ValueError(f"{here}: {period.from_clock} is when the doors close; a period must start before")
-            if parse_clock_minutes(opens) + start >= MINUTES_PER_DAY:  # read as the next day's
-                raise ValueError(
-                    f"{here}: {period.from_clock} is before the doors open ({opens}), or the next day's, after"
-                    f" closing ({closes}); periods run in order from the opening"
-                )
-            raise ValueError(f"{here}: {period.from_clock} is after closing ({closes})")
-        if resolved and start <= resolved[-1][0]:
-            raise ValueError(f"{here}: {period.from_clock} must come after the previous period's start")
+        problem = _period_problem(period, index, start, resolved[-1][0] if resolved else None, open_minutes, opens)
+        if problem:
+            problems.append(f"{where}[{index}]: {problem}")
+            continue
         resolved.append((start, period.count))
+    if problems:
+        raise ValueError("\n".join(problems))
     return resolved
+
+
+def _period_problem(
+    period: CounterPeriod, index: int, start: float, previous: float | None, open_minutes: float, opens: str
+) -> str | None:
+    if index == 0 and start != 0:
+        return f"the first period must start when the doors open ({opens})"
+    if start >= open_minutes:
+        closes = clock_label(open_minutes, opens)
+        if start == open_minutes:
+            return f"{period.from_clock} is when the doors close; a period must start before"
+        if parse_clock_minutes(opens) + start >= MINUTES_PER_DAY:  # read as the next day's
+            return (
+                f"{period.from_clock} is before the doors open ({opens}), or the next day's, after"
+                f" closing ({closes}); periods run in order from the opening"
+            )
+        return f"{period.from_clock} is after closing ({closes})"
+    if previous is not None and start <= previous:
+        return f"{period.from_clock} must come after the previous period's start"
+    return None
 
 
 def showing_plan(showings: list[Showing], opens: str, open_minutes: float) -> ShowingPlan:

@@ -152,9 +152,8 @@ def run(
     first_day_only = [option for option, path in (("--csv", csv_file), ("--plot", plot)) if path is not None]
     if replications > 1 and first_day_only and not quiet:
         typer.echo(
-            f"theater-sim: {' and '.join(first_day_only)} {'show' if len(first_day_only) > 1 else 'shows'} the first"
-            f" of the {replications:,} days (seed {day.seed}, the day a single run gives); the summary is over"
-            " all of them",
+            f"theater-sim: note: {' and '.join(first_day_only)} {'show' if len(first_day_only) > 1 else 'shows'}"
+            f" only the first of the {replications:,} days (seed {day.seed}, the day a single run gives)",
             err=True,
         )
     if output is not None:
