@@ -96,6 +96,17 @@ CORE_BAD_FILES: list[tuple[str, str, list[str]]] = [
         ],
     ),
     (
+        # A misspelt distribution gets the name it was meant to be; "normal" is not taken for "lognormal".
+        "distribution-misspelt",
+        _dump(**{"selling.service_minutes": {"distribution": "exponentail", "mean": 1}}),
+        ["selling.service_minutes: unknown distribution 'exponentail'; did you mean 'exponential'? use one of"],
+    ),
+    (
+        "distribution-normal",
+        _dump(**{"selling.service_minutes": {"distribution": "normal", "mean": 1}}),
+        ["selling.service_minutes: unknown distribution 'normal'; use one of"],
+    ),
+    (
         # Every period of a list is checked: the second mistake in one list came only once the first was fixed.
         "list-problems-all-said",
         _dump(

@@ -264,7 +264,10 @@ def _friendly(item: Any) -> str:
     if kind == "greater_than_equal" and item["loc"] == ("hours",):
         return f"must be at least one minute, 1/60 of an hour (got {shorten(repr(item['input']))})"
     if kind == "union_tag_invalid":
-        return f"unknown distribution {shorten(repr(item['ctx']['tag']))}; use one of {item['ctx']['expected_tags']}"
+        tag, expected = str(item["ctx"]["tag"]), str(item["ctx"]["expected_tags"])
+        close = difflib.get_close_matches(tag, [name.strip(" '") for name in expected.split(",")], n=1, cutoff=0.85)
+        guess = f"did you mean '{close[0]}'? " if close else ""
+        return f"unknown distribution {shorten(repr(tag))}; {guess}use one of {expected}"
     if kind in {"model_type", "model_attributes_type", "dict_type"}:
         return "must be a mapping of keys (key: value lines)"
     if kind == "list_type":
