@@ -93,7 +93,7 @@ def format_validation_error(error: ValidationError, origin: str, known_keys: Col
 def _with_suggestions(items: list[Any], known_keys: Collection[str]) -> list[Any]:
     """``items`` with a suggestion on each misspelt key: ``selling.countres``
     and ``selling.counters`` missing were two lines, the missing one first."""
-    missing = {tuple(i["loc"]): i for i in items if i["type"] == "missing" and i["loc"]}
+    missing = [tuple(i["loc"]) for i in items if i["type"] == "missing" and i["loc"]]
     taken: set[tuple[Any, ...]] = set()
     kept = []
     for item in items:

@@ -149,8 +149,6 @@ class Scenario(BaseModel):
 
     @model_validator(mode="after")
     def _day_is_possible(self) -> Scenario:
-        # The default window on a day shorter than it is the whole day (``pressure.window_edges``);
-        # a window the user asked for that does not fit is a mistake to point out.
         # Every check's problem is said at once, a line each (one at a time, a file with
         # three mistakes took three runs to put right).
         checks: list[Callable[[], object]] = [self._check_window, self._check_arrival_sources]
@@ -175,6 +173,8 @@ class Scenario(BaseModel):
         return self
 
     def _check_window(self) -> None:
+        # The default window on a day shorter than it is the whole day (``pressure.window_edges``);
+        # a window the user asked for that does not fit is a mistake to point out.
         asked = "window_minutes" in self.verdict.model_fields_set
         if asked and self.verdict.window_minutes > self.open_minutes:
             raise ValueError(

@@ -268,12 +268,11 @@ def _die_with_parent() -> None:
 def _run_in_worker(tasks: list[Task]) -> list[DayData]:
     global _worker_busy
     assert _worker_scenario is not None
-    if _worker_interrupted:
-        raise KeyboardInterrupt
     _worker_busy, results = True, []
     try:
         for task in tasks:
-            if _worker_interrupted:  # taken where Python only reports it (a destructor): stop at the next day
+            # Interrupted before (no day after it), or where Python only reports it (a destructor).
+            if _worker_interrupted:
                 raise KeyboardInterrupt
             results.append(run_task(_worker_scenario, task, _worker_engine))
     finally:

@@ -659,16 +659,10 @@ def erlang_c_answer(scenario: Scenario, side: SideName, targets: Targets) -> int
     the buyers who do not buy online. A day starts empty, so its customers
     wait less than the steady state's: Erlang C's answer is an upper guide.
     """
-    arrivals = scenario.side(side).arrivals
-    if arrivals is None or not _queues_as_mmc(scenario, side):
+    if not _queues_as_mmc(scenario, side):
         return None
-    if arrivals.rate_per_hour is not None:
-        per_minute = arrivals.rate_per_hour / 60.0
-    elif arrivals.total is not None:
-        per_minute = arrivals.total / scenario.open_minutes
-    else:
-        return None
-    return _erlang_c_least(scenario, side, targets, per_minute * scenario.counter_share(side))
+    per_minute = _stream_rate(scenario, side)
+    return None if per_minute is None else _erlang_c_least(scenario, side, targets, per_minute)
 
 
 def erlang_c_per_period(scenario: Scenario, side: SideName, targets: Targets) -> list[int | None]:
@@ -706,19 +700,31 @@ def _steady_rate(scenario: Scenario, side: SideName, start: float, end: float) -
     whose rate changes within)."""
     arrivals = scenario.side(side).arrivals
     assert arrivals is not None
+    stream = _stream_rate(scenario, side)
+    if stream is not None or arrivals.profile is None:
+        return stream
     share = scenario.counter_share(side)
-    if arrivals.rate_per_hour is not None:
-        return arrivals.rate_per_hour / 60.0 * share
-    if arrivals.total is not None:
-        return arrivals.total / scenario.open_minutes * share
-    if arrivals.profile is None:
-        return None
     pieces = profile_periods(arrivals.profile, scenario.opens, scenario.open_minutes, f"{side}.arrivals.profile")
     rates = {rate for low, high, rate in pieces if low < end and high > start}
     covered = sum(min(high, end) - max(low, start) for low, high, _ in pieces if low < end and high > start)
     if covered < (end - start) * (1 - 1e-12):  # a stretch of the period outside every profile period: no arrivals
         rates.add(0.0)
     return rates.pop() * share if len(rates) == 1 else None
+
+
+def _stream_rate(scenario: Scenario, side: SideName) -> float | None:
+    """A steady stream's arrivals a minute at the side's counters (``rate_per_hour``,
+    or ``total`` spread over the day), else None."""
+    arrivals = scenario.side(side).arrivals
+    if arrivals is None:
+        return None
+    if arrivals.rate_per_hour is not None:
+        per_minute = arrivals.rate_per_hour / 60.0
+    elif arrivals.total is not None:
+        per_minute = arrivals.total / scenario.open_minutes
+    else:
+        return None
+    return per_minute * scenario.counter_share(side)
 
 
 def _erlang_c_least(scenario: Scenario, side: SideName, targets: Targets, per_minute: float) -> int | None:

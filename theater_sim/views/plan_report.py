@@ -403,7 +403,11 @@ def _erlang_text(answer: SideAnswer) -> str:
     counts = [row["erlang_c"] for row in answer.periods]
     if not any(count is not None for count in counts):
         return "-"
-    return "/".join("-" if count is None else str(count) for count in counts)
+    return "/".join(_count_or_dash(count) for count in counts)
+
+
+def _count_or_dash(count: int | None) -> str:
+    return "-" if count is None else str(count)
 
 
 def _render_periods(answer: SideAnswer, targets: Targets, console: Console) -> None:
@@ -412,13 +416,16 @@ def _render_periods(answer: SideAnswer, targets: Targets, console: Console) -> N
     columns = ("from", "counters", "p95 wait (min)", "abandon rate", "failed", *(("Erlang C",) if erlang else ()))
     for column in columns:
         table.add_column(column, justify="right" if column != "from" else "left", no_wrap=column == "from")
+
+    def table_row(label: str, counters: int, summary: Summary, erlang_cell: str) -> _Row:
+        return (label, str(counters), summary, erlang_cell) if erlang else (label, str(counters), summary)
+
     for row in answer.periods:
         fewer = row["one_fewer"]
-        count = "-" if row["erlang_c"] is None else str(row["erlang_c"])
-        rows: list[_Row] = [(row["from"], str(row["counters"]), _period_summary(row), count)]
+        rows = [table_row(row["from"], row["counters"], _period_summary(row), _count_or_dash(row["erlang_c"]))]
         if fewer is not None:
-            rows.append(("  one fewer", str(row["counters"] - 1), fewer, ""))
-        _add_summary_rows(table, [row[:3] for row in rows] if not erlang else rows, targets)
+            rows.append(table_row("  one fewer", row["counters"] - 1, fewer, ""))
+        _add_summary_rows(table, rows, targets)
     table.caption = (
         "one fewer: one counter fewer in that period alone (the margin). Each period must meet the target on"
         " its own: its customers are those who arrive in it, and its numbers are theirs."
@@ -514,6 +521,12 @@ def _within_noise(name: str, answer: SideAnswer, targets: Targets) -> list[str]:
             )
             for row in answer.periods
         ]
+    staffing, erlang = answer.staffing, answer.erlang_c
+    theory = (
+        f" (Erlang C's steady state needs {erlang})"
+        if isinstance(staffing, int) and erlang is not None and erlang > staffing
+        else ""
+    )
     over, under = [], []
     for where, at, fewer in checks:
         for key, (option, shown, label) in _TARGETS.items():
@@ -525,12 +538,6 @@ def _within_noise(name: str, answer: SideAnswer, targets: Targets) -> list[str]:
             reaches_over, reaches_under = _straddles(at_key, fewer_key, target)
             if reaches_over:
                 value = _interval_text(at_key, key, shown, target)
-                staffing, erlang = answer.staffing, answer.erlang_c
-                theory = (
-                    f" (Erlang C's steady state needs {erlang})"
-                    if isinstance(staffing, int) and erlang is not None and erlang > staffing
-                    else ""
-                )
                 over.append(
                     f"its {label}{where}, {value}, reaches over the target: more days may need a counter more{theory}"
                 )
