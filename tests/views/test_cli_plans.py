@@ -355,6 +355,40 @@ def test_staff_says_it_replaced_an_autoscaler_with_fixed_counts(runner: CliRunne
     assert written.selling.counters == data["sides"]["selling"]["staffing"]
 
 
+def test_staff_weighs_an_autoscaler_as_written_against_the_answer(runner: CliRunner) -> None:
+    """The autoscaled side as written is measured on the search's own days: its
+    counter-hours are those `run --replications` gives for the scenario as is,
+    and the note says whether it meets the target and what each costs."""
+    common = ["--replications", "3", "--workers", "1", "--json"]
+    data = json.loads(_ok(runner, "staff", "autoscale", "--max-p95-wait", "5", *common))
+    as_is = json.loads(_ok(runner, "run", "autoscale", *common))
+    notes = " ".join(data["notes"])
+    for side in ("selling", "collecting"):
+        written = data["sides"][side]["as_written"]
+        assert written["counter_hours"]["mean"] == pytest.approx(as_is["sides"][side]["counter_hours"])
+        p95 = written["at_scenario"]["p95_wait"]["mean"]
+        assert p95 == pytest.approx(as_is["sides"][side]["wait_minutes"]["p95"])
+        assert written["meets"] is (p95 <= 5)
+        verdict = "meets the targets too" if written["meets"] else "misses the targets"
+        answer = data["sides"][side]["staffing"]
+        assert f"As written, on the same days, it {verdict} (p95 wait {p95:.2f}" in notes
+        assert f"{written['counter_hours']['mean']:.1f} counter-hours a day against" in notes
+        assert f"for the answer's {answer} all day" in notes
+    # The bundled day: the selling autoscaler misses 5 min in the rush, the collecting one meets it on fewer hours.
+    assert not data["sides"]["selling"]["as_written"]["meets"]
+    assert data["sides"]["collecting"]["as_written"]["meets"]
+    assert "keeping the autoscaler costs fewer counter-hours" in notes
+    assert data["sides"]["collecting"]["as_written"]["counter_hours"]["mean"] < (
+        data["sides"]["collecting"]["as_written"]["answer_counter_hours"]["mean"]
+    )
+
+
+def test_staff_has_no_as_written_for_a_side_it_does_not_autoscale(runner: CliRunner) -> None:
+    data = json.loads(_ok(runner, "staff", "balanced-day", "--max-p95-wait", "5", "--replications", "2", "--json"))
+    assert data["sides"]["selling"]["as_written"] is None
+    assert "As written" not in " ".join(data["notes"])
+
+
 def test_scheduled_sides_show_the_margin_per_period(runner: CliRunner) -> None:
     args = ["staff", "opening-weekend", "--max-p95-wait", "6", "--replications", "3", "--workers", "1"]
     data = json.loads(_ok(runner, *args, "--json"))

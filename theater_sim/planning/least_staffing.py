@@ -53,6 +53,7 @@ from theater_sim.planning.unmet_targets import (
 )
 
 __all__ = [
+    "AsWritten",
     "PeriodAnswer",
     "ProjectorAnswer",
     "SideAnswer",
@@ -142,6 +143,19 @@ class SideAnswer:
     evaluations: int
     periods: list[PeriodAnswer] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    as_written: AsWritten | None = None
+
+
+@dataclass(frozen=True)
+class AsWritten:
+    """A side the scenario autoscales, run as written on the search's days:
+    whether its autoscaler meets the targets, and its counter-hours a day
+    against those of the answer (which replaces it with a fixed count)."""
+
+    meets: bool
+    at_scenario: Summary
+    counter_hours: Interval
+    answer_counter_hours: Interval
 
 
 @dataclass(frozen=True)
@@ -446,13 +460,10 @@ def _search_side(
                 else f", even over {replications} days"
             )
         )
+    as_written = None
     if settings.autoscale is not None:
-        low, high = settings.autoscale.min_counters, settings.autoscale.max_counters
-        notes.append(
-            f"{side}: the scenario autoscales this side ({low}-{high} counters); the search tried fixed counts"
-            f" all day instead, and the answer replaces the autoscaler"
-            + (f" (its max of {high} is below the answer)" if high < flat else "")
-        )
+        as_written = unless_endless(lambda count: _as_written(evaluate, count, targets), flat)
+        notes.append(_autoscaler_note(scenario, side, flat, as_written, targets))
     at_answer = _summary(evaluate(flat), confidence)
     one_fewer = unless_endless(lambda count: _summary(evaluate(count), confidence), flat - 1) if flat > 1 else None
     notes += _flat_margin_note(scenario, side, targets, at_answer, one_fewer)
@@ -465,7 +476,68 @@ def _search_side(
         erlang_c=erlang,
         evaluations=len(evaluate.cache),
         notes=notes,
+        as_written=as_written,
     )
+
+
+def _as_written(evaluate: _Evaluator, answer: int, targets: Targets) -> AsWritten:
+    """The side as the scenario staffs it (its autoscaler), on the search's days."""
+    scenario_days, answer_days = evaluate(None), evaluate(answer)
+    at_scenario = _summary(scenario_days, targets.confidence)
+    return AsWritten(
+        meets=_meets(at_scenario, targets),
+        at_scenario=at_scenario,
+        counter_hours=_interval(scenario_days, lambda d: d["counter_hours"], None),
+        answer_counter_hours=_interval(answer_days, lambda d: d["counter_hours"], None),
+    )
+
+
+def _autoscaler_note(
+    scenario: Scenario, side: SideName, answer: int, as_written: AsWritten | None, targets: Targets
+) -> str:
+    """That the answer replaces the side's autoscaler, and what the autoscaler
+    as written gives on the same days: a manager weighs its counter-hours
+    against the answer's before giving it up."""
+    autoscale = scenario.side(side).autoscale
+    assert autoscale is not None
+    low, high = autoscale.min_counters, autoscale.max_counters
+    text = (
+        f"{side}: the scenario autoscales this side ({low}-{high} counters); the search tried fixed counts"
+        f" all day instead, and the answer replaces the autoscaler"
+        + (f" (its max of {high} is below the answer)" if high < answer else "")
+    )
+    if as_written is None:
+        return text + " (as written, its days turned holders away without end)"
+    hours = f"{as_written.counter_hours['mean']:.1f} counter-hours a day"
+    answer_hours = f"{as_written.answer_counter_hours['mean']:.1f} for the answer's {answer} all day"
+    if not as_written.meets:
+        return (
+            f"{text}. As written, on the same days, it misses the targets ({_measured(as_written, targets)}), on"
+            f" {hours} against {answer_hours}"
+        )
+    cheaper = as_written.counter_hours["mean"] < as_written.answer_counter_hours["mean"]
+    return (
+        f"{text}. As written, on the same days, it meets the targets too ({_measured(as_written, targets)}), on"
+        f" {hours} against {answer_hours}" + (": keeping the autoscaler costs fewer counter-hours" if cheaper else "")
+    )
+
+
+def _measured(as_written: AsWritten, targets: Targets) -> str:
+    """The side's numbers for each target given: ``p95 wait 18.30 ± 2.10 min``."""
+    shown = []
+    summary = as_written.at_scenario
+    for interval, limit, label, spec, unit in (
+        (summary["p95_wait"], targets.max_p95_wait, "p95 wait", "{:.2f}", " min"),
+        (summary["abandon_rate"], targets.max_abandon_rate, "abandon rate", "{:.1%}", ""),
+        (summary["failed_share"], targets.max_failed_share, "failed", "{:.1%}", ""),
+    ):
+        if limit is None:
+            continue
+        half = interval["half_width"]
+        shown.append(
+            f"{label} {spec.format(interval['mean'])}" + ("" if half is None else f" ± {spec.format(half)}") + unit
+        )
+    return ", ".join(shown)
 
 
 #: Replications a side of fewer than ``MIN_CUSTOMERS`` customers is asked for.
