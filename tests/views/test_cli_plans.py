@@ -378,9 +378,66 @@ def test_staff_weighs_an_autoscaler_as_written_against_the_answer(runner: CliRun
     assert not data["sides"]["selling"]["as_written"]["meets"]
     assert data["sides"]["collecting"]["as_written"]["meets"]
     assert "keeping the autoscaler costs fewer counter-hours" in notes
-    assert data["sides"]["collecting"]["as_written"]["counter_hours"]["mean"] < (
-        data["sides"]["collecting"]["as_written"]["answer_counter_hours"]["mean"]
+    assert (
+        data["sides"]["collecting"]["as_written"]["counter_hours"]["mean"]
+        < (data["sides"]["collecting"]["as_written"]["answer_counter_hours"]["mean"])
     )
+
+
+def test_staff_on_a_rota_staffs_the_rush_and_not_the_quiet_hours(runner: CliRunner, tmp_path: Path) -> None:
+    """announcement-rush: buyers at 720 an hour from 11:00 to 11:15, 60 an hour
+    after 13:00. In 2-hour periods the first (10:00-12:00) needs the most
+    sellers, the evening one; each period meets the target on its own, and the
+    day costs fewer counter-hours than the least count all day (the note says
+    both, as measured on the same days)."""
+    out = tmp_path / "rota.yaml"
+    args = ["staff", "announcement-rush", "--max-p95-wait", "5", "--replications", "3", "--workers", "1"]
+    data = json.loads(_ok(runner, *args, "--rota-hours", "2", "--json", "--write-scenario", str(out)))
+    assert data["rota_hours"] == 2
+    selling = data["sides"]["selling"]
+    assert len(selling["staffing"]) == 7  # 10:00 to 24:00
+    assert [row["from"] for row in selling["periods"]] == [
+        "10:00",
+        "12:00",
+        "14:00",
+        "16:00",
+        "18:00",
+        "20:00",
+        "22:00",
+    ]
+    assert selling["staffing"][0] == max(selling["staffing"]) > selling["staffing"][-1]
+    assert all(row["p95_wait"]["mean"] <= 5 for row in selling["periods"])
+    flat = json.loads(_ok(runner, *args, "--json"))
+    assert isinstance(flat["sides"]["selling"]["staffing"], int)
+    rota_hours = data["day"]["sides"]["selling"]["counter_hours"]
+    flat_hours = flat["day"]["sides"]["selling"]["counter_hours"]
+    assert rota_hours < flat_hours
+    notes = " ".join(data["notes"])
+    assert f"these counts take {rota_hours:.1f} counter-hours a day" in notes
+    assert f"against {flat_hours:.1f} for the least count all day ({flat['sides']['selling']['staffing']})" in notes
+    written, _ = load_scenario(str(out))
+    assert [p.count for p in written.selling.counters] == selling["staffing"]  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("hours", ["0.2", "0.3333", "nan"])
+def test_staff_refuses_a_rota_it_cannot_keep(runner: CliRunner, hours: str) -> None:
+    result = runner.invoke(app, ["staff", "balanced-day", "--max-p95-wait", "5", "--rota-hours", hours])
+    assert result.exit_code == 2
+    assert "--rota-hours" in result.output
+
+
+def test_staff_takes_a_one_period_schedule_as_a_count_all_day(runner: CliRunner, tmp_path: Path) -> None:
+    """A schedule of one period is a count all day: it was searched as a schedule
+    and failed (its days have no periods to measure)."""
+    day = tmp_path / "one.yaml"
+    day.write_text(
+        "name: One period\nselling:\n  arrivals: {rate_per_hour: 50}\n"
+        "  service_minutes: {distribution: exponential, mean: 2}\n"
+        '  counters: [{from: "08:00", count: 2}]\n'
+        "collecting:\n  arrivals: {rate_per_hour: 30}\n  service_minutes: {distribution: exponential, mean: 1}\n"
+    )
+    data = json.loads(_ok(runner, "staff", str(day), "--max-p95-wait", "5", "--replications", "2", "--json"))
+    assert isinstance(data["sides"]["selling"]["staffing"], int)
 
 
 def test_staff_has_no_as_written_for_a_side_it_does_not_autoscale(runner: CliRunner) -> None:

@@ -444,7 +444,7 @@ def _search_side(
             + why_no_counters_suffice(scenario, side, targets)
         )
     settings = scenario.side(side)
-    if isinstance(settings.counters, list):
+    if isinstance(settings.counters, list) and len(settings.counters) > 1:  # one period: a count all day
         return _search_schedule(side, len(settings.counters), flat, evaluate, targets)
     notes = []
     customers = scenario.expected_arrivals(side) * scenario.counter_share(side)
@@ -676,8 +676,25 @@ def _search_schedule(side: str, periods: int, flat: int, evaluate: _Evaluator, t
         notes=[
             f"{side}: each schedule period must meet the targets on its own (its customers are those arriving in it);"
             " the side's row gives the whole day, whose p95 may be over the target when one period's customers"
-            " wait longest"
+            " wait longest",
+            _schedule_hours_note(side, days, flat, evaluate),
         ],
+    )
+
+
+def _schedule_hours_note(side: str, days: list[SideData], flat: int, evaluate: _Evaluator) -> str:
+    """What the counts per period cost against the least count all day (found
+    first, on the same days): the reason to staff by period at all."""
+    hours = fmean(day["counter_hours"] for day in days)
+    flat_hours = fmean(day["counter_hours"] for day in evaluate(flat))
+    return (
+        f"{side}: these counts take {hours:.1f} counter-hours a day (overtime included), against"
+        f" {flat_hours:.1f} for the least count all day ({flat})"
+        + (
+            ": each period meeting the targets on its own asks more than the whole day's numbers do"
+            if hours > flat_hours + 1e-9
+            else ""
+        )
     )
 
 

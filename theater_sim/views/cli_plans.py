@@ -255,6 +255,13 @@ def staff(
         int,
         typer.Option(help=f"Independent days per staffing tried (1..{MAX_REPLICATIONS}); means with 95% CIs."),
     ] = STAFF_REPLICATIONS,
+    rota_hours: Annotated[
+        float | None,
+        typer.Option(
+            help="Find a count for every period of this many hours from the opening (a rota; 0.25..24, whole"
+            " minutes), on both sides, replacing their counts, schedules or autoscaling."
+        ),
+    ] = None,
     seed: SeedOption = None,
     json_output: JsonOption = False,
     write_scenario: Annotated[
@@ -299,6 +306,10 @@ def staff(
         day, origin = load_source(
             scenario, seed=seed, progress=progress, outputs={"--write-scenario": write_scenario, "--store": store}
         )
+        if rota_hours is not None:
+            from theater_sim.planning.rota import rota_scenario
+
+            day = rota_scenario(day, rota_hours * 60)
         check_run_memory(day, workers or default_workers(), max_memory)
         # The search tries fixed counts on one side while the other stays as the
         # scenario has it (autoscaled, maybe): the exact engine must follow that day.
@@ -344,6 +355,7 @@ def staff(
             to_json(
                 {
                     **staffing_data(answers, clerks, targets, day_result),
+                    "rota_hours": rota_hours,
                     "engine": _search_engine(day, staffed, chosen, clerks is not None),
                 }
             )

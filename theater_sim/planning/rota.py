@@ -1,0 +1,59 @@
+"""A rota: each side's day cut into equal periods, so a staffing search
+finds a count for each (``staff --rota-hours 2``).
+
+A manager staffs in shifts, not with one count from opening to closing: one
+count all day is set by the day's rush and idles through its quiet hours,
+and a search by period needs periods. Those of a rota start at the opening
+and every ``minutes`` after it; the last may be shorter.
+"""
+
+from __future__ import annotations
+
+import math
+
+from theater_sim.model.clock import MINUTES_PER_DAY, parse_clock_minutes
+from theater_sim.model.counter_settings import MAX_SCHEDULE_PERIODS, CounterPeriod
+from theater_sim.model.errors import ScenarioError
+from theater_sim.model.scenario import SIDE_NAMES, Scenario, Side
+
+__all__ = ["MIN_ROTA_MINUTES", "rota_scenario", "rota_starts"]
+
+#: The shortest rota period: a quarter of an hour (a day then has at most 96).
+MIN_ROTA_MINUTES = 15.0
+
+
+def rota_starts(scenario: Scenario, minutes: float) -> list[str]:
+    """The clock times the rota's periods start at: the opening, then every ``minutes``.
+
+    Raises:
+        ScenarioError: periods shorter than ``MIN_ROTA_MINUTES``, or not whole minutes.
+    """
+    if not math.isfinite(minutes) or minutes < MIN_ROTA_MINUTES:
+        raise ScenarioError(f"--rota-hours: a rota's periods are at least {MIN_ROTA_MINUTES / 60:g} hours (15 min)")
+    if abs(minutes - round(minutes)) > 1e-9:
+        raise ScenarioError(f"--rota-hours {minutes / 60:g}: periods start on whole minutes ({minutes:g} min is not)")
+    step = round(minutes)
+    opens = parse_clock_minutes(scenario.opens)
+    starts = [opens + k * step for k in range(math.ceil(scenario.hours * 60 / step - 1e-9))]
+    assert len(starts) <= MAX_SCHEDULE_PERIODS  # 15-minute periods of a day of at most 24 hours
+    return [_clock(minute % MINUTES_PER_DAY) for minute in starts]
+
+
+def rota_scenario(scenario: Scenario, minutes: float) -> Scenario:
+    """``scenario`` with both sides on a rota of ``minutes``-long periods (one
+    counter each: the search sets them), replacing their counts, schedules or
+    autoscaling."""
+    periods = [CounterPeriod(from_clock=start, count=1) for start in rota_starts(scenario, minutes)]
+    updates = {
+        name: Side.model_validate({**getattr(scenario, name).__dict__, "counters": periods, "autoscale": None})
+        for name in SIDE_NAMES
+    }
+    return Scenario.model_validate({**scenario.__dict__, **updates})
+
+
+def _clock(minute: float) -> str:
+    """``19:30``, or ``19:30:15`` when the opening had seconds."""
+    seconds = round(minute * 60)
+    hours, rest = divmod(seconds, 3600)
+    text = f"{hours:02d}:{rest // 60:02d}"
+    return text if rest % 60 == 0 else f"{text}:{rest % 60:02d}"
