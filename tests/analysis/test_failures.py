@@ -166,7 +166,8 @@ def test_both_sides_failing_is_said_whatever_the_verdict() -> None:
 def test_a_handful_over_capacity_is_not_said_to_need_counters_with_the_other_side() -> None:
     """'Both sides met more demand than their counters could serve: both need
     more counters' was said of a Balanced day whose one side was three buyers
-    (pressure 3: one 45-minute service in a 15-minute window). A side under
+    (45-minute services in a 15-minute window: each met the other two's, a
+    pressure of 6). A side under
     ``MIN_CUSTOMERS`` is not read as short of counters; with 20 or more the
     warning stands."""
     from theater_sim.analysis.day_data import day_data
@@ -174,13 +175,14 @@ def test_a_handful_over_capacity_is_not_said_to_need_counters_with_the_other_sid
 
     scenario = Scenario.model_validate(
         scenario_dict(
-            hours=8,
+            hours=0.25,
             **{"selling.arrivals": {"total": 3}, "selling.service_minutes": {"distribution": "fixed", "value": 45}},
         )
     )
     data = day_data(run_day(scenario))
     data["verdict"] = Verdict.BALANCED.value
     data["sides"]["collecting"]["pressure"] = 1.2
+    data["sides"]["collecting"]["arrived"] = 100  # many holders: only selling is a handful
     assert data["sides"]["selling"]["pressure"] > 1
     assert _both_failing(data) == ""
     data["sides"]["selling"]["arrived"] = 30  # the same numbers from enough customers
