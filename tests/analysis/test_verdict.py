@@ -345,6 +345,16 @@ def test_near_tie_is_printed_with_enough_decimals() -> None:
     assert shown_pressures(0.9, 0.3, 0.2, 0.5) == ("0.90", "0.30")
 
 
+def test_printed_pressures_keep_the_reason_for_balanced() -> None:
+    """0.4988 against 0.46 is Balanced as both are calm (below 0.5) and as they
+    lie within 20%; printed 0.50 against 0.46 it is still Balanced, but no
+    longer calm, and the note said "both met a pressure below 0.5 (0.50 against
+    0.46)" (a trial). The printed numbers keep each reason the real ones have."""
+    assert shown_pressures(0.4988, 0.46, 0.2, 0.5) == ("0.499", "0.460")
+    selling, collecting = (SideEvidence(pressure=p, wait_minutes=3.0) for p in (0.4988, 0.46))
+    assert shown_evidence(selling, collecting, Rule(0.2, 0.5, 1.0, 0.05)) == ("0.499", "0.460")
+
+
 @pytest.mark.parametrize(
     ("pressures", "p95", "busiest", "expected"),
     [

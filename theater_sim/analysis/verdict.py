@@ -412,7 +412,12 @@ def shown_pressures(
     read as a tie); more decimals are shown until the printed numbers give
     the verdict the real ones do.
     """
-    return _fewest_decimals(selling_pressure, collecting_pressure, lambda s, c: decide(s, c, tolerance, calm_below))
+
+    def verdict_of(s: float, c: float) -> tuple[Verdict, bool, bool]:
+        higher = max(s, c)
+        return decide(s, c, tolerance, calm_below), higher < calm_below, abs(s - c) <= (tolerance + TIE_SLACK) * higher
+
+    return _fewest_decimals(selling_pressure, collecting_pressure, verdict_of)
 
 
 def shown_evidence(selling: SideEvidence, collecting: SideEvidence, rule: Rule) -> tuple[str, str]:
@@ -421,11 +426,16 @@ def shown_evidence(selling: SideEvidence, collecting: SideEvidence, rule: Rule) 
     may read "its pressure points the same way": 0.6119 against 0.4891 is
     20.07% apart, not the 19.7% of 0.61 against 0.49)."""
 
-    def verdicts(s: float, c: float) -> tuple[Verdict, Verdict]:
+    def verdicts(s: float, c: float) -> tuple[Verdict, Verdict, bool, bool]:
         shown_selling, shown_collecting = replace(selling, pressure=s), replace(collecting, pressure=c)
+        higher = max(s, c)
         return (
             judge(shown_selling, shown_collecting, rule),
             judge(shown_selling, shown_collecting, rule, failures=False, waits_first=False),
+            # Which of decide's reasons for Balanced hold, as a note may name them: "both met a pressure
+            # below 0.5 (0.50 against 0.46)" was printed of 0.4988.
+            higher < rule.calm_below,
+            abs(s - c) <= (rule.tolerance + TIE_SLACK) * higher,
         )
 
     return _fewest_decimals(selling.pressure, collecting.pressure, verdicts)

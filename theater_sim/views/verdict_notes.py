@@ -92,9 +92,10 @@ def _calm_waits_note(data: DayData) -> str:
             f"\n{side.capitalize()} met the higher pressure, but 95% of its customers waited at most"
             f" {wait:.2f} min, so it is not the side to add counters to."
         )
+    shown, other_shown = _told_apart(wait, other_wait)
     return (
         f"\n{side.capitalize()} met the higher pressure, but its customers waited less than {other}'s"
-        f" (p95 {wait:.2f} min against {other_wait:.2f}), so it is not the side to add counters to first."
+        f" (p95 {shown} min against {other_shown}), so it is not the side to add counters to first."
     )
 
 
@@ -336,7 +337,18 @@ def _few_customers_note(data: DayData) -> str:
 def _p95_waits(data: DayData, first: str) -> str:
     """``p95 9.78 min against 3.33``: side ``first``'s p95 wait, then the other side's."""
     named, other, _ = _named_and_other(data, first)
-    return f"p95 {named['wait_minutes']['p95']:.2f} min against {other['wait_minutes']['p95']:.2f}"
+    wait, other_wait = _told_apart(named["wait_minutes"]["p95"], other["wait_minutes"]["p95"])
+    return f"p95 {wait} min against {other_wait}"
+
+
+def _told_apart(first: float, second: float) -> tuple[str, str]:
+    """Two waits with two decimals, or as many more (up to six) as show which is
+    longer: "waited longer (p95 2.74 min against 2.74)" was printed of 2.7445 and 2.7441."""
+    for decimals in range(2, 7):
+        shown = f"{first:.{decimals}f}", f"{second:.{decimals}f}"
+        if (float(shown[0]) > float(shown[1])) == (first > second) and (shown[0] == shown[1]) == (first == second):
+            return shown
+    return shown
 
 
 def _shown_pressures(data: DayData, first: str) -> tuple[str, str]:
