@@ -149,3 +149,25 @@ def test_settings_that_undo_each_other_and_profile_gaps_get_notes() -> None:
     data["selling"]["balk_at_line"] = 11
     data["selling"]["arrivals"]["profile"][1]["from"] = "13:00"
     assert Scenario.model_validate(data).notes() == []
+
+
+def test_services_of_many_minutes_that_swamp_the_counters_are_taken_for_seconds() -> None:
+    """30 buyers an hour at 45 minutes each are 22.5 counters' worth of work for
+    one seller: the note asks whether 45 seconds (0.75) was meant. Five group
+    bookings of 45 minutes in 8 hours, or 45 minutes that keep the counters
+    busy but not swamped, are not questioned."""
+    service = {"distribution": "exponential", "mean": 45}
+    swamped = Scenario.model_validate(
+        scenario_dict(hours=8, **{"selling.arrivals": {"rate_per_hour": 30}, "selling.service_minutes": service})
+    )
+    assert [note for note in swamped.notes() if "seconds" in note] == [
+        "selling.service_minutes: a service of 45 minutes on average, and 22.5 counters' worth of work against 1:"
+        " service_minutes is in minutes; if 45 seconds was meant, write 0.75"
+    ]
+    groups = scenario_dict(hours=8, **{"selling.arrivals": {"total": 5}, "selling.service_minutes": service})
+    assert Scenario.model_validate(groups).notes() == []
+    busy = scenario_dict(
+        hours=8,
+        **{"selling.arrivals": {"rate_per_hour": 4}, "selling.service_minutes": service, "selling.counters": 2},
+    )
+    assert Scenario.model_validate(busy).notes() == []

@@ -236,6 +236,7 @@ class Scenario(BaseModel):
                 f" autoscale.open_when_line_over ({scale.open_when_line_over:g}): the autoscaler never opens a"
                 f" counter; set open_when_line_over below {side.balk_at_line}"
             )
+        notes += self._seconds_as_minutes_notes(side_name)
         profile = side.arrivals.profile if side.arrivals is not None else None
         if profile:
             for before, after in itertools.pairwise(profile):
@@ -246,6 +247,24 @@ class Scenario(BaseModel):
                         " (between two periods); if that is a slip, make the periods meet"
                     )
         return notes
+
+    def _seconds_as_minutes_notes(self, side_name: SideName) -> list[str]:
+        """Services of many minutes that swamp the side's counters: seconds written
+        as minutes, likely (``mean: 45`` meant 45 seconds: a trial's day ran a week
+        of overtime and staff asked 30 sellers for 30 buyers an hour)."""
+        side = self.side(side_name)
+        mean = side.service_minutes.mean
+        counters = side.counters if isinstance(side.counters, int) else max(p.count for p in side.counters)
+        if side.autoscale is not None:
+            counters = side.autoscale.max_counters
+        work = self.expected_arrivals(side_name) * self.counter_share(side_name) * mean
+        if mean < _LONG_SERVICE_MINUTES or work <= _SWAMPED * counters * self.open_minutes:
+            return []
+        return [
+            f"{side_name}.service_minutes: a service of {mean:g} minutes on average, and {work / self.open_minutes:.3g}"
+            f" counters' worth of work against {counters}: service_minutes is in minutes; if {mean:g} seconds was"
+            f" meant, write {mean / 60:.3g}"
+        ]
 
     def notes(self) -> list[str]:
         """Things that are allowed but probably not what the author meant."""
@@ -381,6 +400,11 @@ class Scenario(BaseModel):
                 counters = count if isinstance(count, int) else _rescheduled(side, side_name, count)
                 updates[side_name] = Side.model_validate({**side.__dict__, "counters": counters, "autoscale": None})
         return Scenario.model_validate({**self.__dict__, **updates})
+
+
+#: A mean service this long (in minutes) that swamps the counters ``_SWAMPED`` times over is
+#: likely seconds written as minutes (a group booking of 45 minutes at a desk it keeps busy is not).
+_LONG_SERVICE_MINUTES, _SWAMPED = 10.0, 3.0
 
 
 def _count_words(count: float) -> str:
