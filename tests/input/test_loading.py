@@ -67,6 +67,16 @@ def test_load_scenario_missing_file_lists_bundled_names() -> None:
         load_scenario("no-such.yaml")
 
 
+def test_a_name_without_its_suffix_suggests_the_file_beside_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`run friday` beside friday.yaml (a trial): bundled names are written bare, files with .yaml."""
+    (tmp_path / "friday.yaml").write_text("name: Friday\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(
+        ScenarioError, match=r"^friday: no such file, nor a bundled scenario; did you mean friday\.yaml\?$"
+    ):
+        load_scenario("friday")
+
+
 def test_load_scenario_rejects_directory(tmp_path: Path) -> None:
     with pytest.raises(ScenarioError, match="is a directory"):
         load_scenario(str(tmp_path))

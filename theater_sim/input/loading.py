@@ -102,7 +102,18 @@ def _resolve(source: str) -> Path:
     if source in bundled:
         return bundled[source]
     names = ", ".join(bundled) or "none found"
+    with_suffix = [f"{source}{suffix}" for suffix in (".yaml", ".yml") if _is_file(Path(f"{source}{suffix}"))]
+    if with_suffix:  # `run friday` beside friday.yaml (a trial): bundled names go without one, files with
+        suggested = shorten(with_suffix[0], 200)
+        raise ScenarioError(f"{shorten(source, 200)}: no such file, nor a bundled scenario; did you mean {suggested}?")
     raise ScenarioError(f"{shorten(source, 200)}: no such file, nor a bundled scenario (bundled: {names})")
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:
+        return False
 
 
 def _read_text(path: Path) -> str:
