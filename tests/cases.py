@@ -134,6 +134,22 @@ CORE_BAD_FILES: list[tuple[str, str, list[str]]] = [
         ],
     ),
     (
+        # Every showing outside the hours is said (a trial found only the first, then the next).
+        "showings-outside-all-said",
+        _dump(
+            hours=8,
+            showtimes=[
+                {"film": "A", "starts": "07:00", "seats": 5},
+                {"film": "B", "starts": "12:00", "seats": 5},
+                {"film": "C", "starts": "21:00", "seats": 5},
+            ],
+        ),
+        [
+            "showtimes[0]: 'A' starts at 07:00, outside opening hours (08:00 to 16:00)",
+            "showtimes[2]: 'C' starts at 21:00, outside opening hours (08:00 to 16:00)",
+        ],
+    ),
+    (
         # Both sides over the limit: both said (validate had named the first only).
         "both-sides-too-many",
         _dump(

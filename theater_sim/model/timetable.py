@@ -115,15 +115,17 @@ def showing_plan(showings: list[Showing], opens: str, open_minutes: float) -> Sh
     Raises:
         ValueError: a showing that starts outside opening hours.
     """
-    entries = []
+    entries, problems = [], []  # every showing's problem is said, a line each
     for index, showing in enumerate(showings):
         start = minutes_after_opening(showing.starts, opens)
         if start > open_minutes:
-            raise ValueError(
+            problems.append(
                 f"showtimes[{index}]: {showing.film!r} starts at {showing.starts}, outside opening hours"
                 f" ({opens} to {clock_label(open_minutes, opens)})"
             )
         entries.append((start, index, showing))
+    if problems:
+        raise ValueError("\n".join(problems))
     entries.sort(key=lambda entry: (entry[0], entry[1]))
     return ShowingPlan(
         films=tuple(s.film for _, _, s in entries),
