@@ -499,3 +499,30 @@ def test_a_ctrl_c_wrapped_in_a_librarys_error_is_an_interrupt(capsys: pytest.Cap
         raise SchemaError("Error building `definitions` serializer:\n  SchemaError: KeyboardInterrupt: ")
     assert ended.value.exit_code == 130
     assert capsys.readouterr().err == "theater-sim: error: interrupted\n"
+
+
+_ENDS_AT_CLOSING = """\
+name: Ends within the closing minute
+opens: "16:00"
+hours: 8
+showtimes:
+  - {film: Big Premiere, starts: "20:00", seats: 600}
+  - {film: Big Premiere, starts: "20:15", seats: 500}
+selling: {counters: 2, arrivals: {rate_per_hour: 30}, service_minutes: {distribution: exponential, mean: 1.2}}
+collecting:
+  counters: 3
+  arrivals: {showtimes: {occupancy: 0.97, lead_minutes: {distribution: uniform, low: 5, high: 60}}}
+  service_minutes: {distribution: exponential, mean: 0.3}
+"""
+
+
+def test_watch_without_a_terminal_never_prints_one_clock_twice(tmp_path: Path) -> None:
+    """The doors close at 00:00 and the last buyer leaves seconds later: two lines
+    read '00:00 +1d' with different numbers (a trial). The last says 'day over'."""
+    day = tmp_path / "late.yaml"
+    day.write_text(_ENDS_AT_CLOSING, encoding="utf-8")
+    result = CliRunner().invoke(app, ["watch", str(day), "--speed", "inf"])
+    assert result.exit_code == 0, result.output
+    clocks = [line[:10].strip() for line in result.stdout.splitlines() if "selling    line" in line]
+    assert len(clocks) == len(set(clocks)), clocks
+    assert clocks[-2:] == ["00:00 +1d", "day over"]

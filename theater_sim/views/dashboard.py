@@ -8,6 +8,7 @@ is part of the command line's edge; the day itself comes from the domain.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import select
 import shutil
@@ -155,6 +156,7 @@ class PlainTicker:
         self.stream = stream
         self.next_minute = 0.0
         self.last: LiveStatus | None = None
+        self.printed_clock = ""
 
     def __enter__(self) -> PlainTicker:
         return self
@@ -170,6 +172,11 @@ class PlainTicker:
                 raise BrokenPipeError
             return
         self.next_minute = (math.floor(status.minute / 60) + 1) * 60
+        if status.finished and status.clock == self.printed_clock:
+            # The day ended within the minute of the line before (the doors closed at 00:00 and the
+            # last customer left at 00:00:40): two lines read "00:00 +1d" with other numbers (a trial).
+            status = dataclasses.replace(status, clock="day over")
+        self.printed_clock = status.clock
         self.stream.write(plain_status(status) + "\n")
         self.stream.flush()
 
