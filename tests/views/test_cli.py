@@ -554,3 +554,29 @@ def test_showtimes_nothing_uses_leave_the_day_without_films(runner: CliRunner, t
     assert "missed film start" not in result.stdout
     assert "parties of holders" not in result.stdout
     assert _json(runner, str(path))["showings"] == []
+
+
+_BOTH_FINE = """\
+name: Both fine
+seed: 5
+hours: 4
+selling: {counters: 2, arrivals: {rate_per_hour: 60}, service_minutes: {distribution: exponential, mean: 1.5}}
+collecting: {counters: 2, arrivals: {rate_per_hour: 60}, service_minutes: {distribution: exponential, mean: 0.5}}
+"""
+
+
+def test_a_side_named_on_a_day_that_failed_nobody_is_not_read_as_short(runner: CliRunner, tmp_path: Path) -> None:
+    """Selling is named (its waits and pressure) on a day where nobody on either
+    side was failed (the longest wait 6.4 min): a manager read such a verdict as a
+    call for counters (a trial). The note says neither side is short; a day whose
+    named side failed customers has no such note."""
+    path = tmp_path / "fine.yaml"
+    path.write_text(_BOTH_FINE, encoding="utf-8")
+    data = _json(runner, str(path))
+    assert data["verdict"] == "Greater demand for selling tickets"
+    assert data["sides"]["selling"]["failed"] == data["sides"]["collecting"]["failed"] == 0
+    said = " ".join(runner.invoke(app, ["run", str(path)], env={"COLUMNS": "400"}).stdout.split())
+    assert "Neither side is short of counters: nobody was failed" in said
+    assert "not that one is needed." in said
+    busy = " ".join(runner.invoke(app, ["run", "tarantino-announced"], env={"COLUMNS": "400"}).stdout.split())
+    assert "Neither side is short" not in busy

@@ -69,8 +69,25 @@ def pressure_line(data: DayData) -> Text:
         + _named_for_failures_note(data)
         + _named_for_waits_note(data)
         + _few_customers_note(data)
+        + _neither_short_note(data)
         + projection_note(data),
         style="dim",
+    )
+
+
+def _neither_short_note(data: DayData) -> str:
+    """A side named on a day that failed nobody on either side: the verdict
+    compares the sides, and a manager read "Greater demand for collecting
+    tickets" at a p95 of 2.35 min, nobody failed, as a call for counters (a trial)."""
+    sides = data["sides"]
+    if data["verdict"] == Verdict.BALANCED.value or few_sides(data):
+        return ""
+    if any(side_data(sides, name)["failed"] > 0 for name in SIDE_NAMES):
+        return ""
+    return (
+        f"\nNeither side is short of counters: nobody was failed (walked away, waited over"
+        f" {data['long_wait_minutes']:g} min or missed their film). The verdict says where a counter would do most"
+        " if you add one, not that one is needed."
     )
 
 
