@@ -426,6 +426,23 @@ def test_staff_refuses_a_rota_it_cannot_keep(runner: CliRunner, hours: str) -> N
     assert "--rota-hours" in result.output
 
 
+def test_a_rota_needs_a_counter_target(runner: CliRunner) -> None:
+    """--max-stale-share alone keeps the scenario's counters: a rota there set every
+    period to one counter, unsearched, and --write-scenario saved it (a trial)."""
+    result = runner.invoke(app, ["staff", "eventual-consistency", "--max-stale-share", "0.05", "--rota-hours", "2"])
+    assert result.exit_code == 2
+    assert "--rota-hours searches counters per period: give a counter target too" in result.output
+
+
+def test_a_rota_says_what_it_replaced(runner: CliRunner) -> None:
+    args = ["staff", "autoscale", "--max-p95-wait", "5", "--replications", "2", "--workers", "1", "--json"]
+    notes = json.loads(_ok(runner, *args, "--rota-hours", "2"))["notes"]
+    for side in ("selling", "collecting"):
+        assert f"{side}: the rota replaces the scenario's autoscaler (1-6 counters)" in " ".join(notes)
+    whole = json.loads(_ok(runner, *args, "--rota-hours", "30"))["notes"]
+    assert "rota: periods of 30 hours cover the whole 14-hour day: one count all day" in whole
+
+
 def test_staff_takes_a_one_period_schedule_as_a_count_all_day(runner: CliRunner, tmp_path: Path) -> None:
     """A schedule of one period is a count all day: it was searched as a schedule
     and failed (its days have no periods to measure)."""

@@ -16,7 +16,7 @@ from theater_sim.model.counter_settings import MAX_SCHEDULE_PERIODS, CounterPeri
 from theater_sim.model.errors import ScenarioError
 from theater_sim.model.scenario import SIDE_NAMES, Scenario, Side
 
-__all__ = ["MIN_ROTA_MINUTES", "rota_scenario", "rota_starts"]
+__all__ = ["MIN_ROTA_MINUTES", "rota_notes", "rota_scenario", "rota_starts"]
 
 #: The shortest rota period: a quarter of an hour (a day then has at most 96).
 MIN_ROTA_MINUTES = 15.0
@@ -26,12 +26,15 @@ def rota_starts(scenario: Scenario, minutes: float) -> list[str]:
     """The clock times the rota's periods start at: the opening, then every ``minutes``.
 
     Raises:
-        ScenarioError: periods shorter than ``MIN_ROTA_MINUTES``, or not whole minutes.
+        ScenarioError: periods shorter than ``MIN_ROTA_MINUTES``, not a number, or not whole minutes.
     """
-    if not math.isfinite(minutes) or minutes < MIN_ROTA_MINUTES:
-        raise ScenarioError(f"--rota-hours: a rota's periods are at least {MIN_ROTA_MINUTES / 60:g} hours (15 min)")
+    given = f"--rota-hours {minutes / 60!r}"
+    if not math.isfinite(minutes):
+        raise ScenarioError(f"{given}: give the rota's periods in hours (at least 0.25: 15 min)")
+    if minutes < MIN_ROTA_MINUTES:
+        raise ScenarioError(f"{given}: a rota's periods are at least {MIN_ROTA_MINUTES / 60:g} hours (15 min)")
     if abs(minutes - round(minutes)) > 1e-9:
-        raise ScenarioError(f"--rota-hours {minutes / 60:g}: periods start on whole minutes ({minutes:g} min is not)")
+        raise ScenarioError(f"{given}: periods start on whole minutes ({minutes:.8f}".rstrip("0") + " min is not)")
     step = round(minutes)
     opens = parse_clock_minutes(scenario.opens)
     starts = [opens + k * step for k in range(math.ceil(scenario.hours * 60 / step - 1e-9))]
@@ -49,6 +52,26 @@ def rota_scenario(scenario: Scenario, minutes: float) -> Scenario:
         for name in SIDE_NAMES
     }
     return Scenario.model_validate({**scenario.__dict__, **updates})
+
+
+def rota_notes(scenario: Scenario, minutes: float) -> list[str]:
+    """What the rota replaced of ``scenario``'s staffing, and a rota of one period."""
+    notes = []
+    if len(rota_starts(scenario, minutes)) == 1:
+        notes.append(
+            f"rota: periods of {minutes / 60:g} hours cover the whole {scenario.hours:g}-hour day: one count all day"
+        )
+    for name in SIDE_NAMES:
+        side = scenario.side(name)
+        if side.autoscale is not None:
+            notes.append(
+                f"{name}: the rota replaces the scenario's autoscaler ({side.autoscale.min_counters}-"
+                f"{side.autoscale.max_counters} counters); without --rota-hours, staff weighs the autoscaler's"
+                " counter-hours against a count all day"
+            )
+        elif isinstance(side.counters, list) and len(side.counters) > 1:
+            notes.append(f"{name}: the rota replaces the scenario's counter schedule ({len(side.counters)} periods)")
+    return notes
 
 
 def _clock(minute: float) -> str:
