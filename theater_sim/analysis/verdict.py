@@ -343,8 +343,7 @@ def decide(
     longer = clearly_longer(p95_waits) if waits_first and p95_waits is not None else None
     if longer is not None:
         return _SIDE_VERDICT[longer]
-    higher = max(selling_pressure, collecting_pressure)
-    if higher < calm_below or abs(selling_pressure - collecting_pressure) <= (tolerance + TIE_SLACK) * higher:
+    if any(_pressures_balanced(selling_pressure, collecting_pressure, tolerance, calm_below)):
         return Verdict.BALANCED
     named = Verdict.SELLING if selling_pressure > collecting_pressure else Verdict.COLLECTING
     if p95_waits is None:
@@ -376,6 +375,14 @@ def unnamed_rush(verdict: Verdict, p95_waits: tuple[float, float]) -> str | None
     """The side that waited clearly longer although ``verdict`` does not name it."""
     longer = clearly_longer(p95_waits)
     return longer if longer is not None and _SIDE_VERDICT[longer] is not verdict else None
+
+
+def _pressures_balanced(selling: float, collecting: float, tolerance: float, calm_below: float) -> tuple[bool, bool]:
+    """``decide``'s two reasons for Balanced on pressures: both calm (below
+    ``calm_below``), and within ``tolerance`` of the higher (a gap exactly at it
+    is a tie, whatever the floats' last bits)."""
+    higher = max(selling, collecting)
+    return higher < calm_below, abs(selling - collecting) <= (tolerance + TIE_SLACK) * higher
 
 
 def hourly_verdicts(
@@ -413,9 +420,10 @@ def shown_pressures(
     the verdict the real ones do.
     """
 
-    def verdict_of(s: float, c: float) -> tuple[Verdict, bool, bool]:
-        higher = max(s, c)
-        return decide(s, c, tolerance, calm_below), higher < calm_below, abs(s - c) <= (tolerance + TIE_SLACK) * higher
+    # Which reasons for Balanced hold is kept too, as a note may name them: "both met a pressure
+    # below 0.5 (0.50 against 0.46)" was printed of 0.4988.
+    def verdict_of(s: float, c: float) -> tuple[Verdict, tuple[bool, bool]]:
+        return decide(s, c, tolerance, calm_below), _pressures_balanced(s, c, tolerance, calm_below)
 
     return _fewest_decimals(selling_pressure, collecting_pressure, verdict_of)
 
@@ -426,16 +434,12 @@ def shown_evidence(selling: SideEvidence, collecting: SideEvidence, rule: Rule) 
     may read "its pressure points the same way": 0.6119 against 0.4891 is
     20.07% apart, not the 19.7% of 0.61 against 0.49)."""
 
-    def verdicts(s: float, c: float) -> tuple[Verdict, Verdict, bool, bool]:
+    def verdicts(s: float, c: float) -> tuple[Verdict, Verdict, tuple[bool, bool]]:
         shown_selling, shown_collecting = replace(selling, pressure=s), replace(collecting, pressure=c)
-        higher = max(s, c)
         return (
             judge(shown_selling, shown_collecting, rule),
             judge(shown_selling, shown_collecting, rule, failures=False, waits_first=False),
-            # Which of decide's reasons for Balanced hold, as a note may name them: "both met a pressure
-            # below 0.5 (0.50 against 0.46)" was printed of 0.4988.
-            higher < rule.calm_below,
-            abs(s - c) <= (rule.tolerance + TIE_SLACK) * higher,
+            _pressures_balanced(s, c, rule.tolerance, rule.calm_below),  # as in shown_pressures
         )
 
     return _fewest_decimals(selling.pressure, collecting.pressure, verdicts)

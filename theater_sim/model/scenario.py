@@ -254,9 +254,8 @@ class Scenario(BaseModel):
         of overtime and staff asked 30 sellers for 30 buyers an hour)."""
         side = self.side(side_name)
         mean = side.service_minutes.mean
-        counters = side.counters if isinstance(side.counters, int) else max(p.count for p in side.counters)
-        if side.autoscale is not None:
-            counters = side.autoscale.max_counters
+        most = max(count for _, count in self.counter_schedule(side_name))
+        counters = most if side.autoscale is None else side.autoscale.max_counters
         work = self.expected_arrivals(side_name) * self.counter_share(side_name) * mean
         if mean < _LONG_SERVICE_MINUTES or work <= _SWAMPED * counters * self.open_minutes:
             return []

@@ -53,6 +53,7 @@ from theater_sim.planning.unmet_targets import (
 )
 
 __all__ = [
+    "TARGET_FORMATS",
     "AsWritten",
     "PeriodAnswer",
     "ProjectorAnswer",
@@ -61,6 +62,7 @@ __all__ = [
     "Targets",
     "erlang_c_answer",
     "erlang_c_per_period",
+    "interval_text",
     "search_projectors",
     "search_staffing",
 ]
@@ -525,19 +527,30 @@ def _autoscaler_note(
 def _measured(as_written: AsWritten, targets: Targets) -> str:
     """The side's numbers for each target given: ``p95 wait 18.30 ± 2.10 min``."""
     shown = []
-    summary = as_written.at_scenario
-    for interval, limit, label, spec, unit in (
-        (summary["p95_wait"], targets.max_p95_wait, "p95 wait", "{:.2f}", " min"),
-        (summary["abandon_rate"], targets.max_abandon_rate, "abandon rate", "{:.1%}", ""),
-        (summary["failed_share"], targets.max_failed_share, "failed", "{:.1%}", ""),
-    ):
-        if limit is None:
-            continue
-        half = interval["half_width"]
-        shown.append(
-            f"{label} {spec.format(interval['mean'])}" + ("" if half is None else f" ± {spec.format(half)}") + unit
-        )
+    for key, (option, _, label) in TARGET_FORMATS.items():
+        target = getattr(targets, option)
+        if target is not None:
+            shown.append(f"{label} {interval_text(as_written.at_scenario[key], key, target)}")  # type: ignore[literal-required]
     return ", ".join(shown)
+
+
+#: The targets a staffing search judges, by their key in a Summary: the option, how a value prints, its label.
+TARGET_FORMATS = {
+    "p95_wait": ("max_p95_wait", "{:.2f}", "p95 wait"),
+    "abandon_rate": ("max_abandon_rate", "{:.1%}", "abandon rate"),
+    "failed_share": ("max_failed_share", "{:.1%}", "failed share"),
+}
+
+
+def interval_text(interval: Interval, key: str, target: float) -> str:
+    """``4.74 ± 0.45 min`` (no ± over one day): a p95 wait within a hair of its
+    target gets four decimals (5.0004 is not "5.00")."""
+    shown = TARGET_FORMATS[key][1]
+    if key == "p95_wait" and abs(interval["mean"] - target) < 0.005:
+        shown = "{:.4f}"
+    half = interval["half_width"]
+    value = shown.format(interval["mean"]) + ("" if half is None else f" ± {shown.format(half)}")
+    return value + (" min" if key == "p95_wait" else "")
 
 
 #: Replications a side of fewer than ``MIN_CUSTOMERS`` customers is asked for.

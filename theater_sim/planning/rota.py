@@ -14,7 +14,7 @@ import math
 from theater_sim.model.clock import MINUTES_PER_DAY, parse_clock_minutes
 from theater_sim.model.counter_settings import MAX_SCHEDULE_PERIODS, CounterPeriod
 from theater_sim.model.errors import ScenarioError
-from theater_sim.model.scenario import SIDE_NAMES, Scenario, Side
+from theater_sim.model.scenario import SIDE_NAMES, Scenario, Side, SideName
 
 __all__ = ["MIN_ROTA_MINUTES", "rota_notes", "rota_scenario", "rota_starts"]
 
@@ -54,23 +54,26 @@ def rota_scenario(scenario: Scenario, minutes: float) -> Scenario:
     return Scenario.model_validate({**scenario.__dict__, **updates})
 
 
-def rota_notes(scenario: Scenario, minutes: float) -> list[str]:
-    """What the rota replaced of ``scenario``'s staffing, and a rota of one period."""
-    notes = []
+def rota_notes(scenario: Scenario, minutes: float) -> dict[SideName, list[str]]:
+    """Each side's notes on what the rota replaced of ``scenario``'s staffing;
+    a rota of one period is said with the first side's."""
+    notes: dict[SideName, list[str]] = {name: [] for name in SIDE_NAMES}
     if len(rota_starts(scenario, minutes)) == 1:
-        notes.append(
+        notes["selling"].append(
             f"rota: periods of {minutes / 60:g} hours cover the whole {scenario.hours:g}-hour day: one count all day"
         )
     for name in SIDE_NAMES:
         side = scenario.side(name)
         if side.autoscale is not None:
-            notes.append(
+            notes[name].append(
                 f"{name}: the rota replaces the scenario's autoscaler ({side.autoscale.min_counters}-"
                 f"{side.autoscale.max_counters} counters); without --rota-hours, staff weighs the autoscaler's"
                 " counter-hours against a count all day"
             )
         elif isinstance(side.counters, list) and len(side.counters) > 1:
-            notes.append(f"{name}: the rota replaces the scenario's counter schedule ({len(side.counters)} periods)")
+            notes[name].append(
+                f"{name}: the rota replaces the scenario's counter schedule ({len(side.counters)} periods)"
+            )
     return notes
 
 

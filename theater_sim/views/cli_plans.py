@@ -259,8 +259,8 @@ def staff(
     rota_hours: Annotated[
         float | None,
         typer.Option(
-            help="Find a count for every period of this many hours from the opening (a rota; 0.25..24, whole"
-            " minutes), on both sides, replacing their counts, schedules or autoscaling."
+            help="Find a count for every period of this many hours from the opening (a rota; at least 0.25,"
+            " whole minutes), on both sides, replacing their counts, schedules or autoscaling."
         ),
     ] = None,
     seed: SeedOption = None,
@@ -307,7 +307,7 @@ def staff(
         day, origin = load_source(
             scenario, seed=seed, progress=progress, outputs={"--write-scenario": write_scenario, "--store": store}
         )
-        rota_said: list[str] = []
+        rota_said: dict[str, list[str]] = {}
         if rota_hours is not None:
             from theater_sim.planning.rota import rota_notes, rota_scenario
 
@@ -316,7 +316,7 @@ def staff(
                     "--rota-hours searches counters per period: give a counter target too (--max-p95-wait,"
                     " --max-abandon-rate or --max-failed-share)"
                 )
-            rota_said = rota_notes(day, rota_hours * 60)
+            rota_said = {side: notes for side, notes in rota_notes(day, rota_hours * 60).items()}  # keyed as answers
             day = rota_scenario(day, rota_hours * 60)
         check_run_memory(day, workers or default_workers(), max_memory)
         # The search tries fixed counts on one side while the other stays as the
@@ -328,10 +328,9 @@ def staff(
             clerks = None
         else:
             answers, clerks = search_projectors(day, targets, replications, runner)
-        if answers is not None and rota_said:  # each side's note with its answer, the rota's own with selling's
+        if answers is not None and rota_said:
             answers = {
-                name: replace(answer, notes=[*_rota_said_of(rota_said, name), *answer.notes])
-                for name, answer in answers.items()
+                name: replace(answer, notes=[*rota_said[name], *answer.notes]) for name, answer in answers.items()
             }
         found: dict[str, Staffing] = {
             name: None if answers is None else answers[name].staffing for name in ("selling", "collecting")
@@ -397,10 +396,6 @@ def staff(
         render_day(day_result, staffed, console, f"{scenario}, staffed as found", engines_used(staffed, chosen)[1])
         if write_scenario is not None:
             console.print(safe(f"Wrote the staffed scenario to {write_scenario}."))
-
-
-def _rota_said_of(notes: list[str], side: str) -> list[str]:
-    return [note for note in notes if note.startswith(f"{side}:") or (side == "selling" and note.startswith("rota:"))]
 
 
 def _read_model_behind_note(day: DayData, targets: Targets) -> str | None:

@@ -21,7 +21,15 @@ from theater_sim.analysis.contract import DayData, Interval
 from theater_sim.analysis.day_data import SIDE_METRICS
 from theater_sim.analysis.plain import plain
 from theater_sim.model.scenario import SIDE_NAMES, Scenario, SideName
-from theater_sim.planning.least_staffing import PeriodAnswer, ProjectorAnswer, SideAnswer, Summary, Targets
+from theater_sim.planning.least_staffing import (
+    TARGET_FORMATS,
+    PeriodAnswer,
+    ProjectorAnswer,
+    SideAnswer,
+    Summary,
+    Targets,
+    interval_text,
+)
 from theater_sim.planning.sweep import SweepCell
 from theater_sim.planning.tasks import Staffing, as_run, plain_staffing
 from theater_sim.views.formatting import VERDICT_STYLES, fitted, safe, staffing_text
@@ -495,14 +503,6 @@ def answer_notes(answers: dict[str, SideAnswer], targets: Targets) -> list[str]:
     return notes
 
 
-#: The targets a staffing search judges, by their key in a Summary: the option and how a value prints.
-_TARGETS = {
-    "p95_wait": ("max_p95_wait", "{:.2f}", "p95 wait"),
-    "abandon_rate": ("max_abandon_rate", "{:.1%}", "abandon rate"),
-    "failed_share": ("max_failed_share", "{:.1%}", "failed share"),
-}
-
-
 def _within_noise(name: str, answer: SideAnswer, targets: Targets) -> list[str]:
     """Where the days' 95% interval straddles a target, at the answer (more days
     may need one counter more) or one fewer (more days may find it enough): the
@@ -529,7 +529,7 @@ def _within_noise(name: str, answer: SideAnswer, targets: Targets) -> list[str]:
     )
     over, under = [], []
     for where, at, fewer in checks:
-        for key, (option, shown, label) in _TARGETS.items():
+        for key, (option, _, label) in TARGET_FORMATS.items():
             target = getattr(targets, option)
             if target is None:
                 continue
@@ -537,24 +537,16 @@ def _within_noise(name: str, answer: SideAnswer, targets: Targets) -> list[str]:
             fewer_key = None if fewer is None else fewer[key]  # type: ignore[literal-required]
             reaches_over, reaches_under = _straddles(at_key, fewer_key, target)
             if reaches_over:
-                value = _interval_text(at_key, key, shown, target)
+                value = interval_text(at_key, key, target)
                 over.append(
                     f"its {label}{where}, {value}, reaches over the target: more days may need a counter more{theory}"
                 )
             if reaches_under and fewer_key is not None:
-                value = _interval_text(fewer_key, key, shown, target)
+                value = interval_text(fewer_key, key, target)
                 under.append(
                     f"one fewer{where} ({label} {value}) reaches under the target: more days may find it enough"
                 )
     return _luck_note(name, over + under, "counter")
-
-
-def _interval_text(interval: Interval, key: str, shown: str, target: float) -> str:
-    """``4.74 ± 0.45 min``: a p95 wait within a hair of its target gets four decimals (5.0004 is not "5.00")."""
-    if key == "p95_wait" and abs(interval["mean"] - target) < 0.005:
-        shown = "{:.4f}"
-    value = f"{shown.format(interval['mean'])} ± {shown.format(interval['half_width'])}"
-    return value + (" min" if key == "p95_wait" else "")
 
 
 def _straddles(at: Interval, fewer: Interval | None, target: float) -> tuple[bool, bool]:
