@@ -41,7 +41,11 @@ CORE_BAD_FILES: list[tuple[str, str, list[str]]] = [
     ("counters-string", _dump(**{"selling.counters": "two"}), ["selling.counters", "whole number", "(got 'two')"]),
     ("counters-float", _dump(**{"selling.counters": 1.5}), ["selling.counters", "whole number", "(got 1.5)"]),
     ("counters-bool", _dump(**{"selling.counters": True}), ["selling.counters"]),
-    ("counters-zero", _dump(**{"selling.counters": 0}), ["selling.counters", "greater than or equal to 1"]),
+    (
+        "counters-zero",
+        _dump(**{"selling.counters": 0}),
+        ["selling.counters: a side needs at least one counter (got 0)", "a period of count 0"],
+    ),
     ("counters-negative", _dump(**{"collecting.counters": -3}), ["collecting.counters"]),
     ("counters-too-many", _dump(**{"selling.counters": 10_001}), ["selling.counters", "10000"]),
     ("rate-zero", _dump(**{"collecting.arrivals.rate_per_hour": 0}), ["collecting.arrivals.rate_per_hour"]),
@@ -185,12 +189,12 @@ CORE_BAD_FILES: list[tuple[str, str, list[str]]] = [
         "several-mistakes-each-said",
         _dump(
             **{
-                "collecting.counters": [{"from": "08:00", "count": 0}, 3],
+                "collecting.counters": [{"from": "08:00", "count": -1}, 3],
                 "verdict": {"tolerance": 2, "late_share": 0.1},
             }
         ),
         [
-            "collecting.counters[0].count: Input should be greater than or equal to 1",
+            "collecting.counters[0].count: Input should be greater than or equal to 0",
             "collecting.counters[1]: must be a mapping of keys",
             "verdict.tolerance",
             "verdict.late_share: 'late_share' is now 'failed_share'",
@@ -331,7 +335,21 @@ DAY_BAD_FILES: list[tuple[str, str, list[str]]] = [
         ),
         ["selling.counters[2]", "after the previous"],
     ),
-    ("schedule-zero-count", _dump(**{"selling.counters": [{"from": "08:00", "count": 0}]}), ["count"]),
+    (
+        "schedule-closed-all-day",
+        _dump(**{"selling.counters": [{"from": "08:00", "count": 0}]}),
+        ["selling.counters[0]: the side is closed from 08:00 to closing (10:00)", "needs at least one counter"],
+    ),
+    (
+        "schedule-closed-at-closing",
+        _dump(**{"selling.counters": [{"from": "08:00", "count": 2}, {"from": "09:00", "count": 0}]}),
+        ["selling.counters[1]: the side is closed from 09:00 to closing", "everyone in line at closing"],
+    ),
+    (
+        "schedule-count-negative",
+        _dump(**{"selling.counters": [{"from": "08:00", "count": 2}, {"from": "09:00", "count": -1}]}),
+        ["selling.counters[1].count", "greater than or equal to 0"],
+    ),
     (
         "schedule-at-closing",
         _dump(**{"selling.counters": [{"from": "08:00", "count": 2}, {"from": "10:00", "count": 1}]}),

@@ -92,3 +92,24 @@ def test_long_overtime_is_summed_into_a_last_row() -> None:
     assert not any(row.until_end for row in metrics.hourly[:-1])
     assert sum(row.served for row in metrics.hourly) == 2000
     assert metrics.hourly[-1].counters_on_duty == pytest.approx(1.0)
+
+
+def test_a_closed_hour_s_work_waits_for_the_hour_that_reopens() -> None:
+    """One counter, closed 60-120 (lunch) of a three-hour day. Customers at
+    10 and 70, 75 ask 5 min each; the closed hour's two wait for the
+    reopening and are served from minute 120, so the hour that reopens meets
+    their 10 min with its own customer's 5 over its 60 counter-minutes: 0.25
+    for both hours (the closed hour read 0, beside a line of two). Hour 0
+    keeps its own 5 / 60. The side's ten-minute wait is the closure's."""
+    records = simulate_side(
+        1,
+        180.0,
+        np.array([10.0, 70.0, 75.0, 130.0]),
+        np.array([5.0, 5.0, 5.0, 5.0]),
+        schedule=[(0.0, 1), (60.0, 0), (120.0, 1)],
+    )
+    metrics = side_metrics(records, window_minutes=60.0)
+    assert [row.pressure for row in metrics.hourly] == pytest.approx([5 / 60, 15 / 60, 15 / 60])
+    assert [row.counters_on_duty for row in metrics.hourly] == pytest.approx([1.0, 0.0, 1.0])
+    assert list(np.asarray(records.service_start_at_minute)) == [10.0, 120.0, 125.0, 130.0]
+    assert metrics.pressure == pytest.approx((0 + 2 * 15 / 60) / 4)

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from theater_sim.analysis.metrics import side_metrics
-from theater_sim.analysis.pressure import side_pressure, window_edges
+from theater_sim.analysis.pressure import side_pressure, window_edges, window_groups
 from theater_sim.engine.day_plan import simulate_day
 from theater_sim.engine.simulation import simulate_side
 from theater_sim.model.scenario import Scenario
@@ -114,3 +114,35 @@ def test_steady_poisson_pressure_is_the_load_whatever_the_crowd(
     half = T_99_DF39 * statistics.stdev(ratios) / math.sqrt(len(ratios))
     assert mean - half <= expected <= mean + half, (mean, half, expected)
     assert not mean - half <= 1 + 1 / lam <= mean + half or lam > 20  # the old bias is out of the interval
+
+
+def test_a_closed_window_counts_with_the_first_window_after_it_that_has_counters() -> None:
+    """One counter, closed from minute 15 to 30 (a lunch closure). Window 1's
+    two customers ask 3 min each with no counter open: their work waits for
+    the reopening, so windows 1 and 2 count as one window of 15 counter-minutes
+    whose three customers (window 2's asks 3 min) ask 9 min: 0.6 each, and
+    each meets the others' 6 min, 0.4. Window 0: one customer, meeting nobody.
+    Over the four: (0 x 0.2 + 2 x 0.6) / 4 = 0.3. Read as three windows, the
+    closed one met 0 and the side looked calm (0.0 + 0 + 0) / 4."""
+    steps = [(0.0, 1), (15.0, 0), (30.0, 1)]
+    met = side_pressure(np.array([1.0, 16.0, 20.0, 31.0]), np.array([3.0, 3.0, 3.0, 3.0]), steps, 45.0, 15.0)
+    assert met.window_pressure == pytest.approx((0.2, 0.6, 0.6))
+    assert met.window_arrived == (1, 2, 1)
+    assert met.pressure == pytest.approx(0.3)
+    assert (met.busiest.from_minute, met.busiest.to_minute, met.busiest.arrived) == (15.0, 45.0, 3)
+    assert met.busiest.pressure == pytest.approx(0.6)
+
+
+def test_a_side_closed_now_in_a_day_being_played_counts_with_the_window_before() -> None:
+    """Live, at minute 25, closed since minute 15 with no reopening known yet:
+    the closure's customers meet the counters of the window before (15
+    counter-minutes for 3 + 3 + 3 min), not a pressure of 0 (nor infinity)."""
+    steps = [(0.0, 1), (15.0, 0)]
+    met = side_pressure(np.array([1.0, 16.0, 20.0]), np.array([3.0, 3.0, 3.0]), steps, 45.0, 15.0, until_minute=25.0)
+    assert met.window_pressure == pytest.approx((0.6, 0.6, 0.6))
+    assert met.pressure == pytest.approx(2 * 0.6 / 3)
+
+
+def test_a_side_that_never_closes_keeps_each_window_on_its_own() -> None:
+    assert window_groups([(0.0, 1), (20.0, 3)], window_edges(60.0, 15.0)) == [(0, 0), (1, 1), (2, 2), (3, 3)]
+    assert window_groups([(0.0, 0), (35.0, 2)], window_edges(60.0, 15.0)) == [(0, 2), (3, 3)]

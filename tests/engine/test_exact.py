@@ -103,7 +103,8 @@ def side_plans(draw: st.DrawFn, grids: tuple[float | None, ...] = (0.5, 1.0, 0.2
         if draw(st.booleans()):
             patience = _grid_times(draw, size, grid, 10)
     steps = draw(st.lists(st.tuples(st.integers(1, 80), st.integers(0, 4)), max_size=4, unique_by=lambda s: s[0]))
-    schedule = [(0.0, draw(st.integers(1, 4)))] + [(at * grid, count) for at, count in sorted(steps)]
+    # Counts of 0 (a side closed for a while) anywhere, the first period too.
+    schedule = [(0.0, draw(st.integers(0, 4)))] + [(at * grid, count) for at, count in sorted(steps)]
     return SidePlan(
         schedule=schedule,
         open_minutes=draw(st.integers(1, 90)) * grid,
@@ -344,7 +345,7 @@ def _impatience(draw: st.DrawFn, size: int, grid: float | None, rng: np.random.G
 
 def _schedule(draw: st.DrawFn, grid: float) -> list[tuple[float, int]]:
     steps = draw(st.lists(st.tuples(st.integers(1, 100), st.integers(0, 3)), max_size=3, unique_by=lambda s: s[0]))
-    return [(0.0, draw(st.integers(1, 3)))] + [(at * grid, count) for at, count in sorted(steps)]
+    return [(0.0, draw(st.integers(0, 3)))] + [(at * grid, count) for at, count in sorted(steps)]
 
 
 def _projection(

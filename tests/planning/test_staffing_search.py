@@ -489,3 +489,42 @@ def test_a_side_of_a_handful_of_customers_gets_a_word_of_caution() -> None:
     assert [note.split(":")[0] for note in answers["selling"].notes] == ["selling"]
     assert "about 5 customers a day" in answers["selling"].notes[0]
     assert answers["collecting"].notes == []
+
+
+_LUNCH_CLOSURE = {
+    "name": "lunch closure",
+    "seed": 11,
+    "opens": "10:00",
+    "hours": 5,
+    "selling": {
+        "counters": [{"from": "10:00", "count": 1}, {"from": "12:00", "count": 0}, {"from": "13:00", "count": 1}],
+        "arrivals": {"rate_per_hour": 40},
+        "service_minutes": {"distribution": "exponential", "mean": 1.0},
+    },
+    "collecting": {
+        "counters": 1,
+        "arrivals": {"rate_per_hour": 20},
+        "service_minutes": {"distribution": "exponential", "mean": 1},
+    },
+}
+
+
+def test_a_schedule_search_keeps_the_scenario_s_closures_closed() -> None:
+    """Sellers shut from 12:00 to 13:00: the manager's choice, kept. The lunch's
+    buyers wait for 13:00 whatever the counts (no target can hold for them), so
+    the targets judge the open periods, and the one after the closure needs more
+    counters than the one before to clear the line the closure left (40 buyers
+    an hour at a minute each: one counter keeps the morning under 10 min)."""
+    scenario = Scenario.model_validate(_LUNCH_CLOSURE)
+    selling = search_staffing(scenario, Targets(max_p95_wait=10.0), 5, Runner())["selling"]
+    assert isinstance(selling.staffing, tuple)
+    before, closed, after = selling.staffing
+    assert closed == 0
+    assert before == 1
+    assert after > before
+    row = selling.periods[1]
+    assert (row["counters"], row["one_fewer"], row["one_fewer_misses"], row["erlang_c"]) == (0, None, [], None)
+    assert row["p95_wait"]["mean"] > 10.0  # the closure's customers, not held to the target
+    assert all(selling.periods[k]["p95_wait"]["mean"] <= 10.0 for k in (0, 2))
+    assert any("kept closed as the scenario has it (from 12:00" in note for note in selling.notes)
+    assert any("open through its closures" in note for note in selling.notes)

@@ -1022,3 +1022,36 @@ def test_a_luck_note_below_erlang_c_says_what_theory_needs(runner: CliRunner, tm
         "reaches over the target: more days may need a counter more (Erlang C's steady state needs 4)" in note
         for note in data["notes"]
     )
+
+
+_LUNCH = (
+    "name: Lunch\nopens: '10:00'\nhours: 5\nseed: 4\n"
+    "selling:\n  arrivals: {rate_per_hour: 40}\n  service_minutes: {distribution: exponential, mean: 1}\n"
+    "  counters: [{from: '10:00', count: 1}, {from: '12:00', count: 0}, {from: '13:00', count: 1}]\n"
+    "collecting:\n  arrivals: {rate_per_hour: 20}\n  service_minutes: {distribution: exponential, mean: 1}\n"
+)
+
+
+def test_a_side_closed_for_lunch_is_run_and_staffed_with_its_closure(runner: CliRunner, tmp_path: Path) -> None:
+    """A schedule period of count 0 closes the side. run says so, reads the
+    closed hour's buyers as meeting the reopening's counters (not a pressure
+    of 0), and names the closed side; staff keeps the closure, shows it as
+    closed and writes it back; a rota replaces it and says so."""
+    day = tmp_path / "lunch.yaml"
+    day.write_text(_LUNCH)
+    table = _ok(runner, "run", str(day))
+    assert "closed from 12:00" in " ".join(table.split())
+    assert "Selling was closed 12:00-13:00: a closed spell's work waits for the reopening" in " ".join(table.split())
+    data = json.loads(_ok(runner, "run", str(day), "--json"))
+    selling = data["sides"]["selling"]
+    assert selling["busiest_window"]["clock"] == "12:00-13:15"
+    assert selling["hourly"][2]["pressure"] == selling["hourly"][3]["pressure"] > 0.5
+    assert data["verdict"] == "Greater demand for selling tickets"
+    out = tmp_path / "staffed.yaml"
+    args = ["staff", str(day), "--max-p95-wait", "10", "--replications", "3", "--workers", "1"]
+    printed = _ok(runner, *args, "--write-scenario", str(out))
+    assert "│ 12:00       │   closed │" in printed
+    written, _ = load_scenario(str(out))
+    assert [p.count for p in written.selling.counters][1] == 0  # type: ignore[union-attr]
+    notes = " ".join(json.loads(_ok(runner, *args, "--rota-hours", "1", "--json"))["notes"])
+    assert "the rota replaces the scenario's counter schedule (3 periods, and its closure from 12:00" in notes

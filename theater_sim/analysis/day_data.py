@@ -10,6 +10,7 @@ searches and confidence intervals talk about.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from itertools import pairwise
 from typing import Any, cast
 
 from theater_sim.analysis.contract import (
@@ -46,6 +47,7 @@ from theater_sim.model.scenario import SIDE_NAMES, Scenario, SideName
 
 __all__ = [
     "SIDE_METRICS",
+    "closed_spells",
     "day_data",
     "decided_by_day",
     "evidence",
@@ -178,6 +180,20 @@ def named_for_failures(data: DayData) -> str | None:
     more of its customers (walked away, waited too long, missed their film),
     whether or not its waits or pressure would have named it too."""
     return _side_of(data) if decided_by_day(data) == "failures" else None
+
+
+def closed_spells(side: SideData) -> list[tuple[float, float]]:
+    """``(from_minute, to_minute)`` of each spell a side's schedule kept it closed
+    (no counter open); a schedule reopens the side before closing time."""
+    spells: list[tuple[float, float]] = []
+    for change, following in pairwise(side["capacity_changes"]):
+        if change["counters"] != 0:
+            continue
+        if spells and spells[-1][1] == change["at_minute"]:  # closed again from where it was: one spell
+            spells[-1] = (spells[-1][0], following["at_minute"])
+        else:
+            spells.append((change["at_minute"], following["at_minute"]))
+    return spells
 
 
 def few_sides(data: DayData) -> list[str]:

@@ -191,6 +191,7 @@ def hourly_rows(
         staffing.open_by_hour.tolist(),
     )
     waited_sum, waits, demand = waited.tolist(), waited_count.tolist(), demanded.tolist()
+    pressures = _hour_pressures(demand, open_by_hour, open_hours)
     lined, lined_served, lined_waited = in_line.tolist(), in_line_served.tolist(), in_line_waited.tolist()
     return tuple(
         HourRow(
@@ -204,7 +205,7 @@ def hourly_rows(
             reneged=gave_up,
             failed=failed_here,
             counters_on_duty=on_duty[hour] / minutes[hour] if minutes[hour] > 0 else 0.0,
-            pressure=demand[hour] / open_by_hour[hour] if open_by_hour[hour] else 0.0,
+            pressure=pressures[hour],
             overtime=hour >= open_hours,
             until_end=until_end and hour == hours - 1,
             in_line=int(lined[hour]),
@@ -226,6 +227,21 @@ def hourly_rows(
             strict=True,
         )
     )
+
+
+def _hour_pressures(demand: list[float], open_by_hour: list[float], open_hours: int) -> list[float]:
+    """Each hour's service minutes asked over its counter-minutes open; an open hour
+    with no counter (a closed side) counts with the next hour that has counters, whose
+    counters meet its work (as ``pressure.window_groups`` counts windows)."""
+    pressures = [0.0] * len(demand)
+    first = 0
+    for hour in range(len(demand)):
+        if hour < open_hours and not open_by_hour[hour] and hour + 1 < open_hours:
+            continue  # closed: its work waits for the hour that reopens
+        asked = math.fsum(demand[first : hour + 1]) if hour > first else demand[hour]
+        pressures[first : hour + 1] = [asked / open_by_hour[hour] if open_by_hour[hour] else 0.0] * (hour + 1 - first)
+        first = hour + 1
+    return pressures
 
 
 def schedule_periods(records: SideRecords, opens: str, failed: np.ndarray | None = None) -> tuple[PeriodRow, ...]:

@@ -69,7 +69,8 @@ def simulate_side_exactly(plan: SidePlan) -> SideRecords:
     problem = unsupported_rule(plan)
     if problem is not None:
         raise ValueError(f"the exact engine cannot follow {problem}")
-    if len(plan.schedule) == 1 and plan.patience_minutes is None and plan.balk_at_line is None:
+    plain = len(plan.schedule) == 1 and plan.schedule[0][1] > 0  # (no counter ever: nobody served, below)
+    if plain and plan.patience_minutes is None and plan.balk_at_line is None:
         records = _plain_fifo(plan)
         if records is not None:
             return records

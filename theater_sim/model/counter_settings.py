@@ -1,7 +1,7 @@
 """How many counters are open, and when.
 
 A side keeps a fixed number of counters all day, follows a schedule
-(one seller in the morning, four from five o'clock), or lets an autoscaling
+(one seller in the morning, none over lunch, four from five o'clock), or lets an autoscaling
 policy decide: open another counter when the line has stayed long for a
 while, close one that has stood idle. A counter that closes first finishes
 the customer it is serving. These are the settings, as a manager writes
@@ -22,16 +22,20 @@ __all__ = ["MAX_COUNTERS_PER_SIDE", "MAX_SCHEDULE_PERIODS", "Autoscale", "Counte
 MAX_SCHEDULE_PERIODS = 500
 _STRICT = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False, defer_build=True)
 CounterCount = Annotated[int, Field(ge=1, le=MAX_COUNTERS_PER_SIDE)]
+#: A schedule period may close the side (0: shut for lunch); the count at closing time may not be 0
+#: (``timetable.counter_schedule``): everyone in line then is still served.
+PeriodCount = Annotated[int, Field(ge=0, le=MAX_COUNTERS_PER_SIDE)]
 _Minutes = Annotated[float, Field(ge=0, le=1440)]
 
 
 class CounterPeriod(BaseModel):
-    """From this clock time on (until the next period), ``count`` counters are open."""
+    """From this clock time on (until the next period), ``count`` counters are open;
+    0 closes the side (shut for lunch) until the next period, which the last must not do."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True, populate_by_name=True, defer_build=True)
 
     from_clock: ClockTime = Field(alias="from")
-    count: CounterCount
+    count: PeriodCount
 
 
 #: The shortest ``for_minutes`` and ``close_when_idle_minutes`` an autoscaler may have: six seconds.

@@ -263,6 +263,12 @@ def _friendly(item: Any) -> str:
         return "must be a finite number (not NaN or infinity)"
     if kind == "greater_than_equal" and item["loc"] == ("hours",):
         return f"must be at least one minute, 1/60 of an hour (got {shorten(repr(item['input']))})"
+    if kind == "greater_than_equal" and tuple(item["loc"][1:2]) == ("counters",) and item["input"] == 0:
+        return (
+            f"a side needs at least one counter (got {shorten(repr(item['input']))}); to close it for part of"
+            ' the day, give a schedule with a period of count 0, e.g. counters: [{from: "10:00", count: 2},'
+            ' {from: "12:00", count: 0}, {from: "13:00", count: 2}]'
+        )
     if kind == "union_tag_invalid":
         tag, expected = str(item["ctx"]["tag"]), str(item["ctx"]["expected_tags"])
         close = difflib.get_close_matches(tag, [name.strip(" '") for name in expected.split(",")], n=1, cutoff=0.85)

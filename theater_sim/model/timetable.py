@@ -73,7 +73,8 @@ def counter_schedule(
     """``(from_minute, count)`` for a counter schedule; the first starts at the opening.
 
     Raises:
-        ValueError: a first period not at the opening, unordered periods, or one after closing.
+        ValueError: a first period not at the opening, unordered periods, one after closing,
+            or a side closed (count 0) at closing time.
     """
     resolved: list[tuple[float, int]] = []
     problems = []  # every period's problem is said, a line each
@@ -84,6 +85,12 @@ def counter_schedule(
             problems.append(f"{where}[{index}]: {problem}")
             continue
         resolved.append((start, period.count))
+    if not problems and resolved[-1][1] == 0:
+        problems.append(
+            f"{where}[{len(periods) - 1}]: the side is closed from {periods[-1].from_clock} to closing"
+            f" ({clock_label(open_minutes, opens)}), but everyone in line at closing is still served:"
+            " the last period needs at least one counter"
+        )
     if problems:
         raise ValueError("\n".join(problems))
     return resolved

@@ -617,7 +617,12 @@ def _search_schedule(side: str, periods: int, flat: int, evaluate: _Evaluator, t
     (a rush period given one counter more leaves less of a line to the next);
     each period's count is the least with which every period meets the target.
     """
-    counts = [flat] * periods
+    # A period the scenario closes (count 0: shut for lunch) stays closed: the manager chose it. Its
+    # customers wait for the reopening whatever the counts, so the targets are not held against them;
+    # the periods after it are, and may need more counters to clear what it left waiting.
+    closed = _closed_periods(evaluate)
+    searched = [k for k in range(periods) if k not in closed]
+    counts = [0 if k in closed else flat for k in range(periods)]
     confidence = targets.confidence
 
     def least_in(k: int, guess: int) -> int:
@@ -633,16 +638,16 @@ def _search_schedule(side: str, periods: int, flat: int, evaluate: _Evaluator, t
             raise _period_out_of_reach(side, k, evaluate, targets)
         return least
 
-    for k in range(periods):
+    for k in searched:
         counts[k] = least_in(k, 1)
 
     def failing(trial: tuple[int, ...]) -> list[int]:
-        """The periods that miss the targets at ``trial`` (every one, for days that stopped)."""
+        """The open periods that miss the targets at ``trial`` (every one, for days that stopped)."""
         try:
             days = evaluate(trial)
         except EndlessReturns:
-            return list(range(periods))
-        return [k for k in range(periods) if not _meets(_summary(days, confidence, k), targets)]
+            return searched
+        return [k for k in searched if not _meets(_summary(days, confidence, k), targets)]
 
     for _ in range(_SCHEDULE_ROUNDS):  # each round raises or lowers counts; the bound only guards
         missing = failing(tuple(counts))
@@ -670,7 +675,7 @@ def _search_schedule(side: str, periods: int, flat: int, evaluate: _Evaluator, t
                 "abandon_rate": summary["abandon_rate"],
                 "failed_share": summary["failed_share"],
                 "arrived": summary["arrived"],
-                "erlang_c": erlang[k],
+                "erlang_c": None if k in closed else erlang[k],
                 "one_fewer": _one_fewer_in_period(counts, k, evaluate, confidence),
                 "one_fewer_misses": [
                     days[0]["periods"][other]["clock"]
@@ -691,8 +696,31 @@ def _search_schedule(side: str, periods: int, flat: int, evaluate: _Evaluator, t
             " the side's row gives the whole day, whose p95 may be over the target when one period's customers"
             " wait longest",
             _schedule_hours_note(side, days, flat, evaluate),
+            *_closed_note(side, closed, rows),
         ],
     )
+
+
+def _closed_periods(evaluate: _Evaluator) -> set[int]:
+    """The periods of the side's schedule that the scenario closes (count 0)."""
+    schedule = evaluate.scenario.side(evaluate.side).counters
+    return {k for k, period in enumerate(schedule) if period.count == 0} if isinstance(schedule, list) else set()
+
+
+def _closed_note(side: str, closed: set[int], rows: list[PeriodAnswer]) -> list[str]:
+    """What the search did with the periods the scenario closes, and what they cost their customers."""
+    if not closed:
+        return []
+    spells = "; ".join(
+        f"from {rows[k]['from']}, {rows[k]['arrived']:.0f} customers a day, p95 wait"
+        f" {rows[k]['p95_wait']['mean']:.1f} min"
+        for k in sorted(closed)
+    )
+    return [
+        f"{side}: kept closed as the scenario has it ({spells}): their customers wait for the reopening whatever"
+        " the counts, so the targets are not held against them; the periods after a closure are, with the line it"
+        " left. To search a closed period, give it a count in the scenario"
+    ]
 
 
 def _schedule_hours_note(side: str, days: list[SideData], flat: int, evaluate: _Evaluator) -> str:
@@ -700,9 +728,10 @@ def _schedule_hours_note(side: str, days: list[SideData], flat: int, evaluate: _
     first, on the same days): the reason to staff by period at all."""
     hours = fmean(day["counter_hours"] for day in days)
     flat_hours = fmean(day["counter_hours"] for day in evaluate(flat))
+    through = ", open through its closures" if _closed_periods(evaluate) else ""
     return (
         f"{side}: these counts take {hours:.1f} counter-hours a day (overtime included), against"
-        f" {flat_hours:.1f} for the least count all day ({flat})"
+        f" {flat_hours:.1f} for the least count all day ({flat}{through})"
         + (
             ": each period meeting the targets on its own asks more than the whole day's numbers do"
             if hours > flat_hours + 1e-9

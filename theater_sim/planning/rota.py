@@ -71,8 +71,15 @@ def rota_notes(scenario: Scenario, minutes: float) -> dict[SideName, list[str]]:
                 " counter-hours against a count all day"
             )
         elif isinstance(side.counters, list) and len(side.counters) > 1:
+            closures = [period.from_clock for period in side.counters if period.count == 0]
+            dropped = (
+                f", and its closure{'s' if len(closures) > 1 else ''} from {', '.join(closures)}: a rota period"
+                " has at least one counter; without --rota-hours, staff keeps closures as written"
+                if closures
+                else ""
+            )
             notes[name].append(
-                f"{name}: the rota replaces the scenario's counter schedule ({len(side.counters)} periods)"
+                f"{name}: the rota replaces the scenario's counter schedule ({len(side.counters)} periods{dropped})"
             )
     return notes
 

@@ -53,9 +53,14 @@ def _line_bar(status: SideStatus, scale: int, colour: str, width: int = BAR_WIDT
 def _counter_marks(status: SideStatus, marks: bool = True) -> Text:
     shown = max(status.open, status.busy)
     if shown > MAX_COUNTER_MARKS or not marks:
-        return Text(f"{status.busy:,}/{status.open:,}")
+        return Text(_busy_of_open(status))
     busy = min(status.busy, shown)
-    return Text.assemble(("■" * busy, "bold"), ("□" * (shown - busy), "grey50"), f" {status.busy}/{status.open}")
+    return Text.assemble(("■" * busy, "bold"), ("□" * (shown - busy), "grey50"), f" {_busy_of_open(status)}")
+
+
+def _busy_of_open(status: SideStatus) -> str:
+    """``2/3``: counters busy of those open; a side its schedule closes says so."""
+    return f"{status.busy:,}/{status.open:,}" + (" closed" if not status.open else "")
 
 
 def status_table(
@@ -236,7 +241,7 @@ def plain_status(status: LiveStatus, width: int | None = None) -> str:
     for k, (name, pressure) in enumerate(zip(SIDE_NAMES, _shown_pressures(status), strict=True)):
         s = status.side(name)
         lines.append(
-            f"{status.clock if k == 0 else '':<10}{name:<11}line {s.line:,} busy {s.busy}/{s.open}"
+            f"{status.clock if k == 0 else '':<10}{name:<11}line {s.line:,} busy {_busy_of_open(s)}"
             f" served {s.served:,} wait {s.mean_wait_minutes:.2f} pressure {pressure}"
         )
     failed = f"failed sell/coll {status.selling.failed:,}/{status.collecting.failed:,}"

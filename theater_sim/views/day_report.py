@@ -22,7 +22,7 @@ from rich.table import Table
 from rich.text import Text
 
 from theater_sim.analysis.contract import DayData, HourRow, Interval, ProjectionData, side_data
-from theater_sim.analysis.day_data import SIDE_METRICS, shown_day_pressures, verdicts_at_interval_ends
+from theater_sim.analysis.day_data import SIDE_METRICS, closed_spells, shown_day_pressures, verdicts_at_interval_ends
 from theater_sim.analysis.verdict import MIN_FAILED, Verdict
 from theater_sim.model.clock import clock_label
 from theater_sim.model.scenario import SIDE_NAMES, Scenario, SideName
@@ -101,6 +101,11 @@ class _Cells:
         if not window["arrived"]:
             return "-"
         text = f"{window['clock']}: {window['pressure']:.2f}"
+        if any(
+            window["from_minute"] <= start < window["to_minute"]
+            for start, _ in closed_spells(side_data(self.data["sides"], side))
+        ):
+            text += "\n(closed, then reopened)"
         each_day = self.intervals.get(side, {}).get("busiest_pressure")
         if each_day is not None and each_day["half_width"] is not None:
             text += f"\nper day: {each_day['mean']:.2f} ± {each_day['half_width']:.2f}"
@@ -268,7 +273,9 @@ def _counters_cell(scenario: Scenario, side_name: SideName) -> str:
         scale = side.autoscale
         return f"autoscaled {scale.min_counters}-{scale.max_counters} (start {side.counters})"
     if isinstance(side.counters, list):
-        return "schedule: " + ", ".join(f"{p.count} from {p.from_clock}" for p in side.counters)
+        return "schedule: " + ", ".join(
+            f"{p.count if p.count else 'closed'} from {p.from_clock}" for p in side.counters
+        )
     return str(side.counters)
 
 

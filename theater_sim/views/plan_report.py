@@ -426,7 +426,8 @@ def _render_periods(answer: SideAnswer, targets: Targets, console: Console) -> N
         table.add_column(column, justify="right" if column != "from" else "left", no_wrap=column == "from")
 
     def table_row(label: str, counters: int, summary: Summary, erlang_cell: str) -> _Row:
-        return (label, str(counters), summary, erlang_cell) if erlang else (label, str(counters), summary)
+        shown = str(counters) if counters else "closed"  # kept as the scenario closes it
+        return (label, shown, summary, erlang_cell) if erlang else (label, shown, summary)
 
     for row in answer.periods:
         fewer = row["one_fewer"]

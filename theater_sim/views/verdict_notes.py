@@ -8,6 +8,7 @@ from rich.text import Text
 
 from theater_sim.analysis.contract import DayData, SideData, side_data
 from theater_sim.analysis.day_data import (
+    closed_spells,
     decided_by_day,
     evidence,
     few_sides,
@@ -25,6 +26,7 @@ from theater_sim.analysis.verdict import (
     decide,
     short_of_clearly_more_failed,
 )
+from theater_sim.model.clock import clock_label
 from theater_sim.model.scenario import SIDE_NAMES
 from theater_sim.views.formatting import format_number
 from theater_sim.views.projection_notes import lag_is_the_trouble, projection_note
@@ -63,6 +65,7 @@ def pressure_line(data: DayData) -> Text:
         f" side with the higher pressure hardly waited (p95 at most {data['calm_wait_minutes']:g} min) or waited"
         " less than the other."
         + _calm_waits_note(data)
+        + _closed_note(data)
         + _pressure_note(data)
         + _both_failing(data)
         + _failures_short_note(data)
@@ -72,6 +75,24 @@ def pressure_line(data: DayData) -> Text:
         + _neither_short_note(data)
         + projection_note(data),
         style="dim",
+    )
+
+
+def _closed_note(data: DayData) -> str:
+    """How pressure reads a side closed for a while (a schedule period of no counters)."""
+    said = []
+    for name in SIDE_NAMES:
+        spells = closed_spells(side_data(data["sides"], name))
+        if spells:
+            spans = ", ".join(
+                f"{clock_label(start, data['opens'])}-{clock_label(end, data['opens'])}" for start, end in spells
+            )
+            said.append(f"{name} was closed {spans}")
+    if not said:
+        return ""
+    return (
+        f"\n{'; '.join(said).capitalize()}: a closed spell's work waits for the reopening, so its windows count"
+        " with the first window after it, whose counters meet all that work."
     )
 
 
