@@ -42,7 +42,7 @@ from theater_sim.model.projection import MAX_PROJECTORS
 from theater_sim.model.scenario import MAX_COUNTERS_PER_SIDE, Scenario, SideName
 from theater_sim.model.timetable import profile_periods
 from theater_sim.planning.execution import Runner
-from theater_sim.planning.replication import confidence_interval, upper_bound
+from theater_sim.planning.replication import confidence_interval, interval_shown, upper_bound
 from theater_sim.planning.tasks import Staffing, Task
 from theater_sim.planning.unmet_targets import (
     met,
@@ -548,9 +548,7 @@ def interval_text(interval: Interval, key: str, target: float) -> str:
     shown = TARGET_FORMATS[key][1]
     if key == "p95_wait" and abs(interval["mean"] - target) < 0.005:
         shown = "{:.4f}"
-    half = interval["half_width"]
-    value = shown.format(interval["mean"]) + ("" if half is None else f" ± {shown.format(half)}")
-    return value + (" min" if key == "p95_wait" else "")
+    return interval_shown(interval, shown.format) + (" min" if key == "p95_wait" else "")
 
 
 #: Replications a side of fewer than ``MIN_CUSTOMERS`` customers is asked for.

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import statistics
+from collections.abc import Callable
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, cast
 
@@ -39,7 +40,7 @@ from theater_sim.planning.t_quantiles import T_975
 if TYPE_CHECKING:
     from theater_sim.model.projection import Projection
 
-__all__ = ["combine_days", "confidence_interval", "replication_seed", "t_quantile", "upper_bound"]
+__all__ = ["combine_days", "confidence_interval", "interval_shown", "replication_seed", "t_quantile", "upper_bound"]
 
 CONFIDENCE = 0.95
 
@@ -79,6 +80,26 @@ def confidence_interval(values: list[float], lowest: float = 0.0, highest: float
     sd = math.sqrt(math.fsum((value - mean) ** 2 for value in values) / (len(values) - 1))
     half = t_quantile(0.5 + CONFIDENCE / 2, len(values) - 1) * sd / math.sqrt(len(values))
     return {"mean": mean, "low": max(lowest, mean - half), "high": min(highest, mean + half), "half_width": half}
+
+
+def interval_shown(
+    interval: Interval,
+    show: Callable[[float], str],
+    separator: str = " ± ",
+    show_mean: Callable[[float], str] | None = None,
+) -> str:
+    """``4.74 ± 0.45``: a mean and its half-width, or, where the interval was cut at
+    what the metric can be (no share below 0), its ends: ``2.2% (0.0% to 4.6%)``
+    (``2.2%±2.4%`` read as reaching below zero; JSON had the cut ends already).
+    One day (no half-width, or 0): the mean alone. ``show_mean``: how the mean
+    is shown, when not as the rest."""
+    mean, half = interval["mean"], interval["half_width"]
+    text = (show_mean or show)(mean)
+    if not half:
+        return text
+    if interval["low"] > mean - half or interval["high"] < mean + half:
+        return f"{text} ({show(interval['low'])} to {show(interval['high'])})"
+    return f"{text}{separator}{show(half)}"
 
 
 def upper_bound(values: list[float], confidence: float) -> float:

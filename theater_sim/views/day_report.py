@@ -26,6 +26,7 @@ from theater_sim.analysis.day_data import SIDE_METRICS, closed_spells, shown_day
 from theater_sim.analysis.verdict import MIN_FAILED, Verdict
 from theater_sim.model.clock import clock_label
 from theater_sim.model.scenario import SIDE_NAMES, Scenario, SideName
+from theater_sim.planning.replication import interval_shown
 from theater_sim.views.formatting import VERDICT_STYLES, fitted, format_number, one_line, plain, safe, sparkline
 from theater_sim.views.projection_notes import consistency_line, projection_section
 from theater_sim.views.verdict_notes import pressure_hours_line, pressure_line, window_minutes_shown
@@ -68,7 +69,9 @@ class _Cells:
         # A mean of counts over days: one decimal for the mean and its half-width alike
         # (a whole mean had printed as "10 ± 2.7" beside "12.2 ± 1.6").
         shown = ",.1f" if spec == "count" else spec
-        return f"{format_number(node, shown)} ± {format_number(interval['half_width'], shown)}"
+        return interval_shown(
+            interval, lambda value: format_number(value, shown), show_mean=lambda _mean: format_number(node, shown)
+        )
 
     def pressures(self) -> list[str]:
         """Both sides' pressures, with enough decimals to read as the verdict they give."""
@@ -76,9 +79,14 @@ class _Cells:
         cells = []
         for name, text in zip(SIDE_NAMES, shown, strict=True):
             interval = self.intervals.get(name, {}).get("pressure")
-            if interval is not None and interval["half_width"]:
-                text += f" ± {interval['half_width']:.2f}"
-            cells.append(text)
+            if interval is None:
+                cells.append(text)
+                continue
+
+            def as_shown(_mean: float, text: str = text) -> str:
+                return text  # the decimals that keep the verdict
+
+            cells.append(interval_shown(interval, "{:.2f}".format, show_mean=as_shown))
         return cells
 
     def failed(self) -> list[str]:
@@ -108,7 +116,7 @@ class _Cells:
             text += "\n(closed, then reopened)"
         each_day = self.intervals.get(side, {}).get("busiest_pressure")
         if each_day is not None and each_day["half_width"] is not None:
-            text += f"\nper day: {each_day['mean']:.2f} ± {each_day['half_width']:.2f}"
+            text += f"\nper day: {interval_shown(each_day, '{:.2f}'.format)}"
         return text
 
 
@@ -168,7 +176,8 @@ def render_day(data: DayData, scenario: Scenario, console: Console, source: str,
                 f"Numbers are means over {data['replications']} days"
                 + (f" (simulated by {engine})" if engine else "")
                 + ", ± the half-width of their 95% confidence"
-                f" interval.{luck} {data['verdict_agreement']} of {data['replications']} days gave the verdict of"
+                " interval (or, in brackets, its ends, where it stops at 0 or 100%)."
+                f"{luck} {data['verdict_agreement']} of {data['replications']} days gave the verdict of"
                 " the means:",
                 style="dim",
             )

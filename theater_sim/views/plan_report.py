@@ -30,6 +30,7 @@ from theater_sim.planning.least_staffing import (
     Targets,
     interval_text,
 )
+from theater_sim.planning.replication import interval_shown
 from theater_sim.planning.sweep import SweepCell
 from theater_sim.planning.tasks import Staffing, as_run, plain_staffing
 from theater_sim.views.formatting import VERDICT_STYLES, fitted, safe, staffing_text
@@ -82,9 +83,12 @@ def _value(interval: Interval, metric: str, target: float | None = None) -> str:
     percent = metric in {"abandon_rate", "utilisation", "failed_share", "stale_share"}
     if metric in _COUNT_METRICS and not interval["half_width"] and float(interval["mean"]).is_integer():
         return f"{interval['mean']:,.0f}"  # one day's count, not a mean
-    text = _against(interval["mean"], percent, target)
-    if interval["half_width"]:
-        text += f"±{_against(interval['half_width'], percent, None)}"
+    text = interval_shown(
+        interval,
+        lambda value: _against(value, percent, None),
+        separator="±",
+        show_mean=lambda value: _against(value, percent, target),
+    )
     if "upper" in interval:
         text += f" (≤{_against(interval['upper'], percent, target)})"
     return text
@@ -162,7 +166,7 @@ def render_clerks_sweep(
 
 def _caption(table: Table, cells: list[SweepCell], replications: int) -> None:
     table.caption = "Same customers at every point (common random numbers); " + (
-        "± is a 95% confidence half-width."
+        "± is a 95% confidence half-width; (a to b): the interval's ends where it stops at 0 or 100%."
         if replications > 1
         else "one day per point, so no confidence interval (add --replications for one)."
     )
@@ -364,7 +368,11 @@ def _render_sides(answers: dict[str, SideAnswer], targets: Targets, days: str, c
         "\nfailed: customers who walked away, waited too long or missed their film (the verdict's first measure)."
         "\nErlang C: the M/M/c steady-state answer for a steady Poisson stream with exponential service"
         " (shown where it applies); a day is finite and starts empty, so it may need another count."
-        + ("\n± is a 95% confidence half-width." if days.startswith("means") else "")
+        + (
+            "\n± is a 95% confidence half-width; (a to b): the interval's ends where it stops at 0 or 100%."
+            if days.startswith("means")
+            else ""
+        )
         + (
             f"\n(≤x): the upper end of a one-sided {targets.confidence * 100:g}% interval; it had to meet the target."
             if targets.confidence is not None

@@ -9,6 +9,7 @@ from rich.text import Text
 from theater_sim.analysis.contract import DayData, Interval, ProjectionData, side_data
 from theater_sim.analysis.projection import why_clerks_are_too_late
 from theater_sim.analysis.verdict import Verdict
+from theater_sim.planning.replication import interval_shown
 from theater_sim.views.formatting import format_number
 
 __all__ = ["consistency_line", "lag_is_the_trouble", "projection_note", "projection_section"]
@@ -46,9 +47,7 @@ def _intervals_text(intervals: dict[str, Interval] | None) -> str:
         return ""
 
     def shown(name: str, spec: str) -> str:
-        interval = intervals[name]
-        half = interval["half_width"]
-        return format(interval["mean"], spec) + ("" if half is None else "±" + format(half, spec))
+        return interval_shown(intervals[name], lambda value: format(value, spec), separator="±")
 
     return (
         f" Means of the days ± 95% half-widths: lag mean {shown('lag_mean', '.2f')} and p95 {shown('lag_p95', '.2f')}"
