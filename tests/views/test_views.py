@@ -120,6 +120,33 @@ def test_the_customer_csv_carries_each_holder_s_sale_on_a_projection_day(runner:
     assert "stale_reads" not in plain
 
 
+def test_the_customer_csv_says_which_showing_each_buyer_bought(runner: CliRunner, tmp_path: Path) -> None:
+    """On a linked day a buyer's row had no showing, so an export could not tell
+    who bought what (a trial). Each counter buyer's row now has the showing they
+    bought tickets for, empty for those who got none: the parties per showing add
+    up to the showings table's tickets sold at counters (sold - sold_online),
+    nobody who walked away has one, and the API's columns say the same."""
+    from theater_sim.analysis.customers import customer_columns
+    from theater_sim.engine.day_plan import simulate_day
+    from theater_sim.input.loading import load_scenario
+
+    out = tmp_path / "customers.csv"
+    result = runner.invoke(app, ["run", "opening-weekend", "--csv", str(out), "--json", "--quiet"])
+    assert result.exit_code == 0, result.output
+    showings = json.loads(result.stdout)["showings"]
+    buyers = [row for row in _read_csv(out) if row["side"] == "selling"]
+    bought = [sum(int(row["party_size"]) for row in buyers if row["showing"] == str(k)) for k in range(len(showings))]
+    assert bought == [showing["sold"] - showing["sold_online"] for showing in showings]
+    assert sum(bought) > 0
+    assert all(row["showing"] == "" for row in buyers if row["outcome"] != "served")
+    assert any(row["showing"] == "" for row in buyers if row["outcome"] == "served")  # sold out, or turned away
+    columns = customer_columns(simulate_day(load_scenario("opening-weekend")[0]))
+    selling = columns["side"] == "selling"
+    assert [str(k) if k >= 0 else "" for k in columns["showing"][selling].tolist()] == [
+        row["showing"] for row in buyers
+    ]
+
+
 def test_customer_csv_matches_the_json(runner: CliRunner, tmp_path: Path) -> None:
     out, hourly = tmp_path / "customers.csv", tmp_path / "hourly.csv"
     result = runner.invoke(

@@ -15,9 +15,9 @@ import numpy as np
 from theater_sim.analysis.projection import holder_columns
 from theater_sim.engine.records import BALKED, RENEGED, SERVED
 from theater_sim.engine.theater import DayRecords
-from theater_sim.model.scenario import SIDE_NAMES
+from theater_sim.model.scenario import SIDE_NAMES, SideName
 
-__all__ = ["customer_columns", "customer_frame"]
+__all__ = ["customer_columns", "customer_frame", "customer_showings"]
 
 # Outcome names indexed by the records' outcome codes.
 _OUTCOMES = np.array(["served", "balked", "reneged"])
@@ -31,7 +31,7 @@ def customer_columns(records: DayRecords) -> dict[str, np.ndarray]:
     ``arrival_at_minute``, ``service_start_at_minute``, ``departure_at_minute``,
     ``wait_minutes`` and ``left_line_at_minute`` (NaN where they do not
     apply), ``counter`` (-1: never reached one), ``outcome`` (``served``,
-    ``balked``, ``reneged``), ``showing`` (-1: none) and ``party_size``; on a
+    ``balked``, ``reneged``), ``showing`` (``customer_showings``; -1: none) and ``party_size``; on a
     day with a projection, ``sold_at_minute``, ``listed_at_minute`` (the
     holder's sale in the ledger and on the collectors' list) and
     ``stale_reads`` (times the holder reached a counter before it was listed),
@@ -54,7 +54,7 @@ def customer_columns(records: DayRecords) -> dict[str, np.ndarray]:
             "left_line_at_minute": side.left_line_at_minute,
             "counter": side.counter,
             "outcome": _OUTCOMES[side.outcome],
-            "showing": side.showing,
+            "showing": customer_showings(records, name),
             "party_size": side.party_size,
         }
         columns |= _projection_columns(records, name, side.arrived)
@@ -65,6 +65,18 @@ def customer_columns(records: DayRecords) -> dict[str, np.ndarray]:
         for key, values in columns.items():
             parts.setdefault(key, []).append(np.asarray(values))
     return {key: np.concatenate(values) for key, values in parts.items()}
+
+
+def customer_showings(records: DayRecords, side_name: SideName) -> np.ndarray:
+    """The showing (index in start order) each of a side's customers is for: a
+    holder's, or the one a buyer at a counter bought tickets for on a linked day;
+    -1 for a buyer who got none and on days without linked sales. (The selling
+    records are the counter buyers, in the order the day's buyers came.)"""
+    side, tickets = records.side(side_name), records.tickets
+    if side_name == "collecting" or tickets is None:
+        return side.showing
+    bought: np.ndarray = tickets.sold_showing[np.flatnonzero(~tickets.online)]
+    return bought
 
 
 def _projection_columns(records: DayRecords, side_name: str, rows: int) -> dict[str, np.ndarray]:

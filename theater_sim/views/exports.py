@@ -17,6 +17,7 @@ from collections.abc import Iterator, Mapping
 import numpy as np
 
 from theater_sim.analysis.contract import DayData
+from theater_sim.analysis.customers import customer_showings
 from theater_sim.analysis.projection import holder_columns
 from theater_sim.engine.records import BALKED, RENEGED
 from theater_sim.engine.theater import DayRecords
@@ -95,6 +96,7 @@ def customer_csv_chunks(records: DayRecords, opens: str = "00:00") -> Iterator[s
         departures = side.service_start_at_minute + side.service_minutes
         waits = side.service_start_at_minute - side.arrival_at_minute
         sales = holders if side_name == "collecting" else None
+        showings = customer_showings(records, side_name)
         for start in range(0, side.arrived, _CHUNK):
             window = slice(start, start + _CHUNK)
             rows = min(start + _CHUNK, side.arrived) - start
@@ -118,7 +120,7 @@ def customer_csv_chunks(records: DayRecords, opens: str = "00:00") -> Iterator[s
                 _cells(side.left_line_at_minute[window]),
                 side.counter[window].tolist(),
                 side.outcome[window].tolist(),
-                side.showing[window].tolist(),
+                showings[window].tolist(),
                 side.party_size[window].tolist(),
                 _clocks(side.arrival_at_minute[window], opening),
                 projected,
