@@ -580,3 +580,20 @@ def test_a_side_named_on_a_day_that_failed_nobody_is_not_read_as_short(runner: C
     assert "not that one is needed." in said
     busy = " ".join(runner.invoke(app, ["run", "tarantino-announced"], env={"COLUMNS": "400"}).stdout.split())
     assert "Neither side is short" not in busy
+
+
+def test_a_bundled_name_beside_a_file_of_that_name_says_which_it_ran(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A manager edited a copy, balanced-day.yaml, and typed `run balanced-day`: the
+    bundled day ran without a word (a trial). It still runs (bundled names are
+    written bare), and a note on stderr names the file it did not read."""
+    (tmp_path / "balanced-day.yaml").write_text(yaml.safe_dump(scenario_dict(name="Mine")), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["run", "balanced-day", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["scenario"] == "Balanced day"
+    assert "note: balanced-day is the bundled scenario; balanced-day.yaml in this folder is not read" in result.stderr
+    mine = runner.invoke(app, ["run", "balanced-day.yaml", "--json"])
+    assert json.loads(mine.stdout)["scenario"] == "Mine"
+    assert "bundled" not in mine.stderr

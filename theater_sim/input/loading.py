@@ -37,6 +37,7 @@ __all__ = [
     "MAX_YAML_NODES",
     "bundled_scenarios",
     "load_scenario",
+    "local_namesake",
     "parse_scenario",
 ]
 
@@ -107,6 +108,15 @@ def _resolve(source: str) -> Path:
         suggested = shorten(with_suffix[0], 200)
         raise ScenarioError(f"{shorten(source, 200)}: no such file, nor a bundled scenario; did you mean {suggested}?")
     raise ScenarioError(f"{shorten(source, 200)}: no such file, nor a bundled scenario (bundled: {names})")
+
+
+def local_namesake(source: str) -> str | None:
+    """The file beside the user (``balanced-day.yaml``) that a bundled name
+    (``balanced-day``) does not read, if there is one: a user who edited a copy
+    of a bundled day and typed its name ran the bundled one without a word."""
+    if source not in bundled_scenarios() or _is_file(Path(source)):
+        return None
+    return next((f"{source}{suffix}" for suffix in (".yaml", ".yml") if _is_file(Path(f"{source}{suffix}"))), None)
 
 
 def _is_file(path: Path) -> bool:

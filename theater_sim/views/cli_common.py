@@ -153,10 +153,17 @@ def load_source(
     """The scenario (with ``--seed`` applied) and where it came from; its notes go to
     stderr, once. With ``progress``, a long trace file shows a bar while it is read.
     ``outputs``: the command's output files, refused if one is a file it reads."""
-    from theater_sim.input.loading import input_files, load_scenario
+    from theater_sim.input.loading import input_files, load_scenario, local_namesake
     from theater_sim.views.output_files import check_not_inputs
 
     day, origin = load_scenario(source, None if progress is None else progress.rows)
+    namesake = local_namesake(source)
+    if namesake is not None:
+        typer.echo(
+            f"theater-sim: note: {source} is the bundled scenario; {namesake} in this folder"
+            f" is not read (name the file to run it: {namesake})",
+            err=True,
+        )
     _loaded_from.set(origin)
     check_not_inputs(outputs or {}, input_files(day, origin))
     if progress is not None:
