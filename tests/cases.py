@@ -346,6 +346,19 @@ DAY_BAD_FILES: list[tuple[str, str, list[str]]] = [
         ["selling.counters[1]: the side is closed from 09:00 to closing", "everyone in line at closing"],
     ),
     (
+        "schedule-closed-twice-to-closing",
+        _dump(
+            **{
+                "selling.counters": [
+                    {"from": "08:00", "count": 2},
+                    {"from": "08:30", "count": 0},
+                    {"from": "09:00", "count": 0},
+                ]
+            }
+        ),
+        ["selling.counters[2]: the side is closed from 08:30 to closing"],
+    ),
+    (
         "schedule-count-negative",
         _dump(**{"selling.counters": [{"from": "08:00", "count": 2}, {"from": "09:00", "count": -1}]}),
         ["selling.counters[1].count", "greater than or equal to 0"],

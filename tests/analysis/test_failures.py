@@ -125,7 +125,8 @@ def test_a_side_over_the_failures_bar_yet_not_named_for_them_is_told_why(tmp_pat
     and harm beyond 2.25 times none, yet a late customer counts half (3.5%),
     short of the 5% margin, so the waits name it. A trial saw every printed
     condition met and the side named for its waits; the rule printed now has
-    the margin, and a note gives the weighed numbers."""
+    the margin, and a note gives the weighed numbers (against a side that failed
+    none, not "not clearly more than 0", which read as nonsense)."""
     scenario = tmp_path / "one-hour.yaml"  # type: ignore[operator]
     scenario.write_text(
         """name: One bad hour
@@ -148,9 +149,9 @@ collecting:
     assert result.exit_code == 0, result.output
     assert "and 5% of its customers more, as a share or in number; one served late counting half)" in result.stdout
     assert (
-        "Collecting failed 65 of 940 holders (6.9%), but not clearly more than selling, which failed 0 of 758"
-        " buyers (0.0%): weighed, a customer served late counting half, 3.5% of its customers against 0.0%, where"
-        " 5% more are needed, as a share or in number; the waits and pressures decide." in result.stdout
+        "Collecting failed 65 of 940 holders (6.9%) against selling's 0 of 758 buyers (0.0%), but not enough to"
+        " name it for them: weighed, a customer served late counting half, 3.5% of its customers against 0.0%,"
+        " where 5% more are needed, as a share or in number; the waits and pressures decide." in result.stdout
     )
     assert result.stdout.rstrip().splitlines()[-1] == "Greater demand for collecting tickets"
     quiet = CliRunner().invoke(app, ["run", "tarantino-announced"], env={"COLUMNS": "400"})

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from theater_sim.analysis.metrics import side_metrics
-from theater_sim.analysis.pressure import side_pressure, window_edges, window_groups
+from theater_sim.analysis.pressure import reopening_minute, side_pressure, window_edges, window_groups
 from theater_sim.engine.day_plan import simulate_day
 from theater_sim.engine.simulation import simulate_side
 from theater_sim.model.scenario import Scenario
@@ -146,3 +146,16 @@ def test_a_side_closed_now_in_a_day_being_played_counts_with_the_window_before()
 def test_a_side_that_never_closes_keeps_each_window_on_its_own() -> None:
     assert window_groups([(0.0, 1), (20.0, 3)], window_edges(60.0, 15.0)) == [(0, 0), (1, 1), (2, 2), (3, 3)]
     assert window_groups([(0.0, 0), (35.0, 2)], window_edges(60.0, 15.0)) == [(0, 2), (3, 3)]
+
+
+def test_a_side_that_reopens_just_before_closing_meets_a_window_of_counters_from_the_reopening() -> None:
+    """Closed from minute 15, reopened at 44 of a 45-minute day: the closure's
+    work (3 + 3 + 3 min) is served by the one counter from minute 44 on, past
+    closing. Counted over a window's length from the reopening (15
+    counter-minutes), it is 0.6 as for a reopening at 30; over the reopening
+    window's own single minute it read 9 (a trial's 36 for two hours' work)."""
+    steps = [(0.0, 1), (15.0, 0), (44.0, 1)]
+    met = side_pressure(np.array([1.0, 16.0, 20.0, 31.0]), np.array([3.0, 3.0, 3.0, 3.0]), steps, 45.0, 15.0)
+    assert met.window_pressure == pytest.approx((0.2, 0.6, 0.6))
+    assert reopening_minute(steps, 30.0) == 44.0
+    assert reopening_minute([(0.0, 0)], 0.0) == math.inf

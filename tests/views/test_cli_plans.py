@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -1039,9 +1040,12 @@ def test_a_side_closed_for_lunch_is_run_and_staffed_with_its_closure(runner: Cli
     closed and writes it back; a rota replaces it and says so."""
     day = tmp_path / "lunch.yaml"
     day.write_text(_LUNCH)
-    table = _ok(runner, "run", str(day))
-    assert "closed from 12:00" in " ".join(table.split())
-    assert "Selling was closed 12:00-13:00: a closed spell's work waits for the reopening" in " ".join(table.split())
+    table = " ".join(_ok(runner, "run", str(day)).split())
+    assert "closed from 12:00" in table
+    assert "Selling was closed 12:00-13:00: a closed spell's work waits for the reopening" in table
+    # Those who came while it was closed failed for the closure, which counters do not help.
+    assert re.search(r"\d+ of its \d+ failed customers came while it was closed \(12:00-13:00\)", table)
+    assert "no number of counters helps them" in table
     data = json.loads(_ok(runner, "run", str(day), "--json"))
     selling = data["sides"]["selling"]
     assert selling["busiest_window"]["clock"] == "12:00-13:15"
@@ -1053,5 +1057,27 @@ def test_a_side_closed_for_lunch_is_run_and_staffed_with_its_closure(runner: Cli
     assert "│ 12:00       │   closed │" in printed
     written, _ = load_scenario(str(out))
     assert [p.count for p in written.selling.counters][1] == 0  # type: ignore[union-attr]
+    assert "a short catch-up period at the reopening" in " ".join(printed.split())
+    assert "but for the customers of selling's closed periods, kept closed" in " ".join(printed.split())
     notes = " ".join(json.loads(_ok(runner, *args, "--rota-hours", "1", "--json"))["notes"])
     assert "the rota replaces the scenario's counter schedule (3 periods, and its closure from 12:00" in notes
+    # A count for the whole day replaces the closure: said, as a sweep of it read the day without it.
+    for command in (["run", str(day), "--sellers", "2"], ["sweep", str(day), "--sellers", "1:2", "--workers", "1"]):
+        result = runner.invoke(app, command)
+        assert result.exit_code == 0, result.output
+        assert "replaces selling's counter schedule, its closure from 12:00 too" in result.stderr
+
+
+def test_a_short_closure_and_back_to_back_closed_periods_read_as_one_spell(runner: CliRunner, tmp_path: Path) -> None:
+    """A 30-second closure read "12:00-12:00"; two closed periods in a row read as two closures."""
+    day = tmp_path / "short.yaml"
+    day.write_text(
+        _LUNCH.replace(
+            "{from: '12:00', count: 0}, {from: '13:00', count: 1}",
+            "{from: '11:00', count: 0}, {from: '11:20', count: 0}, {from: '11:40', count: 1},"
+            " {from: '12:00', count: 0}, {from: '12:00:30', count: 1}",
+        )
+    )
+    table = " ".join(_ok(runner, "run", str(day)).split())
+    assert "Selling was closed 11:00-11:40, 12:00-12:00:30:" in table
+    assert "1 from 10:00, closed from 11:00, 1 from 11:40, closed from 12:00, 1 from 12:00:30" in table

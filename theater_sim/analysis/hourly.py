@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from theater_sim.analysis.counter_time import CounterTime
+from theater_sim.analysis.pressure import counter_minutes, reopening_minute
 from theater_sim.engine.records import BALKED, RENEGED, SERVED, SideRecords
 from theater_sim.model.clock import MINUTES_PER_HOUR, clock_label
 
@@ -191,7 +192,8 @@ def hourly_rows(
         staffing.open_by_hour.tolist(),
     )
     waited_sum, waits, demand = waited.tolist(), waited_count.tolist(), demanded.tolist()
-    pressures = _hour_pressures(demand, open_by_hour, open_hours)
+    steps = [(change.at_minute, change.counters) for change in records.capacity_changes]
+    pressures = _hour_pressures(demand, open_by_hour, open_hours, steps)
     lined, lined_served, lined_waited = in_line.tolist(), in_line_served.tolist(), in_line_waited.tolist()
     return tuple(
         HourRow(
@@ -229,17 +231,25 @@ def hourly_rows(
     )
 
 
-def _hour_pressures(demand: list[float], open_by_hour: list[float], open_hours: int) -> list[float]:
+def _hour_pressures(
+    demand: list[float], open_by_hour: list[float], open_hours: int, steps: list[tuple[float, int]]
+) -> list[float]:
     """Each hour's service minutes asked over its counter-minutes open; an open hour
-    with no counter (a closed side) counts with the next hour that has counters, whose
-    counters meet its work (as ``pressure.window_groups`` counts windows)."""
+    with no counter (a closed side) counts with the hour that reopens, both over
+    an hour's counter-minutes from the reopening (``pressure.side_pressure``
+    counts windows so)."""
     pressures = [0.0] * len(demand)
     first = 0
     for hour in range(len(demand)):
         if hour < open_hours and not open_by_hour[hour] and hour + 1 < open_hours:
             continue  # closed: its work waits for the hour that reopens
-        asked = math.fsum(demand[first : hour + 1]) if hour > first else demand[hour]
-        pressures[first : hour + 1] = [asked / open_by_hour[hour] if open_by_hour[hour] else 0.0] * (hour + 1 - first)
+        if hour > first and open_by_hour[hour]:
+            asked = math.fsum(demand[first : hour + 1])
+            reopens = reopening_minute(steps, hour * MINUTES_PER_HOUR)
+            available = counter_minutes(steps, reopens, reopens + MINUTES_PER_HOUR)
+        else:
+            asked, available = math.fsum(demand[first : hour + 1]), open_by_hour[hour]
+        pressures[first : hour + 1] = [asked / available if available else 0.0] * (hour + 1 - first)
         first = hour + 1
     return pressures
 

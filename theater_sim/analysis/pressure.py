@@ -15,9 +15,10 @@ A side closed for a while (a schedule period of no counters: shut for
 lunch) has no counter-minutes in its closed windows; the work asked then
 waits for the reopening. So closed windows count together with the first
 window after them that has counters, as one window: the lunch's buyers and
-those of the reopening quarter hour meet all their work over that quarter
-hour's counter-minutes (a closed window read 0 before, and a side closed
-through its lunch rush read calm).
+those of the reopening quarter hour meet all their work over the
+counter-minutes of a window's length from the reopening (past closing too:
+the last count serves what is left). A closed window read 0 before, and a
+side closed through its lunch rush read calm.
 
 Sums are ``math.fsum``-exact, so the same customers always give the same
 pressure to the last bit, whatever order they were added in.
@@ -32,7 +33,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["SidePressure", "WindowPressure", "busiest_window", "side_pressure", "window_edges", "window_groups"]
+__all__ = [
+    "SidePressure",
+    "WindowPressure",
+    "busiest_window",
+    "counter_minutes",
+    "reopening_minute",
+    "side_pressure",
+    "window_edges",
+    "window_groups",
+]
 
 
 @dataclass(frozen=True)
@@ -91,6 +101,7 @@ def side_pressure(
     edges = window_edges(open_minutes, window_minutes)
     count = len(edges) - 1
     end = open_minutes if until_minute is None else min(until_minute, open_minutes)
+    until = math.inf if until_minute is None else until_minute
     # Customers are in arrival order, so each window's customers are one slice.
     # An arrival at the closing moment itself belongs to the last window.
     bounds = np.searchsorted(arrival_at_minute, np.asarray(edges[1:-1]), side="left").tolist()
@@ -102,7 +113,15 @@ def side_pressure(
     group_pressures, group_arrived, group_edges = [], [], []
     for first, last in window_groups(counter_steps, edges):
         asked = math.fsum(math.fsum(service[starts[k] : stops[k]]) for k in range(first, last + 1))
-        available = _counter_minutes(counter_steps, times, edges[first], min(edges[last + 1], end))
+        if first < last and _counter_minutes(counter_steps, times, edges[last], edges[last + 1]) > 0:
+            # Closed windows and the one that reopens: the counters of a window's length from the reopening
+            # (past closing too, where the last count serves what is left) meet the work. The reopening
+            # window's own minutes undercounted a reopening just before closing: two hours of work over a
+            # minute of counters read 36 where the overtime served it.
+            reopens = reopening_minute(counter_steps, edges[last])
+            available = _counter_minutes(counter_steps, times, reopens, min(reopens + window_minutes, until))
+        else:
+            available = _counter_minutes(counter_steps, times, edges[first], min(edges[last + 1], end))
         group_pressure = asked / available if available > 0 else 0.0
         pressures[first : last + 1] = [group_pressure] * (last + 1 - first)
         group_pressures.append(group_pressure)
@@ -127,6 +146,16 @@ def side_pressure(
     )
 
 
+def reopening_minute(counter_steps: Sequence[tuple[float, int]], after_minute: float) -> float:
+    """The first moment from ``after_minute`` on when a counter is open (steps
+    sorted; the last one rules on); inf if none ever is."""
+    index = max(0, bisect_right([at for at, _ in counter_steps], after_minute) - 1)
+    for at_minute, counters in counter_steps[index:]:
+        if counters > 0:
+            return max(at_minute, after_minute)
+    return math.inf
+
+
 def window_groups(counter_steps: Sequence[tuple[float, int]], edges: Sequence[float]) -> list[tuple[int, int]]:
     """The windows that count as one, as ``(first, last)`` window indexes: each
     window alone, but a window with no counter open in it (a closed side) joins
@@ -148,6 +177,11 @@ def busiest_window(pressures: Sequence[float], arrived: Sequence[float], edges: 
     """The window with the highest pressure (the earliest of equals)."""
     k = max(range(len(pressures)), key=lambda i: (pressures[i], -i))
     return WindowPressure(from_minute=edges[k], to_minute=edges[k + 1], arrived=arrived[k], pressure=pressures[k])
+
+
+def counter_minutes(steps: Sequence[tuple[float, int]], start: float, end: float) -> float:
+    """Counter-minutes open in ``[start, end)`` under sorted ``(from_minute, counters)`` steps."""
+    return _counter_minutes(steps, [at for at, _ in steps], start, end)
 
 
 def _counter_minutes(steps: Sequence[tuple[float, int]], times: list[float], start: float, end: float) -> float:

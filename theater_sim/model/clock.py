@@ -18,6 +18,7 @@ __all__ = [
     "MINUTES_PER_HOUR",
     "ClockTime",
     "clock_label",
+    "clock_label_to_the_second",
     "minutes_after_opening",
     "parse_clock_minutes",
 ]
@@ -69,3 +70,11 @@ def clock_label(minute: float, opens: str) -> str:
     """The wall-clock ``HH:MM`` of ``minute`` after opening (wrapping past midnight)."""
     total = int(parse_clock_minutes(opens) + minute) % MINUTES_PER_DAY
     return f"{total // 60:02d}:{total % 60:02d}"
+
+
+def clock_label_to_the_second(minute: float, opens: str) -> str:
+    """``HH:MM``, or ``HH:MM:SS`` when ``minute`` after opening falls between whole
+    minutes (a half-minute closure read "12:00-12:00"); wrapping past midnight."""
+    second = round((parse_clock_minutes(opens) + minute) * 60) % (MINUTES_PER_DAY * 60)
+    text = f"{second // 3600:02d}:{second // 60 % 60:02d}"
+    return text if second % 60 == 0 else f"{text}:{second % 60:02d}"

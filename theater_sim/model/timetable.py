@@ -86,8 +86,11 @@ def counter_schedule(
             continue
         resolved.append((start, period.count))
     if not problems and resolved[-1][1] == 0:
+        closed_from = len(periods) - 1
+        while closed_from > 0 and periods[closed_from - 1].count == 0:  # back-to-back closed periods: one spell
+            closed_from -= 1
         problems.append(
-            f"{where}[{len(periods) - 1}]: the side is closed from {periods[-1].from_clock} to closing"
+            f"{where}[{len(periods) - 1}]: the side is closed from {periods[closed_from].from_clock} to closing"
             f" ({clock_label(open_minutes, opens)}), but everyone in line at closing is still served:"
             " the last period needs at least one counter"
         )

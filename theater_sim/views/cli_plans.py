@@ -36,6 +36,7 @@ from theater_sim.views.cli_common import (
     check_staffing,
     load_source,
     make_runner,
+    note_closures_replaced,
     user_errors,
     write_out,
 )
@@ -45,7 +46,7 @@ _LIST = re.compile(r"^\d+(?:,\d+)*$")
 if TYPE_CHECKING:
     from theater_sim.analysis.contract import DayData
     from theater_sim.engine.day_plan import Engine
-    from theater_sim.model.scenario import Scenario
+    from theater_sim.model.scenario import Scenario, SideName
     from theater_sim.planning.least_staffing import SideAnswer, Targets
     from theater_sim.planning.sweep import SweepCell
     from theater_sim.planning.tasks import Staffing
@@ -164,6 +165,13 @@ def sweep(
         collector_counts: tuple[Staffing, ...] = (
             parse_counts(collectors, "--collectors") if collectors is not None else (None,)
         )
+        swept: tuple[tuple[str, str | None, SideName], ...] = (
+            ("--sellers", sellers, "selling"),
+            ("--collectors", collectors, "collecting"),
+        )
+        for option, counts, side in swept:
+            if counts is not None:
+                note_closures_replaced(day, side, f"{option} {counts}", "each cell's count is open all day")
         # Every cell is staffed alike (a swept side's autoscaling is replaced): the first cell speaks for all.
         cell = day.overridden(sellers=seller_counts[0], collectors=collector_counts[0])
         chosen = check_engine(engine, cell, "auto")
@@ -381,9 +389,16 @@ def staff(
         console = OutputConsole()
         render_staffing(answers, clerks, targets, replications, console)
         if answers is not None and day_result["verdict"] != "Balanced":
+            closed = [answer.side for answer in answers.values() if any(not row["counters"] for row in answer.periods)]
+            meets = (
+                "meets the targets on both sides"
+                if not closed
+                else f"meets the targets on both sides, but for the customers of {' and '.join(closed)}'s closed"
+                " periods, kept closed (see its periods table)"
+            )
             console.print(
                 Text(
-                    "Note: the day below meets the targets on both sides. Its verdict still compares them by the"
+                    f"Note: the day below {meets}. Its verdict still compares them by the"
                     " rule it prints (failed customers, then waits, then pressures): it says where a counter would"
                     " go first if you add one, not that a side misses its target.",
                     style="yellow",

@@ -282,9 +282,12 @@ def _counters_cell(scenario: Scenario, side_name: SideName) -> str:
         scale = side.autoscale
         return f"autoscaled {scale.min_counters}-{scale.max_counters} (start {side.counters})"
     if isinstance(side.counters, list):
-        return "schedule: " + ", ".join(
-            f"{p.count if p.count else 'closed'} from {p.from_clock}" for p in side.counters
-        )
+        shown = [
+            period
+            for k, period in enumerate(side.counters)
+            if k == 0 or period.count or side.counters[k - 1].count  # back-to-back closed periods: one
+        ]
+        return "schedule: " + ", ".join(f"{p.count if p.count else 'closed'} from {p.from_clock}" for p in shown)
     return str(side.counters)
 
 

@@ -529,6 +529,7 @@ def _within_noise(name: str, answer: SideAnswer, targets: Targets) -> list[str]:
                 None if set(row["one_fewer_misses"]) - {row["from"]} else row["one_fewer"],
             )
             for row in answer.periods
+            if row["counters"]  # a closed period is kept closed: no counter more or fewer is asked of it
         ]
     staffing, erlang = answer.staffing, answer.erlang_c
     theory = (

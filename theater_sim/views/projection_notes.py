@@ -10,6 +10,7 @@ from theater_sim.analysis.contract import DayData, Interval, ProjectionData, sid
 from theater_sim.analysis.projection import why_clerks_are_too_late
 from theater_sim.analysis.verdict import Verdict
 from theater_sim.planning.replication import interval_shown
+from theater_sim.views.closure_notes import failed_while_closed
 from theater_sim.views.formatting import format_number
 
 __all__ = ["consistency_line", "lag_is_the_trouble", "projection_note", "projection_section"]
@@ -173,18 +174,26 @@ def projection_note(data: DayData) -> str:
     if not lag_is_the_trouble(data):
         failed = side_data(data["sides"], "collecting")["failed"]
         after_stale = projection["failed_after_stale"]
+        closure = failed_while_closed(data, "collecting")
+        closed = (
+            ""
+            if closure is None
+            else f" ({format_number(closure[0], 'count')} of them came while collecting was closed, {closure[2]}:"
+            " counters do not help those; shorten or move the closure)"
+        )
         if not after_stale:  # the stale reads cost counter time (ledger checks) or returns, not customers
             return (
                 f"\nThe read model fell behind ({stale.strip()}), but none of the {format_number(failed, 'count')}"
-                " holders the collectors failed had met a stale read: the collecting counters are short, not the"
-                f" projection. Open collecting counters first. {_projection_fix(projection).capitalize()} for the"
-                f" stale reads if their cost matters: {_stale_cost(projection)}."
+                f" holders the collectors failed had met a stale read{closed}: the collecting counters are short,"
+                " not the projection. Open collecting counters first."
+                f" {_projection_fix(projection).capitalize()} for the stale reads if their cost matters:"
+                f" {_stale_cost(projection)}."
             )
         return (
             f"\nThe read model fell behind ({stale.strip()}), but most of the holders collecting failed"
-            f" ({format_number(failed - after_stale, 'count')} of {format_number(failed, 'count')}) had no stale read:"
-            f" the collecting counters are short too. Open collecting counters, and {_projection_fix(projection)}"
-            " for the stale reads."
+            f" ({format_number(failed - after_stale, 'count')} of {format_number(failed, 'count')}) had no stale"
+            f" read{closed}: the collecting counters are short too. Open collecting counters, and"
+            f" {_projection_fix(projection)} for the stale reads."
         )
     return (
         "\nCollecting's trouble comes from the lag between the models:"

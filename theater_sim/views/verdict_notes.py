@@ -8,7 +8,6 @@ from rich.text import Text
 
 from theater_sim.analysis.contract import DayData, SideData, side_data
 from theater_sim.analysis.day_data import (
-    closed_spells,
     decided_by_day,
     evidence,
     few_sides,
@@ -26,8 +25,8 @@ from theater_sim.analysis.verdict import (
     decide,
     short_of_clearly_more_failed,
 )
-from theater_sim.model.clock import clock_label
 from theater_sim.model.scenario import SIDE_NAMES
+from theater_sim.views.closure_notes import closed_spans, failed_while_closed
 from theater_sim.views.formatting import format_number
 from theater_sim.views.projection_notes import lag_is_the_trouble, projection_note
 
@@ -80,14 +79,7 @@ def pressure_line(data: DayData) -> Text:
 
 def _closed_note(data: DayData) -> str:
     """How pressure reads a side closed for a while (a schedule period of no counters)."""
-    said = []
-    for name in SIDE_NAMES:
-        spells = closed_spells(side_data(data["sides"], name))
-        if spells:
-            spans = ", ".join(
-                f"{clock_label(start, data['opens'])}-{clock_label(end, data['opens'])}" for start, end in spells
-            )
-            said.append(f"{name} was closed {spans}")
+    said = [f"{name} was closed {spans}" for name in SIDE_NAMES if (spans := closed_spans(data, name))]
     if not said:
         return ""
     return (
@@ -456,6 +448,12 @@ def _failures_short_note(data: DayData) -> str:
                 f"weighed, a customer served late counting half, {named.weighed_share:.1%} of its customers against"
                 f" {other.weighed_share:.1%}, where {data['failed_share']:.0%} more are needed, as a share or in number"
             )
+        if not other_side["failed"]:  # "not clearly more than ... 0" read as nonsense (a trial)
+            return (
+                f"\n{name.capitalize()} failed {_failed_text(data, name)} against {other_name}'s"
+                f" {_failed_text(data, other_name)}, but not enough to name it for them: {why}; the waits and"
+                " pressures decide."
+            )
         return (
             f"\n{name.capitalize()} failed {_failed_text(data, name)}, but not clearly more than {other_name}, which"
             f" failed {_failed_text(data, other_name)}: {why}; the waits and pressures decide."
@@ -507,7 +505,18 @@ def _both_failing(data: DayData) -> str:
 
 def _open_first(data: DayData, side: str) -> str:
     """The advice that closes a note naming ``side``: its counters, unless the
-    collectors' trouble is the lag between the models (``projection_notes.projection_note`` says what to do)."""
+    collectors' trouble is the lag between the models (``projection_notes.projection_note`` says what to do),
+    or most of the side's failed customers came while its schedule kept it closed."""
     if side == "collecting" and lag_is_the_trouble(data):
         return " Most of it comes from the lag between the models (see below)."
-    return f" Open {side} counters first."
+    closure = failed_while_closed(data, side)
+    if closure is None:
+        return f" Open {side} counters first."
+    came, failed, spans = closure
+    said = (
+        f" {format_number(came, ',.0f')} of its {format_number(failed, ',.0f')} failed customers came while it was"
+        f" closed ({spans}): no number of counters helps them"
+    )
+    if 2 * came >= failed:
+        return f"{said}; shorten or move the closure first (more counters after it only clear its line sooner)."
+    return f"{said}. Open {side} counters first."
