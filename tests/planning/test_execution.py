@@ -130,7 +130,7 @@ def test_dask_cluster_gives_the_same_results() -> None:
     scenario, _ = load_scenario("opening-weekend")
     tasks = [Task(s, c, r) for s in (1, 2) for c in (1, 2) for r in range(2)]
     with LocalCluster(  # type: ignore[no-untyped-call]
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, host="127.0.0.1"
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0", host="127.0.0.1"
     ) as cluster:
         remote = Runner(scheduler=cluster.scheduler_address).run(scenario, tasks)
     assert remote == Runner().run(scenario, tasks)
@@ -239,7 +239,7 @@ def test_a_cluster_that_loses_its_workers_is_a_failed_run() -> None:
     tasks = [Task(s, c, r) for s in range(1, 9) for c in range(1, 9) for r in range(4)]
     outcome: dict[str, BaseException] = {}
     with LocalCluster(  # type: ignore[no-untyped-call]
-        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None, host="127.0.0.1"
+        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0", host="127.0.0.1"
     ) as cluster:
         seen: list[int] = []
 
