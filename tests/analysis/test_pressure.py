@@ -159,3 +159,14 @@ def test_a_side_that_reopens_just_before_closing_meets_a_window_of_counters_from
     assert met.window_pressure == pytest.approx((0.2, 0.6, 0.6))
     assert reopening_minute(steps, 30.0) == 44.0
     assert reopening_minute([(0.0, 0)], 0.0) == math.inf
+
+
+def test_a_day_being_played_in_a_closure_meets_the_counters_its_schedule_reopens_with() -> None:
+    """Live at minute 10, closed since the opening, one counter planned from 20:
+    the closure's customers (3 + 3 min) meet a window of that counter from the
+    reopening, 15 counter-minutes (0.4, each meeting the other's 3 min: 0.2),
+    not a pressure of 0 beside a growing line (a trial)."""
+    steps = [(0.0, 0), (20.0, 1)]
+    met = side_pressure(np.array([1.0, 6.0]), np.array([3.0, 3.0]), steps, 45.0, 15.0, until_minute=10.0)
+    assert met.window_pressure[:2] == pytest.approx((0.4, 0.4))
+    assert met.pressure == pytest.approx(0.2)

@@ -327,7 +327,7 @@ def test_validate_folds_its_lines_under_their_item() -> None:
     lines = result.stdout.splitlines()
     assert lines[0].startswith("valid: ")
     assert all(line.startswith("  ") for line in lines[1:])
-    assert "    periods, service" in result.stdout
+    assert "    21:30, arrivals profile of 4 periods, service" in result.stdout
     assert "6 showings, linked to sales" in result.stdout
 
 

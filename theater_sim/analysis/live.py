@@ -118,7 +118,8 @@ def _side_status(run: SideRun, minute: float, scenario: Scenario) -> SideStatus:
     met = side_pressure(
         arrivals[came],
         run.plan.service_minutes[came],
-        [(change.at_minute, change.counters) for change in run.changes],
+        [(change.at_minute, change.counters) for change in run.changes]
+        + [(at_minute, counters) for at_minute, counters in run.plan.schedule if at_minute > minute],
         scenario.open_minutes,
         scenario.verdict.window_minutes,
         until_minute=minute,

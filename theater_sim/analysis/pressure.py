@@ -96,7 +96,8 @@ def side_pressure(
         open_minutes: How long the doors are open.
         window_minutes: The window length.
         until_minute: Count counter-minutes only up to this moment (a day still
-            being played); None: the whole open day.
+            being played; a closure it is in meets the counters ``counter_steps``
+            plan for its reopening); None: the whole open day.
     """
     edges = window_edges(open_minutes, window_minutes)
     count = len(edges) - 1
@@ -120,6 +121,8 @@ def side_pressure(
             # minute of counters read 36 where the overtime served it.
             reopens = reopening_minute(counter_steps, edges[last])
             available = _counter_minutes(counter_steps, times, reopens, min(reopens + window_minutes, until))
+            if not available:  # a day being played, closed now: the counters its schedule reopens with
+                available = _counter_minutes(counter_steps, times, reopens, reopens + window_minutes)
         else:
             available = _counter_minutes(counter_steps, times, edges[first], min(edges[last + 1], end))
         group_pressure = asked / available if available > 0 else 0.0

@@ -27,7 +27,16 @@ from theater_sim.analysis.verdict import MIN_FAILED, Verdict
 from theater_sim.model.clock import clock_label
 from theater_sim.model.scenario import SIDE_NAMES, Scenario, SideName
 from theater_sim.planning.replication import interval_shown
-from theater_sim.views.formatting import VERDICT_STYLES, fitted, format_number, one_line, plain, safe, sparkline
+from theater_sim.views.formatting import (
+    VERDICT_STYLES,
+    counters_text,
+    fitted,
+    format_number,
+    one_line,
+    plain,
+    safe,
+    sparkline,
+)
 from theater_sim.views.projection_notes import consistency_line, projection_section
 from theater_sim.views.verdict_notes import pressure_hours_line, pressure_line, window_minutes_shown
 
@@ -277,18 +286,7 @@ def _summary_rows(data: DayData, scenario: Scenario, narrow: bool = False) -> li
 
 
 def _counters_cell(scenario: Scenario, side_name: SideName) -> str:
-    side = scenario.side(side_name)
-    if side.autoscale is not None:
-        scale = side.autoscale
-        return f"autoscaled {scale.min_counters}-{scale.max_counters} (start {side.counters})"
-    if isinstance(side.counters, list):
-        shown = [
-            period
-            for k, period in enumerate(side.counters)
-            if k == 0 or period.count or side.counters[k - 1].count  # back-to-back closed periods: one
-        ]
-        return "schedule: " + ", ".join(f"{p.count if p.count else 'closed'} from {p.from_clock}" for p in shown)
-    return str(side.counters)
+    return counters_text(scenario.side(side_name))
 
 
 def _hourly_table(data: DayData, scenario: Scenario, width: int) -> Table:

@@ -10,7 +10,7 @@ import math
 import re
 import sys
 import unicodedata
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from rich.cells import cell_len
 from rich.console import Console, Group, RenderableType
@@ -19,9 +19,13 @@ from rich.text import Text
 
 from theater_sim.analysis.verdict import Verdict
 
+if TYPE_CHECKING:
+    from theater_sim.model.scenario import Side
+
 __all__ = [
     "VERDICT_STYLES",
     "OutputConsole",
+    "counters_text",
     "figure_text",
     "fitted",
     "format_number",
@@ -225,3 +229,19 @@ def staffing_text(staffing: int | tuple[int, ...] | None) -> str:
     if isinstance(staffing, tuple):
         return "/".join(str(count) for count in staffing)
     return str(staffing)
+
+
+def counters_text(side: Side) -> str:
+    """A side's counters as written: ``2``, ``autoscaled 1-6 (start 2)``, or a schedule
+    (``schedule: 2 from 10:00, closed from 12:00, 2 from 13:00``)."""
+    if side.autoscale is not None:
+        scale = side.autoscale
+        return f"autoscaled {scale.min_counters}-{scale.max_counters} (start {side.counters})"
+    if isinstance(side.counters, list):
+        shown = [
+            period
+            for k, period in enumerate(side.counters)
+            if k == 0 or period.count or side.counters[k - 1].count  # back-to-back closed periods: one
+        ]
+        return "schedule: " + ", ".join(f"{p.count if p.count else 'closed'} from {p.from_clock}" for p in shown)
+    return str(side.counters)

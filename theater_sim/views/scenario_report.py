@@ -7,7 +7,7 @@ from rich.table import Table
 from rich.text import Text
 
 from theater_sim.model.scenario import SIDE_NAMES, Scenario, SideName
-from theater_sim.views.formatting import fitted, one_line, safe
+from theater_sim.views.formatting import counters_text, fitted, one_line, safe
 
 __all__ = ["render_scenario_list", "render_validated"]
 
@@ -19,8 +19,8 @@ def render_validated(scenario: Scenario, source: str, console: Console) -> None:
         side = scenario.side(name)
         _item(
             console,
-            f"{name}: counters {side.counters if isinstance(side.counters, int) else 'on a schedule'}"
-            f"{' (autoscaled)' if side.autoscale else ''}, arrivals {_arrivals_text(scenario, name)},"
+            f"{name}: counters {counters_text(side).removeprefix('schedule: ')}, arrivals"
+            f" {_arrivals_text(scenario, name)},"
             f" service {side.service_minutes!r}",
         )
     if scenario.showtimes:
