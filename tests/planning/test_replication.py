@@ -179,11 +179,11 @@ def _theory(day: DayData) -> LagTheoryData:
 
 def test_an_interval_cut_at_zero_is_shown_by_its_ends_not_a_plus_minus_below_zero() -> None:
     """Shares of 0, 0, 0.066 over three days: a t interval of 2.2% ± 8.2% would
-    reach below no share at all; its ends are shown (0.0% to 10.4%), as JSON
+    reach below no share at all; its ends are shown [0.0% to 10.4%], as JSON
     has them. An interval clear of the bounds keeps its ±; one day has none."""
     cut = confidence_interval([0.0, 0.0, 0.066], 0.0, 1.0)
     assert cut["low"] == 0.0
-    assert interval_shown(cut, "{:.1%}".format) == f"2.2% (0.0% to {cut['high']:.1%})"
+    assert interval_shown(cut, "{:.1%}".format) == f"2.2% [0.0% to {cut['high']:.1%}]"
     clear = confidence_interval([4.0, 5.0, 6.0])
     assert interval_shown(clear, "{:.2f}".format) == f"5.00 ± {clear['half_width']:.2f}"
     assert interval_shown(confidence_interval([3.0]), "{:.2f}".format) == "3.00"

@@ -750,15 +750,16 @@ def _schedule_hours_note(side: str, days: list[SideData], flat: int, evaluate: _
     first, on the same days): the reason to staff by period at all."""
     hours = fmean(day["counter_hours"] for day in days)
     flat_hours = fmean(day["counter_hours"] for day in evaluate(flat))
-    through = ", open through its closures" if _closed_periods(evaluate) else ""
+    closures = bool(_closed_periods(evaluate))
+    through = ", open through its closures" if closures else ""
+    why = (
+        ": clearing the line a closure leaves asks more than a side that never closes"
+        if closures
+        else ": each period meeting the targets on its own asks more than the whole day's numbers do"
+    )
     return (
         f"{side}: these counts take {hours:.1f} counter-hours a day (overtime included), against"
-        f" {flat_hours:.1f} for the least count all day ({flat}{through})"
-        + (
-            ": each period meeting the targets on its own asks more than the whole day's numbers do"
-            if hours > flat_hours + 1e-9
-            else ""
-        )
+        f" {flat_hours:.1f} for the least count all day ({flat}{through})" + (why if hours > flat_hours + 1e-9 else "")
     )
 
 

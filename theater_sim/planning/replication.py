@@ -89,7 +89,7 @@ def interval_shown(
     show_mean: Callable[[float], str] | None = None,
 ) -> str:
     """``4.74 ± 0.45``: a mean and its half-width, or, where the interval was cut at
-    what the metric can be (no share below 0), its ends: ``2.2% (0.0% to 4.6%)``
+    what the metric can be (no share below 0), its ends: ``2.2% [0.0% to 4.6%]``
     (``2.2%±2.4%`` read as reaching below zero; JSON had the cut ends already).
     One day (no half-width, or 0): the mean alone. ``show_mean``: how the mean
     is shown, when not as the rest."""
@@ -98,7 +98,7 @@ def interval_shown(
     if not half:
         return text
     if interval["low"] > mean - half or interval["high"] < mean + half:
-        return f"{text} ({show(interval['low'])} to {show(interval['high'])})"
+        return f"{text} [{show(interval['low'])} to {show(interval['high'])}]"
     return f"{text}{separator}{show(half)}"
 
 

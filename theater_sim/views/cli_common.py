@@ -161,7 +161,7 @@ def load_source(
     if namesake is not None:
         typer.echo(
             f"theater-sim: note: {source} is the bundled scenario; {namesake} in this folder"
-            f" is not read (name the file to run it: {namesake})",
+            f" is not read (name the file to use it: {namesake})",
             err=True,
         )
     _loaded_from.set(origin)

@@ -185,7 +185,7 @@ def render_day(data: DayData, scenario: Scenario, console: Console, source: str,
                 f"Numbers are means over {data['replications']} days"
                 + (f" (simulated by {engine})" if engine else "")
                 + ", ± the half-width of their 95% confidence"
-                " interval (or, in brackets, its ends, where it stops at 0 or 100%)."
+                " interval (or, in square brackets, its ends, where it stops at 0 or 100%)."
                 f"{luck} {data['verdict_agreement']} of {data['replications']} days gave the verdict of"
                 " the means:",
                 style="dim",

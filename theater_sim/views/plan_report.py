@@ -166,7 +166,7 @@ def render_clerks_sweep(
 
 def _caption(table: Table, cells: list[SweepCell], replications: int) -> None:
     table.caption = "Same customers at every point (common random numbers); " + (
-        "± is a 95% confidence half-width; (a to b): the interval's ends where it stops at 0 or 100%."
+        "± is a 95% confidence half-width; [a to b]: the interval's ends where it stops at 0 or 100%."
         if replications > 1
         else "one day per point, so no confidence interval (add --replications for one)."
     )
@@ -369,7 +369,7 @@ def _render_sides(answers: dict[str, SideAnswer], targets: Targets, days: str, c
         "\nErlang C: the M/M/c steady-state answer for a steady Poisson stream with exponential service"
         " (shown where it applies); a day is finite and starts empty, so it may need another count."
         + (
-            "\n± is a 95% confidence half-width; (a to b): the interval's ends where it stops at 0 or 100%."
+            "\n± is a 95% confidence half-width; [a to b]: the interval's ends where it stops at 0 or 100%."
             if days.startswith("means")
             else ""
         )
