@@ -243,12 +243,11 @@ def _hour_pressures(
     for hour in range(len(demand)):
         if hour < open_hours and not open_by_hour[hour] and hour + 1 < open_hours:
             continue  # closed: its work waits for the hour that reopens
-        if hour > first and open_by_hour[hour]:
-            asked = math.fsum(demand[first : hour + 1])
+        available = open_by_hour[hour]
+        if hour > first and available:
             reopens = reopening_minute(steps, hour * MINUTES_PER_HOUR)
             available = counter_minutes(steps, reopens, reopens + MINUTES_PER_HOUR)
-        else:
-            asked, available = math.fsum(demand[first : hour + 1]), open_by_hour[hour]
+        asked = math.fsum(demand[first : hour + 1])
         pressures[first : hour + 1] = [asked / available if available else 0.0] * (hour + 1 - first)
         first = hour + 1
     return pressures

@@ -36,6 +36,7 @@ import numpy as np
 __all__ = [
     "SidePressure",
     "WindowPressure",
+    "busiest_of_groups",
     "busiest_window",
     "counter_minutes",
     "reopening_minute",
@@ -111,8 +112,8 @@ def side_pressure(
     arrived = [stop - start for start, stop in zip(starts, stops, strict=True)]
     times = [at_minute for at_minute, _ in counter_steps]
     pressures = [0.0] * count
-    group_pressures, group_arrived, group_edges = [], [], []
-    for first, last in window_groups(counter_steps, edges):
+    groups = window_groups(counter_steps, edges)
+    for first, last in groups:
         asked = math.fsum(math.fsum(service[starts[k] : stops[k]]) for k in range(first, last + 1))
         if first < last and _counter_minutes(counter_steps, times, edges[last], edges[last + 1]) > 0:
             # Closed windows and the one that reopens: the counters of a window's length from the reopening
@@ -125,25 +126,18 @@ def side_pressure(
                 available = _counter_minutes(counter_steps, times, reopens, reopens + window_minutes)
         else:
             available = _counter_minutes(counter_steps, times, edges[first], min(edges[last + 1], end))
-        group_pressure = asked / available if available > 0 else 0.0
-        pressures[first : last + 1] = [group_pressure] * (last + 1 - first)
-        group_pressures.append(group_pressure)
-        group_arrived.append(sum(arrived[first : last + 1]))
-        group_edges.append(edges[first])
-    group_edges.append(edges[-1])
+        pressures[first : last + 1] = [asked / available if available > 0 else 0.0] * (last + 1 - first)
     total = sum(arrived)
     # Each customer met the work the others of their window asked for, not their own: a window's n
     # customers meet (n - 1) times its pressure between them. Counting their own work too biased the
     # measure up by about 1 + 1/n, so the side with fewer customers a window read busier (a trial's tiny
     # theater: 0.61 against 0.45 where its counters were 40% and 31% busy).
-    pressure = (
-        math.fsum((n - 1) * p for n, p in zip(group_arrived, group_pressures, strict=True) if n) / total
-        if total
-        else 0.0
-    )
+    # A group of windows (a closure and the window that reopens) counts as one window.
+    met = [(sum(arrived[first : last + 1]), pressures[first]) for first, last in groups]
+    pressure = math.fsum((n - 1) * p for n, p in met if n) / total if total else 0.0
     return SidePressure(
         pressure=pressure,
-        busiest=busiest_window(group_pressures, group_arrived, group_edges),
+        busiest=busiest_of_groups(pressures, arrived, edges, groups),
         window_pressure=tuple(pressures),
         window_arrived=tuple(arrived),
     )
@@ -180,6 +174,18 @@ def busiest_window(pressures: Sequence[float], arrived: Sequence[float], edges: 
     """The window with the highest pressure (the earliest of equals)."""
     k = max(range(len(pressures)), key=lambda i: (pressures[i], -i))
     return WindowPressure(from_minute=edges[k], to_minute=edges[k + 1], arrived=arrived[k], pressure=pressures[k])
+
+
+def busiest_of_groups(
+    pressures: Sequence[float], arrived: Sequence[float], edges: Sequence[float], groups: list[tuple[int, int]]
+) -> WindowPressure:
+    """``busiest_window`` over ``window_groups``' groups, each one window spanning
+    its windows, with their arrivals (its windows share its pressure)."""
+    return busiest_window(
+        [pressures[first] for first, _ in groups],
+        [sum(arrived[first : last + 1]) for first, last in groups],
+        [edges[first] for first, _ in groups] + [edges[-1]],
+    )
 
 
 def counter_minutes(steps: Sequence[tuple[float, int]], start: float, end: float) -> float:

@@ -90,6 +90,13 @@ class Side(BaseModel):
         return self
 
     @property
+    def closures(self) -> list[tuple[int, str]]:
+        """The schedule periods that close the side (count 0), as (index, ``from`` clock)."""
+        if isinstance(self.counters, int):
+            return []
+        return [(k, period.from_clock) for k, period in enumerate(self.counters) if period.count == 0]
+
+    @property
     def initial_counters(self) -> int:
         """Counters open when the doors open."""
         return self.counters if isinstance(self.counters, int) else self.counters[0].count

@@ -701,8 +701,7 @@ def _search_schedule(side: str, periods: int, flat: int, evaluate: _Evaluator, t
 
 def _closed_periods(evaluate: _Evaluator) -> set[int]:
     """The periods of the side's schedule that the scenario closes (count 0)."""
-    schedule = evaluate.scenario.side(evaluate.side).counters
-    return {k for k, period in enumerate(schedule) if period.count == 0} if isinstance(schedule, list) else set()
+    return {k for k, _ in evaluate.scenario.side(evaluate.side).closures}
 
 
 #: A period after a closure longer than this, needing more counters than the one before, gets the
@@ -724,13 +723,13 @@ def _closed_note(side: str, closed: set[int], rows: list[PeriodAnswer], evaluate
         " the counts, so the targets are not held against them; the periods after a closure are, with the line it"
         " left. To search a closed period, give it a count in the scenario"
     ]
+    starts = [start for start, _ in evaluate.scenario.counter_schedule(evaluate.side)]
+    ends = [*starts[1:], evaluate.scenario.open_minutes]
     for k in sorted(closed):
         after = k + 1
         while after < len(rows) and after in closed:
             after += 1
         before = rows[k - 1]["counters"] if k > 0 and k - 1 not in closed else None
-        starts = [start for start, _ in evaluate.scenario.counter_schedule(evaluate.side)]
-        ends = [*starts[1:], evaluate.scenario.open_minutes]
         if (
             after < len(rows)
             and ends[after] - starts[after] > _CATCH_UP_AFTER_MINUTES

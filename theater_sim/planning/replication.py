@@ -32,7 +32,7 @@ from theater_sim.analysis.day_data import (
     window_data,
 )
 from theater_sim.analysis.plain import plain
-from theater_sim.analysis.pressure import busiest_window, window_edges, window_groups
+from theater_sim.analysis.pressure import busiest_of_groups, window_edges, window_groups
 from theater_sim.analysis.projection import lag_theory_at
 from theater_sim.model.scenario import MAX_SEED, SIDE_NAMES
 from theater_sim.planning.t_quantiles import T_975
@@ -215,17 +215,8 @@ def _busiest(side: SideData, first: DayData) -> WindowData:
     pressures, arrived = side["window_pressure"], side["window_arrived"]
     edges = window_edges(first["hours"] * 60.0, first["window_minutes"])
     steps = [(change["at_minute"], change["counters"]) for change in side["capacity_changes"]]
-    groups = window_groups(steps, edges)
-    return window_data(
-        plain(
-            busiest_window(
-                [pressures[first_k] for first_k, _ in groups],
-                [sum(arrived[first_k : last_k + 1]) for first_k, last_k in groups],
-                [edges[first_k] for first_k, _ in groups] + [edges[-1]],
-            )
-        ),
-        first["opens"],
-    )
+    busiest = busiest_of_groups(pressures, arrived, edges, window_groups(steps, edges))
+    return window_data(plain(busiest), first["opens"])
 
 
 def _padded(day: DayData, days: list[DayData]) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 
-from theater_sim.model.clock import MINUTES_PER_DAY, parse_clock_minutes
+from theater_sim.model.clock import clock_label_to_the_second
 from theater_sim.model.counter_settings import MAX_SCHEDULE_PERIODS, CounterPeriod
 from theater_sim.model.errors import ScenarioError
 from theater_sim.model.scenario import SIDE_NAMES, Scenario, Side, SideName
@@ -36,10 +36,9 @@ def rota_starts(scenario: Scenario, minutes: float) -> list[str]:
     if abs(minutes - round(minutes)) > 1e-9:
         raise ScenarioError(f"{given}: periods start on whole minutes ({minutes:.8f}".rstrip("0") + " min is not)")
     step = round(minutes)
-    opens = parse_clock_minutes(scenario.opens)
-    starts = [opens + k * step for k in range(math.ceil(scenario.hours * 60 / step - 1e-9))]
+    starts = [k * step for k in range(math.ceil(scenario.hours * 60 / step - 1e-9))]
     assert len(starts) <= MAX_SCHEDULE_PERIODS  # 15-minute periods of a day of at most 24 hours
-    return [_clock(minute % MINUTES_PER_DAY) for minute in starts]
+    return [clock_label_to_the_second(offset, scenario.opens) for offset in starts]
 
 
 def rota_scenario(scenario: Scenario, minutes: float) -> Scenario:
@@ -71,7 +70,7 @@ def rota_notes(scenario: Scenario, minutes: float) -> dict[SideName, list[str]]:
                 " counter-hours against a count all day"
             )
         elif isinstance(side.counters, list) and len(side.counters) > 1:
-            closures = [period.from_clock for period in side.counters if period.count == 0]
+            closures = [clock for _, clock in side.closures]
             dropped = (
                 f", and its closure{'s' if len(closures) > 1 else ''} from {', '.join(closures)}: a rota period"
                 " has at least one counter; without --rota-hours, staff keeps closures as written"
@@ -82,11 +81,3 @@ def rota_notes(scenario: Scenario, minutes: float) -> dict[SideName, list[str]]:
                 f"{name}: the rota replaces the scenario's counter schedule ({len(side.counters)} periods{dropped})"
             )
     return notes
-
-
-def _clock(minute: float) -> str:
-    """``19:30``, or ``19:30:15`` when the opening had seconds."""
-    seconds = round(minute * 60)
-    hours, rest = divmod(seconds, 3600)
-    text = f"{hours:02d}:{rest // 60:02d}"
-    return text if rest % 60 == 0 else f"{text}:{rest % 60:02d}"

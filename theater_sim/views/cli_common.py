@@ -189,8 +189,7 @@ def check_staffing(day: Scenario, typed: Mapping[str, str] | None = None, **staf
 def note_closures_replaced(day: Scenario, side: SideName, option: str, instead: str) -> None:
     """Say on stderr that ``option`` replaces a schedule that closes ``side`` for a while:
     a sweep's 2 sellers read p95 5.5 min where the day with its lunch closure gave 52 (a trial)."""
-    counters = day.side(side).counters
-    closures = [period.from_clock for period in counters if period.count == 0] if isinstance(counters, list) else []
+    closures = [clock for _, clock in day.side(side).closures]
     if closures:
         typer.echo(
             f"theater-sim: note: {option} replaces {side}'s counter schedule, its closure"
