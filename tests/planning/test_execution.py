@@ -15,10 +15,12 @@ from pathlib import Path
 import pytest
 
 from theater_sim import __version__
+from theater_sim.analysis.contract import DayData
 from theater_sim.input.loading import load_scenario
 from theater_sim.model.errors import RunError, ScenarioError
 from theater_sim.planning.execution import Runner, check_scheduler_address
 from theater_sim.planning.store import ResultStore
+from theater_sim.planning.sweep import sweep_digest
 from theater_sim.planning.tasks import Task, scenario_fingerprint
 
 
@@ -133,7 +135,10 @@ def test_dask_cluster_gives_the_same_results() -> None:
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0", host="127.0.0.1"
     ) as cluster:
         remote = Runner(scheduler=cluster.scheduler_address).run(scenario, tasks)
-    assert remote == Runner().run(scenario, tasks)
+        digested = Runner(scheduler=cluster.scheduler_address).run_digested(scenario, tasks, sweep_digest)
+    alone = Runner().run(scenario, tasks)
+    assert remote == alone
+    assert digested == {task: sweep_digest(day) for task, day in alone.items()}
 
 
 def test_unreachable_scheduler_is_a_failed_run() -> None:
@@ -283,6 +288,36 @@ def test_one_pool_serves_every_batch_and_gives_what_one_process_gives(monkeypatc
     assert {**first, **second} == alone
 
 
+def _digest_with_pid(day: DayData) -> tuple[int, object]:
+    """A digest that says which process computed it."""
+    return os.getpid(), sweep_digest(day)
+
+
+def test_digests_are_computed_where_the_days_run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """``run_digested``: the pool's workers digest the days they ran and send
+    back only that (the day's digest equals the whole day's digested here);
+    with a store, whole days come back and are stored, and digested here."""
+    from theater_sim.planning import execution
+
+    monkeypatch.setattr(execution, "IN_PROCESS_SECONDS", 0.0)
+    scenario, _ = load_scenario("balanced-day")
+    tasks = [Task(s, None, r) for s in (1, 2) for r in range(4)]
+    whole = Runner().run(scenario, tasks)
+    with Runner(workers=2) as runner:
+        digested = runner.run_digested(scenario, tasks, _digest_with_pid)
+    assert {task: digest for task, (_pid, digest) in digested.items()} == {
+        task: sweep_digest(day) for task, day in whole.items()
+    }
+    assert {pid for pid, _digest in digested.values()} - {os.getpid()}, "no worker digested a day"
+    store = _store(tmp_path / "r.sqlite")
+    with Runner(workers=2, store=store) as runner:
+        stored = runner.run_digested(scenario, tasks, _digest_with_pid)
+    assert {pid for pid, _digest in stored.values()} == {os.getpid()}
+    assert _store(tmp_path / "r.sqlite").finished(task.key for task in tasks) == {
+        task.key: day for task, day in whole.items()
+    }
+
+
 def test_a_quick_batch_runs_in_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
     """Under IN_PROCESS_SECONDS of work the batch never starts a pool."""
     from theater_sim.planning import execution
@@ -416,7 +451,7 @@ def test_the_first_days_cost_does_not_size_the_chunks(monkeypatch: pytest.Monkey
 
     sizes: list[int] = []
 
-    def recording(pool: object, workers: int, chunks: list[list[Task]]) -> object:
+    def recording(pool: object, workers: int, chunks: list[list[Task]], digest: object) -> object:
         sizes.extend(len(chunk) for chunk in chunks)
         return iter(())
 
@@ -425,7 +460,7 @@ def test_the_first_days_cost_does_not_size_the_chunks(monkeypatch: pytest.Monkey
     monkeypatch.setattr(Runner, "_pool_for", lambda self, scenario: None)
     scenario, _ = load_scenario("balanced-day")
     tasks = [Task(None, None, replication) for replication in range(400)]
-    list(Runner(workers=2)._here_or_on_the_pool(scenario, tasks))
+    list(Runner(workers=2)._here_or_on_the_pool(scenario, tasks, None))
     assert 1 < len(calls) <= 1 + execution.SAMPLE_TASKS
     assert max(sizes) > 1
 

@@ -56,6 +56,7 @@ __all__ = [
     "judge_day",
     "metric_bounds",
     "metric_value",
+    "metric_values",
     "named_for_failures",
     "named_for_waits",
     "pressure_hours",
@@ -74,6 +75,20 @@ def metric_value(side: SideData, path: str) -> float:
     for key in path.split("."):
         node = node[key]
     return float(node)
+
+
+_METRIC_KEYS = [path.split(".") for path in SIDE_METRICS.values()]
+
+
+def metric_values(side: SideData) -> tuple[float, ...]:
+    """Every ``SIDE_METRICS`` number of a side's data, in that order (``metric_value`` of each)."""
+    values = []
+    for keys in _METRIC_KEYS:
+        node: Any = side
+        for key in keys:
+            node = node[key]
+        values.append(float(node))
+    return tuple(values)
 
 
 def day_data(result: DayResult) -> DayData:

@@ -15,6 +15,12 @@ workers' start-up); otherwise they go to the pool in chunks of about
 ``CHUNK_SECONDS`` of work, as each chunk costs this process a round trip,
 whatever its size. Close the runner (or use it as a context manager) to end
 the pool; Python ends it at exit otherwise.
+
+A caller that needs only a few numbers of each day (a sweep) asks for a
+digest of it (``run_digested``): the digest is computed where the day ran,
+so a worker sends back those numbers, not the day's 2,500 objects, which
+this process would otherwise unpickle and keep (receiving whole days was
+the largest part of a big sweep's coordinating work).
 """
 
 from __future__ import annotations
@@ -31,7 +37,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from theater_sim.analysis.contract import DayData
 from theater_sim.engine.collector import collector_paused
@@ -45,6 +51,10 @@ from theater_sim.planning.tasks import Staffing, Task, execution_order, run_task
 __all__ = ["CONNECT_SECONDS", "Runner", "check_scheduler_address", "default_workers", "replicated_day", "require_dask"]
 
 Progress = Callable[[int, int], None]
+#: What a caller keeps of a day (``Runner.run_digested``): a module-level
+#: function, so that it travels to worker processes.
+Digest = Callable[[DayData], Any]
+Digested = TypeVar("Digested")
 
 #: How long a Dask scheduler has to answer before the run gives up on it.
 CONNECT_SECONDS = 10.0
@@ -128,6 +138,26 @@ class Runner:
         ``known``: results the caller already has (computed in this process);
         they are stored like any other and not run again.
         """
+        return cast(dict[Task, DayData], self._run(scenario, tasks, known, None))
+
+    def run_digested(
+        self, scenario: Scenario, tasks: Iterable[Task], digest: Callable[[DayData], Digested]
+    ) -> dict[Task, Digested]:
+        """Every task's ``digest`` of its day, computed where the day ran (see
+        the module docstring); each task runs at most once, as in ``run``.
+
+        With a store, whole days come back to be stored and are digested
+        here; days this runner kept or the store holds are digested here too.
+        """
+        return cast(dict[Task, Digested], self._run(scenario, tasks, None, digest))
+
+    def _run(
+        self,
+        scenario: Scenario,
+        tasks: Iterable[Task],
+        known: Mapping[Task, DayData] | None,
+        digest: Digest | None,
+    ) -> dict[Task, Any]:
         wanted = sorted(set(tasks), key=lambda t: t.key)
         if self._memo_scenario is not scenario:
             self._memo, self._memo_scenario = {}, scenario
@@ -138,18 +168,22 @@ class Runner:
             if self.store is not None and task.key not in done:
                 self.store.save(task.key, result)
             done[task.key] = result
-        results = {task: done[task.key] for task in wanted if task.key in done}
+        keep: Digest = digest or _whole
+        results = {task: keep(done[task.key]) for task in wanted if task.key in done}
         missing = sorted((task for task in wanted if task.key not in done), key=execution_order)
         total = len(wanted)
         self._report(len(results), total)
+        # Whole days come back when they are to be stored or kept; else only their digests.
+        remote = digest if self.store is None else None
         # The results pile up (some 2,500 objects a day): the collector would rescan them all, again and again.
         with collector_paused():
-            for task, result in self._execute(scenario, missing):
+            for task, result in self._execute(scenario, missing, remote):
                 self.simulated += 1
-                results[task] = result
-                self._memo[task.key] = result
-                if self.store is not None:
-                    self.store.save(task.key, result)
+                if remote is None:
+                    self._memo[task.key] = result
+                    if self.store is not None:
+                        self.store.save(task.key, result)
+                results[task] = result if remote is not None else keep(result)
                 self._report(len(results), total)
         return results
 
@@ -157,16 +191,21 @@ class Runner:
         if self.progress is not None:
             self.progress(done, total)
 
-    def _execute(self, scenario: Scenario, tasks: list[Task]) -> Iterator[tuple[Task, DayData]]:
+    def _execute(self, scenario: Scenario, tasks: list[Task], digest: Digest | None) -> Iterator[tuple[Task, Any]]:
+        """Each task with its day, or the day's ``digest`` (if given)."""
         if not tasks:
             return iter(())
         if self.scheduler is not None:
-            return _on_dask(self.scheduler, scenario, tasks, self.connect_seconds or CONNECT_SECONDS, self.engine)
+            return _on_dask(
+                self.scheduler, scenario, tasks, self.connect_seconds or CONNECT_SECONDS, self.engine, digest
+            )
         if self.workers <= 1 or len(tasks) == 1:
-            return ((task, run_task(scenario, task, self.engine)) for task in tasks)
-        return self._here_or_on_the_pool(scenario, tasks)
+            return ((task, _digested_task(scenario, task, self.engine, digest)) for task in tasks)
+        return self._here_or_on_the_pool(scenario, tasks, digest)
 
-    def _here_or_on_the_pool(self, scenario: Scenario, tasks: list[Task]) -> Iterator[tuple[Task, DayData]]:
+    def _here_or_on_the_pool(
+        self, scenario: Scenario, tasks: list[Task], digest: Digest | None
+    ) -> Iterator[tuple[Task, Any]]:
         """The first tasks here, timed; the rest here too if they are quick, else on the pool.
 
         The first task pays what only the first does (imports, the first
@@ -176,7 +215,7 @@ class Runner:
         done, timed, seconds = 0, 0, 0.0
         while done < len(tasks):
             started = time.perf_counter()
-            result = run_task(scenario, tasks[done], self.engine)
+            result = _digested_task(scenario, tasks[done], self.engine, digest)
             elapsed = time.perf_counter() - started
             if done == 0 and elapsed < IN_PROCESS_SECONDS:
                 elapsed = 0.0  # a warm-up: not a measure
@@ -190,9 +229,9 @@ class Runner:
         task_seconds = seconds / max(timed, 1)
         if task_seconds * len(rest) < IN_PROCESS_SECONDS:
             for task in rest:
-                yield task, run_task(scenario, task, self.engine)
+                yield task, _digested_task(scenario, task, self.engine, digest)
             return
-        yield from _on_pool(self._pool_for(scenario), self.workers, _chunks(rest, task_seconds, self.workers))
+        yield from _on_pool(self._pool_for(scenario), self.workers, _chunks(rest, task_seconds, self.workers), digest)
 
     def _pool_for(self, scenario: Scenario) -> ProcessPoolExecutor:
         """The runner's pool, started for ``scenario`` (a new one for another scenario)."""
@@ -203,6 +242,17 @@ class Runner:
             )
             self._pool_scenario = scenario
         return self._pool
+
+
+def _whole(day: DayData) -> DayData:
+    """The digest that keeps the whole day."""
+    return day
+
+
+def _digested_task(scenario: Scenario, task: Task, engine: Engine, digest: Digest | None) -> Any:
+    """The task's day, or its ``digest``: what runs in this process, a worker or on a Dask cluster."""
+    day = run_task(scenario, task, engine)
+    return day if digest is None else digest(day)
 
 
 # The scenario a worker process runs, sent once when the worker starts rather
@@ -265,7 +315,7 @@ def _die_with_parent() -> None:
         os._exit(1)
 
 
-def _run_in_worker(tasks: list[Task]) -> list[DayData]:
+def _run_in_worker(tasks: list[Task], digest: Digest | None) -> list[Any]:
     global _worker_busy
     assert _worker_scenario is not None
     _worker_busy, results = True, []
@@ -274,7 +324,7 @@ def _run_in_worker(tasks: list[Task]) -> list[DayData]:
             # Interrupted before (no day after it), or where Python only reports it (a destructor).
             if _worker_interrupted:
                 raise KeyboardInterrupt
-            results.append(run_task(_worker_scenario, task, _worker_engine))
+            results.append(_digested_task(_worker_scenario, task, _worker_engine, digest))
     finally:
         _worker_busy = False
     return results
@@ -292,7 +342,7 @@ def _chunks(tasks: list[Task], task_seconds: float, workers: int) -> list[list[T
 _STOPPING_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 
-def _submit(pool: ProcessPoolExecutor, chunk: list[Task]) -> Future[list[DayData]]:
+def _submit(pool: ProcessPoolExecutor, chunk: list[Task], digest: Digest | None) -> Future[list[Any]]:
     """``pool.submit`` with Ctrl-C and kills held back in this thread: a worker
     the pool starts meanwhile starts with them blocked, until its initializer
     has set its handlers (a Ctrl-C there printed a traceback), and the
@@ -300,22 +350,24 @@ def _submit(pool: ProcessPoolExecutor, chunk: list[Task]) -> Future[list[DayData
     there left it half started: "cannot join thread before it is started",
     or a hang)."""
     if not hasattr(signal, "pthread_sigmask"):  # not on POSIX
-        return pool.submit(_run_in_worker, chunk)
+        return pool.submit(_run_in_worker, chunk, digest)
     before = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPPING_SIGNALS)
     try:
-        return pool.submit(_run_in_worker, chunk)
+        return pool.submit(_run_in_worker, chunk, digest)
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
-def _on_pool(pool: ProcessPoolExecutor, workers: int, chunks: list[list[Task]]) -> Iterator[tuple[Task, DayData]]:
+def _on_pool(
+    pool: ProcessPoolExecutor, workers: int, chunks: list[list[Task]], digest: Digest | None
+) -> Iterator[tuple[Task, Any]]:
     # At most two chunks in flight per worker, so an interrupted run has not
     # queued (and lost) the whole grid, and results stream out as they finish.
     queue = iter(chunks)
-    running: dict[Future[list[DayData]], list[Task]] = {}
+    running: dict[Future[list[Any]], list[Task]] = {}
     try:
         for chunk in queue:
-            running[_submit(pool, chunk)] = chunk
+            running[_submit(pool, chunk, digest)] = chunk
             if len(running) >= 2 * workers:
                 break
         while running:
@@ -325,7 +377,7 @@ def _on_pool(pool: ProcessPoolExecutor, workers: int, chunks: list[list[Task]]) 
                 yield from zip(chunk, future.result(), strict=True)
                 following = next(queue, None)
                 if following is not None:
-                    running[_submit(pool, following)] = following
+                    running[_submit(pool, following, digest)] = following
     finally:  # stopped early (an error, Ctrl-C): nothing more of this batch runs
         for future in running:
             future.cancel()
@@ -392,8 +444,8 @@ def _connect(address: str, connect_seconds: float) -> Any:
 
 
 def _on_dask(
-    address: str, scenario: Scenario, tasks: list[Task], connect_seconds: float, engine: Engine
-) -> Iterator[tuple[Task, DayData]]:
+    address: str, scenario: Scenario, tasks: list[Task], connect_seconds: float, engine: Engine, digest: Digest | None
+) -> Iterator[tuple[Task, Any]]:
     require_dask()
     check_scheduler_address(address)
     from distributed import KilledWorker, as_completed
@@ -410,7 +462,9 @@ def _on_dask(
                 remote_scenario = client.scatter(scenario, broadcast=True, timeout=connect_seconds)
             except (OSError, TimeoutError) as error:
                 raise RunError(f"the Dask cluster at {address} has no workers to run on ({error})") from None
-            futures = {client.submit(run_task, remote_scenario, task, engine, pure=False): task for task in tasks}
+            futures = {
+                client.submit(_digested_task, remote_scenario, task, engine, digest, pure=False): task for task in tasks
+            }
             try:
                 for future in as_completed(futures):
                     yield futures[future], future.result()

@@ -13,9 +13,10 @@ not one per cell. Linked days run every cell.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from theater_sim.analysis.contract import DayData, Interval, SideData, SidesData, side_data
-from theater_sim.analysis.day_data import SIDE_METRICS, evidence, metric_bounds, metric_value
+from theater_sim.analysis.contract import DayData, Interval, side_data
+from theater_sim.analysis.day_data import SIDE_METRICS, evidence, metric_bounds, metric_values
 from theater_sim.analysis.measured_day import side_evidence
 from theater_sim.analysis.verdict import Rule, SideEvidence, Verdict, judge, named_not_for_pressure
 from theater_sim.model.errors import ScenarioError
@@ -24,7 +25,7 @@ from theater_sim.planning.execution import Runner
 from theater_sim.planning.replication import confidence_interval
 from theater_sim.planning.tasks import Staffing, Task
 
-__all__ = ["MAX_GRID_CELLS", "MAX_TASKS", "SweepCell", "run_sweep", "sweep_tasks"]
+__all__ = ["MAX_GRID_CELLS", "MAX_TASKS", "SideDigest", "SweepCell", "run_sweep", "sweep_digest", "sweep_tasks"]
 
 MAX_GRID_CELLS = 10_000
 MAX_TASKS = 100_000
@@ -72,6 +73,24 @@ def sweep_tasks(
     return [Task(s, c, r, projectors) for s, c in points for r in range(replications)]
 
 
+class SideDigest(NamedTuple):
+    """What a sweep keeps of one side of a day: its ``SIDE_METRICS`` values,
+    in that order, and what the verdict weighs."""
+
+    metrics: tuple[float, ...]
+    evidence: SideEvidence
+
+
+def sweep_digest(day: DayData) -> tuple[SideDigest, SideDigest]:
+    """A day as a sweep keeps it (selling, collecting): computed where the day
+    ran, so a worker sends these numbers back, not the day."""
+    selling, collecting = (side_data(day["sides"], side) for side in SIDE_NAMES)
+    return (
+        SideDigest(metric_values(selling), evidence(selling)),
+        SideDigest(metric_values(collecting), evidence(collecting)),
+    )
+
+
 def run_sweep(
     scenario: Scenario,
     sellers: tuple[Staffing, ...],
@@ -81,28 +100,26 @@ def run_sweep(
     projectors: int | None = None,
 ) -> list[SweepCell]:
     """Every grid point's cell, sellers-major (with ``projectors`` projection clerks, or the scenario's)."""
-    results = runner.run(scenario, sweep_tasks(scenario, sellers, collectors, replications, projectors))
+    tasks = sweep_tasks(scenario, sellers, collectors, replications, projectors)
+    results = runner.run_digested(scenario, tasks, sweep_digest)
     by_side = _side_results(results, scenario.linked is not None)
     rule = Rule.of(scenario.verdict)
     cells = []
     for s in sellers:
         for c in collectors:
-            days: list[SidesData] = [
-                {"selling": by_side[("selling", s, c, r)], "collecting": by_side[("collecting", s, c, r)]}
-                for r in range(replications)
-            ]
+            days = [(by_side[("selling", s, c, r)], by_side[("collecting", s, c, r)]) for r in range(replications)]
             cells.append(_cell(s, c, days, rule))
     return cells
 
 
-class _SideLookup(dict[tuple[str, Staffing, Staffing, int], SideData]):
+class _SideLookup(dict[tuple[str, Staffing, Staffing, int], SideDigest]):
     """Side data by (side, sellers, collectors, replication); unlinked sides ignore the other count."""
 
     def __init__(self, linked: bool) -> None:
         super().__init__()
         self.linked = linked
 
-    def __missing__(self, key: tuple[str, Staffing, Staffing, int]) -> SideData:
+    def __missing__(self, key: tuple[str, Staffing, Staffing, int]) -> SideDigest:
         side, s, c, r = key
         if self.linked:
             raise KeyError(key)
@@ -110,18 +127,18 @@ class _SideLookup(dict[tuple[str, Staffing, Staffing, int], SideData]):
         return self[(side, own, None, r)] if side == "selling" else self[(side, None, own, r)]
 
 
-def _side_results(results: dict[Task, DayData], linked: bool) -> _SideLookup:
+def _side_results(results: dict[Task, tuple[SideDigest, SideDigest]], linked: bool) -> _SideLookup:
     lookup = _SideLookup(linked)
-    for task, data in results.items():
-        for side in SIDE_NAMES:
-            lookup[(side, task.sellers, task.collectors, task.replication)] = side_data(data["sides"], side)
+    for task, digests in results.items():
+        for side, digest in zip(SIDE_NAMES, digests, strict=True):
+            lookup[(side, task.sellers, task.collectors, task.replication)] = digest
             if not linked:
                 key = (
                     (side, task.sellers, None, task.replication)
                     if side == "selling"
                     else (side, None, task.collectors, task.replication)
                 )
-                lookup[key] = side_data(data["sides"], side)
+                lookup[key] = digest
     return lookup
 
 
@@ -131,19 +148,18 @@ def _mean_evidence(metrics: dict[str, Interval]) -> SideEvidence:
     return side_evidence(mean["pressure"], mean["p95_wait"], mean["failed"], mean["arrived"], mean["lost"])
 
 
-def _cell(s: Staffing, c: Staffing, days: list[SidesData], rule: Rule) -> SweepCell:
+def _cell(s: Staffing, c: Staffing, days: list[tuple[SideDigest, SideDigest]], rule: Rule) -> SweepCell:
+    """A grid point from its days' digests (selling, collecting)."""
     sides: dict[str, dict[str, Interval]] = {
         side: {
-            metric: confidence_interval(
-                [metric_value(side_data(day, side), path) for day in days], *metric_bounds(metric)
-            )
-            for metric, path in SIDE_METRICS.items()
+            metric: confidence_interval([day[index].metrics[position] for day in days], *metric_bounds(metric))
+            for position, metric in enumerate(SIDE_METRICS)
         }
-        for side in SIDE_NAMES
+        for index, side in enumerate(SIDE_NAMES)
     }
     means = {side: _mean_evidence(sides[side]) for side in SIDE_NAMES}
     verdict = judge(means["selling"], means["collecting"], rule)
-    agreement = sum(judge(evidence(day["selling"]), evidence(day["collecting"]), rule) is verdict for day in days)
+    agreement = sum(judge(selling.evidence, collecting.evidence, rule) is verdict for selling, collecting in days)
     for_waits = (
         None
         if named_not_for_pressure(means["selling"], means["collecting"], rule) is None
