@@ -356,7 +356,7 @@ def test_a_day_asked_for_twice_runs_once(monkeypatch: pytest.MonkeyPatch) -> Non
 @pytest.mark.parametrize(
     ("tasks", "task_seconds", "workers", "size"),
     [
-        (640, 0.01, 2, 10),  # 0.1 s of work a chunk
+        (640, 0.01, 2, 25),  # 0.25 s of work a chunk
         (640, 0.5, 2, 1),  # slow days go one by one
         (20, 0.001, 2, 2),  # quick days, but at least four chunks per worker
         (3, 0.001, 8, 1),
