@@ -318,6 +318,25 @@ def test_digests_are_computed_where_the_days_run(monkeypatch: pytest.MonkeyPatch
     }
 
 
+def test_later_batches_of_a_scenario_are_not_timed_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A staffing search sends a dozen batches: the first one's timed days
+    place the later ones, which run no day in this process when the pool is
+    worth it; another scenario is timed afresh."""
+    from theater_sim.planning import execution
+
+    monkeypatch.setattr(execution, "IN_PROCESS_SECONDS", 0.0)
+    scenario, _ = load_scenario("balanced-day")
+    with Runner(workers=2) as runner:
+        first = runner.run_digested(scenario, [Task(1, None, r) for r in range(6)], _digest_with_pid)
+        later = runner.run_digested(scenario, [Task(2, None, r) for r in range(6)], _digest_with_pid)
+        other, _ = load_scenario("premiere-night")
+        afresh = runner.run_digested(other, [Task(2, None, r) for r in range(6)], _digest_with_pid)
+    here = os.getpid()
+    assert [pid == here for pid, _digest in first.values()].count(True) >= 1
+    assert all(pid != here for pid, _digest in later.values())
+    assert [pid == here for pid, _digest in afresh.values()].count(True) >= 1
+
+
 def test_a_quick_batch_runs_in_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
     """Under IN_PROCESS_SECONDS of work the batch never starts a pool."""
     from theater_sim.planning import execution

@@ -103,6 +103,8 @@ class Runner:
     _pool_scenario: Scenario | None = field(default=None, init=False, repr=False, compare=False)
     _memo: dict[str, DayData] = field(default_factory=dict, init=False, repr=False, compare=False)
     _memo_scenario: Scenario | None = field(default=None, init=False, repr=False, compare=False)
+    #: A task's seconds as timed in this process, for ``_memo_scenario`` (None: not yet timed).
+    _task_seconds: float | None = field(default=None, init=False, repr=False, compare=False)
     #: Days this runner has simulated (not found in the store or kept).
     simulated: int = field(default=0, init=False, compare=False)
 
@@ -162,7 +164,7 @@ class Runner:
     ) -> dict[Task, Any]:
         wanted = sorted(set(tasks), key=lambda t: t.key)
         if self._memo_scenario is not scenario:
-            self._memo, self._memo_scenario = {}, scenario
+            self._memo, self._memo_scenario, self._task_seconds = {}, scenario, None
         done = self.store.finished(task.key for task in wanted) if self.store is not None else {}
         for key, result in self._memo.items():
             done.setdefault(key, result)
@@ -213,7 +215,13 @@ class Runner:
         The first task pays what only the first does (imports, the first
         draws), so unless it alone was long the next few are timed too, up
         to ``SAMPLE_TASKS`` or ``SAMPLE_SECONDS``, and their mean decides.
+        A later batch of the scenario is not timed again: a staffing search
+        sends a dozen, and timing each ran some 80 of its days in this
+        process, one after another (a third of ``staff``'s own CPU time).
         """
+        if self._task_seconds is not None:
+            yield from self._placed(scenario, tasks, self._task_seconds, digest)
+            return
         done, timed, seconds = 0, 0, 0.0
         while done < len(tasks):
             started = time.perf_counter()
@@ -227,13 +235,19 @@ class Runner:
             done += 1
             if timed >= SAMPLE_TASKS or seconds >= SAMPLE_SECONDS or (timed and seconds >= IN_PROCESS_SECONDS):
                 break
-        rest = tasks[done:]
-        task_seconds = seconds / max(timed, 1)
-        if task_seconds * len(rest) < IN_PROCESS_SECONDS:
-            for task in rest:
+        if timed:
+            self._task_seconds = seconds / timed
+            yield from self._placed(scenario, tasks[done:], self._task_seconds, digest)
+
+    def _placed(
+        self, scenario: Scenario, tasks: list[Task], task_seconds: float, digest: Digest | None
+    ) -> Iterator[tuple[Task, Any]]:
+        """``tasks`` here if they would take under ``IN_PROCESS_SECONDS``, else on the pool."""
+        if task_seconds * len(tasks) < IN_PROCESS_SECONDS:
+            for task in tasks:
                 yield task, _digested_task(scenario, task, self.engine, digest)
             return
-        yield from _on_pool(self._pool_for(scenario), self.workers, _chunks(rest, task_seconds, self.workers), digest)
+        yield from _on_pool(self._pool_for(scenario), self.workers, _chunks(tasks, task_seconds, self.workers), digest)
 
     def _pool_for(self, scenario: Scenario) -> ProcessPoolExecutor:
         """The runner's pool, started for ``scenario`` (a new one for another scenario)."""
