@@ -313,6 +313,24 @@ DAY_BAD_FILES: list[tuple[str, str, list[str]]] = [
         ["selling", "not both"],
     ),
     (
+        # A manager autoscaling a side that closes for lunch read only the generic message (a trial).
+        "autoscale-with-closure",
+        _dump(
+            **{
+                "selling.autoscale": _SCALE,
+                "selling.counters": [
+                    {"from": "08:00", "count": 1},
+                    {"from": "12:00", "count": 0},
+                    {"from": "13:00", "count": 1},
+                ],
+            }
+        ),
+        [
+            "selling",
+            "not both: an autoscaled side cannot close (count 0 from 12:00); to close it, give the schedule alone",
+        ],
+    ),
+    (
         "autoscale-start-outside-range",
         _dump(**{"selling.autoscale": {"min": 2, "max": 4}, "selling.counters": 1}),
         ["selling", "within autoscale"],

@@ -83,6 +83,12 @@ class Side(BaseModel):
         if self.autoscale is None:
             return self
         if not isinstance(self.counters, int):
+            closed = next((period.from_clock for period in self.counters if period.count == 0), None)
+            if closed is not None:  # a side closed for a while: the autoscaler could reopen it
+                raise ValueError(
+                    f"a side has either a counter schedule or autoscale, not both: an autoscaled side cannot"
+                    f" close (count 0 from {closed}); to close it, give the schedule alone"
+                )
             raise ValueError("a side has either a counter schedule or autoscale, not both")
         low, high = self.autoscale.min_counters, self.autoscale.max_counters
         if not low <= self.counters <= high:
