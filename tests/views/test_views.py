@@ -7,6 +7,7 @@ import builtins
 import csv
 import json
 import math
+import re
 import signal
 import subprocess
 import sys
@@ -264,9 +265,11 @@ def test_watch_command_plain_output_then_the_run_summary(runner: CliRunner) -> N
     data = json.loads(runner.invoke(app, ["run", "tarantino-announced", "--json"]).stdout)["sides"]
     frames = watched.stdout[: -len(ran.stdout)].splitlines()
     # --speed inf draws every simulated hour: 16 open, then the overtime's, then the day's end.
-    clocks = [line[:10].strip() for line in frames[::3]]
+    clocks = [line[:10].strip() for line in frames if not line.startswith(" ")]
     assert clocks[:3] == ["09:00", "10:00", "11:00"]
     assert len(clocks) > 16
+    # While a line waits, the third line says how long each side's first in line has waited.
+    assert any(re.search(r"; oldest [0-9.]+/(-|[0-9.]+) min;", line) for line in frames)
     last = frames[-3:]
     # The plain lines show the pressures the verdict so far used (here the whole day's), in 80 columns.
     assert f"selling    line 0 busy 0/1 served 5,000 wait 774.94 pressure {data['selling']['pressure']:.2f}" in last[0]

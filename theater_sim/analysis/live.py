@@ -55,6 +55,10 @@ class SideStatus:
     pressure: float
     failed: int = 0
     lost: int = 0
+    #: How long the first in line has waited so far (0: nobody in line). The
+    #: mean wait counts those served only, so it stands still while a line
+    #: builds (a side closed for lunch read 2.19 beside a line of 58).
+    oldest_wait_minutes: float = 0.0
 
     def evidence(self) -> SideEvidence:
         """What the verdict so far weighs about this side."""
@@ -105,6 +109,12 @@ def _failed_so_far(run: SideRun, arrivals: np.ndarray, minute: float, scenario: 
     return int((failed & came).sum()), int((lost & came).sum())
 
 
+def _oldest_wait(run: SideRun, arrivals: np.ndarray, minute: float) -> float:
+    """Minutes the first customer in line has waited since they came (0 with nobody in line)."""
+    visit = run.bank.first_in_line()
+    return 0.0 if visit is None else float(minute - arrivals[run.customer_of(visit)])
+
+
 def _side_status(run: SideRun, minute: float, scenario: Scenario) -> SideStatus:
     """One side at ``minute``; its pressure is the one the verdict uses, over the customers so far."""
     starts = np.frombuffer(run.starts, dtype=np.float64)
@@ -136,6 +146,7 @@ def _side_status(run: SideRun, minute: float, scenario: Scenario) -> SideStatus:
         pressure=met.pressure,
         failed=failed,
         lost=lost,
+        oldest_wait_minutes=_oldest_wait(run, arrivals, minute),
     )
 
 

@@ -117,6 +117,14 @@ class CounterBank:
         """Customers waiting (not counting those who gave up)."""
         return len(self._line) - self._gone_in_line
 
+    def first_in_line(self) -> int | None:
+        """The visit first in line (those who gave up skipped), or None with nobody waiting."""
+        gone = self._gone
+        for visit in self._line:
+            if not gone[visit]:
+                return visit
+        return None
+
     def granted(self, visit: int) -> bool:
         """Whether ``visit`` has reached a counter (its grant may still be due)."""
         return visit < len(self._granted) and bool(self._granted[visit])

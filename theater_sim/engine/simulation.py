@@ -97,11 +97,16 @@ class SideRun(SideArrays):
         self.env = env
         self.bank = CounterBank(env, plan.schedule[0][1])
         self.tally = [0, 0]  # customers arrived, customers served so far (for live views)
+        self.later_visits = array("q")  # whose each visit after being turned away is (``customer_of``)
         self.arrive = self._customer_flow(on_served, on_reach, retry_minutes, gives_up)
         self._staffing()
         schedule_after_everything(env, plan.open_minutes, self._snapshot)
         if plan.arrival_at_minute is not None:
             call_in_turn(env, arrival_gaps(plan.arrival_at_minute), self.arrive)
+
+    def customer_of(self, visit: int) -> int:
+        """The customer a visit is (a visit after being turned away is numbered from ``size`` on)."""
+        return visit if visit < self.size else self.later_visits[visit - self.size]
 
     def _customer_flow(
         self,
@@ -126,7 +131,7 @@ class SideRun(SideArrays):
         patience = None if plan.patience_minutes is None else array("d", plan.patience_minutes.tobytes())
         balk_at_line = plan.balk_at_line
         release, granted, join = bank.release, bank.granted, bank.join
-        later_visits = array("q")
+        later_visits = self.later_visits
         # Which counter serves whom: the lowest-numbered free one (1, 2, ...).
         free_counters: list[int] = []
         opened = [0]

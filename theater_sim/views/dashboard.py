@@ -58,6 +58,11 @@ def _counter_marks(status: SideStatus, marks: bool = True) -> Text:
     return Text.assemble(("■" * busy, "bold"), ("□" * (shown - busy), "grey50"), f" {_busy_of_open(status)}")
 
 
+def _oldest_text(status: SideStatus) -> str:
+    """The first in line's wait so far, or ``-`` with nobody in line."""
+    return f"{status.oldest_wait_minutes:.1f}" if status.line else "-"
+
+
 def _busy_of_open(status: SideStatus) -> str:
     """``2/3``: counters busy of those open; a side its schedule closes says so."""
     return f"{status.busy:,}/{status.open:,}" + (" closed" if not status.open else "")
@@ -79,7 +84,7 @@ def status_table(
     table.add_column("side", no_wrap=True)
     if bar_width:
         table.add_column("line", no_wrap=True)
-    for column in ("now", "busy", "came", "served", "wait", "failed", "press."):
+    for column in ("now", "oldest", "busy", "came", "served", "wait", "failed", "press."):
         table.add_column(column, justify="left" if column == "busy" else "right", no_wrap=True)
     pressures = dict(zip(SIDE_NAMES, _shown_pressures(status), strict=True))
     for name in SIDE_NAMES:
@@ -89,6 +94,7 @@ def status_table(
             Text(name, style=SIDE_COLOURS[name]),
             *bar,
             f"{side.line:,}",
+            _oldest_text(side),
             _counter_marks(side, marks=not compact),
             f"{side.arrived:,}",
             f"{side.served:,}",
@@ -100,7 +106,7 @@ def status_table(
     table.caption = Text.assemble(
         f"{status.clock} ({doors}); "
         + (f"bar: {scale:,} people; " if bar_width else "")
-        + "now: in line; wait: mean minutes so far;\n"
+        + "now: in line;\noldest: minutes the first in line has waited; wait: mean minutes so far of those served;\n"
         "failed: walked away, waited too long or missed their film so far\n"
         + _models_text(status)
         + "verdict so far: ",
@@ -236,7 +242,9 @@ def plain_status(status: LiveStatus, width: int | None = None) -> str:
     """The theater's state in three short lines (a clock and each side, then the
     customers each side failed, selling / collecting, and the verdict so far),
     for output that is not a terminal: they fit 80 columns, and fold under the
-    clock (at a space) in a narrower ``width`` (default: the terminal's)."""
+    clock (at a space) in a narrower ``width`` (default: the terminal's). While
+    a side has a line, the third says how long each side's first in line has
+    waited (``oldest``; the verdict then goes on a line of its own)."""
     lines = []
     for k, (name, pressure) in enumerate(zip(SIDE_NAMES, _shown_pressures(status), strict=True)):
         s = status.side(name)
@@ -245,12 +253,15 @@ def plain_status(status: LiveStatus, width: int | None = None) -> str:
             f" served {s.served:,} wait {s.mean_wait_minutes:.2f} pressure {pressure}"
         )
     failed = f"failed sell/coll {status.selling.failed:,}/{status.collecting.failed:,}"
+    if status.selling.line or status.collecting.line:
+        failed += f"; oldest {_oldest_text(status.selling)}/{_oldest_text(status.collecting)} min"
     models = status.between_models
     if models is not None:
         lines.append(f"{'':<10}unlisted sales {models.unlisted:,}; stale reads {models.stale_reads:,}")
     verdict = f"so far: {status.verdict.value}"
     last = f"{'':<10}{failed}; {verdict}"
-    # Too long for the width: the verdict on a line of its own, whole, so 'grep "so far:"' finds all of it.
-    fits = len(last) <= max(width or shutil.get_terminal_size().columns, 30)  # as fold measures
+    # Too long for 80 columns or the width: the verdict on a line of its own, whole, so
+    # 'grep "so far:"' finds all of it.
+    fits = len(last) <= min(80, max(width or shutil.get_terminal_size().columns, 30))  # as fold measures
     lines += [last] if fits else [f"{'':<10}{failed};", f"{'':<10}{verdict}"]
     return "\n".join(folded for line in lines for folded in fold(line, 12, width))
