@@ -191,6 +191,51 @@ def test_the_live_table_keeps_every_number_whole_at_any_width(width: int) -> Non
         assert number in shown
 
 
+@pytest.mark.parametrize(("name", "minute"), [("tarantino-announced", 600.0), ("lunch-closure", 150.0)])
+def test_80_columns_hold_the_table_with_the_oldest_wait(name: str, minute: float) -> None:
+    """The oldest-wait column made the numbers-only table 82 columns wide at the
+    rush and during a closure (``0/0 closed``), and the view fell back to plain
+    lines for most of the day (a trial): the compact table keeps one space
+    between columns and fits."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from theater_sim.analysis.live import live_status
+    from theater_sim.engine.day_plan import compile_day
+    from theater_sim.engine.theater import prepare_day
+    from theater_sim.input.loading import load_scenario
+    from theater_sim.views.dashboard import fitting_status
+
+    scenario, _ = load_scenario(name)
+    model = prepare_day(compile_day(scenario))
+    model.env.run(until=minute)
+    status = live_status(model, scenario, minute)
+    assert status.selling.line > 0
+    shown = fitting_status(status, f"{scenario.name} (you manage)", Console(width=80, color_system=None))
+    assert isinstance(shown, Table)
+    assert "oldest" in [column.header for column in shown.columns]
+
+
+def test_narrow_plain_lines_fold_between_pairs() -> None:
+    """At 40 columns the plain lines fold between a name and its number's pairs,
+    never inside one (``pressure`` at a line's end, ``0.84`` on the next)."""
+    from theater_sim.analysis.live import live_status
+    from theater_sim.engine.day_plan import compile_day
+    from theater_sim.engine.theater import prepare_day
+    from theater_sim.input.loading import load_scenario
+    from theater_sim.views.dashboard import plain_status
+
+    scenario, _ = load_scenario("lunch-closure")
+    model = prepare_day(compile_day(scenario))
+    model.env.run(until=121.0)
+    lines = plain_status(live_status(model, scenario, 121.0), width=40).splitlines()
+    assert any(re.search(r"busy \d+/0 closed", line) for line in lines)
+    assert any(re.search(r"oldest [0-9.]+/- min", line) for line in lines)
+    for line in lines:
+        assert not line.rstrip().endswith(("line", "busy", "served", "wait", "pressure", "oldest", "/0")), line
+        assert "\u00a0" not in line
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="pseudo-terminals as on Linux")
 def test_the_signal_handlers_before_the_keys_are_put_back(monkeypatch: pytest.MonkeyPatch) -> None:
     """asyncio's remove_signal_handler leaves SIGTERM at its default: a kill while

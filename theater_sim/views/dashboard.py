@@ -79,7 +79,14 @@ def status_table(
     """
     scale = scale or nice_scale(max(status.selling.line, status.collecting.line))
     table = Table(
-        title=safe(title), title_justify="left", expand=False, box=box.SIMPLE_HEAD if compact else box.HEAVY_HEAD
+        title=safe(title),
+        title_justify="left",
+        expand=False,
+        box=box.SIMPLE_HEAD if compact else box.HEAVY_HEAD,
+        # Compact: one space between columns, none at the edges, so that 80 columns
+        # hold the numbers and the oldest wait (they fell back to plain lines).
+        pad_edge=not compact,
+        collapse_padding=compact,
     )
     table.add_column("side", no_wrap=True)
     if bar_width:
@@ -106,7 +113,7 @@ def status_table(
     table.caption = Text.assemble(
         f"{status.clock} ({doors}); "
         + (f"bar: {scale:,} people; " if bar_width else "")
-        + "now: in line;\noldest: minutes the first in line has waited; wait: mean minutes so far of those served;\n"
+        + "now: in line;\noldest: minutes the first in line has waited;\nwait: mean minutes so far of those served;\n"
         "failed: walked away, waited too long or missed their film so far\n"
         + _models_text(status)
         + "verdict so far: ",
@@ -248,13 +255,21 @@ def plain_status(status: LiveStatus, width: int | None = None) -> str:
     lines = []
     for k, (name, pressure) in enumerate(zip(SIDE_NAMES, _shown_pressures(status), strict=True)):
         s = status.side(name)
-        lines.append(
-            f"{status.clock if k == 0 else '':<10}{name:<11}line {s.line:,} busy {_busy_of_open(s)}"
-            f" served {s.served:,} wait {s.mean_wait_minutes:.2f} pressure {pressure}"
+        pairs = (
+            ("line", f"{s.line:,}"),
+            ("busy", _busy_of_open(s)),
+            ("served", f"{s.served:,}"),
+            ("wait", f"{s.mean_wait_minutes:.2f}"),
+            ("pressure", pressure),
         )
-    failed = f"failed sell/coll {status.selling.failed:,}/{status.collecting.failed:,}"
+        # A fold falls between pairs, never between a name and its number (no-break spaces, made spaces after).
+        lines.append(
+            f"{status.clock if k == 0 else '':<10}{name:<11}"
+            + " ".join(f"{a}{_KEEP}{b.replace(' ', _KEEP)}" for a, b in pairs)
+        )
+    failed = f"failed sell/coll{_KEEP}{status.selling.failed:,}/{status.collecting.failed:,}"
     if status.selling.line or status.collecting.line:
-        failed += f"; oldest {_oldest_text(status.selling)}/{_oldest_text(status.collecting)} min"
+        failed += f"; oldest{_KEEP}{_oldest_text(status.selling)}/{_oldest_text(status.collecting)}{_KEEP}min"
     models = status.between_models
     if models is not None:
         lines.append(f"{'':<10}unlisted sales {models.unlisted:,}; stale reads {models.stale_reads:,}")
@@ -264,4 +279,8 @@ def plain_status(status: LiveStatus, width: int | None = None) -> str:
     # 'grep "so far:"' finds all of it.
     fits = len(last) <= min(80, max(width or shutil.get_terminal_size().columns, 30))  # as fold measures
     lines += [last] if fits else [f"{'':<10}{failed};", f"{'':<10}{verdict}"]
-    return "\n".join(folded for line in lines for folded in fold(line, 12, width))
+    return "\n".join(folded.replace(_KEEP, " ") for line in lines for folded in fold(line, 12, width))
+
+
+#: What joins a name to its number in ``plain_status``'s lines while they are folded.
+_KEEP = "\u00a0"
