@@ -21,3 +21,22 @@ def test_two_waits_are_printed_with_enough_decimals_to_tell_them_apart(
     waits: tuple[float, float], shown: tuple[str, str]
 ) -> None:
     assert _told_apart(*waits) == shown
+
+
+def test_a_replicated_days_failed_share_reads_the_same_in_the_summary_and_the_note() -> None:
+    """Over replications the summary gives the mean of each day's failed share;
+    the verdict's note gave the share of the mean counts (38.6% beside the
+    summary's 38.5%, a trial). Both now print the summary's."""
+    import re
+
+    from typer.testing import CliRunner
+
+    from theater_sim.views.cli import app
+
+    shown = CliRunner(env={"COLUMNS": "200"}).invoke(app, ["run", "lunch-closure", "--replications", "10"])
+    assert shown.exit_code == 0, shown.output
+    summary = re.search(r"failed customers\s+│\s+[\d.]+ ± [\d.]+ \(([\d.]+%)\)", shown.stdout)
+    note = re.search(r"named for the customers it failed: [\d.]+ of [\d.]+ buyers \(([\d.]+%)\)", shown.stdout)
+    assert summary is not None, shown.stdout
+    assert note is not None, shown.stdout
+    assert summary[1] == note[1]
