@@ -71,10 +71,7 @@ __all__ = [
 
 def metric_value(side: SideData, path: str) -> float:
     """The number at a dotted ``path`` in a side's data."""
-    node: Any = side
-    for key in path.split("."):
-        node = node[key]
-    return float(node)
+    return _number_at(side, path.split("."))
 
 
 _METRIC_KEYS = [path.split(".") for path in SIDE_METRICS.values()]
@@ -82,13 +79,14 @@ _METRIC_KEYS = [path.split(".") for path in SIDE_METRICS.values()]
 
 def metric_values(side: SideData) -> tuple[float, ...]:
     """Every ``SIDE_METRICS`` number of a side's data, in that order (``metric_value`` of each)."""
-    values = []
-    for keys in _METRIC_KEYS:
-        node: Any = side
-        for key in keys:
-            node = node[key]
-        values.append(float(node))
-    return tuple(values)
+    return tuple(_number_at(side, keys) for keys in _METRIC_KEYS)
+
+
+def _number_at(side: SideData, keys: list[str]) -> float:
+    node: Any = side
+    for key in keys:
+        node = node[key]
+    return float(node)
 
 
 def day_data(result: DayResult) -> DayData:

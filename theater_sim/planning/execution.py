@@ -8,10 +8,11 @@ finish, and tasks the store already holds are not run again.
 A runner keeps what it has run (for the same scenario), so a staffing search
 that asks for a day twice runs it once, and it keeps one process pool for
 all its batches (a search sends a dozen), started only when a batch is worth
-it: the first tasks of a batch run in this process, timed (the very first
-one, which pays for imports and the first draws, only when it is long),
-and if the rest would take under ``IN_PROCESS_SECONDS`` they run here too (a pool costs its
-workers' start-up); otherwise they go to the pool in chunks of about
+it: the first tasks of its first batch of a scenario run in this process,
+timed (the very first one, which pays for imports and the first draws, only
+when it is long), and that timing places every batch of the scenario: if the
+rest would take under ``IN_PROCESS_SECONDS`` they run here too (a pool costs
+its workers' start-up); otherwise they go to the pool in chunks of about
 ``CHUNK_SECONDS`` of work, as each chunk costs this process a round trip,
 whatever its size. Close the runner (or use it as a context manager) to end
 the pool; Python ends it at exit otherwise.
@@ -177,7 +178,8 @@ class Runner:
         missing = sorted((task for task in wanted if task.key not in done), key=execution_order)
         total = len(wanted)
         self._report(len(results), total)
-        # Whole days come back when they are to be stored or kept; else only their digests.
+        # Whole days come back unless a digest is asked for without a store; only whole
+        # days are kept for a later batch.
         remote = digest if self.store is None else None
         # The results pile up (some 2,500 objects a day): the collector would rescan them all, again and again.
         with collector_paused():
@@ -216,8 +218,8 @@ class Runner:
         draws), so unless it alone was long the next few are timed too, up
         to ``SAMPLE_TASKS`` or ``SAMPLE_SECONDS``, and their mean decides.
         A later batch of the scenario is not timed again: a staffing search
-        sends a dozen, and timing each ran some 80 of its days in this
-        process, one after another (a third of ``staff``'s own CPU time).
+        sends a dozen, and timing each ran 40-90 of its days in this
+        process, one after another (up to two thirds of ``staff``'s own CPU time).
         """
         if self._task_seconds is not None:
             yield from self._placed(scenario, tasks, self._task_seconds, digest)

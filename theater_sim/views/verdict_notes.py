@@ -110,7 +110,7 @@ def _calm_waits_note(data: DayData) -> str:
     by_pressure = decide(
         sides["selling"]["pressure"], sides["collecting"]["pressure"], data["tolerance"], data["calm_below"]
     )
-    if data["verdict"] != Verdict.BALANCED.value or by_pressure is Verdict.BALANCED or _failing_shares(data):
+    if data["verdict"] != Verdict.BALANCED.value or by_pressure is Verdict.BALANCED or _both_fail_many(data):
         return ""  # (when both sides fail many, the note on that says what to do)
     if few_sides(data):
         return ""  # _few_customers_note says why
@@ -132,7 +132,7 @@ def _calm_waits_note(data: DayData) -> str:
 def _pressure_note(data: DayData) -> str:
     """Say why when the pressures decided: a side named for its pressure, or a
     Balanced day whose pressures lie within the band or are both calm."""
-    if data["named_for_failures"] or data["named_for_waits"] or _failing_shares(data) or few_sides(data):
+    if data["named_for_failures"] or data["named_for_waits"] or _both_fail_many(data) or few_sides(data):
         return ""
     sides = data["sides"]
     selling, collecting = (side_data(sides, name) for name in ("selling", "collecting"))
@@ -218,7 +218,7 @@ def _named_for_failures_note(data: DayData) -> str:
     both = (
         " Both sides failed many; it failed clearly more, counting both how many and what share (a customer"
         " served late counts half: they got what they came for)."
-        if _failing_shares(data)
+        if _both_fail_many(data)
         else ""
     )
     return (
@@ -389,14 +389,13 @@ def _shown_pressures(data: DayData, first: str) -> tuple[str, str]:
     return (selling, collecting) if first == "selling" else (collecting, selling)
 
 
-def _failing_shares(data: DayData) -> tuple[float, float] | None:
-    """Both sides' failed shares when both failed more than ``failed_share``
-    of their customers, and at least ``MIN_FAILED`` (the bar for naming a side
-    for its failures), else None."""
+def _both_fail_many(data: DayData) -> bool:
+    """Whether both sides failed more than ``failed_share`` of their customers
+    (as the verdict weighs it: of the counts), and at least ``MIN_FAILED``
+    (the bar for naming a side for its failures)."""
     sides = [side_data(data["sides"], name) for name in SIDE_NAMES]
-    shares = tuple(share(side["failed"], side["arrived"]) for side in sides)
-    many = min(shares) > data["failed_share"] and min(side["failed"] for side in sides) >= MIN_FAILED
-    return (shares[0], shares[1]) if many else None
+    shares = [share(side["failed"], side["arrived"]) for side in sides]
+    return min(shares) > data["failed_share"] and min(side["failed"] for side in sides) >= MIN_FAILED
 
 
 def _harm_ratio_text(data: DayData) -> str:
@@ -406,7 +405,7 @@ def _harm_ratio_text(data: DayData) -> str:
     more_name, less_name = sorted(SIDE_NAMES, key=lambda name: -evidences[name].harm)
     more, less = evidences[more_name], evidences[less_name]
     short = short_of_clearly_more_failed(more, less, data["failed_share"])
-    # Both sides failed at least MIN_FAILED and more than the share (``_failing_shares``), so the
+    # Both sides failed at least MIN_FAILED and more than the share (``_both_fail_many``), so the
     # harm and the margin are the tests left to fall short of.
     if short == "harm":
         why = _harm_short(f"{more_name}'s", more, less, less_name)
@@ -434,7 +433,7 @@ def _failures_short_note(data: DayData) -> str:
     test it falls short of, in the rule's weighing. A trial read "65 (6.9%)"
     failed against none, every condition it saw printed met, and the side named
     for its waits: the 65 were served late, which count half."""
-    if data["named_for_failures"] is not None or _failing_shares(data) or few_sides(data):
+    if data["named_for_failures"] is not None or _both_fail_many(data) or few_sides(data):
         return ""
     for name in SIDE_NAMES:
         side = side_data(data["sides"], name)
@@ -480,7 +479,7 @@ def _which_decided(data: DayData) -> str:
 def _both_failing(data: DayData) -> str:
     """A warning when both sides fail many customers, or both are swamped, whatever the verdict."""
     sides = data["sides"]
-    if _failing_shares(data):
+    if _both_fail_many(data):
         # As the summary prints them (over replications, the mean of each day's share).
         shares = (sides["selling"]["failed_share"], sides["collecting"]["failed_share"])
         first = (
