@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -324,7 +325,8 @@ def test_later_batches_of_a_scenario_are_not_timed_again(monkeypatch: pytest.Mon
     worth it; another scenario is timed afresh."""
     from theater_sim.planning import execution
 
-    monkeypatch.setattr(execution, "IN_PROCESS_SECONDS", 0.0)
+    monkeypatch.setattr(execution, "IN_PROCESS_SECONDS", 1e-9)  # a pool for any batch timed here
+    monkeypatch.setattr(execution, "LEAST_SECONDS_PER_CUSTOMER", 0.0)  # and every batch is timed here
     scenario, _ = load_scenario("balanced-day")
     with Runner(workers=2) as runner:
         first = runner.run_digested(scenario, [Task(1, None, r) for r in range(6)], _digest_with_pid)
@@ -335,6 +337,48 @@ def test_later_batches_of_a_scenario_are_not_timed_again(monkeypatch: pytest.Mon
     assert [pid == here for pid, _digest in first.values()].count(True) >= 1
     assert all(pid != here for pid, _digest in later.values())
     assert [pid == here for pid, _digest in afresh.values()].count(True) >= 1
+
+
+def test_a_batch_sure_to_be_worth_the_pool_runs_no_day_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A batch whose customers alone would take IN_PROCESS_SECONDS goes to the
+    pool untimed (a big sweep's coordinator ran a tenth of its time in the
+    days that timed it, and a day of a million customers ran here alone
+    while the workers waited); the workers' timings then place the
+    scenario's later batches: here, under a bound no batch reaches."""
+    from theater_sim.planning import execution
+
+    scenario, _ = load_scenario("balanced-day")
+    assert execution.least_task_seconds(scenario) == pytest.approx(2000 * execution.LEAST_SECONDS_PER_CUSTOMER)
+    monkeypatch.setattr(execution, "LEAST_SECONDS_PER_CUSTOMER", 1.0)
+    here = os.getpid()
+    with Runner(workers=2) as runner:
+        first = runner.run_digested(scenario, [Task(1, None, r) for r in range(6)], _digest_with_pid)
+        assert {pid == here for pid, _digest in first.values()} == {False}
+        assert runner._task_seconds is not None
+        assert 0 < runner._task_seconds < 60
+        monkeypatch.setattr(execution, "IN_PROCESS_SECONDS", 3600.0)
+        later = runner.run_digested(scenario, [Task(2, None, r) for r in range(6)], _digest_with_pid)
+    assert {pid == here for pid, _digest in later.values()} == {True}
+    assert {task: digest for task, (_pid, digest) in {**first, **later}.items()} == {
+        task: sweep_digest(day) for task, day in Runner().run(scenario, [*first, *later]).items()
+    }
+
+
+def test_the_workers_timings_size_the_chunks_not_yet_sent() -> None:
+    """Before any worker reports, a batch sent untimed goes out in chunks of a
+    sixteenth of each worker's share (no guess can make those too long);
+    after, in chunks of about CHUNK_SECONDS of the reported work."""
+    from theater_sim.planning.execution import CHUNK_SECONDS, _PoolTiming
+
+    untimed = _PoolTiming(None)
+    assert untimed.chunk_size(2560, 2) == 80
+    assert untimed.chunk_size(10, 2) == 1
+    untimed.add(80, 0.2)  # 2.5 ms a task
+    assert untimed.chunk_size(2560, 2) == int(CHUNK_SECONDS / 0.0025)
+    guessed = _PoolTiming(0.05)
+    assert guessed.chunk_size(2560, 2) == int(CHUNK_SECONDS / 0.05)
+    guessed.add(10, 10.0)  # the guess was short: a second a task
+    assert guessed.chunk_size(2560, 2) == 1
 
 
 def test_a_quick_batch_runs_in_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -470,12 +514,13 @@ def test_the_first_days_cost_does_not_size_the_chunks(monkeypatch: pytest.Monkey
 
     sizes: list[int] = []
 
-    def recording(pool: object, workers: int, chunks: list[list[Task]], digest: object) -> object:
-        sizes.extend(len(chunk) for chunk in chunks)
+    def recording(pool: object, workers: int, tasks: list[Task], timing: Any, digest: object) -> object:
+        sizes.append(timing.chunk_size(len(tasks), workers))
         return iter(())
 
     monkeypatch.setattr(execution, "run_task", slow_first)
     monkeypatch.setattr(execution, "_on_pool", recording)
+    monkeypatch.setattr(execution, "LEAST_SECONDS_PER_CUSTOMER", 0.0)  # timed here
     monkeypatch.setattr(Runner, "_pool_for", lambda self, scenario: None)
     scenario, _ = load_scenario("balanced-day")
     tasks = [Task(None, None, replication) for replication in range(400)]

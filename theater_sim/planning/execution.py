@@ -8,11 +8,16 @@ finish, and tasks the store already holds are not run again.
 A runner keeps what it has run (for the same scenario), so a staffing search
 that asks for a day twice runs it once, and it keeps one process pool for
 all its batches (a search sends a dozen), started only when a batch is worth
-it: the first tasks of its first batch of a scenario run in this process,
-timed (the very first one, which pays for imports and the first draws, only
-when it is long), and that timing places every batch of the scenario: if the
+it. A batch whose customers alone are sure to take ``IN_PROCESS_SECONDS``
+(``least_task_seconds``: no day costs less than ``LEAST_SECONDS_PER_CUSTOMER``
+a customer) goes straight to the pool, and the workers' own timings size its
+chunks: this process runs none of its days (a big sweep's coordinator spent a
+tenth of its time running the days that timed it). Otherwise the first tasks
+of the scenario's first batch run in this process, timed (the very first one,
+which pays for imports and the first draws, only when it is long): if the
 rest would take under ``IN_PROCESS_SECONDS`` they run here too (a pool costs
-its workers' start-up); otherwise they go to the pool in chunks of about
+its workers' start-up), else they go to the pool. Either timing places every
+later batch of the scenario. The pool takes tasks in chunks of about
 ``CHUNK_SECONDS`` of work, as each chunk costs this process a round trip,
 whatever its size. Close the runner (or use it as a context manager) to end
 the pool; Python ends it at exit otherwise.
@@ -35,6 +40,7 @@ import signal
 import sys
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -44,7 +50,7 @@ from theater_sim.analysis.contract import DayData
 from theater_sim.engine.collector import collector_paused
 from theater_sim.engine.day_plan import Engine
 from theater_sim.model.errors import RunError, ScenarioError, shorten
-from theater_sim.model.scenario import Scenario
+from theater_sim.model.scenario import SIDE_NAMES, Scenario
 from theater_sim.planning.replication import combine_days, replication_seed
 from theater_sim.planning.store import ResultStore
 from theater_sim.planning.tasks import Staffing, Task, execution_order, run_task
@@ -69,6 +75,12 @@ CHUNK_SECONDS = 0.25
 #: How many tasks after the first are timed here before the rest are sent out
 #: (at most, and at most this long).
 SAMPLE_TASKS, SAMPLE_SECONDS = 8, 0.05
+#: Less than any day costs a customer (drawn, simulated, measured). Measured
+#: on the bundled days (both engines, one day per replication, best of 15):
+#: the cheapest, the exact engine on the busiest days, 0.9-1.0 us a customer,
+#: the dearest 4-10 us; a third of the cheapest leaves room for a faster
+#: machine and for days whose draws a worker keeps.
+LEAST_SECONDS_PER_CUSTOMER = 3e-7
 
 
 def default_workers() -> int:
@@ -224,6 +236,9 @@ class Runner:
         if self._task_seconds is not None:
             yield from self._placed(scenario, tasks, self._task_seconds, digest)
             return
+        if least_task_seconds(scenario) * len(tasks) >= IN_PROCESS_SECONDS:
+            yield from self._timed_on_pool(scenario, tasks, digest)
+            return
         done, timed, seconds = 0, 0, 0.0
         while done < len(tasks):
             started = time.perf_counter()
@@ -249,7 +264,19 @@ class Runner:
             for task in tasks:
                 yield task, _digested_task(scenario, task, self.engine, digest)
             return
-        yield from _on_pool(self._pool_for(scenario), self.workers, _chunks(tasks, task_seconds, self.workers), digest)
+        timing = _PoolTiming(task_seconds)
+        yield from _on_pool(self._pool_for(scenario), self.workers, tasks, timing, digest)
+
+    def _timed_on_pool(
+        self, scenario: Scenario, tasks: list[Task], digest: Digest | None
+    ) -> Iterator[tuple[Task, Any]]:
+        """A batch sure to be worth the pool, none of it run here: its first
+        chunks are sized for days as cheap as they can be, later ones by the
+        workers' timings, which then place the scenario's later batches."""
+        timing = _PoolTiming(None)
+        yield from _on_pool(self._pool_for(scenario), self.workers, tasks, timing, digest)
+        if timing.tasks:
+            self._task_seconds = timing.seconds / timing.tasks
 
     def _pool_for(self, scenario: Scenario) -> ProcessPoolExecutor:
         """The runner's pool, started for ``scenario`` (a new one for another scenario)."""
@@ -260,6 +287,12 @@ class Runner:
             )
             self._pool_scenario = scenario
         return self._pool
+
+
+def least_task_seconds(scenario: Scenario) -> float:
+    """Less than any of ``scenario``'s days takes to run, from its expected customers."""
+    customers = sum(scenario.expected_arrivals(side) * scenario.counter_share(side) for side in SIDE_NAMES)
+    return LEAST_SECONDS_PER_CUSTOMER * customers
 
 
 def _whole(day: DayData) -> DayData:
@@ -333,10 +366,12 @@ def _die_with_parent() -> None:
         os._exit(1)
 
 
-def _run_in_worker(tasks: list[Task], digest: Digest | None) -> list[Any]:
+def _run_in_worker(tasks: list[Task], digest: Digest | None) -> tuple[list[Any], float]:
+    """The chunk's results and the seconds they took (which size later chunks)."""
     global _worker_busy
     assert _worker_scenario is not None
     _worker_busy, results = True, []
+    started = time.perf_counter()
     try:
         for task in tasks:
             # Interrupted before (no day after it), or where Python only reports it (a destructor).
@@ -345,22 +380,49 @@ def _run_in_worker(tasks: list[Task], digest: Digest | None) -> list[Any]:
             results.append(_digested_task(_worker_scenario, task, _worker_engine, digest))
     finally:
         _worker_busy = False
-    return results
+    return results, time.perf_counter() - started
+
+
+def _chunk_size(task_seconds: float, total: int, workers: int) -> int:
+    """Tasks in a chunk of about ``CHUNK_SECONDS`` of work (a task takes
+    ``task_seconds``), yet at least four chunks per worker in a batch of
+    ``total``, so the workers share the work evenly to the end."""
+    return max(1, min(int(CHUNK_SECONDS / max(task_seconds, 1e-6)), total // (4 * workers)))
 
 
 def _chunks(tasks: list[Task], task_seconds: float, workers: int) -> list[list[Task]]:
-    """``tasks`` in chunks of about ``CHUNK_SECONDS`` of work (a task took
-    ``task_seconds``), yet at least four chunks per worker, so the workers
-    share the work evenly to the end."""
-    size = max(1, min(int(CHUNK_SECONDS / max(task_seconds, 1e-6)), len(tasks) // (4 * workers)))
+    """``tasks`` in chunks of ``_chunk_size``."""
+    size = _chunk_size(task_seconds, len(tasks), workers)
     return [tasks[start : start + size] for start in range(0, len(tasks), size)]
+
+
+@dataclass
+class _PoolTiming:
+    """How long a batch's tasks take, as its workers report it: it sizes the
+    chunks not yet sent. Before the first report, ``guess`` (None: the batch
+    is only known to be worth the pool, so its first chunks are a fraction
+    of their share, which no guess can make too long)."""
+
+    guess: float | None
+    tasks: int = 0
+    seconds: float = 0.0
+
+    def chunk_size(self, total: int, workers: int) -> int:
+        if self.tasks:
+            return _chunk_size(self.seconds / self.tasks, total, workers)
+        if self.guess is not None:
+            return _chunk_size(self.guess, total, workers)
+        return max(1, total // (16 * workers))
+
+    def add(self, tasks: int, seconds: float) -> None:
+        self.tasks, self.seconds = self.tasks + tasks, self.seconds + seconds
 
 
 #: The signals that end a command (Ctrl-C, a kill): held back while the pool starts workers and takes work.
 _STOPPING_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 
-def _submit(pool: ProcessPoolExecutor, chunk: list[Task], digest: Digest | None) -> Future[list[Any]]:
+def _submit(pool: ProcessPoolExecutor, chunk: list[Task], digest: Digest | None) -> Future[tuple[list[Any], float]]:
     """``pool.submit`` with Ctrl-C and kills held back in this thread: a worker
     the pool starts meanwhile starts with them blocked, until its initializer
     has set its handlers (a Ctrl-C there printed a traceback), and the
@@ -377,25 +439,31 @@ def _submit(pool: ProcessPoolExecutor, chunk: list[Task], digest: Digest | None)
 
 
 def _on_pool(
-    pool: ProcessPoolExecutor, workers: int, chunks: list[list[Task]], digest: Digest | None
+    pool: ProcessPoolExecutor, workers: int, tasks: list[Task], timing: _PoolTiming, digest: Digest | None
 ) -> Iterator[tuple[Task, Any]]:
+    """``tasks`` on the pool, in chunks sized by ``timing`` as the workers report it."""
     # At most two chunks in flight per worker, so an interrupted run has not
     # queued (and lost) the whole grid, and results stream out as they finish.
-    queue = iter(chunks)
-    running: dict[Future[list[Any]], list[Task]] = {}
+    waiting = deque(tasks)
+
+    def send() -> None:
+        size = timing.chunk_size(len(tasks), workers)
+        chunk = [waiting.popleft() for _ in range(min(size, len(waiting)))]
+        running[_submit(pool, chunk, digest)] = chunk
+
+    running: dict[Future[tuple[list[Any], float]], list[Task]] = {}
     try:
-        for chunk in queue:
-            running[_submit(pool, chunk, digest)] = chunk
-            if len(running) >= 2 * workers:
-                break
+        while waiting and len(running) < 2 * workers:
+            send()
         while running:
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in finished:
                 chunk = running.pop(future)
-                yield from zip(chunk, future.result(), strict=True)
-                following = next(queue, None)
-                if following is not None:
-                    running[_submit(pool, following, digest)] = following
+                results, seconds = future.result()
+                timing.add(len(chunk), seconds)
+                yield from zip(chunk, results, strict=True)
+                if waiting:
+                    send()
     finally:  # stopped early (an error, Ctrl-C): nothing more of this batch runs
         for future in running:
             future.cancel()
