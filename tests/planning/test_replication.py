@@ -13,13 +13,8 @@ from theater_sim.analysis.erlang import mean_wait_minutes
 from theater_sim.input.loading import load_scenario
 from theater_sim.model.scenario import Scenario
 from theater_sim.planning.execution import Runner
-from theater_sim.planning.replication import (
-    combine_days,
-    confidence_interval,
-    interval_shown,
-    replication_seed,
-    t_quantile,
-)
+from theater_sim.planning.intervals import confidence_interval, interval_shown, t_quantile
+from theater_sim.planning.replication import combine_days, replication_seed
 from theater_sim.planning.tasks import Task
 
 

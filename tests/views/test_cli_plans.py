@@ -533,7 +533,7 @@ def test_replicated_run_with_plot_and_csv_simulates_each_day_once(
     """--plot/--csv with --replications and --store: the first day's records come
     from the one simulation of that day (stored like the rest), not a second run."""
     from theater_sim.engine import day_plan
-    from theater_sim.planning import measured_days, tasks
+    from theater_sim.planning import measured_days, task_days
 
     calls: list[int] = []
     original = day_plan.simulate_day
@@ -548,7 +548,7 @@ def test_replicated_run_with_plot_and_csv_simulates_each_day_once(
         calls.append(1)
         return day_plan.play(*args, **kwargs)
 
-    monkeypatch.setattr(tasks, "play", counted_play)
+    monkeypatch.setattr(task_days, "play", counted_play)
     store = tmp_path / "r.sqlite"
     args = ["run", "balanced-day", "--replications", "3", "--workers", "1", "--store", str(store), "--json"]
     first = runner.invoke(app, [*args, "--csv", str(tmp_path / "c.csv")])
@@ -1081,3 +1081,30 @@ def test_a_short_closure_and_back_to_back_closed_periods_read_as_one_spell(runne
     table = " ".join(_ok(runner, "run", str(day)).split())
     assert "Selling was closed 11:00-11:40, 12:00-12:00:30:" in table
     assert "1 from 10:00, closed from 11:00, 1 from 11:40, closed from 12:00, 1 from 12:00:30" in table
+
+
+def test_a_sweep_run_on_its_workers_leaves_the_engines_out_of_its_own_process() -> None:
+    """The coordinating process's CPU is the serial part of a sweep (Amdahl's
+    law bounds many cores by it): when every day runs on the workers it
+    imports neither the engines nor NumPy nor SimPy (each worker does, in
+    parallel), and its output is the one-process sweep's."""
+    import subprocess
+    import sys
+
+    sweep = ["sweep", "opening-weekend", "--sellers", "1:8", "--collectors", "1:8", "--replications", "10"]
+    code = (
+        "import sys\n"
+        "from theater_sim.views.launch import main\n"
+        f"sys.argv = ['theater-sim', *{sweep!r}, '--workers', '2', '--json', '--quiet']\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as end:\n"
+        "    assert not end.code, end.code\n"
+        "loaded = [name for name in ('numpy', 'simpy', 'theater_sim.engine.day_plan') if name in sys.modules]\n"
+        "print(loaded, file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=300)
+    assert done.stderr.strip().splitlines()[-1] == "[]"
+    alone = CliRunner().invoke(app, [*sweep, "--workers", "1", "--json", "--quiet"])
+    assert alone.exit_code == 0, alone.output
+    assert json.loads(done.stdout) == json.loads(alone.stdout)

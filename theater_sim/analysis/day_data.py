@@ -24,7 +24,7 @@ from theater_sim.analysis.contract import (
     WindowData,
     side_data,
 )
-from theater_sim.analysis.measured_day import DayResult, side_evidence
+from theater_sim.analysis.measured_day import DayResult
 from theater_sim.analysis.metric_names import SIDE_METRICS, metric_bounds
 from theater_sim.analysis.metrics import SideMetrics
 from theater_sim.analysis.plain import plain
@@ -41,6 +41,7 @@ from theater_sim.analysis.verdict import (
     named_not_for_pressure,
     pressure_spans,
     shown_evidence,
+    side_evidence,
 )
 from theater_sim.model.clock import clock_label
 from theater_sim.model.scenario import SIDE_NAMES, Scenario, SideName

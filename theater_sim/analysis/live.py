@@ -20,9 +20,9 @@ import numpy as np
 
 from theater_sim.analysis.failures import failed_by, lost_by
 from theater_sim.analysis.managed import ManagedDay
-from theater_sim.analysis.measured_day import side_evidence, summarise_day
+from theater_sim.analysis.measured_day import summarise_day
 from theater_sim.analysis.pressure import side_pressure
-from theater_sim.analysis.verdict import Rule, SideEvidence, Verdict, judge
+from theater_sim.analysis.verdict import Rule, SideEvidence, Verdict, judge, side_evidence
 from theater_sim.engine.day_plan import compile_day
 from theater_sim.engine.simulation import SideRun
 from theater_sim.engine.theater import DayModel, DayRecords, prepare_day

@@ -17,14 +17,14 @@ from theater_sim.analysis.failures import failed_mask
 from theater_sim.analysis.hourly import HourRow
 from theater_sim.analysis.metrics import SideMetrics, side_metrics
 from theater_sim.analysis.projection import ProjectionMetrics, projection_metrics
-from theater_sim.analysis.verdict import Rule, SideEvidence, Verdict, hourly_verdicts, judge
+from theater_sim.analysis.verdict import Rule, SideEvidence, Verdict, hourly_verdicts, judge, side_evidence
 from theater_sim.engine.day_plan import Engine, simulate_day
 from theater_sim.engine.kept import Kept
 from theater_sim.engine.records import SideRecords
 from theater_sim.engine.theater import DayRecords
 from theater_sim.model.scenario import Scenario, SideName
 
-__all__ = ["DayResult", "run_day", "share", "side_evidence", "summarise_day"]
+__all__ = ["DayResult", "run_day", "summarise_day"]
 
 
 @dataclass(frozen=True)
@@ -48,15 +48,6 @@ class DayResult:
         return metrics
 
 
-def side_evidence(
-    pressure: float, wait_minutes: float, failed: float, arrived: float, lost: float | None = None
-) -> SideEvidence:
-    """What the verdict weighs about one side: of a day (its p95 wait) or an hour
-    (its mean wait); ``lost``: the failed who walked away or missed their film
-    (None: all of them)."""
-    return SideEvidence(pressure, wait_minutes, share(failed, arrived), failed, arrived, lost)
-
-
 def _evidence(metrics: SideMetrics) -> SideEvidence:
     return side_evidence(metrics.pressure, metrics.wait_minutes.p95, metrics.failed, metrics.arrived, metrics.lost)
 
@@ -66,11 +57,6 @@ def _hours_evidence(rows: tuple[HourRow, ...]) -> list[SideEvidence]:
         side_evidence(row.pressure, row.in_line_mean_wait_minutes, row.in_line_failed, row.in_line, row.in_line_lost)
         for row in rows
     ]
-
-
-def share(count: float, arrived: float) -> float:
-    """``count`` as a share of a side's arrivals (0 when nobody came)."""
-    return count / arrived if arrived else 0.0
 
 
 def run_day(

@@ -60,9 +60,11 @@ __all__ = [
     "judge",
     "named_not_for_pressure",
     "pressure_spans",
+    "share",
     "short_of_clearly_more_failed",
     "shown_evidence",
     "shown_pressures",
+    "side_evidence",
     "unnamed_rush",
 ]
 
@@ -153,6 +155,20 @@ class SideEvidence:
         """The evidence the waits and pressures rules weigh: calm (no wait, no
         pressure) for fewer than ``MIN_CUSTOMERS`` customers."""
         return replace(self, pressure=0.0, wait_minutes=0.0) if self.few else self
+
+
+def side_evidence(
+    pressure: float, wait_minutes: float, failed: float, arrived: float, lost: float | None = None
+) -> SideEvidence:
+    """What the verdict weighs about one side: of a day (its p95 wait) or an hour
+    (its mean wait); ``lost``: the failed who walked away or missed their film
+    (None: all of them)."""
+    return SideEvidence(pressure, wait_minutes, share(failed, arrived), failed, arrived, lost)
+
+
+def share(count: float, arrived: float) -> float:
+    """``count`` as a share of a side's arrivals (0 when nobody came)."""
+    return count / arrived if arrived else 0.0
 
 
 @dataclass(frozen=True)

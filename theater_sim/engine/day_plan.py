@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Literal
 
 import numpy as np
 
+from theater_sim.engine.choice import ENGINES, Engine, engine_problem, engines_used
 from theater_sim.engine.plans import Buyers, DayPlan, LinkedPlan, ProjectionPlan, SidePlan
 from theater_sim.engine.randomness import stream
 from theater_sim.engine.records import SideRecords
@@ -26,13 +26,6 @@ from theater_sim.engine.theater import DayRecords, run_plan
 from theater_sim.model.scenario import Scenario
 
 __all__ = ["ENGINES", "Engine", "compile_day", "engine_problem", "engines_used", "play", "restaffed", "simulate_day"]
-
-#: ``simpy``: the SimPy environment, the model of record. ``exact``: the exact
-#: engine (an error on a rule it cannot follow). ``auto``: exact for each side
-#: it can follow, SimPy for the rest (a linked day, whose sides are one day,
-#: runs whole in SimPy when either side is autoscaled).
-Engine = Literal["simpy", "exact", "auto"]
-ENGINES: tuple[Engine, ...] = ("simpy", "exact", "auto")
 
 
 def compile_day(scenario: Scenario) -> DayPlan:
@@ -94,34 +87,6 @@ def _projection_plan(scenario: Scenario, buyers: int) -> ProjectionPlan | None:
         retry_minutes=projection.retry_minutes,
         ledger_check_minutes=projection.ledger_check_minutes,
     )
-
-
-def engine_problem(scenario: Scenario) -> str | None:
-    """What in ``scenario`` the exact engine cannot follow, or None (it follows the whole day)."""
-    scaled = _autoscaled(scenario)
-    return f"{scaled[0]}'s autoscaling (it reacts to the line as the day runs)" if scaled else None
-
-
-def _autoscaled(scenario: Scenario) -> list[str]:
-    """The sides the exact engine leaves to SimPy in an unlinked day."""
-    return [name for name in ("selling", "collecting") if scenario.side(name).autoscale is not None]
-
-
-def engines_used(scenario: Scenario, engine: Engine) -> tuple[str, str]:
-    """Which engine ``engine`` runs ``scenario``'s days on (the scenario as staffed
-    for the run: staffing options replace autoscaling): a name for JSON
-    (``simpy``, ``exact``, or ``exact+simpy``) and words for a report's footer
-    (no parentheses: footers put them in some)."""
-    if engine == "simpy":
-        return "simpy", "SimPy"
-    scaled = _autoscaled(scenario)
-    if not scaled:
-        return "exact", "the exact engine, whose records are SimPy's to the bit"
-    if scenario.linked is not None:
-        return "simpy", "SimPy, as the exact engine does not follow autoscaling and a linked day's sides run as one"
-    if len(scaled) == 2:
-        return "simpy", "SimPy, as the exact engine does not follow autoscaling"
-    return "exact+simpy", f"the exact engine, and SimPy for autoscaled {scaled[0]}"
 
 
 def simulate_day(

@@ -11,14 +11,16 @@ counters, the holders of each showing arriving shortly before it starts
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
 from theater_sim.model.clock import ClockTime
 from theater_sim.model.distributions import ServiceDistribution, Uniform
+
+if TYPE_CHECKING:  # NumPy is imported where days are drawn: a sweep's coordinator never needs it
+    import numpy as np
 
 __all__ = [
     "MAX_ARRIVALS_PER_SIDE",
@@ -144,5 +146,7 @@ def piecewise_poisson_times(periods: list[tuple[float, float, float]], rng: np.r
             gets exactly its share, however short.
         rng: The side's arrival stream.
     """
+    import numpy as np
+
     pieces = [poisson_times(rate, start, end, rng) for start, end, rate in periods]
     return np.concatenate(pieces) if pieces else np.empty(0)

@@ -10,10 +10,12 @@ draws many service times at once from a generator it is handed, and prints as
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+if TYPE_CHECKING:  # NumPy is imported where times are drawn: a sweep's coordinator never needs it
+    import numpy as np
 
 __all__ = [
     "MAX_SERVICE_MINUTES",
@@ -70,6 +72,8 @@ class _Distribution(BaseModel):
         distributions untouched (an exponential of mean 10 exceeds a day with
         probability e^-144).
         """
+        import numpy as np
+
         draws = self._draw(rng, size)
         np.minimum(draws, MAX_SERVICE_MINUTES, out=draws)
         return draws
@@ -125,6 +129,8 @@ class Fixed(_Distribution):
         return 0.0
 
     def _draw(self, rng: np.random.Generator, size: int) -> np.ndarray:
+        import numpy as np
+
         return np.full(size, self.value, dtype=np.float64)
 
 

@@ -10,15 +10,18 @@ than it has seats.
 
 from __future__ import annotations
 
+import math
 import re
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import numpy as np
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from theater_sim.model.arrivals import default_lead_minutes
 from theater_sim.model.clock import ClockTime
 from theater_sim.model.distributions import ServiceDistribution
+
+if TYPE_CHECKING:  # NumPy is imported where parties are drawn: a sweep's coordinator never needs it
+    import numpy as np
 
 __all__ = ["MAX_PARTY_SIZE", "MAX_SEATS", "MAX_SHOWINGS", "Linked", "Showing"]
 
@@ -83,12 +86,14 @@ class Linked(BaseModel):
 
     @model_validator(mode="after")
     def _weights_finite(self) -> Linked:
-        if not np.isfinite(sum(self.party_sizes.values())):
+        if not math.isfinite(sum(self.party_sizes.values())):
             raise ValueError("party_sizes weights must add up to a finite number")
         return self
 
     def party_size_probabilities(self) -> tuple[np.ndarray, np.ndarray]:
         """Sizes and their probabilities (weights normalised)."""
+        import numpy as np
+
         sizes = np.array(sorted(self.party_sizes), dtype=np.int64)
         weights = np.array([self.party_sizes[int(s)] for s in sizes], dtype=np.float64)
         return sizes, weights / weights.sum()

@@ -47,11 +47,10 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
 from theater_sim.analysis.contract import DayData
+from theater_sim.engine.choice import Engine
 from theater_sim.engine.collector import collector_paused
-from theater_sim.engine.day_plan import Engine
 from theater_sim.model.errors import RunError, ScenarioError, shorten
 from theater_sim.model.scenario import SIDE_NAMES, Scenario
-from theater_sim.planning.replication import combine_days, replication_seed
 from theater_sim.planning.store import ResultStore
 from theater_sim.planning.tasks import Staffing, Task, execution_order, run_task
 
@@ -315,6 +314,10 @@ _PR_SET_PDEATHSIG = 1
 
 def _start_worker(scenario: Scenario, engine: Engine) -> None:
     global _worker_scenario, _worker_engine
+    # The engines, NumPy and SimPy: the coordinating process may not have them
+    # to hand down (its days all run here), and the first chunk's timing should not pay for them.
+    import theater_sim.planning.task_days  # noqa: F401
+
     _worker_scenario, _worker_engine = scenario, engine
     # A kill ends a worker as a Ctrl-C does, between results: one killed outright while sending
     # its result left the pool reading half a message for ever (a trial's sweep hung on SIGTERM).
@@ -367,11 +370,12 @@ def _die_with_parent() -> None:
 
 
 def _run_in_worker(tasks: list[Task], digest: Digest | None) -> tuple[list[Any], float]:
-    """The chunk's results and the seconds they took (which size later chunks)."""
+    """The chunk's results and the CPU seconds they took (which size later
+    chunks: CPU, as a busy machine stretches the clock, not the work)."""
     global _worker_busy
     assert _worker_scenario is not None
     _worker_busy, results = True, []
-    started = time.perf_counter()
+    started = time.thread_time()
     try:
         for task in tasks:
             # Interrupted before (no day after it), or where Python only reports it (a destructor).
@@ -380,7 +384,7 @@ def _run_in_worker(tasks: list[Task], digest: Digest | None) -> tuple[list[Any],
             results.append(_digested_task(_worker_scenario, task, _worker_engine, digest))
     finally:
         _worker_busy = False
-    return results, time.perf_counter() - started
+    return results, time.thread_time() - started
 
 
 def _chunk_size(task_seconds: float, total: int, workers: int) -> int:
@@ -587,6 +591,8 @@ def replicated_day(
     """The day's data over ``replications`` days at a staffing (and projection
     clerks): the day itself for one, else the means with their intervals
     (``combine_days``). ``known``: days already simulated (see ``Runner.run``)."""
+    from theater_sim.planning.replication import combine_days, replication_seed
+
     tasks = [Task(sellers, collectors, r, projectors) for r in range(replications)]
     results = runner.run(scenario, tasks, known)
     days = [results[task] for task in tasks]

@@ -42,7 +42,7 @@ from theater_sim.model.projection import MAX_PROJECTORS
 from theater_sim.model.scenario import MAX_COUNTERS_PER_SIDE, Scenario, SideName
 from theater_sim.model.timetable import profile_periods
 from theater_sim.planning.execution import Runner
-from theater_sim.planning.replication import confidence_interval, interval_shown, upper_bound
+from theater_sim.planning.intervals import confidence_interval, interval_shown, upper_bound
 from theater_sim.planning.tasks import Staffing, Task
 from theater_sim.planning.unmet_targets import (
     met,

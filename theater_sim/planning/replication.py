@@ -12,11 +12,7 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Callable
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any, cast
-
-import numpy as np
 
 from theater_sim.analysis.contract import DayData, Interval, LagTheoryData, SideData, WindowData, side_data
 from theater_sim.analysis.day_data import (
@@ -35,85 +31,22 @@ from theater_sim.analysis.plain import plain
 from theater_sim.analysis.pressure import busiest_of_groups, window_edges, window_groups
 from theater_sim.analysis.projection import lag_theory_at
 from theater_sim.model.scenario import MAX_SEED, SIDE_NAMES
-from theater_sim.planning.t_quantiles import T_975
+from theater_sim.planning.intervals import confidence_interval
 
 if TYPE_CHECKING:
     from theater_sim.model.projection import Projection
 
-__all__ = ["combine_days", "confidence_interval", "interval_shown", "replication_seed", "t_quantile", "upper_bound"]
-
-CONFIDENCE = 0.95
+__all__ = ["combine_days", "replication_seed"]
 
 
 def replication_seed(seed: int, replication: int) -> int:
     """The seed of replication ``replication`` (0 is ``seed`` itself)."""
     if replication == 0:
         return seed
+    import numpy as np  # here, not above: a sweep's coordinator never needs NumPy
+
     state = np.random.SeedSequence(seed, spawn_key=(0x7E5, replication)).generate_state(2, np.uint64)
     return int(state[0]) & MAX_SEED
-
-
-@lru_cache(maxsize=256)
-def t_quantile(probability: float, degrees_of_freedom: int) -> float:
-    """Student t quantile: scipy's, from ``t_quantiles`` for the 95% intervals
-    of up to 1,000 replications, else from scipy itself (imported here, as
-    its import is slow, so runs that need no other quantile never load it)."""
-    if probability == 0.975 and 1 <= degrees_of_freedom <= len(T_975):
-        return T_975[degrees_of_freedom - 1]
-    from scipy.special import stdtrit
-
-    return float(stdtrit(degrees_of_freedom, probability))
-
-
-def confidence_interval(values: list[float], lowest: float = 0.0, highest: float = math.inf) -> Interval:
-    """Mean and 95% Student-t interval of independent observations.
-
-    The interval's ends are kept within what the metric can be (``lowest``,
-    ``highest``: every metric here is at least 0, shares at most 1); the
-    half-width is the t interval's. One observation gives no interval: its
-    ends are the value itself and the half-width is None.
-    """
-    mean = statistics.fmean(values)
-    if len(values) < 2:
-        return {"mean": mean, "low": mean, "high": mean, "half_width": None}
-    # Sample sd in floats: statistics.stdev's exact fractions cost a sweep dearly.
-    sd = math.sqrt(math.fsum((value - mean) ** 2 for value in values) / (len(values) - 1))
-    half = t_quantile(0.5 + CONFIDENCE / 2, len(values) - 1) * sd / math.sqrt(len(values))
-    return {"mean": mean, "low": max(lowest, mean - half), "high": min(highest, mean + half), "half_width": half}
-
-
-def interval_shown(
-    interval: Interval,
-    show: Callable[[float], str],
-    separator: str = " ± ",
-    show_mean: Callable[[float], str] | None = None,
-) -> str:
-    """``4.74 ± 0.45``: a mean and its half-width, or, where the interval was cut at
-    what the metric can be (no share below 0), its ends: ``2.2% [0.0% to 4.6%]``
-    (``2.2%±2.4%`` read as reaching below zero; JSON had the cut ends already).
-    One day (no half-width, or 0): the mean alone. ``show_mean``: how the mean
-    is shown, when not as the rest."""
-    mean, half = interval["mean"], interval["half_width"]
-    text = (show_mean or show)(mean)
-    if not half:
-        return text
-    if interval["low"] > mean - half or interval["high"] < mean + half:
-        return f"{text} [{show(interval['low'])} to {show(interval['high'])}]"
-    return f"{text}{separator}{show(half)}"
-
-
-def upper_bound(values: list[float], confidence: float) -> float:
-    """The upper end of a one-sided Student-t interval for the mean: with
-    ``confidence`` (0.9: 90%) the true mean lies at or below it.
-
-    Raises:
-        ValueError: fewer than two observations (one day gives no interval).
-    """
-    if len(values) < 2:
-        raise ValueError("an upper bound needs at least two observations")
-    mean = statistics.fmean(values)
-    sd = math.sqrt(math.fsum((value - mean) ** 2 for value in values) / (len(values) - 1))
-    return mean + t_quantile(confidence, len(values) - 1) * sd / math.sqrt(len(values))
 
 
 def combine_days(days: list[DayData], seeds: list[int], projection: Projection | None = None) -> DayData:

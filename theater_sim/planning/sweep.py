@@ -16,13 +16,12 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from theater_sim.analysis.contract import DayData, Interval, side_data
-from theater_sim.analysis.day_data import SIDE_METRICS, evidence, metric_bounds, metric_values
-from theater_sim.analysis.measured_day import side_evidence
-from theater_sim.analysis.verdict import Rule, SideEvidence, Verdict, judge, named_not_for_pressure
+from theater_sim.analysis.metric_names import SIDE_METRICS, metric_bounds
+from theater_sim.analysis.verdict import Rule, SideEvidence, Verdict, judge, named_not_for_pressure, side_evidence
 from theater_sim.model.errors import ScenarioError
 from theater_sim.model.scenario import SIDE_NAMES, Scenario
 from theater_sim.planning.execution import Runner
-from theater_sim.planning.replication import confidence_interval
+from theater_sim.planning.intervals import confidence_interval
 from theater_sim.planning.tasks import Staffing, Task
 
 __all__ = ["MAX_GRID_CELLS", "MAX_TASKS", "SideDigest", "SweepCell", "run_sweep", "sweep_digest", "sweep_tasks"]
@@ -84,6 +83,8 @@ class SideDigest(NamedTuple):
 def sweep_digest(day: DayData) -> tuple[SideDigest, SideDigest]:
     """A day as a sweep keeps it (selling, collecting): computed where the day
     ran, so a worker sends these numbers back, not the day."""
+    from theater_sim.analysis.day_data import evidence, metric_values  # where days run (the engines come with it)
+
     selling, collecting = (side_data(day["sides"], side) for side in SIDE_NAMES)
     return (
         SideDigest(metric_values(selling), evidence(selling)),

@@ -1,6 +1,6 @@
 """Student t quantiles of the 95% intervals, as scipy computes them.
 
-``replication.confidence_interval`` needs the 0.975 quantile of Student's t
+``intervals.confidence_interval`` needs the 0.975 quantile of Student's t
 with 1 to 999 degrees of freedom (2 to 1,000 replications, the command
 line's limit). ``scipy.special.stdtrit`` gives it, but importing
 ``scipy.special`` costs about 0.16 s of every replicated run's start-up (a

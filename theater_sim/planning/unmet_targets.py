@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Literal, TypeVar
 
-from theater_sim.analysis.projection import why_clerks_are_too_late
 from theater_sim.model.errors import EndlessReturns
 from theater_sim.model.scenario import Scenario, SideName
 
@@ -78,6 +77,8 @@ def why_no_counters_suffice(scenario: Scenario, side: SideName, targets: Targets
 
 def _clerks_too_late(scenario: Scenario) -> Literal["no walk", "trip"] | None:
     """``why_clerks_are_too_late`` for ``scenario``'s projection and walk."""
+    from theater_sim.analysis.projection import why_clerks_are_too_late  # with the engines: not every search needs it
+
     assert scenario.projection is not None
     walk = scenario.linked.walk_minutes if scenario.linked is not None else 0.0
     return why_clerks_are_too_late(scenario.projection.delay_minutes, walk)

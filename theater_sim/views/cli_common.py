@@ -43,7 +43,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 120},
 )
 if TYPE_CHECKING:
-    from theater_sim.engine.day_plan import Engine
+    from theater_sim.engine.choice import Engine
     from theater_sim.model.scenario import Scenario, SideName
     from theater_sim.planning.execution import Runner
     from theater_sim.planning.store import ResultStore
@@ -255,7 +255,7 @@ def check_engine_name(engine: str | None) -> None:
 def check_engine(engine: str | None, day: Scenario, default: Engine) -> Engine:
     """The engine asked for (or ``default``), refused when it cannot run ``day``
     (the scenario as staffed for the run: staffing options replace autoscaling)."""
-    from theater_sim.engine.day_plan import ENGINES, engine_problem
+    from theater_sim.engine.choice import ENGINES, engine_problem
 
     check_engine_name(engine)
     if engine is None:

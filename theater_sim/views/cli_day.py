@@ -93,7 +93,7 @@ def run(
     With --replications, --plot and --csv show the first replication (the scenario's own seed).
     --csv - (or --hourly-csv -) writes that table to standard output instead of the summary.
     """
-    from theater_sim.engine.day_plan import engines_used
+    from theater_sim.engine.choice import engines_used
     from theater_sim.planning.measured_days import measure_days
     from theater_sim.views.exports import customer_csv_chunks, hourly_csv, to_json
     from theater_sim.views.output_files import check_distinct, check_writable, figure_path, write_chunks

@@ -45,7 +45,7 @@ _RANGE = re.compile(r"^(\d+):(\d+)(?::(\d+))?$")
 _LIST = re.compile(r"^\d+(?:,\d+)*$")
 if TYPE_CHECKING:
     from theater_sim.analysis.contract import DayData
-    from theater_sim.engine.day_plan import Engine
+    from theater_sim.engine.choice import Engine
     from theater_sim.model.scenario import Scenario, SideName
     from theater_sim.planning.least_staffing import SideAnswer, Targets
     from theater_sim.planning.sweep import SweepCell
@@ -82,6 +82,14 @@ def parse_counts(
     if len(counts) > MAX_GRID_CELLS:
         raise ScenarioError(f"{option} {text}: more than {MAX_GRID_CELLS:,} counts")
     return counts
+
+
+def _plot_sweep(cells: list[SweepCell], metric: str, scenario: Scenario, path: Path) -> None:
+    """``plotting.plot_sweep``, imported only for a plot: it brings NumPy and
+    the engines, which a sweep whose days all run on its workers never loads."""
+    from theater_sim.views.plotting import plot_sweep
+
+    plot_sweep(cells, metric, scenario, path)
 
 
 def sweep(
@@ -126,14 +134,13 @@ def sweep(
     """Run a grid of counter counts on the same customers and show each point's verdict."""
     from rich.text import Text
 
-    from theater_sim.engine.day_plan import engines_used
+    from theater_sim.engine.choice import engines_used
     from theater_sim.planning.execution import default_workers
     from theater_sim.planning.sweep import run_sweep
     from theater_sim.views.exports import to_json
     from theater_sim.views.formatting import OutputConsole
     from theater_sim.views.output_files import check_distinct, check_writable, figure_path, write_chunks
     from theater_sim.views.plan_report import render_clerks_sweep, render_sweep, sweep_csv, sweep_data
-    from theater_sim.views.plotting import plot_sweep
     from theater_sim.views.progress import LazyProgress
 
     with user_errors(), LazyProgress("sweeping", quiet) as progress, ExitStack() as closing:
@@ -184,7 +191,7 @@ def sweep(
                 cells = run_sweep(day, seller_counts, collector_counts, replications, runner, count)
                 grids.append((count, staffed, cells))
                 if plot is not None:
-                    plot_sweep(cells, metric, staffed, plot)
+                    _plot_sweep(cells, metric, staffed, plot)
             data = {
                 "projectors": [
                     {"projectors": clerks, **sweep_data(cells, staffed, replications, metric)}
@@ -201,7 +208,7 @@ def sweep(
             if csv_file is not None:
                 write_chunks(csv_file, [sweep_csv([(None, day, cells)])])
             if plot is not None:
-                plot_sweep(cells, metric, day, plot)
+                _plot_sweep(cells, metric, day, plot)
         output = to_json(data) + "\n" if json_output else None
     if output is not None:
         write_out(output)
@@ -288,7 +295,7 @@ def staff(
     """Find the least counters on each side that meet the targets, and show that day."""
     from rich.text import Text
 
-    from theater_sim.engine.day_plan import engines_used
+    from theater_sim.engine.choice import engines_used
     from theater_sim.planning.execution import default_workers, replicated_day
     from theater_sim.planning.least_staffing import search_projectors, search_staffing
     from theater_sim.views.day_report import render_day
@@ -435,7 +442,7 @@ def _search_engine(day: Scenario, staffed: Scenario, chosen: Engine, clerks_sear
     side's tries fix that side while the other stays as the scenario has it
     (autoscaled, maybe, and then in SimPy), and the staffed day fixes both;
     a search of projector clerks runs the scenario's own staffing."""
-    from theater_sim.engine.day_plan import engines_used
+    from theater_sim.engine.choice import engines_used
 
     days = [staffed, day.overridden(sellers=1), day.overridden(collectors=1)] + ([day] if clerks_searched else [])
     names = {engines_used(searched, chosen)[0] for searched in days}

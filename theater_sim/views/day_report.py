@@ -26,7 +26,7 @@ from theater_sim.analysis.day_data import SIDE_METRICS, closed_spells, shown_day
 from theater_sim.analysis.verdict import MIN_FAILED, Verdict
 from theater_sim.model.clock import clock_label
 from theater_sim.model.scenario import SIDE_NAMES, Scenario, SideName
-from theater_sim.planning.replication import interval_shown
+from theater_sim.planning.intervals import interval_shown
 from theater_sim.views.formatting import (
     VERDICT_STYLES,
     counters_text,

@@ -4,7 +4,9 @@
 after the opening, an empty cell where a time does not apply);
 ``hourly_rows`` the hour-by-hour table, one row per hour and side; ``to_json``
 the ``--json`` line. Part of the reporting edge: it formats, the command line
-writes the files. It needs no terminal library, so ``--json`` loads none.
+writes the files. It needs no terminal library, so ``--json`` loads none,
+and imports the engines (and NumPy) only to write customers, so a sweep's
+coordinator, whose days all run on its workers, loads neither.
 """
 
 from __future__ import annotations
@@ -13,16 +15,16 @@ import csv
 import io
 import json
 from collections.abc import Iterator, Mapping
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from theater_sim.analysis.contract import DayData
-from theater_sim.analysis.customers import customer_showings
-from theater_sim.analysis.projection import holder_columns
-from theater_sim.engine.records import BALKED, RENEGED
-from theater_sim.engine.theater import DayRecords
 from theater_sim.model.clock import parse_clock_minutes
 from theater_sim.model.scenario import SIDE_NAMES
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from theater_sim.engine.theater import DayRecords
 
 __all__ = ["CUSTOMER_COLUMNS", "HOURLY_COLUMNS", "customer_csv_chunks", "hourly_csv", "to_json"]
 
@@ -72,7 +74,6 @@ HOURLY_COLUMNS = [
     "unlisted_backlog",
     "stale_reads",
 ]
-_OUTCOMES = {0: "served", BALKED: "balked", RENEGED: "reneged"}
 _CHUNK = 50_000
 
 
@@ -86,6 +87,11 @@ def customer_csv_chunks(records: DayRecords, opens: str = "00:00") -> Iterator[s
 
     ``opens``: the opening clock time, for the ``arrival_clock`` column.
     """
+    from theater_sim.analysis.customers import customer_showings
+    from theater_sim.analysis.projection import holder_columns
+    from theater_sim.engine.records import BALKED, RENEGED
+
+    outcomes = {0: "served", BALKED: "balked", RENEGED: "reneged"}
     opening = parse_clock_minutes(opens)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -140,7 +146,7 @@ def customer_csv_chunks(records: DayRecords, opens: str = "00:00") -> Iterator[s
                         wait,
                         gone,
                         "" if counter < 0 else counter,
-                        _OUTCOMES[outcome],
+                        outcomes[outcome],
                         "" if showing < 0 else showing,
                         party,
                         clock,
@@ -156,6 +162,8 @@ def customer_csv_chunks(records: DayRecords, opens: str = "00:00") -> Iterator[s
 
 def _clocks(minutes: np.ndarray, opening_minute: float) -> list[str]:
     """``HH:MM:SS`` of each moment, rounded to the nearest second, ``+1d`` past midnight."""
+    import numpy as np
+
     seconds = np.rint((minutes + opening_minute) * 60).astype(np.int64).tolist()
     return [
         f"{s % 86400 // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}" + (f" +{s // 86400}d" if s >= 86400 else "")

@@ -18,9 +18,10 @@ from rich.table import Table
 from rich.text import Text
 
 from theater_sim.analysis.contract import DayData, Interval
-from theater_sim.analysis.day_data import SIDE_METRICS
+from theater_sim.analysis.metric_names import SIDE_METRICS
 from theater_sim.analysis.plain import plain
 from theater_sim.model.scenario import SIDE_NAMES, Scenario, SideName
+from theater_sim.planning.intervals import interval_shown
 from theater_sim.planning.least_staffing import (
     TARGET_FORMATS,
     PeriodAnswer,
@@ -30,7 +31,6 @@ from theater_sim.planning.least_staffing import (
     Targets,
     interval_text,
 )
-from theater_sim.planning.replication import interval_shown
 from theater_sim.planning.sweep import SweepCell
 from theater_sim.planning.tasks import Staffing, as_run, plain_staffing
 from theater_sim.views.formatting import VERDICT_STYLES, fitted, safe, staffing_text

@@ -9,7 +9,7 @@ from rich.text import Text
 from theater_sim.analysis.contract import DayData, Interval, ProjectionData, side_data
 from theater_sim.analysis.projection import why_clerks_are_too_late
 from theater_sim.analysis.verdict import Verdict
-from theater_sim.planning.replication import interval_shown
+from theater_sim.planning.intervals import interval_shown
 from theater_sim.views.closure_notes import failed_while_closed
 from theater_sim.views.formatting import format_number
 

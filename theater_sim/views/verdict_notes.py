@@ -15,7 +15,6 @@ from theater_sim.analysis.day_data import (
     shown_day_pressures,
     vetoed_by_handful,
 )
-from theater_sim.analysis.measured_day import share
 from theater_sim.analysis.verdict import (
     MIN_CUSTOMERS,
     MIN_FAILED,
@@ -23,6 +22,7 @@ from theater_sim.analysis.verdict import (
     SideEvidence,
     Verdict,
     decide,
+    share,
     short_of_clearly_more_failed,
 )
 from theater_sim.model.scenario import SIDE_NAMES
