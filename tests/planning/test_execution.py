@@ -367,18 +367,22 @@ def test_a_batch_sure_to_be_worth_the_pool_runs_no_day_here(monkeypatch: pytest.
 def test_the_workers_timings_size_the_chunks_not_yet_sent() -> None:
     """Before any worker reports, a batch sent untimed goes out in chunks of a
     sixteenth of each worker's share (no guess can make those too long);
-    after, in chunks of about CHUNK_SECONDS of the reported work."""
+    after, in chunks of about CHUNK_SECONDS of the reported work; and near
+    the end of the batch, in chunks that shrink with what is left, so that
+    no worker is left alone with a long last chunk."""
     from theater_sim.planning.execution import CHUNK_SECONDS, _PoolTiming
 
     untimed = _PoolTiming(None)
-    assert untimed.chunk_size(2560, 2) == 80
-    assert untimed.chunk_size(10, 2) == 1
+    assert untimed.chunk_size(2560, 2560, 2) == 80
+    assert untimed.chunk_size(10, 10, 2) == 1
     untimed.add(80, 0.2)  # 2.5 ms a task
-    assert untimed.chunk_size(2560, 2) == int(CHUNK_SECONDS / 0.0025)
+    assert untimed.chunk_size(2560, 2000, 2) == int(CHUNK_SECONDS / 0.0025)
+    assert untimed.chunk_size(2560, 200, 2) == 50
+    assert untimed.chunk_size(2560, 3, 2) == 100 // 8  # as small as is worth a round trip
     guessed = _PoolTiming(0.05)
-    assert guessed.chunk_size(2560, 2) == int(CHUNK_SECONDS / 0.05)
+    assert guessed.chunk_size(2560, 2560, 2) == int(CHUNK_SECONDS / 0.05)
     guessed.add(10, 10.0)  # the guess was short: a second a task
-    assert guessed.chunk_size(2560, 2) == 1
+    assert guessed.chunk_size(2560, 2560, 2) == 1
 
 
 def test_a_quick_batch_runs_in_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -515,12 +519,14 @@ def test_the_first_days_cost_does_not_size_the_chunks(monkeypatch: pytest.Monkey
     sizes: list[int] = []
 
     def recording(pool: object, workers: int, tasks: list[Task], timing: Any, digest: object) -> object:
-        sizes.append(timing.chunk_size(len(tasks), workers))
+        sizes.append(timing.chunk_size(len(tasks), len(tasks), workers))
         return iter(())
 
     monkeypatch.setattr(execution, "run_task", slow_first)
     monkeypatch.setattr(execution, "_on_pool", recording)
     monkeypatch.setattr(execution, "LEAST_SECONDS_PER_CUSTOMER", 0.0)  # timed here
+    # The first task's 0.15 s (with its own first draws) stays under it, on a busy machine too.
+    monkeypatch.setattr(execution, "IN_PROCESS_SECONDS", 1.0)
     monkeypatch.setattr(Runner, "_pool_for", lambda self, scenario: None)
     scenario, _ = load_scenario("balanced-day")
     tasks = [Task(None, None, replication) for replication in range(400)]
