@@ -236,7 +236,7 @@ class Runner:
             yield from self._placed(scenario, tasks, self._task_seconds, digest)
             return
         if least_task_seconds(scenario) * len(tasks) >= IN_PROCESS_SECONDS:
-            yield from self._timed_on_pool(scenario, tasks, digest)
+            yield from self._straight_to_the_pool(scenario, tasks, digest)
             return
         import theater_sim.planning.task_days  # noqa: F401  (the engines: not in the first task's time)
 
@@ -268,7 +268,7 @@ class Runner:
         timing = _PoolTiming(task_seconds)
         yield from _on_pool(self._pool_for(scenario), self.workers, tasks, timing, digest)
 
-    def _timed_on_pool(
+    def _straight_to_the_pool(
         self, scenario: Scenario, tasks: list[Task], digest: Digest | None
     ) -> Iterator[tuple[Task, Any]]:
         """A batch sure to be worth the pool, none of it run here: its first
@@ -394,12 +394,6 @@ def _chunk_size(task_seconds: float, total: int, workers: int) -> int:
     ``task_seconds``), yet at least four chunks per worker in a batch of
     ``total``, so the workers share the work evenly to the end."""
     return max(1, min(int(CHUNK_SECONDS / max(task_seconds, 1e-6)), total // (4 * workers)))
-
-
-def _chunks(tasks: list[Task], task_seconds: float, workers: int) -> list[list[Task]]:
-    """``tasks`` in chunks of ``_chunk_size``."""
-    size = _chunk_size(task_seconds, len(tasks), workers)
-    return [tasks[start : start + size] for start in range(0, len(tasks), size)]
 
 
 @dataclass
