@@ -314,6 +314,7 @@ def test_digests_are_computed_where_the_days_run(monkeypatch: pytest.MonkeyPatch
     with Runner(workers=2, store=store) as runner:
         stored = runner.run_digested(scenario, tasks, _digest_with_pid)
     assert {pid for pid, _digest in stored.values()} == {os.getpid()}
+    assert not runner._memo, "a digested batch kept whole days (memory grows with the sweep)"
     assert _store(tmp_path / "r.sqlite").finished(task.key for task in tasks) == {
         task.key: day for task, day in whole.items()
     }
