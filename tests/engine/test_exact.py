@@ -490,7 +490,7 @@ def test_a_linked_day_with_autoscaling_runs_in_simpy_on_auto() -> None:
 
 def test_engine_words_fit_inside_a_footers_parentheses() -> None:
     """``run --replications`` says "(simulated by WORDS)": no parentheses inside."""
-    from theater_sim.engine.day_plan import engines_used
+    from theater_sim.engine.choice import engines_used
 
     scenario, _ = load_scenario("opening-weekend")
     data = scenario.model_dump(by_alias=True, exclude_unset=True)

@@ -18,7 +18,8 @@ from theater_sim.analysis.hourly import HourRow
 from theater_sim.analysis.metrics import SideMetrics, side_metrics
 from theater_sim.analysis.projection import ProjectionMetrics, projection_metrics
 from theater_sim.analysis.verdict import Rule, SideEvidence, Verdict, hourly_verdicts, judge, side_evidence
-from theater_sim.engine.day_plan import Engine, simulate_day
+from theater_sim.engine.choice import Engine
+from theater_sim.engine.day_plan import simulate_day
 from theater_sim.engine.kept import Kept
 from theater_sim.engine.records import SideRecords
 from theater_sim.engine.theater import DayRecords

@@ -17,7 +17,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from theater_sim.engine.choice import ENGINES, Engine, engine_problem, engines_used
+from theater_sim.engine.choice import Engine
 from theater_sim.engine.plans import Buyers, DayPlan, LinkedPlan, ProjectionPlan, SidePlan
 from theater_sim.engine.randomness import stream
 from theater_sim.engine.records import SideRecords
@@ -25,7 +25,7 @@ from theater_sim.engine.sampling import draw_buyers, side_plan
 from theater_sim.engine.theater import DayRecords, run_plan
 from theater_sim.model.scenario import Scenario
 
-__all__ = ["ENGINES", "Engine", "compile_day", "engine_problem", "engines_used", "play", "restaffed", "simulate_day"]
+__all__ = ["compile_day", "play", "restaffed", "simulate_day"]
 
 
 def compile_day(scenario: Scenario) -> DayPlan:

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 from theater_sim.analysis.contract import DayData
 from theater_sim.analysis.day_data import day_data
 from theater_sim.analysis.measured_day import summarise_day
-from theater_sim.engine.day_plan import Engine, simulate_day
+from theater_sim.engine.choice import Engine
+from theater_sim.engine.day_plan import simulate_day
 from theater_sim.engine.theater import DayRecords
 from theater_sim.model.scenario import Scenario
 

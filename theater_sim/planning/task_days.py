@@ -9,7 +9,8 @@ from __future__ import annotations
 from theater_sim.analysis.contract import DayData
 from theater_sim.analysis.day_data import day_data
 from theater_sim.analysis.measured_day import summarise_day
-from theater_sim.engine.day_plan import Engine, compile_day, play, restaffed
+from theater_sim.engine.choice import Engine
+from theater_sim.engine.day_plan import compile_day, play, restaffed
 from theater_sim.engine.kept import Kept
 from theater_sim.engine.plans import DayPlan
 from theater_sim.model.errors import ScenarioError
