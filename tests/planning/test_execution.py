@@ -297,7 +297,9 @@ def _digest_with_pid(day: DayData) -> tuple[int, object]:
 def test_digests_are_computed_where_the_days_run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """``run_digested``: the pool's workers digest the days they ran and send
     back only that (the day's digest equals the whole day's digested here);
-    with a store, whole days come back and are stored, and digested here."""
+    with a store, the workers also write the whole day as the store keeps it,
+    and this process stores it as it is (a rerun reads the same days back,
+    digested here as they are read)."""
     from theater_sim.planning import execution
 
     monkeypatch.setattr(execution, "IN_PROCESS_SECONDS", 0.0)
@@ -313,11 +315,18 @@ def test_digests_are_computed_where_the_days_run(monkeypatch: pytest.MonkeyPatch
     store = _store(tmp_path / "r.sqlite")
     with Runner(workers=2, store=store) as runner:
         stored = runner.run_digested(scenario, tasks, _digest_with_pid)
-    assert {pid for pid, _digest in stored.values()} == {os.getpid()}
+    assert {pid for pid, _digest in stored.values()} - {os.getpid()}, "no worker digested a stored day"
+    assert {task: digest for task, (_pid, digest) in stored.items()} == {
+        task: digest for task, (_pid, digest) in digested.items()
+    }
     assert not runner._memo, "a digested batch kept whole days (memory grows with the sweep)"
     assert _store(tmp_path / "r.sqlite").finished(task.key for task in tasks) == {
         task.key: day for task, day in whole.items()
     }
+    with Runner(workers=2, store=_store(tmp_path / "r.sqlite")) as runner:
+        again = runner.run_digested(scenario, tasks, _digest_with_pid)
+    assert runner.simulated == 0
+    assert again == {task: (os.getpid(), digest) for task, (_pid, digest) in digested.items()}
 
 
 def test_later_batches_of_a_scenario_are_not_timed_again(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -191,6 +191,44 @@ def test_a_search_s_batches_parse_only_the_days_they_ask_for(tmp_path: Path, mon
         assert set(store.finished()) == {task.key for task in tasks}  # all, when no keys are given
 
 
+def test_a_store_is_read_one_day_at_a_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A sweep's rerun read every row and parsed every day it asked for before
+    digesting one: a 545 MB store took 2.1 GB (a trial). ``stored`` hands over
+    each day as it is parsed, so the runner digests it before the next is read;
+    a row that fails its check is removed when the reading ends."""
+    from theater_sim.planning import store as store_module
+    from theater_sim.planning.sweep import sweep_digest
+
+    scenario, _ = load_scenario("balanced-day")
+    fingerprint = scenario_fingerprint(scenario, "1")
+    path = tmp_path / "s.sqlite"
+    tasks = [Task(s, None, r) for s in (1, 2) for r in range(3)]
+    with ResultStore(path, fingerprint) as store:
+        whole = Runner(store=store).run(scenario, tasks)
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE results SET payload = payload || ' ' WHERE task = ?", (tasks[0].key,))
+    events: list[str] = []
+    real = store_module._parsed
+
+    def parsing(payload: str) -> Any:
+        events.append("parsed")
+        return real(payload)
+
+    def digesting(day: Any) -> object:
+        events.append("digested")
+        return sweep_digest(day)
+
+    monkeypatch.setattr(store_module, "_parsed", parsing)
+    with ResultStore(path, fingerprint) as store:
+        runner = Runner(store=store)
+        digested = runner.run_digested(scenario, tasks[1:], digesting)
+        assert runner.simulated == 0
+        assert events == ["parsed", "digested"] * 5
+        assert digested == {task: sweep_digest(whole[task]) for task in tasks[1:]}
+        assert store.rejected == {tasks[0].key}
+        assert store.count() == 5  # the row that failed was removed
+
+
 def test_a_damaged_store_is_refused_not_served(tmp_path: Path) -> None:
     scenario, _ = load_scenario("balanced-day")
     fingerprint = scenario_fingerprint(scenario, "1")

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
 import logging
 import os
 import re
@@ -51,7 +52,7 @@ from theater_sim.engine.choice import Engine
 from theater_sim.engine.collector import collector_paused
 from theater_sim.model.errors import RunError, ScenarioError, shorten
 from theater_sim.model.scenario import SIDE_NAMES, Scenario
-from theater_sim.planning.store import ResultStore
+from theater_sim.planning.store import ResultStore, as_payload
 from theater_sim.planning.tasks import Staffing, Task, execution_order, run_task
 
 __all__ = ["CONNECT_SECONDS", "Runner", "check_scheduler_address", "default_workers", "replicated_day", "require_dask"]
@@ -162,8 +163,9 @@ class Runner:
         """Every task's ``digest`` of its day, computed where the day ran (see
         the module docstring); each task runs at most once, as in ``run``.
 
-        With a store, whole days come back to be stored and are digested
-        here; days this runner kept or the store holds are digested here too.
+        With a store, each day also comes back written as the store keeps
+        it; days this runner kept or the store holds are digested here, as
+        they are read (one stored day at a time).
         """
         return cast(dict[Task, Digested], self._run(scenario, tasks, None, digest))
 
@@ -177,32 +179,41 @@ class Runner:
         wanted = sorted(set(tasks), key=lambda t: t.key)
         if self._memo_scenario is not scenario:
             self._memo, self._memo_scenario, self._task_seconds = {}, scenario, None
-        done = self.store.finished(task.key for task in wanted) if self.store is not None else {}
-        for key, result in self._memo.items():
-            done.setdefault(key, result)
-        for task, result in (known or {}).items():
-            if self.store is not None and task.key not in done:
-                self.store.save(task.key, result)
-            done[task.key] = result
         keep: Digest = digest or _whole
-        results = {task: keep(done[task.key]) for task in wanted if task.key in done}
-        missing = sorted((task for task in wanted if task.key not in done), key=execution_order)
+        store = self.store
+        # What the store holds is digested as it is read: a sweep never holds the store's days.
+        done = {} if store is None else {key: keep(day) for key, day in store.stored(t.key for t in wanted)}
+        for task in wanted:
+            if task.key not in done and task.key in self._memo:
+                done[task.key] = keep(self._memo[task.key])
+        for task, result in (known or {}).items():
+            if store is not None and task.key not in done:
+                store.save(task.key, result)
+            done[task.key] = keep(result)
+        results = {task: done[task.key] for task in wanted if task.key in done}
+        missing = sorted((task for task in wanted if task not in results), key=execution_order)
         total = len(wanted)
         self._report(len(results), total)
-        # Whole days come back unless a digest is asked for without a store. Only a
-        # batch of whole days is kept for a later one: a digested batch (a sweep)
-        # asks for each day once, and kept whole, 32,000 stored days took 1.2 GB.
-        remote = digest if self.store is None else None
+        # Only a batch of whole days is kept for a later one: a digested batch (a
+        # sweep) asks for each day once, and kept whole, 32,000 stored days took 1.2 GB.
+        # With a store, a digested day comes back digested and written as the store
+        # keeps it: this process neither receives the whole day nor writes it out
+        # (which made a sweep with --store 85% slower than one without).
+        remote = digest
+        if digest is not None and store is not None:
+            remote = functools.partial(_with_payload, digest)
         # The results pile up (some 2,500 objects a day): the collector would rescan them all, again and again.
         with collector_paused():
             for task, result in self._execute(scenario, missing, remote):
                 self.simulated += 1
-                if remote is None:
-                    if digest is None:
-                        self._memo[task.key] = result
-                    if self.store is not None:
-                        self.store.save(task.key, result)
-                results[task] = result if remote is not None else keep(result)
+                if digest is None:
+                    self._memo[task.key] = result
+                    if store is not None:
+                        store.save(task.key, result)
+                elif store is not None:
+                    result, payload = result
+                    store.save_payload(task.key, payload)
+                results[task] = result
                 self._report(len(results), total)
         return results
 
@@ -301,6 +312,11 @@ def least_task_seconds(scenario: Scenario) -> float:
 def _whole(day: DayData) -> DayData:
     """The digest that keeps the whole day."""
     return day
+
+
+def _with_payload(digest: Digest, day: DayData) -> tuple[Any, str]:
+    """The day's ``digest``, and the day as the store keeps it."""
+    return digest(day), as_payload(day)
 
 
 def _digested_task(scenario: Scenario, task: Task, engine: Engine, digest: Digest | None) -> Any:
