@@ -634,5 +634,11 @@ def test_ctrl_c_to_a_pooled_sweep_is_one_line(tmp_path: Path, after_seconds: flo
     assert status == 130, stderr
     assert "Traceback" not in stderr
     assert "KeyboardInterrupt" not in stderr
-    assert stderr.splitlines()[-1] == "theater-sim: error: interrupted"
+    # One line says it was interrupted, what the store kept, and how to go on.
+    kept = _rows(tmp_path / "sweep.sqlite")
+    days = f"{kept} finished {'day is' if kept == 1 else 'days are'}"
+    assert stderr.splitlines() == [
+        f"theater-sim: error: interrupted: {days} kept in --store {tmp_path / 'sweep.sqlite'}:"
+        " rerun the same command to go on from there"
+    ]
     assert not any(_alive(pid) for pid in workers)

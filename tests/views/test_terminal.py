@@ -7,6 +7,8 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
@@ -486,6 +488,43 @@ def test_ctrl_c_while_the_options_are_parsed_is_said(
             cli.main()
         assert ended.value.code == 130
         assert capsys.readouterr().err == "theater-sim: interrupted\n"
+
+
+def _interrupted_with(on_exit: Callable[..., bool]) -> None:
+    """A Ctrl-C inside a command's ``ExitStack`` holding ``on_exit``."""
+    with ExitStack() as closing:
+        closing.push(on_exit)
+        raise KeyboardInterrupt
+
+
+def test_an_interrupted_run_says_in_one_line_what_it_kept(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """Ctrl-C during a run of many days: one line, exit 130, saying what was
+    kept and how to go on (it was two lines, the hint and then "interrupted",
+    where README promises one); the count is the store's rows, not its days
+    read back (which took seconds on a big store)."""
+    import functools
+
+    import typer
+
+    from theater_sim.planning.store import ResultStore
+    from theater_sim.views.cli_common import _hint_when_interrupted, command_scope, user_errors
+
+    path = tmp_path / "kept.sqlite"
+    with ResultStore(path, "fingerprint") as store:
+        for key in ("a", "b"):
+            store.save(key, {})  # type: ignore[typeddict-item]  # any payload will do
+        said = {
+            None: "nothing was kept: add --store FILE to make a long run resumable",
+            store: f"2 finished days are kept in --store {path}: rerun the same command to go on from there",
+        }
+        for kept, hint in said.items():
+            with pytest.raises(typer.Exit) as ended, command_scope(), user_errors():
+                _interrupted_with(functools.partial(_hint_when_interrupted, kept))
+            assert ended.value.exit_code == 130
+            assert capsys.readouterr().err == f"theater-sim: error: interrupted: {hint}\n"
+    with pytest.raises(typer.Exit), command_scope(), user_errors():  # the next command has no hint left over
+        raise KeyboardInterrupt
+    assert capsys.readouterr().err == "theater-sim: error: interrupted\n"
 
 
 def test_a_ctrl_c_wrapped_in_a_librarys_error_is_an_interrupt(capsys: pytest.CaptureFixture[str]) -> None:

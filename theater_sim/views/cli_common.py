@@ -131,17 +131,20 @@ _COUNT_LIMITS = {"sellers": MAX_COUNTERS_PER_SIDE, "collectors": MAX_COUNTERS_PE
 # (``EndlessReturns``: its keys are fine, its numbers cannot finish a day)
 # names the file like every other error about the scenario.
 _loaded_from: ContextVar[str | None] = ContextVar("loaded_from", default=None)
+#: What an interrupted command kept and how to go on, said in its one line.
+_interrupt_hint: ContextVar[str | None] = ContextVar("interrupt_hint", default=None)
 
 
 @contextmanager
 def command_scope() -> Iterator[None]:
     """One command's run: no scenario read yet (a later command in the same
     process, as in tests, must not name an earlier one's file)."""
-    token = _loaded_from.set(None)
+    token, hint = _loaded_from.set(None), _interrupt_hint.set(None)
     try:
         yield
     finally:
         _loaded_from.reset(token)
+        _interrupt_hint.reset(hint)
 
 
 def load_source(
@@ -300,17 +303,15 @@ def make_runner(
 
 
 def _hint_when_interrupted(store: ResultStore | None, kind: type[BaseException] | None, *_: object) -> bool:
-    """On Ctrl-C, say what was kept and how to go on (the store is still open here)."""
+    """On Ctrl-C, find what was kept and how to go on (the store is still open
+    here), for the command's one line (``user_errors``)."""
     if kind is not None and issubclass(kind, KeyboardInterrupt):
         if store is None:
-            typer.echo("theater-sim: nothing was kept: add --store FILE to make a long run resumable", err=True)
+            _interrupt_hint.set("nothing was kept: add --store FILE to make a long run resumable")
         else:
-            kept = len(store.finished())
-            typer.echo(
-                f"theater-sim: {kept} finished {'day is' if kept == 1 else 'days are'} kept in --store {store.path}:"
-                " rerun the same command to go on from there",
-                err=True,
-            )
+            kept = store.count()  # not the days themselves: a big store took seconds to read
+            days = "finished days are" if kept is None else f"{kept} finished {'day is' if kept == 1 else 'days are'}"
+            _interrupt_hint.set(f"{days} kept in --store {store.path}: rerun the same command to go on from there")
     return False
 
 
@@ -350,7 +351,8 @@ def user_errors() -> Iterator[None]:
         fail(str(error), EXIT_FAILED_RUN)
     except KeyboardInterrupt:
         _interrupt_said.set(True)
-        fail("interrupted", 130)
+        hint = _interrupt_hint.get()
+        fail("interrupted" if hint is None else f"interrupted: {hint}", 130)
     except MemoryError:
         fail("ran out of memory; try fewer customers", EXIT_FAILED_RUN)
     except OSError as error:
