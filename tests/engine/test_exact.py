@@ -319,8 +319,8 @@ def test_staff_names_the_engines_its_search_ran(tmp_path: Path) -> None:
     assert '"engine": "exact"' in fixed.stdout, fixed.output
     store = str(tmp_path / "days.sqlite")
     sweep = ["sweep", "balanced-day", "--sellers", "1:2", "--quiet", "--workers", "1", "--store", store]
-    assert "Days not already in the store simulated by the exact engine" in runner.invoke(app, sweep).stdout
-    assert "Every day came from the store" in runner.invoke(app, sweep).stdout  # the same sweep again
+    assert "All 2 days were simulated by the exact engine" in runner.invoke(app, sweep).stdout
+    assert "All 2 days came from the store" in runner.invoke(app, sweep).stdout  # the same sweep again
     exact = runner.invoke(
         app, ["sweep", "autoscale", "--sellers", "1:2", "--collectors", "1:2", "--engine", "exact", "--json"]
     )

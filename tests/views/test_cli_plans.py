@@ -24,6 +24,11 @@ def _ok(runner: CliRunner, *args: str) -> str:
     return result.stdout
 
 
+def _flat(text: str) -> str:
+    """``text`` with its lines joined (a report folds long lines at the terminal's width)."""
+    return " ".join(text.split())
+
+
 def test_run_replications_reports_intervals(runner: CliRunner) -> None:
     data = json.loads(_ok(runner, "run", "balanced-day", "--replications", "5", "--json", "--workers", "1"))
     assert data["replications"] == 5
@@ -174,6 +179,39 @@ def test_store_is_shared_by_runs_with_other_counters_and_sweeps(runner: CliRunne
     refused = runner.invoke(app, ["run", "balanced-day", "--seed", "7", "--store", store])
     assert refused.exit_code == 2
     assert "another scenario, seed or theater-sim version" in refused.stderr
+
+
+def test_a_stored_run_says_where_its_days_came_from(runner: CliRunner, tmp_path: Path) -> None:
+    """With --store, the footer says how many days were read from the store and
+    how many simulated (by which engine), rather than "simulated by" days this
+    command only read (a trial: a sweep's JSON and `run` named an engine for
+    days that all came from the store). JSON output stays what an unstored run
+    prints (a resumed run prints what an uninterrupted one does); the line goes
+    to stderr as a note instead, which --quiet hides."""
+    store = str(tmp_path / "r.sqlite")
+    run = ["run", "balanced-day", "--replications", "3", "--workers", "1", "--store", store]
+    assert "All 3 days were simulated by the exact engine" in _flat(_ok(runner, *run, "--quiet"))
+    footer = _flat(_ok(runner, *run, "--quiet"))
+    assert "All 3 days came from the store" in footer
+    assert "(simulated by" not in footer  # the means' line names no engine for days it read
+    more = _flat(_ok(runner, *run[:3], "5", *run[4:], "--quiet"))
+    assert "3 days were read from the store" in more
+    assert "the other 2 were simulated by the exact engine" in more
+    plain = runner.invoke(app, [*run[:-2], "--json"])
+    stored = runner.invoke(app, [*run, "--json"])
+    assert stored.stdout == plain.stdout
+    assert "theater-sim: note: all 3 days came from the store" in stored.stderr
+    assert "note:" not in runner.invoke(app, [*run, "--json", "--quiet"]).stderr
+    sweep = ["sweep", "balanced-day", "--sellers", "1:2", "--workers", "1", "--store", store, "--quiet"]
+    assert "All 2 days were simulated by the exact engine" in _flat(_ok(runner, *sweep))
+    assert "All 2 days came from the store" in _flat(_ok(runner, *sweep))
+    staff = ["staff", "balanced-day", "--max-p95-wait", "10", "--replications", "2", "--workers", "1"]
+    first = _flat(_ok(runner, *staff, "--store", store, "--quiet"))
+    assert "1 day was read from the store" in first  # the sweep's day at counts the search tries
+    assert "were simulated by the exact engine" in first
+    again = runner.invoke(app, [*staff, "--store", store, "--json"])
+    assert again.stdout == runner.invoke(app, [*staff, "--json", "--quiet"]).stdout
+    assert re.search(r"note: the search's days: all [\d,]+ days came from the store", again.stderr)
 
 
 @pytest.mark.parametrize("address", ["foo", "http://127.0.0.1:8786", "inproc://x", ""])

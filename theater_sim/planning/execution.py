@@ -118,8 +118,10 @@ class Runner:
     _memo_scenario: Scenario | None = field(default=None, init=False, repr=False, compare=False)
     #: A task's seconds as timed in this process, for ``_memo_scenario`` (None: not yet timed).
     _task_seconds: float | None = field(default=None, init=False, repr=False, compare=False)
-    #: Days this runner has simulated (not found in the store or kept).
+    #: Days this runner has simulated, or was given as ``known`` (not found in the store or kept).
     simulated: int = field(default=0, init=False, compare=False)
+    #: Days this runner has read from the store (each once: it keeps what it asks for again).
+    read_from_store: int = field(default=0, init=False, compare=False)
 
     def close(self) -> None:
         """End the worker processes (those still running finish their task first)."""
@@ -181,14 +183,20 @@ class Runner:
             self._memo, self._memo_scenario, self._task_seconds = {}, scenario, None
         keep: Digest = digest or _whole
         store = self.store
-        # What the store holds is digested as it is read: a sweep never holds the store's days.
-        done = {} if store is None else {key: keep(day) for key, day in store.stored(t.key for t in wanted)}
-        for task in wanted:
-            if task.key not in done and task.key in self._memo:
-                done[task.key] = keep(self._memo[task.key])
+        done = {task.key: keep(self._memo[task.key]) for task in wanted if task.key in self._memo}
+        if store is not None:
+            # Digested as it is read: a sweep never holds the store's days. Whole
+            # days are kept, as those run here are, for a later batch that asks again.
+            for key, day in store.stored([task.key for task in wanted if task.key not in done]):
+                if digest is None:
+                    self._memo[key] = day
+                done[key] = keep(day)
+                self.read_from_store += 1
         for task, result in (known or {}).items():
-            if store is not None and task.key not in done:
-                store.save(task.key, result)
+            if task.key not in done:  # simulated by the caller
+                self.simulated += 1
+                if store is not None:
+                    store.save(task.key, result)
             done[task.key] = keep(result)
         results = {task: done[task.key] for task in wanted if task.key in done}
         missing = sorted((task for task in wanted if task not in results), key=execution_order)

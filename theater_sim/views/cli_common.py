@@ -302,6 +302,34 @@ def make_runner(
     return runner
 
 
+def store_line(store: Path | None, runner: Runner | None, engine_words: str) -> str | None:
+    """The footer's line of where a command's days came from with ``--store``:
+    read from it, or simulated (by ``engine_words``) and kept in it. Stored days
+    are the same bits whichever engine made them, in whichever earlier run, so
+    JSON output does not say it: a run resumed from a store prints what an
+    uninterrupted one prints (``note_store_line`` says it on stderr instead)."""
+    if store is None or runner is None:
+        return None
+    read, ran = runner.read_from_store, runner.simulated
+    if ran == 0:
+        return f"{_all_days(read)} came from the store ({store}); none was simulated."
+    simulated = f"{'was' if ran == 1 else 'were'} simulated by {engine_words}"
+    if read == 0:
+        return f"{_all_days(ran)} {simulated}, and kept in the store ({store})."
+    days = f"{read:,} day{' was' if read == 1 else 's were'}"
+    return f"{days} read from the store ({store}); the other {ran:,} {simulated}, and kept there."
+
+
+def note_store_line(said: str | None, quiet: bool) -> None:
+    """``store_line`` as a note on stderr, for output that is not a report (JSON, CSV)."""
+    if said and not quiet:
+        typer.echo(f"theater-sim: note: {said[0].lower()}{said[1:]}", err=True)
+
+
+def _all_days(count: int) -> str:
+    return "The day" if count == 1 else f"All {count:,} days"
+
+
 def _hint_when_interrupted(store: ResultStore | None, kind: type[BaseException] | None, *_: object) -> bool:
     """On Ctrl-C, find what was kept and how to go on (the store is still open
     here), for the command's one line (``user_errors``)."""

@@ -35,6 +35,8 @@ from theater_sim.views.cli_common import (
     complete_scenario,
     load_source,
     make_runner,
+    note_store_line,
+    store_line,
     user_errors,
     write_out,
 )
@@ -125,13 +127,14 @@ def run(
         chosen = check_engine(engine, staffed, "simpy" if replications == 1 else "auto")
         # Stored days are keyed on the scenario as written (with its seed), so a
         # store can be shared by runs with other counters or clerks and by sweeps.
+        runner = None if simple else make_runner(base, workers, scheduler, store, progress, closing, chosen)
         measured = measure_days(
             base,
             sellers,
             collectors,
             replications,
             projectors=projectors,
-            runner=None if simple else make_runner(base, workers, scheduler, store, progress, closing, chosen),
+            runner=runner,
             keep_records=plot is not None or csv_file is not None,
             on_minute=lambda minute: progress.clock(minute, base.open_minutes),
             engine=chosen,
@@ -146,8 +149,10 @@ def run(
         if hourly_csv_file is not None and not _dash(hourly_csv_file):
             write_chunks(hourly_csv_file, [hourly_csv(data)])
         # Which engine ran, where it could be either (replications, or asked for).
-        engine_name, engine_words = engines_used(staffed, chosen) if replications > 1 or engine else (None, None)
-        shown = data if engine_name is None else {**data, "engine": engine_name}
+        engine_name, engine_words = engines_used(staffed, chosen)
+        said = store_line(store, runner, engine_words)
+        named = replications > 1 or engine is not None
+        shown = {**data, "engine": engine_name} if named else data
         output = to_json(shown) + "\n" if json_output else None
     first_day_only = [option for option, path in (("--csv", csv_file), ("--plot", plot)) if path is not None]
     if replications > 1 and first_day_only and not quiet:
@@ -162,11 +167,18 @@ def run(
         write_out(customer_csv_chunks(measured.records, day.opens))
     elif _dash(hourly_csv_file):
         write_out(hourly_csv(data))
+    if output is not None or _dash(csv_file) or _dash(hourly_csv_file):
+        note_store_line(said, quiet)
     else:
+        from rich.text import Text
+
         from theater_sim.views.day_report import render_day
         from theater_sim.views.formatting import OutputConsole
 
-        render_day(data, day, OutputConsole(), scenario, engine_words)
+        console = OutputConsole()
+        render_day(data, day, console, scenario, engine_words if named and not said else None)
+        if said:
+            console.print(Text(said, style="dim"))
 
 
 def _days_at_once(replications: int, workers: int | None) -> int:

@@ -37,6 +37,8 @@ from theater_sim.views.cli_common import (
     load_source,
     make_runner,
     note_closures_replaced,
+    note_store_line,
+    store_line,
     user_errors,
     write_out,
 )
@@ -210,8 +212,10 @@ def sweep(
             if plot is not None:
                 _plot_sweep(cells, metric, day, plot)
         output = to_json(data) + "\n" if json_output else None
+    said = store_line(store, runner, engine_words)
     if output is not None:
         write_out(output)
+        note_store_line(said, quiet)
     else:
         console = OutputConsole()
         if clerk_counts is not None and all(len(cells) == 1 for _, _, cells in grids):
@@ -224,11 +228,7 @@ def sweep(
                 named = f"{clerks} projector clerk{'s' if clerks != 1 else ''}"
                 console.print(Text(f"With {named} between the ledger and the collectors' list:", style="bold"))
             render_sweep(cells, metric, staffed, replications, console)
-        if store is not None and runner.simulated == 0:
-            console.print(Text(f"Every day came from the store ({store}); none was simulated.", style="dim"))
-        else:
-            simulated = "Days not already in the store simulated" if store is not None else "Days simulated"
-            console.print(Text(f"{simulated} by {engine_words}.", style="dim"))
+        console.print(Text(said or f"Days simulated by {engine_words}.", style="dim"))
 
 
 STAFF_REPLICATIONS = 10
@@ -390,8 +390,11 @@ def staff(
             if json_output
             else None
         )
+    engine_words = engines_used(staffed, chosen)[1]
+    said = store_line(store, runner, engine_words)
     if output is not None:
         write_out(output)
+        note_store_line(None if said is None else f"The search's days: {said[0].lower()}{said[1:]}", quiet)
     else:
         console = OutputConsole()
         render_staffing(answers, clerks, targets, replications, console)
@@ -415,7 +418,9 @@ def staff(
         if behind:
             console.print(Text(behind, style="yellow"))
         console.print()
-        render_day(day_result, staffed, console, f"{scenario}, staffed as found", engines_used(staffed, chosen)[1])
+        render_day(day_result, staffed, console, f"{scenario}, staffed as found", None if said else engine_words)
+        if said:
+            console.print(Text(f"The search's days: {said[0].lower()}{said[1:]}", style="dim"))
         if write_scenario is not None:
             console.print(safe(f"Wrote the staffed scenario to {write_scenario}."))
 
