@@ -18,7 +18,7 @@ from theater_sim.views.cli_plans import parse_counts
 
 @pytest.mark.parametrize(
     ("text", "counts"),
-    [("1:4", (1, 2, 3, 4)), ("2:10:4", (2, 6, 10)), ("4,1,2,2", (1, 2, 4)), ("7", (7,)), (" 1 : 3 ", (1, 2, 3))],
+    [("1:4", (1, 2, 3, 4)), ("2:10:4", (2, 6, 10)), ("4,1,2", (1, 2, 4)), ("7", (7,)), (" 1 : 3 ", (1, 2, 3))],
 )
 def test_parse_counts_forms(text: str, counts: tuple[int, ...]) -> None:
     assert parse_counts(text, "--sellers") == counts
@@ -35,6 +35,8 @@ def test_parse_counts_forms(text: str, counts: tuple[int, ...]) -> None:
         ("1,,2", "write a range"),
         ("9999:10001", "within 1..10,000"),
         ("-1:3", "write a range"),
+        ("1,1,2", "1 is given twice; list each count once"),
+        ("4,2,4,2,3", "2, 4 are given twice"),
     ],
 )
 def test_parse_counts_rejects(text: str, fragment: str) -> None:

@@ -60,7 +60,7 @@ def parse_counts(
     """Counts from ``a:b`` (inclusive), ``a:b:step`` or ``1,2,4``.
 
     Raises:
-        ScenarioError: malformed, empty, reversed, or outside 1..``limit``.
+        ScenarioError: malformed, empty, reversed, a count listed twice, or outside 1..``limit``.
     """
     from theater_sim.planning.sweep import MAX_GRID_CELLS
 
@@ -76,7 +76,14 @@ def parse_counts(
             raise ScenarioError(f"{option} {text}: the range ends before it starts (write {end}:{start})")
         counts = tuple(range(start, end + 1, step))
     elif _LIST.match(spec):
-        counts = tuple(sorted({int(part) for part in spec.split(",")}))
+        given = [int(part) for part in spec.split(",")]
+        twice = sorted({count for count in given if given.count(count) > 1})
+        if twice:  # a slip, most likely (1,1,2 for 1,2,4?): said, not quietly dropped
+            listed = ", ".join(map(str, twice))
+            raise ScenarioError(
+                f"{option} {text}: {listed} {'is' if len(twice) == 1 else 'are'} given twice; list each count once"
+            )
+        counts = tuple(sorted(given))  # tried, and shown, in ascending order
     else:
         raise ScenarioError(f"{option} {text}: write a range 1:8, a stepped range 2:16:2, or a list 1,2,4")
     if counts[0] < 1 or counts[-1] > limit:
