@@ -182,3 +182,32 @@ def test_an_interval_cut_at_zero_is_shown_by_its_ends_not_a_plus_minus_below_zer
     clear = confidence_interval([4.0, 5.0, 6.0])
     assert interval_shown(clear, "{:.2f}".format) == f"5.00 ± {clear['half_width']:.2f}"
     assert interval_shown(confidence_interval([3.0]), "{:.2f}".format) == "3.00"
+
+
+def test_an_hours_line_wait_is_the_mean_of_the_days_that_had_a_line() -> None:
+    """The hourly 'mean wait of those in line' of replicated days is the mean over
+    the days on which someone in line reached a counter that hour: a day whose
+    overtime ended earlier has no wait in that hour, not a wait of 0 (averaged
+    in as 0, a premiere night's 02:00 row read 590 min where each day's holders
+    in line had waited about 1,500). Hours every day shares keep the plain mean."""
+    scenario, _ = load_scenario("premiere-night")
+    tasks = [Task(None, None, r) for r in range(4)]
+    results = Runner().run(scenario, tasks)
+    days = [results[task] for task in tasks]
+    combined = combine_days(days, [replication_seed(scenario.seed, r) for r in range(4)])
+    rows = combined["sides"]["collecting"]["hourly"]
+    lengths = [len(day["sides"]["collecting"]["hourly"]) for day in days]
+    assert min(lengths) < max(lengths), "the days should end at different hours"
+    partly = 0
+    for hour, row in enumerate(rows):
+        waits = [
+            day["sides"]["collecting"]["hourly"][hour]["in_line_mean_wait_minutes"]
+            for day in days
+            if hour < len(day["sides"]["collecting"]["hourly"])
+            and day["sides"]["collecting"]["hourly"][hour]["in_line_served"]
+        ]
+        assert row["in_line_mean_wait_minutes"] == (statistics.fmean(waits) if waits else 0.0)
+        partly += 0 < len(waits) < len(days)
+    assert partly, "no hour had a line on only some of the days"
+    last = rows[max(lengths) - 1]
+    assert last["in_line_mean_wait_minutes"] > 1_000  # the last holders of the longest night waited all night

@@ -62,7 +62,8 @@ def combine_days(days: list[DayData], seeds: list[int], projection: Projection |
     first = days[0]
     # Averaged key by key, so the mean day has the contract's shape (the
     # walk itself cannot be typed: it is the same for every key).
-    combined: DayData = _mean_tree([_padded(day, days) for day in days])
+    padded = [_padded(day, days) for day in days]
+    combined: DayData = _mean_tree(padded)
     combined["seed"] = first["seed"]
     if combined["projection"] is not None:  # the mean day's clock and rule, not the first day's
         combined["projection"] = projection_data(combined["projection"], first["opens"])
@@ -73,6 +74,7 @@ def combine_days(days: list[DayData], seeds: list[int], projection: Projection |
     for name in SIDE_NAMES:
         side = side_data(combined["sides"], name)
         side["capacity_changes"] = side_data(first["sides"], name)["capacity_changes"]
+        _pool_line_waits(side, [side_data(day["sides"], name) for day in padded])
         side["busiest_window"] = _busiest(side, first)
     verdict = judge_day(combined)
     combined["verdict"] = verdict.value
@@ -140,6 +142,19 @@ def _agreed_hours(hourly: list[str], days: list[DayData]) -> list[str]:
         )
         agreed.append(verdict if verdict == "Balanced" or 4 * same >= 3 * len(days) else "Balanced")
     return agreed
+
+
+def _pool_line_waits(side: SideData, days: list[SideData]) -> None:
+    """Each hour's mean wait of those in line: the mean over the days that had
+    someone in line reach a counter that hour. A day whose line was gone by
+    then, or that never reached the hour, has no such wait, not a wait of 0
+    (averaged in as 0, a premiere night's 02:00 row read 590 min where every
+    day's holders in line then had waited about 1,500)."""
+    for hour, row in enumerate(side["hourly"]):
+        waits = [
+            day["hourly"][hour]["in_line_mean_wait_minutes"] for day in days if day["hourly"][hour]["in_line_served"]
+        ]
+        row["in_line_mean_wait_minutes"] = statistics.fmean(waits) if waits else 0.0
 
 
 def _busiest(side: SideData, first: DayData) -> WindowData:
