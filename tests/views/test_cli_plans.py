@@ -524,6 +524,8 @@ def test_scheduled_sides_show_the_margin_per_period(runner: CliRunner) -> None:
         (0.0201, True, 0.02, "2.01%"),
         (0.0196, True, 0.02, "2.0%"),
         (3.14159, False, None, "3.14"),
+        (1469.19, False, None, "1,469.19"),  # thousands grouped, as every table's numbers are
+        (1000.0004, False, 1000.0, "1,000.0004"),
     ],
 )
 def test_margins_keep_their_side_of_the_target(value: float, percent: bool, target: float | None, shown: str) -> None:

@@ -304,8 +304,8 @@ def _overloaded_note(scenario: Scenario, side: SideName, counters: int) -> list[
         else "the line grows until the doors close"
     )
     return [
-        f"{side}: {counters} counter{'s' if counters != 1 else ''} for {load:.2f} counters' worth of work on"
-        f" average (load {load / counters:.2f} a counter, no steady state): {held}, and the target is met because"
+        f"{side}: {counters} counter{'s' if counters != 1 else ''} for {load:,.2f} counters' worth of work on"
+        f" average (load {load / counters:,.2f} a counter, no steady state): {held}, and the target is met because"
         f" the day ends, not because the counters keep up; {math.floor(load) + 1} or more keep up on average"
     ]
 
@@ -454,7 +454,7 @@ def _search_side(
         notes.append(f"{side}: no customers are expected: one counter, the fewest a side can have, has no one to serve")
     elif customers < MIN_CUSTOMERS:
         notes.append(
-            f"{side}: about {customers:.0f} customers a day: the p95 wait of so few is one or two customers' wait,"
+            f"{side}: about {customers:,.0f} customers a day: the p95 wait of so few is one or two customers' wait,"
             " so the answer moves with the days drawn"
             + (
                 "; give more --replications (40 or more) before acting on it"
@@ -510,8 +510,8 @@ def _autoscaler_note(
     )
     if as_written is None:
         return text + " (as written, its days turned holders away without end)"
-    hours = f"{as_written.counter_hours['mean']:.1f} counter-hours a day"
-    answer_hours = f"{as_written.answer_counter_hours['mean']:.1f} for the answer's {answer} all day"
+    hours = f"{as_written.counter_hours['mean']:,.1f} counter-hours a day"
+    answer_hours = f"{as_written.answer_counter_hours['mean']:,.1f} for the answer's {answer} all day"
     if not as_written.meets:
         return (
             f"{text}. As written, on the same days, it misses the targets ({_measured(as_written, targets)}), on"
@@ -536,7 +536,7 @@ def _measured(as_written: AsWritten, targets: Targets) -> str:
 
 #: The targets a staffing search judges, by their key in a Summary: the option, how a value prints, its label.
 TARGET_FORMATS = {
-    "p95_wait": ("max_p95_wait", "{:.2f}", "p95 wait"),
+    "p95_wait": ("max_p95_wait", "{:,.2f}", "p95 wait"),
     "abandon_rate": ("max_abandon_rate", "{:.1%}", "abandon rate"),
     "failed_share": ("max_failed_share", "{:.1%}", "failed share"),
 }
@@ -547,7 +547,7 @@ def interval_text(interval: Interval, key: str, target: float) -> str:
     target gets four decimals (5.0004 is not "5.00")."""
     shown = TARGET_FORMATS[key][1]
     if key == "p95_wait" and abs(interval["mean"] - target) < 0.005:
-        shown = "{:.4f}"
+        shown = "{:,.4f}"
     return interval_shown(interval, shown.format) + (" min" if key == "p95_wait" else "")
 
 
@@ -569,8 +569,8 @@ def _flat_margin_note(
     if not 0 <= fewer - at < 0.01 * target:
         return []
     note = (
-        f"{side}: one counter fewer moves the p95 wait by only {fewer - at:.4f} min ({fewer:.4f} against"
-        f" {at:.4f}): near this target the counters hardly set it, so the answer may be many more counters than help"
+        f"{side}: one counter fewer moves the p95 wait by only {fewer - at:,.4f} min ({fewer:,.4f} against"
+        f" {at:,.4f}): near this target the counters hardly set it, so the answer may be many more counters than help"
     )
     projection = scenario.projection
     if side == "collecting" and projection is not None and projection.stale_reads == "retry":
@@ -714,8 +714,8 @@ def _closed_note(side: str, closed: set[int], rows: list[PeriodAnswer], evaluate
     if not closed:
         return []
     spells = "; ".join(
-        f"from {rows[k]['from']}, {rows[k]['arrived']:.0f} customers a day, p95 wait"
-        f" {rows[k]['p95_wait']['mean']:.1f} min"
+        f"from {rows[k]['from']}, {rows[k]['arrived']:,.0f} customers a day, p95 wait"
+        f" {rows[k]['p95_wait']['mean']:,.1f} min"
         for k in sorted(closed)
     )
     notes = [
@@ -757,8 +757,8 @@ def _schedule_hours_note(side: str, days: list[SideData], flat: int, evaluate: _
         else ": each period meeting the targets on its own asks more than the whole day's numbers do"
     )
     return (
-        f"{side}: these counts take {hours:.1f} counter-hours a day (overtime included), against"
-        f" {flat_hours:.1f} for the least count all day ({flat}{through})" + (why if hours > flat_hours + 1e-9 else "")
+        f"{side}: these counts take {hours:,.1f} counter-hours a day (overtime included), against"
+        f" {flat_hours:,.1f} for the least count all day ({flat}{through})" + (why if hours > flat_hours + 1e-9 else "")
     )
 
 

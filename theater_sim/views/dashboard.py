@@ -60,7 +60,7 @@ def _counter_marks(status: SideStatus, marks: bool = True) -> Text:
 
 def _oldest_text(status: SideStatus) -> str:
     """The first in line's wait so far, or ``-`` with nobody in line."""
-    return f"{status.oldest_wait_minutes:.1f}" if status.line else "-"
+    return f"{status.oldest_wait_minutes:,.1f}" if status.line else "-"
 
 
 def _busy_of_open(status: SideStatus) -> str:
@@ -105,7 +105,7 @@ def status_table(
             _counter_marks(side, marks=not compact),
             f"{side.arrived:,}",
             f"{side.served:,}",
-            f"{side.mean_wait_minutes:.2f}",
+            f"{side.mean_wait_minutes:,.2f}",
             f"{side.failed:,}",
             pressures[name],
         )
@@ -259,7 +259,7 @@ def plain_status(status: LiveStatus, width: int | None = None) -> str:
             ("line", f"{s.line:,}"),
             ("busy", _busy_of_open(s)),
             ("served", f"{s.served:,}"),
-            ("wait", f"{s.mean_wait_minutes:.2f}"),
+            ("wait", f"{s.mean_wait_minutes:,.2f}"),
             ("pressure", pressure),
         )
         # A fold falls between pairs, never between a name and its number (no-break spaces, made spaces after).

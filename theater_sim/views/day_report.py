@@ -95,7 +95,7 @@ class _Cells:
             def as_shown(_mean: float, text: str = text) -> str:
                 return text  # the decimals that keep the verdict
 
-            cells.append(interval_shown(interval, "{:.2f}".format, show_mean=as_shown))
+            cells.append(interval_shown(interval, "{:,.2f}".format, show_mean=as_shown))
         return cells
 
     def failed(self) -> list[str]:
@@ -117,7 +117,7 @@ class _Cells:
         window = side_data(self.data["sides"], side)["busiest_window"]
         if not window["arrived"]:
             return "-"
-        text = f"{window['clock']}: {window['pressure']:.2f}"
+        text = f"{window['clock']}: {window['pressure']:,.2f}"
         if any(
             window["from_minute"] <= start < window["to_minute"]
             for start, _ in closed_spells(side_data(self.data["sides"], side))
@@ -125,7 +125,7 @@ class _Cells:
             text += "\n(closed, then reopened)"
         each_day = self.intervals.get(side, {}).get("busiest_pressure")
         if each_day is not None and each_day["half_width"] is not None:
-            text += f"\nper day: {interval_shown(each_day, '{:.2f}'.format)}"
+            text += f"\nper day: {interval_shown(each_day, '{:,.2f}'.format)}"
         return text
 
 
@@ -415,12 +415,12 @@ def _hour_cells(rows: list[HourRow], hour: int, failures: bool, counts: str) -> 
     row = rows[hour]
     # The wait of those in line that hour, whenever they came: the customers its point weighs
     # (a mean of several days' means can come out a hair below zero: it is zero).
-    wait = f"{max(0.0, row['in_line_mean_wait_minutes']):.2f}" if row["in_line_served"] else "-"
+    wait = f"{max(0.0, row['in_line_mean_wait_minutes']):,.2f}" if row["in_line_served"] else "-"
     cells = [
         format_number(row["arrived"], counts),
         wait,
         format_number(row["max_queue"], counts),
-        f"{row['counters_on_duty']:.1f}",
+        f"{row['counters_on_duty']:,.1f}",
     ]
     if failures:
         cells.append(format_number(row["in_line_failed"], counts))

@@ -98,8 +98,8 @@ def _against(value: float, percent: bool, target: float | None) -> str:
     """``value`` with the fewest decimals (2, or 1 for a share) that keep it on its side of ``target``."""
     first = 1 if percent else 2
     for decimals in range(first, first + 12):
-        shown = format(value, f".{decimals}{'%' if percent else 'f'}")
-        number = float(shown.rstrip("%")) / (100 if percent else 1)
+        shown = format(value, f",.{decimals}{'%' if percent else 'f'}")
+        number = float(shown.rstrip("%").replace(",", "")) / (100 if percent else 1)
         if target is None or (number <= target) == (value <= target):
             return shown
     return repr(value)
@@ -501,7 +501,7 @@ def answer_notes(answers: dict[str, SideAnswer], targets: Targets) -> list[str]:
                 " add --max-abandon-rate to bound that"
             )
         if targets.max_p95_wait is None and p95 > 30:
-            notes.append(f"{name}: 95% of customers wait up to {p95:.0f} min; add --max-p95-wait to bound that")
+            notes.append(f"{name}: 95% of customers wait up to {p95:,.0f} min; add --max-p95-wait to bound that")
         failed = answer.at_answer["failed_share"]["mean"]
         if targets.max_failed_share is None and failed > 0.05:
             notes.append(
@@ -587,8 +587,8 @@ def score_table(yours: DayData, others: list[tuple[str, DayData]]) -> Table:
         sides = [data["sides"][name] for name in SIDE_NAMES]
         table.add_row(
             label,
-            " / ".join(f"{side['counter_hours']:.1f}" for side in sides),
-            " / ".join(f"{side['wait_minutes']['p95']:.2f}" for side in sides),
+            " / ".join(f"{side['counter_hours']:,.1f}" for side in sides),
+            " / ".join(f"{side['wait_minutes']['p95']:,.2f}" for side in sides),
             " / ".join(f"{side['failed']:,.0f}" for side in sides),
             _SHORT_VERDICT[data["verdict"]],
         )

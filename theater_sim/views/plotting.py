@@ -195,7 +195,7 @@ def _mark_showings(axes: Axes, scenario: Scenario, data: DayData) -> None:
     late = [showing["missed_start"] for showing in data["showings"]]
     for start, clock, missed in zip(plan.starts_at_minute, plan.clocks, late or [0] * len(plan.clocks), strict=True):
         axes.axvline(start / 60, color="0.35", linestyle=":", linewidth=1)
-        label = clock + (f"\n{missed:.0f} late" if missed else "")
+        label = clock + (f"\n{missed:,.0f} late" if missed else "")
         axes.text(start / 60, 1.0, label, transform=axes.get_xaxis_transform(), ha="center", va="bottom", fontsize=7)
 
 
@@ -295,7 +295,7 @@ def _metric_label(metric: str) -> str:
 def _short_number(value: float) -> str:
     if value >= 100:
         return f"{value:,.0f}"
-    return f"{value:.1f}" if value >= 10 else f"{value:.2f}"
+    return f"{value:,.1f}" if value >= 10 else f"{value:.2f}"
 
 
 def _verdict_boundary(axes: Axes, verdicts: np.ndarray) -> None:

@@ -28,8 +28,8 @@ def projection_section(projection: ProjectionData, intervals: dict[str, Interval
     )
     return Text(
         f"Between the models (ledger -> projector, {projection['projector']} -> collectors' list):"
-        f" {format_number(projection['sales'], 'count')} sales; projection lag mean {lag['mean']:.1f},"
-        f" p50 {lag['p50']:.1f}, p95 {lag['p95']:.1f}, max {lag['max']:.1f} min{busy}; longest backlog"
+        f" {format_number(projection['sales'], 'count')} sales; projection lag mean {lag['mean']:,.1f},"
+        f" p50 {lag['p50']:,.1f}, p95 {lag['p95']:,.1f}, max {lag['max']:,.1f} min{busy}; longest backlog"
         f" {format_number(projection['max_backlog'], 'count')} sales"
         # Over replications the moment is a mean of each day's, which no day may have had.
         + ("" if intervals else f" at {projection['max_backlog_clock']}")
@@ -51,7 +51,7 @@ def _intervals_text(intervals: dict[str, Interval] | None) -> str:
         return interval_shown(intervals[name], lambda value: format(value, spec), separator="±")
 
     return (
-        f" Means of the days ± 95% half-widths: lag mean {shown('lag_mean', '.2f')} and p95 {shown('lag_p95', '.2f')}"
+        f" Means of the days ± 95% half-widths: lag mean {shown('lag_mean', ',.2f')} and p95 {shown('lag_p95', ',.2f')}"
         f" min; longest backlog {shown('max_backlog', ',.1f')} sales; {shown('stale_reads', ',.1f')} stale reads"
         f" ({shown('stale_share', '.1%')} of holders); {shown('missed_start_after_stale', ',.1f')} missed their"
         " film after one."
@@ -66,19 +66,19 @@ def _theory_text(projection: ProjectionData) -> str:
 
     def at(rate: float, lag: float | None) -> str:
         sales = f"{rate:,.1f} sales an hour"
-        return f"{sales}, mean lag {lag:.2f} min" if lag is not None else f"{sales}, more than the clerks can list"
+        return f"{sales}, mean lag {lag:,.2f} min" if lag is not None else f"{sales}, more than the clerks can list"
 
     day = at(theory["sales_per_hour"], theory["mean_lag_minutes"])
     busiest = at(theory["busiest_hour_sales_per_hour"], theory["busiest_hour_mean_lag_minutes"])
     return (
         f" Theory ({theory['model']}, steady Poisson sales): at the day's mean rate {day}; at its busiest hour's"
-        f" {busiest}; simulated mean lag {projection['lag_minutes']['mean']:.2f} min."
+        f" {busiest}; simulated mean lag {projection['lag_minutes']['mean']:,.2f} min."
     )
 
 
 def consistency_line(projection: ProjectionData) -> str:
     """The line under the verdict: did the read model keep up (at most 1% of holders met a stale read)?"""
-    lag = f"p95 lag {projection['lag_minutes']['p95']:.1f} min"
+    lag = f"p95 lag {projection['lag_minutes']['p95']:,.1f} min"
     reads = _counted(projection["stale_reads"], "stale read")
     if projection["kept_up"]:
         return f"Read model kept up: {lag}, {reads}"
@@ -149,12 +149,12 @@ def _collectors_capacity(data: DayData) -> str:
     if busiest["pressure"] <= 1:
         return (
             f", while even in their busiest window ({busiest['clock']}) the collectors were asked for"
-            f" {busiest['pressure']:.2f} of what they could serve. "
+            f" {busiest['pressure']:,.2f} of what they could serve. "
         )
     projection = data["projection"]
     extra = " (the ledger checks included)" if projection and projection["extra_counter_minutes"] else ""
     return (
-        f"; in their busiest window ({busiest['clock']}) the collectors were asked for {busiest['pressure']:.2f}"
+        f"; in their busiest window ({busiest['clock']}) the collectors were asked for {busiest['pressure']:,.2f}"
         f" times what they could serve{extra}, so they are short then too. "
     )
 

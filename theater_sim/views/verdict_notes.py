@@ -120,7 +120,7 @@ def _calm_waits_note(data: DayData) -> str:
     if wait <= data["calm_wait_minutes"]:
         return (
             f"\n{side.capitalize()} met the higher pressure, but 95% of its customers waited at most"
-            f" {wait:.2f} min, so it is not the side to add counters to."
+            f" {wait:,.2f} min, so it is not the side to add counters to."
         )
     shown, other_shown = _told_apart(wait, other_wait)
     return (
@@ -235,8 +235,8 @@ def _named_for_failures_note(data: DayData) -> str:
 def _evidence_bracket(data: DayData, side: str, named: SideData, other: SideData, other_name: str) -> str:
     """The numbers behind ``_without_failures``: the waits, the pressures, or both."""
     waits = (
-        f"{side}'s p95 wait {named['wait_minutes']['p95']:.2f} min against {other_name}'s"
-        f" {other['wait_minutes']['p95']:.2f}"
+        f"{side}'s p95 wait {named['wait_minutes']['p95']:,.2f} min against {other_name}'s"
+        f" {other['wait_minutes']['p95']:,.2f}"
     )
     pressure = "pressure {} against {}".format(*_shown_pressures(data, side))
     alone_agrees = judge_day(data, failures=False).value == data["verdict"]
@@ -272,7 +272,7 @@ def _named_for_waits_note(data: DayData) -> str:
             f" ({_p95_waits(data, side)}).{rush}" + _open_first(data, side)
         )
     rush = (
-        f" In its busiest window, {busiest['clock']}, its customers asked {busiest['pressure']:.2f} times what its"
+        f" In its busiest window, {busiest['clock']}, its customers asked {busiest['pressure']:,.2f} times what its"
         " counters could serve."
         if busiest["pressure"] > 1
         else " Its crowds were shorter than a window, or its counters too few for its load."
@@ -299,7 +299,7 @@ def _few_customers_note(data: DayData) -> str:
     def numbers(name: str) -> str:
         side = side_data(sides, name)
         failed = f", {format_number(side['failed'], 'count')} failed" if side["failed"] else ""
-        return f"p95 wait {side['wait_minutes']['p95']:.2f} min, pressure {side['pressure']:.2f}{failed}"
+        return f"p95 wait {side['wait_minutes']['p95']:,.2f} min, pressure {side['pressure']:,.2f}{failed}"
 
     def noticed(name: str) -> str:
         side = side_data(sides, name)
@@ -338,30 +338,30 @@ def _few_customers_note(data: DayData) -> str:
     if data["verdict"] != Verdict.BALANCED.value:
         if data["named_for_waits"]:
             return text + (
-                f" {other.capitalize()} is named for its own customers' waits, not its pressure (p95 {wait:.2f} min:"
+                f" {other.capitalize()} is named for its own customers' waits, not its pressure (p95 {wait:,.2f} min:"
                 f" at least {WAIT_GAP_MINUTES:g}, {calm})."
             )
         both = (
-            f" and its customers' waits (p95 {wait:.2f} min: at least {WAIT_GAP_MINUTES:g}, against none for the"
+            f" and its customers' waits (p95 {wait:,.2f} min: at least {WAIT_GAP_MINUTES:g}, against none for the"
             " handful)"
         )
-        alone = f"; its customers waited p95 {wait:.2f} min, and those few not clearly longer"
+        alone = f"; its customers waited p95 {wait:,.2f} min, and those few not clearly longer"
         return text + (
-            f" {other.capitalize()} is named for its pressure ({pressure:.2f}, {calm})"
+            f" {other.capitalize()} is named for its pressure ({pressure:,.2f}, {calm})"
             + (both if _waits_decide(data) else alone)
             + "."
         )
     if vetoed_by_handful(data):
         return text + (
-            f" {other.capitalize()}'s pressure ({pressure:.2f}) would name it {calm}, but its customers did not"
-            f" clearly wait (p95 {wait:.2f} min) and those few waited clearly longer: neither side is clearly the"
+            f" {other.capitalize()}'s pressure ({pressure:,.2f}) would name it {calm}, but its customers did not"
+            f" clearly wait (p95 {wait:,.2f} min) and those few waited clearly longer: neither side is clearly the"
             " one to add counters to."
         )
     if pressure < data["calm_below"]:
-        return text + f" {other.capitalize()} met a pressure below {data['calm_below']:g} ({pressure:.2f})."
+        return text + f" {other.capitalize()} met a pressure below {data['calm_below']:g} ({pressure:,.2f})."
     if wait <= data["calm_wait_minutes"]:
         return text + (
-            f" 95% of {other}'s customers waited at most {data['calm_wait_minutes']:g} min (p95 {wait:.2f})."
+            f" 95% of {other}'s customers waited at most {data['calm_wait_minutes']:g} min (p95 {wait:,.2f})."
         )
     return text
 
@@ -422,7 +422,7 @@ def _harm_short(whose: str, named: SideEvidence, other: SideEvidence, other_name
     """``its harm (...) is 1.80 times collecting's, where ... are needed``: the harm test, fallen short of."""
     ratio = named.harm / other.harm if other.harm else math.inf
     return (
-        f"{whose} harm (failed count times failed share, a customer served late counting half) is {ratio:.2f}"
+        f"{whose} harm (failed count times failed share, a customer served late counting half) is {ratio:,.2f}"
         f" times {other_name}'s, where 1.5 x 1.5 = 2.25 are needed"
     )
 
