@@ -27,7 +27,7 @@ from theater_sim.analysis.measured_day import run_day, summarise_day
 from theater_sim.analysis.verdict import Verdict
 from theater_sim.engine.simulation import simulate_side
 from theater_sim.input.loading import bundled_scenarios, load_scenario
-from theater_sim.model.scenario import scenario_json_schema
+from theater_sim.model.scenario import Scenario, scenario_json_schema
 from theater_sim.views.cli import app
 from theater_sim.views.exports import CUSTOMER_COLUMNS, HOURLY_COLUMNS
 from theater_sim.views.formatting import sparkline
@@ -55,6 +55,23 @@ def test_run_plot_writes_a_plausible_png(runner: CliRunner, tmp_path: Path, name
     # A day with a projection has a fourth panel (between the models), so a taller figure.
     assert _png_size(out) == ((1100, 1150) if name == "eventual-consistency" else (1100, 900))
     assert out.stat().st_size > 30_000  # three panels of lines and points, not an empty canvas
+
+
+def test_a_plot_hatches_the_spans_a_side_was_closed() -> None:
+    """A schedule period of count 0 (lunch-closure's sellers, 12:00-13:00) is
+    hatched in the side's colour on the line panel: the line that grows there
+    waits for the reopening. A closed opening counts; a side never closed has none."""
+    from theater_sim.engine.day_plan import simulate_day
+    from theater_sim.views.plotting import closed_spans
+
+    scenario, _ = load_scenario("lunch-closure")
+    records = simulate_day(scenario)
+    assert closed_spans(records.selling, scenario.open_minutes) == [(120.0, 180.0)]
+    assert closed_spans(records.collecting, scenario.open_minutes) == []
+    opening = yaml.safe_load((SCENARIOS / "lunch-closure.yaml").read_text(encoding="utf-8"))
+    opening["selling"]["counters"] = [{"from": "10:00", "count": 0}, {"from": "11:00", "count": 2}]
+    late = Scenario.model_validate(opening)
+    assert closed_spans(simulate_day(late).selling, late.open_minutes) == [(0.0, 60.0)]
 
 
 @pytest.mark.parametrize("axes", [["--sellers", "1:6", "--collectors", "1:3"], ["--sellers", "1:8"]])
