@@ -27,7 +27,7 @@ from theater_sim.analysis.measured_day import run_day, summarise_day
 from theater_sim.analysis.verdict import Verdict
 from theater_sim.engine.simulation import simulate_side
 from theater_sim.input.loading import bundled_scenarios, load_scenario
-from theater_sim.model.scenario import Scenario, scenario_json_schema
+from theater_sim.model.scenario import scenario_json_schema
 from theater_sim.views.cli import app
 from theater_sim.views.exports import CUSTOMER_COLUMNS, HOURLY_COLUMNS
 from theater_sim.views.formatting import sparkline
@@ -57,21 +57,24 @@ def test_run_plot_writes_a_plausible_png(runner: CliRunner, tmp_path: Path, name
     assert out.stat().st_size > 30_000  # three panels of lines and points, not an empty canvas
 
 
-def test_a_plot_hatches_the_spans_a_side_was_closed() -> None:
+def test_a_plot_hatches_the_spans_a_side_was_closed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """A schedule period of count 0 (lunch-closure's sellers, 12:00-13:00) is
-    hatched in the side's colour on the line panel: the line that grows there
-    waits for the reopening. A closed opening counts; a side never closed has none."""
-    from theater_sim.engine.day_plan import simulate_day
-    from theater_sim.views.plotting import closed_spans
+    hatched in the side's colour on the line panel, and labelled: the line
+    that grows there waits for the reopening. A side never closed has none."""
+    from theater_sim.analysis.day_data import closed_spells
+    from theater_sim.views import plotting
 
-    scenario, _ = load_scenario("lunch-closure")
-    records = simulate_day(scenario)
-    assert closed_spans(records.selling, scenario.open_minutes) == [(120.0, 180.0)]
-    assert closed_spans(records.collecting, scenario.open_minutes) == []
-    opening = yaml.safe_load((SCENARIOS / "lunch-closure.yaml").read_text(encoding="utf-8"))
-    opening["selling"]["counters"] = [{"from": "10:00", "count": 0}, {"from": "11:00", "count": 2}]
-    late = Scenario.model_validate(opening)
-    assert closed_spans(simulate_day(late).selling, late.open_minutes) == [(0.0, 60.0)]
+    hatched: list[tuple[str, float, float]] = []
+    real = plotting._mark_closures
+
+    def recording(axes: Any, side: Any, colour: str, name: str) -> None:
+        hatched.extend((name, start, end) for start, end in closed_spells(side))
+        real(axes, side, colour, name)
+
+    monkeypatch.setattr(plotting, "_mark_closures", recording)
+    result = CliRunner().invoke(app, ["run", "lunch-closure", "--plot", str(tmp_path / "day.png"), "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert hatched == [("selling", 120.0, 180.0)]
 
 
 @pytest.mark.parametrize("axes", [["--sellers", "1:6", "--collectors", "1:3"], ["--sellers", "1:8"]])

@@ -466,7 +466,7 @@ def _fewest_decimals(
 ) -> tuple[str, str]:
     verdict = verdict_of(selling, collecting)
     for decimals in range(2, 18):
-        shown = (f"{selling:.{decimals}f}", f"{collecting:.{decimals}f}")
-        if verdict_of(float(shown[0]), float(shown[1])) == verdict:
+        shown = (f"{selling:,.{decimals}f}", f"{collecting:,.{decimals}f}")
+        if verdict_of(float(shown[0].replace(",", "")), float(shown[1].replace(",", ""))) == verdict:
             return shown
     return repr(selling), repr(collecting)

@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from theater_sim.analysis.contract import DayData
-from theater_sim.analysis.day_data import shown_day_pressures
+from theater_sim.analysis.contract import DayData, SideData
+from theater_sim.analysis.day_data import closed_spells, shown_day_pressures
 from theater_sim.analysis.hourly import line_at
 from theater_sim.engine.records import SideRecords
 from theater_sim.engine.theater import DayRecords, TicketRecords
@@ -132,7 +132,7 @@ def plot_day(records: DayRecords, data: DayData, scenario: Scenario, path: Path,
             )
         own_end = max(scenario.open_minutes, float(side.departure_at_minute.max()) if side.served else 0.0)
         _counters_step(counters, side, own_end, colour, label, offset=0.04 if name == "selling" else -0.04)
-        _mark_closures(lines, side, scenario.open_minutes, colour, name)
+        _mark_closures(lines, data["sides"][name], colour, name)
     for axes in panels:
         axes.axvspan(scenario.open_minutes / 60, span / 60, color="0.9", zorder=0)
         axes.grid(alpha=0.3)
@@ -210,21 +210,10 @@ def _shade_pressure_hours(axes: Axes, data: DayData) -> None:
             axes.axvspan(row["hour"], row["hour"] + 1, color=colour, alpha=0.08, zorder=0, linewidth=0)
 
 
-def closed_spans(side: SideRecords, open_minutes: float) -> list[tuple[float, float]]:
-    """The spans (start, end minute) of the open day in which ``side`` had no counter open."""
-    changes = side.capacity_changes
-    ends = [change.at_minute for change in changes[1:]] + [open_minutes]
-    return [
-        (change.at_minute, min(end, open_minutes))
-        for change, end in zip(changes, ends, strict=True)
-        if change.counters == 0 and change.at_minute < open_minutes and end > change.at_minute
-    ]
-
-
-def _mark_closures(axes: Axes, side: SideRecords, open_minutes: float, colour: str, name: str) -> None:
-    """Hatch the spans in which a side was closed, in its colour, and name them:
+def _mark_closures(axes: Axes, side: SideData, colour: str, name: str) -> None:
+    """Hatch the spells in which a side was closed, in its colour, and name them:
     a line that grows there is waiting for the reopening, not for busy counters."""
-    for start, end in closed_spans(side, open_minutes):
+    for start, end in closed_spells(side):
         axes.axvspan(start / 60, end / 60, facecolor="none", edgecolor=colour, hatch="//", alpha=0.5, linewidth=0)
         axes.text(
             (start + end) / 120,
