@@ -636,7 +636,7 @@ def test_ctrl_c_to_a_pooled_sweep_is_one_line(tmp_path: Path, after_seconds: flo
     assert "KeyboardInterrupt" not in stderr
     # One line says it was interrupted, what the store kept, and how to go on.
     kept = _rows(tmp_path / "sweep.sqlite")
-    days = f"{kept} finished {'day is' if kept == 1 else 'days are'}"
+    days = f"{kept:,} finished {'day is' if kept == 1 else 'days are'}"
     assert stderr.splitlines() == [
         f"theater-sim: error: interrupted: {days} kept in --store {tmp_path / 'sweep.sqlite'}:"
         " rerun the same command to go on from there"

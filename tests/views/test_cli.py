@@ -273,6 +273,22 @@ def test_validate_ok(runner: CliRunner) -> None:
     assert "invalid" not in result.stdout
 
 
+def test_validate_groups_the_thousands_of_big_numbers(runner: CliRunner, tmp_path: Path) -> None:
+    """Rates, counter counts and a note's amounts group their thousands as the
+    reports do (a trial read 'Poisson 60000/hour', '1500 from 08:00' and
+    '6e+04 counters' worth of work')."""
+    path = tmp_path / "big.yaml"
+    day = scenario_dict(**{"selling.arrivals": {"rate_per_hour": 60_000}, "selling.service_minutes.mean": 120})
+    day["selling"]["counters"] = [{"from": "08:00", "count": 1_500}, {"from": "09:00", "count": 2_000}]
+    path.write_text(yaml.safe_dump(day), encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 0, result.output
+    shown = " ".join(result.output.split())
+    assert "Poisson 60,000/hour" in shown
+    assert "1,500 from 08:00, 2,000 from 09:00" in shown
+    assert "and 120,000 counters' worth of work against 2,000" in shown
+
+
 def test_validate_reports_every_problem_at_once(runner: CliRunner, tmp_path: Path) -> None:
     """Keys left empty, an unreadable trace and each key the model refuses: one
     line each, in one go, so a user fixes the file in one pass."""

@@ -645,7 +645,7 @@ def test_the_scenario_hint_is_left_out_once_followed(runner: CliRunner) -> None:
 def test_a_count_out_of_range_is_echoed_as_typed(runner: CliRunner) -> None:
     result = runner.invoke(app, ["run", "balanced-day", "--replications", "1000000000"])
     assert result.exit_code == 2
-    assert "--replications 1000000000: must lie within 1..1000" in result.stderr
+    assert "--replications 1000000000: must lie within 1..1,000" in result.stderr
 
 
 _ENDLESS_DAY = """\

@@ -300,6 +300,7 @@ def _friendly(item: Any) -> str:
         )
     message: str = item["msg"]
     message = _LONG_DECIMAL.sub(_few_digits, message.removeprefix("Value error, "))
+    message = _LONG_WHOLE.sub(lambda match: f"{int(match.group()):,}", message)  # 10,000,000 as the reports write it
     message = "\n".join(shorten(line, 300) for line in message.splitlines())  # a check may say several things
     given = item.get("input")
     # A number in the message is a limit ("greater than 0"), not the value given: only text is looked for.
@@ -311,6 +312,8 @@ def _friendly(item: Any) -> str:
 
 #: A limit pydantic prints with all its float digits (hours >= 1/60: 0.016666666666666666).
 _LONG_DECIMAL = re.compile(r"\d+\.\d{7,}")
+#: A whole number of five digits or more, not part of a decimal or a longer token (pydantic's limits).
+_LONG_WHOLE = re.compile(r"(?<![\w.,])\d{5,}(?![\w.,])")
 
 
 def _few_digits(match: re.Match[str]) -> str:

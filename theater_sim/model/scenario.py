@@ -273,8 +273,9 @@ class Scenario(BaseModel):
         if mean < _LONG_SERVICE_MINUTES or work <= _SWAMPED * counters * self.open_minutes:
             return []
         return [
-            f"{side_name}.service_minutes: a service of {mean:g} minutes on average, and {work / self.open_minutes:.3g}"
-            f" counters' worth of work against {counters}: service_minutes is in minutes; if {mean:g} seconds was"
+            f"{side_name}.service_minutes: a service of {mean:g} minutes on average, and"
+            f" {_about(work / self.open_minutes)} counters' worth of work against {counters:,}: service_minutes is"
+            f" in minutes; if {mean:g} seconds was"
             f" meant, write {mean / 60:.3g}"
         ]
 
@@ -425,6 +426,11 @@ def _count_words(count: float) -> str:
     if count < 1e12:
         return f"{count:,.0f}"
     return f"about {count:.2g}".replace("e+", "e") if math.isfinite(count) else "more than 1e308"
+
+
+def _about(amount: float) -> str:
+    """An amount as a note gives it: three figures below 100, grouped whole ones above (60,000, not 6e+04)."""
+    return f"{amount:.3g}" if amount < 100 else _count_words(amount)
 
 
 def _rescheduled(side: Side, side_name: str, counts: tuple[int, ...]) -> list[CounterPeriod]:

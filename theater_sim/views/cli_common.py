@@ -223,7 +223,7 @@ def check_overrides(day: Scenario, typed: Mapping[str, str] | None = None, **ove
 def check_range(option: str, value: float, low: float, high: float) -> None:
     if not (math.isfinite(value) and low <= value <= high):
         shown = str(value) if isinstance(value, int) else f"{value:g}"  # a count as typed, not 1e+09
-        raise ScenarioError(f"{option} {shown}: must lie within {low:g}..{high:g}")
+        raise ScenarioError(f"{option} {shown}: must lie within {low:,g}..{high:,g}")
 
 
 def check_counts(replications: int, workers: int | None) -> None:
@@ -338,7 +338,7 @@ def _hint_when_interrupted(store: ResultStore | None, kind: type[BaseException] 
             _interrupt_hint.set("nothing was kept: add --store FILE to make a long run resumable")
         else:
             kept = store.count()  # not the days themselves: a big store took seconds to read
-            days = "finished days are" if kept is None else f"{kept} finished {'day is' if kept == 1 else 'days are'}"
+            days = "finished days are" if kept is None else f"{kept:,} finished {'day is' if kept == 1 else 'days are'}"
             _interrupt_hint.set(f"{days} kept in --store {store.path}: rerun the same command to go on from there")
     return False
 

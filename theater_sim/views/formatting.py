@@ -243,5 +243,5 @@ def counters_text(side: Side) -> str:
             for k, period in enumerate(side.counters)
             if k == 0 or period.count or side.counters[k - 1].count  # back-to-back closed periods: one
         ]
-        return "schedule: " + ", ".join(f"{p.count if p.count else 'closed'} from {p.from_clock}" for p in shown)
-    return str(side.counters)
+        return "schedule: " + ", ".join(f"{f'{p.count:,}' if p.count else 'closed'} from {p.from_clock}" for p in shown)
+    return f"{side.counters:,}"

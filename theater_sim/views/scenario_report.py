@@ -56,7 +56,7 @@ def _arrivals_text(scenario: Scenario, side_name: SideName) -> str:
     if arrivals.total is not None:
         return f"{arrivals.total:,} customers"
     if arrivals.rate_per_hour is not None:
-        return f"Poisson {arrivals.rate_per_hour:g}/hour"
+        return f"Poisson {arrivals.rate_per_hour:,g}/hour"
     if arrivals.profile is not None:
         return f"profile of {_counted(len(arrivals.profile), 'period')}"
     if arrivals.trace is not None:
