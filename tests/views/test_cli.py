@@ -392,6 +392,28 @@ def test_python_dash_m_runs(tmp_path: Path) -> None:
     assert json.loads(done.stdout)["verdict"] == "Balanced"
 
 
+def test_hours_both_sides_were_swamped_are_said_not_left_as_no_hour(runner: CliRunner, tmp_path: Path) -> None:
+    """Two sides swamped alike: every open hour is Balanced by the rule (neither
+    clearly worse), yet both failed most of those in line. The table marked
+    those hours 'both' while the line under it said 'selling in no hour;
+    collecting in no hour' and JSON's pressure_hours was empty (a trial): read
+    as no pressure. Now both say when both were short of counters."""
+    path = tmp_path / "both.yaml"
+    swamped = {"arrivals": {"total": 2000}, "service_minutes": {"distribution": "exponential", "mean": 1}}
+    day = scenario_dict(hours=4, selling=dict(swamped, counters=1), collecting=dict(swamped, counters=1))
+    path.write_text(yaml.safe_dump(day), encoding="utf-8")
+    data = _json(runner, str(path))
+    assert data["verdict"] == "Balanced"
+    assert data["pressure_hours"] == {"selling": [], "collecting": [], "both": ["08:00-12:00"]}
+    text = " ".join(runner.invoke(app, ["run", str(path)]).stdout.split())
+    assert (
+        "Pressure point by hour: selling in no hour; collecting in no hour; both short of counters in 08:00-12:00."
+        in text
+    )
+    calm = _json(runner, "balanced-day")
+    assert calm["pressure_hours"]["both"] == []
+
+
 @pytest.mark.parametrize("name", ["announcement-rush", "opening-weekend", "autoscale"])
 def test_day_scenarios_run_with_new_sections(runner: CliRunner, name: str) -> None:
     result = runner.invoke(app, ["run", name])

@@ -160,10 +160,12 @@ class HourVerdict(TypedDict):
 
 
 class PressureHours(TypedDict):
-    """Clock spans (``"11:00-13:00"``) when each side was the hourly pressure point."""
+    """Clock spans (``"11:00-13:00"``) when each side was the hourly pressure
+    point, and (``both``) when neither was, as both failed many of those in line."""
 
     selling: list[str]
     collecting: list[str]
+    both: list[str]
 
 
 class ShowingData(TypedDict):

@@ -30,6 +30,7 @@ from theater_sim.analysis.metrics import SideMetrics
 from theater_sim.analysis.plain import plain
 from theater_sim.analysis.projection import KEPT_UP_STALE_SHARE
 from theater_sim.analysis.verdict import (
+    MIN_FAILED,
     Rule,
     SideEvidence,
     Verdict,
@@ -48,6 +49,8 @@ from theater_sim.model.scenario import SIDE_NAMES, Scenario, SideName
 
 __all__ = [
     "SIDE_METRICS",
+    "both_short_hours",
+    "both_short_spans",
     "closed_spells",
     "day_data",
     "decided_by_day",
@@ -128,6 +131,7 @@ def day_data(result: DayResult) -> DayData:
     }
     data["named_for_waits"] = named_for_waits(data)
     data["named_for_failures"] = named_for_failures(data)
+    data["pressure_hours"]["both"] = both_short_spans(data)
     return data
 
 
@@ -304,14 +308,49 @@ def window_data(window: Mapping[str, Any], opens: str) -> WindowData:
 
 
 def pressure_hours(verdicts: list[str], opens: str) -> PressureHours:
-    """Clock spans (``"11:00-13:00"``) when each side was the pressure point."""
+    """Clock spans (``"11:00-13:00"``) when each side was the pressure point
+    (``both``, left empty here, is ``both_short_spans``: it needs the day)."""
     parsed = [Verdict(verdict) for verdict in verdicts]
+    return {
+        "selling": _clock_spans(pressure_spans(parsed, Verdict.SELLING), opens),
+        "collecting": _clock_spans(pressure_spans(parsed, Verdict.COLLECTING), opens),
+        "both": [],
+    }
 
-    def spans(side: Verdict) -> list[str]:
-        # A span of a whole 24-hour day would read "08:00-08:00": it is "all day".
-        return [
-            "all day" if end - first >= 24 else f"{clock_label(first * 60.0, opens)}-{clock_label(end * 60.0, opens)}"
-            for first, end in pressure_spans(parsed, side)
-        ]
 
-    return {"selling": spans(Verdict.SELLING), "collecting": spans(Verdict.COLLECTING)}
+def _clock_spans(spans: list[tuple[int, int]], opens: str) -> list[str]:
+    """Runs of hours (``(first, last + 1)``) as clock spans, ``"11:00-13:00"``."""
+    # A span of a whole 24-hour day would read "08:00-08:00": it is "all day".
+    return [
+        "all day" if end - first >= 24 else f"{clock_label(first * 60.0, opens)}-{clock_label(end * 60.0, opens)}"
+        for first, end in spans
+    ]
+
+
+def both_short_hours(data: DayData) -> list[bool]:
+    """For each hour with a point: whether it is Balanced though both sides
+    failed many of those in line (a share above the verdict's, and at least
+    ``MIN_FAILED`` each, as the day's 'both need more counters' asks): both
+    short of counters, which none of the three verdicts says."""
+    sides = [side_data(data["sides"], name)["hourly"] for name in SIDE_NAMES]
+    return [
+        row["verdict"] == Verdict.BALANCED.value
+        and all(
+            hour < len(rows)
+            and rows[hour]["in_line_failed"] >= MIN_FAILED
+            and rows[hour]["in_line_failed"] > data["failed_share"] * rows[hour]["in_line"]
+            for rows in sides
+        )
+        for hour, row in enumerate(data["hourly_verdicts"])
+    ]
+
+
+def both_short_spans(data: DayData) -> list[str]:
+    """``both_short_hours`` as clock spans (``"08:00-12:00"``)."""
+    spans: list[tuple[int, int]] = []
+    for hour, short in enumerate(both_short_hours(data)):
+        if short and spans and spans[-1][1] == hour:
+            spans[-1] = (spans[-1][0], hour + 1)
+        elif short:
+            spans.append((hour, hour + 1))
+    return _clock_spans(spans, data["opens"])

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, cast
 from theater_sim.analysis.contract import DayData, HourRow, Interval, LagTheoryData, SideData, WindowData, side_data
 from theater_sim.analysis.day_data import (
     SIDE_METRICS,
+    both_short_spans,
     hourly_day_verdicts,
     judge_day,
     metric_bounds,
@@ -88,6 +89,7 @@ def combine_days(days: list[DayData], seeds: list[int], projection: Projection |
         for row, v in zip(combined["hourly_verdicts"], hourly, strict=False)
     ]
     combined["pressure_hours"] = pressure_hours(hourly, first["opens"])
+    combined["pressure_hours"]["both"] = both_short_spans(combined)
     combined["replications"] = len(days)
     combined["seeds"] = seeds
     combined["verdict_agreement"] = sum(day["verdict"] == verdict.value for day in days)

@@ -22,7 +22,13 @@ from rich.table import Table
 from rich.text import Text
 
 from theater_sim.analysis.contract import DayData, HourRow, Interval, ProjectionData, side_data
-from theater_sim.analysis.day_data import SIDE_METRICS, closed_spells, shown_day_pressures, verdicts_at_interval_ends
+from theater_sim.analysis.day_data import (
+    SIDE_METRICS,
+    both_short_hours,
+    closed_spells,
+    shown_day_pressures,
+    verdicts_at_interval_ends,
+)
 from theater_sim.analysis.verdict import MIN_FAILED, Verdict
 from theater_sim.model.clock import clock_label
 from theater_sim.model.scenario import SIDE_NAMES, Scenario, SideName
@@ -303,7 +309,7 @@ def _hourly_table(data: DayData, scenario: Scenario, width: int) -> Table:
     verdicts = [row["verdict"] for row in data["hourly_verdicts"]]
     rows: list[list[str]] = []
     overtime_rows: list[bool] = []
-    marked_both = False
+    both_short = both_short_hours(data)
     for hour in range(max(len(side_rows) for side_rows in sides.values())):
         overtime = hour * 60 >= scenario.open_minutes
         until_end = any(hour < len(side_rows) and side_rows[hour].get("until_end") for side_rows in sides.values())
@@ -314,9 +320,7 @@ def _hourly_table(data: DayData, scenario: Scenario, width: int) -> Table:
         if projection is not None:
             cells.extend(_projection_cells(projection, hour, counts))
         point = _HOUR_MARKS[verdicts[hour]] if hour < len(verdicts) else ""
-        both = hour < len(verdicts) and not point and _both_failed_in(sides, hour, data["failed_share"])
-        cells.append("both" if both else point)
-        marked_both = marked_both or both
+        cells.append("both" if hour < len(both_short) and both_short[hour] else point)
         rows.append(cells)
         overtime_rows.append(overtime)
     headers = (
@@ -359,7 +363,7 @@ def _hourly_table(data: DayData, scenario: Scenario, width: int) -> Table:
         + (
             f"\nboth: Balanced, but both sides failed more than {data['failed_share']:.0%} of those in line"
             f" (and at least {MIN_FAILED} each): both short of counters that hour"
-            if marked_both
+            if any(both_short)
             else ""
         )
         + (
@@ -370,16 +374,6 @@ def _hourly_table(data: DayData, scenario: Scenario, width: int) -> Table:
     )
     table.caption_justify = "left"
     return table
-
-
-def _both_failed_in(sides: dict[SideName, list[HourRow]], hour: int, failed_share: float) -> bool:
-    """Whether both sides failed many of those in line in ``hour`` (as the day's
-    'both need more counters' asks: a share above the verdict's and ``MIN_FAILED``
-    each), which the hour's point, one of the three verdicts, leaves Balanced."""
-    rows = [side_rows[hour] for side_rows in sides.values() if hour < len(side_rows)]
-    return len(rows) == len(sides) and all(
-        row["in_line_failed"] >= MIN_FAILED and row["in_line_failed"] > failed_share * row["in_line"] for row in rows
-    )
 
 
 def _columns_that_fit(headers: list[str], rows: list[list[str]], width: int, droppable: list[str]) -> list[int]:

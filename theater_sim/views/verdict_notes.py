@@ -45,6 +45,11 @@ def pressure_hours_line(data: DayData) -> Text:
     for name in SIDE_NAMES:
         spans = data["pressure_hours"][name]
         parts.append(f"{name} in {', '.join(spans)}" if spans else f"{name} in no hour")
+    # Hours that are Balanced only as both sides failed their customers: "no hour"
+    # alone read as no pressure on a day whose every hour both sides were swamped.
+    both = data["pressure_hours"]["both"]
+    if both:
+        parts.append(f"both short of counters in {', '.join(both)}")
     return Text("Pressure point by hour: " + "; ".join(parts) + ".")
 
 
