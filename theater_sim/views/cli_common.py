@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from contextvars import ContextVar
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
@@ -430,6 +430,15 @@ _interrupt_said: ContextVar[bool] = ContextVar("interrupt_said", default=False)
 def interrupt_said() -> bool:
     """Whether the command has said "interrupted" already."""
     return _interrupt_said.get()
+
+
+def stopped_by_ctrl_c(line: str) -> NoReturn:
+    """End a command a Ctrl-C stopped with its own ``line`` on stderr, exit 130,
+    and nothing more said (the command line's own "interrupted" too was printed
+    after a stopped watch's line)."""
+    _interrupt_said.set(True)
+    typer.echo(line, err=True)
+    raise typer.Exit(130)
 
 
 def fail(message: str, status: int) -> None:

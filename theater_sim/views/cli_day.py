@@ -36,6 +36,7 @@ from theater_sim.views.cli_common import (
     load_source,
     make_runner,
     note_store_line,
+    stopped_by_ctrl_c,
     store_line,
     user_errors,
     write_out,
@@ -266,8 +267,7 @@ def watch(
             console.print(viewer.table(viewer.last, title))
         elif viewer.last is not None:
             write_out(f"Stopped at {viewer.last.clock}: the day so far\n{plain_status(viewer.last)}\n")
-        typer.echo("theater-sim: stopped (Ctrl-C)", err=True)
-        raise typer.Exit(130) from None
+        stopped_by_ctrl_c("theater-sim: stopped (Ctrl-C)")
     render_day(day_data(summarise_day(day, records)), day, console, scenario)
 
 
@@ -340,8 +340,7 @@ def _watch_managed(
         if ended_by is not None:  # a kill or a closed terminal: its own status, as elsewhere (SIGTERM: 143)
             typer.echo(f"theater-sim: stopped by {signal.Signals(ended_by).name}", err=True)
             raise typer.Exit(128 + ended_by)
-        typer.echo("theater-sim: stopped", err=True)
-        raise typer.Exit(130)
+        stopped_by_ctrl_c("theater-sim: stopped")
     played = parse_scenario(text, "the managed day", base_folder=target)
     yours = day_data(summarise_day(played, managed.model.records()))
     render_day(yours, played, console, f"{source}, as you managed it")
