@@ -150,6 +150,36 @@ def test_a_schedule_search_shows_erlang_c_per_period() -> None:
     assert answer.erlang_c is None  # a schedule's are per period
 
 
+def test_a_schedule_search_closes_the_periods_nobody_comes_in() -> None:
+    """A period no customer comes in gets no counter (a rota kept one open
+    for nobody, a trial), unless it is the last (the line at closing needs
+    one) or its counters still serve a line from before it: every period
+    must still meet the target, and the answer says which it closed."""
+    quiet_middle = {
+        "profile": [
+            {"from": "10:00", "to": "12:00", "rate_per_hour": 60},
+            {"from": "14:00", "to": "16:00", "rate_per_hour": 60},
+        ]
+    }
+    periods = [{"from": clock, "count": 1} for clock in ("10:00", "12:00", "14:00", "16:00")]
+    scenario = _lunch_rush(**{"selling.counters": periods, "selling.arrivals": quiet_middle})
+    answer = search_staffing(scenario, Targets(max_p95_wait=2.0), 3, Runner())["selling"]
+    counts = answer.staffing
+    assert isinstance(counts, tuple)
+    assert counts[1] == 0, counts  # nobody comes 12:00-14:00
+    assert counts[3] >= 1, counts  # nobody comes after 16:00 either, but the day's last period stays open
+    assert counts[0] >= 1
+    assert counts[2] >= 1
+    assert any("nobody comes in the period from 12:00" in note for note in answer.notes), answer.notes
+    # A rush whose line would outlast its period if the next were closed: the
+    # period after it may close only where every period still meets the target.
+    rush = {"profile": [{"from": "10:00", "to": "12:00", "rate_per_hour": 400}]}
+    busy = search_staffing(
+        _lunch_rush(**{"selling.counters": periods, "selling.arrivals": rush}), Targets(max_p95_wait=30.0), 1, Runner()
+    )["selling"]
+    assert [row["p95_wait"]["mean"] <= 30.0 for row in busy.periods if row["arrived"]] == [True]
+
+
 @pytest.mark.parametrize("answer", [1, 2, 3, 7, 100, 9999, 10_000])
 def test_least_finds_the_threshold_of_a_monotone_predicate(answer: int) -> None:
     asked: list[int] = []

@@ -660,6 +660,7 @@ def _search_schedule(side: str, periods: int, flat: int, evaluate: _Evaluator, t
             f"{side}: the schedule search did not settle on counts with which every period meets"
             f" {targets.describe()} (last tried {'/'.join(map(str, counts))}); try fewer periods or a looser target"
         )
+    unstaffed = _close_empty_periods(counts, searched, evaluate, failing)
     days = evaluate(tuple(counts))
     erlang = erlang_c_per_period(evaluate.scenario, evaluate.side, targets)
     rows: list[PeriodAnswer] = []
@@ -695,8 +696,37 @@ def _search_schedule(side: str, periods: int, flat: int, evaluate: _Evaluator, t
             " wait longest",
             _schedule_hours_note(side, days, flat, evaluate),
             *_closed_note(side, closed, rows, evaluate),
+            *_unstaffed_note(side, unstaffed, rows),
         ],
     )
+
+
+def _close_empty_periods(
+    counts: list[int], searched: list[int], evaluate: _Evaluator, failing: Callable[[tuple[int, ...]], list[int]]
+) -> list[int]:
+    """Close (count 0) each period nobody comes in on any day, where every period
+    still meets the targets: a manager would not pay a counter to wait for no one
+    (a trial's rota kept one open in three empty periods). Not the last period (the
+    line at closing needs a counter), nor one whose counters still serve a line
+    left from before it (closing it then makes those customers miss)."""
+    days = evaluate(tuple(counts))
+    closed = []
+    for k in searched:
+        if k == len(counts) - 1 or any(day["periods"][k]["arrived"] for day in days):
+            continue
+        trial = (*counts[:k], 0, *counts[k + 1 :])
+        if not failing(trial):
+            counts[k] = 0
+            closed.append(k)
+    return closed
+
+
+def _unstaffed_note(side: str, unstaffed: list[int], rows: list[PeriodAnswer]) -> list[str]:
+    if not unstaffed:
+        return []
+    clocks = ", ".join(rows[k]["from"] for k in unstaffed)
+    periods = "the period" if len(unstaffed) == 1 else "the periods"
+    return [f"{side}: nobody comes in {periods} from {clocks}, so the answer closes its counters then (count 0)"]
 
 
 def _closed_periods(evaluate: _Evaluator) -> set[int]:
