@@ -635,3 +635,21 @@ def test_a_bundled_name_beside_a_file_of_that_name_says_which_it_ran(
     mine = runner.invoke(app, ["run", "balanced-day.yaml", "--json"])
     assert json.loads(mine.stdout)["scenario"] == "Mine"
     assert "bundled" not in mine.stderr
+
+
+@pytest.mark.parametrize(
+    ("opens", "hours", "said"),
+    [
+        ("10:00", 8, "doors open 10:00 to 18:00"),
+        ("08:00", 16, "doors open 08:00 to midnight"),
+        ("18:00", 8, "doors open 18:00 to 02:00 next day"),
+        ("00:00", 24, "doors open 00:00 to midnight"),
+        ("08:00", 24, "doors open 08:00 to 08:00 next day"),
+    ],
+)
+def test_the_opening_hours_say_when_closing_is_past_midnight(opens: str, hours: float, said: str) -> None:
+    """A 24-hour day from midnight read 'doors open 00:00 to 00:00' (a trial)."""
+    from theater_sim.model.scenario import Scenario
+    from theater_sim.views.formatting import doors_open
+
+    assert doors_open(Scenario.model_validate(scenario_dict(opens=opens, hours=hours))) == said

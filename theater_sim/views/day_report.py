@@ -36,6 +36,7 @@ from theater_sim.planning.intervals import interval_shown
 from theater_sim.views.formatting import (
     VERDICT_STYLES,
     counters_text,
+    doors_open,
     fitted,
     format_number,
     one_line,
@@ -159,13 +160,12 @@ def render_day(data: DayData, scenario: Scenario, console: Console, source: str,
     ``engine``: which engine simulated the days, said in the heading of one day
     (when asked for) or beside the replications' footer.
     """
-    closes = clock_label(scenario.open_minutes, scenario.opens)
     replicated = data.get("replications", 1) > 1
     seeds = f"{data['replications']} replications from seed {scenario.seed}" if replicated else f"seed {scenario.seed}"
     console.print(
         Text.assemble(
             (one_line(scenario.name), "bold"),
-            f"  ({one_line(source)}, {seeds}, doors open {scenario.opens} to {closes}, {scenario.hours:g} h"
+            f"  ({one_line(source)}, {seeds}, {doors_open(scenario)}, {scenario.hours:g} h"
             + (f", simulated by {engine})" if engine and not replicated else ")"),
         )
     )

@@ -18,14 +18,16 @@ from rich.table import Table
 from rich.text import Text
 
 from theater_sim.analysis.verdict import Verdict
+from theater_sim.model.clock import clock_label, parse_clock_minutes
 
 if TYPE_CHECKING:
-    from theater_sim.model.scenario import Side
+    from theater_sim.model.scenario import Scenario, Side
 
 __all__ = [
     "VERDICT_STYLES",
     "OutputConsole",
     "counters_text",
+    "doors_open",
     "figure_text",
     "fitted",
     "format_number",
@@ -245,3 +247,13 @@ def counters_text(side: Side) -> str:
         ]
         return "schedule: " + ", ".join(f"{f'{p.count:,}' if p.count else 'closed'} from {p.from_clock}" for p in shown)
     return f"{side.counters:,}"
+
+
+def doors_open(scenario: Scenario) -> str:
+    """``doors open 10:00 to 18:00``: ``to midnight``, or ``02:00 next day`` past it
+    (a 24-hour day from midnight read "00:00 to 00:00")."""
+    closing = parse_clock_minutes(scenario.opens) + scenario.open_minutes
+    if closing == 24 * 60:
+        return f"doors open {scenario.opens} to midnight"
+    later = " next day" if closing > 24 * 60 else ""
+    return f"doors open {scenario.opens} to {clock_label(scenario.open_minutes, scenario.opens)}{later}"

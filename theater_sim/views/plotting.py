@@ -29,7 +29,7 @@ from theater_sim.model.clock import clock_label, parse_clock_minutes
 from theater_sim.model.errors import ScenarioError
 from theater_sim.model.scenario import SIDE_NAMES, Scenario, SideName
 from theater_sim.planning.tasks import as_run
-from theater_sim.views.formatting import figure_text, staffing_text
+from theater_sim.views.formatting import doors_open, figure_text, staffing_text
 from theater_sim.views.output_files import write_atomically
 
 if TYPE_CHECKING:
@@ -80,7 +80,7 @@ def _clock_axis(axes: Axes, span_minutes: float, scenario: Scenario) -> None:
     axes.set_xticks(ticks)
     axes.set_xticklabels([_clock_with_day(t * 60, scenario.opens) for t in ticks])
     axes.set_xlim(0, hours)
-    axes.set_xlabel(f"clock time (doors open {scenario.opens} to {clock_label(scenario.open_minutes, scenario.opens)})")
+    axes.set_xlabel(f"clock time ({doors_open(scenario)})")
 
 
 def _clock_with_day(minute: float, opens: str) -> str:
