@@ -171,3 +171,26 @@ def test_services_of_many_minutes_that_swamp_the_counters_are_taken_for_seconds(
         **{"selling.arrivals": {"rate_per_hour": 4}, "selling.service_minutes": service, "selling.counters": 2},
     )
     assert Scenario.model_validate(busy).notes() == []
+
+
+def test_a_line_that_would_take_weeks_to_clear_is_noted() -> None:
+    """Nobody walks away, and the counters would need more than a week of
+    overtime to serve everyone: the day runs all of it (a trial's ran 19
+    years, 128 s, without a word), so a note gives the days and the fixes.
+    A day's overtime (premiere-night's, about one) or a side whose customers
+    walk away is not questioned; the seconds note, where it applies, is enough."""
+    service = {"distribution": "exponential", "mean": 1}
+    endless = scenario_dict(hours=8, **{"selling.arrivals": {"total": 100_000}, "selling.service_minutes": service})
+    work_days = 100_000 / (24 * 60)  # one counter, a minute a customer
+    overtime = work_days - 8 / 24
+    assert Scenario.model_validate(endless).notes() == [
+        f"selling: about 208 counters' worth of work against 1, and nobody walks away: the last customers would be"
+        f" served about {overtime:,.0f} days after closing (the day runs all of it, slowly); more counters,"
+        " patience_minutes or balk_at_line make it a day"
+    ]
+    week = scenario_dict(hours=8, **{"selling.arrivals": {"total": 10_000}, "selling.service_minutes": service})
+    assert Scenario.model_validate(week).notes() == []  # under a week: a long day, perhaps meant
+    walking = dict(endless, selling={**endless["selling"], "patience_minutes": service})
+    assert Scenario.model_validate(walking).notes() == []
+    scaled = dict(endless, selling={**endless["selling"], "counters": 30})
+    assert Scenario.model_validate(scaled).notes() == []
