@@ -1127,7 +1127,8 @@ def test_a_sweep_run_on_its_workers_leaves_the_engines_out_of_its_own_process() 
     """The coordinating process's CPU is the serial part of a sweep (Amdahl's
     law bounds many cores by it): when every day runs on the workers it
     imports neither the engines nor NumPy nor SimPy (each worker does, in
-    parallel), and its output is the one-process sweep's."""
+    parallel), nor, printing JSON, rich (a fifth of its start-up), and its
+    output is the one-process sweep's."""
     import subprocess
     import sys
 
@@ -1140,7 +1141,7 @@ def test_a_sweep_run_on_its_workers_leaves_the_engines_out_of_its_own_process() 
         "    main()\n"
         "except SystemExit as end:\n"
         "    assert not end.code, end.code\n"
-        "loaded = [name for name in ('numpy', 'simpy', 'theater_sim.engine.day_plan') if name in sys.modules]\n"
+        "loaded = [name for name in ('numpy', 'simpy', 'theater_sim.engine.day_plan', 'rich') if name in sys.modules]\n"
         "print(loaded, file=sys.stderr)\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=300)

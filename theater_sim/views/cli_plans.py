@@ -141,16 +141,13 @@ def sweep(
     ] = None,
 ) -> None:
     """Run a grid of counter counts on the same customers and show each point's verdict."""
-    from rich.text import Text
-
     from theater_sim.engine.choice import engines_used
     from theater_sim.planning.execution import default_workers
     from theater_sim.planning.sweep import run_sweep
     from theater_sim.views.exports import to_json
-    from theater_sim.views.formatting import OutputConsole
     from theater_sim.views.output_files import check_distinct, check_writable, figure_path, write_chunks
-    from theater_sim.views.plan_report import render_clerks_sweep, render_sweep, sweep_csv, sweep_data
     from theater_sim.views.progress import LazyProgress
+    from theater_sim.views.sweep_export import sweep_csv, sweep_data
 
     with user_errors(), LazyProgress("sweeping", quiet) as progress, ExitStack() as closing:
         check_counts(replications, workers)
@@ -224,6 +221,12 @@ def sweep(
         write_out(output)
         note_store_line(said, quiet)
     else:
+        # Here, not above: rich is a fifth of a JSON sweep's coordinating start-up.
+        from rich.text import Text
+
+        from theater_sim.views.formatting import OutputConsole
+        from theater_sim.views.plan_report import render_clerks_sweep, render_sweep
+
         console = OutputConsole()
         if clerk_counts is not None and all(len(cells) == 1 for _, _, cells in grids):
             # Only the clerks are swept: one table of them, not a one-cell grid for each.

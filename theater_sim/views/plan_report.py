@@ -8,8 +8,6 @@ table per side beside Erlang C's answer, followed by the resulting day.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import asdict
 from typing import Any
 
@@ -18,8 +16,6 @@ from rich.table import Table
 from rich.text import Text
 
 from theater_sim.analysis.contract import DayData, Interval
-from theater_sim.analysis.metric_names import SIDE_METRICS
-from theater_sim.analysis.plain import plain
 from theater_sim.model.scenario import SIDE_NAMES, Scenario, SideName
 from theater_sim.planning.intervals import interval_shown
 from theater_sim.planning.least_staffing import (
@@ -32,8 +28,9 @@ from theater_sim.planning.least_staffing import (
     interval_text,
 )
 from theater_sim.planning.sweep import SweepCell
-from theater_sim.planning.tasks import Staffing, as_run, plain_staffing
+from theater_sim.planning.tasks import plain_staffing
 from theater_sim.views.formatting import VERDICT_STYLES, fitted, safe, staffing_text
+from theater_sim.views.sweep_export import as_run_text
 
 __all__ = [
     "render_clerks_sweep",
@@ -41,8 +38,6 @@ __all__ = [
     "render_sweep",
     "score_table",
     "staffing_data",
-    "sweep_csv",
-    "sweep_data",
 ]
 
 _SHORT_VERDICT = {
@@ -56,11 +51,6 @@ _SHORT_VERDICT = {
 _COUNT_METRICS = frozenset(
     {"arrived", "served", "balked", "reneged", "max_line", "in_line_at_close", "missed_starts", "failed"}
 )
-
-
-def _as_run_text(staffing: Staffing, scenario: Scenario, side: SideName) -> str:
-    """A sweep's count on ``side`` as shown: a side not swept as the scenario runs it."""
-    return staffing_text(as_run(staffing, scenario, side))
 
 
 def _side_value(cell: SweepCell, side: str, metric: str) -> str:
@@ -120,15 +110,15 @@ def render_sweep(cells: list[SweepCell], metric: str, scenario: Scenario, replic
         for axis, counts in (("sellers", sellers), ("collectors", collectors)):
             if axis not in swept:  # one value for every row: said once, in the title
                 side: SideName = "selling" if axis == "sellers" else "collecting"
-                title.append(f" ({axis}: {_as_run_text(counts[0], scenario, side)})")
+                title.append(f" ({axis}: {as_run_text(counts[0], scenario, side)})")
         table = _long_sweep_table(cells, metric, title, swept, replications)
     else:
         table = Table(title=title, title_justify="left", show_lines=True)
         table.add_column("sellers \\ collectors", justify="right", no_wrap=True)
         for c in collectors:
-            table.add_column(_as_run_text(c, scenario, "collecting"), justify="center", no_wrap=True)
+            table.add_column(as_run_text(c, scenario, "collecting"), justify="center", no_wrap=True)
         for s in sellers:
-            table.add_row(_as_run_text(s, scenario, "selling"), *(texts[(s, c)] for c in collectors))
+            table.add_row(as_run_text(s, scenario, "selling"), *(texts[(s, c)] for c in collectors))
     _caption(table, cells, replications)
     console.print(fitted(table, console))
 
@@ -146,8 +136,8 @@ def render_clerks_sweep(
     title = safe(f"{scenario.name}: verdict and {metric} (selling / collecting) per projector clerks, {days}")
     first = grids[0][1]
     title.append(
-        f" (sellers: {_as_run_text(first.sellers, scenario, 'selling')},"
-        f" collectors: {_as_run_text(first.collectors, scenario, 'collecting')})"
+        f" (sellers: {as_run_text(first.sellers, scenario, 'selling')},"
+        f" collectors: {as_run_text(first.collectors, scenario, 'collecting')})"
     )
     table = Table(title=title, title_justify="left")
     for column in ("projectors", "verdict", f"selling {metric}", f"collecting {metric}"):
@@ -221,62 +211,6 @@ def _long_sweep_table(cells: list[SweepCell], metric: str, title: Text, swept: l
             _side_value(cell, "collecting", metric),
         )
     return table
-
-
-def sweep_data(cells: list[SweepCell], scenario: Scenario, replications: int, metric: str) -> dict[str, Any]:
-    """The sweep as plain data (``sweep --json``)."""
-    return {
-        "scenario": scenario.name,
-        "seed": scenario.seed,
-        "replications": replications,
-        "metric": metric,
-        "metrics": list(SIDE_METRICS),
-        "cells": [
-            {
-                "sellers": plain_staffing(cell.sellers),
-                "collectors": plain_staffing(cell.collectors),
-                **{k: v for k, v in plain(cell).items() if k not in {"sellers", "collectors"}},
-            }
-            for cell in cells
-        ],
-    }
-
-
-def sweep_csv(grids: list[tuple[int | None, Scenario, list[SweepCell]]]) -> str:
-    """One row per cell: staffing, verdict, then mean and half-width of every metric per side.
-
-    ``grids``: each grid's projector clerks (None: the scenario's, and no
-    ``projectors`` column), its scenario and its cells; a sweep of one grid
-    passes ``[(None, scenario, cells)]``. A side not swept shows the scenario's
-    count when it is one fixed number, so the column stays numeric.
-    """
-    with_projectors = any(clerks is not None for clerks, _, _ in grids)
-    columns = [*(["projectors"] if with_projectors else []), "sellers", "collectors", "verdict", "verdict_agreement"]
-    for side in SIDE_NAMES:
-        for metric in SIDE_METRICS:
-            columns += [f"{side}_{metric}", f"{side}_{metric}_half_width"]
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(columns)
-    for clerks, scenario, cells in grids:
-        for cell in cells:
-            writer.writerow([*([clerks] if with_projectors else []), *_cell_row(cell, scenario)])
-    return out.getvalue()
-
-
-def _cell_row(cell: SweepCell, scenario: Scenario) -> list[Any]:
-    row: list[Any] = [
-        _as_run_text(cell.sellers, scenario, "selling"),
-        _as_run_text(cell.collectors, scenario, "collecting"),
-        cell.verdict,
-        cell.verdict_agreement,
-    ]
-    for side in SIDE_NAMES:
-        for metric in SIDE_METRICS:
-            interval = cell.sides[side][metric]
-            half = interval["half_width"]
-            row += [repr(interval["mean"]), "" if half is None else repr(half)]
-    return row
 
 
 def render_staffing(
