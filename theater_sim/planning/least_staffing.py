@@ -704,15 +704,26 @@ def _search_schedule(side: str, periods: int, flat: int, evaluate: _Evaluator, t
 def _close_empty_periods(
     counts: list[int], searched: list[int], evaluate: _Evaluator, failing: Callable[[tuple[int, ...]], list[int]]
 ) -> list[int]:
-    """Close (count 0) each period nobody comes in on any day, where every period
-    still meets the targets: a manager would not pay a counter to wait for no one
-    (a trial's rota kept one open in three empty periods). Not the last period (the
-    line at closing needs a counter), nor one whose counters still serve a line
-    left from before it (closing it then makes those customers miss)."""
-    days = evaluate(tuple(counts))
+    """Close (count 0) each period the scenario sends nobody to, where every
+    period still meets the targets: a manager would not pay a counter to wait
+    for no one (a trial's rota kept one open in three empty periods). Nobody is
+    expected: a profile's rate of 0 (or its gap) all through the period, not
+    merely no one drawn on the search's days (a rare customer would then wait
+    for the reopening). Not the last period (the line at closing needs a
+    counter), nor one whose counters still serve a line left from before it
+    (closing it then makes those customers miss), nor one after a period the
+    scenario closes (its customers, not held to the targets, would wait longer)."""
+    scenario, side = evaluate.scenario, evaluate.side
+    if scenario.side(side).arrivals is None:  # a linked side: its customers come from the sales
+        return []
+    schedule = scenario.counter_schedule(side)
+    ends = [start for start, _ in schedule[1:]] + [scenario.open_minutes]
     closed = []
     for k in searched:
-        if k == len(counts) - 1 or any(day["periods"][k]["arrived"] for day in days):
+        start, _ = schedule[k]
+        if k == len(counts) - 1 or (k > 0 and counts[k - 1] == 0 and k - 1 not in closed):
+            continue
+        if _steady_rate(scenario, side, start, ends[k]) != 0.0:
             continue
         trial = (*counts[:k], 0, *counts[k + 1 :])
         if not failing(trial):
