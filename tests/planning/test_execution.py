@@ -78,6 +78,21 @@ def test_fingerprint_changes_with_the_scenario_but_not_with_staffing_tasks() -> 
     assert scenario_fingerprint(scenario, "1") != scenario_fingerprint(scenario, "2")
 
 
+def test_a_store_of_days_in_an_older_format_is_refused(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Days stored before the day data gained a key (pressure_hours.both), by the
+    same version, made run fail with a KeyError (a review): the fingerprint
+    holds the data's edition, so such a store is refused before any work."""
+    from theater_sim.analysis.contract import DAY_DATA_FORMAT
+    from theater_sim.planning import tasks
+
+    scenario, _ = load_scenario("balanced-day")
+    monkeypatch.setattr(tasks, "DAY_DATA_FORMAT", DAY_DATA_FORMAT - 1)
+    Runner(store=_store(tmp_path / "old.sqlite")).run(scenario, [Task(None, None, 0)])
+    monkeypatch.undo()
+    with pytest.raises(ScenarioError, match="another scenario, seed or theater-sim version"):
+        _store(tmp_path / "old.sqlite")
+
+
 def _sweep_command(store: Path | None) -> list[str]:
     command = [
         sys.executable,

@@ -17,6 +17,7 @@ they are means.
 from typing import NotRequired, TypedDict
 
 __all__ = [
+    "DAY_DATA_FORMAT",
     "CapacityChangeData",
     "DayData",
     "HourRow",
@@ -35,6 +36,11 @@ __all__ = [
     "WindowData",
     "side_data",
 ]
+
+#: The contract's edition: raise it whenever a day gains, loses or changes a key.
+#: A results store is keyed on it (with the version), so days stored under an
+#: older contract are never served as today's (2: ``pressure_hours.both``).
+DAY_DATA_FORMAT = 2
 
 
 class WaitMinutes(TypedDict):

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from theater_sim.analysis.contract import DAY_DATA_FORMAT
 from theater_sim.model.scenario import SIDE_NAMES, Scenario, SideName
 
 if TYPE_CHECKING:
@@ -89,11 +90,13 @@ def execution_order(task: Task) -> tuple[object, ...]:
 
 def scenario_fingerprint(scenario: Scenario, version: str) -> str:
     """A hash of everything that determines a task's result: the scenario
-    (with any trace data) and the version of theater-sim."""
+    (with any trace data), the version of theater-sim and the edition of the
+    day's data (``DAY_DATA_FORMAT``: a store of days without a key that a
+    report now reads failed with a KeyError, a review found)."""
     content = scenario.model_dump(mode="json", by_alias=True)
     for side_name in SIDE_NAMES:
         arrivals = scenario.side(side_name).arrivals
         if arrivals is not None and arrivals.trace_at_minute is not None:
             content[side_name]["arrivals"]["trace_at_minute"] = list(arrivals.trace_at_minute)
-    text = json.dumps({"version": version, "scenario": content}, sort_keys=True)
+    text = json.dumps({"version": version, "format": DAY_DATA_FORMAT, "scenario": content}, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:32]
