@@ -61,15 +61,18 @@ def test_a_plot_hatches_the_spans_a_side_was_closed(monkeypatch: pytest.MonkeyPa
     """A schedule period of count 0 (lunch-closure's sellers, 12:00-13:00) is
     hatched in the side's colour on the line panel, and labelled: the line
     that grows there waits for the reopening. A side never closed has none."""
-    from theater_sim.analysis.day_data import closed_spells
     from theater_sim.views import plotting
 
     hatched: list[tuple[str, float, float]] = []
     real = plotting._mark_closures
 
     def recording(axes: Any, side: Any, colour: str, name: str) -> None:
-        hatched.extend((name, start, end) for start, end in closed_spells(side))
+        patches, texts = len(axes.patches), len(axes.texts)
         real(axes, side, colour, name)
+        drawn = axes.patches[patches:]  # what was drawn, in hours on the clock axis
+        assert all(patch.get_hatch() == "//" for patch in drawn)
+        hatched.extend((name, patch.get_x() * 60, (patch.get_x() + patch.get_width()) * 60) for patch in drawn)
+        assert [text.get_text() for text in axes.texts[texts:]] == [f"{name}\nclosed"] * len(drawn)
 
     monkeypatch.setattr(plotting, "_mark_closures", recording)
     result = CliRunner().invoke(app, ["run", "lunch-closure", "--plot", str(tmp_path / "day.png"), "--quiet"])

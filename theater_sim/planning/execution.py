@@ -120,7 +120,7 @@ class Runner:
     _task_seconds: float | None = field(default=None, init=False, repr=False, compare=False)
     #: Days this runner has simulated, or was given as ``known`` (not found in the store or kept).
     simulated: int = field(default=0, init=False, compare=False)
-    #: Days this runner has read from the store (each once: it keeps what it asks for again).
+    #: Days this runner has read from the store (a whole day once: it keeps it for a later batch).
     read_from_store: int = field(default=0, init=False, compare=False)
 
     def close(self) -> None:

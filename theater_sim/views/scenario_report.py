@@ -7,7 +7,7 @@ from rich.table import Table
 from rich.text import Text
 
 from theater_sim.model.scenario import SIDE_NAMES, Scenario, SideName
-from theater_sim.views.formatting import counters_text, fitted, one_line, safe
+from theater_sim.views.formatting import counters_text, fitted, format_number, one_line, safe
 
 __all__ = ["render_scenario_list", "render_validated"]
 
@@ -56,7 +56,7 @@ def _arrivals_text(scenario: Scenario, side_name: SideName) -> str:
     if arrivals.total is not None:
         return f"{arrivals.total:,} customers"
     if arrivals.rate_per_hour is not None:
-        return f"Poisson {arrivals.rate_per_hour:,g}/hour"
+        return f"Poisson {format_number(arrivals.rate_per_hour, 'count')}/hour"  # 2,000,000, not 2e+06
     if arrivals.profile is not None:
         return f"profile of {_counted(len(arrivals.profile), 'period')}"
     if arrivals.trace is not None:

@@ -382,8 +382,9 @@ def _told_apart(first: float, second: float) -> tuple[str, str]:
     """Two waits with two decimals, or as many more (up to six) as show which is
     longer: "waited longer (p95 2.74 min against 2.74)" was printed of 2.7445 and 2.7441."""
     for decimals in range(2, 7):
-        shown = f"{first:.{decimals}f}", f"{second:.{decimals}f}"
-        if (float(shown[0]) > float(shown[1])) == (first > second) and (shown[0] == shown[1]) == (first == second):
+        shown = f"{first:,.{decimals}f}", f"{second:,.{decimals}f}"
+        numbers = [float(text.replace(",", "")) for text in shown]
+        if (numbers[0] > numbers[1]) == (first > second) and (shown[0] == shown[1]) == (first == second):
             return shown
     return shown
 
