@@ -189,6 +189,26 @@ def test_a_schedule_search_closes_the_periods_nobody_comes_in() -> None:
     assert [row["p95_wait"]["mean"] <= 30.0 for row in busy.periods if row["arrived"]] == [True]
 
 
+def test_nobody_is_expected_only_where_no_showing_s_holders_can_come() -> None:
+    """Holders come 5 to 35 minutes before their showing (announcement-rush:
+    films at 14:00, 17:00, ...), so a rota's collectors may close 10:00-12:00
+    and 14:00-16:00, but not the two hours before a film (a trial read the
+    README's promise of those closures, which a first mend had undone). An
+    unbounded lead, or a stream of buyers, may bring someone at any time."""
+    from theater_sim.planning.least_staffing import _nobody_expected
+
+    scenario, _ = load_scenario("announcement-rush")
+    hours = [(0.0, 120.0), (120.0, 240.0), (240.0, 360.0), (360.0, 480.0)]
+    assert [_nobody_expected(scenario, "collecting", *span) for span in hours] == [True, False, True, False]
+    assert _nobody_expected(scenario, "collecting", 235.0, 240.0)  # the 14:00 film's last holders come by 13:55
+    assert not _nobody_expected(scenario, "collecting", 234.0, 240.0)
+    assert not _nobody_expected(scenario, "selling", 0.0, 120.0)
+    data = scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
+    data["collecting"]["arrivals"]["showtimes"]["lead_minutes"] = {"distribution": "exponential", "mean": 20}
+    unbounded = Scenario.model_validate(data)
+    assert not any(_nobody_expected(unbounded, "collecting", *span) for span in hours)
+
+
 @pytest.mark.parametrize("answer", [1, 2, 3, 7, 100, 9999, 10_000])
 def test_least_finds_the_threshold_of_a_monotone_predicate(answer: int) -> None:
     asked: list[int] = []

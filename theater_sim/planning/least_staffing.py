@@ -36,7 +36,7 @@ from typing import TypedDict, TypeVar
 from theater_sim.analysis.contract import DayData, Interval, ProjectionData, SideData, side_data
 from theater_sim.analysis.erlang import least_counters_for_wait
 from theater_sim.analysis.verdict import MIN_CUSTOMERS
-from theater_sim.model.distributions import Exponential
+from theater_sim.model.distributions import Exponential, Fixed, Uniform
 from theater_sim.model.errors import EndlessReturns, ScenarioError
 from theater_sim.model.projection import MAX_PROJECTORS
 from theater_sim.model.scenario import MAX_COUNTERS_PER_SIDE, Scenario, SideName
@@ -707,9 +707,8 @@ def _close_empty_periods(
     """Close (count 0) each period the scenario sends nobody to, where every
     period still meets the targets: a manager would not pay a counter to wait
     for no one (a trial's rota kept one open in three empty periods). Nobody is
-    expected: a profile's rate of 0 (or its gap) all through the period, not
-    merely no one drawn on the search's days (a rare customer would then wait
-    for the reopening). Not the last period (the line at closing needs a
+    expected (``_nobody_expected``), not merely no one drawn on the search's
+    days (a rare customer would then wait for the reopening). Not the last period (the line at closing needs a
     counter), nor one whose counters still serve a line left from before it
     (closing it then makes those customers miss), nor one after a period the
     scenario closes (its customers, not held to the targets, would wait longer)."""
@@ -723,13 +722,42 @@ def _close_empty_periods(
         start, _ = schedule[k]
         if k == len(counts) - 1 or (k > 0 and counts[k - 1] == 0 and k - 1 not in closed):
             continue
-        if _steady_rate(scenario, side, start, ends[k]) != 0.0:
+        if not _nobody_expected(scenario, side, start, ends[k]):
             continue
         trial = (*counts[:k], 0, *counts[k + 1 :])
         if not failing(trial):
             counts[k] = 0
             closed.append(k)
     return closed
+
+
+def _nobody_expected(scenario: Scenario, side: SideName, start: float, end: float) -> bool:
+    """Whether no customer can come to ``side`` between ``start`` and ``end``
+    (minutes after opening): a profile's rate of 0 (or its gap) all through, or
+    holders of showings whose lead before the film is bounded (uniform or fixed)
+    and none of whose windows reach into the span. Any other stream, an
+    unbounded lead or a linked side's customers may come at any time."""
+    arrivals = scenario.side(side).arrivals
+    if arrivals is None:
+        return False
+    if arrivals.showtimes is None:
+        return arrivals.profile is not None and _steady_rate(scenario, side, start, end) == 0.0
+    lead = arrivals.showtimes.lead_minutes
+    if isinstance(lead, Fixed):
+        low = high = lead.value
+    elif isinstance(lead, Uniform):
+        low, high = lead.low, lead.high
+    else:
+        return False
+    plan = scenario.showings()
+    for starts, seats in zip(plan.starts_at_minute, plan.seats, strict=True):
+        if not round(seats * arrivals.showtimes.occupancy):
+            continue
+        # Holders come between these (those due before the opening as the doors open).
+        first, last = max(0.0, starts - high), max(0.0, starts - low)
+        if (start <= first < end) if first == last else (first < end and last > start):
+            return False
+    return True
 
 
 def _unstaffed_note(side: str, unstaffed: list[int], rows: list[PeriodAnswer]) -> list[str]:
