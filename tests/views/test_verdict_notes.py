@@ -40,3 +40,15 @@ def test_a_replicated_days_failed_share_reads_the_same_in_the_summary_and_the_no
     assert summary is not None, shown.stdout
     assert note is not None, shown.stdout
     assert summary[1] == note[1]
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "shown"),
+    [(0.03, 0.0, ("3.0%", "0.0%")), (0.0496, 0.0, ("4.96%", "0.00%")), (0.1249, 0.075, ("12.49%", "7.50%"))],
+)
+def test_a_failed_share_gap_that_falls_short_reads_short(first: float, second: float, shown: tuple[str, str]) -> None:
+    """'5.0% of its customers against 0.0%, where 5% more are needed' was printed of
+    4.96% (a trial): the shares get the decimals that show the gap under 5%."""
+    from theater_sim.views.verdict_notes import _short_gap
+
+    assert _short_gap(first, second, 0.05) == shown

@@ -304,9 +304,9 @@ def _overloaded_note(scenario: Scenario, side: SideName, counters: int) -> list[
         else "the line grows until the doors close"
     )
     return [
-        f"{side}: {counters} counter{'s' if counters != 1 else ''} for {load:,.2f} counters' worth of work on"
+        f"{side}: {counters:,} counter{'s' if counters != 1 else ''} for {load:,.2f} counters' worth of work on"
         f" average (load {load / counters:,.2f} a counter, no steady state): {held}, and the target is met because"
-        f" the day ends, not because the counters keep up; {math.floor(load) + 1} or more keep up on average"
+        f" the day ends, not because the counters keep up; {math.floor(load) + 1:,} or more keep up on average"
     ]
 
 

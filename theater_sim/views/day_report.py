@@ -285,7 +285,7 @@ def _summary_rows(data: DayData, scenario: Scenario, narrow: bool = False) -> li
         row("counter-hours on duty", "counter_hours", ",.1f"),
         ("pressure met (verdict's)", cell.pressures()),
         (f"busiest {window_minutes_shown(data):.3g}-min window", [cell.busiest(name) for name in SIDE_NAMES]),
-        row("demand ratio (day average)", "demand_ratio", ".2f"),
+        row("demand ratio (day average)", "demand_ratio", ",.2f"),
         row("overtime (min)", "overtime_minutes", ",.1f"),
     ]
     return rows

@@ -433,6 +433,17 @@ def _harm_short(whose: str, named: SideEvidence, other: SideEvidence, other_name
     )
 
 
+def _short_gap(first: float, second: float, needed: float) -> tuple[str, str]:
+    """Two shares whose gap falls short of ``needed``, with one decimal or as many
+    more as show it short: 4.96% against 0.0% read "5.0% against 0.0%, where 5%
+    more are needed" (a trial)."""
+    for decimals in range(1, 7):
+        shown = f"{first:.{decimals}%}", f"{second:.{decimals}%}"
+        if (float(shown[0][:-1]) - float(shown[1][:-1])) / 100 < needed:
+            return shown
+    return shown
+
+
 def _failures_short_note(data: DayData) -> str:
     """Why a side that failed more than the bar (share and count) is not named
     for it, when the other side did not (``_both_failing`` covers both): the
@@ -451,9 +462,10 @@ def _failures_short_note(data: DayData) -> str:
         if short == "harm":
             why = _harm_short("its", named, other, other_name)
         else:  # the margin: the share and the count it passed, and the harm of a side that failed fewer
+            mine, theirs = _short_gap(named.weighed_share, other.weighed_share, data["failed_share"])
             why = (
-                f"weighed, a customer served late counting half, {named.weighed_share:.1%} of its customers against"
-                f" {other.weighed_share:.1%}, where {data['failed_share']:.0%} more are needed, as a share or in number"
+                f"weighed, a customer served late counting half, {mine} of its customers against"
+                f" {theirs}, where {data['failed_share']:.0%} more are needed, as a share or in number"
             )
         if not other_side["failed"]:  # "not clearly more than ... 0" read as nonsense (a trial)
             return (
