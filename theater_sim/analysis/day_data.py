@@ -40,7 +40,6 @@ from theater_sim.analysis.verdict import (
     hourly_verdicts,
     judge,
     named_not_for_pressure,
-    pressure_spans,
     shown_evidence,
     side_evidence,
 )
@@ -310,20 +309,25 @@ def window_data(window: Mapping[str, Any], opens: str) -> WindowData:
 def pressure_hours(verdicts: list[str], opens: str) -> PressureHours:
     """Clock spans (``"11:00-13:00"``) when each side was the pressure point
     (``both``, left empty here, is ``both_short_spans``: it needs the day)."""
-    parsed = [Verdict(verdict) for verdict in verdicts]
     return {
-        "selling": _clock_spans(pressure_spans(parsed, Verdict.SELLING), opens),
-        "collecting": _clock_spans(pressure_spans(parsed, Verdict.COLLECTING), opens),
+        "selling": _clock_spans([verdict == Verdict.SELLING.value for verdict in verdicts], opens),
+        "collecting": _clock_spans([verdict == Verdict.COLLECTING.value for verdict in verdicts], opens),
         "both": [],
     }
 
 
-def _clock_spans(spans: list[tuple[int, int]], opens: str) -> list[str]:
-    """Runs of hours (``(first, last + 1)``) as clock spans, ``"11:00-13:00"``."""
+def _clock_spans(hours: list[bool], opens: str) -> list[str]:
+    """The runs of consecutive hours marked in ``hours`` as clock spans, ``"11:00-13:00"``."""
+    runs: list[tuple[int, int]] = []  # (first, last + 1)
+    for hour, marked in enumerate(hours):
+        if marked and runs and runs[-1][1] == hour:
+            runs[-1] = (runs[-1][0], hour + 1)
+        elif marked:
+            runs.append((hour, hour + 1))
     # A span of a whole 24-hour day would read "08:00-08:00": it is "all day".
     return [
         "all day" if end - first >= 24 else f"{clock_label(first * 60.0, opens)}-{clock_label(end * 60.0, opens)}"
-        for first, end in spans
+        for first, end in runs
     ]
 
 
@@ -347,10 +351,4 @@ def both_short_hours(data: DayData) -> list[bool]:
 
 def both_short_spans(data: DayData) -> list[str]:
     """``both_short_hours`` as clock spans (``"08:00-12:00"``)."""
-    spans: list[tuple[int, int]] = []
-    for hour, short in enumerate(both_short_hours(data)):
-        if short and spans and spans[-1][1] == hour:
-            spans[-1] = (spans[-1][0], hour + 1)
-        elif short:
-            spans.append((hour, hour + 1))
-    return _clock_spans(spans, data["opens"])
+    return _clock_spans(both_short_hours(data), data["opens"])

@@ -55,11 +55,11 @@ __all__ = [
     "decide",
     "decide_between",
     "decided_by",
+    "fewest_decimals",
     "handful_veto",
     "hourly_verdicts",
     "judge",
     "named_not_for_pressure",
-    "pressure_spans",
     "share",
     "short_of_clearly_more_failed",
     "shown_evidence",
@@ -412,19 +412,6 @@ def hourly_verdicts(
     ]
 
 
-def pressure_spans(verdicts: list[Verdict], side: Verdict) -> list[tuple[int, int]]:
-    """Runs of consecutive hours with the given verdict, as ``(first, last + 1)``."""
-    spans: list[tuple[int, int]] = []
-    for hour, verdict in enumerate(verdicts):
-        if verdict is not side:
-            continue
-        if spans and spans[-1][1] == hour:
-            spans[-1] = (spans[-1][0], hour + 1)
-        else:
-            spans.append((hour, hour + 1))
-    return spans
-
-
 def shown_pressures(
     selling_pressure: float, collecting_pressure: float, tolerance: float, calm_below: float
 ) -> tuple[str, str]:
@@ -441,7 +428,7 @@ def shown_pressures(
     def verdict_of(s: float, c: float) -> tuple[Verdict, tuple[bool, bool]]:
         return decide(s, c, tolerance, calm_below), _pressures_balanced(s, c, tolerance, calm_below)
 
-    return _fewest_decimals(selling_pressure, collecting_pressure, verdict_of)
+    return fewest_decimals(selling_pressure, collecting_pressure, verdict_of)
 
 
 def shown_evidence(selling: SideEvidence, collecting: SideEvidence, rule: Rule) -> tuple[str, str]:
@@ -458,15 +445,17 @@ def shown_evidence(selling: SideEvidence, collecting: SideEvidence, rule: Rule) 
             _pressures_balanced(s, c, rule.tolerance, rule.calm_below),  # as in shown_pressures
         )
 
-    return _fewest_decimals(selling.pressure, collecting.pressure, verdicts)
+    return fewest_decimals(selling.pressure, collecting.pressure, verdicts)
 
 
-def _fewest_decimals(
-    selling: float, collecting: float, verdict_of: Callable[[float, float], object]
+def fewest_decimals(
+    first: float, second: float, verdict_of: Callable[[float, float], object], least: int = 2
 ) -> tuple[str, str]:
-    verdict = verdict_of(selling, collecting)
-    for decimals in range(2, 18):
-        shown = (f"{selling:,.{decimals}f}", f"{collecting:,.{decimals}f}")
+    """Two numbers with ``least`` decimals, or as many more as make the numbers
+    shown give what the true ones do (``verdict_of``: a verdict, an order)."""
+    verdict = verdict_of(first, second)
+    for decimals in range(least, 18):
+        shown = (f"{first:,.{decimals}f}", f"{second:,.{decimals}f}")
         if verdict_of(float(shown[0].replace(",", "")), float(shown[1].replace(",", ""))) == verdict:
             return shown
-    return repr(selling), repr(collecting)
+    return repr(first), repr(second)

@@ -706,12 +706,13 @@ def _close_empty_periods(
 ) -> list[int]:
     """Close (count 0) each period the scenario sends nobody to, where every
     period still meets the targets: a manager would not pay a counter to wait
-    for no one (a trial's rota kept one open in three empty periods). Nobody is
-    expected (``_nobody_expected``), not merely no one drawn on the search's
-    days (a rare customer would then wait for the reopening). Not the last period (the line at closing needs a
-    counter), nor one whose counters still serve a line left from before it
-    (closing it then makes those customers miss), nor one after a period the
-    scenario closes (its customers, not held to the targets, would wait longer)."""
+    for no one (a trial's rota kept one open in three empty periods). Nobody
+    is expected (``_nobody_expected``), not merely no one drawn on the
+    search's days (a rare customer would then wait for the reopening). Not
+    the last period (the line at closing needs a counter), nor one whose
+    counters still serve a line left from before it (closing it then makes
+    those customers miss), nor one after a period the scenario closes (not
+    ``searched``: its customers, not held to the targets, would wait longer)."""
     scenario, side = evaluate.scenario, evaluate.side
     if scenario.side(side).arrivals is None:  # a linked side: its customers come from the sales
         return []
@@ -720,7 +721,7 @@ def _close_empty_periods(
     closed = []
     for k in searched:
         start, _ = schedule[k]
-        if k == len(counts) - 1 or (k > 0 and counts[k - 1] == 0 and k - 1 not in closed):
+        if k == len(counts) - 1 or (k > 0 and k - 1 not in searched):
             continue
         if not _nobody_expected(scenario, side, start, ends[k]):
             continue

@@ -402,9 +402,10 @@ def staff(
         )
     engine_words = engines_used(staffed, chosen)[1]
     said = store_line(store, runner, engine_words)
+    searched = None if said is None else f"The search's days: {said[0].lower()}{said[1:]}"
     if output is not None:
         write_out(output)
-        note_store_line(None if said is None else f"The search's days: {said[0].lower()}{said[1:]}", quiet)
+        note_store_line(searched, quiet)
     else:
         console = OutputConsole()
         render_staffing(answers, clerks, targets, replications, console)
@@ -429,8 +430,8 @@ def staff(
             console.print(Text(behind, style="yellow"))
         console.print()
         render_day(day_result, staffed, console, f"{scenario}, staffed as found", None if said else engine_words)
-        if said:
-            console.print(Text(f"The search's days: {said[0].lower()}{said[1:]}", style="dim"))
+        if searched:
+            console.print(Text(searched, style="dim"))
         if write_scenario is not None:
             console.print(safe(f"Wrote the staffed scenario to {write_scenario}."))
 

@@ -22,6 +22,7 @@ from theater_sim.analysis.verdict import (
     SideEvidence,
     Verdict,
     decide,
+    fewest_decimals,
     share,
     short_of_clearly_more_failed,
 )
@@ -379,14 +380,9 @@ def _p95_waits(data: DayData, first: str) -> str:
 
 
 def _told_apart(first: float, second: float) -> tuple[str, str]:
-    """Two waits with two decimals, or as many more (up to six) as show which is
-    longer: "waited longer (p95 2.74 min against 2.74)" was printed of 2.7445 and 2.7441."""
-    for decimals in range(2, 7):
-        shown = f"{first:,.{decimals}f}", f"{second:,.{decimals}f}"
-        numbers = [float(text.replace(",", "")) for text in shown]
-        if (numbers[0] > numbers[1]) == (first > second) and (shown[0] == shown[1]) == (first == second):
-            return shown
-    return shown
+    """Two waits with two decimals, or as many more as show which is longer:
+    "waited longer (p95 2.74 min against 2.74)" was printed of 2.7445 and 2.7441."""
+    return fewest_decimals(first, second, lambda one, other: (one > other, one == other))
 
 
 def _shown_pressures(data: DayData, first: str) -> tuple[str, str]:
@@ -437,11 +433,8 @@ def _short_gap(first: float, second: float, needed: float) -> tuple[str, str]:
     """Two shares whose gap falls short of ``needed``, with one decimal or as many
     more as show it short: 4.96% against 0.0% read "5.0% against 0.0%, where 5%
     more are needed" (a trial)."""
-    for decimals in range(1, 7):
-        shown = f"{first:.{decimals}%}", f"{second:.{decimals}%}"
-        if (float(shown[0][:-1]) - float(shown[1][:-1])) / 100 < needed:
-            return shown
-    return shown
+    shown = fewest_decimals(first * 100, second * 100, lambda mine, theirs: (mine - theirs) / 100 < needed, least=1)
+    return f"{shown[0]}%", f"{shown[1]}%"
 
 
 def _failures_short_note(data: DayData) -> str:
