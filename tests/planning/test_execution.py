@@ -22,7 +22,7 @@ from theater_sim.model.errors import RunError, ScenarioError
 from theater_sim.planning.execution import Runner, check_scheduler_address
 from theater_sim.planning.store import ResultStore
 from theater_sim.planning.sweep import sweep_digest
-from theater_sim.planning.tasks import Task, scenario_fingerprint
+from theater_sim.planning.tasks import Task, as_run_task, scenario_fingerprint
 
 
 def _store(path: Path, name: str = "balanced-day") -> ResultStore:
@@ -335,9 +335,9 @@ def test_digests_are_computed_where_the_days_run(monkeypatch: pytest.MonkeyPatch
         task: digest for task, (_pid, digest) in digested.items()
     }
     assert not runner._memo, "a digested batch kept whole days (memory grows with the sweep)"
-    assert _store(tmp_path / "r.sqlite").finished(task.key for task in tasks) == {
-        task.key: day for task, day in whole.items()
-    }
+    # Stored under the name the scenario's own count gives the collectors (as_run_task).
+    named = {as_run_task(task, scenario).key: day for task, day in whole.items()}
+    assert _store(tmp_path / "r.sqlite").finished(named) == named
     with Runner(workers=2, store=_store(tmp_path / "r.sqlite")) as runner:
         again = runner.run_digested(scenario, tasks, _digest_with_pid)
     assert runner.simulated == 0
@@ -438,11 +438,39 @@ def test_a_day_asked_for_twice_runs_once(monkeypatch: pytest.MonkeyPatch) -> Non
     runner = Runner()
     once = runner.run(scenario, [Task(1, None, 0), Task(2, None, 0)])
     again = runner.run(scenario, [Task(2, None, 0), Task(3, None, 0)])
-    assert ran == [Task(1, None, 0).key, Task(2, None, 0).key, Task(3, None, 0).key]
+    assert ran == [as_run_task(Task(n, None, 0), scenario).key for n in (1, 2, 3)]
     assert again[Task(2, None, 0)] == once[Task(2, None, 0)]
     other, _ = load_scenario("premiere-night")
     runner.run(other, [Task(2, None, 0)])  # another scenario: its own days
     assert len(ran) == 4
+
+
+def test_a_side_left_as_the_scenario_has_it_is_its_fixed_count(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The scenario's own staffing (None) and its fixed counts written out are
+    the same day, run once and stored under one key: ``run --store`` reads
+    what a sweep stored at those counts. A side without one fixed count
+    (a schedule) keeps None."""
+    from theater_sim.planning import execution
+    from theater_sim.planning.tasks import run_task as real
+
+    ran: list[Task] = []
+
+    def counting(scenario: object, task: Task, engine: str = "auto") -> object:
+        ran.append(task)
+        return real(scenario, task, engine)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(execution, "run_task", counting)
+    scenario, _ = load_scenario("balanced-day")
+    sellers, collectors = scenario.selling.counters, scenario.collecting.counters
+    assert isinstance(sellers, int)
+    assert isinstance(collectors, int)
+    runner = Runner()
+    days = runner.run(scenario, [Task(None, None, 0), Task(sellers, collectors, 0), Task(sellers, None, 0)])
+    assert ran == [Task(sellers, collectors, 0)]
+    assert len({json.dumps(day, sort_keys=True) for day in days.values()}) == 1
+    assert days[Task(None, None, 0)] == real(scenario, Task(None, None, 0))
+    closing, _ = load_scenario("lunch-closure")  # sellers on a schedule, two collectors
+    assert as_run_task(Task(None, None, 0), closing) == Task(None, 2, 0)
 
 
 @pytest.mark.parametrize(

@@ -153,7 +153,7 @@ def test_two_runners_writing_one_store_at_once_both_succeed(tmp_path: Path) -> N
     fingerprint = scenario_fingerprint(scenario, "1")
     path = tmp_path / "s.sqlite"
     one, two = ResultStore(path, fingerprint), ResultStore(path, fingerprint)
-    tasks = [Task(None, None, r) for r in range(3)]
+    tasks = [Task(1, 1, r) for r in range(3)]
     a = Runner(store=one).run(scenario, tasks[:2])
     b = Runner(store=two).run(scenario, tasks[1:])
     assert a[tasks[1]] == b[tasks[1]]
@@ -172,7 +172,7 @@ def test_a_search_s_batches_parse_only_the_days_they_ask_for(tmp_path: Path, mon
     scenario, _ = load_scenario("balanced-day")
     fingerprint = scenario_fingerprint(scenario, "1")
     path = tmp_path / "s.sqlite"
-    tasks = [Task(None, None, r) for r in range(12)]
+    tasks = [Task(1, 1, r) for r in range(12)]
     with ResultStore(path, fingerprint) as store:
         Runner(store=store).run(scenario, tasks)
     parsed: list[str] = []
@@ -202,7 +202,7 @@ def test_a_store_is_read_one_day_at_a_time(tmp_path: Path, monkeypatch: pytest.M
     scenario, _ = load_scenario("balanced-day")
     fingerprint = scenario_fingerprint(scenario, "1")
     path = tmp_path / "s.sqlite"
-    tasks = [Task(s, None, r) for s in (1, 2) for r in range(3)]
+    tasks = [Task(s, 1, r) for s in (1, 2) for r in range(3)]
     with ResultStore(path, fingerprint) as store:
         whole = Runner(store=store).run(scenario, tasks)
     with sqlite3.connect(path) as db:

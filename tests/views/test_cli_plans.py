@@ -203,12 +203,15 @@ def test_a_stored_run_says_where_its_days_came_from(runner: CliRunner, tmp_path:
     assert "theater-sim: note: all 3 days came from the store" in stored.stderr
     assert "note:" not in runner.invoke(app, [*run, "--json", "--quiet"]).stderr
     sweep = ["sweep", "balanced-day", "--sellers", "1:2", "--workers", "1", "--store", store, "--quiet"]
-    assert "All 2 days were simulated by the exact engine" in _flat(_ok(runner, *sweep))
+    # The run's days at the scenario's own count (one seller) are the sweep's at 1.
+    assert "1 day was read from the store" in (swept := _flat(_ok(runner, *sweep)))
+    assert "the other 1 was simulated by the exact engine" in swept
     assert "All 2 days came from the store" in _flat(_ok(runner, *sweep))
-    staff = ["staff", "balanced-day", "--max-p95-wait", "10", "--replications", "2", "--workers", "1"]
+    staff = ["staff", "balanced-day", "--max-p95-wait", "10", "--replications", "7", "--workers", "1"]
     first = _flat(_ok(runner, *staff, "--store", store, "--quiet"))
-    assert "1 day was read from the store" in first  # the sweep's day at counts the search tries
-    assert "were simulated by the exact engine" in first
+    # The answer is the scenario's own one counter a side: the run's five days, and two more.
+    assert "5 days were read from the store" in first
+    assert "the other 2 were simulated by the exact engine" in first
     again = runner.invoke(app, [*staff, "--store", store, "--json"])
     assert again.stdout == runner.invoke(app, [*staff, "--json", "--quiet"]).stdout
     assert re.search(r"note: the search's days: all [\d,]+ days came from the store", again.stderr)
@@ -690,7 +693,7 @@ def test_a_day_that_turns_holders_away_without_end_names_its_file_and_stops_a_se
     assert staffed.exit_code == 2, staffed.output
     said = " ".join(staffed.stderr.split())
     assert f"{path}: projection.retry_minutes" in said
-    assert "(on the day of replication 0 at 10,000 sellers). The search stopped there: no selling staffing" in said
+    assert "(on the day of replication 0 at 10,000 sellers, 2 collectors). The search stopped there: no selling" in said
     assert "service times" not in said
 
 

@@ -53,7 +53,7 @@ from theater_sim.engine.collector import collector_paused
 from theater_sim.model.errors import RunError, ScenarioError, shorten
 from theater_sim.model.scenario import SIDE_NAMES, Scenario
 from theater_sim.planning.store import ResultStore, as_payload
-from theater_sim.planning.tasks import Staffing, Task, execution_order, run_task
+from theater_sim.planning.tasks import Staffing, Task, as_run_task, execution_order, run_task
 
 __all__ = ["CONNECT_SECONDS", "Runner", "check_scheduler_address", "default_workers", "replicated_day", "require_dask"]
 
@@ -178,7 +178,20 @@ class Runner:
         known: Mapping[Task, DayData] | None,
         digest: Digest | None,
     ) -> dict[Task, Any]:
-        wanted = sorted(set(tasks), key=lambda t: t.key)
+        # Each task under one name for its day, whoever asks (see ``as_run_task``).
+        asked = {task: as_run_task(task, scenario) for task in tasks}
+        known = {as_run_task(task, scenario): day for task, day in (known or {}).items()}
+        results = self._run_named(scenario, set(asked.values()), known, digest)
+        return {task: results[named] for task, named in asked.items()}
+
+    def _run_named(
+        self,
+        scenario: Scenario,
+        tasks: set[Task],
+        known: Mapping[Task, DayData],
+        digest: Digest | None,
+    ) -> dict[Task, Any]:
+        wanted = sorted(tasks, key=lambda t: t.key)
         if self._memo_scenario is not scenario:
             self._memo, self._memo_scenario, self._task_seconds = {}, scenario, None
         keep: Digest = digest or _whole
@@ -192,7 +205,7 @@ class Runner:
                     self._memo[key] = day
                 done[key] = keep(day)
                 self.read_from_store += 1
-        for task, result in (known or {}).items():
+        for task, result in known.items():
             if task.key not in done:  # simulated by the caller
                 self.simulated += 1
                 if store is not None:

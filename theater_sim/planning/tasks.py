@@ -21,7 +21,16 @@ if TYPE_CHECKING:
     from theater_sim.analysis.contract import DayData
     from theater_sim.engine.choice import Engine
 
-__all__ = ["Staffing", "Task", "as_run", "execution_order", "plain_staffing", "run_task", "scenario_fingerprint"]
+__all__ = [
+    "Staffing",
+    "Task",
+    "as_run",
+    "as_run_task",
+    "execution_order",
+    "plain_staffing",
+    "run_task",
+    "scenario_fingerprint",
+]
 
 #: None: the scenario's own staffing; a number: that many counters all day;
 #: a tuple: new counts for the periods of the side's schedule.
@@ -63,6 +72,17 @@ def as_run(staffing: Staffing, scenario: Scenario, side: SideName) -> Staffing:
     if staffing is None and isinstance(settings.counters, int) and settings.autoscale is None:
         return settings.counters
     return staffing
+
+
+def as_run_task(task: Task, scenario: Scenario) -> Task:
+    """``task`` with a side it leaves as the scenario has it (None) written as
+    the scenario's fixed count, where it has one: the same day either way, so
+    ``run --store`` finds the days a sweep stored at that count, and the
+    other way round (they used to be kept twice, under two keys)."""
+    sellers, collectors = as_run(task.sellers, scenario, "selling"), as_run(task.collectors, scenario, "collecting")
+    if (sellers, collectors) == (task.sellers, task.collectors):
+        return task
+    return Task(sellers, collectors, task.replication, task.projectors)
 
 
 def plain_staffing(staffing: Staffing) -> Any:
