@@ -656,11 +656,17 @@ def test_a_kill_to_a_pooled_sweeps_group_ends_it_cleanly(tmp_path: Path, after_s
     died outright, one while sending its result, left the command waiting on
     half a message for ever (a trial, 1 of 20) or printed a pool thread's
     traceback (1 of 20); a kill while the pool started left it half started.
-    Exit 143, one line, no worker left."""
+    Exit 143, no worker left, and one line that says, as a Ctrl-C's does,
+    what the store kept (it used to say "terminated" alone)."""
     status, stderr, workers = _signalled_sweep(tmp_path, signal.SIGTERM, after_seconds)
     assert status == 143, stderr
     assert "Traceback" not in stderr
-    assert stderr.splitlines()[0] == "theater-sim: terminated"
+    kept = _rows(tmp_path / "sweep.sqlite")
+    days = f"{kept:,} finished {'day is' if kept == 1 else 'days are'}"
+    assert stderr.splitlines() == [
+        f"theater-sim: error: terminated: {days} kept in --store {tmp_path / 'sweep.sqlite'}:"
+        " rerun the same command to go on from there"
+    ]
     assert not any(_alive(pid) for pid in workers)
 
 

@@ -25,7 +25,9 @@ import typer.core
 from theater_sim.views import cli_day, cli_plans
 from theater_sim.views.cli_common import (
     EXIT_FAILED_RUN,
+    EXIT_TERMINATED,
     OUTPUT_ERRORS,
+    Terminated,
     app,
     command_scope,
     error_line,
@@ -146,6 +148,9 @@ def main() -> None:
     except (typer.Abort, KeyboardInterrupt):  # a Ctrl-C while Typer builds the command line
         typer.echo("theater-sim: interrupted", err=True)
         sys.exit(130)
+    except Terminated:  # a kill before the command's own guard (which says what was kept)
+        typer.echo("theater-sim: terminated", err=True)
+        sys.exit(EXIT_TERMINATED)
     except Exception as error:
         # Typer raises click's exceptions, or those of the click it vendors
         # (typer >= 0.29): known by their shape, not by one module's classes.
@@ -216,8 +221,7 @@ def _no_collection_at_exit() -> None:
 
 
 def _terminated(_signal: int, _frame: object) -> None:
-    typer.echo("theater-sim: terminated", err=True)
-    raise SystemExit(128 + signal.SIGTERM)
+    raise Terminated
 
 
 def _click_message(error: Any) -> str:

@@ -30,7 +30,19 @@ EXIT_FAILED_RUN = 1
 #: What writing standard output can fail with (a full disk, a device error).
 OUTPUT_ERRORS = {errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EDQUOT, errno.EROFS, errno.EBADF}
 EXIT_BAD_INPUT = 2
+#: A kill (SIGTERM), as a shell reports it: 128 + 15.
+EXIT_TERMINATED = 143
 MAX_REPLICATIONS = 1000
+
+
+class Terminated(SystemExit):
+    """A kill (SIGTERM): the command unwinds as from a Ctrl-C (files half
+    written removed, the store closed) and its one line says what the store
+    kept (``user_errors``); a kill before a command runs ends it with status 143."""
+
+    def __init__(self) -> None:
+        super().__init__(EXIT_TERMINATED)
+
 
 app = typer.Typer(
     name="theater-sim",
@@ -331,9 +343,9 @@ def _all_days(count: int) -> str:
 
 
 def _hint_when_interrupted(store: ResultStore | None, kind: type[BaseException] | None, *_: object) -> bool:
-    """On Ctrl-C, find what was kept and how to go on (the store is still open
-    here), for the command's one line (``user_errors``)."""
-    if kind is not None and issubclass(kind, KeyboardInterrupt):
+    """On Ctrl-C or a kill, find what was kept and how to go on (the store is
+    still open here), for the command's one line (``user_errors``)."""
+    if kind is not None and issubclass(kind, KeyboardInterrupt | Terminated):
         if store is None:
             _interrupt_hint.set("nothing was kept: add --store FILE to make a long run resumable")
         else:
@@ -381,6 +393,10 @@ def user_errors() -> Iterator[None]:
         _interrupt_said.set(True)
         hint = _interrupt_hint.get()
         fail("interrupted" if hint is None else f"interrupted: {hint}", 130)
+    except Terminated:
+        _interrupt_said.set(True)
+        hint = _interrupt_hint.get()
+        fail("terminated" if hint is None else f"terminated: {hint}", EXIT_TERMINATED)
     except MemoryError:
         fail("ran out of memory; try fewer customers", EXIT_FAILED_RUN)
     except OSError as error:
