@@ -210,7 +210,7 @@ def test_numpy_starts_one_blas_thread_unless_the_user_chose(chosen: dict[str, st
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["run", "balanced-day", "--replications", "1e20"], "Invalid value for '--replications'"),
+        (["run", "balanced-day", "--replications", "1e20"], "--replications 1e20: must be a whole number"),
         (["run", "balanced-day", "--sellerz", "3"], "No such option: --sellerz (Possible options:"),
         (["run"], "Missing argument 'SCENARIO'"),
         (["runn"], "No such command 'runn'. Did you mean 'run'?"),
@@ -227,6 +227,39 @@ def test_parse_errors_are_one_line_with_exit_2(args: list[str], message: str) ->
     assert lines[0].startswith("theater-sim: error: ")
     assert message in lines[0]
     assert lines[0].endswith("-h')")
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["run", "balanced-day", "--seed", "1e3"], "--seed 1e3: must be a whole number (see 'theater-sim run -h')"),
+        (["sweep", "balanced-day", "--replications", "2.5"], "--replications 2.5: must be a whole number"),
+        (["staff", "balanced-day", "--max-p95-wait", "abc"], "--max-p95-wait abc: must be a number"),
+        (
+            ["run", "balanced-day", "--sellers", "1,1,2"],
+            "--sellers 1,1,2: give one count here; to try several (1:8 or 1,2,4), use 'theater-sim sweep'",
+        ),
+        (["watch", "balanced-day", "--collectors", "2:4"], "--collectors 2:4: give one count here;"),
+        (["run", "balanced-day", "--seed", "-1"], "--seed -1: must lie within 0..9,223,372,036,854,775,807"),
+    ],
+)
+def test_a_value_that_is_not_the_options_number_is_said_as_other_errors_are(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], args: list[str], said: str
+) -> None:
+    """Typer reads numbers with pydantic, whose words reached the user ("Invalid
+    value for '--sellers': Input should be a valid integer, unable to parse
+    string as an integer", for ``run --sellers 1,1,2``: a trial). The option and
+    the value as typed, what it must be, and for a count given as a range or
+    list, where several are tried."""
+    from theater_sim.views import cli
+
+    monkeypatch.setattr(sys, "argv", ["theater-sim", *args])
+    with pytest.raises(SystemExit) as ended:
+        cli.main()
+    assert ended.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert err.startswith(f"theater-sim: error: {said}")
 
 
 def test_help_and_version_still_exit_0() -> None:

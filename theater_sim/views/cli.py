@@ -22,6 +22,7 @@ from typing import Any
 import typer
 import typer.core
 
+from theater_sim.model.errors import shorten
 from theater_sim.views import cli_day, cli_plans
 from theater_sim.views.cli_common import (
     EXIT_FAILED_RUN,
@@ -226,8 +227,35 @@ def _terminated(_signal: int, _frame: object) -> None:
 
 def _click_message(error: Any) -> str:
     """A click error as one line, with where to find the command's help for usage errors."""
-    message = " ".join(str(error.format_message()).split())
+    message = _number_message(error) or " ".join(str(error.format_message()).split())
     context = getattr(error, "ctx", None)
     if context is None:
         return message
     return f"{message} (see '{context.command_path} -h')"
+
+
+#: What an option's value must be, by the complaint of the pydantic that Typer reads numbers with.
+_NUMBER_WANTED = {"int_parsing": "a whole number", "int_from_float": "a whole number", "float_parsing": "a number"}
+#: Options that take one count here and several in ``sweep``.
+_COUNT_OPTIONS = ("--sellers", "--collectors", "--projectors")
+
+
+def _number_message(error: Any) -> str | None:
+    """``--seed 1e3: must be a whole number`` for a value Typer could not read
+    as the option's number, in the words of the other option errors (Typer's
+    read "Invalid value for '--seed': Input should be a valid integer, unable
+    to parse string as an integer"); None for any other error."""
+    param, problems = getattr(error, "param", None), getattr(error.__cause__, "errors", None)
+    if param is None or not callable(problems):
+        return None
+    try:
+        first = problems()[0]
+        wanted = _NUMBER_WANTED.get(first["type"])
+        option, given = max(param.opts, key=len), str(first["input"])
+    except (TypeError, LookupError, ValueError, AttributeError):
+        return None
+    if wanted is None:
+        return None
+    if option in _COUNT_OPTIONS and any(mark in given for mark in ",:"):
+        return f"{option} {shorten(given)}: give one count here; to try several (1:8 or 1,2,4), use 'theater-sim sweep'"
+    return f"{option} {shorten(given)}: must be {wanted}"

@@ -136,7 +136,13 @@ def _main(
 
 
 _OPTION_NAMES = {"sellers": "--sellers", "collectors": "--collectors", "seed": "--seed", "projectors": "--projectors"}
-_COUNT_LIMITS = {"sellers": MAX_COUNTERS_PER_SIDE, "collectors": MAX_COUNTERS_PER_SIDE, "projectors": MAX_PROJECTORS}
+#: Each whole-number override's least and greatest value.
+_LIMITS = {
+    "sellers": (1, MAX_COUNTERS_PER_SIDE),
+    "collectors": (1, MAX_COUNTERS_PER_SIDE),
+    "projectors": (1, MAX_PROJECTORS),
+    "seed": (0, MAX_SEED),
+}
 
 
 # Where the command's scenario came from, so an error the day itself raises
@@ -219,10 +225,10 @@ def check_overrides(day: Scenario, typed: Mapping[str, str] | None = None, **ove
     for name, value in overrides.items():
         if value is not None:
             shown = f"{_OPTION_NAMES[name]} {(typed or {}).get(name, value)}"
-            limit = _COUNT_LIMITS.get(name)
-            if limit is not None and isinstance(value, int) and not 1 <= value <= limit:
+            least, most = _LIMITS[name]
+            if isinstance(value, int) and not least <= value <= most:
                 # As sweep and --replications say it (pydantic's own words read "greater than or equal to 1").
-                raise ScenarioError(f"{shown}: must lie within 1..{limit:,}")
+                raise ScenarioError(f"{shown}: must lie within {least}..{most:,}")
             try:
                 day.overridden(**{name: value})
             except ValidationError as error:
