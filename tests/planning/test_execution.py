@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -22,12 +23,12 @@ from theater_sim.model.errors import RunError, ScenarioError
 from theater_sim.planning.execution import Runner, check_scheduler_address
 from theater_sim.planning.store import ResultStore
 from theater_sim.planning.sweep import sweep_digest
-from theater_sim.planning.tasks import Task, as_run_task, scenario_fingerprint
+from theater_sim.planning.tasks import Task, as_run_task, scenario_fingerprint, store_about
 
 
-def _store(path: Path, name: str = "balanced-day") -> ResultStore:
+def _store(path: Path, name: str = "balanced-day", version: str = __version__) -> ResultStore:
     scenario, _ = load_scenario(name)
-    return ResultStore(path, scenario_fingerprint(scenario, __version__))
+    return ResultStore(path, scenario_fingerprint(scenario, version), store_about(scenario, version))
 
 
 def test_store_resumes_without_rerunning(tmp_path: Path) -> None:
@@ -43,15 +44,32 @@ def test_store_resumes_without_rerunning(tmp_path: Path) -> None:
 def test_store_refuses_another_scenario(tmp_path: Path) -> None:
     scenario, _ = load_scenario("balanced-day")
     Runner(store=_store(tmp_path / "r.sqlite")).run(scenario, [Task(None, None, 0)])
-    with pytest.raises(ScenarioError, match="holds results of another scenario"):
+    with pytest.raises(
+        ScenarioError, match=re.escape("another run (scenario 'Balanced day' there, 'Premiere night' here)")
+    ):
         _store(tmp_path / "r.sqlite", "premiere-night")
 
 
 def test_store_refuses_another_version(tmp_path: Path) -> None:
-    scenario, _ = load_scenario("balanced-day")
-    store = ResultStore(tmp_path / "r.sqlite", scenario_fingerprint(scenario, "0.0.1"))
+    store = _store(tmp_path / "r.sqlite", version="0.0.1")
     store.save("x", {})  # type: ignore[typeddict-item]  # any payload will do
-    with pytest.raises(ScenarioError, match="seed or theater-sim version"):
+    with pytest.raises(ScenarioError, match=re.escape(f"another run (theater-sim 0.0.1 there, {__version__} here)")):
+        _store(tmp_path / "r.sqlite")
+
+
+def test_a_store_made_before_it_recorded_its_run_is_refused_with_the_fingerprints(tmp_path: Path) -> None:
+    """A store made without the words of its run (before they were recorded)
+    is still refused, naming the two fingerprints; one whose run differs only
+    in the scenario's contents says so."""
+    scenario, _ = load_scenario("balanced-day")
+    ResultStore(tmp_path / "old.sqlite", "a" * 32).close()
+    with pytest.raises(ScenarioError, match=r"another scenario, seed or theater-sim version: a{32}, not [0-9a-f]{32}"):
+        _store(tmp_path / "old.sqlite")
+    edited = scenario.model_copy(update={"hours": scenario.hours - 1})
+    ResultStore(
+        tmp_path / "r.sqlite", scenario_fingerprint(edited, __version__), store_about(edited, __version__)
+    ).close()
+    with pytest.raises(ScenarioError, match="the same scenario name and seed, but other contents: edited since"):
         _store(tmp_path / "r.sqlite")
 
 
@@ -89,7 +107,7 @@ def test_a_store_of_days_in_an_older_format_is_refused(monkeypatch: pytest.Monke
     monkeypatch.setattr(tasks, "DAY_DATA_FORMAT", DAY_DATA_FORMAT - 1)
     Runner(store=_store(tmp_path / "old.sqlite")).run(scenario, [Task(None, None, 0)])
     monkeypatch.undo()
-    with pytest.raises(ScenarioError, match="another scenario, seed or theater-sim version"):
+    with pytest.raises(ScenarioError, match=re.escape("another run (day-data edition")):
         _store(tmp_path / "old.sqlite")
 
 

@@ -139,7 +139,7 @@ def test_two_scenarios_never_share_a_store(tmp_path: Path) -> None:
     """Whoever records its fingerprint first owns the store; the other is refused."""
     path = tmp_path / "s.sqlite"
     first = ResultStore(path, "a" * 32)
-    with pytest.raises(ScenarioError, match="holds results of another scenario"):
+    with pytest.raises(ScenarioError, match="holds the days of another run"):
         ResultStore(path, "b" * 32)
     first.close()
     with sqlite3.connect(path) as db:

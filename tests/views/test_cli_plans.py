@@ -178,7 +178,7 @@ def test_store_is_shared_by_runs_with_other_counters_and_sweeps(runner: CliRunne
     assert ran == _ok(runner, "run", "balanced-day", "--sellers", "2", "--json")
     refused = runner.invoke(app, ["run", "balanced-day", "--seed", "7", "--store", store])
     assert refused.exit_code == 2
-    assert "another scenario, seed or theater-sim version" in refused.stderr
+    assert "holds the days of another run (seed 42 there, 7 here); use a new store file" in refused.stderr
 
 
 def test_a_stored_run_says_where_its_days_came_from(runner: CliRunner, tmp_path: Path) -> None:

@@ -38,19 +38,29 @@ import os
 import sqlite3
 import stat
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import cast
 
 from theater_sim.analysis.contract import DayData
 from theater_sim.model.errors import RunError, ScenarioError, shorten
 
-__all__ = ["APPLICATION_ID", "SCHEMA_VERSION", "ResultStore", "as_payload", "checksum"]
+__all__ = ["APPLICATION_ID", "SCHEMA_VERSION", "STORE_ABOUT", "ResultStore", "as_payload", "checksum"]
 
 #: SQLite's application_id of a theater-sim store ("TSim").
 APPLICATION_ID = 0x5453696D
 SCHEMA_VERSION = 2
 BUSY_SECONDS = 60.0
+
+#: What a store records of its run, in words, beside the fingerprint (keys, and how a message names each).
+STORE_ABOUT = {"scenario": "scenario", "seed": "seed", "version": "theater-sim", "format": "day-data edition"}
+
+
+def _shown(key: str, value: object) -> str:
+    if value is None:
+        return "unrecorded"
+    return shorten(repr(value), 60) if key == "scenario" else shorten(str(value), 60)
+
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS store (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -76,6 +86,9 @@ class ResultStore:
     Args:
         path: The file (created if missing).
         fingerprint: The scenario's fingerprint; the store must hold no other.
+        about: What the fingerprint is made of, in words (``STORE_ABOUT``'s
+            keys: scenario name, seed, version, edition), recorded beside it so
+            that another run's store is refused with what differs, not two hashes.
 
     Attributes:
         rejected: Task keys of stored days that failed their check since the
@@ -86,9 +99,10 @@ class ResultStore:
             scenario's results, is damaged, or cannot be written.
     """
 
-    def __init__(self, path: Path, fingerprint: str) -> None:
+    def __init__(self, path: Path, fingerprint: str, about: Mapping[str, str | int] | None = None) -> None:
         self.path = path
         self.fingerprint = fingerprint
+        self.about = dict(about or {})
         self.rejected: set[str] = set()
         self._swept = False  # every row checked once, on the first look
         _check_writable(path)
@@ -113,6 +127,9 @@ class ResultStore:
             self._check_tables()
             db.execute("INSERT OR IGNORE INTO store (key, value) VALUES ('fingerprint', ?)", (self.fingerprint,))
             owner = db.execute("SELECT value FROM store WHERE key = 'fingerprint'").fetchone()[0]
+            if owner == self.fingerprint and self.about:
+                db.execute("INSERT OR IGNORE INTO store (key, value) VALUES ('about', ?)", (json.dumps(self.about),))
+            owners_about = db.execute("SELECT value FROM store WHERE key = 'about'").fetchone()
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
@@ -120,8 +137,8 @@ class ResultStore:
         if owner != self.fingerprint:
             self._close_quietly()
             raise ScenarioError(
-                f"{self.path}: holds results of another scenario, seed or theater-sim version"
-                f" ({owner}, not {self.fingerprint}); use a new store file"
+                f"{self.path}: holds the days of another run ({self._differences(owner, owners_about)});"
+                " use a new store file"
             )
         self._into_wal()
         # Each day is committed at once, but not flushed to the disk at once: in WAL
@@ -129,6 +146,21 @@ class ResultStore:
         # the write), and only a crash of the machine may take back the last few,
         # leaving the store whole. A flush per day cost 1.2 ms of a 1.5 ms save here.
         db.execute("PRAGMA synchronous=NORMAL")
+
+    def _differences(self, owner: str, owners_about: tuple[str] | None) -> str:
+        """What differs between the store's run and this one, from what each
+        recorded (a store made before it was recorded: the two fingerprints)."""
+        theirs: object = None
+        with contextlib.suppress(ValueError, TypeError):
+            theirs = json.loads(owners_about[0]) if owners_about else None
+        if not isinstance(theirs, dict) or not self.about:
+            return f"another scenario, seed or theater-sim version: {owner}, not {self.fingerprint}"
+        said = [
+            f"{words} {_shown(key, theirs.get(key))} there, {_shown(key, self.about.get(key))} here"
+            for key, words in STORE_ABOUT.items()
+            if theirs.get(key) != self.about.get(key)
+        ]
+        return "; ".join(said) or "the same scenario name and seed, but other contents: edited since?"
 
     def _into_wal(self) -> None:
         """Switch the store to WAL. The switch needs the file to itself and SQLite

@@ -30,6 +30,7 @@ __all__ = [
     "plain_staffing",
     "run_task",
     "scenario_fingerprint",
+    "store_about",
 ]
 
 #: None: the scenario's own staffing; a number: that many counters all day;
@@ -106,6 +107,11 @@ def run_task(scenario: Scenario, task: Task, engine: Engine = "auto") -> DayData
 def execution_order(task: Task) -> tuple[object, ...]:
     """Tasks sorted by this run each replication's staffings one after the other."""
     return (task.projectors or 0, task.replication, task.key)
+
+
+def store_about(scenario: Scenario, version: str) -> dict[str, str | int]:
+    """In words, what ``scenario_fingerprint`` is made of (``store.STORE_ABOUT``'s keys)."""
+    return {"scenario": scenario.name, "seed": scenario.seed, "version": version, "format": DAY_DATA_FORMAT}
 
 
 def scenario_fingerprint(scenario: Scenario, version: str) -> str:

@@ -299,7 +299,7 @@ def make_runner(
 ) -> Runner:
     from theater_sim.planning.execution import Runner, check_scheduler_address, default_workers, require_dask
     from theater_sim.planning.store import ResultStore
-    from theater_sim.planning.tasks import scenario_fingerprint
+    from theater_sim.planning.tasks import scenario_fingerprint, store_about
 
     results = None
     if scheduler is not None:
@@ -310,7 +310,8 @@ def make_runner(
         with about_option("--store"):
             from theater_sim import __version__
 
-            results = closing.enter_context(ResultStore(store, scenario_fingerprint(day, __version__)))
+            fingerprint = scenario_fingerprint(day, __version__)
+            results = closing.enter_context(ResultStore(store, fingerprint, store_about(day, __version__)))
         closing.callback(_report_rejected, results)
     closing.push(functools.partial(_hint_when_interrupted, results))
     runner = Runner(
