@@ -224,6 +224,18 @@ def test_malformed_scheduler_address_exits_2(runner: CliRunner, address: str) ->
     assert "tcp://HOST:PORT" in result.stderr
 
 
+def test_counts_of_thousands_are_grouped_in_tables_and_plain_in_csv(runner: CliRunner, tmp_path: Path) -> None:
+    """A sweep's table wrote counts of a thousand or more as 1000 and 1600,
+    where every other number of the reports is grouped (1,600); the CSV a
+    spreadsheet reads keeps them plain."""
+    path = tmp_path / "s.csv"
+    table = _ok(runner, "sweep", "tarantino-announced", "--sellers", "999:1000", "--csv", str(path), "--quiet")
+    assert "│                1,000 │" in table
+    assert "1000" not in table
+    rows = path.read_text(encoding="utf-8").splitlines()
+    assert [row.split(",")[0] for row in rows[1:]] == ["999", "1000"]
+
+
 @pytest.mark.parametrize("path", ["", "/proc/no-such-thing/x.csv"])
 def test_unusable_csv_path_is_refused_before_the_work(runner: CliRunner, path: str) -> None:
     result = runner.invoke(app, ["sweep", "balanced-day", "--sellers", "1:2", "--csv", path])

@@ -223,14 +223,14 @@ def _fits(table: Table, console: Console) -> bool:
     return all(cell_len(line) <= console.width for line in text.splitlines()) and text.count("…") <= written
 
 
-def staffing_text(staffing: int | tuple[int, ...] | None) -> str:
+def staffing_text(staffing: int | tuple[int, ...] | None, grouped: bool = True) -> str:
     """A sweep's counters at one point: a count, a schedule's counts (``1/3``), or
-    ``as scenario`` (a side not swept that has no one count)."""
+    ``as scenario`` (a side not swept that has no one count). ``grouped``: with
+    thousands separators as the reports write counts (1,600); a CSV's are plain."""
     if staffing is None:
         return "as scenario"
-    if isinstance(staffing, tuple):
-        return "/".join(str(count) for count in staffing)
-    return str(staffing)
+    counts = staffing if isinstance(staffing, tuple) else (staffing,)
+    return "/".join(f"{count:,}" if grouped else str(count) for count in counts)
 
 
 def counters_text(side: Side) -> str:
@@ -238,7 +238,7 @@ def counters_text(side: Side) -> str:
     (``schedule: 2 from 10:00, closed from 12:00, 2 from 13:00``)."""
     if side.autoscale is not None:
         scale = side.autoscale
-        return f"autoscaled {scale.min_counters}-{scale.max_counters} (start {side.counters})"
+        return f"autoscaled {scale.min_counters:,}-{scale.max_counters:,} (start {side.counters:,})"
     if isinstance(side.counters, list):
         shown = [
             period

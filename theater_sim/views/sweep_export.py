@@ -63,8 +63,8 @@ def sweep_csv(grids: list[tuple[int | None, Scenario, list[SweepCell]]]) -> str:
 
 def _cell_row(cell: SweepCell, scenario: Scenario) -> list[Any]:
     row: list[Any] = [
-        as_run_text(cell.sellers, scenario, "selling"),
-        as_run_text(cell.collectors, scenario, "collecting"),
+        as_run_text(cell.sellers, scenario, "selling", grouped=False),
+        as_run_text(cell.collectors, scenario, "collecting", grouped=False),
         cell.verdict,
         cell.verdict_agreement,
     ]
@@ -76,8 +76,9 @@ def _cell_row(cell: SweepCell, scenario: Scenario) -> list[Any]:
     return row
 
 
-def as_run_text(staffing: Staffing, scenario: Scenario, side: SideName) -> str:
-    """A sweep's count on ``side`` as shown: a side not swept as the scenario runs it."""
+def as_run_text(staffing: Staffing, scenario: Scenario, side: SideName, grouped: bool = True) -> str:
+    """A sweep's count on ``side`` as shown: a side not swept as the scenario runs it
+    (``grouped``: see ``staffing_text``)."""
     from theater_sim.views.formatting import staffing_text  # it brings rich: not for JSON
 
-    return staffing_text(as_run(staffing, scenario, side))
+    return staffing_text(as_run(staffing, scenario, side), grouped)
