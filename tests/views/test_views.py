@@ -90,6 +90,61 @@ def test_sweep_plot_writes_a_png(runner: CliRunner, tmp_path: Path, axes: list[s
     assert height >= 400
 
 
+_STEADY_DAY = """\
+name: steady
+seed: 7
+hours: 8
+selling: {counters: 6, arrivals: {rate_per_hour: 100}, service_minutes: {distribution: exponential, mean: 3}}
+collecting: {counters: 7, arrivals: {rate_per_hour: 100}, service_minutes: {distribution: exponential, mean: 3}}
+"""
+
+
+def _relative_luminance(colour: Any) -> float:
+    """WCAG 2's relative luminance of an sRGB colour."""
+    from matplotlib.colors import to_rgb
+
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in to_rgb(colour)]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+@pytest.mark.parametrize(
+    ("scenario", "axes", "cells"),
+    [
+        ("steady", ["--sellers", "6,7", "--collectors", "6,7"], 4),
+        ("tarantino-announced", ["--sellers", "1:6", "--collectors", "1:3"], 18),
+    ],
+)
+def test_sweep_plot_labels_read_on_their_cells(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, scenario: str, axes: list[str], cells: int
+) -> None:
+    """Each cell's label contrasts with the cell's own colour (WCAG contrast
+    ratio of at least 3, large-text level). The labels were white wherever a
+    value passed 60% of its panel's largest, which on a panel of close values
+    is the palest cell: 2.98 in white on near-white (a trial, on M/M/c days)."""
+    from theater_sim.views import plotting
+
+    figures: list[Any] = []
+    monkeypatch.setattr(plotting, "_save", lambda figure, path, plt: figures.append(figure))
+    path = tmp_path / "steady.yaml"
+    path.write_text(_STEADY_DAY, encoding="utf-8")
+    source = str(path) if scenario == "steady" else scenario
+    result = runner.invoke(app, ["sweep", source, *axes, "--plot", str(tmp_path / "g.png"), "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    (figure,) = figures
+    labels = 0
+    for panel in figure.axes:
+        if not panel.images:
+            continue  # a colour bar
+        image = panel.images[0]
+        for text in panel.texts:
+            column, row = (round(v) for v in text.get_position())
+            cell = image.cmap(image.norm(image.get_array()[row, column]))
+            lighter, darker = sorted((_relative_luminance(cell), _relative_luminance(text.get_color())))[::-1]
+            assert (lighter + 0.05) / (darker + 0.05) >= 3, (text.get_text(), cell, text.get_color())
+            labels += 1
+    assert labels == 2 * cells  # both panels
+
+
 def test_sweep_plot_title_names_the_clerks(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A grid of one projectors count said nothing of the clerks its days had."""
     from theater_sim.views import plotting

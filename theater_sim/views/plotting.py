@@ -289,11 +289,11 @@ def _heat_maps(plt: Any, cells: list[SweepCell], metric: str, sellers: list[Any]
         bar.set_ticks([math.log10(1 + v) for v in marks], labels=[str(v) for v in marks])
         bar.set_label(_metric_label(metric) + " (log scale)")
         shade = np.log10(1 + np.maximum(values, 0))
-        dark = shade > (shade.max() * 0.6 if shade.max() > 0 else 1)
         for i in range(len(sellers)):
             for j in range(len(collectors)):
                 text = f"{_short_number(values[i, j])}\n{verdicts[i, j][0]}"
-                axes.text(j, i, text, ha="center", va="center", fontsize=8, color="white" if dark[i, j] else "black")
+                ink = _ink_on(image.cmap(image.norm(shade[i, j])))
+                axes.text(j, i, text, ha="center", va="center", fontsize=8, color=ink)
         _verdict_boundary(axes, verdicts)
         axes.set_xticks(range(len(collectors)), [str(c) for c in collectors])
         axes.set_yticks(range(len(sellers)), [str(s) for s in sellers])
@@ -301,6 +301,15 @@ def _heat_maps(plt: Any, cells: list[SweepCell], metric: str, sellers: list[Any]
         axes.set_ylabel("selling counters")
         axes.set_title(f"{SIDE_LABELS[name]}", color=SIDE_COLOURS[name])
     return figure
+
+
+def _ink_on(colour: tuple[float, ...]) -> str:
+    """Black or white text, whichever reads on ``colour`` (its luma, ITU-R BT.601).
+    The cell's own colour, not its value against the panel's largest: the
+    colours span the panel's least to largest, so a cell at 60% of the largest
+    could be the palest, and its white label unreadable (a trial)."""
+    red, green, blue = colour[:3]
+    return "white" if 0.299 * red + 0.587 * green + 0.114 * blue < 0.5 else "black"
 
 
 def _metric_label(metric: str) -> str:
