@@ -80,6 +80,52 @@ def test_a_plot_hatches_the_spans_a_side_was_closed(monkeypatch: pytest.MonkeyPa
     assert hatched == [("selling", 120.0, 180.0)]
 
 
+_CLOSED_TWO_HOURS = """\
+name: closed two hours
+seed: 3
+opens: "10:00"
+hours: 6
+selling:
+  counters: [{from: "10:00", count: 2}, {from: "12:00", count: 0}, {from: "14:00", count: 2}]
+  arrivals: {rate_per_hour: 40}
+  service_minutes: {distribution: exponential, mean: 2}
+  patience_minutes: {distribution: fixed, value: 1}
+collecting: {counters: 1, arrivals: {rate_per_hour: 10}, service_minutes: {distribution: exponential, mean: 1}}
+"""
+
+
+def test_the_hourly_wait_bars_stand_only_over_hours_with_served_arrivals(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The bar of an hour's mean wait averages its served arrivals: an hour whose
+    buyers all walked away (the sellers closed, patience of a minute) drew a
+    bar at 0, read as "no waiting while closed" (a trial). Bars stand over
+    exactly the hours some arrival was served, as over none of the empty ones."""
+    from theater_sim.views import plotting
+
+    seen: dict[str, Any] = {}
+    real_plot = plotting.plot_day
+
+    def keep_records(records: Any, *args: Any, **kwargs: Any) -> None:
+        seen["records"] = records
+        real_plot(records, *args, **kwargs)
+
+    monkeypatch.setattr(plotting, "plot_day", keep_records)
+    monkeypatch.setattr(plotting, "_save", lambda figure, path, plt: seen.setdefault("figure", figure))
+    path = tmp_path / "closed.yaml"
+    path.write_text(_CLOSED_TWO_HOURS, encoding="utf-8")
+    result = CliRunner().invoke(app, ["run", str(path), "--plot", str(tmp_path / "day.png"), "--quiet"])
+    assert result.exit_code == 0, result.output
+    selling = seen["records"].side("selling")
+    hours_of = (selling.arrival_at_minute // 60).astype(int)
+    served_hours = set(hours_of[selling.served_mask].tolist())
+    assert {2, 3} <= set(hours_of.tolist()) - served_hours  # buyers came while closed; none was served
+    (bars,) = [
+        c for c in seen["figure"].axes[1].collections if c.get_label() == "selling: mean of each hour's arrivals"
+    ]
+    assert {round(segment[0][0]) for segment in bars.get_segments()} == served_hours
+
+
 @pytest.mark.parametrize("axes", [["--sellers", "1:6", "--collectors", "1:3"], ["--sellers", "1:8"]])
 def test_sweep_plot_writes_a_png(runner: CliRunner, tmp_path: Path, axes: list[str]) -> None:
     out = tmp_path / "grid.png"

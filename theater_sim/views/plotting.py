@@ -25,7 +25,7 @@ from theater_sim.analysis.day_data import closed_spells, shown_day_pressures
 from theater_sim.analysis.hourly import line_at
 from theater_sim.engine.records import SideRecords
 from theater_sim.engine.theater import DayRecords, TicketRecords
-from theater_sim.model.clock import clock_label, parse_clock_minutes
+from theater_sim.model.clock import MINUTES_PER_HOUR, clock_label, parse_clock_minutes
 from theater_sim.model.errors import ScenarioError
 from theater_sim.model.scenario import SIDE_NAMES, Scenario, SideName
 from theater_sim.planning.tasks import as_run
@@ -120,8 +120,13 @@ def plot_day(records: DayRecords, data: DayData, scenario: Scenario, path: Path,
             linewidths=0,
             label=f"{name}: each customer",
         )
-        hourly = [row for row in data["sides"][name]["hourly"] if row["arrived"]]
-        if hourly:  # one bar per hour with arrivals: no line drawn across empty hours
+        rows = data["sides"][name]["hourly"]
+        # One bar per hour with served arrivals (whose waits it averages): none across an
+        # empty hour, nor at 0 for an hour whose arrivals all walked away (a closure read
+        # as "no waiting while closed", a trial). The last row holds any later hours.
+        served_hours = set(np.minimum(arrivals // MINUTES_PER_HOUR, len(rows) - 1).astype(int).tolist())
+        hourly = [row for row in rows if row["hour"] in served_hours]
+        if hourly:
             waits.hlines(
                 [row["mean_wait_minutes"] for row in hourly],
                 [row["hour"] for row in hourly],
