@@ -184,6 +184,22 @@ def test_an_interval_cut_at_zero_is_shown_by_its_ends_not_a_plus_minus_below_zer
     assert interval_shown(confidence_interval([3.0]), "{:.2f}".format) == "3.00"
 
 
+def test_cut_ends_that_read_alike_get_the_decimals_that_tell_them_apart() -> None:
+    """A failed share of 0.01% over 20 days (one day in twenty lost one of
+    some 500 holders) read "0.0% [0.0% to 0.0%]", an interval that says nothing
+    (a trial). Given as a spec, its decimals grow until the ends differ, the
+    mean's too; a function, or ends apart already, are shown as given."""
+    rare = confidence_interval([0.0] * 19 + [0.002], 0.0, 1.0)
+    assert interval_shown(rare, ".1%") == f"0.01% [0.00% to {rare['high']:.2%}]"
+    assert rare["high"] >= 0.00005  # the case: 0.0% at one decimal, apart at two
+    assert interval_shown(rare, "{:.1%}".format) == "0.0% [0.0% to 0.0%]"
+    wide = confidence_interval([0.0, 0.0, 0.066], 0.0, 1.0)
+    assert interval_shown(wide, ".1%") == interval_shown(wide, "{:.1%}".format)
+    tiny = confidence_interval([0.0] * 19 + [1e-9], 0.0, 1.0)
+    assert interval_shown(tiny, ".1%") == "0.0000% [0.0000% to 0.0000%]"  # at most three more decimals
+    assert interval_shown(tiny, ",.2f", show_mean=lambda _: "mean") == "mean [0.00000 to 0.00000]"
+
+
 def test_an_hours_line_wait_is_the_mean_of_the_days_that_had_a_line() -> None:
     """The hourly 'mean wait of those in line' of replicated days is the mean over
     the days on which someone in line reached a counter that hour: a day whose

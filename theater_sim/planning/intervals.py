@@ -8,7 +8,9 @@ engines (``replication`` combines whole days).
 
 from __future__ import annotations
 
+import functools
 import math
+import re
 import statistics
 from collections.abc import Callable
 from functools import lru_cache
@@ -53,7 +55,7 @@ def confidence_interval(values: list[float], lowest: float = 0.0, highest: float
 
 def interval_shown(
     interval: Interval,
-    show: Callable[[float], str],
+    show: str | Callable[[float], str],
     separator: str = " ± ",
     show_mean: Callable[[float], str] | None = None,
 ) -> str:
@@ -61,14 +63,47 @@ def interval_shown(
     what the metric can be (no share below 0), its ends: ``2.2% [0.0% to 4.6%]``
     (``2.2%±2.4%`` read as reaching below zero; JSON had the cut ends already).
     One day (no half-width, or 0): the mean alone. ``show_mean``: how the mean
-    is shown, when not as the rest."""
+    is shown, when not as the rest.
+
+    ``show``: a format spec (``",.1%"``) or a function. With a spec, cut ends
+    that read alike at its decimals get up to ``MORE_DECIMALS`` more, the mean
+    too: ``0.01% [0.00% to 0.02%]``, where "0.0% [0.0% to 0.0%]" said nothing
+    (a trial).
+    """
     mean, half = interval["mean"], interval["half_width"]
-    text = (show_mean or show)(mean)
+    low, high = interval["low"], interval["high"]
+    if isinstance(show, str) and half and (low > mean - half or high < mean + half):
+        show = _apart(show, low, high)
+    shown: Callable[[float], str] = functools.partial(_formatted, spec=show) if isinstance(show, str) else show
+    text = (show_mean or shown)(mean)
     if not half:
         return text
-    if interval["low"] > mean - half or interval["high"] < mean + half:
-        return f"{text} [{show(interval['low'])} to {show(interval['high'])}]"
-    return f"{text}{separator}{show(half)}"
+    if low > mean - half or high < mean + half:
+        return f"{text} [{shown(low)} to {shown(high)}]"
+    return f"{text}{separator}{shown(half)}"
+
+
+def _formatted(value: float, spec: str) -> str:
+    return format(value, spec)
+
+
+#: How many decimals ``interval_shown`` may add to tell an interval's ends apart.
+MORE_DECIMALS = 3
+_DECIMALS = re.compile(r"\.(\d+)")
+
+
+def _apart(spec: str, low: float, high: float) -> str:
+    """``spec``, or it with the fewest more decimals that show ``low`` and ``high`` apart."""
+    if low == high or format(low, spec) != format(high, spec):
+        return spec
+    decimals = _DECIMALS.search(spec)
+    if decimals is None:
+        return spec
+    for more in range(1, MORE_DECIMALS + 1):
+        finer = _DECIMALS.sub(f".{int(decimals[1]) + more}", spec, count=1)
+        if format(low, finer) != format(high, finer):
+            return finer
+    return finer
 
 
 def upper_bound(values: list[float], confidence: float) -> float:

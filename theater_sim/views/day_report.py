@@ -85,8 +85,9 @@ class _Cells:
         # A mean of counts over days: one decimal for the mean and its half-width alike
         # (a whole mean had printed as "10 ± 2.7" beside "12.2 ± 1.6").
         shown = ",.1f" if spec == "count" else spec
+        # The day data's own mean (the interval's, but for one stored before it changed).
         return interval_shown(
-            interval, lambda value: format_number(value, shown), show_mean=lambda _mean: format_number(node, shown)
+            interval, shown, show_mean=None if node == interval["mean"] else lambda _: format(node, shown)
         )
 
     def pressures(self) -> list[str]:
@@ -102,7 +103,7 @@ class _Cells:
             def as_shown(_mean: float, text: str = text) -> str:
                 return text  # the decimals that keep the verdict
 
-            cells.append(interval_shown(interval, "{:,.2f}".format, show_mean=as_shown))
+            cells.append(interval_shown(interval, ",.2f", show_mean=as_shown))
         return cells
 
     def failed(self) -> list[str]:
@@ -132,7 +133,7 @@ class _Cells:
             text += "\n(closed, then reopened)"
         each_day = self.intervals.get(side, {}).get("busiest_pressure")
         if each_day is not None and each_day["half_width"] is not None:
-            text += f"\nper day: {interval_shown(each_day, '{:,.2f}'.format)}"
+            text += f"\nper day: {interval_shown(each_day, ',.2f')}"
         return text
 
 

@@ -75,9 +75,9 @@ def _value(interval: Interval, metric: str, target: float | None = None) -> str:
         return f"{interval['mean']:,.0f}"  # one day's count, not a mean
     text = interval_shown(
         interval,
-        lambda value: _against(value, percent, None),
+        f",.{1 if percent else 2}{'%' if percent else 'f'}",  # as _against shows a number without a target
         separator="±",
-        show_mean=lambda value: _against(value, percent, target),
+        show_mean=None if target is None else lambda value: _against(value, percent, target),
     )
     if "upper" in interval:
         text += f" (≤{_against(interval['upper'], percent, target)})"

@@ -48,7 +48,7 @@ def _intervals_text(intervals: dict[str, Interval] | None) -> str:
         return ""
 
     def shown(name: str, spec: str) -> str:
-        return interval_shown(intervals[name], lambda value: format(value, spec), separator="±")
+        return interval_shown(intervals[name], spec, separator="±")
 
     return (
         f" Means of the days ± 95% half-widths: lag mean {shown('lag_mean', ',.2f')} and p95 {shown('lag_p95', ',.2f')}"
