@@ -277,16 +277,39 @@ def _named_for_waits_note(data: DayData) -> str:
             f"\n{side.capitalize()} is named for its waits, not its pressure: its customers waited clearly longer"
             f" ({_p95_waits(data, side)}).{rush}" + _open_first(data, side)
         )
-    rush = (
-        f" In its busiest window, {busiest['clock']}, its customers asked {busiest['pressure']:,.2f} times what its"
-        " counters could serve."
-        if busiest["pressure"] > 1
-        else " Its crowds were shorter than a window, or its counters too few for its load."
-    )
+    if busiest["pressure"] > 1:
+        rush = (
+            f" In its busiest window, {busiest['clock']}, its customers asked {busiest['pressure']:,.2f} times what"
+            " its counters could serve."
+        )
+    else:
+        rush = _steady_load_reason(data, side)
     return (
         f"\n{side.capitalize()} is named for its waits, not its pressure: its customers waited clearly longer"
         f" ({_p95_waits(data, side)}).{rush}" + _open_first(data, side)
     )
+
+
+#: A pressure from which a side's line grows steeply with its load (M/M/c waits rise as 1/(1 - load)).
+_NEAR_CAPACITY = 0.5
+
+
+def _steady_load_reason(data: DayData, side: str) -> str:
+    """Why a side never asked more than its counters could serve, yet waited
+    clearly longer. "Its crowds were shorter than a window" was said of a
+    steady M/M/c day without crowds (a trial): a higher pressure, though
+    within the rule's margin, is said as such; an equal or lower one leaves
+    short crowds or fewer counters."""
+    sides = data["sides"]
+    named, other = evidence(sides[side]), evidence(sides["collecting" if side == "selling" else "selling"])
+    if named.pressure > other.pressure and named.pressure >= _NEAR_CAPACITY:
+        texts = dict(zip(SIDE_NAMES, shown_day_pressures(data), strict=True))
+        other_text = texts["collecting" if side == "selling" else "selling"]
+        return (
+            f" Its pressure was higher too ({texts[side]} against {other_text}), though not by enough to name it"
+            " alone: near its counters' capacity, a little more load makes a much longer line."
+        )
+    return " Its crowds were shorter than a window, or its counters too few for its load."
 
 
 def _few_customers_note(data: DayData) -> str:
