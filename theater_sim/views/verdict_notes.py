@@ -300,13 +300,15 @@ def _steady_load_reason(data: DayData, side: str) -> str:
     steady M/M/c day without crowds (a trial): a higher pressure, though
     within the rule's margin, is said as such; an equal or lower one leaves
     short crowds or fewer counters."""
-    sides = data["sides"]
-    named, other = evidence(sides[side]), evidence(sides["collecting" if side == "selling" else "selling"])
+    named_data, other_data, _ = _named_and_other(data, side)
+    named, other = evidence(named_data), evidence(other_data)
     if named.pressure > other.pressure and named.pressure >= _NEAR_CAPACITY:
-        texts = dict(zip(SIDE_NAMES, shown_day_pressures(data), strict=True))
-        other_text = texts["collecting" if side == "selling" else "selling"]
+        selling_text, collecting_text = shown_day_pressures(data)
+        named_text, other_text = (
+            (selling_text, collecting_text) if side == "selling" else (collecting_text, selling_text)
+        )
         return (
-            f" Its pressure was higher too ({texts[side]} against {other_text}), though not by enough to name it"
+            f" Its pressure was higher too ({named_text} against {other_text}), though not by enough to name it"
             " alone: near its counters' capacity, a little more load makes a much longer line."
         )
     return " Its crowds were shorter than a window, or its counters too few for its load."
