@@ -7,6 +7,7 @@ import math
 from pathlib import Path
 
 import pytest
+import yaml
 
 from theater_sim.analysis.day_data import day_data
 from theater_sim.analysis.live import play_managed
@@ -125,9 +126,10 @@ def test_an_autoscaled_side_is_not_the_managers() -> None:
 
 
 def test_a_written_scenario_keeps_its_description_under_the_header_and_adds_none(tmp_path: Path) -> None:
-    """The header says what wrote the file; a scenario's own description follows
-    it under 'The original description:', and one without a description gets
-    no such dangling line."""
+    """The header says what wrote the file, in its comments and its description
+    (the report prints that); a scenario's own description follows it under
+    'The original description:', and one without a description gets no such
+    dangling line (it was written as description: '', a trial)."""
     scenario, _ = load_scenario("tarantino-announced")
     text = staffed_scenario_yaml(scenario, {}, source_folder=tmp_path, target_folder=tmp_path, header=["a header"])
     assert "The original description:" in text
@@ -135,6 +137,7 @@ def test_a_written_scenario_keeps_its_description_under_the_header_and_adds_none
     text = staffed_scenario_yaml(bare, {}, source_folder=tmp_path, target_folder=tmp_path, header=["a header"])
     assert "The original description" not in text
     assert text.startswith("# a header\n")
+    assert yaml.safe_load(text)["description"] == "a header"
 
 
 def test_a_frame_rests_only_what_is_left_of_it() -> None:

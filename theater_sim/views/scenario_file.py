@@ -71,8 +71,10 @@ def staffed_scenario_yaml(
     clerks = staffing.get("projectors")
     if isinstance(clerks, int):
         document["projection"]["clerks"] = clerks
-    if document.get("description"):  # its story (and hints) were about the staffing this file replaces
-        document["description"] = "\n".join(header) + "\nThe original description:\n" + document["description"]
+    # What the file is, as its report will say (an empty description was written as ''); the
+    # original's story (and hints) were about the staffing this file replaces.
+    original = document.get("description")
+    document["description"] = "\n".join(header) + (f"\nThe original description:\n{original}" if original else "")
     document = {key: value for key, value in document.items() if value != {}}  # e.g. verdict: {} (defaults)
     comments = "".join(f"# {line}\n" for line in header)
     text = comments + yaml.dump(document, Dumper=_ScenarioDumper, sort_keys=False, allow_unicode=True, width=100)
