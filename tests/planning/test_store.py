@@ -298,7 +298,7 @@ def test_a_junk_row_no_run_needs_is_reported_once(runner: CliRunner, tmp_path: P
     _tamper(store, "INSERT INTO results (task, payload, checksum) VALUES (?, ?, ?)", "[99, 99, 0]", "{}", "0" * 64)
     code, out, err = _sweep(runner, store)
     assert (code, out) == (0, plain)
-    assert "1 stored day failed its check: removed from the store" in err
+    assert "1 stored day failed its check: removed from the store, and recomputed if this run needed it" in err
     code, out, err = _sweep(runner, store)
     assert (code, out) == (0, plain)
     assert "failed their check" not in err

@@ -300,6 +300,17 @@ def test_validate_ok(runner: CliRunner) -> None:
     assert "invalid" not in result.stdout
 
 
+@pytest.mark.parametrize(("rows", "said"), [("1\n", "(1 timestamp)"), ("1\n2\n", "(2 timestamps)")])
+def test_validate_counts_a_traces_timestamps_in_words(runner: CliRunner, tmp_path: Path, rows: str, said: str) -> None:
+    """A trace of one arrival read "(1 timestamps)" (a trial)."""
+    (tmp_path / "t.csv").write_text(f"at_minute\n{rows}", encoding="utf-8")
+    day = scenario_dict(**{"selling.arrivals": {"trace": "t.csv"}})
+    (tmp_path / "day.yaml").write_text(yaml.safe_dump(day), encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(tmp_path / "day.yaml")])
+    assert result.exit_code == 0, result.output
+    assert f"trace t.csv {said}" in " ".join(result.output.split())
+
+
 def test_validate_groups_the_thousands_of_big_numbers(runner: CliRunner, tmp_path: Path) -> None:
     """Rates, counter counts and a note's amounts group their thousands as the
     reports do (a trial read 'Poisson 60000/hour', '1500 from 08:00' and

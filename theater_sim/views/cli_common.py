@@ -368,7 +368,7 @@ def _report_rejected(store: ResultStore) -> None:
         typer.echo(
             f"theater-sim: warning: --store {store.path}: {rejected} stored"
             f" {'day failed its' if rejected == 1 else 'days failed their'} check:"
-            " removed from the store, and recomputed where this run needed them",
+            f" removed from the store, and recomputed if this run needed {'it' if rejected == 1 else 'them'}",
             err=True,
         )
 

@@ -60,7 +60,8 @@ def _arrivals_text(scenario: Scenario, side_name: SideName) -> str:
     if arrivals.profile is not None:
         return f"profile of {_counted(len(arrivals.profile), 'period')}"
     if arrivals.trace is not None:
-        return f"trace {arrivals.trace} ({len(arrivals.trace_at_minute or ()):,} timestamps)"
+        stamps = len(arrivals.trace_at_minute or ())
+        return f"trace {arrivals.trace} ({stamps:,} timestamp{'' if stamps == 1 else 's'})"
     return "by showtime"
 
 
