@@ -311,6 +311,22 @@ def test_validate_counts_a_traces_timestamps_in_words(runner: CliRunner, tmp_pat
     assert f"trace t.csv {said}" in " ".join(result.output.split())
 
 
+def test_a_sparkline_says_its_last_part_holds_the_rest_of_a_long_overtime(runner: CliRunner, tmp_path: Path) -> None:
+    """3,000 buyers at one counter in 4 hours: some 100 hours of overtime, whose
+    later hours the last hourly row holds. The selling sparkline read "(3 h
+    each)" of that last part too (a trial); the collectors' ends with the doors."""
+    path = tmp_path / "swamp.yaml"
+    day = scenario_dict(**{"selling.arrivals": {"total": 3000}, "selling.service_minutes.mean": 2})
+    path.write_text(yaml.safe_dump({**day, "hours": 4}), encoding="utf-8")
+    data = _json(runner, str(path))
+    assert data["sides"]["selling"]["hourly"][-1]["until_end"]
+    result = runner.invoke(app, ["run", str(path)], env={"COLUMNS": "400"})
+    (line,) = [row for row in result.stdout.splitlines() if "line by hour" in row]
+    _, _, selling, collecting, _ = line.split("│")
+    assert "(3 h each, the last with the rest of the overtime)" in selling
+    assert collecting.strip().endswith("(3 h each)")
+
+
 def test_validate_groups_the_thousands_of_big_numbers(runner: CliRunner, tmp_path: Path) -> None:
     """Rates, counter counts and a note's amounts group their thousands as the
     reports do (a trial read 'Poisson 60000/hour', '1500 from 08:00' and

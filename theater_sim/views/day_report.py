@@ -61,8 +61,16 @@ def _sparklines(data: DayData) -> list[str]:
     longest = max(len(values) for values in rows.values())
     group = max(1, math.ceil(longest / 24))
     top = max(max(values, default=0) for values in rows.values())
-    lines = [sparkline(rows[name], top=top, group=group).ljust(math.ceil(longest / group)) for name in SIDE_NAMES]
-    return [line + (f" ({group} h each)" if group > 1 else "") for line in lines]
+    lines = []
+    for name in SIDE_NAMES:
+        line = sparkline(rows[name], top=top, group=group).ljust(math.ceil(longest / group))
+        hourly = side_data(data["sides"], name)["hourly"]
+        # A last row that holds every later hour of a long overtime (a trial read "3 h each" of it).
+        said = [f"{group} h each"] if group > 1 else []
+        if hourly and hourly[-1].get("until_end"):
+            said.append("the last with the rest of the overtime")
+        lines.append(line + (f" ({', '.join(said)})" if said else ""))
+    return lines
 
 
 class _Cells:
