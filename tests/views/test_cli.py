@@ -327,6 +327,28 @@ def test_a_sparkline_says_its_last_part_holds_the_rest_of_a_long_overtime(runner
     assert collecting.strip().endswith("(3 h each)")
 
 
+@pytest.mark.parametrize(
+    ("collectors_total", "said"),
+    [
+        (0, "Neither side had customers at its counters: nothing to weigh, so both count as calm."),
+        (5, "Both sides had only a handful of customers (selling none; collecting 5: p95 wait"),
+    ],
+)
+def test_a_side_without_customers_is_said_to_have_none(
+    runner: CliRunner, tmp_path: Path, collectors_total: int, said: str
+) -> None:
+    """Two empty sides read "Both sides had only a handful of customers (selling
+    0: p95 wait 0.00 min, pressure 0.00 ...)", where one empty side alone reads
+    "had no customers at its counters" (a trial): none has no waits to give."""
+    path = tmp_path / "empty.yaml"
+    day = scenario_dict(**{"selling.arrivals": {"total": 0}, "collecting.arrivals": {"total": collectors_total}})
+    path.write_text(yaml.safe_dump(day), encoding="utf-8")
+    result = runner.invoke(app, ["run", str(path)], env={"COLUMNS": "400"})
+    assert result.exit_code == 0, result.output
+    assert said in result.stdout
+    assert "selling 0:" not in result.stdout
+
+
 def test_validate_groups_the_thousands_of_big_numbers(runner: CliRunner, tmp_path: Path) -> None:
     """Rates, counter counts and a note's amounts group their thousands as the
     reports do (a trial read 'Poisson 60000/hour', '1500 from 08:00' and

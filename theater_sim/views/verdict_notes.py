@@ -343,10 +343,15 @@ def _few_customers_note(data: DayData) -> str:
         f" {MIN_FAILED}) could name it"
     )
     if len(few) == 2:
+        if not any(side_data(sides, name)["arrived"] for name in SIDE_NAMES):
+            return "\nNeither side had customers at its counters: nothing to weigh, so both count as calm."
+
+        def described(name: str) -> str:  # a side without customers has no waits or pressure to give
+            return f"{name} {counted(name)}: {numbers(name)}" if side_data(sides, name)["arrived"] else f"{name} none"
+
         return (
-            f"\nBoth sides had only a handful of customers (selling {counted('selling')}: {numbers('selling')};"
-            f" collecting {counted('collecting')}: {numbers('collecting')}): {rule}."
-            + (noticed("selling") or noticed("collecting"))
+            f"\nBoth sides had only a handful of customers ({described('selling')}; {described('collecting')}):"
+            f" {rule}." + (noticed("selling") or noticed("collecting"))
         )
     name = few[0]
     other = "collecting" if name == "selling" else "selling"
