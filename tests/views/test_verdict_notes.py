@@ -52,3 +52,11 @@ def test_a_failed_share_gap_that_falls_short_reads_short(first: float, second: f
     from theater_sim.views.verdict_notes import _short_gap
 
     assert _short_gap(first, second, 0.05) == shown
+
+
+def test_a_pressure_span_that_ends_at_midnight_says_so() -> None:
+    """JSON's spans end at "00:00"; the report's line read "08:00-00:00" where its
+    doors' line says "to midnight". Other spans, across midnight too, stay."""
+    from theater_sim.views.verdict_notes import _spans_text
+
+    assert _spans_text(["08:00-00:00", "23:00-02:00", "all day"]) == "08:00-midnight, 23:00-02:00, all day"

@@ -45,13 +45,19 @@ def pressure_hours_line(data: DayData) -> Text:
     parts = []
     for name in SIDE_NAMES:
         spans = data["pressure_hours"][name]
-        parts.append(f"{name} in {', '.join(spans)}" if spans else f"{name} in no hour")
+        parts.append(f"{name} in {_spans_text(spans)}" if spans else f"{name} in no hour")
     # Hours that are Balanced only as both sides failed their customers: "no hour"
     # alone read as no pressure on a day whose every hour both sides were swamped.
     both = data["pressure_hours"]["both"]
     if both:
-        parts.append(f"both short of counters in {', '.join(both)}")
+        parts.append(f"both short of counters in {_spans_text(both)}")
     return Text("Pressure point by hour: " + "; ".join(parts) + ".")
+
+
+def _spans_text(spans: list[str]) -> str:
+    """JSON's clock spans as the report words them: one that ends at midnight
+    reads "20:00-midnight", as the doors' line does, not "20:00-00:00"."""
+    return ", ".join(span.removesuffix("-00:00") + "-midnight" if span.endswith("-00:00") else span for span in spans)
 
 
 def pressure_line(data: DayData) -> Text:
