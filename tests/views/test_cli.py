@@ -349,6 +349,18 @@ def test_a_side_without_customers_is_said_to_have_none(
     assert "selling 0:" not in result.stdout
 
 
+def test_the_hourly_legend_says_overtime_hours_have_no_point(runner: CliRunner) -> None:
+    """Overtime rows leave the point column empty, and the legend said nothing of it."""
+    shown = runner.invoke(app, ["run", "tarantino-announced"], env={"COLUMNS": "400"}).stdout
+    overtime = [line for line in shown.splitlines() if line.strip().startswith("00:00 +")]
+    assert overtime
+    assert overtime[0].rstrip().endswith("0")  # the fail column last: no point
+    assert (
+        "point: the verdict's rule on the customers in line at some moment of that hour, whenever they came;"
+        " none after the doors closed (the day's verdict weighs those)"
+    ) in shown
+
+
 def test_validate_groups_the_thousands_of_big_numbers(runner: CliRunner, tmp_path: Path) -> None:
     """Rates, counter counts and a note's amounts group their thousands as the
     reports do (a trial read 'Poisson 60000/hour', '1500 from 08:00' and

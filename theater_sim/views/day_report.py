@@ -368,6 +368,7 @@ def _hourly_table(data: DayData, scenario: Scenario, width: int) -> Table:
             else ""
         )
         + "\npoint: the verdict's rule on the customers in line at some moment of that hour, whenever they came"
+        + ("; none after the doors closed (the day's verdict weighs those)" if any(overtime_rows) else "")
         + ("; with replications, only where three quarters of the days agree" if replicated_hours else "")
         + (
             f"\nboth: Balanced, but both sides failed more than {data['failed_share']:.0%} of those in line"
