@@ -528,6 +528,9 @@ def test_scheduled_sides_show_the_margin_per_period(runner: CliRunner) -> None:
     assert "one fewer: one counter fewer in that period alone" in " ".join(table.split())
     assert "  one fewer " in table
     assert "must meet the target on its own" in " ".join(table.split())
+    # The scheduled side's row is its whole day (its p95 may exceed what each period meets): it says so.
+    assert "│ collecting (whole day) │" in table
+    assert "whole day: a schedule's customers of every period, closed ones too" in " ".join(table.split())
 
 
 @pytest.mark.parametrize(
