@@ -353,8 +353,9 @@ def test_digests_are_computed_where_the_days_run(monkeypatch: pytest.MonkeyPatch
         task: digest for task, (_pid, digest) in digested.items()
     }
     assert not runner._memo, "a digested batch kept whole days (memory grows with the sweep)"
-    # Stored under the name the scenario's own count gives the collectors (as_run_task).
-    named = {as_run_task(task, scenario).key: day for task, day in whole.items()}
+    # Stored under the name the scenario's own count (one collector) gives them.
+    named = {Task(task.sellers, 1, task.replication).key: day for task, day in whole.items()}
+    assert sorted(named) == sorted(f"[{s}, 1, {r}]" for s in (1, 2) for r in range(4))
     assert _store(tmp_path / "r.sqlite").finished(named) == named
     with Runner(workers=2, store=_store(tmp_path / "r.sqlite")) as runner:
         again = runner.run_digested(scenario, tasks, _digest_with_pid)
@@ -456,7 +457,7 @@ def test_a_day_asked_for_twice_runs_once(monkeypatch: pytest.MonkeyPatch) -> Non
     runner = Runner()
     once = runner.run(scenario, [Task(1, None, 0), Task(2, None, 0)])
     again = runner.run(scenario, [Task(2, None, 0), Task(3, None, 0)])
-    assert ran == [as_run_task(Task(n, None, 0), scenario).key for n in (1, 2, 3)]
+    assert ran == ["[1, 1, 0]", "[2, 1, 0]", "[3, 1, 0]"]  # balanced-day's own one collector, named
     assert again[Task(2, None, 0)] == once[Task(2, None, 0)]
     other, _ = load_scenario("premiere-night")
     runner.run(other, [Task(2, None, 0)])  # another scenario: its own days
@@ -489,6 +490,26 @@ def test_a_side_left_as_the_scenario_has_it_is_its_fixed_count(monkeypatch: pyte
     assert days[Task(None, None, 0)] == real(scenario, Task(None, None, 0))
     closing, _ = load_scenario("lunch-closure")  # sellers on a schedule, two collectors
     assert as_run_task(Task(None, None, 0), closing) == Task(None, 2, 0)
+    projected, _ = load_scenario("eventual-consistency")  # 4 sellers, 3 collectors, 1 projector clerk
+    assert as_run_task(Task(None, None, 0, 1), projected) == Task(4, 3, 0)  # its own clerk: as left unset
+    assert as_run_task(Task(None, None, 0, 2), projected) == Task(4, 3, 0, 2)
+
+
+def test_a_store_filled_before_tasks_were_named_is_read(tmp_path: Path) -> None:
+    """``run --store`` kept its days under the staffing as asked ([null, null, 0])
+    before a side left as the scenario has it was named by its count: such a
+    store is still read (a Ctrl-C'd run resumed after an upgrade went on from
+    nothing, a review found), and a day kept under both keys counts once."""
+    scenario, _ = load_scenario("balanced-day")
+    day = Runner().run(scenario, [Task(1, 1, 0)])[Task(1, 1, 0)]
+    store = _store(tmp_path / "old.sqlite")
+    store.save("[null, null, 0]", day)
+    store.save("[null, null, 1]", day)  # not replication 1's day: shows where it was read from
+    store.save("[1, 1, 1]", day)
+    runner = Runner(store=store)
+    days = runner.run(scenario, [Task(None, None, 0), Task(None, None, 1)])
+    assert (runner.simulated, runner.read_from_store) == (0, 2)
+    assert days == {Task(None, None, 0): day, Task(None, None, 1): day}
 
 
 @pytest.mark.parametrize(

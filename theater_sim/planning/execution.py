@@ -181,7 +181,9 @@ class Runner:
         # Each task under one name for its day, whoever asks (see ``as_run_task``).
         asked = {task: as_run_task(task, scenario) for task in tasks}
         known = {as_run_task(task, scenario): day for task, day in (known or {}).items()}
-        results = self._run_named(scenario, set(asked.values()), known, digest)
+        # A store filled before the naming kept such days under the key as asked: read there too.
+        stored_as = {named.key: task.key for task, named in asked.items() if named != task}
+        results = self._run_named(scenario, set(asked.values()), known, digest, stored_as)
         return {task: results[named] for task, named in asked.items()}
 
     def _run_named(
@@ -190,6 +192,7 @@ class Runner:
         tasks: set[Task],
         known: Mapping[Task, DayData],
         digest: Digest | None,
+        stored_as: Mapping[str, str],
     ) -> dict[Task, Any]:
         wanted = sorted(tasks, key=lambda t: t.key)
         if self._memo_scenario is not scenario:
@@ -200,7 +203,14 @@ class Runner:
         if store is not None:
             # Digested as it is read: a sweep never holds the store's days. Whole
             # days are kept, as those run here are, for a later batch that asks again.
-            for key, day in store.stored([task.key for task in wanted if task.key not in done]):
+            missing_keys = [task.key for task in wanted if task.key not in done]
+            named_as = {key: key for key in missing_keys} | {
+                stored_as[key]: key for key in missing_keys if key in stored_as
+            }
+            for stored_key, day in store.stored(list(named_as)):
+                key = named_as[stored_key]
+                if key in done:  # kept under both keys
+                    continue
                 if digest is None:
                     self._memo[key] = day
                 done[key] = keep(day)

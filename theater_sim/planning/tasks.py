@@ -76,14 +76,17 @@ def as_run(staffing: Staffing, scenario: Scenario, side: SideName) -> Staffing:
 
 
 def as_run_task(task: Task, scenario: Scenario) -> Task:
-    """``task`` with a side it leaves as the scenario has it (None) written as
-    the scenario's fixed count, where it has one: the same day either way, so
-    ``run --store`` finds the days a sweep stored at that count, and the
-    other way round (they used to be kept twice, under two keys)."""
+    """``task`` under one name for its day: a side it leaves as the scenario has
+    it (None) written as the scenario's fixed count, where it has one, and
+    projection clerks set to the scenario's own count left unset (None). The
+    same day either way, so ``run --store`` finds the days a sweep stored at
+    those counts, and the other way round (they were kept twice, under two keys)."""
     sellers, collectors = as_run(task.sellers, scenario, "selling"), as_run(task.collectors, scenario, "collecting")
-    if (sellers, collectors) == (task.sellers, task.collectors):
+    own_clerks = None if scenario.projection is None else scenario.projection.clerks
+    projectors = None if task.projectors == own_clerks else task.projectors
+    if (sellers, collectors, projectors) == (task.sellers, task.collectors, task.projectors):
         return task
-    return Task(sellers, collectors, task.replication, task.projectors)
+    return Task(sellers, collectors, task.replication, projectors)
 
 
 def plain_staffing(staffing: Staffing) -> Any:
