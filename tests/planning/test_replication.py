@@ -196,8 +196,9 @@ def test_cut_ends_that_read_alike_get_the_decimals_that_tell_them_apart() -> Non
     wide = confidence_interval([0.0, 0.0, 0.066], 0.0, 1.0)
     assert interval_shown(wide, ".1%") == interval_shown(wide, "{:.1%}".format)
     tiny = confidence_interval([0.0] * 19 + [1e-9], 0.0, 1.0)
-    assert interval_shown(tiny, ".1%") == "0.0000% [0.0000% to 0.0000%]"  # at most three more decimals
-    assert interval_shown(tiny, ",.2f", show_mean=lambda _: "mean") == "mean [0.00000 to 0.00000]"
+    assert interval_shown(tiny, ".1%") == "0.0% [0.0% to 0.0%]"  # three more decimals would not tell them apart
+    apart = confidence_interval([0.0] * 19 + [2e-4], 0.0, 1.0)
+    assert interval_shown(apart, ",.2f", show_mean=lambda _: "mean") == f"mean [0.00000 to {apart['high']:,.5f}]"
 
 
 def test_an_hours_line_wait_is_the_mean_of_the_days_that_had_a_line() -> None:

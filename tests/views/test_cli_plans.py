@@ -14,8 +14,8 @@ from typer.testing import CliRunner
 from theater_sim.analysis.verdict import Rule, SideEvidence, judge
 from theater_sim.input.loading import load_scenario
 from theater_sim.planning import execution
+from theater_sim.planning.intervals import against_target
 from theater_sim.views.cli import app
-from theater_sim.views.plan_report import _against
 
 
 def _ok(runner: CliRunner, *args: str) -> str:
@@ -548,7 +548,22 @@ def test_scheduled_sides_show_the_margin_per_period(runner: CliRunner) -> None:
 )
 def test_margins_keep_their_side_of_the_target(value: float, percent: bool, target: float | None, shown: str) -> None:
     """A number printed beside a target reads on the same side of it as the real number."""
-    assert _against(value, percent, target) == shown
+    assert against_target(value, ",.1%" if percent else ",.2f", target) == shown
+
+
+@pytest.mark.parametrize(
+    ("mean", "half", "key", "target"),
+    [(4.9996, 0.92, "p95_wait", 5.0), (5.004, 0.92, "p95_wait", 5.0), (0.0001, 0.0003, "failed_share", 0.01)],
+)
+def test_the_staff_table_and_its_notes_show_a_mean_alike(mean: float, half: float, key: str, target: float) -> None:
+    """The note read 4.9996 ± 0.92 min where the table read 5.00±0.92, and 0.01%
+    beside the table's 0.0% (a review): both show the mean by one rule."""
+    from theater_sim.planning.least_staffing import interval_text
+    from theater_sim.views.plan_report import _value
+
+    interval = {"mean": mean, "low": max(0.0, mean - half), "high": mean + half, "half_width": half}
+    table, note = _value(interval, key, target), interval_text(interval, key, target)  # type: ignore[arg-type]
+    assert table.split("±")[0].split(" [")[0] == note.split(" ± ")[0].split(" [")[0]
 
 
 def test_sweep_shows_no_missed_starts_for_buyers_and_counts_as_counts(runner: CliRunner) -> None:

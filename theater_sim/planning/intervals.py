@@ -18,7 +18,14 @@ from functools import lru_cache
 from theater_sim.analysis.contract import Interval
 from theater_sim.planning.t_quantiles import T_975
 
-__all__ = ["CONFIDENCE", "confidence_interval", "interval_shown", "t_quantile", "upper_bound"]
+__all__ = [
+    "CONFIDENCE",
+    "against_target",
+    "confidence_interval",
+    "interval_shown",
+    "t_quantile",
+    "upper_bound",
+]
 
 CONFIDENCE = 0.95
 
@@ -58,6 +65,7 @@ def interval_shown(
     show: str | Callable[[float], str],
     separator: str = " ± ",
     show_mean: Callable[[float], str] | None = None,
+    target: float | None = None,
 ) -> str:
     """``4.74 ± 0.45``: a mean and its half-width, or, where the interval was cut at
     what the metric can be (no share below 0), its ends: ``2.2% [0.0% to 4.6%]``
@@ -68,17 +76,22 @@ def interval_shown(
     ``show``: a format spec (``",.1%"``) or a function. With a spec, cut ends
     that read alike at its decimals get up to ``MORE_DECIMALS`` more, the mean
     too: ``0.01% [0.00% to 0.02%]``, where "0.0% [0.0% to 0.0%]" said nothing
-    (a trial).
+    (a trial); and with a ``target``, the mean has as many more as keep it on
+    its side of the target (``against_target``).
     """
     mean, half = interval["mean"], interval["half_width"]
     low, high = interval["low"], interval["high"]
-    if isinstance(show, str) and half and (low > mean - half or high < mean + half):
-        show = _apart(show, low, high)
-    shown: Callable[[float], str] = functools.partial(_formatted, spec=show) if isinstance(show, str) else show
+    cut = half is not None and half > 0 and (low > mean - half or high < mean + half)
+    if isinstance(show, str):
+        spec = _apart(show, low, high) if cut else show
+        shown: Callable[[float], str] = functools.partial(_formatted, spec=spec)
+        show_mean = show_mean or functools.partial(against_target, spec=spec, target=target)
+    else:
+        shown = show
     text = (show_mean or shown)(mean)
     if not half:
         return text
-    if low > mean - half or high < mean + half:
+    if cut:
         return f"{text} [{shown(low)} to {shown(high)}]"
     return f"{text}{separator}{shown(half)}"
 
@@ -87,23 +100,39 @@ def _formatted(value: float, spec: str) -> str:
     return format(value, spec)
 
 
+def against_target(value: float, spec: str, target: float | None) -> str:
+    """``value`` as ``spec`` shows it (``",.2f"``, ``",.1%"``), or with as many more
+    decimals as keep it on its side of ``target``: a p95 of 5.0003 against a
+    target of 5 shows as 5.0003, not a 5.00 that seems to meet it (the staff
+    table and its notes both show means so)."""
+    decimals = _DECIMALS.search(spec)
+    if target is None or decimals is None:
+        return format(value, spec)
+    scale = 100 if spec.endswith("%") else 1
+    for more in range(12):
+        shown = format(value, _DECIMALS.sub(f".{int(decimals[1]) + more}", spec, count=1))
+        number = float(shown.rstrip("%").replace(",", "")) / scale
+        if (number <= target) == (value <= target):
+            return shown
+    return repr(value)
+
+
 #: How many decimals ``interval_shown`` may add to tell an interval's ends apart.
 MORE_DECIMALS = 3
 _DECIMALS = re.compile(r"\.(\d+)")
 
 
 def _apart(spec: str, low: float, high: float) -> str:
-    """``spec``, or it with the fewest more decimals that show ``low`` and ``high`` apart."""
-    if low == high or format(low, spec) != format(high, spec):
-        return spec
+    """``spec``, or it with the fewest more decimals (up to ``MORE_DECIMALS``)
+    that show ``low`` and ``high`` apart; ``spec`` if none does."""
     decimals = _DECIMALS.search(spec)
-    if decimals is None:
+    if low == high or decimals is None or format(low, spec) != format(high, spec):
         return spec
     for more in range(1, MORE_DECIMALS + 1):
         finer = _DECIMALS.sub(f".{int(decimals[1]) + more}", spec, count=1)
         if format(low, finer) != format(high, finer):
             return finer
-    return finer
+    return spec
 
 
 def upper_bound(values: list[float], confidence: float) -> float:

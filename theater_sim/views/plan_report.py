@@ -17,7 +17,7 @@ from rich.text import Text
 
 from theater_sim.analysis.contract import DayData, Interval
 from theater_sim.model.scenario import SIDE_NAMES, Scenario, SideName
-from theater_sim.planning.intervals import interval_shown
+from theater_sim.planning.intervals import against_target, interval_shown
 from theater_sim.planning.least_staffing import (
     TARGET_FORMATS,
     PeriodAnswer,
@@ -73,26 +73,11 @@ def _value(interval: Interval, metric: str, target: float | None = None) -> str:
     percent = metric in {"abandon_rate", "utilisation", "failed_share", "stale_share"}
     if metric in _COUNT_METRICS and not interval["half_width"] and float(interval["mean"]).is_integer():
         return f"{interval['mean']:,.0f}"  # one day's count, not a mean
-    text = interval_shown(
-        interval,
-        f",.{1 if percent else 2}{'%' if percent else 'f'}",  # as _against shows a number without a target
-        separator="±",
-        show_mean=None if target is None else lambda value: _against(value, percent, target),
-    )
+    spec = ",.1%" if percent else ",.2f"
+    text = interval_shown(interval, spec, separator="±", target=target)
     if "upper" in interval:
-        text += f" (≤{_against(interval['upper'], percent, target)})"
+        text += f" (≤{against_target(interval['upper'], spec, target)})"
     return text
-
-
-def _against(value: float, percent: bool, target: float | None) -> str:
-    """``value`` with the fewest decimals (2, or 1 for a share) that keep it on its side of ``target``."""
-    first = 1 if percent else 2
-    for decimals in range(first, first + 12):
-        shown = format(value, f",.{decimals}{'%' if percent else 'f'}")
-        number = float(shown.rstrip("%").replace(",", "")) / (100 if percent else 1)
-        if target is None or (number <= target) == (value <= target):
-            return shown
-    return repr(value)
 
 
 def render_sweep(cells: list[SweepCell], metric: str, scenario: Scenario, replications: int, console: Console) -> None:
