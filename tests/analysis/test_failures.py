@@ -49,6 +49,38 @@ def test_a_holder_who_arrives_after_the_film_began_is_not_the_collectors_failure
     assert failed_mask(records, 15.0, (3.0,)).tolist() == [False, True, False]
 
 
+def test_holders_who_join_the_line_as_their_film_begins_and_wait_missed_it() -> None:
+    """Holders due before the doors open arrive as they open; a film at the
+    opening (minute 0) had 200 such holders wait up to 100 min with none
+    counted as missing it (a trial). Arriving at the start and waiting is
+    being in line when it began; reaching a counter at once is not."""
+    records = simulate_side(1, 60.0, np.array([0.0, 0.0, 0.0, 1.0]), np.array([2.0, 2.0, 2.0, 1.0]))
+    records = type(records)(**{**records.__dict__, "showing": np.array([0, 0, 0, 0])})
+    assert missed_start_mask(records, (0.0,)).tolist() == [False, True, True, False]
+    assert failed_mask(records, 15.0, (0.0,)).tolist() == [False, True, True, False]
+
+
+def test_a_film_at_the_opening_counts_its_waiting_holders_late() -> None:
+    """The trial's day end to end: every holder of a 10:00 film arrives at 10:00
+    (its lead reaches before the doors open); all but the first wait, and the
+    showing, the side and the verdict's failures all count them as late."""
+    data = scenario_dict()
+    data.update(
+        {
+            "opens": "10:00",
+            "hours": 4,
+            "showtimes": [{"film": "Early bird", "starts": "10:00", "seats": 200}],
+        }
+    )
+    data["collecting"]["arrivals"] = {"showtimes": {"occupancy": 1.0}}
+    result = run_day(Scenario.model_validate(data))
+    (showing,) = result.showings
+    assert showing.holders == 200
+    assert showing.missed_start == 199  # the first reached the counter as the film began
+    assert result.collecting.missed_showtime_start == 199
+    assert showing.arrived_after_start == 0
+
+
 def test_hourly_failed_counts_add_up_to_the_day() -> None:
     scenario = Scenario.model_validate(
         {

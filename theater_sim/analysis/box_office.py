@@ -61,9 +61,9 @@ def showing_metrics(
     admitted = np.bincount(showing, weights=party * (collecting.outcome[came] == SERVED), minlength=count)
     starts = np.asarray(plan.starts_at_minute)
     begun, arrived = starts[showing], collecting.arrival_at_minute[came]
-    late = (arrived < begun) & (collecting.left_line_at_minute[came] > begun) & (collecting.outcome[came] != BALKED)
+    late = (arrived <= begun) & (collecting.left_line_at_minute[came] > begun) & (collecting.outcome[came] != BALKED)
     missed = np.bincount(showing[late], weights=party[late], minlength=count)
-    after = arrived >= begun
+    after = arrived > begun
     came_after = np.bincount(showing[after], weights=party[after], minlength=count)
     sold = sold_online = None
     if tickets is not None:

@@ -37,10 +37,12 @@ __all__ = [
     "side_data",
 ]
 
-#: The contract's edition: raise it whenever a day gains, loses or changes a key.
-#: A results store is keyed on it (with the version), so days stored under an
-#: older contract are never served as today's (2: ``pressure_hours.both``).
-DAY_DATA_FORMAT = 2
+#: The contract's edition: raise it whenever a day gains, loses or changes a key,
+#: or a key's meaning changes. A results store is keyed on it (with the version),
+#: so days stored under an older contract are never served as today's
+#: (2: ``pressure_hours.both``; 3: a holder who joins the line as the film begins
+#: and waits has missed its start).
+DAY_DATA_FORMAT = 3
 
 
 class WaitMinutes(TypedDict):

@@ -83,19 +83,21 @@ def lost_by(
     if showing is not None and showing_starts_at_minute:
         still_in_line = np.isnan(left_line_at_minute)  # at ``minute``: in line at the start if it has begun
         begun = film_starts(showing_starts_at_minute, showing)
-        in_line_then = (arrival_at_minute < begun) & (still_in_line | (left_line_at_minute > begun))
+        # Arriving as it begins counts (holders due before the doors open arrive as they open):
+        # all 200 holders of a film at the opening waited up to 100 min, and none had "missed" it.
+        in_line_then = (arrival_at_minute <= begun) & (still_in_line | (left_line_at_minute > begun))
         lost = lost | ((showing >= 0) & (outcome != BALKED) & (begun <= minute) & in_line_then)
     return lost
 
 
 def missed_start_mask(records: SideRecords, showing_starts_at_minute: tuple[float, ...]) -> np.ndarray:
-    """Holders in line (not yet at a counter) when their showing began; not those
-    who only arrived after it began."""
+    """Holders in line (not yet at a counter) when their showing began, those who
+    arrived as it began too; not those who only arrived after it began."""
     missed = np.zeros(records.arrived, dtype=bool)
     if not showing_starts_at_minute:
         return missed
     has_showing = (records.showing >= 0) & (records.outcome != BALKED)
     starts = np.asarray(showing_starts_at_minute)[records.showing[has_showing]]
     arrived = records.arrival_at_minute[has_showing]
-    missed[has_showing] = (arrived < starts) & (records.left_line_at_minute[has_showing] > starts)
+    missed[has_showing] = (arrived <= starts) & (records.left_line_at_minute[has_showing] > starts)
     return missed

@@ -259,7 +259,7 @@ def projection_metrics(
     backlog_at, backlog_moment, by_hour = _backlog(sold_at, listed_at, hours)
     arrival_hour = np.minimum(holder_arrivals[came] // MINUTES_PER_HOUR, hours - 1).astype(np.int64)
     begun = film_starts(starts_at_minute, tickets.sold_showing)
-    late = (holder_arrivals < begun) & (tickets.holder_left_line_at > begun)
+    late = (holder_arrivals <= begun) & (tickets.holder_left_line_at > begun)  # as failures.missed_start_mask
     return ProjectionMetrics(
         projector=_describe(plan),
         policy=plan.stale_reads,
