@@ -1141,6 +1141,31 @@ def test_a_side_closed_for_lunch_is_run_and_staffed_with_its_closure(runner: Cli
         assert "replaces selling's counter schedule, its closure from 12:00 too" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (
+            ["run", "autoscale", "--sellers", "3"],
+            "--sellers 3 replaces selling's autoscaling (1-6 counters): 3 counters all day",
+        ),
+        (
+            ["run", "opening-weekend", "--collectors", "2"],
+            "--collectors 2 replaces collecting's counter schedule: 2 counters",
+        ),
+        (["sweep", "autoscale", "--sellers", "1:2", "--workers", "1"], "--sellers 1:2 replaces selling's autoscaling"),
+    ],
+)
+def test_a_count_that_replaces_a_schedule_or_an_autoscaler_says_so(
+    runner: CliRunner, args: list[str], said: str
+) -> None:
+    """README: a count replaces a schedule or autoscaling; only a schedule with a
+    closure was said to be replaced, the others silently (a trial)."""
+    result = runner.invoke(app, [*args, "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert f"theater-sim: note: {said}" in result.stderr
+    assert "replaces" not in runner.invoke(app, ["run", "balanced-day", "--sellers", "2"]).stderr
+
+
 def test_a_short_closure_and_back_to_back_closed_periods_read_as_one_spell(runner: CliRunner, tmp_path: Path) -> None:
     """A 30-second closure read "12:00-12:00"; two closed periods in a row read as two closures."""
     day = tmp_path / "short.yaml"

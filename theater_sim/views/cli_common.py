@@ -203,20 +203,27 @@ def check_staffing(day: Scenario, typed: Mapping[str, str] | None = None, **staf
     for name, side in sides:
         count = staffing.get(name)
         if count is not None:
-            note_closures_replaced(day, side, f"--{name} {count}", f"{count} counters all day")
+            note_staffing_replaced(day, side, f"--{name} {count}", f"{count} counters all day")
     return day.overridden(**staffing)
 
 
-def note_closures_replaced(day: Scenario, side: SideName, option: str, instead: str) -> None:
-    """Say on stderr that ``option`` replaces a schedule that closes ``side`` for a while:
-    a sweep's 2 sellers read p95 5.5 min where the day with its lunch closure gave 52 (a trial)."""
-    closures = [clock for _, clock in day.side(side).closures]
-    if closures:
-        typer.echo(
-            f"theater-sim: note: {option} replaces {side}'s counter schedule, its closure"
-            f"{'s' if len(closures) > 1 else ''} from {', '.join(closures)} too: {instead}",
-            err=True,
+def note_staffing_replaced(day: Scenario, side: SideName, option: str, instead: str) -> None:
+    """Say on stderr that ``option`` replaces ``side``'s counter schedule (its
+    closures named: a sweep's 2 sellers read p95 5.5 min where the day with its
+    lunch closure gave 52, a trial) or its autoscaling; a schedule without a
+    closure, or an autoscaler, was replaced without a word (another trial)."""
+    settings = day.side(side)
+    if settings.autoscale is not None:
+        scale = settings.autoscale
+        replaced = f"autoscaling ({scale.min_counters:,}-{scale.max_counters:,} counters)"
+    elif isinstance(settings.counters, list):
+        closures = [clock for _, clock in settings.closures]
+        replaced = "counter schedule" + (
+            f", its closure{'s' if len(closures) > 1 else ''} from {', '.join(closures)} too" if closures else ""
         )
+    else:
+        return
+    typer.echo(f"theater-sim: note: {option} replaces {side}'s {replaced}: {instead}", err=True)
 
 
 def check_overrides(day: Scenario, typed: Mapping[str, str] | None = None, **overrides: int | None) -> None:

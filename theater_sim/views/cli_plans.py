@@ -36,7 +36,7 @@ from theater_sim.views.cli_common import (
     check_staffing,
     load_source,
     make_runner,
-    note_closures_replaced,
+    note_staffing_replaced,
     note_store_line,
     store_line,
     user_errors,
@@ -184,7 +184,7 @@ def sweep(
         )
         for option, counts, side in swept:
             if counts is not None:
-                note_closures_replaced(day, side, f"{option} {counts}", "each cell's count is open all day")
+                note_staffing_replaced(day, side, f"{option} {counts}", "each cell's count is open all day")
         # Every cell is staffed alike (a swept side's autoscaling is replaced): the first cell speaks for all.
         cell = day.overridden(sellers=seller_counts[0], collectors=collector_counts[0])
         chosen = check_engine(engine, cell, "auto")
