@@ -1166,6 +1166,26 @@ def test_a_count_that_replaces_a_schedule_or_an_autoscaler_says_so(
     assert "replaces" not in runner.invoke(app, ["run", "balanced-day", "--sellers", "2"]).stderr
 
 
+def test_a_cell_where_both_sides_fail_many_is_marked(runner: CliRunner, tmp_path: Path) -> None:
+    """Two swamped sides (pressure 2 each) read "Balanced" in a sweep, with
+    nothing to say that both fail a third of their customers; run says "both
+    need more counters" (a trial). Such a cell is marked "!", and JSON says
+    ``both_short``; a cell where one side is fine is not."""
+    side = "{arrivals: {rate_per_hour: 120}, service_minutes: {distribution: exponential, mean: 1}}"
+    path = tmp_path / "swamped.yaml"
+    path.write_text(f"name: swamped\nhours: 2\nselling: {side}\ncollecting: {side}\n", encoding="utf-8")
+    args = ["sweep", str(path), "--sellers", "1,3", "--collectors", "1", "--workers", "1", "--quiet"]
+    cells = json.loads(_ok(runner, *args, "--json"))["cells"]
+    assert [cell["both_short"] for cell in cells] == [True, False]
+    table = _ok(runner, *args)
+    one, three = (
+        line for line in table.splitlines() if line.startswith(("│                    1 ", "│                    3 "))
+    )
+    assert one.rstrip(" │").endswith("!")
+    assert "!" not in three
+    assert "!: both sides failed more than the verdict's share of their customers" in " ".join(table.split())
+
+
 def test_a_short_closure_and_back_to_back_closed_periods_read_as_one_spell(runner: CliRunner, tmp_path: Path) -> None:
     """A 30-second closure read "12:00-12:00"; two closed periods in a row read as two closures."""
     day = tmp_path / "short.yaml"

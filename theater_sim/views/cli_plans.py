@@ -182,15 +182,15 @@ def sweep(
             ("--sellers", sellers, "selling"),
             ("--collectors", collectors, "collecting"),
         )
-        for option, counts, side in swept:
-            if counts is not None:
-                note_staffing_replaced(day, side, f"{option} {counts}", "each cell's count is open all day")
         # Every cell is staffed alike (a swept side's autoscaling is replaced): the first cell speaks for all.
         cell = day.overridden(sellers=seller_counts[0], collectors=collector_counts[0])
         chosen = check_engine(engine, cell, "auto")
         engine_name, engine_words = engines_used(cell, chosen)
         grids: list[tuple[int | None, Scenario, list[SweepCell]]] = []
         runner = make_runner(day, workers, scheduler, store, progress, closing, chosen)
+        for option, counts, side in swept:  # once the command is sure to run: a refusal is its one line
+            if counts is not None:
+                note_staffing_replaced(day, side, f"{option} {counts}", "each cell's count is open all day")
         if clerk_counts is not None:
             for count in clerk_counts:
                 staffed = check_staffing(day, typed={"projectors": str(projectors)}, projectors=count)

@@ -16,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from theater_sim.analysis.contract import DayData, Interval
+from theater_sim.analysis.verdict import MIN_FAILED
 from theater_sim.model.scenario import SIDE_NAMES, Scenario, SideName
 from theater_sim.planning.intervals import against_target, interval_shown
 from theater_sim.planning.least_staffing import (
@@ -149,6 +150,11 @@ def _caption(table: Table, cells: list[SweepCell], replications: int) -> None:
         table.caption += (
             "\n*: named for the customers it failed or for its waits, not its pressure; run that staffing to see why."
         )
+    if any(cell.both_short for cell in cells):
+        table.caption += (
+            "\n!: both sides failed more than the verdict's share of their customers (and at least"
+            f" {MIN_FAILED} each): both need more counters, whatever the verdict."
+        )
     unsure = [cell.verdict_agreement for cell in cells if _unsure(cell, replications)]
     if unsure:
         table.caption += (
@@ -169,9 +175,10 @@ def _unsure(cell: SweepCell, replications: int) -> bool:
 
 def _verdict_text(cell: SweepCell, replications: int) -> Text:
     """The cell's verdict, starred when it names a side for its failed customers or
-    waits, not its pressure, and with its days' count when few of them gave it (a
-    trial read a 5-of-10 cell as firm)."""
-    mark = "*" if cell.named_for_waits else ""
+    waits, not its pressure, marked ``!`` when both sides fail many of theirs,
+    and with its days' count when few of them gave it (a trial read a 5-of-10
+    cell as firm)."""
+    mark = ("*" if cell.named_for_waits else "") + ("!" if cell.both_short else "")
     unsure = f" ({cell.verdict_agreement}/{replications})" if _unsure(cell, replications) else ""
     return Text(_SHORT_VERDICT[cell.verdict] + mark + unsure, style=VERDICT_STYLES[cell.verdict])
 
