@@ -69,7 +69,7 @@ def test_a_store_made_before_it_recorded_its_run_is_refused_with_the_fingerprint
     ResultStore(
         tmp_path / "r.sqlite", scenario_fingerprint(edited, __version__), store_about(edited, __version__)
     ).close()
-    with pytest.raises(ScenarioError, match="the same scenario name and seed, but other contents: edited since"):
+    with pytest.raises(ScenarioError, match=r"but other contents \(or trace data\): edited since"):
         _store(tmp_path / "r.sqlite")
 
 

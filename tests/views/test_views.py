@@ -121,7 +121,9 @@ def test_the_hourly_wait_bars_stand_only_over_hours_with_served_arrivals(
     served_hours = set(hours_of[selling.served_mask].tolist())
     assert {2, 3} <= set(hours_of.tolist()) - served_hours  # buyers came while closed; none was served
     (bars,) = [
-        c for c in seen["figure"].axes[1].collections if c.get_label() == "selling: mean of each hour's arrivals"
+        c
+        for c in seen["figure"].axes[1].collections
+        if c.get_label() == "selling: mean wait of each hour's served arrivals"
     ]
     assert {round(segment[0][0]) for segment in bars.get_segments()} == served_hours
 

@@ -57,6 +57,7 @@ STORE_ABOUT = {"scenario": "scenario", "seed": "seed", "version": "theater-sim",
 
 
 def _shown(key: str, value: object) -> str:
+    """A recorded value as a refusal names it: the scenario's name quoted, others as they are."""
     if value is None:
         return "unrecorded"
     return shorten(repr(value), 60) if key == "scenario" else shorten(str(value), 60)
@@ -160,7 +161,7 @@ class ResultStore:
             for key, words in STORE_ABOUT.items()
             if theirs.get(key) != self.about.get(key)
         ]
-        return "; ".join(said) or "the same scenario name and seed, but other contents: edited since?"
+        return "; ".join(said) or "the same scenario name and seed, but other contents (or trace data): edited since?"
 
     def _into_wal(self) -> None:
         """Switch the store to WAL. The switch needs the file to itself and SQLite

@@ -38,7 +38,9 @@ def run_task_day(scenario: Scenario, task: Task, engine: Engine = "auto") -> Day
 
 
 def _described(task: Task) -> str:
-    """``the day of replication 3 at 2 sellers, 1 projector clerk`` (the staffings the task sets)."""
+    """``the day of replication 3 at 2 sellers, 1 projector clerk``: the staffings
+    the task sets, a side left as the scenario has it named by its fixed count
+    (the runner names tasks so, ``tasks.as_run_task``)."""
     given = [
         f"{count:,} {noun}{'' if count == 1 else 's'}" if isinstance(count, int) else f"{list(count)} {noun}s"
         for count, noun in (

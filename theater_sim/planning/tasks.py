@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from theater_sim.analysis.contract import DAY_DATA_FORMAT
 from theater_sim.model.scenario import SIDE_NAMES, Scenario, SideName
+from theater_sim.planning.store import STORE_ABOUT
 
 if TYPE_CHECKING:
     from theater_sim.analysis.contract import DayData
@@ -113,8 +114,14 @@ def execution_order(task: Task) -> tuple[object, ...]:
 
 
 def store_about(scenario: Scenario, version: str) -> dict[str, str | int]:
-    """In words, what ``scenario_fingerprint`` is made of (``store.STORE_ABOUT``'s keys)."""
-    return {"scenario": scenario.name, "seed": scenario.seed, "version": version, "format": DAY_DATA_FORMAT}
+    """In words, what ``scenario_fingerprint`` is made of: ``STORE_ABOUT``'s keys, the one list of them."""
+    words: dict[str, str | int] = {
+        "scenario": scenario.name,
+        "seed": scenario.seed,
+        "version": version,
+        "format": DAY_DATA_FORMAT,
+    }
+    return {key: words[key] for key in STORE_ABOUT}
 
 
 def scenario_fingerprint(scenario: Scenario, version: str) -> str:

@@ -40,8 +40,8 @@ class Terminated(SystemExit):
     written removed, the store closed) and its one line says what the store
     kept (``user_errors``); a kill before a command runs ends it with status 143."""
 
-    def __init__(self) -> None:
-        super().__init__(EXIT_TERMINATED)
+    def __init__(self, code: int = EXIT_TERMINATED) -> None:  # the code argument: it copies and pickles
+        super().__init__(code)
 
 
 app = typer.Typer(

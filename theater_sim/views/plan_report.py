@@ -290,7 +290,7 @@ def _render_sides(answers: dict[str, SideAnswer], targets: Targets, days: str, c
         label = f"{name} (whole day)" if isinstance(staffing, tuple) else name
         rows: list[_Row] = [(label, staffing_text(staffing), answer.at_answer, erlang)]
         if fewer is not None and isinstance(staffing, int):
-            rows.append(("  one fewer", str(staffing - 1), fewer, ""))
+            rows.append(("  one fewer", staffing_text(staffing - 1), fewer, ""))
         _add_summary_rows(table, rows, targets)
     scheduled = any(isinstance(answers[name].staffing, tuple) for name in SIDE_NAMES)
     table.caption = (

@@ -133,7 +133,7 @@ def plot_day(records: DayRecords, data: DayData, scenario: Scenario, path: Path,
                 [row["hour"] + 1 for row in hourly],
                 color=colour,
                 linewidth=2.5,
-                label=f"{name}: mean of each hour's arrivals",
+                label=f"{name}: mean wait of each hour's served arrivals",
             )
         own_end = max(scenario.open_minutes, float(side.departure_at_minute.max()) if side.served else 0.0)
         _counters_step(counters, side, own_end, colour, label, offset=0.04 if name == "selling" else -0.04)

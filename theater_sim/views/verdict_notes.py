@@ -296,8 +296,9 @@ def _named_for_waits_note(data: DayData) -> str:
     )
 
 
-#: A pressure from which a side's line grows steeply with its load (M/M/c waits rise as 1/(1 - load)).
-_NEAR_CAPACITY = 0.5
+#: A pressure from which a side's line grows steeply with its load (M/M/c waits rise as 1/(1 - load):
+#: at 0.7 a tenth more load makes the waits about half as long again).
+_NEAR_CAPACITY = 0.7
 
 
 def _steady_load_reason(data: DayData, side: str) -> str:
@@ -308,11 +309,10 @@ def _steady_load_reason(data: DayData, side: str) -> str:
     short crowds or fewer counters."""
     named_data, other_data, _ = _named_and_other(data, side)
     named, other = evidence(named_data), evidence(other_data)
-    if named.pressure > other.pressure and named.pressure >= _NEAR_CAPACITY:
-        selling_text, collecting_text = shown_day_pressures(data)
-        named_text, other_text = (
-            (selling_text, collecting_text) if side == "selling" else (collecting_text, selling_text)
-        )
+    selling_text, collecting_text = shown_day_pressures(data)
+    named_text, other_text = (selling_text, collecting_text) if side == "selling" else (collecting_text, selling_text)
+    # Higher as shown too: "higher too (0.83 against 0.83)" would read as a slip.
+    if named.pressure > other.pressure and named.pressure >= _NEAR_CAPACITY and named_text != other_text:
         return (
             f" Its pressure was higher too ({named_text} against {other_text}), though not by enough to name it"
             " alone: near its counters' capacity, a little more load makes a much longer line."
