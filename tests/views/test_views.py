@@ -128,6 +128,67 @@ def test_the_hourly_wait_bars_stand_only_over_hours_with_served_arrivals(
     assert {round(segment[0][0]) for segment in bars.get_segments()} == served_hours
 
 
+_NIGHT_SHOWS = """\
+name: night shows
+seed: 5
+opens: "22:00"
+hours: 6
+showtimes:
+  - {film: A, starts: "23:00", seats: 50}
+  - {film: B, starts: "23:20", seats: 50}
+  - {film: C, starts: "01:00", seats: 50}
+selling: {counters: 1, arrivals: {rate_per_hour: 10}, service_minutes: {distribution: exponential, mean: 1}}
+collecting:
+  counters: 1
+  arrivals: {showtimes: {occupancy: 0.8}}
+  service_minutes: {distribution: exponential, mean: 0.5}
+"""
+
+
+def test_showing_labels_name_their_day_and_do_not_overlap(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Labels of showings 30 minutes apart were drawn over each other ("19:00
+    129 late218 late"), and one past midnight read as the first day's (a trial).
+    A label close to the one before it is raised; past midnight it says +1d."""
+    from theater_sim.views import plotting
+
+    figures: list[Any] = []
+    monkeypatch.setattr(plotting, "_save", lambda figure, path, plt: figures.append(figure))
+    path = tmp_path / "night.yaml"
+    path.write_text(_NIGHT_SHOWS, encoding="utf-8")
+    result = CliRunner().invoke(app, ["run", str(path), "--plot", str(tmp_path / "day.png"), "--quiet"])
+    assert result.exit_code == 0, result.output
+    labels = [text for text in figures[0].axes[0].texts if text.get_text()[:2].isdigit()]
+    assert [text.get_text().split("\n")[0] for text in labels] == ["23:00", "23:20", "01:00"]
+    assert [text.get_text().split("\n")[1:2] == ["+1d"] for text in labels] == [False, False, True]
+    heights = [text.get_position()[1] for text in labels]
+    assert heights[1] > heights[0] == heights[2]  # 20 minutes after the one before: raised
+
+
+def test_a_replicated_sweep_plot_says_its_values_are_means(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The heat map's title did not say its values were means of several days (a trial)."""
+    from theater_sim.views import plotting
+
+    figures: list[Any] = []
+    monkeypatch.setattr(plotting, "_save", lambda figure, path, plt: figures.append(figure))
+    args = [
+        "sweep",
+        "tarantino-announced",
+        "--sellers",
+        "1:2",
+        "--collectors",
+        "1:2",
+        "--plot",
+        str(tmp_path / "g.png"),
+    ]
+    assert runner.invoke(app, [*args, "--replications", "3", "--workers", "1", "--quiet"]).exit_code == 0
+    assert runner.invoke(app, [*args, "--workers", "1", "--quiet"]).exit_code == 0
+    titles = [figure.get_suptitle() for figure in figures]
+    assert "p95_wait per staffing (means of 3 days from seed 42)" in titles[0]
+    assert "p95_wait per staffing (seed 42)" in titles[1]
+
+
 @pytest.mark.parametrize("axes", [["--sellers", "1:6", "--collectors", "1:3"], ["--sellers", "1:8"]])
 def test_sweep_plot_writes_a_png(runner: CliRunner, tmp_path: Path, axes: list[str]) -> None:
     out = tmp_path / "grid.png"

@@ -93,12 +93,12 @@ def parse_counts(
     return counts
 
 
-def _plot_sweep(cells: list[SweepCell], metric: str, scenario: Scenario, path: Path) -> None:
+def _plot_sweep(cells: list[SweepCell], metric: str, scenario: Scenario, path: Path, replications: int) -> None:
     """``plotting.plot_sweep``, imported only for a plot: it brings NumPy and
     the engines, which a sweep whose days all run on its workers never loads."""
     from theater_sim.views.plotting import plot_sweep
 
-    plot_sweep(cells, metric, scenario, path)
+    plot_sweep(cells, metric, scenario, path, replications)
 
 
 def sweep(
@@ -197,7 +197,7 @@ def sweep(
                 cells = run_sweep(day, seller_counts, collector_counts, replications, runner, count)
                 grids.append((count, staffed, cells))
                 if plot is not None:
-                    _plot_sweep(cells, metric, staffed, plot)
+                    _plot_sweep(cells, metric, staffed, plot, replications)
             data = {
                 "projectors": [
                     {"projectors": clerks, **sweep_data(cells, staffed, replications, metric)}
@@ -214,7 +214,7 @@ def sweep(
             if csv_file is not None:
                 write_chunks(csv_file, [sweep_csv([(None, day, cells)])])
             if plot is not None:
-                _plot_sweep(cells, metric, day, plot)
+                _plot_sweep(cells, metric, day, plot, replications)
         output = to_json(data) + "\n" if json_output else None
     said = store_line(store, runner, engine_words)
     if output is not None:

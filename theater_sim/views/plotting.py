@@ -199,10 +199,24 @@ def _mark_showings(axes: Axes, scenario: Scenario, data: DayData) -> None:
     the tickets whose holders were still in line when it began."""
     plan = scenario.showings()
     late = [showing["missed_start"] for showing in data["showings"]]
-    for start, clock, missed in zip(plan.starts_at_minute, plan.clocks, late or [0] * len(plan.clocks), strict=True):
+    left, right = axes.get_xlim()
+    near = 0.06 * (right - left)  # hours: labels closer than this would overlap ("19:00 129 late218 late", a trial)
+    previous, level = -math.inf, 0
+    for start, missed in zip(plan.starts_at_minute, late or [0] * len(plan.starts_at_minute), strict=True):
         axes.axvline(start / 60, color="0.35", linestyle=":", linewidth=1)
-        label = clock + (f"\n{missed:,.0f} late" if missed else "")
-        axes.text(start / 60, 1.0, label, transform=axes.get_xaxis_transform(), ha="center", va="bottom", fontsize=7)
+        level = (level + 1) % 3 if start / 60 - previous < near else 0
+        previous = start / 60
+        # The clock with its day past midnight, as the axis has it (a trial read a showing at 01:00 as the first day's).
+        label = _clock_with_day(start, scenario.opens) + (f"\n{missed:,.0f} late" if missed else "")
+        axes.text(
+            start / 60,
+            1.0 + 0.1 * level,
+            label,
+            transform=axes.get_xaxis_transform(),
+            ha="center",
+            va="bottom",
+            fontsize=7,
+        )
 
 
 def _shade_pressure_hours(axes: Axes, data: DayData) -> None:
@@ -253,8 +267,9 @@ def _save(figure: Any, path: Path, plt: Any) -> None:
 _SIDE_OF: dict[str, SideName] = {"sellers": "selling", "collectors": "collecting"}
 
 
-def plot_sweep(cells: list[SweepCell], metric: str, scenario: Scenario, path: Path) -> None:
-    """Write the sweep's figure: heat maps with verdicts, or lines over verdict bands."""
+def plot_sweep(cells: list[SweepCell], metric: str, scenario: Scenario, path: Path, replications: int = 1) -> None:
+    """Write the sweep's figure: heat maps with verdicts, or lines over verdict bands;
+    the title says when its values are means of ``replications`` days."""
     plt = _pyplot()
     sellers = list(dict.fromkeys(cell.sellers for cell in cells))
     collectors = list(dict.fromkeys(cell.collectors for cell in cells))
@@ -272,8 +287,10 @@ def plot_sweep(cells: list[SweepCell], metric: str, scenario: Scenario, path: Pa
         fixed += f", {clerks} projector clerk{'s' if clerks != 1 else ''}"
     note = "letters: verdict (B balanced, S selling, C collecting); black lines: where it changes"
     subtitle = f"\n{note}" if len(sellers) > 1 and len(collectors) > 1 else ""
+    days = f"means of {replications:,} days from " if replications > 1 else ""
     figure.suptitle(
-        f"{figure_text(scenario.name)}: {metric} per staffing (seed {scenario.seed}{fixed}){subtitle}", fontsize=12
+        f"{figure_text(scenario.name)}: {metric} per staffing ({days}seed {scenario.seed}{fixed}){subtitle}",
+        fontsize=12,
     )
     _save(figure, path, plt)
 
