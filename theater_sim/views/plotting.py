@@ -336,7 +336,7 @@ def _ink_on(colour: tuple[float, ...]) -> str:
 
 def _metric_label(metric: str) -> str:
     unit = " (minutes)" if "wait" in metric or metric == "overtime_minutes" else ""
-    unit = " (share, 0-1)" if metric in {"utilisation", "abandon_rate"} else unit
+    unit = " (share, 0-1)" if metric in {"utilisation", "abandon_rate", "failed_share", "stale_share"} else unit
     unit = " (people)" if "line" in metric else unit
     return metric.replace("_", " ") + unit
 
