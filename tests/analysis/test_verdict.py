@@ -654,6 +654,20 @@ def test_printed_pressures_also_keep_what_the_pressures_alone_say() -> None:
     assert named_not_for_pressure(selling, level, rule) == "waits"
 
 
+def test_a_side_named_for_failures_is_marked_only_where_the_pressures_would_not_name_it() -> None:
+    """A sweep starred every cell whose verdict the failures decided, though the
+    pressures named the same side (1.64 against 0.48), while its caption says
+    "not its pressure" (a trial): only a side the pressures alone would not name is."""
+    rule = Rule(tolerance=0.2, calm_below=0.5, calm_wait_minutes=1.0, failed_share=0.05)
+    swamped = SideEvidence(pressure=1.64, wait_minutes=40.0, failed_share=0.4, failed=200, customers=500)
+    calm = SideEvidence(pressure=0.48, wait_minutes=0.5, customers=500)
+    assert judge(calm, swamped, rule) is Verdict.COLLECTING
+    assert named_not_for_pressure(calm, swamped, rule) is None
+    busier = SideEvidence(pressure=1.7, wait_minutes=40.0, customers=500)  # the pressures alone: Balanced
+    assert judge(busier, swamped, rule) is Verdict.COLLECTING
+    assert named_not_for_pressure(busier, swamped, rule) == "failures"
+
+
 def test_the_failures_rule_says_which_test_a_side_falls_short_of() -> None:
     """The note under a day both sides failed on says why neither was named for
     its failures; it had quoted the harm ratio even when the ratio passed

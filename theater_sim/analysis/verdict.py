@@ -261,17 +261,16 @@ def decided_by(selling: SideEvidence, collecting: SideEvidence, rule: Rule, *, f
 
 
 def named_not_for_pressure(selling: SideEvidence, collecting: SideEvidence, rule: Rule) -> str | None:
-    """``"failures"`` when the verdict names its side for the customers it
-    failed; ``"waits"`` when for its waits and the pressures alone (failures
-    aside) would not name it; None otherwise (the pressures name it, or
-    Balanced). What a report marks as 'not its pressure'."""
+    """``"failures"`` or ``"waits"`` when the verdict names its side for the
+    customers it failed or for its waits, and the pressures alone would not
+    name it; None otherwise (the pressures name it too, or Balanced). What a
+    sweep marks as 'not its pressure' (failures marked though the pressures
+    agreed starred nearly every busy cell, and the caption said otherwise: a trial)."""
     used = decided_by(selling, collecting, rule)
-    if used == "failures":
-        return used
-    if used == "waits":
-        alone = judge(selling, collecting, rule, failures=False, waits_first=False)
-        return None if alone is judge(selling, collecting, rule) else used
-    return None
+    if used not in ("failures", "waits"):
+        return None
+    alone = judge(selling, collecting, rule, failures=False, waits_first=False)
+    return None if alone is judge(selling, collecting, rule) else used
 
 
 def clearly_more_failed(selling: SideEvidence, collecting: SideEvidence, limit: float) -> str | None:
