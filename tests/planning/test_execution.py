@@ -410,14 +410,16 @@ def test_a_batch_sure_to_be_worth_the_pool_runs_no_day_here(monkeypatch: pytest.
 
 def test_the_workers_timings_size_the_chunks_not_yet_sent() -> None:
     """Before any worker reports, a batch sent untimed goes out in chunks of a
-    sixteenth of each worker's share (no guess can make those too long);
+    sixteenth of each worker's share, at most UNTIMED_CHUNK_TASKS (337 SimPy days
+    a chunk, 6 s, were all lost to an early Ctrl-C: a trial);
     after, in chunks of about CHUNK_SECONDS of the reported work; and near
     the end of the batch, in chunks that shrink with what is left, so that
     no worker is left alone with a long last chunk."""
-    from theater_sim.planning.execution import CHUNK_SECONDS, _PoolTiming
+    from theater_sim.planning.execution import CHUNK_SECONDS, UNTIMED_CHUNK_TASKS, _PoolTiming
 
     untimed = _PoolTiming(None)
-    assert untimed.chunk_size(2560, 2560, 2) == 80
+    assert untimed.chunk_size(2560, 2560, 2) == UNTIMED_CHUNK_TASKS == 16
+    assert untimed.chunk_size(320, 320, 2) == 10
     assert untimed.chunk_size(10, 10, 2) == 1
     untimed.add(80, 0.2)  # 2.5 ms a task
     assert untimed.chunk_size(2560, 2000, 2) == int(CHUNK_SECONDS / 0.0025)
