@@ -27,7 +27,8 @@ def test_parse_counts_forms(text: str, counts: tuple[int, ...]) -> None:
 @pytest.mark.parametrize(
     ("text", "fragment"),
     [
-        ("3:1", "ends before it starts"),
+        ("3:1", "ends before it starts [(]write 1:3[)]"),
+        ("1:0", "ends before it starts$"),  # 0:1 would be refused in turn: no such hint
         ("a:b", "write a range"),
         ("0:4", "within 1..10,000"),
         ("1:5:0", "step must be at least 1"),

@@ -180,6 +180,16 @@ def test_an_output_cannot_be_a_file_sqlite_keeps_beside_the_store(
     )
     assert result.exit_code == 2
     assert "give each output its own file" in result.stderr
+    assert "(or one SQLite keeps beside it)" in result.stderr
+
+
+def test_two_outputs_at_one_path_without_a_store_name_no_sqlite(runner: CliRunner, tmp_path: Path) -> None:
+    """--plot a.png --csv a.png said "(or one SQLite keeps beside it)" of a run without a store (a trial)."""
+    out = str(tmp_path / "a.png")
+    result = runner.invoke(app, ["run", "balanced-day", "--plot", out, "--csv", out])
+    assert result.exit_code == 2
+    assert "is also the --csv file; give each output its own file" in " ".join(result.stderr.split())
+    assert "SQLite" not in result.stderr
 
 
 def test_csv_dash_writes_the_table_to_standard_output(runner: CliRunner) -> None:

@@ -73,7 +73,10 @@ def parse_counts(
         if step < 1:
             raise ScenarioError(f"{option} {text}: the step must be at least 1")
         if end < start:
-            raise ScenarioError(f"{option} {text}: the range ends before it starts (write {end}:{start})")
+            # The range the other way round, where it holds only counts that may be tried (1:0 had
+            # suggested 0:1, which is refused in turn: a trial).
+            hint = f" (write {end}:{start})" if end >= 1 else ""
+            raise ScenarioError(f"{option} {text}: the range ends before it starts{hint}")
         counts = tuple(range(start, end + 1, step))
     elif _LIST.match(spec):
         given = [int(part) for part in spec.split(",")]

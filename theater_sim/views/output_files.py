@@ -68,9 +68,10 @@ def check_distinct(outputs: dict[str, Path | None]) -> None:
         for key in keys:
             if key in seen:
                 first, second = (seen[key], option) if seen[key] != "--store" else (option, "--store")
+                beside = " (or one SQLite keeps beside it)" if "--store" in (first, second) else ""
                 raise ScenarioError(
                     f"{first} {cut(str(path if second != '--store' else key))}: is also the {second} file"
-                    " (or one SQLite keeps beside it); give each output its own file"
+                    f"{beside}; give each output its own file"
                 )
             seen[key] = option
 
