@@ -201,22 +201,28 @@ def _mark_showings(axes: Axes, scenario: Scenario, data: DayData) -> None:
     late = [showing["missed_start"] for showing in data["showings"]]
     left, right = axes.get_xlim()
     near = 0.06 * (right - left)  # hours: labels closer than this would overlap ("19:00 129 late218 late", a trial)
-    previous, level = -math.inf, 0
+    previous, height = -math.inf, 0.0
     for start, missed in zip(plan.starts_at_minute, late or [0] * len(plan.starts_at_minute), strict=True):
         axes.axvline(start / 60, color="0.35", linestyle=":", linewidth=1)
-        level = (level + 1) % 3 if start / 60 - previous < near else 0
-        previous = start / 60
         # The clock with its day past midnight, as the axis has it (a trial read a showing at 01:00 as the first day's).
         label = _clock_with_day(start, scenario.opens) + (f"\n{missed:,.0f} late" if missed else "")
+        # Close to the one before: above it, by its lines (a trial's 3-line labels 25 min apart still met).
+        height = height if start / 60 - previous < near else 0.0
+        previous = start / 60
         axes.text(
             start / 60,
-            1.0 + 0.1 * level,
+            1.0 + height,
             label,
             transform=axes.get_xaxis_transform(),
             ha="center",
             va="bottom",
             fontsize=7,
         )
+        height = height + _LABEL_LINE * (label.count("\n") + 1) if height < _LABEL_TOP else 0.0
+
+
+#: A 7-point label line's height as a share of the line panel's, and the highest a label starts.
+_LABEL_LINE, _LABEL_TOP = 0.055, 0.3
 
 
 def _shade_pressure_hours(axes: Axes, data: DayData) -> None:
