@@ -361,6 +361,42 @@ def test_the_hourly_legend_says_overtime_hours_have_no_point(runner: CliRunner) 
     ) in shown
 
 
+_WALK_AFTER_SALE = """\
+name: walk after the sale
+seed: 5
+opens: "18:00"
+hours: 8
+showtimes:
+  - {film: Small Room, starts: "18:00", seats: 20}
+  - {film: Hit Film, starts: "20:00", seats: 120}
+  - {film: Hit Film, starts: "20:25", seats: 120}
+  - {film: Hit Film, starts: "20:50", seats: 120}
+linked: {walk_minutes: 8, online_share: 0.3, party_sizes: {1: 0.3, 2: 0.4, 4: 0.3},
+  lead_minutes: {distribution: uniform, low: 0, high: 20}}
+selling: {counters: 1, arrivals: {rate_per_hour: 90}, service_minutes: {distribution: exponential, mean: 0.8},
+  balk_at_line: 10}
+collecting: {counters: 1, service_minutes: {distribution: exponential, mean: 0.6},
+  patience_minutes: {distribution: exponential, mean: 20}}
+"""
+
+
+def test_holders_who_came_after_their_film_began_have_a_column(runner: CliRunner, tmp_path: Path) -> None:
+    """Holders who reach collection after their film began (an 8-minute walk from
+    a last-minute sale) are not the collectors' failure, and were in no table
+    (a trial); the showings table has them in an "after start" column, as JSON's
+    ``arrived_after_start``, wherever a showing has any."""
+    path = tmp_path / "walk.yaml"
+    path.write_text(_WALK_AFTER_SALE, encoding="utf-8")
+    after = {showing["starts"]: showing["arrived_after_start"] for showing in _json(runner, str(path))["showings"]}
+    assert after["20:00"] > 0
+    shown = runner.invoke(app, ["run", str(path)], env={"COLUMNS": "200"}).stdout
+    assert "late   after start   film" in shown
+    (row,) = [line for line in shown.splitlines() if line.strip().startswith("20:00") and "Hit Film" in line]
+    assert row.split()[-3] == f"{after['20:00']:,}"
+    plain = runner.invoke(app, ["run", "opening-weekend"], env={"COLUMNS": "200"}).stdout
+    assert "after start" not in plain
+
+
 def test_validate_groups_the_thousands_of_big_numbers(runner: CliRunner, tmp_path: Path) -> None:
     """Rates, counter counts and a note's amounts group their thousands as the
     reports do (a trial read 'Poisson 60000/hour', '1500 from 08:00' and
