@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from theater_sim.analysis.failures import in_line_as_it_began
 from theater_sim.engine.records import BALKED, SERVED, SideRecords
 from theater_sim.engine.theater import TicketRecords
 from theater_sim.model.timetable import ShowingPlan
@@ -61,7 +62,8 @@ def showing_metrics(
     admitted = np.bincount(showing, weights=party * (collecting.outcome[came] == SERVED), minlength=count)
     starts = np.asarray(plan.starts_at_minute)
     begun, arrived = starts[showing], collecting.arrival_at_minute[came]
-    late = (arrived <= begun) & (collecting.left_line_at_minute[came] > begun) & (collecting.outcome[came] != BALKED)
+    in_line = in_line_as_it_began(arrived, collecting.left_line_at_minute[came], begun)
+    late = in_line & (collecting.outcome[came] != BALKED)
     missed = np.bincount(showing[late], weights=party[late], minlength=count)
     after = arrived > begun
     came_after = np.bincount(showing[after], weights=party[after], minlength=count)

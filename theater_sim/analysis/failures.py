@@ -17,7 +17,7 @@ import numpy as np
 
 from theater_sim.engine.records import BALKED, SERVED, SideRecords, film_starts
 
-__all__ = ["failed_by", "failed_mask", "lost_by", "lost_mask", "missed_start_mask"]
+__all__ = ["failed_by", "failed_mask", "in_line_as_it_began", "lost_by", "lost_mask", "missed_start_mask"]
 
 
 def failed_mask(
@@ -81,11 +81,10 @@ def lost_by(
     each of those as half a failure.)"""
     lost: np.ndarray = outcome != SERVED
     if showing is not None and showing_starts_at_minute:
-        still_in_line = np.isnan(left_line_at_minute)  # at ``minute``: in line at the start if it has begun
+        # Still in line at ``minute`` (no time yet): leaves after any start that has begun.
+        leaves = np.where(np.isnan(left_line_at_minute), np.inf, left_line_at_minute)
         begun = film_starts(showing_starts_at_minute, showing)
-        # Arriving as it begins counts (holders due before the doors open arrive as they open):
-        # all 200 holders of a film at the opening waited up to 100 min, and none had "missed" it.
-        in_line_then = (arrival_at_minute <= begun) & (still_in_line | (left_line_at_minute > begun))
+        in_line_then = in_line_as_it_began(arrival_at_minute, leaves, begun)
         lost = lost | ((showing >= 0) & (outcome != BALKED) & (begun <= minute) & in_line_then)
     return lost
 
@@ -99,5 +98,13 @@ def missed_start_mask(records: SideRecords, showing_starts_at_minute: tuple[floa
     has_showing = (records.showing >= 0) & (records.outcome != BALKED)
     starts = np.asarray(showing_starts_at_minute)[records.showing[has_showing]]
     arrived = records.arrival_at_minute[has_showing]
-    missed[has_showing] = (arrived <= starts) & (records.left_line_at_minute[has_showing] > starts)
+    missed[has_showing] = in_line_as_it_began(arrived, records.left_line_at_minute[has_showing], starts)
     return missed
+
+
+def in_line_as_it_began(arrived: np.ndarray, left_line: np.ndarray, begun: np.ndarray) -> np.ndarray:
+    """Holders in line when their film began: came by then and left the line
+    after. Arriving as it begins counts (holders due before the doors open
+    arrive as they open: all 200 of a film at the opening waited up to 100 min,
+    and none had "missed" it, a trial); reaching a counter at once does not."""
+    return (arrived <= begun) & (left_line > begun)

@@ -26,6 +26,7 @@ from typing import Literal
 import numpy as np
 
 from theater_sim.analysis.erlang import mean_wait_minutes
+from theater_sim.analysis.failures import in_line_as_it_began
 from theater_sim.engine.records import film_starts
 from theater_sim.engine.theater import TicketRecords
 from theater_sim.model.clock import MINUTES_PER_HOUR
@@ -259,7 +260,7 @@ def projection_metrics(
     backlog_at, backlog_moment, by_hour = _backlog(sold_at, listed_at, hours)
     arrival_hour = np.minimum(holder_arrivals[came] // MINUTES_PER_HOUR, hours - 1).astype(np.int64)
     begun = film_starts(starts_at_minute, tickets.sold_showing)
-    late = (holder_arrivals <= begun) & (tickets.holder_left_line_at > begun)  # as failures.missed_start_mask
+    late = in_line_as_it_began(holder_arrivals, tickets.holder_left_line_at, begun)
     return ProjectionMetrics(
         projector=_describe(plan),
         policy=plan.stale_reads,

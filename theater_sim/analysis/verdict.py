@@ -50,6 +50,7 @@ __all__ = [
     "Rule",
     "SideEvidence",
     "Verdict",
+    "both_fail_many",
     "clearly_longer",
     "clearly_more_failed",
     "decide",
@@ -164,6 +165,14 @@ def side_evidence(
     (its mean wait); ``lost``: the failed who walked away or missed their film
     (None: all of them)."""
     return SideEvidence(pressure, wait_minutes, share(failed, arrived), failed, arrived, lost)
+
+
+def both_fail_many(selling: SideEvidence, collecting: SideEvidence, limit: float) -> bool:
+    """Whether both sides failed more than ``limit`` of their customers (as the
+    verdict weighs it: of the counts), and at least ``MIN_FAILED`` each (the bar
+    for naming a side for its failures): both need more counters, whatever the
+    verdict (run's note, a sweep cell's ``!``)."""
+    return all(side.failed_share > limit and side.failed >= MIN_FAILED for side in (selling, collecting))
 
 
 def share(count: float, arrived: float) -> float:

@@ -105,12 +105,11 @@ def against_target(value: float, spec: str, target: float | None) -> str:
     decimals as keep it on its side of ``target``: a p95 of 5.0003 against a
     target of 5 shows as 5.0003, not a 5.00 that seems to meet it (the staff
     table and its notes both show means so)."""
-    decimals = _DECIMALS.search(spec)
-    if target is None or decimals is None:
+    if target is None or _DECIMALS.search(spec) is None:
         return format(value, spec)
     scale = 100 if spec.endswith("%") else 1
     for more in range(12):
-        shown = format(value, _DECIMALS.sub(f".{int(decimals[1]) + more}", spec, count=1))
+        shown = format(value, _finer(spec, more))
         number = float(shown.rstrip("%").replace(",", "")) / scale
         if (number <= target) == (value <= target):
             return shown
@@ -125,14 +124,18 @@ _DECIMALS = re.compile(r"\.(\d+)")
 def _apart(spec: str, low: float, high: float) -> str:
     """``spec``, or it with the fewest more decimals (up to ``MORE_DECIMALS``)
     that show ``low`` and ``high`` apart; ``spec`` if none does."""
-    decimals = _DECIMALS.search(spec)
-    if low == high or decimals is None or format(low, spec) != format(high, spec):
+    if low == high or _DECIMALS.search(spec) is None or format(low, spec) != format(high, spec):
         return spec
     for more in range(1, MORE_DECIMALS + 1):
-        finer = _DECIMALS.sub(f".{int(decimals[1]) + more}", spec, count=1)
+        finer = _finer(spec, more)
         if format(low, finer) != format(high, finer):
             return finer
     return spec
+
+
+def _finer(spec: str, more: int) -> str:
+    """``spec`` (with a precision) showing ``more`` decimals: ``_finer(",.1%", 2) == ",.3%"``."""
+    return _DECIMALS.sub(lambda decimals: f".{int(decimals[1]) + more}", spec, count=1)
 
 
 def upper_bound(values: list[float], confidence: float) -> float:

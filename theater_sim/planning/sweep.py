@@ -18,10 +18,10 @@ from typing import NamedTuple
 from theater_sim.analysis.contract import DayData, Interval, side_data
 from theater_sim.analysis.metric_names import SIDE_METRICS, metric_bounds
 from theater_sim.analysis.verdict import (
-    MIN_FAILED,
     Rule,
     SideEvidence,
     Verdict,
+    both_fail_many,
     judge,
     named_not_for_pressure,
     side_evidence,
@@ -51,9 +51,8 @@ class SweepCell:
     verdict_agreement: int
     sides: dict[str, dict[str, Interval]]
     named_for_waits: str | None = None  # the verdict names this side for its failed customers or waits, not pressure
-    #: Both sides failed more than the rule's share of their customers, and at least ``MIN_FAILED`` each
-    #: (means): both need more counters, whatever the verdict (a Balanced cell of 27% and 34% failed
-    #: read as fine, a trial).
+    #: ``verdict.both_fail_many`` of the means: both need more counters, whatever the verdict
+    #: (a Balanced cell of 27% and 34% failed read as fine, a trial).
     both_short: bool = False
 
 
@@ -178,7 +177,5 @@ def _cell(s: Staffing, c: Staffing, days: list[tuple[SideDigest, SideDigest]], r
         if named_not_for_pressure(means["selling"], means["collecting"], rule) is None
         else SIDE_NAMES[0 if verdict is Verdict.SELLING else 1]
     )
-    both_short = all(
-        means[side].failed_share > rule.failed_share and means[side].failed >= MIN_FAILED for side in SIDE_NAMES
-    )
+    both_short = both_fail_many(means["selling"], means["collecting"], rule.failed_share)
     return SweepCell(s, c, verdict.value, agreement, sides, for_waits, both_short)

@@ -21,6 +21,7 @@ from theater_sim.analysis.verdict import (
     WAIT_GAP_MINUTES,
     SideEvidence,
     Verdict,
+    both_fail_many,
     decide,
     fewest_decimals,
     share,
@@ -428,12 +429,9 @@ def _shown_pressures(data: DayData, first: str) -> tuple[str, str]:
 
 
 def _both_fail_many(data: DayData) -> bool:
-    """Whether both sides failed more than ``failed_share`` of their customers
-    (as the verdict weighs it: of the counts), and at least ``MIN_FAILED``
-    (the bar for naming a side for its failures)."""
-    sides = [side_data(data["sides"], name) for name in SIDE_NAMES]
-    shares = [share(side["failed"], side["arrived"]) for side in sides]
-    return min(shares) > data["failed_share"] and min(side["failed"] for side in sides) >= MIN_FAILED
+    """``both_fail_many`` of the day's two sides, by its rule's failed share."""
+    sides = data["sides"]
+    return both_fail_many(evidence(sides["selling"]), evidence(sides["collecting"]), data["failed_share"])
 
 
 def _harm_ratio_text(data: DayData) -> str:
