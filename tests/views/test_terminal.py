@@ -601,3 +601,22 @@ def test_watch_without_a_terminal_never_prints_one_clock_twice(tmp_path: Path) -
     clocks = [line[:10].strip() for line in result.stdout.splitlines() if "selling    line" in line]
     assert len(clocks) == len(set(clocks)), clocks
     assert clocks[-2:] == ["00:00 +1d", "day over"]
+
+
+def test_a_second_kill_while_the_command_ends_is_ignored() -> None:
+    """GNU timeout signals the command, then its group: the second SIGTERM raised
+    again while the store was being counted, and the line lost its count (a
+    trial). The first raises ``Terminated``; later ones are ignored."""
+    import signal
+
+    from theater_sim.views import cli
+    from theater_sim.views.cli_common import Terminated
+
+    before = signal.getsignal(signal.SIGTERM)
+    try:
+        signal.signal(signal.SIGTERM, cli._terminated)
+        with pytest.raises(Terminated):
+            cli._terminated(signal.SIGTERM, None)
+        assert signal.getsignal(signal.SIGTERM) == signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGTERM, before)
