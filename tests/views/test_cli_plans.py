@@ -1186,6 +1186,31 @@ def test_a_cell_where_both_sides_fail_many_is_marked(runner: CliRunner, tmp_path
     assert "!: both sides failed more than the verdict's share of their customers" in " ".join(table.split())
 
 
+def test_a_side_not_named_says_how_many_of_its_failed_came_while_it_was_closed(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """Both sides failing many read "both need more counters"; when the side not
+    named failed customers who came while its schedule kept it closed, the
+    note says how many (no counters help them), as the named side's advice does.
+    A trial's lunch closure with collecting swamped said nothing of selling's
+    59 lunch-time buyers among its 151 failed."""
+    day = tmp_path / "lunch.yaml"
+    day.write_text(_LUNCH.replace("rate_per_hour: 20}", "rate_per_hour: 90}"))
+    data = json.loads(_ok(runner, "run", str(day), "--json"))
+    assert data["verdict"] == "Greater demand for collecting tickets"
+    selling = data["sides"]["selling"]
+    came = round(selling["periods"][1]["failed_share"] * selling["periods"][1]["arrived"])
+    assert 0 < came < selling["failed"]
+    table = " ".join(_ok(runner, "run", str(day)).split())
+    assert "both need more counters" in table
+    assert (
+        f"Of selling's {selling['failed']} failed customers, {came} came while it was closed (12:00-13:00):"
+        " no number of counters helps them" in table
+    )
+    # Said of the side not named only: collecting's advice stands.
+    assert "Open collecting counters first." in table
+
+
 def test_a_short_closure_and_back_to_back_closed_periods_read_as_one_spell(runner: CliRunner, tmp_path: Path) -> None:
     """A 30-second closure read "12:00-12:00"; two closed periods in a row read as two closures."""
     day = tmp_path / "short.yaml"

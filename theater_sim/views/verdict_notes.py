@@ -537,6 +537,7 @@ def _both_failing(data: DayData) -> str:
         return (
             f"\nBoth sides failed more than {data['failed_share']:.0%} of their customers (selling {shares[0]:.1%},"
             f" collecting {shares[1]:.1%}): both need more counters{first}."
+            + _closed_while_failing(data)
             + ("" if data["named_for_failures"] else _harm_ratio_text(data) + _which_decided(data))
         )
     lower = min(sides["selling"]["pressure"], sides["collecting"]["pressure"])
@@ -548,6 +549,25 @@ def _both_failing(data: DayData) -> str:
         "\nBoth sides' customers met more demand than their counters could serve (pressures above 1):"
         " balanced, but both need more counters."
     )
+
+
+def _closed_while_failing(data: DayData) -> str:
+    """For each side not named whose failed customers came partly while its
+    schedule kept it closed, how many (the named side's advice says it for
+    that side): more counters do not help them."""
+    named = {Verdict.SELLING.value: "selling", Verdict.COLLECTING.value: "collecting"}.get(data["verdict"])
+    said = ""
+    for side in SIDE_NAMES:
+        closure = failed_while_closed(data, side) if side != named else None
+        if closure is None:
+            continue
+        came, failed, spans = closure
+        said += (
+            f" Of {side}'s {format_number(failed, ',.0f')} failed customers, {format_number(came, ',.0f')} came"
+            f" while it was closed ({spans}): no number of counters helps them"
+            + ("; shorten or move the closure." if 2 * came >= failed else ".")
+        )
+    return said
 
 
 def _open_first(data: DayData, side: str) -> str:
