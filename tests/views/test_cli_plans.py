@@ -766,6 +766,21 @@ def test_a_last_counter_within_the_days_luck_is_said(
     assert not [n for n in answer_notes({"selling": answer}, Targets(5.0, confidence=0.9)) if "luck" in n]
 
 
+def test_the_failed_share_note_weighs_only_the_periods_a_target_would_bound(runner: CliRunner) -> None:
+    """staff's note "add --max-failed-share to bound that" counted a closure's
+    customers, whom no target is held against: lunch-closure's whole day fails
+    over 5% (its lunch-time buyers), its open periods about 2%, and the note
+    sent the planner to an option that bounds only those periods. It now
+    weighs the open periods, and says so; a loose wait target still gets it."""
+    args = ["staff", "lunch-closure", "--replications", "3", "--workers", "1", "--json"]
+    tight = json.loads(_ok(runner, *args, "--max-p95-wait", "10"))
+    assert tight["sides"]["selling"]["at_answer"]["failed_share"]["mean"] > 0.05
+    assert not [note for note in tight["notes"] if "--max-failed-share" in note]
+    loose = [note for note in json.loads(_ok(runner, *args, "--max-p95-wait", "60"))["notes"] if "--max-failed" in note]
+    assert len(loose) == 1
+    assert re.match(r"selling: [\d.]+% of its open periods' customers are failed there", loose[0])
+
+
 _EDGE_OF_CLEARLY_LONGER = """\
 name: Edge of clearly longer
 hours: 24

@@ -784,7 +784,7 @@ def _closed_note(side: str, closed: set[int], rows: list[PeriodAnswer], evaluate
         return []
     spells = "; ".join(
         f"from {rows[k]['from']}, {rows[k]['arrived']:,.0f} customers a day, p95 wait"
-        f" {rows[k]['p95_wait']['mean']:,.1f} min"
+        f" {interval_shown(rows[k]['p95_wait'], ',.2f')} min"  # as the period's table row shows it
         for k in sorted(closed)
     )
     notes = [
