@@ -15,18 +15,17 @@ from theater_sim.model.scenario import Scenario
 
 
 def _linked(seed: int, **changes: object) -> Scenario:
+    showtimes = [
+        {"film": "Early", "starts": "12:00", "seats": 40},
+        {"film": "Late", "starts": "17:00", "seats": 60},
+        {"film": "Night", "starts": "19:30", "seats": 30},
+    ]
     data = scenario_dict(
         seed=seed,
         opens="10:00",
         hours=10,
-        showtimes=[
-            {"film": "Early", "starts": "12:00", "seats": 40},
-            {"film": "Late", "starts": "17:00", "seats": 60},
-            {"film": "Night", "starts": "19:30", "seats": 30},
-        ],
         linked={"online_share": 0.4, "party_sizes": {1: 1, 2: 2, 5: 1}},
-        **{"selling.arrivals": {"rate_per_hour": 40}, "selling.counters": 1},
-        **changes,
+        **{"selling.arrivals": {"rate_per_hour": 40}, "selling.counters": 1, "showtimes": showtimes, **changes},
     )
     del data["collecting"]["arrivals"]
     return Scenario.model_validate(data)
@@ -155,3 +154,22 @@ def test_holders_at_one_instant_are_numbered_in_the_order_they_joined_the_line(
     assert columns is not None
     tied = columns["sold_at_minute"][arrived == 50.0]
     assert (np.diff(tied) > 0).all()  # in sale order
+
+
+def test_a_showing_at_the_opening_of_a_linked_day_gets_a_note_and_sells_none() -> None:
+    """Tickets are sold from the opening and no showing sells once it started
+    (``SeatBook``), so a showing at the opening sells none: the author is told,
+    naming the showing's key. A trial's film at 10:00 showed "sold 0" without
+    a word. A showing a minute later may sell, and is not mentioned."""
+    first = {"film": "Dawn", "starts": "10:00", "seats": 40}
+    scenario = _linked(3, showtimes=[first, {"film": "Late", "starts": "17:00", "seats": 60}])
+    assert scenario.notes() == [
+        "showtimes[0]: 'Dawn' at 10:00 starts as the doors open, and on a linked day tickets are sold from the"
+        " opening, none once a showing started: it sells none (its buyers take a later showing)"
+    ]
+    tickets = simulate_day(scenario).tickets
+    assert tickets is not None
+    assert (tickets.sold_showing == 1).sum() > 0
+    assert (tickets.sold_showing == 0).sum() == 0
+    later = _linked(3, showtimes=[{**first, "starts": "10:01"}, {"film": "Late", "starts": "17:00", "seats": 60}])
+    assert later.notes() == []

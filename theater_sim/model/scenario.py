@@ -315,6 +315,8 @@ class Scenario(BaseModel):
                 )
         if collecting is not None and collecting.showtimes is not None:
             notes += self._early_showing_notes(collecting.showtimes.lead_minutes.mean)
+        if self.linked is not None:
+            notes += self._unsellable_showing_notes()
         for side_name in SIDE_NAMES:
             notes += self._side_notes(side_name)
         projection = self.projection
@@ -326,6 +328,18 @@ class Scenario(BaseModel):
                     + (" (no holder is turned away)" if unused == "retry_minutes" else " (no ledger check is made)")
                 )
         return notes
+
+    def _unsellable_showing_notes(self) -> list[str]:
+        """Showings that start as the doors open on a linked day: their tickets
+        are sold from the opening, and no showing sells once it started, so they
+        sell none (a trial's film at 10:00 showed "sold 0" without a word)."""
+        return [
+            f"showtimes[{index}]: {showing.film!r} at {showing.starts} starts as the doors open, and on a linked"
+            " day tickets are sold from the opening, none once a showing started: it sells none (its buyers take"
+            " a later showing)"
+            for index, showing in enumerate(self.showtimes)
+            if minutes_after_opening(showing.starts, self.opens) <= 0
+        ]
 
     def _early_showing_notes(self, lead_mean_minutes: float) -> list[str]:
         """Showings so soon after opening that most of their holders would come
