@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from helpers import scenario_dict
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -16,6 +17,7 @@ from theater_sim.analysis.verdict import (
     Rule,
     SideEvidence,
     Verdict,
+    clearly_longer,
     decide,
     judge,
     named_not_for_pressure,
@@ -679,3 +681,81 @@ def test_the_failures_rule_says_which_test_a_side_falls_short_of() -> None:
     close = SideEvidence(pressure=1.0, wait_minutes=5.0, failed_share=0.12, failed=12, customers=100)
     assert short_of_clearly_more_failed(close, other, 0.05) == "harm"
     assert short_of_clearly_more_failed(replace(other, failed_share=0.3, failed=30), other, 0.05) is None
+
+
+@given(st.lists(st.floats(min_value=0, max_value=1e4, allow_nan=False), min_size=0, max_size=200))
+def test_the_weighed_wait_is_the_p95_as_far_as_five_customers_waited(waits: list[float]) -> None:
+    """``weighed_wait``: at most the p95, and at least five waits reach it (the
+    fifth-longest is never shorter); from 81 customers exactly the p95 (its
+    interpolated rank 0.95 (n - 1) is then at most the fifth-longest's, n - 5);
+    0 for fewer than five."""
+    import numpy as np
+
+    from theater_sim.analysis.metrics import weighed_wait
+
+    array = np.array(waits, dtype=float)
+    if len(array) < 5:
+        assert weighed_wait(array, 0.0) == 0.0
+        return
+    p95 = float(np.quantile(array, 0.95))
+    weighed = weighed_wait(array, p95)
+    assert weighed <= p95
+    assert (array >= weighed).sum() >= 5
+    if len(array) >= 81:
+        assert weighed == p95
+    else:
+        assert weighed == min(p95, sorted(waits)[-5])
+
+
+def _one_counter_each(selling_per_hour: float, selling_mean: float, **changes: object) -> Scenario:
+    """A 12-hour day (from 10:00), one counter a side, exponential selling services."""
+    return Scenario.model_validate(
+        scenario_dict(
+            hours=12,
+            opens="10:00",
+            **{
+                "selling.arrivals": {"rate_per_hour": selling_per_hour},
+                "selling.service_minutes": {"distribution": "exponential", "mean": selling_mean},
+                **changes,
+            },
+        )
+    )
+
+
+def test_a_quiet_side_is_not_named_for_the_waits_of_two_of_its_customers() -> None:
+    """A trial's quiet day: 37 buyers at one seller (pressure 0.06, longest
+    line 1), p95 wait 3.66 min, which two of them met (each found one other at
+    the counter), against 4 holders. It read 'Greater demand for selling
+    tickets', on 16 of 20 days. The verdict weighs the wait five of them met
+    (0.15 min): Balanced. With the p95 the old rule would name selling, so the
+    test fails without the weighing."""
+    day = run_day(_one_counter_each(3, 2, seed=3130223299332140221, **{"collecting.arrivals": {"total": 4}}))
+    selling = day.selling
+    assert selling.arrived == 37
+    assert selling.wait_minutes.p95 > 3.5  # clearly longer than collecting's 0, by the p95
+    assert clearly_longer((selling.wait_minutes.p95, day.collecting.wait_minutes.p95)) == "selling"
+    assert selling.wait_minutes.weighed < 1
+    assert day.verdict is Verdict.BALANCED
+
+
+def test_a_small_side_whose_line_kept_five_waiting_long_is_still_named() -> None:
+    """79 holders at one counter with 5-minute services (8 an hour for 12
+    hours, 0.67 of the counter): five of them waited over 15 min and the p95
+    is 17.6 min, against buyers who never waited. Five waited that long, so
+    its weighed wait (17.2 min) still names collecting."""
+    scenario = _one_counter_each(
+        2,
+        0.5,
+        seed=109,
+        **{
+            "selling.counters": 3,
+            "collecting.arrivals": {"rate_per_hour": 8},
+            "collecting.service_minutes": {"distribution": "exponential", "mean": 5},
+        },
+    )
+    day = run_day(scenario, engine="exact")
+    collecting = day.collecting
+    assert collecting.arrived == 79
+    assert collecting.wait_minutes.weighed < collecting.wait_minutes.p95
+    assert collecting.wait_minutes.weighed > 15
+    assert day.verdict is Verdict.COLLECTING

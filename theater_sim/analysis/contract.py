@@ -41,8 +41,9 @@ __all__ = [
 #: or a key's meaning changes. A results store is keyed on it (with the version),
 #: so days stored under an older contract are never served as today's
 #: (2: ``pressure_hours.both``; 3: a holder who joins the line as the film begins
-#: and waits has missed its start).
-DAY_DATA_FORMAT = 3
+#: and waits has missed its start; 4: ``wait_minutes.weighed``, the wait the
+#: verdict weighs).
+DAY_DATA_FORMAT = 4
 
 
 class WaitMinutes(TypedDict):
@@ -53,6 +54,7 @@ class WaitMinutes(TypedDict):
     p95: float
     p99: float
     max: float
+    weighed: float
 
 
 class QueueLength(TypedDict):

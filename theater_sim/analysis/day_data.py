@@ -136,7 +136,8 @@ def day_data(result: DayResult) -> DayData:
 
 def evidence(side: SideData) -> SideEvidence:
     """What the verdict weighs about a side, from its data (one day's, or the means)."""
-    return side_evidence(side["pressure"], side["wait_minutes"]["p95"], side["failed"], side["arrived"], side["lost"])
+    waits, failed = side["wait_minutes"], side["failed"]
+    return side_evidence(side["pressure"], waits["weighed"], failed, side["arrived"], side["lost"], waits["p95"])
 
 
 def rule_of(data: DayData) -> Rule:
@@ -222,12 +223,12 @@ def few_sides(data: DayData) -> list[str]:
 
 
 #: The numbers the verdict weighs, by their interval's name.
-_WEIGHED = ("pressure", "p95_wait", "failed", "lost")
+_WEIGHED = ("pressure", "weighed_wait", "p95_wait", "failed", "lost")
 
 
 def verdicts_at_interval_ends(data: DayData) -> list[str]:
     """The verdicts of a replicated day's means with one side's weighed numbers
-    (pressure, p95 wait, failed, lost) at the top of their 95% intervals and
+    (pressure, weighed and p95 wait, failed, lost) at the top of their 95% intervals and
     the other's at the bottom, each way round, where they differ from the
     verdict of the means: a verdict the days' luck could turn (empty: none,
     or no intervals)."""
@@ -242,7 +243,14 @@ def verdicts_at_interval_ends(data: DayData) -> list[str]:
             end = "high" if name == high else "low"
             value = {key: intervals[name][key][end] for key in _WEIGHED}  # type: ignore[literal-required]
             evidences.append(
-                side_evidence(value["pressure"], value["p95_wait"], value["failed"], side["arrived"], value["lost"])
+                side_evidence(
+                    value["pressure"],
+                    value["weighed_wait"],
+                    value["failed"],
+                    side["arrived"],
+                    value["lost"],
+                    value["p95_wait"],
+                )
             )
         verdict = judge(evidences[0], evidences[1], rule_of(data)).value
         if verdict != data["verdict"] and verdict not in turned:

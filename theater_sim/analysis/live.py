@@ -21,6 +21,7 @@ import numpy as np
 from theater_sim.analysis.failures import failed_by, lost_by
 from theater_sim.analysis.managed import ManagedDay
 from theater_sim.analysis.measured_day import summarise_day
+from theater_sim.analysis.metrics import weighed_wait
 from theater_sim.analysis.pressure import side_pressure
 from theater_sim.analysis.verdict import Rule, SideEvidence, Verdict, judge, side_evidence
 from theater_sim.engine.day_plan import compile_day
@@ -59,10 +60,14 @@ class SideStatus:
     #: mean wait counts those served only, so it stands still while a line
     #: builds (a side closed for lunch read 2.19 beside a line of 58).
     oldest_wait_minutes: float = 0.0
+    #: The wait the verdict weighs (``metrics.weighed_wait``): the p95, no longer than five waited.
+    weighed_wait_minutes: float = 0.0
 
     def evidence(self) -> SideEvidence:
         """What the verdict so far weighs about this side."""
-        return side_evidence(self.pressure, self.p95_wait_minutes, self.failed, self.arrived, self.lost)
+        return side_evidence(
+            self.pressure, self.weighed_wait_minutes, self.failed, self.arrived, self.lost, self.p95_wait_minutes
+        )
 
 
 @dataclass(frozen=True)
@@ -135,6 +140,7 @@ def _side_status(run: SideRun, minute: float, scenario: Scenario) -> SideStatus:
         until_minute=minute,
     )
     failed, lost = _failed_so_far(run, arrivals, minute, scenario)
+    p95 = float(np.quantile(waits, 0.95)) if len(waits) else 0.0
     return SideStatus(
         line=run.bank.line_length,
         busy=run.bank.count,
@@ -142,7 +148,8 @@ def _side_status(run: SideRun, minute: float, scenario: Scenario) -> SideStatus:
         arrived=run.tally[0],
         served=run.tally[1],
         mean_wait_minutes=float(waits.mean()) if len(waits) else 0.0,
-        p95_wait_minutes=float(np.quantile(waits, 0.95)) if len(waits) else 0.0,
+        p95_wait_minutes=p95,
+        weighed_wait_minutes=weighed_wait(waits, p95) if len(waits) else 0.0,
         pressure=met.pressure,
         failed=failed,
         lost=lost,

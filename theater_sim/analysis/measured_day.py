@@ -50,7 +50,8 @@ class DayResult:
 
 
 def _evidence(metrics: SideMetrics) -> SideEvidence:
-    return side_evidence(metrics.pressure, metrics.wait_minutes.p95, metrics.failed, metrics.arrived, metrics.lost)
+    waits = metrics.wait_minutes
+    return side_evidence(metrics.pressure, waits.weighed, metrics.failed, metrics.arrived, metrics.lost, waits.p95)
 
 
 def _hours_evidence(rows: tuple[HourRow, ...]) -> list[SideEvidence]:

@@ -20,6 +20,7 @@ SIDE_METRICS: dict[str, str] = {
     "mean_wait": "wait_minutes.mean",
     "p50_wait": "wait_minutes.p50",
     "p95_wait": "wait_minutes.p95",
+    "weighed_wait": "wait_minutes.weighed",
     "p99_wait": "wait_minutes.p99",
     "max_wait": "wait_minutes.max",
     "mean_line": "queue_length.mean",

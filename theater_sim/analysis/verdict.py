@@ -113,6 +113,10 @@ class SideEvidence:
             ``MIN_CUSTOMERS``: judged only by its failures).
         lost: How many of the failed walked away or missed their film (None:
             all); the others were served late, and weigh half (``harm``).
+        p95_wait_minutes: A day's p95 wait, where ``wait_minutes`` is its
+            weighed wait (``metrics.weighed_wait``), shorter for a side of
+            fewer than 81 customers; None: as ``wait_minutes``. A handful's
+            veto reads it (``handful_veto``).
     """
 
     pressure: float
@@ -121,6 +125,12 @@ class SideEvidence:
     failed: float = 0.0
     customers: float = math.inf
     lost: float | None = None
+    p95_wait_minutes: float | None = None
+
+    @property
+    def p95(self) -> float:
+        """The p95 wait (``wait_minutes`` where none is given apart)."""
+        return self.wait_minutes if self.p95_wait_minutes is None else self.p95_wait_minutes
 
     @property
     def harm(self) -> float:
@@ -159,12 +169,17 @@ class SideEvidence:
 
 
 def side_evidence(
-    pressure: float, wait_minutes: float, failed: float, arrived: float, lost: float | None = None
+    pressure: float,
+    wait_minutes: float,
+    failed: float,
+    arrived: float,
+    lost: float | None = None,
+    p95_wait_minutes: float | None = None,
 ) -> SideEvidence:
-    """What the verdict weighs about one side: of a day (its p95 wait) or an hour
-    (its mean wait); ``lost``: the failed who walked away or missed their film
-    (None: all of them)."""
-    return SideEvidence(pressure, wait_minutes, share(failed, arrived), failed, arrived, lost)
+    """What the verdict weighs about one side: of a day (its weighed wait, and
+    its p95) or an hour (its mean wait); ``lost``: the failed who walked away
+    or missed their film (None: all of them)."""
+    return SideEvidence(pressure, wait_minutes, share(failed, arrived), failed, arrived, lost, p95_wait_minutes)
 
 
 def both_fail_many(selling: SideEvidence, collecting: SideEvidence, limit: float) -> bool:
@@ -241,7 +256,9 @@ def handful_veto(
     )
     if not few.few or clearly_longer((selling.weighed().wait_minutes, collecting.weighed().wait_minutes)) == named:
         return None
-    return few_name if clearly_longer((selling.wait_minutes, collecting.wait_minutes)) == few_name else None
+    # The handful's own p95: a veto names no side, and five group buyers of whom two
+    # waited (31 min behind a 45-minute service) still make no case for the other side.
+    return few_name if clearly_longer((selling.p95, collecting.p95)) == few_name else None
 
 
 def decide_between(selling: SideEvidence, collecting: SideEvidence, rule: Rule, waits_first: bool = True) -> Verdict:

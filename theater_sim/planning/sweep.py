@@ -157,7 +157,9 @@ def _side_results(results: dict[Task, tuple[SideDigest, SideDigest]], linked: bo
 def _mean_evidence(metrics: dict[str, Interval]) -> SideEvidence:
     """The verdict's evidence from a cell's mean metrics."""
     mean = {name: metric["mean"] for name, metric in metrics.items()}
-    return side_evidence(mean["pressure"], mean["p95_wait"], mean["failed"], mean["arrived"], mean["lost"])
+    return side_evidence(
+        mean["pressure"], mean["weighed_wait"], mean["failed"], mean["arrived"], mean["lost"], mean["p95_wait"]
+    )
 
 
 def _cell(s: Staffing, c: Staffing, days: list[tuple[SideDigest, SideDigest]], rule: Rule) -> SweepCell:
