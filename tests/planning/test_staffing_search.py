@@ -209,6 +209,45 @@ def test_nobody_is_expected_only_where_no_showing_s_holders_can_come() -> None:
     assert not any(_nobody_expected(unbounded, "collecting", *span) for span in hours)
 
 
+def test_on_a_linked_day_nobody_is_expected_outside_the_showings_windows() -> None:
+    """A party comes at the later of its lead before the film (here 5-40 min)
+    and a walk after buying, so with a bounded lead no holder comes before the
+    first film's window opens: a trial's rota kept a collector in two empty
+    evening periods before a midnight premiere. The rota now closes them; the
+    window itself, and a walk that carries holders past the film's start, keep
+    theirs. An unbounded lead may bring someone at any time."""
+    from theater_sim.planning.least_staffing import _nobody_expected
+
+    data = scenario_dict(
+        opens="20:00",
+        hours=8,
+        showtimes=[{"film": "Dune", "starts": "00:00", "seats": 400}],
+        linked={"online_share": 0.5, "lead_minutes": {"distribution": "uniform", "low": 5, "high": 40}},
+        **{"selling.arrivals": {"rate_per_hour": 60}},
+    )
+    del data["collecting"]["arrivals"]
+    scenario = Scenario.model_validate(data)
+    # The film is at minute 240: holders come from 200 until it starts.
+    assert _nobody_expected(scenario, "collecting", 0.0, 200.0)
+    assert not _nobody_expected(scenario, "collecting", 0.0, 201.0)
+    assert _nobody_expected(scenario, "collecting", 240.0, 480.0)
+    walking = Scenario.model_validate({**data, "linked": {**data["linked"], "walk_minutes": 10}})
+    assert not _nobody_expected(walking, "collecting", 240.0, 480.0)  # bought at 23:59, there at 00:09
+    assert _nobody_expected(walking, "collecting", 250.0, 480.0)
+    unbounded = {**data["linked"], "lead_minutes": {"distribution": "exponential", "mean": 20}}
+    assert not _nobody_expected(Scenario.model_validate({**data, "linked": unbounded}), "collecting", 0.0, 200.0)
+    rota = [{"from": clock, "count": 1} for clock in ("20:00", "22:00", "23:00", "02:00")]
+    staffed = search_staffing(
+        Scenario.model_validate({**data, "collecting": {**data["collecting"], "counters": rota}}),
+        Targets(max_p95_wait=5.0),
+        2,
+        Runner(),
+    )["collecting"]
+    assert isinstance(staffed.staffing, tuple)
+    assert staffed.staffing[:2] == (0, 0), staffed.staffing
+    assert staffed.staffing[2] >= 1
+
+
 @pytest.mark.parametrize("answer", [1, 2, 3, 7, 100, 9999, 10_000])
 def test_least_finds_the_threshold_of_a_monotone_predicate(answer: int) -> None:
     asked: list[int] = []

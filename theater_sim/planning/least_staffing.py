@@ -713,8 +713,6 @@ def _close_empty_periods(
     those customers miss), nor one after a period the scenario closes (not
     ``searched``: its customers, not held to the targets, would wait longer)."""
     scenario, side = evaluate.scenario, evaluate.side
-    if scenario.side(side).arrivals is None:  # a linked side: its customers come from the sales
-        return []
     schedule = scenario.counter_schedule(side)
     ends = [start for start, _ in schedule[1:]] + [scenario.open_minutes]
     closed = []
@@ -735,14 +733,17 @@ def _nobody_expected(scenario: Scenario, side: SideName, start: float, end: floa
     """Whether no customer can come to ``side`` between ``start`` and ``end``
     (minutes after opening): a profile's rate of 0 (or its gap) all through, or
     holders of showings whose lead before the film is bounded (uniform or fixed)
-    and none of whose windows reach into the span. Any other stream, an
-    unbounded lead or a linked side's customers may come at any time."""
+    and none of whose windows reach into the span; on a linked day too (a
+    trial's rota kept a collector in two empty evening periods before a
+    midnight premiere). Any other stream or an unbounded lead may come at any time."""
     arrivals = scenario.side(side).arrivals
-    if arrivals is None:
-        return False
-    if arrivals.showtimes is None:
-        return arrivals.profile is not None and _steady_rate(scenario, side, start, end) == 0.0
-    lead = arrivals.showtimes.lead_minutes
+    linked = scenario.linked if arrivals is None else None
+    if linked is not None:
+        lead = linked.lead_minutes
+    elif arrivals is not None and arrivals.showtimes is not None:
+        lead = arrivals.showtimes.lead_minutes
+    else:
+        return arrivals is not None and arrivals.profile is not None and _steady_rate(scenario, side, start, end) == 0.0
     if isinstance(lead, Fixed):
         low = high = lead.value
     elif isinstance(lead, Uniform):
@@ -751,10 +752,15 @@ def _nobody_expected(scenario: Scenario, side: SideName, start: float, end: floa
         return False
     plan = scenario.showings()
     for starts, seats in zip(plan.starts_at_minute, plan.seats, strict=True):
-        if not round(seats * arrivals.showtimes.occupancy):
+        if linked is not None:
+            # A party comes at the later of lead before its film and a walk after buying
+            # (from the opening, and before the film starts): within these.
+            first, last = max(linked.walk_minutes, starts - high), starts + linked.walk_minutes
+        elif round(seats * arrivals.showtimes.occupancy):  # type: ignore[union-attr]
+            # Holders come between these (those due before the opening as the doors open).
+            first, last = max(0.0, starts - high), max(0.0, starts - low)
+        else:
             continue
-        # Holders come between these (those due before the opening as the doors open).
-        first, last = max(0.0, starts - high), max(0.0, starts - low)
         if (start <= first < end) if first == last else (first < end and last > start):
             return False
     return True

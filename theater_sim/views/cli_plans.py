@@ -413,7 +413,14 @@ def staff(
         console = OutputConsole()
         render_staffing(answers, clerks, targets, replications, console)
         if answers is not None and day_result["verdict"] != "Balanced":
-            closed = [answer.side for answer in answers.values() if any(not row["counters"] for row in answer.periods)]
+            # Periods closed with customers to wait for the reopening (a period the search
+            # closed for nobody coming has none to set aside: a trial read "but for the
+            # customers of" such a period).
+            closed = [
+                answer.side
+                for answer in answers.values()
+                if any(not row["counters"] and row["arrived"] > 0 for row in answer.periods)
+            ]
             meets = (
                 "meets the targets on both sides"
                 if not closed
