@@ -287,7 +287,9 @@ def _summary_rows(data: DayData, scenario: Scenario, narrow: bool = False) -> li
         row("in line at closing", "in_line_at_close", "count"),
     ]
     if data["showings"]:
-        rows.append(("missed film start (parties)", ["-", cell("collecting", "missed_showtime_start", "count")]))
+        # Holders come as parties only where sales bring them (linked); else each is one person (a trial).
+        label = "missed film start (parties)" if data["tickets"] is not None else "missed film start"
+        rows.append((label, ["-", cell("collecting", "missed_showtime_start", "count")]))
     rows.append(("failed customers", cell.failed()))
     rows += [
         row("counter utilisation", "utilisation", ".1%"),

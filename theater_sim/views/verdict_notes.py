@@ -217,7 +217,8 @@ def _failed_text(data: DayData, name: str) -> str:
     print it (the share of the mean counts read 14.6% beside their 14.5%)."""
     side = side_data(data["sides"], name)
     failed, arrived = side["failed"], side["arrived"]
-    customers = "buyers" if name == "selling" else "parties of holders" if data["showings"] else "holders"
+    # Parties only where the sales bring them (linked): a showtimes stream's holders come one by one.
+    customers = "buyers" if name == "selling" else "parties of holders" if data["tickets"] is not None else "holders"
     if not arrived:  # a linked day whose buyers all bought online: "0 of 0 buyers" says nothing
         return f"no {customers} at the {name} counters"
     shown = f"{format_number(failed, 'count')} of {format_number(arrived, 'count')} {customers}"
@@ -529,17 +530,35 @@ def _failures_short_note(data: DayData) -> str:
                 f"weighed, a customer served late counting half, {mine} of its customers against"
                 f" {theirs}, where {data['failed_share']:.0%} more are needed, as a share or in number"
             )
+        decide = _decided_instead(data, name)
         if not other_side["failed"]:  # "not clearly more than ... 0" read as nonsense (a trial)
+            # "59 (9.1%) against 0 (0.0%), but not enough to name it" read as nonsense too
+            # (a trial): say first that they were served late, which weighs half.
+            late = side["failed"] - side["lost"]
+            served_late = (
+                f"all of them served after waiting over {data['long_wait_minutes']:g} min"
+                if late >= side["failed"]
+                else f"{format_number(late, 'count')} of them served after waiting over"
+                f" {data['long_wait_minutes']:g} min"
+            )
+            mine, _ = _short_gap(named.weighed_share, other.weighed_share, data["failed_share"])
             return (
-                f"\n{name.capitalize()} failed {_failed_text(data, name)} against {other_name}'s"
-                f" {_failed_text(data, other_name)}, but not enough to name it for them: {why}; the waits and"
-                " pressures decide."
+                f"\n{name.capitalize()} failed {_failed_text(data, name)}, {served_late}, and {other_name} none."
+                f" Served late counts half: weighed, that is {mine} of its customers, short of the"
+                f" {data['failed_share']:.0%} more that names a side for its failures alone; {decide}"
             )
         return (
             f"\n{name.capitalize()} failed {_failed_text(data, name)}, but not clearly more than {other_name}, which"
-            f" failed {_failed_text(data, other_name)}: {why}; the waits and pressures decide."
+            f" failed {_failed_text(data, other_name)}: {why}; {decide}"
         )
     return ""
+
+
+def _decided_instead(data: DayData, name: str) -> str:
+    """How a day not named for a side's failures was decided, said of side ``name``."""
+    if data["verdict"] != f"Greater demand for {name} tickets":
+        return "the waits and pressures decide."
+    return f"its {'waits name' if _waits_decide(data) else 'pressure names'} it instead."
 
 
 def _which_decided(data: DayData) -> str:
@@ -598,7 +617,7 @@ def _closed_while_failing(data: DayData) -> str:
             continue
         came, failed, spans = closure
         said += (
-            f" Of {side}'s {format_number(failed, ',.0f')} failed customers, {format_number(came, ',.0f')} came"
+            f" Of {side}'s {format_number(failed, 'count')} failed customers, {format_number(came, 'count')} came"
             f" while it was closed ({spans}): no number of counters helps them"
             + ("; shorten or move the closure." if 2 * came >= failed else ".")
         )
@@ -616,7 +635,7 @@ def _open_first(data: DayData, side: str) -> str:
         return f" Open {side} counters first."
     came, failed, spans = closure
     said = (
-        f" {format_number(came, ',.0f')} of its {format_number(failed, ',.0f')} failed customers came while it was"
+        f" {format_number(came, 'count')} of its {format_number(failed, 'count')} failed customers came while it was"
         f" closed ({spans}): no number of counters helps them"
     )
     if 2 * came >= failed:
