@@ -64,6 +64,9 @@ def test_sweep_table_json_and_csv(runner: CliRunner, tmp_path: Path) -> None:
         rows = list(csv.DictReader(handle))
     assert len(rows) == 8
     assert float(rows[0]["selling_p95_wait"]) == data["cells"][0]["sides"]["selling"]["p95_wait"]["mean"]
+    # The table's * and ! as columns (a trial found them only in the table and JSON).
+    assert [row["named_for_waits"] for row in rows] == [cell["named_for_waits"] or "" for cell in data["cells"]]
+    assert [row["both_short"] == "true" for row in rows] == [cell["both_short"] for cell in data["cells"]]
     # The side not swept: the scenario's count (JSON says null), so the column stays numeric.
     assert data["cells"][0]["collectors"] is None
     assert {row["collectors"] for row in rows} == {"1"}

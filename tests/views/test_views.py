@@ -184,7 +184,7 @@ def test_a_replicated_sweep_plot_says_its_values_are_means(
     ]
     assert runner.invoke(app, [*args, "--replications", "3", "--workers", "1", "--quiet"]).exit_code == 0
     assert runner.invoke(app, [*args, "--workers", "1", "--quiet"]).exit_code == 0
-    titles = [figure.get_suptitle() for figure in figures]
+    titles = [" ".join(figure.get_suptitle().split()) for figure in figures]  # folded to the figure's width
     assert "p95_wait per staffing (means of 3 days from seed 42)" in titles[0]
     assert "p95_wait per staffing (seed 42)" in titles[1]
 
@@ -270,7 +270,53 @@ def test_sweep_plot_title_names_the_clerks(runner: CliRunner, tmp_path: Path, mo
     args = ["sweep", "eventual-consistency", "--collectors", "2:3", "--projectors", "2", "--plot", str(out)]
     result = runner.invoke(app, [*args, "--workers", "1", "--quiet"])
     assert result.exit_code == 0, result.output
-    assert titles == ["Eventual consistency: p95_wait per staffing (seed 42, sellers: 4, 2 projector clerks)"]
+    assert [title.splitlines()[0] for title in titles] == [
+        "Eventual consistency: p95_wait per staffing (seed 42, sellers: 4, 2 projector clerks)"
+    ]
+
+
+_BOTH_OVERLOADED = """\
+name: Both overloaded, a scenario with a name long enough to run off a figure's edges
+seed: 2
+hours: 6
+selling: {counters: 1, arrivals: {rate_per_hour: 90}, service_minutes: {distribution: exponential, mean: 1.5}}
+collecting: {counters: 1, arrivals: {rate_per_hour: 80}, service_minutes: {distribution: exponential, mean: 1.5}}
+"""
+
+
+@pytest.mark.parametrize("axes", [["--sellers", "1:3", "--collectors", "1:3"], ["--collectors", "1:4"]])
+def test_a_sweep_plot_marks_cells_as_the_table_does_and_its_title_fits(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, axes: list[str]
+) -> None:
+    """The table's ! (both sides short), * and (k/n) follow each verdict in the
+    figure too, and the title says what they mean: a trial's figure showed a
+    Balanced! cell (waits of 893 and 814 min) as a plain green B. The title is
+    folded to the figure's width (a long name ran off both edges), and a line
+    plot's legend sits below its axes (inside, it hid the last point)."""
+    import json
+
+    from theater_sim.views import plotting
+
+    figures: list[Any] = []
+    monkeypatch.setattr(plotting, "_save", lambda figure, path, plt: figures.append(figure))
+    path = tmp_path / "both.yaml"
+    path.write_text(_BOTH_OVERLOADED, encoding="utf-8")
+    args = ["sweep", str(path), *axes, "--replications", "2", "--workers", "1"]
+    cells = json.loads(runner.invoke(app, [*args, "--json"]).stdout)["cells"]
+    result = runner.invoke(app, [*args, "--plot", str(tmp_path / "g.png"), "--quiet"])
+    assert result.exit_code == 0, result.output
+    (figure,) = figures
+    short = [cell for cell in cells if cell["both_short"]]
+    assert short, cells
+    labels = [text.get_text() for axes_ in figure.axes for text in axes_.texts]
+    assert sum("!" in label for label in labels) == len(short) * (2 if len(figure.axes) > 2 else 1)
+    title = figure.get_suptitle()
+    assert "!: both sides short of counters" in " ".join(title.split())
+    limit = int(figure.get_figwidth() * 72 / (12 * 0.62))
+    assert all(len(line) <= limit for line in title.splitlines()), title
+    if len(figure.axes) == 1:
+        assert figure.legends
+        assert not figure.axes[0].get_legend()
 
 
 def _read_csv(path: Path) -> list[dict[str, str]]:

@@ -32,7 +32,16 @@ from theater_sim.planning.execution import Runner
 from theater_sim.planning.intervals import confidence_interval
 from theater_sim.planning.tasks import Staffing, Task
 
-__all__ = ["MAX_GRID_CELLS", "MAX_TASKS", "SideDigest", "SweepCell", "run_sweep", "sweep_digest", "sweep_tasks"]
+__all__ = [
+    "MAX_GRID_CELLS",
+    "MAX_TASKS",
+    "SURE_SHARE",
+    "SideDigest",
+    "SweepCell",
+    "run_sweep",
+    "sweep_digest",
+    "sweep_tasks",
+]
 
 MAX_GRID_CELLS = 10_000
 MAX_TASKS = 100_000
@@ -54,6 +63,22 @@ class SweepCell:
     #: ``verdict.both_fail_many`` of the means: both need more counters, whatever the verdict
     #: (a Balanced cell of 27% and 34% failed read as fine, a trial).
     both_short: bool = False
+
+    @property
+    def marks(self) -> str:
+        """``*`` when the verdict names its side for its failed customers or
+        waits, not its pressure; ``!`` when both sides are short: as the
+        table, the figure and the CSV show them."""
+        return ("*" if self.named_for_waits else "") + ("!" if self.both_short else "")
+
+    def unsure(self, replications: int) -> bool:
+        """Whether fewer than ``SURE_SHARE`` of the days gave the cell's verdict
+        (that of the means): within the days' luck."""
+        return replications > 1 and self.verdict_agreement < SURE_SHARE * replications
+
+
+#: A replicated cell's verdict that fewer of its days gave is marked with their count.
+SURE_SHARE = 0.8
 
 
 def sweep_tasks(

@@ -29,7 +29,7 @@ from theater_sim.planning.least_staffing import (
     Targets,
     interval_text,
 )
-from theater_sim.planning.sweep import SweepCell
+from theater_sim.planning.sweep import SURE_SHARE, SweepCell
 from theater_sim.planning.tasks import plain_staffing
 from theater_sim.views.formatting import VERDICT_STYLES, fitted, safe, staffing_text
 from theater_sim.views.sweep_export import as_run_text
@@ -156,22 +156,14 @@ def _caption(table: Table, cells: list[SweepCell], replications: int) -> None:
             "\n!: both sides failed more than the verdict's share of their customers (and at least"
             f" {MIN_FAILED} each): both need more counters, whatever the verdict."
         )
-    unsure = [cell.verdict_agreement for cell in cells if _unsure(cell, replications)]
+    unsure = [cell.verdict_agreement for cell in cells if cell.unsure(replications)]
     if unsure:
         table.caption += (
             f"\n({unsure[0]}/{replications}): only {unsure[0]} of the {replications} days gave the verdict shown (that"
-            f" of the means); under {_SURE_SHARE:.0%} of them, it is within the days' luck: add --replications before"
+            f" of the means); under {SURE_SHARE:.0%} of them, it is within the days' luck: add --replications before"
             " acting on it."
         )
     table.caption_justify = "left"
-
-
-#: A replicated cell's verdict that fewer of its days gave is marked with their count.
-_SURE_SHARE = 0.8
-
-
-def _unsure(cell: SweepCell, replications: int) -> bool:
-    return replications > 1 and cell.verdict_agreement < _SURE_SHARE * replications
 
 
 def _verdict_text(cell: SweepCell, replications: int) -> Text:
@@ -179,9 +171,8 @@ def _verdict_text(cell: SweepCell, replications: int) -> Text:
     waits, not its pressure, marked ``!`` when both sides fail many of theirs,
     and with its days' count when few of them gave it (a trial read a 5-of-10
     cell as firm)."""
-    mark = ("*" if cell.named_for_waits else "") + ("!" if cell.both_short else "")
-    unsure = f" ({cell.verdict_agreement}/{replications})" if _unsure(cell, replications) else ""
-    return Text(_SHORT_VERDICT[cell.verdict] + mark + unsure, style=VERDICT_STYLES[cell.verdict])
+    unsure = f" ({cell.verdict_agreement}/{replications})" if cell.unsure(replications) else ""
+    return Text(_SHORT_VERDICT[cell.verdict] + cell.marks + unsure, style=VERDICT_STYLES[cell.verdict])
 
 
 def _cell_text(cell: SweepCell, metric: str, replications: int) -> Text:

@@ -15,6 +15,7 @@ reporting edge.
 from __future__ import annotations
 
 import math
+import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -281,27 +282,55 @@ def plot_sweep(cells: list[SweepCell], metric: str, scenario: Scenario, path: Pa
     collectors = list(dict.fromkeys(cell.collectors for cell in cells))
     fixed = ""
     if len(sellers) > 1 and len(collectors) > 1:
-        figure = _heat_maps(plt, cells, metric, sellers, collectors)
+        figure = _heat_maps(plt, cells, metric, sellers, collectors, replications)
     else:
         axis = "sellers" if len(sellers) > 1 or (len(collectors) == 1 and sellers[0] is not None) else "collectors"
         other = "collectors" if axis == "sellers" else "sellers"
         held = as_run(collectors[0] if axis == "sellers" else sellers[0], scenario, _SIDE_OF[other])
         fixed = f", {other}: {'as in the scenario' if held is None else staffing_text(held)}"
-        figure = _metric_lines(plt, cells, metric, axis)
+        figure = _metric_lines(plt, cells, metric, axis, replications)
     clerks = None if scenario.projection is None else scenario.projection.clerks
     if clerks is not None:
         fixed += f", {clerks} projector clerk{'s' if clerks != 1 else ''}"
-    note = "letters: verdict (B balanced, S selling, C collecting); black lines: where it changes"
-    subtitle = f"\n{note}" if len(sellers) > 1 and len(collectors) > 1 else ""
+    heat = len(sellers) > 1 and len(collectors) > 1
+    note = (
+        "letters: verdict (B balanced, S selling, C collecting); black lines: where it changes"
+        if heat
+        else "verdict above each count; dashed lines: where it changes"
+    ) + _marks_note(cells, replications)
     days = f"means of {replications:,} days from " if replications > 1 else ""
-    figure.suptitle(
-        f"{figure_text(scenario.name)}: {metric} per staffing ({days}seed {scenario.seed}{fixed}){subtitle}",
-        fontsize=12,
+    # Folded to the figure's width: a long scenario name ran off both edges (a trial).
+    width = int(figure.get_figwidth() * 72 / (12 * 0.62))  # characters of 12 pt in the figure's width
+    title = textwrap.fill(
+        f"{figure_text(scenario.name)}: {metric} per staffing ({days}seed {scenario.seed}{fixed})", width
     )
+    figure.suptitle(f"{title}\n{textwrap.fill(note, width)}", fontsize=12)
     _save(figure, path, plt)
 
 
-def _heat_maps(plt: Any, cells: list[SweepCell], metric: str, sellers: list[Any], collectors: list[Any]) -> Any:
+def _marks_note(cells: list[SweepCell], replications: int) -> str:
+    """What the marks after a verdict mean, for those the figure shows (as the
+    table's caption says them: a trial's figure showed both-short cells as fine)."""
+    said = ""
+    if any(cell.named_for_waits for cell in cells):
+        said += "; *: named for failed customers or waits, not pressure"
+    if any(cell.both_short for cell in cells):
+        said += "; !: both sides short of counters"
+    if any(cell.unsure(replications) for cell in cells):
+        said += "; (k/n): only k of n days gave it"
+    return said
+
+
+def _verdict_mark(cell: SweepCell, replications: int, short: bool) -> str:
+    """``S*``, ``B!``, ``Collecting (6/10)``: a cell's verdict with the table's marks."""
+    verdict = SHORT[cell.verdict]
+    unsure = f" ({cell.verdict_agreement}/{replications})" if cell.unsure(replications) else ""
+    return (verdict[0] if short else verdict) + cell.marks + unsure
+
+
+def _heat_maps(
+    plt: Any, cells: list[SweepCell], metric: str, sellers: list[Any], collectors: list[Any], replications: int
+) -> Any:
     by_point = {(cell.sellers, cell.collectors): cell for cell in cells}
     figure, panels = plt.subplots(
         1, 2, figsize=(6 + 1.1 * len(collectors), 1.8 + 0.6 * len(sellers)), layout="constrained"
@@ -319,7 +348,8 @@ def _heat_maps(plt: Any, cells: list[SweepCell], metric: str, sellers: list[Any]
         shade = np.log10(1 + np.maximum(values, 0))
         for i in range(len(sellers)):
             for j in range(len(collectors)):
-                text = f"{_short_number(values[i, j])}\n{verdicts[i, j][0]}"
+                mark = _verdict_mark(by_point[(sellers[i], collectors[j])], replications, True)
+                text = f"{_short_number(values[i, j])}\n{mark}"
                 ink = _ink_on(image.cmap(image.norm(shade[i, j])))
                 axes.text(j, i, text, ha="center", va="center", fontsize=8, color=ink)
         _verdict_boundary(axes, verdicts)
@@ -363,14 +393,15 @@ def _verdict_boundary(axes: Axes, verdicts: np.ndarray) -> None:
                 axes.plot([j - 0.5, j + 0.5], [i + 0.5, i + 0.5], color="black", linewidth=2.5)
 
 
-def _metric_lines(plt: Any, cells: list[SweepCell], metric: str, axis: str) -> Any:
+def _metric_lines(plt: Any, cells: list[SweepCell], metric: str, axis: str, replications: int) -> Any:
     figure, axes = plt.subplots(figsize=(9, 5), layout="constrained")
     counts = [cell.sellers if axis == "sellers" else cell.collectors for cell in cells]
     xs = np.arange(len(cells))
     for k, cell in enumerate(cells):
         short = SHORT[cell.verdict]
         axes.axvspan(k - 0.5, k + 0.5, color=VERDICT_COLOURS[short], alpha=0.12, zorder=0)
-        axes.text(k, 1.0, short, transform=axes.get_xaxis_transform(), ha="center", va="bottom", fontsize=8)
+        label = _verdict_mark(cell, replications, False)
+        axes.text(k, 1.0, label, transform=axes.get_xaxis_transform(), ha="center", va="bottom", fontsize=8)
         if k and cell.verdict != cells[k - 1].verdict:
             axes.axvline(k - 0.5, color="black", linestyle="--", linewidth=1.5)
     for name in SIDE_NAMES:
@@ -382,6 +413,7 @@ def _metric_lines(plt: Any, cells: list[SweepCell], metric: str, axis: str) -> A
     axes.set_xticks(xs, [str(c) for c in counts])
     axes.set_xlabel(f"{'selling' if axis == 'sellers' else 'collecting'} counters")
     axes.set_ylabel(_metric_label(metric))
-    axes.legend(loc="upper right")
+    # Below the axes, where no point lies (inside, it hid the last cell's point: a trial).
+    figure.legend(loc="outside lower center", ncols=len(SIDE_NAMES))
     axes.grid(alpha=0.3)
     return figure

@@ -40,7 +40,10 @@ def sweep_data(cells: list[SweepCell], scenario: Scenario, replications: int, me
 
 
 def sweep_csv(grids: list[tuple[int | None, Scenario, list[SweepCell]]]) -> str:
-    """One row per cell: staffing, verdict, then mean and half-width of every metric per side.
+    """One row per cell: staffing, verdict (how many days gave it, the side it
+    names not for its pressure, both sides short: the table's ``(k/n)``, ``*``
+    and ``!``, which a trial missed in the CSV), then mean and half-width of
+    every metric per side.
 
     ``grids``: each grid's projector clerks (None: the scenario's, and no
     ``projectors`` column), its scenario and its cells; a sweep of one grid
@@ -48,7 +51,10 @@ def sweep_csv(grids: list[tuple[int | None, Scenario, list[SweepCell]]]) -> str:
     count when it is one fixed number, so the column stays numeric.
     """
     with_projectors = any(clerks is not None for clerks, _, _ in grids)
-    columns = [*(["projectors"] if with_projectors else []), "sellers", "collectors", "verdict", "verdict_agreement"]
+    columns = [
+        *(["projectors"] if with_projectors else []),
+        *("sellers", "collectors", "verdict", "verdict_agreement", "named_for_waits", "both_short"),
+    ]
     for side in SIDE_NAMES:
         for metric in SIDE_METRICS:
             columns += [f"{side}_{metric}", f"{side}_{metric}_half_width"]
@@ -67,6 +73,8 @@ def _cell_row(cell: SweepCell, scenario: Scenario) -> list[Any]:
         as_run_text(cell.collectors, scenario, "collecting", grouped=False),
         cell.verdict,
         cell.verdict_agreement,
+        cell.named_for_waits or "",
+        "true" if cell.both_short else "false",
     ]
     for side in SIDE_NAMES:
         for metric in SIDE_METRICS:
