@@ -395,6 +395,13 @@ def test_holders_who_came_after_their_film_began_have_a_column(runner: CliRunner
     assert row.split()[-3] == f"{after['20:00']:,}"
     plain = runner.invoke(app, ["run", "opening-weekend"], env={"COLUMNS": "200"}).stdout
     assert "after start" not in plain
+    # At 80 columns the extra column left no room for the films, and rich dropped
+    # them without a word (a trial): the showings then come as lines, films named.
+    narrow = runner.invoke(app, ["run", str(path)], env={"COLUMNS": "80"}).stdout
+    assert "  20:00 Hit Film: 120 seats," in narrow
+    assert "Small Room" in narrow
+    wide_enough = runner.invoke(app, ["run", "opening-weekend"], env={"COLUMNS": "80"}).stdout
+    assert "late   film" in wide_enough  # a table still where the films fit
 
 
 def test_validate_groups_the_thousands_of_big_numbers(runner: CliRunner, tmp_path: Path) -> None:

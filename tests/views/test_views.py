@@ -556,6 +556,27 @@ def test_sparkline_scales_to_the_largest() -> None:
     assert len(sparkline(list(range(100)))) <= 24
 
 
+def test_the_day_s_sparklines_take_a_step_a_person_up_to_seven(runner: CliRunner, tmp_path: Path) -> None:
+    """A quiet day's longest lines of one drew full blocks, as a rush does (a
+    trial): up to a line of seven, each block is one person more; beyond, the
+    longest line is the top."""
+    path = tmp_path / "quiet.yaml"
+    path.write_text(
+        "name: Quiet\nhours: 12\nseed: 1\n"
+        "selling: {counters: 1, arrivals: {rate_per_hour: 3}, service_minutes: {distribution: exponential, mean: 2}}\n"
+        "collecting: {counters: 1, arrivals: {total: 4}, service_minutes: {distribution: fixed, value: 0.5}}\n",
+        encoding="utf-8",
+    )
+    data = json.loads(runner.invoke(app, ["run", str(path), "--json"]).stdout)
+    longest = [row["max_queue"] for row in data["sides"]["selling"]["hourly"]]
+    assert max(longest) == 1
+    from theater_sim.views.day_report import _sparklines
+
+    assert _sparklines(data)[0] == "".join("▂" if line else "▁" for line in longest)
+    busy = _sparklines(json.loads(runner.invoke(app, ["run", "tarantino-announced", "--json"]).stdout))
+    assert "█" in busy[0]
+
+
 def test_schema_command_matches_the_bundled_file_and_validates_scenarios(runner: CliRunner) -> None:
     printed = runner.invoke(app, ["schema"]).stdout
     assert json.loads(printed) == scenario_json_schema()

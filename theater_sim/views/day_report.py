@@ -17,6 +17,7 @@ import re
 from typing import Any
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -55,12 +56,18 @@ MAX_CHANGES_SHOWN = 40
 _PATH_TO_METRIC = {path: short for short, path in SIDE_METRICS.items()}
 
 
+#: The sparkline's steps above an empty hour (``sparkline``'s seven blocks).
+_SPARK_STEPS = 7
+
+
 def _sparklines(data: DayData) -> list[str]:
     """Both sides on one scale and one grouping of hours, left-aligned, so they compare."""
     rows = {name: [r["max_queue"] for r in side_data(data["sides"], name)["hourly"]] for name in SIDE_NAMES}
     longest = max(len(values) for values in rows.values())
     group = max(1, math.ceil(longest / 24))
-    top = max(max(values, default=0) for values in rows.values())
+    # One step a person up to a line of seven: scaled to the longest alone, a quiet
+    # day's lines of one drew full blocks, read as a rush (a trial).
+    top = max(_SPARK_STEPS, *(max(values, default=0) for values in rows.values()))
     lines = []
     for name in SIDE_NAMES:
         line = sparkline(rows[name], top=top, group=group).ljust(math.ceil(longest / group))
@@ -216,7 +223,7 @@ def _sections(data: DayData, scenario: Scenario, width: int) -> list[RenderableT
     if any(len(data["sides"][name]["capacity_changes"]) > 1 for name in SIDE_NAMES):
         sections.append(_changes_table(data, scenario))
     if data["showings"]:
-        sections.append(_showings_table(data) if width >= 80 else _showings_lines(data))
+        sections.append(_showings_section(data, width))
     tickets = data["tickets"]
     if tickets is not None:
         sections.append(
@@ -365,7 +372,8 @@ def _hourly_table(data: DayData, scenario: Scenario, width: int) -> Table:
         "'+': overtime after the doors closed ('++': that hour and all later ones)"
         + (
             "; fail: of those in line that hour, walked away, waited over"
-            f" {data['long_wait_minutes']:g} min or were in line when their film began"
+            f" {data['long_wait_minutes']:g} min or were in line when their film began (one in line for"
+            " several hours counts in each, so the column may add up to more than the day's failed)"
             if failures and "fail" not in left_out
             else ""
         )
@@ -449,6 +457,22 @@ def _changes_table(data: DayData, scenario: Scenario) -> Table:
     if len(changes) > MAX_CHANGES_SHOWN:
         table.caption = f"... and {len(changes) - MAX_CHANGES_SHOWN} more (all of them are in --json)"
     return table
+
+
+def _showings_section(data: DayData, width: int) -> RenderableType:
+    """The showings' table where it fits ``width`` with each film's longest word
+    whole, else their lines: rich dropped the film column at 80 columns once an
+    "after start" column came in (a trial)."""
+    table = _showings_table(data)
+    *numbers, film = table.columns
+    words = [word for showing in data["showings"] for word in showing["film"].split()]
+    film.min_width = max(cell_len(word) for word in ["film", *words])  # its header too
+    # Worked out, not measured: rich's measure counts a header that may fold, and
+    # then drops the column. Each column has a space either side and one between;
+    # the edge one more.
+    widest = sum(max(cell_len(str(text)) for text in [column.header, *column.cells]) for column in numbers)
+    needed = widest + film.min_width + 3 * len(table.columns) + 1
+    return table if needed <= width else _showings_lines(data)
 
 
 def _showings_lines(data: DayData) -> Text:
