@@ -383,6 +383,14 @@ def test_staff_writes_a_scenario_that_runs_to_the_same_day(runner: CliRunner, tm
     assert refused.exit_code == 2
     assert "already exists; add --force" in refused.stderr
     assert runner.invoke(app, [*args, "--write-scenario", str(out), "--force"]).exit_code == 0
+    # A rota of a day without showings wrote "showtimes: []" (a trial): defaults are left out.
+    rota = tmp_path / "rota.yaml"
+    rota_args = ["staff", "balanced-day", "--max-p95-wait", "5", "--rota-hours", "4", "--replications", "2"]
+    written = json.loads(_ok(runner, *rota_args, "--workers", "1", "--json", "--write-scenario", str(rota)))
+    assert "showtimes" not in rota.read_text(encoding="utf-8")
+    again = json.loads(_ok(runner, "run", str(rota), "--replications", "2", "--json", "--workers", "1"))
+    again.pop("engine")
+    assert again == written["day"]
 
 
 def test_staff_says_it_replaced_an_autoscaler_with_fixed_counts(runner: CliRunner, tmp_path: Path) -> None:

@@ -75,7 +75,8 @@ def staffed_scenario_yaml(
     # original's story (and hints) were about the staffing this file replaces.
     original = document.get("description")
     document["description"] = "\n".join(header) + (f"\nThe original description:\n{original}" if original else "")
-    document = {key: value for key, value in document.items() if value != {}}  # e.g. verdict: {} (defaults)
+    # Defaults written out say nothing: verdict: {}, and showtimes: [] (a rota's, a trial).
+    document = {key: value for key, value in document.items() if value not in ({}, [])}
     comments = "".join(f"# {line}\n" for line in header)
     text = comments + yaml.dump(document, Dumper=_ScenarioDumper, sort_keys=False, allow_unicode=True, width=100)
     parse_scenario(text, "the written scenario", base_folder=target_folder)  # raises if it would not load
