@@ -211,6 +211,34 @@ def test_every_bad_party_size_key_is_reported(tmp_path: Path) -> None:
     assert "linked.party_sizes.0 (key)" in str(raised.value)  # a key, not the list index [0]
 
 
+def test_a_file_s_key_mistakes_and_its_arrival_sources_are_said_at_once(tmp_path: Path) -> None:
+    """pydantic checks across keys only once every key is valid: a linked day
+    with a bad party size, a zero sd, no showtimes and collecting arrivals took
+    three runs to put right (a trial). Where the customers come from is also
+    checked on the keys as written; a valid file says it once."""
+    linked = (
+        "name: a\nlinked: {party_sizes: {0: 1}}\n"
+        "selling: {arrivals: {total: 5}, service_minutes: {distribution: gamma, mean: 1, sd: 0}}\n"
+        "collecting: {arrivals: {total: 5}, service_minutes: {distribution: fixed, value: 1}}\n"
+    )
+    with pytest.raises(ScenarioError) as raised:
+        parse_scenario(linked, "day.yaml")
+    lines = str(raised.value).splitlines()
+    assert [line.split(": ")[1] for line in lines] == [
+        "linked.party_sizes.0 (key)",
+        "selling.service_minutes.sd",
+        "linked",
+        "collecting.arrivals",
+    ]
+    valid_keys = linked.replace("{0: 1}", "{1: 1}").replace("sd: 0", "sd: 1")
+    with pytest.raises(ScenarioError) as raised:
+        parse_scenario(valid_keys, "day.yaml")
+    assert str(raised.value).splitlines() == [
+        "day.yaml: linked: needs showtimes to sell tickets for",
+        "day.yaml: collecting.arrivals: leave it out when 'linked' is set (holders are the buyers)",
+    ]
+
+
 def test_a_json_file_is_read_as_json(tmp_path: Path) -> None:
     """A .json scenario was read as YAML: tab indentation was refused ("found
     character '\\t' that cannot start any token") and an emoji escaped as a

@@ -29,6 +29,7 @@ from theater_sim.model.scenario import (
     MIN_HOURS,
     SIDE_NAMES,
     Scenario,
+    arrival_source_problems,
     scenario_keys,
 )
 
@@ -130,6 +131,23 @@ def _read_text(path: Path) -> str:
     return read_user_text(path, MAX_FILE_BYTES, "scenario", str(path))
 
 
+def _raw_arrival_source_problems(document: dict[str, Any]) -> list[str]:
+    """``arrival_source_problems`` on the file's keys as written, for a file
+    whose other keys failed (the model checks across keys only once all are
+    valid); a key of the wrong kind is left to its own message."""
+
+    def arrivals(side: object) -> bool | None:
+        found = side.get("arrivals") if isinstance(side, dict) else None
+        return None if found is None else isinstance(found, dict) and found.get("showtimes") is not None
+
+    return arrival_source_problems(
+        linked=document.get("linked") is not None,
+        showtimes=bool(document.get("showtimes")),
+        selling=arrivals(document.get("selling")),
+        collecting=arrivals(document.get("collecting")),
+    )
+
+
 def parse_scenario(
     text: str, origin: str, base_folder: Path | None = None, on_rows: RowProgress | None = None
 ) -> Scenario:
@@ -168,6 +186,7 @@ def parse_scenario(
         )
         found = format_validation_error(error, origin, scenario_keys()).splitlines()
         problems += [line for line in found if not line.startswith(said)]
+        problems += [f"{origin}: {problem}" for problem in _raw_arrival_source_problems(document)]
     if problems:
         raise ScenarioError("\n".join(dict.fromkeys(problems)))
     return scenario

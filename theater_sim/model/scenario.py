@@ -45,6 +45,7 @@ __all__ = [
     "Side",
     "SideName",
     "VerdictSettings",
+    "arrival_source_problems",
     "scenario_json_schema",
     "scenario_keys",
 ]
@@ -136,6 +137,31 @@ class VerdictSettings(BaseModel):
         return minutes
 
 
+def arrival_source_problems(
+    *, linked: bool, showtimes: bool, selling: bool | None, collecting: bool | None
+) -> list[str]:
+    """Where each side's customers come from, checked across keys: ``selling``
+    and ``collecting`` are None where the side has no ``arrivals``, else whether
+    they come by showtime. Also run on a file's raw keys when other keys fail
+    (pydantic checks across keys only once every key is valid, and a file with
+    three mistakes took three runs to put right: a trial)."""
+    problems = []
+    if selling is None:
+        problems.append("selling.arrivals: required key is missing")
+    if linked:
+        if not showtimes:
+            problems.append("linked: needs showtimes to sell tickets for")
+        if collecting is not None:
+            problems.append("collecting.arrivals: leave it out when 'linked' is set (holders are the buyers)")
+    elif collecting is None:
+        problems.append("collecting.arrivals: required key is missing (or set 'linked')")
+    if selling:
+        problems.append("selling.arrivals.showtimes: only ticket holders arrive by showtime (collecting side)")
+    if collecting and not showtimes:
+        problems.append("collecting.arrivals.showtimes: the scenario lists no showtimes")
+    return problems
+
+
 class Scenario(BaseModel):
     """One day at the theater: both sides, the hours, the showings and the seed."""
 
@@ -196,20 +222,15 @@ class Scenario(BaseModel):
             )
 
     def _check_arrival_sources(self) -> None:
-        if self.selling.arrivals is None:
-            raise ValueError("selling.arrivals: required key is missing")
-        if self.linked is not None:
-            if not self.showtimes:
-                raise ValueError("linked: needs showtimes to sell tickets for")
-            if self.collecting.arrivals is not None:
-                raise ValueError("collecting.arrivals: leave it out when 'linked' is set (holders are the buyers)")
-        elif self.collecting.arrivals is None:
-            raise ValueError("collecting.arrivals: required key is missing (or set 'linked')")
-        if self.selling.arrivals.showtimes is not None:
-            raise ValueError("selling.arrivals.showtimes: only ticket holders arrive by showtime (collecting side)")
-        collecting = self.collecting.arrivals
-        if collecting is not None and collecting.showtimes is not None and not self.showtimes:
-            raise ValueError("collecting.arrivals.showtimes: the scenario lists no showtimes")
+        selling, collecting = self.selling.arrivals, self.collecting.arrivals
+        problems = arrival_source_problems(
+            linked=self.linked is not None,
+            showtimes=bool(self.showtimes),
+            selling=None if selling is None else selling.showtimes is not None,
+            collecting=None if collecting is None else collecting.showtimes is not None,
+        )
+        if problems:
+            raise ValueError("\n".join(problems))
 
     def _check_projection(self) -> None:
         projection = self.projection
