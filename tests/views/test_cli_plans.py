@@ -1144,7 +1144,7 @@ def test_a_side_closed_for_lunch_is_run_and_staffed_with_its_closure(runner: Cli
     assert "Selling was closed 12:00-13:00: a closed spell's work waits for the reopening" in table
     # Those who came while it was closed failed for the closure, which counters do not help.
     assert re.search(r"\d+ of its \d+ failed customers came while it was closed \(12:00-13:00\)", table)
-    assert "no number of counters helps them" in table
+    assert "those who came over 15 min before it reopened failed whatever the counters" in table
     data = json.loads(_ok(runner, "run", str(day), "--json"))
     selling = data["sides"]["selling"]
     assert selling["busiest_window"]["clock"] == "12:00-13:15"
@@ -1231,10 +1231,30 @@ def test_a_side_not_named_says_how_many_of_its_failed_came_while_it_was_closed(
     assert "both need more counters" in table
     assert (
         f"Of selling's {selling['failed']} failed customers, {came} came while it was closed (12:00-13:00):"
-        " no number of counters helps them" in table
+        " those who came over 15 min before it reopened failed whatever the counters" in table
     )
     # Said of the side not named only: collecting's advice stands.
     assert "Open collecting counters first." in table
+    # A day no side is named on says it too (a trial's closure failed 15 holders, all of them then,
+    # on a Balanced day, and no line said so).
+    day.write_text(_SHORT_LUNCH)
+    assert json.loads(_ok(runner, "run", str(day), "--json"))["verdict"] == "Balanced"
+    assert "Of selling's 2 failed customers, 2 came while it was closed (12:00-12:30)" in " ".join(
+        _ok(runner, "run", str(day)).split()
+    )
+
+
+_SHORT_LUNCH = """\
+name: Short lunch
+opens: '10:00'
+hours: 5
+seed: 3
+selling:
+  arrivals: {rate_per_hour: 40}
+  service_minutes: {distribution: exponential, mean: 1}
+  counters: [{from: '10:00', count: 2}, {from: '12:00', count: 0}, {from: '12:30', count: 2}]
+collecting: {counters: 2, arrivals: {rate_per_hour: 40}, service_minutes: {distribution: exponential, mean: 1}}
+"""
 
 
 def test_a_short_closure_and_back_to_back_closed_periods_read_as_one_spell(runner: CliRunner, tmp_path: Path) -> None:

@@ -68,6 +68,7 @@ __all__ = [
     "shown_day_pressures",
     "verdicts_at_interval_ends",
     "vetoed_by_handful",
+    "weighing_matters",
     "window_data",
 ]
 
@@ -134,10 +135,26 @@ def day_data(result: DayResult) -> DayData:
     return data
 
 
-def evidence(side: SideData) -> SideEvidence:
-    """What the verdict weighs about a side, from its data (one day's, or the means)."""
+def evidence(side: SideData, *, by_p95: bool = False) -> SideEvidence:
+    """What the verdict weighs about a side, from its data (one day's, or the
+    means); ``by_p95``: as if its weighed wait were its p95 (``weighing_matters``)."""
     waits, failed = side["wait_minutes"], side["failed"]
-    return side_evidence(side["pressure"], waits["weighed"], failed, side["arrived"], side["lost"], waits["p95"])
+    weighed = waits["p95"] if by_p95 else waits["weighed"]
+    return side_evidence(side["pressure"], weighed, failed, side["arrived"], side["lost"], waits["p95"])
+
+
+def weighing_matters(data: DayData) -> bool:
+    """Whether weighing the waits (``metrics.weighed_wait``) rather than taking
+    the p95s changed the day's verdict or the rule that decided it: only then
+    must a report speak of weighed waits (a review: notes spoke of them, and
+    switched their labels, over 9.82 against a p95 of 9.83)."""
+    sides, rule = data["sides"], rule_of(data)
+    as_weighed = (evidence(sides["selling"]), evidence(sides["collecting"]))
+    as_p95 = (evidence(sides["selling"], by_p95=True), evidence(sides["collecting"], by_p95=True))
+    return (judge(*as_weighed, rule), decided_by(*as_weighed, rule)) != (
+        judge(*as_p95, rule),
+        decided_by(*as_p95, rule),
+    )
 
 
 def rule_of(data: DayData) -> Rule:

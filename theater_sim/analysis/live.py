@@ -149,7 +149,7 @@ def _side_status(run: SideRun, minute: float, scenario: Scenario) -> SideStatus:
         served=run.tally[1],
         mean_wait_minutes=float(waits.mean()) if len(waits) else 0.0,
         p95_wait_minutes=p95,
-        weighed_wait_minutes=weighed_wait(waits, p95) if len(waits) else 0.0,
+        weighed_wait_minutes=weighed_wait(p95, np.frombuffer(run.left_line, dtype=np.float64) - arrivals),
         pressure=met.pressure,
         failed=failed,
         lost=lost,

@@ -40,8 +40,8 @@ class WaitStats:
     p95: float
     p99: float
     max: float
-    #: The wait the verdict weighs: the p95, or the wait the fifth-longest waiter
-    #: met where that is shorter (fewer than 81 customers), 0 for fewer than five.
+    #: The wait the verdict weighs: the p95, or where that is longer, the fifth-longest
+    #: time in line of those who joined it, served or not (``weighed_wait``).
     weighed: float
 
 
@@ -143,7 +143,7 @@ def side_metrics(
         served=records.served,
         balked=balked,
         reneged=reneged,
-        wait_minutes=_wait_stats(waits),
+        wait_minutes=_wait_stats(waits, records.left_line_at_minute - records.arrival_at_minute),
         queue_length=QueueStats(
             mean=(
                 float(np.nansum(records.left_line_at_minute - records.arrival_at_minute))
@@ -176,7 +176,9 @@ def side_metrics(
     )
 
 
-def _wait_stats(waits: np.ndarray) -> WaitStats:
+def _wait_stats(waits: np.ndarray, in_line_minutes: np.ndarray) -> WaitStats:
+    """The served customers' ``waits``, and the verdict's weighed wait, which
+    also reads ``in_line_minutes``: each customer's time in line (NaN: never joined)."""
     if len(waits) == 0:
         return WaitStats(mean=0.0, p50=0.0, p95=0.0, p99=0.0, max=0.0, weighed=0.0)
     p50, p95, p99 = np.quantile(waits, [0.5, 0.95, 0.99])
@@ -186,20 +188,25 @@ def _wait_stats(waits: np.ndarray) -> WaitStats:
         p95=float(p95),
         p99=float(p99),
         max=float(waits.max()),
-        weighed=weighed_wait(waits, float(p95)),
+        weighed=weighed_wait(float(p95), in_line_minutes),
     )
 
 
-def weighed_wait(waits: np.ndarray, p95: float) -> float:
-    """The wait the verdict weighs: the p95, but no longer than ``MIN_FAILED``
-    (five) customers waited. The p95 of a quiet side's 37 buyers is its
-    second-longest wait, two buyers who each found one other being served:
-    their luck, not the side's demand (a trial's quiet day was named for it,
-    at a pressure of 0.06 and a longest line of one). A side's waits name it
-    only as far as five of its customers waited, as its failures do only when
-    five were failed. From 81 customers the p95 is never longer (its
+def weighed_wait(p95: float, in_line_minutes: np.ndarray) -> float:
+    """The wait the verdict weighs: the served customers' ``p95``, but no longer
+    than ``MIN_FAILED`` (five) customers stood in line, served or not
+    (``in_line_minutes``: each one's time in line; NaN for those who never
+    joined it). The p95 of a quiet side's 37 buyers is its second-longest
+    wait, two buyers who each found one other being served: their luck, not
+    the side's demand (a trial's quiet day was named for it, at a pressure of
+    0.06 and a longest line of one). A side's waits name it only as far as five
+    of its customers waited, as its failures do only when five were failed.
+    Those who gave up count as long as they stood (a review: a side of 5
+    served and 27 walking away after an hour weighed 0 if only the served
+    counted). With 81 served or more the p95 is never longer (its
     interpolated rank, 0.95 (n - 1), is at most the fifth-longest's, n - 5)."""
-    if len(waits) < MIN_FAILED:
+    stood = in_line_minutes[~np.isnan(in_line_minutes)]
+    if len(stood) < MIN_FAILED:
         return 0.0
-    fifth_longest = float(np.partition(waits, len(waits) - MIN_FAILED)[len(waits) - MIN_FAILED])
+    fifth_longest = float(np.partition(stood, len(stood) - MIN_FAILED)[len(stood) - MIN_FAILED])
     return min(p95, fifth_longest)

@@ -112,10 +112,11 @@ class Side(BaseModel):
 class VerdictSettings(BaseModel):
     """How far apart the two sides' pressures may be and still be ``Balanced``,
     below which pressure a side is calm (never the pressure point), up to
-    which p95 wait a side's customers hardly waited (never named by the day's
-    verdict), above which wait a customer was failed, above which share of
-    failed customers a side is named first, and how long the windows are in
-    which pressure is measured as customers meet it."""
+    which p95 wait (no more than the fifth-longest time in line) a side's
+    customers hardly waited (never named by the day's verdict), above which
+    wait a customer was failed, above which share of failed customers a side
+    is named first, and how long the windows are in which pressure is
+    measured as customers meet it."""
 
     model_config = _STRICT
 

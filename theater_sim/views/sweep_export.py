@@ -51,13 +51,11 @@ def sweep_csv(grids: list[tuple[int | None, Scenario, list[SweepCell]]]) -> str:
     count when it is one fixed number, so the column stays numeric.
     """
     with_projectors = any(clerks is not None for clerks, _, _ in grids)
-    columns = [
-        *(["projectors"] if with_projectors else []),
-        *("sellers", "collectors", "verdict", "verdict_agreement", "named_for_waits", "both_short"),
-    ]
+    columns = [*(["projectors"] if with_projectors else []), "sellers", "collectors", "verdict", "verdict_agreement"]
     for side in SIDE_NAMES:
         for metric in SIDE_METRICS:
             columns += [f"{side}_{metric}", f"{side}_{metric}_half_width"]
+    columns += ["named_for_waits", "both_short"]  # last, so the metrics keep their places
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)
@@ -73,15 +71,13 @@ def _cell_row(cell: SweepCell, scenario: Scenario) -> list[Any]:
         as_run_text(cell.collectors, scenario, "collecting", grouped=False),
         cell.verdict,
         cell.verdict_agreement,
-        cell.named_for_waits or "",
-        "true" if cell.both_short else "false",
     ]
     for side in SIDE_NAMES:
         for metric in SIDE_METRICS:
             interval = cell.sides[side][metric]
             half = interval["half_width"]
             row += [repr(interval["mean"]), "" if half is None else repr(half)]
-    return row
+    return [*row, cell.named_for_waits or "", "true" if cell.both_short else "false"]
 
 
 def as_run_text(staffing: Staffing, scenario: Scenario, side: SideName, grouped: bool = True) -> str:

@@ -14,6 +14,7 @@ from theater_sim.analysis.day_data import (
     judge_day,
     shown_day_pressures,
     vetoed_by_handful,
+    weighing_matters,
 )
 from theater_sim.analysis.verdict import (
     MIN_CUSTOMERS,
@@ -72,8 +73,8 @@ def pressure_line(data: DayData) -> Text:
         f" {data['failed_share']:.0%} of them and at least 5; 1.5 times the other side on count and share"
         f" together, and {data['failed_share']:.0%} of its customers more, as a share or in number; one served late"
         " counting half), then a side whose customers waited"
-        f" clearly longer (p95 1.5 times and 3 min; as far as {MIN_FAILED} of them waited). Otherwise Balanced when"
-        " within"
+        f" clearly longer (p95 1.5 times and 3 min; here and below, no more than the fifth-longest time in line)."
+        " Otherwise Balanced when within"
         f" {data['tolerance']:.0%} of the higher pressure, when both are below {data['calm_below']:g}, or when the"
         f" side with the higher pressure hardly waited (p95 at most {data['calm_wait_minutes']:g} min) or waited"
         " less than the other."
@@ -83,6 +84,7 @@ def pressure_line(data: DayData) -> Text:
         + _pressure_note(data)
         + _both_failing(data)
         + _failures_short_note(data)
+        + _closed_while_failing(data)
         + _named_for_failures_note(data)
         + _named_for_waits_note(data)
         + _few_customers_note(data)
@@ -92,32 +94,43 @@ def pressure_line(data: DayData) -> Text:
     )
 
 
-def _weighed(side: SideData) -> float:
-    """The wait the verdict weighs (``metrics.weighed_wait``): the p95, or the
-    fifth-longest wait where that is shorter."""
-    return side["wait_minutes"]["weighed"]
+def _weighed(data: DayData, side: SideData) -> float:
+    """The wait the notes compare: the verdict's weighed wait where weighing
+    changed the day's verdict or its deciding rule (``weighing_matters``), else
+    the p95, which then tells the same story in the table's numbers."""
+    return side["wait_minutes"]["weighed"] if weighing_matters(data) else side["wait_minutes"]["p95"]
 
 
-def _is_p95(side: SideData) -> bool:
-    return side["wait_minutes"]["weighed"] >= side["wait_minutes"]["p95"]
+def _is_p95(data: DayData, side: SideData) -> bool:
+    return _weighed(data, side) >= side["wait_minutes"]["p95"]
 
 
 def _weighed_waits_note(data: DayData) -> str:
-    """Sides whose p95 wait is longer than five of their customers waited: the
-    verdict weighs the fifth-longest wait instead (a trial's quiet day named
-    selling for a p95 of 3.66 min that two of its 37 buyers met), and the notes
-    below compare that."""
+    """Where weighing the waits changed the verdict or its rule, each side whose
+    weighed wait is not its p95, and why (a trial's quiet day named selling for
+    a p95 of 3.66 min that two of its 37 buyers met); the notes below compare
+    the weighed waits."""
+    if not weighing_matters(data):
+        return ""
     said = ""
     for name in SIDE_NAMES:
         side = side_data(data["sides"], name)
-        if _is_p95(side) or evidence(side).few:
+        if _is_p95(data, side) or evidence(side).few:
             continue  # a handful's own note says how it is weighed
-        said += (
-            f"\n{name.capitalize()}'s p95 wait, {side['wait_minutes']['p95']:,.2f} min, is of"
-            f" {format_number(side['arrived'], ',.0f')} customers, fewer than {MIN_FAILED} of whom waited that long:"
-            f" its weighed wait is the fifth-longest, {_weighed(side):,.2f} min (a side's waits name it only as far"
-            f" as {MIN_FAILED} of its customers waited)."
-        )
+        p95, weighed = side["wait_minutes"]["p95"], side["wait_minutes"]["weighed"]
+        if data.get("replications"):
+            said += (
+                f"\n{name.capitalize()}'s p95 wait, {p95:,.2f} min on average, is on some days a wait fewer than"
+                f" {MIN_FAILED} of its customers met (served or not): the verdict weighs each day's p95 or its"
+                f" fifth-longest time in line, whichever is shorter, {weighed:,.2f} min on average (a side's waits"
+                f" name it only as far as {MIN_FAILED} of its customers waited)."
+            )
+        else:
+            said += (
+                f"\n{name.capitalize()}'s p95 wait, {p95:,.2f} min, is a wait fewer than {MIN_FAILED} of its customers"
+                f" met (served or not): the verdict weighs the fifth-longest time in line, {weighed:,.2f} min (a"
+                f" side's waits name it only as far as {MIN_FAILED} of its customers waited)."
+            )
     return said
 
 
@@ -160,9 +173,9 @@ def _calm_waits_note(data: DayData) -> str:
         return ""  # _few_customers_note says why
     side = "selling" if by_pressure is Verdict.SELLING else "collecting"
     other = "collecting" if side == "selling" else "selling"
-    wait = _weighed(side_data(sides, side))
+    wait = _weighed(data, side_data(sides, side))
     if wait <= data["calm_wait_minutes"]:
-        most = "95% of" if _is_p95(side_data(sides, side)) else f"all but {MIN_FAILED - 1} of"
+        most = "95% of" if _is_p95(data, side_data(sides, side)) else f"all but {MIN_FAILED - 1} of"
         return (
             f"\n{side.capitalize()} met the higher pressure, but {most} its customers waited at most"
             f" {wait:,.2f} min, so it is not the side to add counters to."
@@ -279,8 +292,8 @@ def _named_for_failures_note(data: DayData) -> str:
 
 def _evidence_bracket(data: DayData, side: str, named: SideData, other: SideData, other_name: str) -> str:
     """The numbers behind ``_without_failures``: the waits, the pressures, or both."""
-    label = "p95 wait" if _is_p95(named) and _is_p95(other) else "weighed wait"
-    waits = f"{side}'s {label} {_weighed(named):,.2f} min against {other_name}'s {_weighed(other):,.2f}"
+    label = "p95 wait" if _is_p95(data, named) and _is_p95(data, other) else "weighed wait"
+    waits = f"{side}'s {label} {_weighed(data, named):,.2f} min against {other_name}'s {_weighed(data, other):,.2f}"
     pressure = "pressure {} against {}".format(*_shown_pressures(data, side))
     alone_agrees = judge_day(data, failures=False).value == data["verdict"]
     if alone_agrees:
@@ -406,19 +419,19 @@ def _few_customers_note(data: DayData) -> str:
     if data["named_for_failures"]:
         return text
     mine = side_data(sides, other)
-    wait, pressure = _weighed(mine), mine["pressure"]
+    wait, pressure = _weighed(data, mine), mine["pressure"]
     calm = f"with {name}'s handful taken for calm"
     if data["verdict"] != Verdict.BALANCED.value:
         if data["named_for_waits"]:
             return text + (
                 f" {other.capitalize()} is named for its own customers' waits, not its pressure"
-                f" ({_wait_label(mine)} {wait:,.2f} min: at least {WAIT_GAP_MINUTES:g}, {calm})."
+                f" ({_wait_label(data, mine)} {wait:,.2f} min: at least {WAIT_GAP_MINUTES:g}, {calm})."
             )
         both = (
-            f" and its customers' waits ({_wait_label(mine)} {wait:,.2f} min: at least {WAIT_GAP_MINUTES:g},"
+            f" and its customers' waits ({_wait_label(data, mine)} {wait:,.2f} min: at least {WAIT_GAP_MINUTES:g},"
             " against none for the handful)"
         )
-        alone = f"; its customers waited {_wait_label(mine)} {wait:,.2f} min, and those few not clearly longer"
+        alone = f"; its customers waited {_wait_label(data, mine)} {wait:,.2f} min, and those few not clearly longer"
         return text + (
             f" {other.capitalize()} is named for its pressure ({pressure:,.2f}, {calm})"
             + (both if _waits_decide(data) else alone)
@@ -427,15 +440,15 @@ def _few_customers_note(data: DayData) -> str:
     if vetoed_by_handful(data):
         return text + (
             f" {other.capitalize()}'s pressure ({pressure:,.2f}) would name it {calm}, but its customers did not"
-            f" clearly wait ({_wait_label(mine)} {wait:,.2f} min) and those few waited clearly longer: neither side"
-            " is clearly the one to add counters to."
+            f" clearly wait (p95 {mine['wait_minutes']['p95']:,.2f} min) and those few waited clearly longer:"
+            " neither side is clearly the one to add counters to."
         )
     if pressure < data["calm_below"]:
         return text + f" {other.capitalize()} met a pressure below {data['calm_below']:g} ({pressure:,.2f})."
     if wait <= data["calm_wait_minutes"]:
         return text + (
-            f" {'95%' if _is_p95(mine) else f'all but {MIN_FAILED - 1}'} of {other}'s customers waited at most"
-            f" {data['calm_wait_minutes']:g} min ({_wait_label(mine)} {wait:,.2f})."
+            f" {'95%' if _is_p95(data, mine) else f'all but {MIN_FAILED - 1}'} of {other}'s customers waited at most"
+            f" {data['calm_wait_minutes']:g} min ({_wait_label(data, mine)} {wait:,.2f})."
         )
     return text
 
@@ -443,13 +456,13 @@ def _few_customers_note(data: DayData) -> str:
 def _p95_waits(data: DayData, first: str) -> str:
     """``p95 9.78 min against 3.33``: side ``first``'s p95 wait, then the other side's."""
     named, other, _ = _named_and_other(data, first)
-    wait, other_wait = _told_apart(_weighed(named), _weighed(other))
-    label = "p95" if _is_p95(named) and _is_p95(other) else "weighed waits"
+    wait, other_wait = _told_apart(_weighed(data, named), _weighed(data, other))
+    label = "p95" if _is_p95(data, named) and _is_p95(data, other) else "weighed waits"
     return f"{label} {wait} min against {other_wait}"
 
 
-def _wait_label(side: SideData) -> str:
-    return "p95" if _is_p95(side) else "weighed wait"
+def _wait_label(data: DayData, side: SideData) -> str:
+    return "p95" if _is_p95(data, side) else "weighed wait"
 
 
 def _told_apart(first: float, second: float) -> tuple[str, str]:
@@ -591,7 +604,6 @@ def _both_failing(data: DayData) -> str:
         return (
             f"\nBoth sides failed more than {data['failed_share']:.0%} of their customers (selling {shares[0]:.1%},"
             f" collecting {shares[1]:.1%}): both need more counters{first}."
-            + _closed_while_failing(data)
             + ("" if data["named_for_failures"] else _harm_ratio_text(data) + _which_decided(data))
         )
     lower = min(sides["selling"]["pressure"], sides["collecting"]["pressure"])
@@ -606,22 +618,32 @@ def _both_failing(data: DayData) -> str:
 
 
 def _closed_while_failing(data: DayData) -> str:
-    """For each side not named whose failed customers came partly while its
-    schedule kept it closed, how many (the named side's advice says it for
-    that side): more counters do not help them."""
+    """For each side whose failed customers came partly while its schedule kept
+    it closed, how many, unless the note naming it says so (``_open_first``):
+    said of a side not named, and on a Balanced day too (a trial's closure failed
+    15 holders, all of them then, and no line said so)."""
     named = {Verdict.SELLING.value: "selling", Verdict.COLLECTING.value: "collecting"}.get(data["verdict"])
+    advised = named if data["named_for_failures"] or (data["named_for_waits"] and not few_sides(data)) else None
     said = ""
     for side in SIDE_NAMES:
-        closure = failed_while_closed(data, side) if side != named else None
+        closure = failed_while_closed(data, side) if side != advised else None
         if closure is None:
             continue
         came, failed, spans = closure
         said += (
-            f" Of {side}'s {format_number(failed, 'count')} failed customers, {format_number(came, 'count')} came"
-            f" while it was closed ({spans}): no number of counters helps them"
-            + ("; shorten or move the closure." if 2 * came >= failed else ".")
+            f"\nOf {side}'s {format_number(failed, 'count')} failed customers, {format_number(came, 'count')} came"
+            f" while it was closed ({spans}): {_whatever_the_counters(data)}"
+            + ("; shorten or move the closure first." if 2 * came >= failed else ".")
         )
     return said
+
+
+def _whatever_the_counters(data: DayData) -> str:
+    """Who among those who came while a side was closed no counters could have
+    helped: those who came longer before it reopened than the long wait (a
+    trial's 12 counters at the reopening saved 6 of 31 who came in a closed
+    hour, where the note had said no number of counters helps them)."""
+    return f"those who came over {data['long_wait_minutes']:g} min before it reopened failed whatever the counters"
 
 
 def _open_first(data: DayData, side: str) -> str:
@@ -636,7 +658,7 @@ def _open_first(data: DayData, side: str) -> str:
     came, failed, spans = closure
     said = (
         f" {format_number(came, 'count')} of its {format_number(failed, 'count')} failed customers came while it was"
-        f" closed ({spans}): no number of counters helps them"
+        f" closed ({spans}): {_whatever_the_counters(data)}"
     )
     if 2 * came >= failed:
         return f"{said}; shorten or move the closure first (more counters after it only clear its line sooner)."
