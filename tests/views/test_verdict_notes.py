@@ -94,3 +94,77 @@ def test_a_p95_that_fewer_than_five_met_is_said_to_be_weighed_as_the_fifth_longe
     busy = " ".join(runner.invoke(app, ["run", "announcement-rush"]).stdout.split())
     assert "fifth-longest time in line," not in busy
     assert "weighed wait" not in busy
+
+
+_BURST = """\
+name: Five-minute holder burst
+opens: "12:00"
+hours: 10
+selling: {counters: 2, arrivals: {rate_per_hour: 60}, service_minutes: {distribution: exponential, mean: 1}}
+collecting:
+  counters: 2
+  arrivals: {profile: [{from: "12:00", to: "19:25", rate_per_hour: 20},
+    {from: "19:25", to: "19:30", rate_per_hour: 480}, {from: "19:30", to: "22:00", rate_per_hour: 20}]}
+  service_minutes: {distribution: exponential, mean: 0.5}
+"""
+
+_QUIET_ASYMMETRIC = """\
+name: Quiet asym
+hours: 8
+selling: {counters: 1, arrivals: {total: 150}, service_minutes: {distribution: exponential, mean: 1.5}}
+collecting: {counters: 1, arrivals: {total: 20}, service_minutes: {distribution: exponential, mean: 1}}
+"""
+
+_SHORT_RUSH = """\
+name: Short collecting rush 15 min
+hours: 8
+selling: {counters: 2, arrivals: {rate_per_hour: 40}, service_minutes: {distribution: exponential, mean: 2}}
+collecting:
+  counters: 3
+  arrivals: {profile: [{from: "08:00", to: "13:00", rate_per_hour: 40},
+    {from: "13:00", to: "13:15", rate_per_hour: 300}, {from: "13:15", to: "16:00", rate_per_hour: 40}]}
+  service_minutes: {distribution: exponential, mean: 1.5}
+"""
+
+
+@pytest.mark.parametrize(
+    ("day", "args", "said"),
+    [
+        # A 5-minute burst: the note said only why selling (higher pressure, shorter waits) was
+        # not named, and nothing of collecting, whose waits were longer (a trial).
+        (
+            _BURST,
+            [],
+            "Nor is collecting: its customers waited longer, but not clearly (2.33 min more, where 3 are needed),"
+            " and it met the lower pressure: Balanced.",
+        ),
+        # A steady day at 0.45 named for its waits read "Its crowds were shorter than a window" (a trial).
+        (
+            _QUIET_ASYMMETRIC,
+            ["--replications", "20"],
+            "Both pressures were below 0.5 (0.45 against 0.04), which alone reads Balanced; but counters busy under"
+            " half the time still keep a line",
+        ),
+        # "8.1% against 0.0%, but not clearly more" (a trial): the late service, then the weighing.
+        (
+            _SHORT_RUSH,
+            ["--replications", "20"],
+            "Collecting failed 30.8 of 380.4 holders (8.1%), all of them served after waiting over 15 min, and"
+            " selling 0.1 of 325.3 buyers (0.0%). Served late counts half: weighed, that is 4.0% of its customers"
+            " against 0.0%, short of the 5% more that names a side for its failures alone; its waits name it instead.",
+        ),
+    ],
+)
+def test_notes_say_why_the_side_not_named_is_not(tmp_path: object, day: str, args: list[str], said: str) -> None:
+    """A reader of a note must not be left asking why the other side was not named."""
+    from pathlib import Path
+
+    from typer.testing import CliRunner
+
+    from theater_sim.views.cli import app
+
+    path = Path(str(tmp_path)) / "day.yaml"
+    path.write_text(day, encoding="utf-8")
+    shown = CliRunner(env={"COLUMNS": "200"}).invoke(app, ["run", str(path), *args])
+    assert shown.exit_code == 0, shown.output
+    assert said in " ".join(shown.stdout.split())

@@ -20,6 +20,7 @@ from theater_sim.analysis.verdict import (
     MIN_CUSTOMERS,
     MIN_FAILED,
     WAIT_GAP_MINUTES,
+    WAIT_RATIO,
     SideEvidence,
     Verdict,
     both_fail_many,
@@ -183,6 +184,24 @@ def _calm_waits_note(data: DayData) -> str:
     return (
         f"\n{side.capitalize()} met the higher pressure, but its customers waited less than {other}'s"
         f" ({_p95_waits(data, side)}), so it is not the side to add counters to first."
+        + _not_clearly_longer(data, other, side)
+    )
+
+
+def _not_clearly_longer(data: DayData, side: str, other: str) -> str:
+    """Why ``side``, whose customers waited longer, is not named either: its
+    waits were not clearly longer (a trial's 5-minute burst read only why the
+    other side was not named, 4.85 min against 2.52)."""
+    wait, other_wait = (_weighed(data, side_data(data["sides"], name)) for name in (side, other))
+    gap = wait - other_wait
+    short = [f"{gap:,.2f} min more, where {WAIT_GAP_MINUTES:g} are needed"] if gap < WAIT_GAP_MINUTES else []
+    if wait < WAIT_RATIO * other_wait:
+        short.insert(0, f"{wait / other_wait:,.2f} times, where {WAIT_RATIO:g} are needed")
+    if not short:
+        return ""
+    return (
+        f" Nor is {side}: its customers waited longer, but not clearly ({'; '.join(short)}), and it met the lower"
+        " pressure: Balanced."
     )
 
 
@@ -258,7 +277,10 @@ def _how_failed(data: DayData, side: SideData) -> str:
         + (f" ({format_number(gave_up_late, 'count')} of them then gave up)" if gave_up_late >= 0.05 else "")
     )
     parts = [(walked, "walked away"), (waited, f"waited over {data['long_wait_minutes']:g} min"), (missed, late)]
-    return ", ".join(f"{format_number(count, 'count')} {what}" for count, what in parts if count >= 0.05)
+    shown = [(count, what) for count, what in parts if count >= 0.05]
+    # Means over days in one precision: "56 walked away, 0.2 waited" read as a slip (a trial).
+    spec = ",.1f" if any(not float(count).is_integer() for count, _ in shown) else ",.0f"
+    return ", ".join(f"{count:{spec}} {what}" for count, what in shown)
 
 
 def _named_and_other(data: DayData, side: str) -> tuple[SideData, SideData, str]:
@@ -360,6 +382,13 @@ def _steady_load_reason(data: DayData, side: str) -> str:
         return (
             f" Its pressure was higher too ({named_text} against {other_text}), though not by enough to name it"
             " alone: near its counters' capacity, a little more load makes a much longer line."
+        )
+    if max(named.pressure, other.pressure) < data["calm_below"]:
+        # Both calm: "crowds shorter than a window" was said of a steady day at 0.45 (a trial).
+        return (
+            f" Both pressures were below {data['calm_below']:g} ({named_text} against {other_text}), which alone"
+            " reads Balanced; but counters busy under half the time still keep a line when customers come close"
+            " together or services run long, and its customers met one."
         )
     return " Its crowds were shorter than a window, or its counters too few for its load."
 
@@ -535,34 +564,28 @@ def _failures_short_note(data: DayData) -> str:
         _, other_side, other_name = _named_and_other(data, name)
         named, other = evidence(side), evidence(other_side)
         short = short_of_clearly_more_failed(named, other, data["failed_share"])
-        if short == "harm":
-            why = _harm_short("its", named, other, other_name)
-        else:  # the margin: the share and the count it passed, and the harm of a side that failed fewer
-            mine, theirs = _short_gap(named.weighed_share, other.weighed_share, data["failed_share"])
-            why = (
-                f"weighed, a customer served late counting half, {mine} of its customers against"
-                f" {theirs}, where {data['failed_share']:.0%} more are needed, as a share or in number"
-            )
         decide = _decided_instead(data, name)
-        if not other_side["failed"]:  # "not clearly more than ... 0" read as nonsense (a trial)
-            # "59 (9.1%) against 0 (0.0%), but not enough to name it" read as nonsense too
-            # (a trial): say first that they were served late, which weighs half.
-            late = side["failed"] - side["lost"]
-            served_late = (
-                f"all of them served after waiting over {data['long_wait_minutes']:g} min"
-                if late >= side["failed"]
-                else f"{format_number(late, 'count')} of them served after waiting over"
-                f" {data['long_wait_minutes']:g} min"
-            )
-            mine, _ = _short_gap(named.weighed_share, other.weighed_share, data["failed_share"])
+        if short == "harm":
             return (
-                f"\n{name.capitalize()} failed {_failed_text(data, name)}, {served_late}, and {other_name} none."
-                f" Served late counts half: weighed, that is {mine} of its customers, short of the"
-                f" {data['failed_share']:.0%} more that names a side for its failures alone; {decide}"
+                f"\n{name.capitalize()} failed {_failed_text(data, name)}, but not clearly more than {other_name},"
+                f" which failed {_failed_text(data, other_name)}: {_harm_short('its', named, other, other_name)};"
+                f" {decide}"
             )
+        # The margin. "8.1% against 0.0%, but not clearly more" read as nonsense (a trial):
+        # say first how many were served late, which weighs half.
+        late = side["failed"] - side["lost"]
+        served_late = (
+            f"all of them served after waiting over {data['long_wait_minutes']:g} min"
+            if late >= side["failed"]
+            else f"{format_number(late, 'count')} of them served after waiting over {data['long_wait_minutes']:g} min"
+        )
+        mine, theirs = _short_gap(named.weighed_share, other.weighed_share, data["failed_share"])
+        others = f"{other_name} none" if not other_side["failed"] else f"{other_name} {_failed_text(data, other_name)}"
+        against = "" if not other_side["failed"] else f" against {theirs}"
         return (
-            f"\n{name.capitalize()} failed {_failed_text(data, name)}, but not clearly more than {other_name}, which"
-            f" failed {_failed_text(data, other_name)}: {why}; {decide}"
+            f"\n{name.capitalize()} failed {_failed_text(data, name)}, {served_late}, and {others}. Served late"
+            f" counts half: weighed, that is {mine} of its customers{against}, short of the"
+            f" {data['failed_share']:.0%} more that names a side for its failures alone; {decide}"
         )
     return ""
 
