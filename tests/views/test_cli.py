@@ -402,6 +402,13 @@ def test_holders_who_came_after_their_film_began_have_a_column(runner: CliRunner
     assert "Small Room" in narrow
     wide_enough = runner.invoke(app, ["run", "opening-weekend"], env={"COLUMNS": "80"}).stdout
     assert "late   film" in wide_enough  # a table still where the films fit
+    # Tickets are counted apart from the parties that bought them, and the turned away are of those
+    # parties ("569 sold to 588 would-be buyers; 177 turned away" mixed them, a trial).
+    tickets = _json(runner, "opening-weekend")["tickets"]
+    assert (
+        f"to {tickets['buyers']:,} would-be buyers, each buying for a party ({tickets['buyers_online']:,} online);"
+        f" {tickets['turned_away']:,} of them turned away" in " ".join(wide_enough.split())
+    )
 
 
 def test_validate_groups_the_thousands_of_big_numbers(runner: CliRunner, tmp_path: Path) -> None:
