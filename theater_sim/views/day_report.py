@@ -232,8 +232,8 @@ def _sections(data: DayData, scenario: Scenario, width: int) -> list[RenderableT
                 f" ({format_number(tickets['tickets_sold_online'], 'count')} online) to"
                 f" {format_number(tickets['buyers'], 'count')} would-be buyers, each buying for a party"
                 f" ({format_number(tickets['buyers_online'], 'count')} online);"
-                f" {format_number(tickets['turned_away'], 'count')} of them turned away because their showings were full"
-                " or had started."
+                f" {format_number(tickets['turned_away'], 'count')} of them turned away because their showings were"
+                " full or had started."
             )
         )
     if data["projection"] is not None:
