@@ -168,3 +168,29 @@ def test_notes_say_why_the_side_not_named_is_not(tmp_path: object, day: str, arg
     shown = CliRunner(env={"COLUMNS": "200"}).invoke(app, ["run", str(path), *args])
     assert shown.exit_code == 0, shown.output
     assert said in " ".join(shown.stdout.split())
+
+
+def test_a_side_named_for_failing_fewer_says_what_the_weighing_counted() -> None:
+    """announcement-rush names collecting for 515 failed against selling's 596:
+    "it failed clearly more" read as a contradiction (a new user). The note
+    says it failed fewer, that more of them were lost, and the weighed counts;
+    and that the waits, which come before the pressures, would name selling,
+    though collecting's pressure was higher."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from theater_sim.views.cli import app
+
+    runner = CliRunner(env={"COLUMNS": "200"})
+    sides = json.loads(runner.invoke(app, ["run", "announcement-rush", "--json"]).stdout)["sides"]
+    collecting, selling = sides["collecting"], sides["selling"]
+    assert collecting["failed"] < selling["failed"]
+    said = " ".join(runner.invoke(app, ["run", "announcement-rush"]).stdout.split())
+    assert (
+        f"it failed fewer ({collecting['failed']} against {selling['failed']}), but more of them were lost"
+        f" ({collecting['lost']} walked away or missed their film, against {selling['lost']})" in said
+    )
+    assert "clearly more by count and share together" in said
+    assert "(by the waits, which come before the pressures: selling's p95 wait" in said
+    assert "though collecting's pressure was higher" in said

@@ -301,6 +301,24 @@ def _named_for_failures_note(data: DayData) -> str:
         if _both_fail_many(data)
         else ""
     )
+    mine, theirs = evidence(named), evidence(other)
+    if _both_fail_many(data) and mine.failed < theirs.failed:
+        # Fewer in number yet named: "515 ... against 596 ... it failed clearly more" read as a
+        # contradiction (a new user); say what the weighing counted.
+        lost, their_lost = (side["lost"] for side in (named, other))
+        more_lost = (
+            f", but more of them were lost ({format_number(lost, 'count')} walked away or missed their film,"
+            f" against {format_number(their_lost, 'count')})"
+            if lost > their_lost
+            else ""
+        )
+        both = (
+            f" Both sides failed many; it failed fewer ({format_number(mine.failed, 'count')} against"
+            f" {format_number(theirs.failed, 'count')}){more_lost}. A customer served late counts half (they got"
+            f" what they came for): weighed, {format_number(round(mine.weighed_failed, 1), 'count')}"
+            f" ({mine.weighed_share:.1%}) against {format_number(round(theirs.weighed_failed, 1), 'count')}"
+            f" ({theirs.weighed_share:.1%}), clearly more by count and share together."
+        )
     return (
         f"\n{side.capitalize()} is named for the customers it failed: {_failed_text(data, side)}:"
         f" {_how_failed(data, named)}; against {_failed_text(data, other_name)}"
@@ -320,6 +338,19 @@ def _evidence_bracket(data: DayData, side: str, named: SideData, other: SideData
     alone_agrees = judge_day(data, failures=False).value == data["verdict"]
     if alone_agrees:
         return f" ({waits})." if _waits_decide(data) else f" ({pressure})."
+    if _waits_decide(data):
+        # The waits come before the pressures: "(collecting's p95 31.74 against selling's 76.85, pressure 1.58
+        # against 1.33)" read as pointing at collecting (a new user).
+        their_waits = (
+            f"{other_name}'s {label} {_weighed(data, other):,.2f} min against {side}'s {_weighed(data, named):,.2f}"
+        )
+        shown, other_shown = _shown_pressures(data, side)
+        higher = (
+            f", though {side}'s pressure was higher, {shown} against {other_shown}"
+            if named["pressure"] > other["pressure"]
+            else ""
+        )
+        return f" (by the waits, which come before the pressures: {their_waits}{higher})."
     return f" ({waits}, {pressure})."
 
 
