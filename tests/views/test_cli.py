@@ -791,3 +791,13 @@ def test_the_opening_hours_say_when_closing_is_past_midnight(opens: str, hours: 
     from theater_sim.views.formatting import doors_open
 
     assert doors_open(Scenario.model_validate(scenario_dict(opens=opens, hours=hours))) == said
+
+
+def test_a_run_s_heading_names_the_counts_asked_for(runner: CliRunner) -> None:
+    """Under --sellers 5 the scenario's description still speaks of "the one
+    selling counter" (as written; a new user read it as stale): the heading
+    names the counts the run was given."""
+    shown = runner.invoke(app, ["run", "tarantino-announced", "--sellers", "5"], env={"COLUMNS": "200"}).stdout
+    assert shown.startswith("Tarantino announced  (tarantino-announced --sellers 5, seed 42,")
+    plain = runner.invoke(app, ["run", "tarantino-announced"], env={"COLUMNS": "200"}).stdout
+    assert plain.startswith("Tarantino announced  (tarantino-announced, seed 42,")

@@ -177,9 +177,18 @@ def run(
         from theater_sim.views.formatting import OutputConsole
 
         console = OutputConsole()
-        render_day(data, day, console, scenario, engine_words if named and not said else None)
+        source = _as_asked(scenario, sellers, collectors, projectors)
+        render_day(data, day, console, source, engine_words if named and not said else None)
         if said:
             console.print(Text(said, style="dim"))
+
+
+def _as_asked(scenario: str, sellers: object, collectors: object, projectors: object) -> str:
+    """The scenario with the counts given on the command line, for the report's
+    heading: the description, printed as written, can speak of others ("the one
+    selling counter" under --sellers 5, a new user)."""
+    given = (("sellers", sellers), ("collectors", collectors), ("projectors", projectors))
+    return " ".join([scenario, *(f"--{option} {count}" for option, count in given if count is not None)])
 
 
 def _days_at_once(replications: int, workers: int | None) -> int:
@@ -268,7 +277,9 @@ def watch(
         elif viewer.last is not None:
             write_out(f"Stopped at {viewer.last.clock}: the day so far\n{plain_status(viewer.last)}\n")
         stopped_by_ctrl_c("theater-sim: stopped (Ctrl-C)")
-    render_day(day_data(summarise_day(day, records)), day, console, scenario)
+    render_day(
+        day_data(summarise_day(day, records)), day, console, _as_asked(scenario, sellers, collectors, projectors)
+    )
 
 
 def _check_manageable(day: Scenario) -> None:
