@@ -792,6 +792,29 @@ def test_the_failed_share_note_weighs_only_the_periods_a_target_would_bound(runn
     assert re.match(r"selling: [\d.]+% of its open periods' customers are failed there", loose[0])
 
 
+def test_a_side_failing_many_without_a_target_for_it_is_searched_with_one_too(runner: CliRunner) -> None:
+    """A wait target alone is met partly because buyers walk away: two new
+    users read "one seller" beside 14% failed, and the staffed day's verdict
+    saying to open selling counters first. The answer stays as asked; the side
+    is searched again with the verdict's failed share as a target, and a note
+    (JSON ``failed_bound``) gives that staffing, which keeps to it. Not
+    searched where the target is given, nor for a side within it."""
+    args = ["staff", "opening-weekend", "--max-p95-wait", "5", "--replications", "10", "--workers", "1", "--json"]
+    data = json.loads(_ok(runner, *args))
+    selling = data["sides"]["selling"]
+    assert selling["at_answer"]["failed_share"]["mean"] > 0.05
+    bound = selling["failed_bound"]
+    assert bound["max_failed_share"] == 0.05
+    assert bound["at_answer"]["failed_share"]["mean"] <= 0.05 < selling["at_answer"]["failed_share"]["mean"]
+    assert all(b >= a for a, b in zip(selling["staffing"], bound["staffing"], strict=True))
+    assert data["sides"]["collecting"]["failed_bound"] is None
+    shown = "/".join(map(str, bound["staffing"]))
+    assert any(f"with --max-failed-share 0.05 as well, it needs {shown} (failed" in note for note in data["notes"])
+    bounded = json.loads(_ok(runner, *args, "--max-failed-share", "0.05"))
+    assert bounded["sides"]["selling"]["staffing"] == bound["staffing"]  # the same search, asked for
+    assert bounded["sides"]["selling"]["failed_bound"] is None
+
+
 _EDGE_OF_CLEARLY_LONGER = """\
 name: Edge of clearly longer
 hours: 24

@@ -310,7 +310,7 @@ def staff(
 
     from theater_sim.engine.choice import engines_used
     from theater_sim.planning.execution import default_workers, replicated_day
-    from theater_sim.planning.least_staffing import search_projectors, search_staffing
+    from theater_sim.planning.least_staffing import search_projectors, search_staffing, with_failed_bound
     from theater_sim.views.day_report import render_day
     from theater_sim.views.exports import to_json
     from theater_sim.views.formatting import OutputConsole, safe
@@ -356,6 +356,8 @@ def staff(
             clerks = None
         else:
             answers, clerks = search_projectors(day, targets, replications, runner)
+        if answers is not None:
+            answers = with_failed_bound(day, targets, answers, replications, runner)
         if answers is not None and rota_said:
             answers = {
                 name: replace(answer, notes=[*rota_said[name], *answer.notes]) for name, answer in answers.items()

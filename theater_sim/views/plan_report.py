@@ -8,7 +8,6 @@ table per side beside Erlang C's answer, followed by the resulting day.
 
 from __future__ import annotations
 
-import math
 from dataclasses import asdict
 from typing import Any
 
@@ -430,29 +429,31 @@ def answer_notes(answers: dict[str, SideAnswer], targets: Targets) -> list[str]:
             )
         if targets.max_p95_wait is None and p95 > 30:
             notes.append(f"{name}: 95% of customers wait up to {p95:,.0f} min; add --max-p95-wait to bound that")
-        failed, closed = _failed_share_bounded(answer)
-        if targets.max_failed_share is None and failed > 0.05:
-            notes.append(
-                f"{name}: {failed:.1%} of {closed}customers are failed there (walked away, waited too long or missed"
-                " their film), which the verdict counts first; add --max-failed-share to bound that"
-            )
+        notes += _failed_note(name, answer, targets)
         notes += _within_noise(name, answer, targets)
     return notes
 
 
-def _failed_share_bounded(answer: SideAnswer) -> tuple[float, str]:
-    """The failed share a --max-failed-share would bound, and how it is said: a
-    closed period's customers wait for the reopening whatever the counts, and
-    no target is held against them, so only the open periods' count (a lunch
-    closure's 14.5%, nearly all its lunch-time buyers, was said to need the
-    option where the open periods failed 2%)."""
-    closed = [row for row in answer.periods if not row["counters"]]
-    if not closed:
-        return answer.at_answer["failed_share"]["mean"], ""
-    open_rows = [row for row in answer.periods if row["counters"]]
-    arrived = math.fsum(row["arrived"] for row in open_rows)
-    failed = math.fsum(row["failed_share"]["mean"] * row["arrived"] for row in open_rows)
-    return (failed / arrived if arrived else 0.0), "its open periods' "
+def _failed_note(name: str, answer: SideAnswer, targets: Targets) -> list[str]:
+    """A side whose answer fails more than the verdict's share of its customers
+    (of its open periods, where a closure's are not held to targets), with the
+    staffing that keeps to it (``least_staffing.with_failed_bound``)."""
+    bound = answer.failed_bound
+    if targets.max_failed_share is not None or bound is None:
+        return []
+    whose = "its open periods' " if any(not row["counters"] for row in answer.periods) else ""
+    said = (
+        f"{name}: {answer.open_failed_share:.1%} of {whose}customers are failed there (walked away, waited too long"
+        " or missed their film), which the verdict counts first"
+    )
+    option = f"--max-failed-share {bound.max_failed_share:g}"
+    if bound.staffing is None or bound.at_answer is None:
+        return [f"{said}; no staffing up to the limit keeps them to {bound.max_failed_share:.0%} ({option})"]
+    failed = bound.at_answer["failed_share"]["mean"]
+    return [
+        f"{said}; with {option} as well, it needs {staffing_text(bound.staffing)}"
+        f" (failed {failed:.1%}, p95 wait {bound.at_answer['p95_wait']['mean']:,.2f} min)"
+    ]
 
 
 def _within_noise(name: str, answer: SideAnswer, targets: Targets) -> list[str]:
