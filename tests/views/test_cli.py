@@ -801,3 +801,24 @@ def test_a_run_s_heading_names_the_counts_asked_for(runner: CliRunner) -> None:
     assert shown.startswith("Tarantino announced  (tarantino-announced --sellers 5, seed 42,")
     plain = runner.invoke(app, ["run", "tarantino-announced"], env={"COLUMNS": "200"}).stdout
     assert plain.startswith("Tarantino announced  (tarantino-announced, seed 42,")
+
+
+def test_a_busiest_window_of_one_customer_says_so(runner: CliRunner, tmp_path: Path) -> None:
+    """Pressure as met counts the work of the others in a customer's window, so
+    a handful of 20-minute services each alone in its window meets 0.00, while
+    the busiest window (all its work) reads 3.80: the row says when that is one
+    customer's own service (a trial read the two as a slip)."""
+    path = tmp_path / "handful.yaml"
+    path.write_text(
+        "name: Handful\nhours: 8\n"
+        "selling: {counters: 1, arrivals: {total: 12}, service_minutes: {distribution: exponential, mean: 20}}\n"
+        "collecting: {counters: 1, arrivals: {rate_per_hour: 40},"
+        " service_minutes: {distribution: exponential, mean: 1}}\n",
+        encoding="utf-8",
+    )
+    data = _json(runner, str(path))
+    assert data["sides"]["selling"]["busiest_window"]["arrived"] == 1
+    assert data["sides"]["selling"]["pressure"] == 0.0
+    shown = " ".join(runner.invoke(app, ["run", str(path)], env={"COLUMNS": "200"}).stdout.split())
+    assert "(one customer's own service)" in shown
+    assert shown.count("(one customer's own service)") == 1  # not collecting's, of many

@@ -146,6 +146,10 @@ class _Cells:
             for start, _ in closed_spells(side_data(self.data["sides"], side))
         ):
             text += "\n(closed, then reopened)"
+        if window["arrived"] == 1:
+            # One customer's own work: the pressure met counts only others' (a handful's
+            # "pressure met 0.00" beside "busiest window 3.80" read as a slip, a trial).
+            text += "\n(one customer's own service)"
         each_day = self.intervals.get(side, {}).get("busiest_pressure")
         if each_day is not None and each_day["half_width"] is not None:
             text += f"\nper day: {interval_shown(each_day, ',.2f')}"
