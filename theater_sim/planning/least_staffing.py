@@ -174,6 +174,8 @@ class FailedBound:
     max_failed_share: float
     staffing: Staffing
     at_answer: Summary | None
+    #: ``SideAnswer.open_failed_share`` there (None where no staffing keeps to it)
+    failed_share: float | None = None
 
 
 @dataclass(frozen=True)
@@ -381,7 +383,7 @@ def with_failed_bound(
         try:
             side: SideName = "selling" if name == "selling" else "collecting"
             bounded = _search_side(scenario, side, other, bounded_targets, replications, runner, guess=at_least)
-            bound = FailedBound(limit, bounded.staffing, bounded.at_answer)
+            bound = FailedBound(limit, bounded.staffing, bounded.at_answer, bounded.open_failed_share)
         except ScenarioError:  # no staffing up to the limit keeps to it
             bound = FailedBound(limit, None, None)
         found[name] = replace(answers[name], failed_bound=bound)

@@ -447,12 +447,13 @@ def _failed_note(name: str, answer: SideAnswer, targets: Targets) -> list[str]:
         " or missed their film), which the verdict counts first"
     )
     option = f"--max-failed-share {bound.max_failed_share:g}"
-    if bound.staffing is None or bound.at_answer is None:
+    if bound.staffing is None or bound.at_answer is None or bound.failed_share is None:
         return [f"{said}; no staffing up to the limit keeps them to {bound.max_failed_share:.0%} ({option})"]
-    failed = bound.at_answer["failed_share"]["mean"]
+    # The share the bound holds, as said above: of the open periods' customers where the side closes.
     return [
         f"{said}; with {option} as well, it needs {staffing_text(bound.staffing)}"
-        f" (failed {failed:.1%}, p95 wait {bound.at_answer['p95_wait']['mean']:,.2f} min)"
+        f" ({bound.failed_share:.1%} of {whose}customers failed, p95 wait {bound.at_answer['p95_wait']['mean']:,.2f}"
+        " min)"
     ]
 
 
