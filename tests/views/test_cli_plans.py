@@ -1328,3 +1328,20 @@ def test_a_sweep_run_on_its_workers_leaves_the_engines_out_of_its_own_process() 
     alone = CliRunner().invoke(app, [*sweep, "--workers", "1", "--json", "--quiet"])
     assert alone.exit_code == 0, alone.output
     assert json.loads(done.stdout) == json.loads(alone.stdout)
+
+
+def test_the_failed_bound_is_searched_with_the_clerks_found(runner: CliRunner, tmp_path: Path) -> None:
+    """staff --max-stale-share finds the clerks; the bound on failed customers
+    must be searched with those clerks, not the scenario's (a review: with the
+    scenario's 3 clerks it read "it needs 2", where 2 collectors with the 1 clerk
+    found fail 14.7%, and no staffing keeps to 5%)."""
+    text = runner.invoke(app, ["scenarios", "--show", "eventual-consistency"]).stdout
+    assert "  clerks: 1\n" in text
+    path = tmp_path / "ec3.yaml"
+    path.write_text(text.replace("  clerks: 1\n", "  clerks: 3\n"), encoding="utf-8")
+    args = ["staff", str(path), "--max-stale-share", "0.5", "--max-p95-wait", "30", "--replications", "5"]
+    data = json.loads(_ok(runner, *args, "--workers", "1", "--json"))
+    assert data["projectors"]["clerks"] == 1
+    bound = data["sides"]["collecting"]["failed_bound"]
+    assert bound["staffing"] is None
+    assert any("no staffing up to the limit keeps them to 5%" in note for note in data["notes"])

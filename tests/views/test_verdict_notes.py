@@ -142,8 +142,8 @@ collecting:
         (
             _QUIET_ASYMMETRIC,
             ["--replications", "20"],
-            "Both pressures were below 0.5 (0.45 against 0.04), which alone reads Balanced; but counters busy under"
-            " half the time still keep a line",
+            "Both pressures were below 0.5 (0.45 against 0.04), which alone reads Balanced; but counters not"
+            " always busy still keep a line",
         ),
         # "8.1% against 0.0%, but not clearly more" (a trial): the late service, then the weighing.
         (
@@ -194,3 +194,71 @@ def test_a_side_named_for_failing_fewer_says_what_the_weighing_counted() -> None
     assert "clearly more by count and share together" in said
     assert "(by the waits, which come before the pressures: selling's p95 wait" in said
     assert "though collecting's pressure was higher" in said
+
+
+def test_weighing_matters_where_it_changes_what_waits_and_pressures_alone_say() -> None:
+    """A day named for its failures also says what waits and pressures alone
+    would give: weighing matters there too (a review: "its waits point the same
+    way (10.00 against 8.00)" was printed of p95s where weighed waits, 10
+    against 2, had decided)."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from theater_sim.analysis.day_data import named_for_failures, weighing_matters
+    from theater_sim.views.cli import app
+
+    data = json.loads(CliRunner().invoke(app, ["run", "lunch-closure", "--json"]).stdout)
+    assert named_for_failures(data) == "selling"
+    assert not weighing_matters(data)
+    selling, collecting = data["sides"]["selling"]["wait_minutes"], data["sides"]["collecting"]["wait_minutes"]
+    selling.update(p95=10.0, weighed=10.0)
+    collecting.update(p95=8.0, weighed=2.0)
+    assert weighing_matters(data)  # by p95 the waits are not clearly longer; weighed, they are
+
+
+def test_a_calm_bound_set_high_is_said_as_set(tmp_path: object) -> None:
+    """With verdict.calm_below 0.9, a side at 0.60 named for its waits read
+    "counters busy under half the time" and "its pressure was higher too, though
+    not by enough" (a review): both calm comes first, in the bound's words."""
+    from pathlib import Path
+
+    from typer.testing import CliRunner
+
+    from theater_sim.views.cli import app
+
+    path = Path(str(tmp_path)) / "calm.yaml"
+    path.write_text(
+        "name: Calm bound\nhours: 8\nverdict: {calm_below: 0.9}\n"
+        "selling: {counters: 1, arrivals: {total: 250}, service_minutes: {distribution: exponential, mean: 1.5}}\n"
+        "collecting: {counters: 1, arrivals: {total: 20}, service_minutes: {distribution: exponential, mean: 1}}\n",
+        encoding="utf-8",
+    )
+    said = " ".join(
+        CliRunner(env={"COLUMNS": "200"}).invoke(app, ["run", str(path), "--replications", "20"]).stdout.split()
+    )
+    assert "Selling is named for its waits, not its pressure" in said
+    assert "Both pressures were below 0.9 (" in said
+    assert "half the time" not in said
+    assert "Its pressure was higher too" not in said
+
+
+def test_a_side_short_by_the_margin_with_nobody_served_late_is_not_said_to_weigh_half() -> None:
+    """8 of 100 buyers walked away against 5 of 125 holders: short of the 5%
+    margin, with nothing served late. The note read "0 of them served after
+    waiting over 15 min ... Served late counts half" (a review)."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from theater_sim.views.cli import app
+    from theater_sim.views.verdict_notes import _failures_short_note
+
+    data = json.loads(CliRunner().invoke(app, ["run", "balanced-day", "--json"]).stdout)
+    for name, arrived, failed in (("selling", 100, 8), ("collecting", 125, 5)):
+        data["sides"][name].update(arrived=arrived, failed=failed, lost=failed, failed_share=failed / arrived)
+    data["named_for_failures"] = None
+    said = " ".join(_failures_short_note(data).split())
+    assert said.startswith("Selling failed 8 of 100 buyers (8.0%), and collecting 5 of 125 holders (4.0%).")
+    assert "That is 8.0% of its customers against 4.0%, short of the 5% more" in said
+    assert "served late" not in said.lower()

@@ -151,9 +151,11 @@ def weighing_matters(data: DayData) -> bool:
     sides, rule = data["sides"], rule_of(data)
     as_weighed = (evidence(sides["selling"]), evidence(sides["collecting"]))
     as_p95 = (evidence(sides["selling"], by_p95=True), evidence(sides["collecting"], by_p95=True))
-    return (judge(*as_weighed, rule), decided_by(*as_weighed, rule)) != (
-        judge(*as_p95, rule),
-        decided_by(*as_p95, rule),
+    # The notes also say what waits and pressures alone would give (a day named for its failures).
+    return any(
+        (judge(*as_weighed, rule, failures=failures), decided_by(*as_weighed, rule, failures=failures))
+        != (judge(*as_p95, rule, failures=failures), decided_by(*as_p95, rule, failures=failures))
+        for failures in (True, False)
     )
 
 

@@ -140,6 +140,9 @@ def _raw_arrival_source_problems(document: dict[str, Any]) -> list[str]:
         found = side.get("arrivals") if isinstance(side, dict) else None
         return None if found is None else isinstance(found, dict) and found.get("showtimes") is not None
 
+    sides, linked = (document.get("selling"), document.get("collecting")), document.get("linked")
+    if not all(isinstance(side, dict) for side in sides) or not isinstance(linked, dict | None):
+        return []  # a side missing or not a mapping, or linked not one: their own messages say so
     return arrival_source_problems(
         linked=document.get("linked") is not None,
         showtimes=bool(document.get("showtimes")),

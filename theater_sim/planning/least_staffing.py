@@ -360,14 +360,20 @@ def search_staffing(
 
 
 def with_failed_bound(
-    scenario: Scenario, targets: Targets, answers: dict[str, SideAnswer], replications: int, runner: Runner
+    scenario: Scenario,
+    targets: Targets,
+    answers: dict[str, SideAnswer],
+    replications: int,
+    runner: Runner,
+    projectors: int | None = None,
 ) -> dict[str, SideAnswer]:
     """``answers``, where one fails more of its customers than the verdict's
     ``failed_share`` and no target bounds that, with the least staffing that
     also keeps them to it (``SideAnswer.failed_bound``). A wait target alone
     can be met because customers walk away: two new users read "one seller"
     beside 14% of buyers leaving, and the staffed day's own verdict saying to
-    open selling counters first. The answer itself stays what was asked."""
+    open selling counters first. The answer itself stays what was asked.
+    ``projectors``: the clerks the answers were found with (a search of them)."""
     limit = scenario.verdict.failed_share
     over = [name for name, answer in answers.items() if answer.open_failed_share > limit]
     if targets.max_failed_share is not None or not targets.for_counters or not over:
@@ -382,7 +388,9 @@ def with_failed_bound(
         at_least = max(staffing) if isinstance(staffing, tuple) else staffing  # a bound only adds counters
         try:
             side: SideName = "selling" if name == "selling" else "collecting"
-            bounded = _search_side(scenario, side, other, bounded_targets, replications, runner, guess=at_least)
+            bounded = _search_side(
+                scenario, side, other, bounded_targets, replications, runner, projectors, guess=at_least
+            )
             bound = FailedBound(limit, bounded.staffing, bounded.at_answer, bounded.open_failed_share)
         except ScenarioError:  # no staffing up to the limit keeps to it
             bound = FailedBound(limit, None, None)

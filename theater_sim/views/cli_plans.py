@@ -357,7 +357,8 @@ def staff(
         else:
             answers, clerks = search_projectors(day, targets, replications, runner)
         if answers is not None:
-            answers = with_failed_bound(day, targets, answers, replications, runner)
+            found_clerks = None if clerks is None else clerks.clerks
+            answers = with_failed_bound(day, targets, answers, replications, runner, found_clerks)
         if answers is not None and rota_said:
             answers = {
                 name: replace(answer, notes=[*rota_said[name], *answer.notes]) for name, answer in answers.items()

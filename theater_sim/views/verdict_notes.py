@@ -17,6 +17,7 @@ from theater_sim.analysis.day_data import (
     weighing_matters,
 )
 from theater_sim.analysis.verdict import (
+    FAILED_RATIO,
     MIN_CUSTOMERS,
     MIN_FAILED,
     WAIT_GAP_MINUTES,
@@ -317,7 +318,8 @@ def _named_for_failures_note(data: DayData) -> str:
             f" {format_number(theirs.failed, 'count')}){more_lost}. A customer served late counts half (they got"
             f" what they came for): weighed, {format_number(round(mine.weighed_failed, 1), 'count')}"
             f" ({mine.weighed_share:.1%}) against {format_number(round(theirs.weighed_failed, 1), 'count')}"
-            f" ({theirs.weighed_share:.1%}), clearly more by count and share together."
+            f" ({theirs.weighed_share:.1%}); count times share, {mine.harm:,.1f} against {theirs.harm:,.1f}, at least"
+            f" {FAILED_RATIO**2:g} times: clearly more by count and share together."
         )
     return (
         f"\n{side.capitalize()} is named for the customers it failed: {_failed_text(data, side)}:"
@@ -408,18 +410,19 @@ def _steady_load_reason(data: DayData, side: str) -> str:
     named, other = evidence(named_data), evidence(other_data)
     selling_text, collecting_text = shown_day_pressures(data)
     named_text, other_text = (selling_text, collecting_text) if side == "selling" else (collecting_text, selling_text)
+    if max(named.pressure, other.pressure) < data["calm_below"]:
+        # Both calm (first: the rule's calm bound may be set as high as 10): "crowds shorter than a
+        # window" was said of a steady day at 0.45 (a trial).
+        return (
+            f" Both pressures were below {data['calm_below']:g} ({named_text} against {other_text}), which alone"
+            " reads Balanced; but counters not always busy still keep a line when customers come close together"
+            " or services run long, and its customers met one."
+        )
     # Higher as shown too: "higher too (0.83 against 0.83)" would read as a slip.
     if named.pressure > other.pressure and named.pressure >= _NEAR_CAPACITY and named_text != other_text:
         return (
             f" Its pressure was higher too ({named_text} against {other_text}), though not by enough to name it"
             " alone: near its counters' capacity, a little more load makes a much longer line."
-        )
-    if max(named.pressure, other.pressure) < data["calm_below"]:
-        # Both calm: "crowds shorter than a window" was said of a steady day at 0.45 (a trial).
-        return (
-            f" Both pressures were below {data['calm_below']:g} ({named_text} against {other_text}), which alone"
-            " reads Balanced; but counters busy under half the time still keep a line when customers come close"
-            " together or services run long, and its customers met one."
         )
     return " Its crowds were shorter than a window, or its counters too few for its load."
 
@@ -606,17 +609,21 @@ def _failures_short_note(data: DayData) -> str:
         # say first how many were served late, which weighs half.
         late = side["failed"] - side["lost"]
         served_late = (
-            f"all of them served after waiting over {data['long_wait_minutes']:g} min"
+            ""
+            if late < 0.05
+            else f", all of them served after waiting over {data['long_wait_minutes']:g} min"
             if late >= side["failed"]
-            else f"{format_number(late, 'count')} of them served after waiting over {data['long_wait_minutes']:g} min"
+            else f", {format_number(late, 'count')} of them served after waiting over {data['long_wait_minutes']:g} min"
         )
         mine, theirs = _short_gap(named.weighed_share, other.weighed_share, data["failed_share"])
         others = f"{other_name} none" if not other_side["failed"] else f"{other_name} {_failed_text(data, other_name)}"
         against = "" if not other_side["failed"] else f" against {theirs}"
+        # None served late (all lost): nothing weighs half, and the shares themselves fall short.
+        weighed = "Served late counts half: weighed, that is" if served_late else "That is"
         return (
-            f"\n{name.capitalize()} failed {_failed_text(data, name)}, {served_late}, and {others}. Served late"
-            f" counts half: weighed, that is {mine} of its customers{against}, short of the"
-            f" {data['failed_share']:.0%} more that names a side for its failures alone; {decide}"
+            f"\n{name.capitalize()} failed {_failed_text(data, name)}{served_late}, and {others}. {weighed}"
+            f" {mine} of its customers{against}, short of the {data['failed_share']:.0%} more that names a side for"
+            f" its failures alone; {decide}"
         )
     return ""
 
