@@ -62,6 +62,7 @@ __all__ = [
     "metric_values",
     "named_for_failures",
     "named_for_waits",
+    "named_side",
     "pressure_hours",
     "projection_data",
     "rule_of",
@@ -209,14 +210,14 @@ def named_for_waits(data: DayData) -> str | None:
     pressures alone would have said otherwise."""
     sides = data["sides"]
     used = named_not_for_pressure(evidence(sides["selling"]), evidence(sides["collecting"]), rule_of(data))
-    return _side_of(data) if used == "waits" else None
+    return named_side(data) if used == "waits" else None
 
 
 def named_for_failures(data: DayData) -> str | None:
     """The side the day's verdict names by the first rule: it failed clearly
     more of its customers (walked away, waited too long, missed their film),
     whether or not its waits or pressure would have named it too."""
-    return _side_of(data) if decided_by_day(data) == "failures" else None
+    return named_side(data) if decided_by_day(data) == "failures" else None
 
 
 def closed_spells(side: SideData) -> list[tuple[float, float]]:
@@ -293,7 +294,8 @@ def decided_by_day(data: DayData, *, failures: bool = True) -> str | None:
     return decided_by(evidence(sides["selling"]), evidence(sides["collecting"]), rule_of(data), failures=failures)
 
 
-def _side_of(data: DayData) -> str | None:
+def named_side(data: DayData) -> str | None:
+    """The side the day's verdict names (None: Balanced)."""
     verdict = Verdict(data["verdict"])
     return None if verdict is Verdict.BALANCED else "selling" if verdict is Verdict.SELLING else "collecting"
 

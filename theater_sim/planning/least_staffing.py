@@ -151,12 +151,17 @@ class SideAnswer:
     failed_bound: FailedBound | None = None
 
     @property
+    def closes(self) -> bool:
+        """Whether the answer keeps a period closed (count 0)."""
+        return any(not row["counters"] for row in self.periods)
+
+    @property
     def open_failed_share(self) -> float:
         """The failed share a --max-failed-share would bound: a closed period's
         customers wait for the reopening whatever the counts, and no target is
         held against them, so only the open periods' count (a lunch closure's
         14.5%, nearly all its lunch-time buyers, against 2% in the open periods)."""
-        if not any(not row["counters"] for row in self.periods):
+        if not self.closes:
             return self.at_answer["failed_share"]["mean"]
         open_rows = [row for row in self.periods if row["counters"]]
         arrived = math.fsum(row["arrived"] for row in open_rows)

@@ -441,7 +441,7 @@ def _failed_note(name: str, answer: SideAnswer, targets: Targets) -> list[str]:
     bound = answer.failed_bound
     if targets.max_failed_share is not None or bound is None:
         return []
-    whose = "its open periods' " if any(not row["counters"] for row in answer.periods) else ""
+    whose = "its open periods' " if answer.closes else ""
     said = (
         f"{name}: {answer.open_failed_share:.1%} of {whose}customers are failed there (walked away, waited too long"
         " or missed their film), which the verdict counts first"

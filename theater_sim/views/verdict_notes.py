@@ -12,6 +12,7 @@ from theater_sim.analysis.day_data import (
     evidence,
     few_sides,
     judge_day,
+    named_side,
     shown_day_pressures,
     vetoed_by_handful,
     weighing_matters,
@@ -630,7 +631,7 @@ def _failures_short_note(data: DayData) -> str:
 
 def _decided_instead(data: DayData, name: str) -> str:
     """How a day not named for a side's failures was decided, said of side ``name``."""
-    if data["verdict"] != f"Greater demand for {name} tickets":
+    if named_side(data) != name:
         return "the waits and pressures decide."
     return f"its {'waits name' if _waits_decide(data) else 'pressure names'} it instead."
 
@@ -683,8 +684,8 @@ def _closed_while_failing(data: DayData) -> str:
     it closed, how many, unless the note naming it says so (``_open_first``):
     said of a side not named, and on a Balanced day too (a trial's closure failed
     15 holders, all of them then, and no line said so)."""
-    named = {Verdict.SELLING.value: "selling", Verdict.COLLECTING.value: "collecting"}.get(data["verdict"])
-    advised = named if data["named_for_failures"] or (data["named_for_waits"] and not few_sides(data)) else None
+    advises = data["named_for_failures"] or (data["named_for_waits"] and not few_sides(data))
+    advised = named_side(data) if advises else None
     said = ""
     for side in SIDE_NAMES:
         closure = failed_while_closed(data, side) if side != advised else None
